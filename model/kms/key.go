@@ -1,0 +1,48 @@
+package kms
+
+import "drsim/sim"
+
+// Key is the scenario's description of a KMS key: multi-Region (a primary and
+// replicas) or single-Region.
+type Key struct {
+	Name        string
+	MultiRegion bool
+	// Primary is the primary's region for a multi-Region key, the home
+	// region for a single-Region key.
+	Primary  int
+	Replicas []int // regions of the replicas that exist at t=0, sorted
+	Users    []string
+	// UsersIn holds per-region key policies replacing Users (users_in),
+	// sorted by region.
+	UsersIn []RegionUsers
+	// Rotation is the automatic rotation period; 0 means off.
+	Rotation sim.Time
+}
+
+// RegionUsers is a per-region key policy.
+type RegionUsers struct {
+	Region int
+	Users  []string
+}
+
+// UsersFor returns the key policy principals of the copy in region r at t=0.
+func (k *Key) UsersFor(r int) []string {
+	for _, u := range k.UsersIn {
+		if u.Region == r {
+			return u.Users
+		}
+	}
+	return k.Users
+}
+
+// DefaultQuota returns the default shared symmetric request quota (calls per
+// second) of a region (aws-facts K13).
+func DefaultQuota(region string) float64 {
+	switch region {
+	case "us-east-1", "us-west-2", "eu-west-1":
+		return 100000
+	case "us-east-2", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "eu-central-1", "eu-west-2":
+		return 20000
+	}
+	return 10000
+}

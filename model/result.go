@@ -1,0 +1,129 @@
+package model
+
+import (
+	"drsim/model/kms"
+	"drsim/sim"
+)
+
+// TrialResult holds the metrics of one trial (DESIGN.md, "Metrics of one
+// trial"). Times are from the start of the trial.
+type TrialResult struct {
+	Trial int
+	// Incident is false when the service never went down.
+	Incident bool
+	T0       sim.Time
+	// Recovered reports whether the service was up again within the horizon;
+	// RTO, RPO and the lost writes are meaningful only then.
+	Recovered bool
+	RTO       sim.Time
+	// RecoveredIn lists the regions serving when the service came back.
+	RecoveredIn []int
+	RPO         sim.Time
+	// LostWrites counts lost writes per store: the buckets in Config order,
+	// then the tables.
+	LostWrites []int64
+	LostTotal  int64
+	// KMSFailures holds failed cryptographic calls (expected counts) by
+	// reason and region, at [int(reason)*len(Config.Regions)+region].
+	KMSFailures []float64
+	// Unavailable counts requests that failed for a reason other than a
+	// failed KMS call (app or store down, no usable copy, DynamoDB at-rest
+	// key unusable).
+	Unavailable float64
+	// Offered and Succeeded count application requests over the horizon.
+	Offered, Succeeded float64
+	// UpTime is how long the service was up.
+	UpTime sim.Time
+	// FailoverAt is when traffic moved to Failover.To, or -1.
+	FailoverAt sim.Time
+	// RoutedBack reports whether health-checked routing sent traffic back
+	// to the original region after the failover.
+	RoutedBack bool
+	// Ops has one entry per action (file order), then one per runbook step
+	// (file order).
+	Ops []OpResult
+}
+
+// KMSFailure returns the failed calls for reason r in region reg.
+func (t *TrialResult) KMSFailure(r kms.Reason, reg, nRegions int) float64 {
+	return t.KMSFailures[int(r)*nRegions+reg]
+}
+
+// OpResult is what happened to one action or runbook step in a trial.
+type OpResult struct {
+	// Started reports whether the action's time or the step's start came
+	// within the horizon (a step starts only if the runbook does).
+	Started bool
+	// Attempts counts the times the op was issued (0 for a step without op).
+	Attempts int
+	// Errors counts failed attempts by AWS error name, sorted by name.
+	Errors []ErrCount
+	// Done reports success (a step without op is done when its duration ends).
+	Done bool
+	// At is the time of success, or of the last attempt when not Done.
+	At sim.Time
+	// Err is the error of the last failed attempt when not Done.
+	Err string
+}
+
+// ErrCount counts failed attempts with one error.
+type ErrCount struct {
+	Err string
+	N   int
+}
+
+// Detail is the optional record of one trial, for traces and charts. It is
+// filled only when passed to Runner.Trial; the summary metrics do not depend
+// on whether it is.
+type Detail struct {
+	// Events is the event log, in simulation order.
+	Events []Event
+	// Segments are the timeline lanes: outages per region, key copy states
+	// per region, runbook steps, service up/down, routing.
+	Segments []Segment
+	// Rates are the piecewise-constant rates in force from T onward.
+	Rates []RatePoint
+	// Backlog samples the expected number of writes accepted before T that
+	// have not reached each replica, around T0.
+	Backlog []BacklogPoint
+}
+
+// Event is one entry of the trace.
+type Event struct {
+	T sim.Time `json:"t_ns"`
+	// Kind is one of: outage-start, outage-end, partition-start,
+	// partition-end, action, step-start, step-op, step-done, step-failed,
+	// key-state, service-down, service-up, runbook-start, runbook-abandoned,
+	// traffic-moved, routed-back, replication, backup, kms-failure.
+	Kind    string `json:"kind"`
+	Subject string `json:"subject,omitempty"`
+	Region  string `json:"region,omitempty"`
+	Outcome string `json:"outcome,omitempty"`
+	Error   string `json:"error,omitempty"`
+	Message string `json:"message"`
+}
+
+// Segment is a bar on a timeline lane.
+type Segment struct {
+	Lane  string   `json:"lane"`
+	Start sim.Time `json:"start_ns"`
+	End   sim.Time `json:"end_ns"`
+	Label string   `json:"label"`
+}
+
+// RatePoint holds rates (per second) in force from T until the next point.
+type RatePoint struct {
+	T sim.Time `json:"t_ns"`
+	// FailuresByReason is failed KMS calls per second, indexed by kms.Reason.
+	FailuresByReason [kms.NumReasons]float64 `json:"failures_by_reason"`
+	Unavailable      float64                 `json:"unavailable"`
+	Success          float64                 `json:"success_fraction"`
+}
+
+// BacklogPoint is the expected backlog of one store towards one region.
+type BacklogPoint struct {
+	T      sim.Time `json:"t_ns"`
+	Store  string   `json:"store"`
+	Region string   `json:"region"`
+	Writes float64  `json:"writes"`
+}
