@@ -1,0 +1,264 @@
+package report
+
+import (
+	"fmt"
+
+	"drsim/model"
+)
+
+// Cost model constants (DESIGN.md "Cost").
+const (
+	// HoursPerMonth is the length of a billing month.
+	HoursPerMonth = 730
+	// SecondsPerMonth is HoursPerMonth in seconds.
+	SecondsPerMonth = HoursPerMonth * 3600
+	// BytesPerGB is the size of a billed GB (2^30 bytes).
+	BytesPerGB = 1 << 30
+	// bucketKeyFactor is the share of KMS calls left with S3 Bucket Keys.
+	bucketKeyFactor = 0.01
+)
+
+// Demand is the steady-state KMS request rate (calls per second) of each
+// region under normal routing, indexed like Config.Regions.
+func Demand(cfg *model.Config) []float64 {
+	d := make([]float64, len(cfg.Regions))
+	add := func(key, caller int, rate float64) {
+		if r := callRegion(cfg, key, caller); r >= 0 && rate > 0 {
+			d[r] += rate
+		}
+	}
+	share := servingShare(cfg)
+	for i := range cfg.Buckets {
+		b := &cfg.Buckets[i]
+		f := 1.0
+		if b.BucketKey {
+			f = bucketKeyFactor
+		}
+		for _, r := range cfg.App.Serve {
+			key := bucketKeyIn(b, r)
+			if key < 0 {
+				continue
+			}
+			add(key, r, (b.Writes+b.Reads)*share*f)
+		}
+		obj := sourceWrites(cfg, b)
+		for _, rule := range b.Replication {
+			add(b.Key, b.Region, obj*f)
+			add(rule.Key, rule.To, obj*f)
+		}
+	}
+	for i := range cfg.Tables {
+		t := &cfg.Tables[i]
+		if t.ClientKey < 0 {
+			continue
+		}
+		for _, r := range cfg.App.Serve {
+			if !contains(t.Regions, r) {
+				continue
+			}
+			add(t.ClientKey, r, (t.Writes+t.Reads)*share)
+		}
+	}
+	return d
+}
+
+// servingShare is the share of a store's traffic each serving region gets.
+func servingShare(cfg *model.Config) float64 {
+	if len(cfg.App.Serve) == 0 {
+		return 0
+	}
+	return 1 / float64(len(cfg.App.Serve))
+}
+
+// bucketKeyIn returns the key of bucket b's copy in region r (the source or
+// a replication destination), or -1 when there is no copy there.
+func bucketKeyIn(b *model.Bucket, r int) int {
+	if b.Region == r {
+		return b.Key
+	}
+	for _, rule := range b.Replication {
+		if rule.To == r {
+			return rule.Key
+		}
+	}
+	return -1
+}
+
+// sourceWrites is the rate of PUTs that land on the source bucket (and are
+// replicated by its rules) under normal routing.
+func sourceWrites(cfg *model.Config, b *model.Bucket) float64 {
+	if contains(cfg.App.Serve, b.Region) {
+		return b.Writes * servingShare(cfg)
+	}
+	return 0
+}
+
+// tableWrites is the rate of writes a table accepts under normal routing:
+// the share of the serving regions that hold a replica.
+func tableWrites(cfg *model.Config, t *model.Table) float64 {
+	var w float64
+	for _, r := range cfg.App.Serve {
+		if contains(t.Regions, r) {
+			w += t.Writes * servingShare(cfg)
+		}
+	}
+	return w
+}
+
+// callRegion returns the region a cryptographic call with key from caller
+// goes to, or -1 when there is no related key there (the call fails and is
+// not billed).
+func callRegion(cfg *model.Config, key, caller int) int {
+	if key < 0 || key >= len(cfg.Keys) {
+		return -1
+	}
+	k := &cfg.Keys[key]
+	if !k.MultiRegion {
+		return k.Primary
+	}
+	if k.Primary == caller || contains(k.Replicas, caller) {
+		return caller
+	}
+	return -1
+}
+
+func contains(s []int, x int) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// keyCopies returns the number of regional copies of a key at t=0.
+func keyCopies(k *model.Key) int {
+	if !k.MultiRegion {
+		return 1
+	}
+	n := 1
+	for _, r := range k.Replicas {
+		if r != k.Primary {
+			n++
+		}
+	}
+	return n
+}
+
+// ComputeCost returns the steady-state monthly cost of cfg (DESIGN.md
+// "Cost"). Items are in price book order, each in Config order, then the
+// [costs.monthly] items by name.
+func ComputeCost(cfg *model.Config) Cost {
+	book := PriceBook(cfg.Prices)
+	price := map[string]float64{}
+	for _, e := range book {
+		price[e.ID] = e.USD
+	}
+	var items []CostItem
+	var total float64
+	add := func(id, what string, usd float64, detail string) {
+		total += usd
+		items = append(items, CostItem{Name: id + ": " + what, ID: id, USD: round(usd), Detail: detail})
+	}
+	for i := range cfg.Keys {
+		k := &cfg.Keys[i]
+		n := keyCopies(k)
+		add(PriceKMSKey, fmt.Sprintf("%s (%d %s)", k.Name, n, plural(n, "copy", "copies")),
+			float64(n)*price[PriceKMSKey], fmt.Sprintf("%d × $%s", n, humanNum(price[PriceKMSKey])))
+	}
+	for i := range cfg.Keys {
+		k := &cfg.Keys[i]
+		if k.Rotation <= 0 {
+			continue
+		}
+		n := keyCopies(k)
+		add(PriceKMSRotation, fmt.Sprintf("%s (%d %s × 2 rotations)", k.Name, n, plural(n, "copy", "copies")),
+			float64(n)*2*price[PriceKMSRotation], fmt.Sprintf("%d × 2 × $%s", n, humanNum(price[PriceKMSRotation])))
+	}
+	for r, rate := range Demand(cfg) {
+		if rate <= 0 {
+			continue
+		}
+		calls := rate * SecondsPerMonth
+		add(PriceKMSRequests, fmt.Sprintf("%s (%s calls/s)", cfg.Regions[r].Name, humanNum(round(rate))),
+			calls/10000*price[PriceKMSRequests], fmt.Sprintf("%s calls/month", humanNum(round(calls))))
+	}
+	type rep struct {
+		b    *model.Bucket
+		rule *model.Replication
+		objs float64 // objects per month
+		gb   float64
+	}
+	var reps []rep
+	for i := range cfg.Buckets {
+		b := &cfg.Buckets[i]
+		objs := sourceWrites(cfg, b) * SecondsPerMonth
+		for j := range b.Replication {
+			reps = append(reps, rep{b, &b.Replication[j], objs, objs * float64(b.ObjectSize) / BytesPerGB})
+		}
+	}
+	repName := func(x rep) string { return fmt.Sprintf("%s → %s", x.b.Name, cfg.Regions[x.rule.To].Name) }
+	for _, x := range reps {
+		if x.rule.To == x.b.Region || x.gb == 0 {
+			continue
+		}
+		add(PriceS3Transfer, repName(x), x.gb*price[PriceS3Transfer], fmt.Sprintf("%s GB/month", humanNum(round(x.gb))))
+	}
+	for _, x := range reps {
+		if !x.rule.RTC || x.gb == 0 {
+			continue
+		}
+		add(PriceS3RTC, repName(x), x.gb*price[PriceS3RTC], fmt.Sprintf("%s GB/month", humanNum(round(x.gb))))
+	}
+	for _, x := range reps {
+		if x.objs == 0 {
+			continue
+		}
+		add(PriceS3Put, repName(x)+" replica PUTs", x.objs/1000*price[PriceS3Put], fmt.Sprintf("%s PUTs/month", humanNum(round(x.objs))))
+	}
+	for i := range cfg.Buckets {
+		b := &cfg.Buckets[i]
+		gb := sourceWrites(cfg, b) * SecondsPerMonth * float64(b.ObjectSize) / BytesPerGB
+		copies := 1 + len(b.Replication)
+		if gb == 0 {
+			continue
+		}
+		add(PriceS3Storage, fmt.Sprintf("%s (%d %s)", b.Name, copies, plural(copies, "copy", "copies")),
+			gb*float64(copies)*price[PriceS3Storage], fmt.Sprintf("%s GB added per copy per month", humanNum(round(gb))))
+	}
+	for i := range cfg.Tables {
+		t := &cfg.Tables[i]
+		units := (t.ItemSize + 1023) / 1024
+		if units < 1 {
+			units = 1
+		}
+		n := len(t.Regions)
+		wu := tableWrites(cfg, t) * SecondsPerMonth * float64(units) * float64(n)
+		if wu == 0 {
+			continue
+		}
+		add(PriceDDBWrite, fmt.Sprintf("%s (%d %s)", t.Name, n, plural(n, "region", "regions")),
+			wu/1e6*price[PriceDDBWrite], fmt.Sprintf("%s write units/month", humanNum(round(wu))))
+	}
+	for i := range cfg.Tables {
+		t := &cfg.Tables[i]
+		gb := tableWrites(cfg, t) * SecondsPerMonth * float64(t.ItemSize) / BytesPerGB
+		n := len(t.Regions)
+		if gb == 0 {
+			continue
+		}
+		add(PriceDDBStorage, fmt.Sprintf("%s (%d %s)", t.Name, n, plural(n, "replica", "replicas")),
+			gb*float64(n)*price[PriceDDBStorage], fmt.Sprintf("%s GB added per replica per month", humanNum(round(gb))))
+	}
+	for _, c := range cfg.Costs {
+		total += c.USD
+		items = append(items, CostItem{Name: "costs.monthly: " + c.Name, ID: "costs.monthly", USD: round(c.USD), Detail: "as given"})
+	}
+	if items == nil {
+		items = []CostItem{}
+	}
+	return Cost{
+		MonthlyUSD: Monthly{Total: round(total), Items: items},
+		PriceBook:  PriceBookInfo{Date: PriceBookDate, Source: PriceBookSource, Entries: book},
+	}
+}

@@ -1,0 +1,50 @@
+// Package report turns the results of a simulation run into the canonical
+// result document (Report, schema "drsim.report/v1") and renders it as JSON,
+// text and Markdown; it also computes the steady-state monthly cost from an
+// embedded, dated price book, writes per-trial CSV, and compares runs of
+// several scenarios (Comparison, schema "drsim.compare/v1").
+//
+// # Statistical assumptions
+//
+// Trials are independent and identically distributed; the trial index is
+// the only thing that changes between them.
+//
+//   - RTO is summarised over incident trials. An unrecovered trial counts
+//     as +Inf: a percentile or maximum that falls on it is null, and it is
+//     left out of the mean. RPO and lost writes are summarised over
+//     recovered incident trials (an unrecovered trial has no RPO).
+//   - Percentiles are empirical (gonum stat.Quantile with stat.Empirical)
+//     over the sorted values. Their 95% intervals are distribution-free:
+//     order statistics x(l), x(u) with l the 2.5% and u−1 the 97.5%
+//     quantile of Binomial(n, p). A bound outside the sample is null
+//     (unbounded).
+//   - Means have a Student-t 95% interval (n ≥ 2), which relies on the
+//     central limit theorem: with heavy tails and few trials it is too
+//     narrow.
+//   - objectives_met is over all trials: an incident-free trial meets both
+//     objectives, an unrecovered trial neither. An objective that is not
+//     set is not judged (p is null); "both" judges the objectives that are
+//     set. Intervals are Wilson score 95% intervals.
+//   - Decrypt failures, unavailable requests, availability and request
+//     success are over all trials.
+//   - Compare relies on common random numbers: every scenario ran with the
+//     same seed, so trial i of each saw the same outage draws. Paired
+//     differences use the per-trial differences against the first scenario
+//     with a Student-t 95% interval; the difference in P(meet both) is the
+//     mean of the per-trial differences of the 0/1 outcomes with the same
+//     interval (a paired Wald interval).
+//
+// Weak statistics give warnings (too few incident trials for a p99,
+// unrecovered trials, no incident), never errors.
+//
+// # Cost
+//
+// The monthly cost is the steady state of the topology at t=0 under normal
+// routing (DESIGN.md "Cost"): a month is 730 h and a GB is 2^30 bytes. KMS
+// request demand is what the traffic served at t=0 causes; calls that would
+// fail with NotFoundException are not billed. Replicated objects are the
+// PUTs that land on a source bucket. DynamoDB replicated write units are
+// counted in every region of the table, the region of the write included
+// (one unit per started KiB). Storage is what one month of writes adds to
+// every copy. Backups are not priced.
+package report

@@ -1,0 +1,116 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// humanDur formats seconds in human units: 350ms, 4.2s, 45s, 4m05s, 8h01m,
+// 2d03h.
+func humanDur(s float64) string {
+	if math.IsNaN(s) {
+		return "?"
+	}
+	if math.IsInf(s, 1) {
+		return "∞"
+	}
+	neg := ""
+	if s < 0 {
+		neg, s = "-", -s
+	}
+	switch {
+	case s == 0:
+		return "0s"
+	case s < 1:
+		ms := math.Round(s * 1000)
+		if ms < 1000 {
+			if ms == 0 {
+				return neg + strconv.FormatFloat(s*1000, 'g', 2, 64) + "ms"
+			}
+			return fmt.Sprintf("%s%.0fms", neg, ms)
+		}
+		fallthrough
+	case s < 10:
+		v := math.Round(s*10) / 10
+		if v < 10 {
+			return fmt.Sprintf("%s%.1fs", neg, v)
+		}
+		fallthrough
+	case s < 60:
+		v := math.Round(s)
+		if v < 60 {
+			return fmt.Sprintf("%s%.0fs", neg, v)
+		}
+		fallthrough
+	case s < 3600:
+		v := int64(math.Round(s))
+		if v < 3600 {
+			return fmt.Sprintf("%s%dm%02ds", neg, v/60, v%60)
+		}
+		fallthrough
+	case s < 86400:
+		v := int64(math.Round(s / 60))
+		if v < 24*60 {
+			return fmt.Sprintf("%s%dh%02dm", neg, v/60, v%60)
+		}
+		fallthrough
+	default:
+		v := int64(math.Round(s / 3600))
+		return fmt.Sprintf("%s%dd%02dh", neg, v/24, v%24)
+	}
+}
+
+// humanDurP formats an optional duration; nil is "∞" when inf, else "-".
+func humanDurP(s *float64, nilText string) string {
+	if s == nil {
+		return nilText
+	}
+	return humanDur(*s)
+}
+
+// humanNum formats a number compactly with up to 4 significant digits after
+// the integer part ("1234", "0.5", "12.35", "1.2e-05").
+func humanNum(x float64) string {
+	switch {
+	case x == 0:
+		return "0"
+	case math.Abs(x) >= 1e15 || math.Abs(x) < 1e-4:
+		return strconv.FormatFloat(x, 'g', 3, 64)
+	case math.Abs(x) >= 1000:
+		return strconv.FormatFloat(math.Round(x), 'f', -1, 64)
+	}
+	s := strconv.FormatFloat(x, 'g', 4, 64)
+	if strings.Contains(s, "e") {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return s
+}
+
+// humanUSD formats dollars with cents and thousands separators.
+func humanUSD(x float64) string {
+	neg := x < 0
+	if neg {
+		x = -x
+	}
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	intPart, frac := s[:len(s)-3], s[len(s)-3:]
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := "$" + b.String() + frac
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// humanPct formats a probability as a percentage with one decimal.
+func humanPct(p float64) string {
+	return strconv.FormatFloat(p*100, 'f', 1, 64) + "%"
+}

@@ -1,0 +1,164 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/stat"
+
+	"drsim/model"
+)
+
+// operations summarises each action, then each runbook step, over trials.
+// rep is the representative trial, or nil.
+func operations(cfg *model.Config, results []model.TrialResult, rep *model.TrialResult) []OpSummary {
+	nSteps := 0
+	if cfg.Failover != nil {
+		nSteps = len(cfg.Failover.Steps)
+	}
+	nOps := len(cfg.Actions) + nSteps
+	out := make([]OpSummary, 0, nOps)
+	for i := 0; i < nOps; i++ {
+		s := OpSummary{Name: OpLabel(cfg, i), Errors: map[string]int{}, LastErrors: map[string]int{}}
+		if i < len(cfg.Actions) {
+			s.Kind = "action"
+			s.Op = cfg.Actions[i].Op.Kind.String()
+		} else {
+			st := &cfg.Failover.Steps[i-len(cfg.Actions)]
+			s.Kind = "step"
+			s.Op = st.Op.Kind.String()
+			s.Required = st.Required
+		}
+		var attempts int
+		var doneAt, afterT0 []float64
+		for k := range results {
+			t := &results[k]
+			if i >= len(t.Ops) || !t.Ops[i].Started {
+				continue
+			}
+			o := &t.Ops[i]
+			s.TrialsStarted++
+			attempts += o.Attempts
+			for _, e := range o.Errors {
+				s.Errors[e.Err] += e.N
+			}
+			if o.Done {
+				s.TrialsDone++
+				doneAt = append(doneAt, seconds(o.At))
+				if t.Incident && o.At >= t.T0 {
+					afterT0 = append(afterT0, seconds(o.At-t.T0))
+				}
+			} else {
+				s.TrialsFailed++
+				if o.Err != "" {
+					s.LastErrors[o.Err]++
+				}
+			}
+		}
+		if s.TrialsStarted > 0 {
+			s.AttemptsMean = round(float64(attempts) / float64(s.TrialsStarted))
+		}
+		if len(s.LastErrors) == 0 {
+			s.LastErrors = nil
+		}
+		s.DoneAtP50Seconds, s.DoneAtP90Seconds, s.DoneAtP99Seconds = pcts3(doneAt, 0.5, 0.9, 0.99)
+		s.DoneAfterT0P50Seconds, s.DoneAfterT0P90Seconds, _ = pcts3(afterT0, 0.5, 0.9, 1)
+		if rep != nil && i < len(rep.Ops) {
+			s.Representative = repOpText(&rep.Ops[i], rep)
+		}
+		s.Summary = opSummaryText(&s)
+		out = append(out, s)
+	}
+	return out
+}
+
+// pcts3 returns three empirical percentiles of x (sorted in place), nil when
+// x is empty.
+func pcts3(x []float64, a, b, c float64) (*float64, *float64, *float64) {
+	if len(x) == 0 {
+		return nil, nil, nil
+	}
+	sort.Float64s(x)
+	q := func(p float64) *float64 { return finite(stat.Quantile(p, stat.Empirical, x, nil)) }
+	return q(a), q(b), q(c)
+}
+
+// repOpText tells what happened to an op in one trial, e.g. "5 attempts
+// failed with KMSUnavailable, succeeded at 8h01m".
+func repOpText(o *model.OpResult, t *model.TrialResult) string {
+	if !o.Started {
+		return "not started"
+	}
+	at := humanDur(seconds(o.At))
+	if t.Incident && o.At >= t.T0 {
+		at += " (T0+" + humanDur(seconds(o.At-t.T0)) + ")"
+	}
+	failed := 0
+	for _, e := range o.Errors {
+		failed += e.N
+	}
+	var b strings.Builder
+	if failed > 0 {
+		fmt.Fprintf(&b, "%d %s failed with %s, ", failed, plural(failed, "attempt", "attempts"), errList(o.Errors))
+	}
+	switch {
+	case o.Done:
+		fmt.Fprintf(&b, "succeeded at %s", at)
+	case o.Err != "":
+		fmt.Fprintf(&b, "not done, last attempt at %s failed with %s", at, o.Err)
+	default:
+		fmt.Fprintf(&b, "not done by the horizon")
+	}
+	return b.String()
+}
+
+// errList spells error counts: "KMSUnavailable" or "4 KMSUnavailable, 1
+// ThrottlingException".
+func errList(errs []model.ErrCount) string {
+	if len(errs) == 1 {
+		return errs[0].Err
+	}
+	parts := make([]string, len(errs))
+	for i, e := range errs {
+		parts[i] = fmt.Sprintf("%d %s", e.N, e.Err)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// opSummaryText is the one-line summary of an op.
+func opSummaryText(s *OpSummary) string {
+	var b strings.Builder
+	b.WriteString(s.Name)
+	b.WriteString(": ")
+	if s.Representative != "" {
+		b.WriteString(s.Representative)
+		b.WriteString("; ")
+	}
+	if s.TrialsStarted == 0 {
+		b.WriteString("never started")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "done in %d of %d started trials", s.TrialsDone, s.TrialsStarted)
+	if s.Op != "" {
+		fmt.Fprintf(&b, ", %s attempts on average", humanNum(s.AttemptsMean))
+	}
+	if s.DoneAfterT0P50Seconds != nil {
+		fmt.Fprintf(&b, ", median T0+%s", humanDur(*s.DoneAfterT0P50Seconds))
+	} else if s.DoneAtP50Seconds != nil {
+		fmt.Fprintf(&b, ", median at %s", humanDur(*s.DoneAtP50Seconds))
+	}
+	if len(s.Errors) > 0 {
+		names := make([]string, 0, len(s.Errors))
+		for k := range s.Errors {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		parts := make([]string, len(names))
+		for i, k := range names {
+			parts[i] = fmt.Sprintf("%d %s", s.Errors[k], k)
+		}
+		fmt.Fprintf(&b, ", failed attempts: %s", strings.Join(parts, ", "))
+	}
+	return b.String()
+}

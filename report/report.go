@@ -1,0 +1,363 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"drsim/model"
+	"drsim/model/kms"
+	"drsim/sim"
+)
+
+// Schema identifies the version of the result document.
+const Schema = "drsim.report/v1"
+
+// Report is the canonical result document of one scenario run. Every other
+// format (text, Markdown, HTML, charts) renders from it. Times are in seconds.
+// A nil pointer marshals as null: a value that does not exist (no incident
+// trial, a percentile that falls on an unrecovered trial, an objective that
+// is not set).
+type Report struct {
+	Schema         string        `json:"schema"`
+	Scenario       string        `json:"scenario"`
+	Description    string        `json:"description,omitempty"`
+	File           string        `json:"file,omitempty"`
+	Trials         int           `json:"trials"`
+	Seed           uint64        `json:"seed"`
+	HorizonSeconds float64       `json:"horizon_seconds"`
+	Objectives     Objectives    `json:"objectives"`
+	Metrics        Metrics       `json:"metrics"`
+	ObjectivesMet  ObjectivesMet `json:"objectives_met"`
+	Cost           Cost          `json:"cost"`
+	Operations     []OpSummary   `json:"operations"`
+	// Warnings say where the statistics are weak or the run is unusual.
+	Warnings       []string        `json:"warnings"`
+	Distributions  Distributions   `json:"distributions"`
+	Representative *Representative `json:"representative,omitempty"`
+}
+
+// Objectives are the scenario's objectives; nil when not set.
+type Objectives struct {
+	RTOSeconds *float64 `json:"rto_seconds"`
+	RPOSeconds *float64 `json:"rpo_seconds"`
+	Success    float64  `json:"success"`
+}
+
+// Metrics are the per-trial metrics aggregated over trials.
+type Metrics struct {
+	// IncidentTrials counts the trials in which the service went down.
+	IncidentTrials int `json:"incident_trials"`
+	// RTOSeconds is over incident trials; unrecovered trials count as +Inf.
+	RTOSeconds RTOSummary `json:"rto_seconds"`
+	// RPOSeconds is over recovered incident trials.
+	RPOSeconds Summary `json:"rpo_seconds"`
+	// LostWrites is over recovered incident trials.
+	LostWrites LostSummary `json:"lost_writes"`
+	// DecryptFailures are failed cryptographic calls, mean per trial over all
+	// trials.
+	DecryptFailures Failures `json:"decrypt_failures"`
+	// Unavailable is the mean number per trial of requests that failed for a
+	// reason other than KMS.
+	Unavailable float64 `json:"unavailable_requests_mean"`
+	// Availability is up time / horizon, over all trials.
+	Availability Summary `json:"availability"`
+	// RequestSuccess is succeeded / offered requests, over all trials.
+	RequestSuccess Summary `json:"request_success"`
+}
+
+// Summary describes a sample: mean with a 95% confidence interval, empirical
+// percentiles with distribution-free 95% intervals, and the sample size.
+type Summary struct {
+	Mean     *float64    `json:"mean"`
+	MeanCI95 *[2]float64 `json:"mean_ci95,omitempty"`
+	P50      *float64    `json:"p50"`
+	P90      *float64    `json:"p90"`
+	P95      *float64    `json:"p95"`
+	P99      *float64    `json:"p99"`
+	Max      *float64    `json:"max"`
+	// PCI95 holds order-statistic 95% intervals of the percentiles; a
+	// bound is null when it is unbounded (too few values, or +Inf).
+	PCI95 *PercentileCIs `json:"p_ci95,omitempty"`
+	N     int            `json:"n"`
+}
+
+// Interval is a confidence interval whose bounds may be unbounded (null).
+type Interval [2]*float64
+
+// PercentileCIs are the 95% intervals of the reported percentiles.
+type PercentileCIs struct {
+	P50 Interval `json:"p50"`
+	P90 Interval `json:"p90"`
+	P95 Interval `json:"p95"`
+	P99 Interval `json:"p99"`
+}
+
+// RTOSummary is the RTO summary with the count of unrecovered trials.
+type RTOSummary struct {
+	Summary
+	Unrecovered int `json:"unrecovered"`
+}
+
+// LostSummary is the lost writes summary, in total and per store. ByStore is
+// keyed by store name; when a bucket and a table share a name the keys are
+// "bucket/NAME" and "table/NAME".
+type LostSummary struct {
+	Summary
+	ByStore map[string]Summary `json:"by_store"`
+}
+
+// Failures are failed cryptographic calls, mean per trial.
+type Failures struct {
+	TotalMean float64 `json:"total_mean"`
+	// ByReason maps the AWS error name to the mean failed calls per trial.
+	ByReason map[string]float64 `json:"by_reason"`
+	// ByRegion maps the caller region to the mean failed calls per trial.
+	ByRegion map[string]float64 `json:"by_region"`
+	// ByReasonRegion maps reason, then region, to the mean; zero entries
+	// are left out.
+	ByReasonRegion map[string]map[string]float64 `json:"by_reason_region"`
+}
+
+// ObjectivesMet holds the probability of meeting each objective.
+type ObjectivesMet struct {
+	RTO  Probability `json:"rto"`
+	RPO  Probability `json:"rpo"`
+	Both Probability `json:"both"`
+}
+
+// Probability is an estimated probability with its Wilson 95% interval over
+// N trials. P and CI95 are null when the objective is not set.
+type Probability struct {
+	P    *float64    `json:"p"`
+	CI95 *[2]float64 `json:"ci95"`
+	Met  int         `json:"met"`
+	N    int         `json:"n"`
+}
+
+// Cost is the steady-state monthly cost.
+type Cost struct {
+	MonthlyUSD Monthly       `json:"monthly_usd"`
+	PriceBook  PriceBookInfo `json:"price_book"`
+}
+
+// Monthly is the monthly total and its items.
+type Monthly struct {
+	Total float64    `json:"total"`
+	Items []CostItem `json:"items"`
+}
+
+// CostItem is one line of the monthly cost.
+type CostItem struct {
+	// Name is the price entry id and what it covers, or "costs.monthly: NAME".
+	Name string `json:"name"`
+	// ID is the price entry id, or "costs.monthly".
+	ID     string  `json:"id"`
+	USD    float64 `json:"usd"`
+	Detail string  `json:"detail,omitempty"`
+}
+
+// PriceBookInfo says which prices were used.
+type PriceBookInfo struct {
+	Date    string       `json:"date"`
+	Source  string       `json:"source"`
+	Entries []PriceEntry `json:"entries"`
+}
+
+// OpSummary summarises one action or runbook step over trials.
+type OpSummary struct {
+	Name     string `json:"name"`
+	Kind     string `json:"kind"` // "action" or "step"
+	Op       string `json:"op,omitempty"`
+	Required bool   `json:"required,omitempty"`
+	// TrialsStarted counts the trials in which the op was started, of
+	// which TrialsDone succeeded and TrialsFailed did not.
+	TrialsStarted int `json:"trials_started"`
+	TrialsDone    int `json:"trials_done"`
+	TrialsFailed  int `json:"trials_failed"`
+	// AttemptsMean is the mean number of attempts over started trials.
+	AttemptsMean float64 `json:"attempts_mean"`
+	// Errors counts failed attempts by AWS error name, over all trials.
+	Errors map[string]int `json:"errors"`
+	// LastErrors counts the trials that ended not done, by last error.
+	LastErrors map[string]int `json:"last_errors,omitempty"`
+	// DoneAt* are percentiles of the time of success from trial start,
+	// over the trials in which it was done.
+	DoneAtP50Seconds *float64 `json:"done_at_p50_seconds"`
+	DoneAtP90Seconds *float64 `json:"done_at_p90_seconds"`
+	DoneAtP99Seconds *float64 `json:"done_at_p99_seconds"`
+	// DoneAfterT0* are percentiles of the time of success after T0, over
+	// the incident trials in which it was done after T0.
+	DoneAfterT0P50Seconds *float64 `json:"done_after_t0_p50_seconds"`
+	DoneAfterT0P90Seconds *float64 `json:"done_after_t0_p90_seconds"`
+	// Representative tells what happened in the representative trial.
+	Representative string `json:"representative,omitempty"`
+	// Summary is one line: the representative trial, then the aggregate.
+	Summary string `json:"summary"`
+}
+
+// Distributions are quantile grids for charts.
+type Distributions struct {
+	IncidentTrials int `json:"incident_trials"`
+	Unrecovered    int `json:"unrecovered"`
+	// RTO and RPO hold QuantilePoints at p = 0, 0.01, ..., 1 over incident
+	// trials (RTO; +Inf is null) and recovered incident trials (RPO).
+	RTO []QuantilePoint `json:"rto"`
+	RPO []QuantilePoint `json:"rpo"`
+}
+
+// QuantilePoint is one point of an empirical quantile function.
+type QuantilePoint struct {
+	P       float64  `json:"p"`
+	Seconds *float64 `json:"seconds"`
+}
+
+// Representative is the trial shown on the timeline charts.
+type Representative struct {
+	Trial      int      `json:"trial"`
+	Incident   bool     `json:"incident"`
+	Recovered  bool     `json:"recovered"`
+	T0Seconds  *float64 `json:"t0_seconds"`
+	RTOSeconds *float64 `json:"rto_seconds"`
+	RPOSeconds *float64 `json:"rpo_seconds"`
+	LostWrites *int64   `json:"lost_writes"`
+	// FailoverAtSeconds is when traffic moved to the failover region.
+	FailoverAtSeconds *float64 `json:"failover_at_seconds"`
+	// Reasons names the entries of Rates[i].FailuresByReason.
+	Reasons  []string             `json:"reasons"`
+	Segments []model.Segment      `json:"segments"`
+	Rates    []model.RatePoint    `json:"rates"`
+	Backlog  []model.BacklogPoint `json:"backlog"`
+	Events   []model.Event        `json:"events"`
+}
+
+// Build aggregates the results of a run of cfg with the given seed into a
+// Report. rep is the optional detail of the representative trial whose
+// index is repIndex (pass nil and -1 when there is none). Build does not
+// modify its arguments and never fails: odd input gives warnings.
+func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *model.Detail, repIndex int) *Report {
+	r := &Report{
+		Schema:         Schema,
+		Scenario:       cfg.Name,
+		Description:    cfg.Description,
+		File:           cfg.File,
+		Trials:         len(results),
+		Seed:           seed,
+		HorizonSeconds: seconds(cfg.Horizon),
+		Warnings:       []string{},
+	}
+	r.Objectives.Success = round(cfg.Objectives.Success)
+	if cfg.Objectives.HasRTO {
+		r.Objectives.RTOSeconds = ptr(seconds(cfg.Objectives.RTO))
+	}
+	if cfg.Objectives.HasRPO {
+		r.Objectives.RPOSeconds = ptr(seconds(cfg.Objectives.RPO))
+	}
+	r.Metrics = buildMetrics(cfg, results)
+	r.ObjectivesMet = objectivesMet(cfg, results)
+	r.Distributions = distributions(results)
+	r.Cost = ComputeCost(cfg)
+	var repResult *model.TrialResult
+	if repIndex >= 0 {
+		for i := range results {
+			if results[i].Trial == repIndex {
+				repResult = &results[i]
+				break
+			}
+		}
+	}
+	r.Operations = operations(cfg, results, repResult)
+	if rep != nil && repResult != nil {
+		r.Representative = representative(repResult, rep)
+	}
+	r.Warnings = warnings(cfg, r)
+	return r
+}
+
+func representative(t *model.TrialResult, d *model.Detail) *Representative {
+	rp := &Representative{
+		Trial:     t.Trial,
+		Incident:  t.Incident,
+		Recovered: t.Recovered,
+		Reasons:   kms.ReasonNames[:],
+		Segments:  orEmpty(d.Segments),
+		Rates:     orEmpty(d.Rates),
+		Backlog:   orEmpty(d.Backlog),
+		Events:    orEmpty(d.Events),
+	}
+	if t.Incident {
+		rp.T0Seconds = ptr(seconds(t.T0))
+		if t.Recovered {
+			rp.RTOSeconds = ptr(seconds(t.RTO))
+			rp.RPOSeconds = ptr(seconds(t.RPO))
+			lost := t.LostTotal
+			rp.LostWrites = &lost
+		}
+	}
+	if t.FailoverAt >= 0 {
+		rp.FailoverAtSeconds = ptr(seconds(t.FailoverAt))
+	}
+	return rp
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// OpLabel returns the report name of op i: the actions first ("action N:
+// <op> <key> <region>", N 1-based), then the runbook steps by name.
+func OpLabel(cfg *model.Config, i int) string {
+	if i < len(cfg.Actions) {
+		return fmt.Sprintf("action %d: %s", i+1, opText(cfg, &cfg.Actions[i].Op))
+	}
+	j := i - len(cfg.Actions)
+	if cfg.Failover != nil && j < len(cfg.Failover.Steps) {
+		return cfg.Failover.Steps[j].Name
+	}
+	return fmt.Sprintf("op %d", i+1)
+}
+
+// opText spells an op with its arguments: "<op> <key> <region>".
+func opText(cfg *model.Config, op *model.Op) string {
+	parts := []string{op.Kind.String()}
+	if op.Kind == model.OpRestoreBackup {
+		names := cfg.StoreNames()
+		idx := op.Store.Index
+		if op.Store.Kind == model.StoreTable {
+			idx += len(cfg.Buckets)
+		}
+		if idx >= 0 && idx < len(names) {
+			parts = append(parts, names[idx])
+		}
+	}
+	if op.Key >= 0 && op.Key < len(cfg.Keys) {
+		parts = append(parts, cfg.Keys[op.Key].Name)
+	}
+	if op.Region >= 0 && op.Region < len(cfg.Regions) {
+		parts = append(parts, cfg.Regions[op.Region].Name)
+	}
+	return strings.Join(parts, " ")
+}
+
+// seconds converts simulation time to seconds, rounded.
+func seconds(t sim.Time) float64 { return round(float64(t) / float64(sim.Second)) }
+
+func ptr(x float64) *float64 { return &x }
+
+// round rounds x to 9 significant digits so that the last bits of floating
+// point sums never show in the output.
+func round(x float64) float64 {
+	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	e := math.Floor(math.Log10(math.Abs(x)))
+	scale := math.Pow(10, 8-e)
+	v := math.Round(x*scale) / scale
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return x
+	}
+	return v
+}

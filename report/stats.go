@@ -1,0 +1,399 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"drsim/model"
+	"drsim/model/kms"
+)
+
+// z95 is the two-sided 95% standard normal quantile.
+var z95 = distuv.UnitNormal.Quantile(0.975)
+
+// reportedPs are the percentiles of a Summary.
+var reportedPs = [4]float64{0.50, 0.90, 0.95, 0.99}
+
+// summarize describes the finite values plus inf values of +Inf. The mean
+// and its interval are over the finite values only. values is sorted in
+// place.
+func summarize(values []float64, inf int) Summary {
+	n := len(values) + inf
+	s := Summary{N: n}
+	if n == 0 {
+		return s
+	}
+	sort.Float64s(values)
+	if len(values) > 0 {
+		mean, sd := stat.MeanStdDev(values, nil)
+		s.Mean = ptr(round(mean))
+		if m := len(values); m >= 2 {
+			t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(m - 1)}.Quantile(0.975)
+			h := t * sd / math.Sqrt(float64(m))
+			s.MeanCI95 = &[2]float64{round(mean - h), round(mean + h)}
+		}
+	}
+	sorted := values
+	if inf > 0 {
+		sorted = make([]float64, n)
+		copy(sorted, values)
+		for i := len(values); i < n; i++ {
+			sorted[i] = math.Inf(1)
+		}
+	}
+	q := func(p float64) *float64 { return finite(stat.Quantile(p, stat.Empirical, sorted, nil)) }
+	s.P50, s.P90, s.P95, s.P99 = q(0.50), q(0.90), q(0.95), q(0.99)
+	s.Max = finite(sorted[n-1])
+	s.PCI95 = &PercentileCIs{
+		P50: quantileCI(sorted, 0.50),
+		P90: quantileCI(sorted, 0.90),
+		P95: quantileCI(sorted, 0.95),
+		P99: quantileCI(sorted, 0.99),
+	}
+	return s
+}
+
+// finite returns a pointer to the rounded x, or nil when x is not finite.
+func finite(x float64) *float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return nil
+	}
+	return ptr(round(x))
+}
+
+// quantileCI returns the distribution-free 95% interval of the p-quantile of
+// the sorted sample: order statistics x(l) and x(u) (1-based) with l the
+// 2.5% and u−1 the 97.5% quantile of Binomial(n, p), so that at least 95%
+// of the binomial mass lies in [l, u). A bound outside the sample is null.
+func quantileCI(sorted []float64, p float64) Interval {
+	n := len(sorted)
+	var iv Interval
+	if n == 0 {
+		return iv
+	}
+	l := binomQuantile(n, p, 0.025)
+	u := binomQuantile(n, p, 0.975) + 1
+	if l >= 1 && l <= n {
+		iv[0] = finite(sorted[l-1])
+	}
+	if u >= 1 && u <= n {
+		iv[1] = finite(sorted[u-1])
+	}
+	return iv
+}
+
+// binomQuantile returns the smallest k in [0, n] with P(B ≤ k) ≥ q, B ~
+// Binomial(n, p).
+func binomQuantile(n int, p, q float64) int {
+	b := distuv.Binomial{N: float64(n), P: p}
+	lo, hi := 0, n
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if b.CDF(float64(mid)) >= q {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
+// wilson returns the Wilson score 95% interval of met successes in n trials.
+func wilson(met, n int) [2]float64 {
+	if n == 0 {
+		return [2]float64{0, 1}
+	}
+	nf := float64(n)
+	p := float64(met) / nf
+	z2 := z95 * z95
+	den := 1 + z2/nf
+	c := (p + z2/(2*nf)) / den
+	h := z95 * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf)) / den
+	lo, hi := math.Max(0, c-h), math.Min(1, c+h)
+	if met == 0 {
+		lo = 0
+	}
+	if met == n {
+		hi = 1
+	}
+	return [2]float64{round(lo), round(hi)}
+}
+
+// meanCI returns the mean of d and its 95% interval (Student t).
+func meanCI(d []float64) (mean float64, ci *[2]float64) {
+	if len(d) == 0 {
+		return 0, nil
+	}
+	mean, sd := stat.MeanStdDev(d, nil)
+	if len(d) < 2 {
+		return mean, nil
+	}
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(d) - 1)}.Quantile(0.975)
+	h := t * sd / math.Sqrt(float64(len(d)))
+	return mean, &[2]float64{round(mean - h), round(mean + h)}
+}
+
+func buildMetrics(cfg *model.Config, results []model.TrialResult) Metrics {
+	var m Metrics
+	nStores := len(cfg.Buckets) + len(cfg.Tables)
+	var rto, rpo, lost []float64
+	byStore := make([][]float64, nStores)
+	unrecovered := 0
+	var avail, success []float64
+	nRegions := len(cfg.Regions)
+	fails := make([]float64, int(kms.NumReasons)*nRegions)
+	var unavailable float64
+	for i := range results {
+		t := &results[i]
+		if t.Incident {
+			m.IncidentTrials++
+			if t.Recovered {
+				rto = append(rto, seconds(t.RTO))
+				rpo = append(rpo, seconds(t.RPO))
+				lost = append(lost, float64(t.LostTotal))
+				for s := 0; s < nStores; s++ {
+					var v float64
+					if s < len(t.LostWrites) {
+						v = float64(t.LostWrites[s])
+					}
+					byStore[s] = append(byStore[s], v)
+				}
+			} else {
+				unrecovered++
+			}
+		}
+		if cfg.Horizon > 0 {
+			avail = append(avail, float64(t.UpTime)/float64(cfg.Horizon))
+		}
+		if t.Offered > 0 {
+			success = append(success, t.Succeeded/t.Offered)
+		}
+		for k := range fails {
+			if k < len(t.KMSFailures) {
+				fails[k] += t.KMSFailures[k]
+			}
+		}
+		unavailable += t.Unavailable
+	}
+	m.RTOSeconds = RTOSummary{Summary: summarize(rto, unrecovered), Unrecovered: unrecovered}
+	m.RPOSeconds = summarize(rpo, 0)
+	m.LostWrites = LostSummary{Summary: summarize(lost, 0), ByStore: map[string]Summary{}}
+	for s, name := range storeKeys(cfg) {
+		m.LostWrites.ByStore[name] = summarize(byStore[s], 0)
+	}
+	m.Availability = summarize(avail, 0)
+	m.RequestSuccess = summarize(success, 0)
+	n := float64(len(results))
+	if n > 0 {
+		unavailable /= n
+		for k := range fails {
+			fails[k] /= n
+		}
+	}
+	m.Unavailable = round(unavailable)
+	m.DecryptFailures = failures(cfg, fails)
+	return m
+}
+
+// failures folds mean failures per trial, indexed [reason*nRegions+region],
+// into by-reason and by-region maps. Every reason and region has an entry.
+func failures(cfg *model.Config, fails []float64) Failures {
+	nRegions := len(cfg.Regions)
+	f := Failures{
+		ByReason:       map[string]float64{},
+		ByRegion:       map[string]float64{},
+		ByReasonRegion: map[string]map[string]float64{},
+	}
+	byRegion := make([]float64, nRegions)
+	var total float64
+	for r := kms.Reason(1); r < kms.NumReasons; r++ {
+		var sum float64
+		for g := 0; g < nRegions; g++ {
+			v := fails[int(r)*nRegions+g]
+			sum += v
+			byRegion[g] += v
+			if v != 0 {
+				if f.ByReasonRegion[r.String()] == nil {
+					f.ByReasonRegion[r.String()] = map[string]float64{}
+				}
+				f.ByReasonRegion[r.String()][cfg.Regions[g].Name] = round(v)
+			}
+		}
+		f.ByReason[r.String()] = round(sum)
+		total += sum
+	}
+	for g := 0; g < nRegions; g++ {
+		f.ByRegion[cfg.Regions[g].Name] = round(byRegion[g])
+	}
+	f.TotalMean = round(total)
+	return f
+}
+
+// storeKeys returns the ByStore key of each store in result order.
+func storeKeys(cfg *model.Config) []string {
+	buckets := make(map[string]bool, len(cfg.Buckets))
+	for i := range cfg.Buckets {
+		buckets[cfg.Buckets[i].Name] = true
+	}
+	clash := map[string]bool{}
+	for i := range cfg.Tables {
+		if buckets[cfg.Tables[i].Name] {
+			clash[cfg.Tables[i].Name] = true
+		}
+	}
+	keys := make([]string, 0, len(cfg.Buckets)+len(cfg.Tables))
+	for i := range cfg.Buckets {
+		name := cfg.Buckets[i].Name
+		if clash[name] {
+			name = "bucket/" + name
+		}
+		keys = append(keys, name)
+	}
+	for i := range cfg.Tables {
+		name := cfg.Tables[i].Name
+		if clash[name] {
+			name = "table/" + name
+		}
+		keys = append(keys, name)
+	}
+	return keys
+}
+
+// meets reports whether trial t meets the RTO and the RPO objectives (when
+// set): an incident-free trial meets both, an unrecovered trial neither.
+func meets(cfg *model.Config, t *model.TrialResult) (rto, rpo bool) {
+	if !t.Incident {
+		return true, true
+	}
+	if !t.Recovered {
+		return false, false
+	}
+	return t.RTO <= cfg.Objectives.RTO, t.RPO <= cfg.Objectives.RPO
+}
+
+// objectivesMet estimates the probability of meeting the objectives over all
+// trials. An objective that is not set is not judged: its p is null, and
+// "both" judges the objectives that are set (null when none is).
+func objectivesMet(cfg *model.Config, results []model.TrialResult) ObjectivesMet {
+	var o ObjectivesMet
+	n := len(results)
+	var mr, mp, mb int
+	for i := range results {
+		a, b := meets(cfg, &results[i])
+		a = a || !cfg.Objectives.HasRTO
+		b = b || !cfg.Objectives.HasRPO
+		if a {
+			mr++
+		}
+		if b {
+			mp++
+		}
+		if a && b {
+			mb++
+		}
+	}
+	prob := func(set bool, met int) Probability {
+		p := Probability{Met: met, N: n}
+		if set && n > 0 {
+			p.P = ptr(round(float64(met) / float64(n)))
+			ci := wilson(met, n)
+			p.CI95 = &ci
+		}
+		return p
+	}
+	o.RTO = prob(cfg.Objectives.HasRTO, mr)
+	o.RPO = prob(cfg.Objectives.HasRPO, mp)
+	o.Both = prob(cfg.Objectives.HasRTO || cfg.Objectives.HasRPO, mb)
+	return o
+}
+
+// distributions returns the quantile grids of RTO and RPO.
+func distributions(results []model.TrialResult) Distributions {
+	var d Distributions
+	var rto, rpo []float64
+	for i := range results {
+		t := &results[i]
+		if !t.Incident {
+			continue
+		}
+		d.IncidentTrials++
+		if !t.Recovered {
+			d.Unrecovered++
+			rto = append(rto, math.Inf(1))
+			continue
+		}
+		rto = append(rto, seconds(t.RTO))
+		rpo = append(rpo, seconds(t.RPO))
+	}
+	d.RTO, d.RPO = grid(rto), grid(rpo)
+	return d
+}
+
+// grid returns the empirical quantiles of x at p = 0, 0.01, ..., 1.
+func grid(x []float64) []QuantilePoint {
+	out := []QuantilePoint{}
+	if len(x) == 0 {
+		return out
+	}
+	sort.Float64s(x)
+	for i := 0; i <= 100; i++ {
+		p := float64(i) / 100
+		var v float64
+		if i == 0 {
+			v = x[0]
+		} else {
+			v = stat.Quantile(p, stat.Empirical, x, nil)
+		}
+		out = append(out, QuantilePoint{P: p, Seconds: finite(v)})
+	}
+	return out
+}
+
+// reliableTrials is the number of incident trials below which the p99 is
+// flagged as unreliable.
+const reliableTrials = 1000
+
+func warnings(cfg *model.Config, r *Report) []string {
+	w := []string{}
+	m := &r.Metrics
+	switch {
+	case r.Trials == 0:
+		w = append(w, "no trials were run")
+	case m.IncidentTrials == 0:
+		w = append(w, "no incident in any trial: RTO, RPO and lost writes have no values")
+	case m.IncidentTrials < reliableTrials:
+		w = append(w, fmt.Sprintf("p99 from %d incident trials is not reliable; run ≥%d", m.IncidentTrials, reliableTrials))
+	}
+	if u := m.RTOSeconds.Unrecovered; u > 0 {
+		w = append(w, fmt.Sprintf("%d %s did not recover within the horizon (%s): their RTO counts as infinite, RPO and lost writes are unknown",
+			u, plural(u, "trial", "trials"), humanDur(r.HorizonSeconds)))
+	}
+	if r.Trials > 0 {
+		if !cfg.Objectives.HasRTO {
+			w = append(w, "no RTO objective: objectives_met.rto is not judged")
+		}
+		if !cfg.Objectives.HasRPO {
+			w = append(w, "no RPO objective: objectives_met.rpo is not judged")
+		}
+	}
+	for _, op := range r.Operations {
+		if op.Required && op.TrialsFailed > 0 {
+			w = append(w, fmt.Sprintf("required step %q was not done in %d of %d started trials", op.Name, op.TrialsFailed, op.TrialsStarted))
+		}
+		if op.Kind == "action" && op.TrialsFailed > 0 {
+			w = append(w, fmt.Sprintf("%s failed in %d of %d started trials", op.Name, op.TrialsFailed, op.TrialsStarted))
+		}
+	}
+	return w
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
