@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // humanDur formats seconds in human units: 350ms, 4.2s, 45s, 4m05s, 8h01m,
@@ -113,4 +114,94 @@ func humanUSD(x float64) string {
 // humanPct formats a probability as a percentage with one decimal.
 func humanPct(p float64) string {
 	return strconv.FormatFloat(p*100, 'f', 1, 64) + "%"
+}
+
+// textTable renders rows as aligned columns: the first column left-aligned,
+// the others right-aligned, columns separated by two spaces, each line
+// prefixed by indent. Widths count runes.
+func textTable(indent string, rows [][]string) string {
+	var widths []int
+	for _, row := range rows {
+		for i, c := range row {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			if n := utf8.RuneCountInString(c); n > widths[i] {
+				widths[i] = n
+			}
+		}
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		var line strings.Builder
+		line.WriteString(indent)
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				line.WriteString("  ")
+			}
+			if i == 0 {
+				line.WriteString(c)
+				line.WriteString(pad)
+			} else {
+				line.WriteString(pad)
+				line.WriteString(c)
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// mdTable renders a Markdown table; columns after the first are
+// right-aligned.
+func mdTable(header []string, rows [][]string) string {
+	var b strings.Builder
+	b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
+	for i := range header {
+		if i == 0 {
+			b.WriteString("---|")
+		} else {
+			b.WriteString("---:|")
+		}
+	}
+	b.WriteByte('\n')
+	for _, row := range rows {
+		cells := make([]string, len(row))
+		for i, c := range row {
+			cells[i] = mdEscape(c)
+		}
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+	return b.String()
+}
+
+// mdEscape escapes the characters that would break a Markdown table cell.
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// numP formats an optional number; nil is nilText.
+func numP(x *float64, nilText string) string {
+	if x == nil {
+		return nilText
+	}
+	return humanNum(*x)
+}
+
+// pctP formats an optional probability; nil is nilText.
+func pctP(x *float64, nilText string) string {
+	if x == nil {
+		return nilText
+	}
+	return humanPct(*x)
+}
+
+// ciPct formats an optional probability interval as "[lo, hi]".
+func ciPct(ci *[2]float64) string {
+	if ci == nil {
+		return ""
+	}
+	return "[" + humanPct(ci[0]) + ", " + humanPct(ci[1]) + "]"
 }

@@ -76,6 +76,8 @@ type Summary struct {
 	P95      *float64    `json:"p95"`
 	P99      *float64    `json:"p99"`
 	Max      *float64    `json:"max"`
+	// Min is the smallest value (null when there is none).
+	Min *float64 `json:"min"`
 	// PCI95 holds order-statistic 95% intervals of the percentiles; a
 	// bound is null when it is unbounded (too few values, or +Inf).
 	PCI95 *PercentileCIs `json:"p_ci95,omitempty"`

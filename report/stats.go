@@ -48,6 +48,7 @@ func summarize(values []float64, inf int) Summary {
 	q := func(p float64) *float64 { return finite(stat.Quantile(p, stat.Empirical, sorted, nil)) }
 	s.P50, s.P90, s.P95, s.P99 = q(0.50), q(0.90), q(0.95), q(0.99)
 	s.Max = finite(sorted[n-1])
+	s.Min = finite(sorted[0])
 	s.PCI95 = &PercentileCIs{
 		P50: quantileCI(sorted, 0.50),
 		P90: quantileCI(sorted, 0.90),

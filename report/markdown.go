@@ -1,0 +1,203 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ChartFiles are the chart files the HTML/charts renderer writes next to a
+// report, in the order the Markdown report shows them.
+func ChartFiles() []string {
+	return []string{"rto_rpo_cdf.svg", "timeline.svg", "backlog.svg", "failures.svg"}
+}
+
+// ExistingCharts returns the ChartFiles that exist in dir, in order, as
+// relative links for MarkdownOptions.ChartLinks.
+func ExistingCharts(dir string) []string {
+	var out []string
+	for _, f := range ChartFiles() {
+		if st, err := os.Stat(filepath.Join(dir, f)); err == nil && !st.IsDir() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// MarkdownOptions tune WriteMarkdownOptions.
+type MarkdownOptions struct {
+	// ChartLinks are relative paths of chart images to embed, in order.
+	ChartLinks []string
+}
+
+// WriteMarkdown writes the report as Markdown ready to paste into a pull
+// request, without charts.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	return WriteMarkdownOptions(w, r, MarkdownOptions{})
+}
+
+// WriteMarkdownOptions writes the report as Markdown: a title, a verdict,
+// tables for recovery, lost writes, failures, cost and operations, the
+// charts given in opts, warnings and assumptions.
+func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
+	var b strings.Builder
+	m := &r.Metrics
+	fmt.Fprintf(&b, "# DR simulation: %s\n\n", r.Scenario)
+	if r.Description != "" {
+		fmt.Fprintf(&b, "_%s_\n\n", mdEscape(r.Description))
+	}
+	b.WriteString(verdict(r))
+	b.WriteString("\n\n")
+
+	b.WriteString("## Recovery\n\n")
+	rows := [][]string{
+		durRow("RTO", &m.RTOSeconds.Summary, m.RTOSeconds.Unrecovered > 0, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO),
+		durRow("RPO", &m.RPOSeconds, false, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO),
+		{"both", "", "", "", "", "", "", "", "", pctP(r.ObjectivesMet.Both.P, "-"), ciPct(r.ObjectivesMet.Both.CI95)},
+	}
+	b.WriteString(mdTable([]string{"", "n", "p50", "p90", "p95", "p99", "max", "mean", "objective", "P(meet)", "95% CI"}, rows))
+	b.WriteString("\nRTO is over incident trials (unrecovered ones count as ∞), RPO over recovered incident trials; P(meet) is over all trials.\n\n")
+
+	b.WriteString("## Lost writes\n\n")
+	rows = [][]string{countRow("total", &m.LostWrites.Summary)}
+	for _, k := range sortedKeys(m.LostWrites.ByStore) {
+		s := m.LostWrites.ByStore[k]
+		rows = append(rows, countRow(k, &s))
+	}
+	b.WriteString(mdTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, rows))
+
+	b.WriteString("\n## Decrypt failures\n\nMean failed KMS calls per trial, by cause and caller region.\n\n")
+	regions := sortedKeys(m.DecryptFailures.ByRegion)
+	rows = nil
+	for _, reason := range sortedKeys(m.DecryptFailures.ByReason) {
+		row := []string{reason}
+		for _, g := range regions {
+			row = append(row, humanNum(m.DecryptFailures.ByReasonRegion[reason][g]))
+		}
+		rows = append(rows, append(row, humanNum(m.DecryptFailures.ByReason[reason])))
+	}
+	total := []string{"**total**"}
+	for _, g := range regions {
+		total = append(total, humanNum(m.DecryptFailures.ByRegion[g]))
+	}
+	rows = append(rows, append(total, humanNum(m.DecryptFailures.TotalMean)))
+	b.WriteString(mdTable(append(append([]string{"reason"}, regions...), "total"), rows))
+	fmt.Fprintf(&b, "\nAvailability (up time / horizon): mean %s, min %s. Requests succeeded: mean %s, min %s. Requests failed other than by KMS: %s per trial.\n",
+		pctP(m.Availability.Mean, "-"), pctP(m.Availability.Min, "-"), pctP(m.RequestSuccess.Mean, "-"), pctP(m.RequestSuccess.Min, "-"), humanNum(m.Unavailable))
+
+	fmt.Fprintf(&b, "\n## Monthly cost: %s\n\n", humanUSD(r.Cost.MonthlyUSD.Total))
+	rows = nil
+	for _, it := range r.Cost.MonthlyUSD.Items {
+		rows = append(rows, []string{it.Name, humanUSD(it.USD), it.Detail})
+	}
+	rows = append(rows, []string{"**total**", humanUSD(r.Cost.MonthlyUSD.Total), ""})
+	b.WriteString(mdTable([]string{"item", "USD/month", "detail"}, rows))
+
+	if len(r.Operations) > 0 {
+		b.WriteString("\n## Operations\n\n")
+		rows = nil
+		for _, op := range r.Operations {
+			name := op.Name
+			if op.Required {
+				name += " (required)"
+			}
+			rows = append(rows, []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
+				fmt.Sprint(op.TrialsFailed), humanNum(op.AttemptsMean),
+				humanDurP(op.DoneAfterT0P50Seconds, "-"), humanDurP(op.DoneAfterT0P90Seconds, "-")})
+		}
+		b.WriteString(mdTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done T0+p50", "done T0+p90"}, rows))
+		b.WriteByte('\n')
+		for _, op := range r.Operations {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(op.Summary))
+		}
+	}
+
+	if len(opts.ChartLinks) > 0 {
+		b.WriteString("\n## Charts\n\n")
+		for _, l := range opts.ChartLinks {
+			alt := strings.TrimSuffix(filepath.Base(l), filepath.Ext(l))
+			fmt.Fprintf(&b, "![%s](%s)\n\n", alt, l)
+		}
+	}
+
+	if len(r.Warnings) > 0 {
+		b.WriteString("\n## Warnings\n\n")
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(w))
+		}
+	}
+
+	b.WriteString("\n## Assumptions\n\n")
+	fmt.Fprintf(&b, "- %d trials, seed %d, horizon %s; objectives success threshold %s of requests.\n",
+		r.Trials, r.Seed, humanDur(r.HorizonSeconds), humanPct(r.Objectives.Success))
+	fmt.Fprintf(&b, "- Prices: %s, dated %s; a month is %d h, a GB is 2^30 bytes.\n", r.Cost.PriceBook.Source, r.Cost.PriceBook.Date, HoursPerMonth)
+	var over []string
+	for _, e := range r.Cost.PriceBook.Entries {
+		if e.Overridden {
+			over = append(over, fmt.Sprintf("%s = %s", e.ID, humanNum(e.USD)))
+		}
+	}
+	if len(over) > 0 {
+		fmt.Fprintf(&b, "- Prices overridden by the scenario: %s.\n", strings.Join(over, ", "))
+	}
+	b.WriteString("- Percentile intervals are distribution-free (order statistics); probabilities use Wilson 95% intervals.\n")
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("report: writing markdown: %w", err)
+	}
+	return nil
+}
+
+// verdict is the one-paragraph summary of the run.
+func verdict(r *Report) string {
+	m := &r.Metrics
+	var b strings.Builder
+	var objs []string
+	if r.Objectives.RTOSeconds != nil {
+		objs = append(objs, "RTO ≤ "+humanDur(*r.Objectives.RTOSeconds))
+	}
+	if r.Objectives.RPOSeconds != nil {
+		objs = append(objs, "RPO ≤ "+humanDur(*r.Objectives.RPOSeconds))
+	}
+	both := r.ObjectivesMet.Both
+	switch {
+	case r.Trials == 0:
+		b.WriteString("**No trials were run.**")
+	case both.P == nil:
+		fmt.Fprintf(&b, "**%s has no RTO or RPO objective**, so it is not judged.", r.Scenario)
+	case both.Met == both.N:
+		fmt.Fprintf(&b, "**Meets its objectives (%s) in every one of %d trials** (95%% CI %s).",
+			strings.Join(objs, ", "), both.N, ciPct(both.CI95))
+	default:
+		fmt.Fprintf(&b, "**Meets its objectives (%s) in %s of trials** (95%% CI %s); it misses them in %d of %d.",
+			strings.Join(objs, ", "), humanPct(*both.P), ciPct(both.CI95), both.N-both.Met, both.N)
+	}
+	if r.Trials > 0 {
+		if m.IncidentTrials == 0 {
+			b.WriteString(" No trial had an incident.")
+		} else {
+			fmt.Fprintf(&b, " %d of %d trials had an incident", m.IncidentTrials, r.Trials)
+			rto := &m.RTOSeconds
+			if rto.P50 != nil {
+				fmt.Fprintf(&b, "; their median RTO is %s (p99 %s)", humanDur(*rto.P50), humanDurP(rto.P99, "∞"))
+			}
+			if m.RPOSeconds.P50 != nil {
+				fmt.Fprintf(&b, ", median RPO %s (p99 %s)", humanDur(*m.RPOSeconds.P50), humanDurP(m.RPOSeconds.P99, "-"))
+			}
+			if m.LostWrites.Mean != nil {
+				fmt.Fprintf(&b, ", %s lost writes on average", humanNum(*m.LostWrites.Mean))
+			}
+			b.WriteString(".")
+			if rto.Unrecovered > 0 {
+				fmt.Fprintf(&b, " %d %s did not recover within %s.", rto.Unrecovered,
+					plural(rto.Unrecovered, "trial", "trials"), humanDur(r.HorizonSeconds))
+			}
+		}
+		if m.DecryptFailures.TotalMean > 0 {
+			fmt.Fprintf(&b, " KMS refused or failed %s cryptographic calls per trial on average.", humanNum(m.DecryptFailures.TotalMean))
+		}
+	}
+	fmt.Fprintf(&b, " The setup costs %s per month.", humanUSD(r.Cost.MonthlyUSD.Total))
+	return b.String()
+}
