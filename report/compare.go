@@ -1,0 +1,339 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"drsim/model"
+)
+
+// CompareSchema identifies the version of the comparison document.
+const CompareSchema = "drsim.compare/v1"
+
+// CompareInput is one run to compare: its config, its per-trial results and
+// its report (built from them when nil).
+type CompareInput struct {
+	Cfg     *model.Config
+	Results []model.TrialResult
+	Report  *Report
+}
+
+// Comparison compares scenarios run with the same seed and trial indices
+// (common random numbers) against the first one, the baseline.
+type Comparison struct {
+	Schema    string            `json:"schema"`
+	Baseline  string            `json:"baseline"`
+	Scenarios []CompareScenario `json:"scenarios"`
+	Warnings  []string          `json:"warnings"`
+}
+
+// CompareScenario is one scenario of a comparison.
+type CompareScenario struct {
+	Scenario       string        `json:"scenario"`
+	Trials         int           `json:"trials"`
+	Seed           uint64        `json:"seed"`
+	IncidentTrials int           `json:"incident_trials"`
+	Objectives     Objectives    `json:"objectives"`
+	RTOSeconds     RTOSummary    `json:"rto_seconds"`
+	RPOSeconds     Summary       `json:"rpo_seconds"`
+	ObjectivesMet  ObjectivesMet `json:"objectives_met"`
+	// LostWritesMean is the mean over recovered incident trials.
+	LostWritesMean *float64 `json:"lost_writes_mean"`
+	// DecryptFailuresMean is the mean failed KMS calls per trial.
+	DecryptFailuresMean float64 `json:"decrypt_failures_mean"`
+	MonthlyUSD          float64 `json:"monthly_usd"`
+	// VsBaseline holds the paired differences (this − baseline); nil for
+	// the baseline itself.
+	VsBaseline *PairedDiff `json:"vs_baseline,omitempty"`
+}
+
+// PairedDiff holds paired differences against the baseline, over the trial
+// indices present in both runs.
+type PairedDiff struct {
+	// RTOSeconds, RPOSeconds and LostWrites are over the trials that are
+	// incident-free or recovered in both (incident-free counts as 0).
+	RTOSeconds Diff `json:"rto_seconds"`
+	RPOSeconds Diff `json:"rpo_seconds"`
+	LostWrites Diff `json:"lost_writes"`
+	// DecryptFailures is over all paired trials.
+	DecryptFailures Diff `json:"decrypt_failures"`
+	// MeetBoth is the difference in P(meet both), each scenario judged
+	// against its own objectives, over all paired trials.
+	MeetBoth Diff `json:"meet_both"`
+	// MonthlyUSD is the difference in monthly cost.
+	MonthlyUSD float64 `json:"monthly_usd"`
+}
+
+// Diff is a mean paired difference with its 95% interval over N pairs.
+type Diff struct {
+	Mean *float64    `json:"mean"`
+	CI95 *[2]float64 `json:"ci95"`
+	N    int         `json:"n"`
+}
+
+// Compare compares runs against the first one. It never fails: runs that
+// cannot be paired properly give warnings.
+func Compare(runs []CompareInput) *Comparison {
+	c := &Comparison{Schema: CompareSchema, Scenarios: []CompareScenario{}, Warnings: []string{}}
+	if len(runs) == 0 {
+		c.Warnings = append(c.Warnings, "no scenarios to compare")
+		return c
+	}
+	reports := make([]*Report, len(runs))
+	for i, in := range runs {
+		reports[i] = in.Report
+		if reports[i] == nil {
+			reports[i] = Build(in.Cfg, in.Cfg.Seed, in.Results, nil, -1)
+		}
+	}
+	base := runs[0]
+	c.Baseline = reports[0].Scenario
+	// baseAt maps a trial index to its position in the baseline results.
+	maxTrial := -1
+	for i := range base.Results {
+		if base.Results[i].Trial > maxTrial {
+			maxTrial = base.Results[i].Trial
+		}
+	}
+	baseAt := make([]int, maxTrial+1)
+	for i := range baseAt {
+		baseAt[i] = -1
+	}
+	for i := range base.Results {
+		if t := base.Results[i].Trial; t >= 0 {
+			baseAt[t] = i
+		}
+	}
+	for i, in := range runs {
+		r := reports[i]
+		s := CompareScenario{
+			Scenario:            r.Scenario,
+			Trials:              r.Trials,
+			Seed:                r.Seed,
+			IncidentTrials:      r.Metrics.IncidentTrials,
+			Objectives:          r.Objectives,
+			RTOSeconds:          withoutCIs(r.Metrics.RTOSeconds),
+			RPOSeconds:          r.Metrics.RPOSeconds,
+			ObjectivesMet:       r.ObjectivesMet,
+			LostWritesMean:      r.Metrics.LostWrites.Mean,
+			DecryptFailuresMean: r.Metrics.DecryptFailures.TotalMean,
+			MonthlyUSD:          r.Cost.MonthlyUSD.Total,
+		}
+		s.RPOSeconds.PCI95 = nil
+		if i > 0 {
+			if r.Seed != reports[0].Seed {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s ran with seed %d, the baseline with %d: trials are not paired, the differences' intervals are not valid",
+					r.Scenario, r.Seed, reports[0].Seed))
+			}
+			d, paired := pairedDiff(base.Cfg, in.Cfg, base.Results, in.Results, baseAt)
+			d.MonthlyUSD = round(r.Cost.MonthlyUSD.Total - reports[0].Cost.MonthlyUSD.Total)
+			if paired != len(in.Results) || paired != len(base.Results) {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %d trials paired with the baseline (%d and %d trials)",
+					r.Scenario, paired, len(in.Results), len(base.Results)))
+			}
+			s.VsBaseline = d
+		}
+		c.Scenarios = append(c.Scenarios, s)
+		for _, w := range r.Warnings {
+			c.Warnings = append(c.Warnings, r.Scenario+": "+w)
+		}
+	}
+	return c
+}
+
+func withoutCIs(s RTOSummary) RTOSummary {
+	s.PCI95 = nil
+	return s
+}
+
+// pairedDiff computes the differences of b's trials against the baseline's
+// trials with the same index. It returns them with the number of pairs.
+func pairedDiff(cfgA, cfgB *model.Config, a, b []model.TrialResult, aAt []int) (*PairedDiff, int) {
+	var rto, rpo, lost, fails, meet []float64
+	paired := 0
+	for i := range b {
+		tb := &b[i]
+		if tb.Trial < 0 || tb.Trial >= len(aAt) || aAt[tb.Trial] < 0 {
+			continue
+		}
+		ta := &a[aAt[tb.Trial]]
+		paired++
+		fails = append(fails, sumFloats(tb.KMSFailures)-sumFloats(ta.KMSFailures))
+		meet = append(meet, meetBoth(cfgB, tb)-meetBoth(cfgA, ta))
+		if usable(ta) && usable(tb) {
+			rto = append(rto, recoverySeconds(tb, true)-recoverySeconds(ta, true))
+			rpo = append(rpo, recoverySeconds(tb, false)-recoverySeconds(ta, false))
+			lost = append(lost, float64(lostOf(tb)-lostOf(ta)))
+		}
+	}
+	return &PairedDiff{
+		RTOSeconds:      diff(rto),
+		RPOSeconds:      diff(rpo),
+		LostWrites:      diff(lost),
+		DecryptFailures: diff(fails),
+		MeetBoth:        diff(meet),
+	}, paired
+}
+
+// usable reports whether a trial has an RTO: incident-free or recovered.
+func usable(t *model.TrialResult) bool { return !t.Incident || t.Recovered }
+
+// recoverySeconds is the RTO (or RPO) of a usable trial, 0 without incident.
+func recoverySeconds(t *model.TrialResult, rto bool) float64 {
+	if !t.Incident {
+		return 0
+	}
+	if rto {
+		return seconds(t.RTO)
+	}
+	return seconds(t.RPO)
+}
+
+func lostOf(t *model.TrialResult) int64 {
+	if !t.Incident {
+		return 0
+	}
+	return t.LostTotal
+}
+
+// meetBoth is 1 when the trial meets the objectives that are set, else 0.
+func meetBoth(cfg *model.Config, t *model.TrialResult) float64 {
+	a, b := meets(cfg, t)
+	if (a || !cfg.Objectives.HasRTO) && (b || !cfg.Objectives.HasRPO) {
+		return 1
+	}
+	return 0
+}
+
+func sumFloats(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
+
+func diff(d []float64) Diff {
+	if len(d) == 0 {
+		return Diff{}
+	}
+	mean, ci := meanCI(d)
+	return Diff{Mean: ptr(round(mean)), CI95: ci, N: len(d)}
+}
+
+// WriteCompareJSON writes the comparison as indented, deterministic JSON.
+func WriteCompareJSON(w io.Writer, c *Comparison) error { return writeJSON(w, c) }
+
+// compareRows returns the per-scenario table and the differences table.
+func compareRows(c *Comparison) (header []string, rows [][]string, dHeader []string, dRows [][]string) {
+	header = []string{"scenario", "P(meet both)", "95% CI", "RTO p50", "RTO p90", "RTO p99", "RPO p50", "RPO p99", "unrecovered", "lost mean", "KMS failures", "cost/month"}
+	for _, s := range c.Scenarios {
+		inf := "-"
+		if s.RTOSeconds.Unrecovered > 0 {
+			inf = "∞"
+		}
+		rows = append(rows, []string{s.Scenario, pctP(s.ObjectivesMet.Both.P, "-"), ciPct(s.ObjectivesMet.Both.CI95),
+			humanDurP(s.RTOSeconds.P50, inf), humanDurP(s.RTOSeconds.P90, inf), humanDurP(s.RTOSeconds.P99, inf),
+			humanDurP(s.RPOSeconds.P50, "-"), humanDurP(s.RPOSeconds.P99, "-"), fmt.Sprint(s.RTOSeconds.Unrecovered),
+			numP(s.LostWritesMean, "-"), humanNum(s.DecryptFailuresMean), humanUSD(s.MonthlyUSD)})
+	}
+	dHeader = []string{"vs " + c.Baseline, "Δ P(meet both)", "Δ RTO mean", "Δ RPO mean", "Δ lost writes", "Δ KMS failures", "Δ cost/month"}
+	for _, s := range c.Scenarios {
+		d := s.VsBaseline
+		if d == nil {
+			continue
+		}
+		dRows = append(dRows, []string{s.Scenario, diffText(d.MeetBoth, pctPoints), diffText(d.RTOSeconds, humanSignedDur),
+			diffText(d.RPOSeconds, humanSignedDur), diffText(d.LostWrites, signedNum), diffText(d.DecryptFailures, signedNum),
+			signedUSD(d.MonthlyUSD)})
+	}
+	return header, rows, dHeader, dRows
+}
+
+// diffText formats a difference with its interval: "+5m00s [+4m10s, +5m50s]".
+func diffText(d Diff, f func(float64) string) string {
+	if d.Mean == nil {
+		return "-"
+	}
+	s := f(*d.Mean)
+	if d.CI95 != nil {
+		s += " [" + f(d.CI95[0]) + ", " + f(d.CI95[1]) + "]"
+	}
+	return s
+}
+
+func humanSignedDur(s float64) string {
+	if s < 0 {
+		return humanDur(s)
+	}
+	return "+" + humanDur(s)
+}
+
+func signedNum(x float64) string {
+	if x < 0 {
+		return humanNum(x)
+	}
+	return "+" + humanNum(x)
+}
+
+func signedUSD(x float64) string {
+	if x < 0 {
+		return humanUSD(x)
+	}
+	return "+" + humanUSD(x)
+}
+
+// pctPoints formats a difference of probabilities in percentage points.
+func pctPoints(x float64) string {
+	s := fmt.Sprintf("%.1f", x*100)
+	if x >= 0 {
+		s = "+" + s
+	}
+	return s + "pp"
+}
+
+// WriteCompareText writes the comparison as aligned text.
+func WriteCompareText(w io.Writer, c *Comparison) error {
+	var b strings.Builder
+	h, rows, dh, drows := compareRows(c)
+	fmt.Fprintf(&b, "drsim compare: %d scenarios, baseline %s\n\n", len(c.Scenarios), c.Baseline)
+	b.WriteString(textTable("  ", append([][]string{h}, rows...)))
+	if len(drows) > 0 {
+		b.WriteString("\nPaired differences against the baseline (same trials; mean [95% CI])\n")
+		b.WriteString(textTable("  ", append([][]string{dh}, drows...)))
+		b.WriteString("  (RTO, RPO and lost writes over trials incident-free or recovered in both, incident-free as 0)\n")
+	}
+	if len(c.Warnings) > 0 {
+		b.WriteString("\nWarnings\n")
+		for _, w := range c.Warnings {
+			fmt.Fprintf(&b, "  ! %s\n", w)
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("report: writing comparison: %w", err)
+	}
+	return nil
+}
+
+// WriteCompareMarkdown writes the comparison as Markdown.
+func WriteCompareMarkdown(w io.Writer, c *Comparison) error {
+	var b strings.Builder
+	h, rows, dh, drows := compareRows(c)
+	fmt.Fprintf(&b, "# DR comparison against %s\n\n", c.Baseline)
+	b.WriteString(mdTable(h, rows))
+	if len(drows) > 0 {
+		b.WriteString("\n## Paired differences\n\nSame seed and trial indices (common random numbers); mean difference with its 95% CI. RTO, RPO and lost writes are over trials incident-free or recovered in both, incident-free counting as 0.\n\n")
+		b.WriteString(mdTable(dh, drows))
+	}
+	if len(c.Warnings) > 0 {
+		b.WriteString("\n## Warnings\n\n")
+		for _, w := range c.Warnings {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(w))
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("report: writing comparison: %w", err)
+	}
+	return nil
+}
