@@ -1,0 +1,392 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"drsim/scenarios"
+)
+
+// drsim runs the CLI in-process and returns its exit code and output.
+func drsim(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(args, &out, &errb)
+	code = reportError(&errb, err)
+	return code, out.String(), errb.String()
+}
+
+// miniScenario is a small valid scenario; the tests derive broken and
+// impossible ones from it.
+const miniScenario = `name = "mini"
+description = "a small test scenario"
+horizon = "12h"
+trials = 40
+seed = 3
+
+[objectives]
+rto = "30m"
+rpo = "5m"
+
+[regions.us-east-1]
+[regions.us-west-2]
+
+[keys.k]
+multi_region = true
+primary = "us-east-1"
+replicas = ["us-west-2"]
+users = ["app", "s3-replication"]
+
+[app]
+principal = "app"
+serve = ["us-east-1"]
+
+[tables.t]
+regions = ["us-east-1", "us-west-2"]
+key = "k"
+writes = 10
+reads = 10
+
+[[outages]]
+region = "us-east-1"
+start = "uniform(1h, 4h)"
+duration = "2h"
+
+[failover]
+from = "us-east-1"
+to = "us-west-2"
+detect = "2m"
+
+[[failover.steps]]
+name = "dns"
+duration = "1m"
+`
+
+// writeScenario writes a scenario file into a temporary directory.
+func writeScenario(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestExitCodesAndUsage(t *testing.T) {
+	mini := writeScenario(t, "mini.toml", miniScenario)
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     string // substring of stdout
+		stderr     string // substring of stderr
+		wantStdout bool   // stdout must be non-empty
+	}{
+		{"no args", nil, 2, "", "Commands:", false},
+		{"help", []string{"help"}, 0, "Commands:", "", true},
+		{"--help", []string{"--help"}, 0, "Commands:", "", true},
+		{"-h", []string{"-h"}, 0, "Exit codes", "", true},
+		{"help run", []string{"help", "run"}, 0, "--min-probability", "", true},
+		{"help unknown", []string{"help", "rum"}, 2, "", `did you mean "run"`, false},
+		{"unknown command", []string{"rn", "snowy"}, 2, "", `unknown command "rn" (did you mean "run"?)`, false},
+		{"run no scenario", []string{"run"}, 2, "", "want one scenario", false},
+		{"run two scenarios", []string{"run", mini, mini}, 2, "", "got 2 arguments", false},
+		{"run bad format", []string{"run", mini, "--format", "xml"}, 2, "", "must be one of text, json, markdown", false},
+		{"run zero trials", []string{"run", mini, "--trials", "0"}, 2, "", "--trials must be at least 1", false},
+		{"run bad workers", []string{"run", mini, "--workers", "0"}, 2, "", "--workers must be at least 1", false},
+		{"run unknown flag", []string{"run", mini, "--trails", "5"}, 2, "", "flag provided but not defined: -trails", false},
+		{"run bad probability", []string{"run", mini, "--min-probability", "1.5"}, 2, "", "between 0 and 1", false},
+		{"run trace-trial without trace", []string{"run", mini, "--trace-trial", "1"}, 2, "", "--trace-trial needs --trace", false},
+		{"run trace-trial out of range", []string{"run", mini, "--trials", "5", "--trace", filepath.Join(t.TempDir(), "x.jsonl"), "--trace-trial", "5"}, 2, "", "between 0 and 4", false},
+		{"run missing file", []string{"run", filepath.Join(t.TempDir(), "nope.toml")}, 2, "", "nope.toml", false},
+		{"run unknown bundled", []string{"run", "snowyy"}, 2, "", "snowyy", false},
+		{"validate nothing", []string{"validate"}, 2, "", "want at least one scenario", false},
+		{"validate ok", []string{"validate", mini}, 0, "ok: " + mini + " (mini)", "", true},
+		{"list args", []string{"list", "x"}, 2, "", "takes no arguments", false},
+		{"version", []string{"version"}, 0, "report schema drsim.report/v1", "", true},
+		{"--version", []string{"--version"}, 0, "go go1.", "", true},
+		{"compare one", []string{"compare", mini}, 2, "", "want at least two scenarios", false},
+		{"trace no scenario", []string{"trace", "--trial", "1"}, 2, "", "want one scenario", false},
+		{"trace negative trial", []string{"trace", mini, "--trial", "-2"}, 2, "", "--trial must be at least 0", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := drsim(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
+			}
+			if !strings.Contains(stdout, tt.stdout) {
+				t.Errorf("stdout does not contain %q:\n%s", tt.stdout, stdout)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr does not contain %q:\n%s", tt.stderr, stderr)
+			}
+			if tt.wantStdout == (stdout == "") {
+				t.Errorf("stdout empty = %v, want %v", stdout == "", !tt.wantStdout)
+			}
+			if tt.code == 2 && tt.stdout == "" && stdout != "" {
+				t.Errorf("an error printed on stdout:\n%s", stdout)
+			}
+		})
+	}
+}
+
+func TestEveryCommandHasHelpWithExamples(t *testing.T) {
+	for _, c := range commands() {
+		for _, h := range []string{"-h", "--help"} {
+			t.Run(c.name+" "+h, func(t *testing.T) {
+				code, stdout, stderr := drsim(t, c.name, h)
+				if code != 0 || stderr != "" {
+					t.Fatalf("exit code %d, stderr %q", code, stderr)
+				}
+				if stdout != c.usage {
+					t.Errorf("printed %q, want the usage of %s", stdout, c.name)
+				}
+				if !strings.HasPrefix(stdout, "Usage: drsim "+c.name) || !strings.Contains(stdout, "Examples:\n  drsim ") {
+					t.Errorf("usage of %s lacks the Usage line or examples:\n%s", c.name, stdout)
+				}
+			})
+		}
+		code, stdout, _ := drsim(t, "help", c.name)
+		if code != 0 || stdout != c.usage {
+			t.Errorf("drsim help %s: code %d, printed %q", c.name, code, stdout)
+		}
+	}
+}
+
+func TestValidateReportsEveryErrorWithPosition(t *testing.T) {
+	good := writeScenario(t, "good.toml", miniScenario)
+	// a misspelled key on line 3 and an undeclared region further down
+	badText := strings.Replace(miniScenario, `horizon = "12h"`, `horizn = "12h"`, 1)
+	badText = strings.Replace(badText, `replicas = ["us-west-2"]`, `replicas = ["us-west-9"]`, 1)
+	bad := writeScenario(t, "bad.toml", badText)
+
+	code, stdout, stderr := drsim(t, "validate", good, bad)
+	if code != 2 {
+		t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)
+	}
+	if want := "ok: " + good + " (mini)\n"; stdout != want {
+		t.Errorf("stdout %q, want %q", stdout, want)
+	}
+	pos := regexp.MustCompile(regexp.QuoteMeta(bad) + `:3:1: .*horizn.*did you mean "horizon"`)
+	if !pos.MatchString(stderr) {
+		t.Errorf("stderr has no bad.toml:3:1 error for the misspelled key:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "us-west-9") {
+		t.Errorf("stderr does not report the second error (us-west-9):\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "1 of 2 scenarios invalid") {
+		t.Errorf("stderr lacks the summary:\n%s", stderr)
+	}
+	// run on the same file is bad input too
+	if code, _, stderr := drsim(t, "run", bad, "--trials", "5"); code != 2 || !strings.Contains(stderr, ":3:1:") {
+		t.Errorf("run bad.toml: code %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func TestValidateBundled(t *testing.T) {
+	infos := scenarios.Bundled()
+	if len(infos) == 0 {
+		t.Fatal("no bundled scenarios")
+	}
+	args := []string{"validate"}
+	for _, in := range infos {
+		args = append(args, in.Name)
+	}
+	code, stdout, stderr := drsim(t, args...)
+	if code != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr)
+	}
+	if got := strings.Count(stdout, "ok: "); got != len(infos) {
+		t.Errorf("%d ok lines, want %d:\n%s", got, len(infos), stdout)
+	}
+}
+
+func TestList(t *testing.T) {
+	code, stdout, _ := drsim(t, "list")
+	if code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	infos := scenarios.Bundled()
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	if len(lines) != len(infos) {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(infos), stdout)
+	}
+	col := -1
+	for i, in := range infos {
+		if !strings.HasPrefix(lines[i], in.Name+" ") {
+			t.Errorf("line %d %q does not start with %q", i, lines[i], in.Name)
+		}
+		c := strings.Index(lines[i], in.Description)
+		if in.Description == "" || c < 0 {
+			t.Errorf("line %d %q lacks the description %q", i, lines[i], in.Description)
+			continue
+		}
+		if col >= 0 && c != col {
+			t.Errorf("descriptions not aligned: column %d and %d", col, c)
+		}
+		col = c
+	}
+	for _, want := range []string{"snowy", "backup-and-restore", "pilot-light", "warm-standby", "active-active"} {
+		if !regexp.MustCompile(`(?m)^` + want + ` `).MatchString(stdout) {
+			t.Errorf("list lacks %s", want)
+		}
+	}
+	if strings.Contains(stdout, "_base") {
+		t.Errorf("list shows the strategies' base:\n%s", stdout)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	impossible := writeScenario(t, "impossible.toml",
+		strings.Replace(miniScenario, `rto = "30m"`, `rto = "1s"`, 1))
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"run below the bar", []string{"run", impossible, "--trials", "30", "--check", "--format", "json"}, 3, "check failed: mini met its objectives (RTO 1s, RPO 5m) in 0.0% of 30 trials"},
+		{"run bar at zero", []string{"run", impossible, "--trials", "30", "--check", "--min-probability", "0"}, 0, ""},
+		{"compare one below", []string{"compare", impossible, "snowy", "--trials", "30", "--check", "--min-probability", "0.01"}, 3, "check failed: mini"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := drsim(t, tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr does not contain %q:\n%s", tt.stderr, stderr)
+			}
+			if stdout == "" {
+				t.Error("the report is not printed when the check fails")
+			}
+			if tt.code == 3 && strings.Contains(stderr, "check failed: snowy") {
+				t.Errorf("snowy should pass a bar of 1%%:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestParseFlagsInterspersed(t *testing.T) {
+	tests := []struct {
+		args   []string
+		pos    []string
+		trials int
+		quiet  bool
+	}{
+		{[]string{"snowy"}, []string{"snowy"}, 0, false},
+		{[]string{"snowy", "--trials", "100"}, []string{"snowy"}, 100, false},
+		{[]string{"--trials", "100", "snowy"}, []string{"snowy"}, 100, false},
+		{[]string{"--trials=100", "a", "--quiet", "b"}, []string{"a", "b"}, 100, true},
+		{[]string{"a", "--", "--quiet"}, []string{"a", "--quiet"}, 0, false},
+		{[]string{"-quiet", "a", "-trials", "7"}, []string{"a"}, 7, true},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			fs := newFlagSet("test")
+			trials := fs.Int("trials", 0, "")
+			quiet := fs.Bool("quiet", false, "")
+			pos, err := parseFlags(fs, "usage", tt.args, &bytes.Buffer{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(pos) != fmt.Sprint(tt.pos) || *trials != tt.trials || *quiet != tt.quiet {
+				t.Errorf("got %q trials=%d quiet=%v, want %q trials=%d quiet=%v", pos, *trials, *quiet, tt.pos, tt.trials, tt.quiet)
+			}
+		})
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	list := scenarios.ErrorList{{File: "a.toml", Line: 1, Col: 2, Msg: "bad"}}
+	tests := []struct {
+		name   string
+		err    error
+		code   int
+		stderr string
+	}{
+		{"nil", nil, 0, ""},
+		{"internal", errors.New("boom"), 1, "drsim: boom\n"},
+		{"scenario errors", list, 2, "drsim: scenarios: a.toml:1:2: bad\n"},
+		{"wrapped scenario errors", fmt.Errorf("x: %w", list), 2, "drsim: x: scenarios: a.toml:1:2: bad\n"},
+		{"usage", usageError("run", "bad %s", "flag"), 2, "drsim: run: bad flag\nRun 'drsim help run' for usage.\n"},
+		{"check", silentError(3), 3, ""},
+		{"input", inputError(errors.New("nope")), 2, "drsim: nope\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if code := reportError(&b, tt.err); code != tt.code {
+				t.Errorf("code %d, want %d", code, tt.code)
+			}
+			if b.String() != tt.stderr {
+				t.Errorf("printed %q, want %q", b.String(), tt.stderr)
+			}
+		})
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{30 * time.Minute, "30m"},
+		{90 * time.Minute, "1h30m"},
+		{time.Hour, "1h"},
+		{90 * time.Second, "1m30s"},
+		{time.Second, "1s"},
+		{1500 * time.Millisecond, "1.5s"},
+	}
+	for _, tt := range tests {
+		if got := formatDuration(int64(tt.d)); got != tt.want {
+			t.Errorf("formatDuration(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	names := commandNames()
+	tests := []struct{ in, want string }{
+		{"rn", "run"}, {"comapre", "compare"}, {"lst", "list"}, {"validat", "validate"}, {"xyzzy", ""},
+	}
+	for _, tt := range tests {
+		if got := suggest(tt.in, names); got != tt.want {
+			t.Errorf("suggest(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var b bytes.Buffer
+	if isTerminal(&b) {
+		t.Fatal("a buffer is not a terminal")
+	}
+	if p := newProgress(&b, false, 10); p.offset(0) != nil {
+		t.Error("progress enabled on a non-terminal")
+	}
+	p := &progressLine{w: &b, total: 10000, start: time.Now(), enabled: true}
+	p.update(10)
+	if b.Len() != 0 {
+		t.Errorf("progress shown before a second: %q", b.String())
+	}
+	p.start = time.Now().Add(-1300 * time.Millisecond)
+	p.offset(4000)(200)
+	if got := b.String(); !regexp.MustCompile(`^\r  4200/10000 trials  42%  1\.[34]s $`).MatchString(got) {
+		t.Errorf("progress line %q", got)
+	}
+	b.Reset()
+	p.finish()
+	if got := b.String(); !strings.HasPrefix(got, "\r ") || !strings.HasSuffix(got, "\r") {
+		t.Errorf("finish printed %q, want the line cleared", got)
+	}
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"drsim/model"
+	"drsim/scenarios"
+)
+
+const traceUsage = `Usage: drsim trace FILE|NAME [--trial N] [flags]
+
+Simulates one trial and prints its event log on stdout as JSON lines: one
+object per event, in simulation order, with t_ns (nanoseconds from the start
+of the trial), kind, subject, region, outcome, error and message. The same as
+'drsim run --trace', for one trial only. Without --trial it runs all trials
+first and traces the representative one.
+
+Flags:
+  --trial N      the trial to trace (0-based)
+  --seed S       random seed (default: the scenario's seed)
+  --trials N     trials to choose the representative one from, when --trial
+                 is not given (default: the scenario's trials)
+  --workers N    parallel workers (default: the number of CPUs)
+  --quiet        no progress line on stderr
+
+Examples:
+  drsim trace snowy --trial 3
+  drsim trace snowy --trial 3 | jq -r 'select(.kind == "kms-failure") | .message'
+  drsim trace my-setup.toml --seed 9
+`
+
+func cmdTrace(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("trace")
+	trial := fs.Int("trial", -1, "the trial to trace")
+	seedF := fs.Uint64("seed", 0, "random seed")
+	trialsF := fs.Int("trials", 0, "number of trials")
+	workers := fs.Int("workers", defaultWorkers(), "parallel workers")
+	quiet := fs.Bool("quiet", false, "no progress line")
+	pos, err := parseFlags(fs, traceUsage, args, stdout)
+	if err != nil {
+		if errors.Is(err, errHelpShown) {
+			return nil
+		}
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("trace", "want one scenario (a file or a bundled name), got %d arguments", len(pos))
+	}
+	if flagSet(fs, "trial") && *trial < 0 {
+		return usageError("trace", "--trial must be at least 0, got %d", *trial)
+	}
+	if flagSet(fs, "trials") && *trialsF < 1 {
+		return usageError("trace", "--trials must be at least 1, got %d", *trialsF)
+	}
+	if *workers < 1 {
+		return usageError("trace", "--workers must be at least 1, got %d", *workers)
+	}
+	cfg, err := scenarios.Resolve(pos[0])
+	if err != nil {
+		return inputError(err)
+	}
+	seed := cfg.Seed
+	if flagSet(fs, "seed") {
+		seed = *seedF
+	}
+	var d *model.Detail
+	if *trial >= 0 {
+		cfg.Seed = seed
+		d = &model.Detail{}
+		model.NewRunner(cfg).Trial(seed, *trial, d)
+	} else {
+		n := cfg.Trials
+		if flagSet(fs, "trials") {
+			n = *trialsF
+		}
+		if n < 1 {
+			return usageError("trace", "the scenario asks for %d trials; give --trial or --trials", n)
+		}
+		prog := newProgress(stderr, *quiet, n)
+		s := simulate(cfg, seed, n, *workers, prog.offset(0))
+		prog.finish()
+		d = s.traceTrial(max(s.rep, 0))
+	}
+	if err := writeTrace(stdout, d); err != nil {
+		return fmt.Errorf("trace: %w", err)
+	}
+	return nil
+}
