@@ -89,20 +89,12 @@ func Compare(runs []CompareInput) *Comparison {
 	}
 	base := runs[0]
 	c.Baseline = reports[0].Scenario
-	// baseAt maps a trial index to its position in the baseline results.
-	maxTrial := -1
+	// baseAt maps a trial index to its position in the baseline results;
+	// it is only looked up, never iterated.
+	baseAt := make(map[int]int, len(base.Results))
 	for i := range base.Results {
-		if base.Results[i].Trial > maxTrial {
-			maxTrial = base.Results[i].Trial
-		}
-	}
-	baseAt := make([]int, maxTrial+1)
-	for i := range baseAt {
-		baseAt[i] = -1
-	}
-	for i := range base.Results {
-		if t := base.Results[i].Trial; t >= 0 {
-			baseAt[t] = i
+		if _, dup := baseAt[base.Results[i].Trial]; !dup {
+			baseAt[base.Results[i].Trial] = i
 		}
 	}
 	for i, in := range runs {
@@ -149,15 +141,16 @@ func withoutCIs(s RTOSummary) RTOSummary {
 
 // pairedDiff computes the differences of b's trials against the baseline's
 // trials with the same index. It returns them with the number of pairs.
-func pairedDiff(cfgA, cfgB *model.Config, a, b []model.TrialResult, aAt []int) (*PairedDiff, int) {
+func pairedDiff(cfgA, cfgB *model.Config, a, b []model.TrialResult, aAt map[int]int) (*PairedDiff, int) {
 	var rto, rpo, lost, fails, meet []float64
 	paired := 0
 	for i := range b {
 		tb := &b[i]
-		if tb.Trial < 0 || tb.Trial >= len(aAt) || aAt[tb.Trial] < 0 {
+		j, ok := aAt[tb.Trial]
+		if !ok {
 			continue
 		}
-		ta := &a[aAt[tb.Trial]]
+		ta := &a[j]
 		paired++
 		fails = append(fails, sumFloats(tb.KMSFailures)-sumFloats(ta.KMSFailures))
 		meet = append(meet, meetBoth(cfgB, tb)-meetBoth(cfgA, ta))
