@@ -1,0 +1,910 @@
+package scenarios
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"drsim/model"
+	"drsim/model/kms"
+	"drsim/sim"
+)
+
+// Defaults of scenario format v1 (SCENARIO.md).
+const (
+	DefaultTrials     = 1000
+	DefaultSeed       = 1
+	DefaultAccount    = "111122223333"
+	DefaultSuccess    = 0.99
+	DefaultObjectSize = 64 << 10 // bytes
+	DefaultItemSize   = 1 << 10  // bytes
+	DefaultRole       = "s3-replication"
+	DefaultRetry      = sim.Minute
+	DefaultWindow     = 30 * sim.Day
+)
+
+// Limits checked by the decoder.
+const (
+	MinRotation = 90 * sim.Day
+	MaxRotation = 2560 * sim.Day
+	MinWindow   = 7 * sim.Day
+	MaxWindow   = 30 * sim.Day
+)
+
+var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+// topKeys are the keys allowed at the top level.
+var topKeys = []string{"name", "description", "horizon", "trials", "seed", "account", "extends",
+	"objectives", "regions", "keys", "app", "buckets", "tables", "outages", "failover", "actions", "costs", "prices"}
+
+// serviceNames are the spellings of the services, in bit order.
+var serviceNames = []struct {
+	name string
+	svc  model.Services
+}{{"kms", model.SvcKMS}, {"s3", model.SvcS3}, {"dynamodb", model.SvcDynamoDB}, {"app", model.SvcApp}}
+
+// refs holds the name → index maps of a scenario.
+type refs struct {
+	regions, keys, buckets, tables map[string]int
+	regionNames, keyNames          []string
+	storeNames                     []string
+}
+
+// decode builds the Config from the merged tree.
+func (d *decoder) decode(root map[string]any) *model.Config {
+	c := &model.Config{Trials: DefaultTrials, Seed: DefaultSeed, Account: DefaultAccount}
+	top := d.object("", root)
+	top.known(topKeys...)
+
+	if s, ok := top.name("name"); ok {
+		c.Name = s
+	} else if !top.has("name") {
+		top.missing("name", "the scenario's name (it is not inherited through extends)")
+	}
+	c.Description, _ = top.str("description")
+	if _, ok := top.get("extends"); ok {
+		if _, ok := top.str("extends"); !ok {
+			// type error already reported
+			_ = ok
+		}
+	}
+	if h, ok := top.duration("horizon"); ok {
+		if h <= 0 {
+			d.errorf("horizon", "must be positive")
+		}
+		c.Horizon = h
+	} else if !top.has("horizon") {
+		top.missing("horizon", `simulated time per trial, like "24h"`)
+	}
+	if n, ok := top.integer("trials"); ok {
+		if n <= 0 || n > 1<<31-1 {
+			d.errorf("trials", "must be a positive integer, got %d", n)
+		} else {
+			c.Trials = int(n)
+		}
+	}
+	if n, ok := top.integer("seed"); ok {
+		if n < 0 {
+			d.errorf("seed", "must not be negative, got %d", n)
+		} else {
+			c.Seed = uint64(n)
+		}
+	}
+	if s, ok := top.str("account"); ok {
+		if !accountPattern.MatchString(s) {
+			d.errorf("account", "%q is not an AWS account ID (12 digits)", s)
+		} else {
+			c.Account = s
+		}
+	}
+
+	c.Objectives = d.objectives(top.table("objectives"))
+	r := &refs{}
+	c.Regions = d.regions(top, r)
+	keyObjs := d.declare(top, "keys", &r.keys, &r.keyNames)
+	bucketObjs := d.declare(top, "buckets", &r.buckets, nil)
+	tableObjs := d.declare(top, "tables", &r.tables, nil)
+	r.storeNames = append(r.storeNames, sortedKeys(r.buckets)...)
+	for _, n := range sortedKeys(r.tables) {
+		if _, dup := r.buckets[n]; dup {
+			d.errorf(keyPath("tables", n), "%q is also the name of a bucket; stores need distinct names", n)
+		}
+		r.storeNames = append(r.storeNames, n)
+	}
+	for _, o := range keyObjs {
+		c.Keys = append(c.Keys, d.key(o, r))
+	}
+	c.App = d.app(top, r)
+	for _, o := range bucketObjs {
+		c.Buckets = append(c.Buckets, d.bucket(o, r))
+	}
+	for _, o := range tableObjs {
+		c.Tables = append(c.Tables, d.table(o, r))
+	}
+	c.Outages = d.outages(top, r)
+	c.Failover = d.failover(top, r, c)
+	for i, o := range top.tables("actions") {
+		_ = i
+		c.Actions = append(c.Actions, d.action(o, r, c))
+	}
+	c.Costs, c.Prices = d.costs(top)
+	return c
+}
+
+func (d *decoder) objectives(o *obj) model.Objectives {
+	ob := model.Objectives{Success: DefaultSuccess}
+	o.known("rto", "rpo", "success")
+	if t, ok := o.duration("rto"); ok {
+		ob.RTO, ob.HasRTO = t, true
+	}
+	if t, ok := o.duration("rpo"); ok {
+		ob.RPO, ob.HasRPO = t, true
+	}
+	if f, ok := o.number("success"); ok {
+		if f <= 0 || f > 1 {
+			d.errorf(o.child("success"), "must be in (0, 1], got %v", f)
+		} else {
+			ob.Success = f
+		}
+	}
+	return ob
+}
+
+func (d *decoder) regions(top *obj, r *refs) []model.Region {
+	o := top.table("regions")
+	r.regions = map[string]int{}
+	r.regionNames = sortedKeys(o.m)
+	if len(r.regionNames) == 0 && !d.hasErrorAt("regions") {
+		d.errAt("", "regions", "required: declare every region used, like [regions.us-east-1]")
+	}
+	regs := make([]model.Region, 0, len(r.regionNames))
+	for i, n := range r.regionNames {
+		r.regions[n] = i
+		ro := d.object(keyPath("regions", n), o.m[n])
+		ro.known("kms_rps")
+		if !namePattern.MatchString(n) {
+			d.errorf(ro.path, "%q is not a valid region name (%s)", n, nameRule)
+		}
+		reg := model.Region{Name: n, KMSRPS: kms.DefaultQuota(n)}
+		if f, ok := ro.number("kms_rps"); ok {
+			if f <= 0 {
+				d.errorf(ro.child("kms_rps"), "must be positive, got %v", f)
+			} else {
+				reg.KMSRPS = f
+			}
+		}
+		regs = append(regs, reg)
+	}
+	return regs
+}
+
+func (d *decoder) hasErrorAt(path string) bool {
+	for _, e := range d.errs {
+		if e.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// declare indexes the named tables under top[section], sorted by name, and
+// checks their names.
+func (d *decoder) declare(top *obj, section string, index *map[string]int, names *[]string) []*obj {
+	o := top.table(section)
+	ks := sortedKeys(o.m)
+	*index = make(map[string]int, len(ks))
+	objs := make([]*obj, len(ks))
+	for i, n := range ks {
+		(*index)[n] = i
+		objs[i] = d.object(keyPath(section, n), o.m[n])
+		if !namePattern.MatchString(n) {
+			d.errorf(objs[i].path, "%q is not a valid name (%s)", n, nameRule)
+		}
+	}
+	if names != nil {
+		*names = ks
+	}
+	return objs
+}
+
+// region resolves a region name written at posPath (shown as path).
+func (d *decoder) region(posPath, path, name string, r *refs) int {
+	if i, ok := r.regions[name]; ok {
+		return i
+	}
+	hint := suggest(name, r.regionNames)
+	if hint == "" && len(r.regionNames) > 0 {
+		hint = "; declared: " + strings.Join(r.regionNames, ", ")
+	}
+	d.errAt(posPath, path, "%q is not a declared region%s", name, hint)
+	return -1
+}
+
+// regionKey resolves o[k] as a region name.
+func (d *decoder) regionKey(o *obj, k string, r *refs, required bool, why string) int {
+	s, ok := o.str(k)
+	if !ok {
+		if required && !o.has(k) {
+			o.missing(k, why)
+		}
+		return -1
+	}
+	return d.region(o.child(k), o.child(k), s, r)
+}
+
+// regionList resolves o[k] as a list of distinct region names, sorted.
+func (d *decoder) regionList(o *obj, k string, r *refs) ([]int, bool) {
+	names, paths, ok := o.strs(k)
+	if !ok {
+		return nil, false
+	}
+	seen := map[int]bool{}
+	var out []int
+	for i, n := range names {
+		ri := d.region(paths[i], o.child(k), n, r)
+		if ri < 0 {
+			ok = false
+			continue
+		}
+		if seen[ri] {
+			d.errAt(paths[i], o.child(k), "%q is listed twice", n)
+			ok = false
+			continue
+		}
+		seen[ri] = true
+		out = append(out, ri)
+	}
+	sort.Ints(out)
+	return out, ok
+}
+
+// keyRef resolves o[k] as a key name.
+func (d *decoder) keyRef(o *obj, k string, r *refs, required bool) int {
+	s, ok := o.str(k)
+	if !ok {
+		if required && !o.has(k) {
+			o.missing(k, "the name of a key declared under [keys]")
+		}
+		return -1
+	}
+	if i, ok := r.keys[s]; ok {
+		return i
+	}
+	hint := suggest(s, r.keyNames)
+	if hint == "" && len(r.keyNames) > 0 {
+		hint = "; declared: " + strings.Join(r.keyNames, ", ")
+	}
+	d.errorf(o.child(k), "%q is not a declared key%s", s, hint)
+	return -1
+}
+
+// users reads a list of principals.
+func (d *decoder) users(path string, v any) ([]string, bool) {
+	us, paths, ok := d.strs(path, v)
+	for i, u := range us {
+		if strings.TrimSpace(u) == "" {
+			d.errAt(paths[i], path, "empty principal")
+			ok = false
+		}
+	}
+	return us, ok
+}
+
+func (d *decoder) key(o *obj, r *refs) model.Key {
+	o.known("multi_region", "primary", "replicas", "region", "users", "users_in", "rotation")
+	k := model.Key{Name: parentLast(o.path), Primary: -1}
+	k.MultiRegion, _ = o.boolean("multi_region")
+	if k.MultiRegion {
+		if o.has("region") {
+			d.errorf(o.child("region"), "a multi-Region key has a primary, not a region (write primary = ...)")
+		}
+		k.Primary = d.regionKey(o, "primary", r, true, "the primary's region of a multi-Region key")
+		if reps, ok := d.regionList(o, "replicas", r); ok || reps != nil {
+			names, paths, _ := o.strs("replicas")
+			for _, ri := range reps {
+				if ri == k.Primary {
+					for i, n := range names {
+						if n == r.regionNames[ri] {
+							d.errAt(paths[i], o.child("replicas"), "%q is the primary's region; a replica must be in another region", n)
+						}
+					}
+					continue
+				}
+				k.Replicas = append(k.Replicas, ri)
+			}
+		}
+	} else {
+		if o.has("primary") {
+			d.errorf(o.child("primary"), "a single-Region key has no primary (set multi_region = true, or write region = ...)")
+		}
+		if names, _, _ := o.strs("replicas"); len(names) > 0 {
+			d.errorf(o.child("replicas"), "a single-Region key cannot have replicas (set multi_region = true)")
+		}
+		k.Primary = d.regionKey(o, "region", r, true, "the home region of a single-Region key (or set multi_region = true)")
+	}
+	if v, ok := o.get("users"); ok {
+		k.Users, _ = d.users(o.child("users"), v)
+	}
+	ui := o.table("users_in")
+	for _, rn := range sortedKeys(ui.m) {
+		p := ui.child(rn)
+		ri := d.region(p, p, rn, r)
+		us, _ := d.users(p, ui.m[rn])
+		if ri < 0 {
+			continue
+		}
+		if !k.MultiRegion && k.Primary >= 0 && ri != k.Primary {
+			d.errorf(p, "a single-Region key has its only copy in %q, not %q", r.regionNames[k.Primary], rn)
+			continue
+		}
+		k.UsersIn = append(k.UsersIn, model.RegionUsers{Region: ri, Users: us})
+	}
+	sort.Slice(k.UsersIn, func(i, j int) bool { return k.UsersIn[i].Region < k.UsersIn[j].Region })
+	if t, ok := o.duration("rotation"); ok {
+		if t < MinRotation || t > MaxRotation {
+			d.errorf(o.child("rotation"), "rotation period %s is outside 90d..2560d", formatDuration(t))
+		} else {
+			k.Rotation = t
+		}
+	}
+	return k
+}
+
+// parentLast returns the unquoted last segment of a key path.
+func parentLast(p string) string {
+	last := p[len(parentPath(p)):]
+	last = strings.TrimPrefix(last, ".")
+	if strings.HasPrefix(last, `"`) {
+		return unquoteBasic(last)
+	}
+	return last
+}
+
+func (d *decoder) app(top *obj, r *refs) model.App {
+	a := model.App{}
+	if !top.has("app") {
+		d.errAt("", "app", "required: [app] with principal and serve")
+		return a
+	}
+	o := top.table("app")
+	o.known("principal", "serve")
+	if s, ok := o.str("principal"); ok {
+		if strings.TrimSpace(s) == "" {
+			d.errorf(o.child("principal"), "must not be empty")
+		}
+		a.Principal = s
+	} else if !o.has("principal") {
+		o.missing("principal", "who calls KMS and the stores")
+	}
+	if o.has("serve") {
+		serve, ok := d.regionList(o, "serve", r)
+		if ok && len(serve) == 0 {
+			d.errorf(o.child("serve"), "must name at least one region")
+		}
+		a.Serve = serve
+	} else {
+		o.missing("serve", "the regions serving traffic at t=0")
+	}
+	return a
+}
+
+func (d *decoder) bucket(o *obj, r *refs) model.Bucket {
+	o.known("region", "key", "bucket_key", "object_size", "writes", "reads", "replication", "backup")
+	b := model.Bucket{Name: parentLast(o.path), ObjectSize: DefaultObjectSize}
+	b.Region = d.regionKey(o, "region", r, true, "the source bucket's region")
+	b.Key = d.keyRef(o, "key", r, true)
+	b.BucketKey, _ = o.boolean("bucket_key")
+	if n, ok := o.size("object_size"); ok {
+		if n <= 0 {
+			d.errorf(o.child("object_size"), "must be positive")
+		} else {
+			b.ObjectSize = n
+		}
+	}
+	b.Writes, _ = o.rate("writes")
+	b.Reads, _ = o.rate("reads")
+	seen := map[int]bool{}
+	for _, ro := range o.tables("replication") {
+		ro.known("to", "key", "role", "rtc", "lag")
+		rep := model.Replication{Role: DefaultRole}
+		rep.To = d.regionKey(ro, "to", r, true, "the destination region")
+		if rep.To >= 0 {
+			switch {
+			case rep.To == b.Region:
+				d.errorf(ro.child("to"), "%q is the source bucket's region", r.regionNames[rep.To])
+			case seen[rep.To]:
+				d.errorf(ro.child("to"), "a second replication rule to %q; one rule per destination", r.regionNames[rep.To])
+			}
+			seen[rep.To] = true
+		}
+		rep.Key = d.keyRef(ro, "key", r, true)
+		if s, ok := ro.str("role"); ok {
+			if strings.TrimSpace(s) == "" {
+				d.errorf(ro.child("role"), "must not be empty")
+			} else {
+				rep.Role = s
+			}
+		}
+		rep.RTC, _ = ro.boolean("rtc")
+		if l, ok := ro.dist("lag"); ok {
+			rep.Lag = l
+		} else {
+			rep.Lag, rep.LagDefault = model.DefaultS3Lag(rep.RTC), true
+		}
+		b.Replication = append(b.Replication, rep)
+	}
+	b.Backup = d.backup(o, r)
+	return b
+}
+
+func (d *decoder) backup(store *obj, r *refs) *model.Backup {
+	if !store.has("backup") {
+		return nil
+	}
+	o := store.table("backup")
+	o.known("to", "every", "copy", "key")
+	b := &model.Backup{}
+	b.To = d.regionKey(o, "to", r, true, "the region the backups are copied to")
+	if t, ok := o.duration("every"); ok {
+		if t <= 0 {
+			d.errorf(o.child("every"), "must be positive")
+		}
+		b.Every = t
+	} else if !o.has("every") {
+		o.missing("every", `the snapshot interval, like "1h"`)
+	}
+	if c, ok := o.dist("copy"); ok {
+		b.Copy = c
+	} else if !o.has("copy") {
+		o.missing("copy", `time from snapshot until the copy is usable, like "uniform(10m, 30m)"`)
+	}
+	b.Key = d.keyRef(o, "key", r, true)
+	return b
+}
+
+func (d *decoder) table(o *obj, r *refs) model.Table {
+	o.known("regions", "key", "keys_in", "item_size", "writes", "reads", "lag", "client_key", "backup")
+	t := model.Table{Name: parentLast(o.path), ItemSize: DefaultItemSize, ClientKey: -1}
+	regsOK := false
+	if o.has("regions") {
+		t.Regions, regsOK = d.regionList(o, "regions", r)
+		if regsOK && len(t.Regions) == 0 {
+			d.errorf(o.child("regions"), "must name at least one region")
+			regsOK = false
+		}
+	} else {
+		o.missing("regions", "the regions of the table's replicas")
+	}
+	switch {
+	case o.has("key") && o.has("keys_in"):
+		d.errorf(o.child("keys_in"), "give either key or keys_in, not both")
+	case o.has("key"):
+		k := d.keyRef(o, "key", r, true)
+		t.Keys = make([]int, len(t.Regions))
+		for i := range t.Keys {
+			t.Keys[i] = k
+		}
+	case o.has("keys_in"):
+		ki := o.table("keys_in")
+		t.Keys = make([]int, len(t.Regions))
+		for i := range t.Keys {
+			t.Keys[i] = -1
+		}
+		for _, rn := range sortedKeys(ki.m) {
+			ri := d.region(ki.child(rn), ki.child(rn), rn, r)
+			k := d.keyRef(ki, rn, r, true)
+			if ri < 0 {
+				continue
+			}
+			pos := sort.SearchInts(t.Regions, ri)
+			if pos >= len(t.Regions) || t.Regions[pos] != ri {
+				if regsOK {
+					d.errorf(ki.child(rn), "%q is not one of the table's regions", rn)
+				}
+				continue
+			}
+			t.Keys[pos] = k
+		}
+		if regsOK {
+			var miss []string
+			for i, ri := range t.Regions {
+				if _, ok := ki.m[r.regionNames[ri]]; !ok {
+					miss = append(miss, fmt.Sprintf("%q", r.regionNames[ri]))
+					t.Keys[i] = -1
+				}
+			}
+			if len(miss) > 0 {
+				d.errorf(ki.path, "no key for %s; keys_in must name a key for each of the table's regions", strings.Join(miss, ", "))
+			}
+		}
+	default:
+		d.errAt(o.path, o.child("key"), "required: the at-rest key (key = \"...\"), or one key per region (keys_in = { region = \"key\" })")
+	}
+	if n, ok := o.size("item_size"); ok {
+		if n <= 0 {
+			d.errorf(o.child("item_size"), "must be positive")
+		} else {
+			t.ItemSize = n
+		}
+	}
+	t.Writes, _ = o.rate("writes")
+	t.Reads, _ = o.rate("reads")
+	if l, ok := o.dist("lag"); ok {
+		t.Lag = l
+	} else {
+		t.Lag, t.LagDefault = model.DefaultDynamoDBLag(), true
+	}
+	if o.has("client_key") {
+		t.ClientKey = d.keyRef(o, "client_key", r, false)
+	}
+	t.Backup = d.backup(o, r)
+	return t
+}
+
+func (d *decoder) outages(top *obj, r *refs) []model.Outage {
+	var out []model.Outage
+	streams := map[string]string{} // stream → path of the outage using it
+	for i, o := range top.tables("outages") {
+		o.known("name", "kind", "region", "services", "regions", "start", "duration", "probability")
+		ou := model.Outage{Probability: 1, Region: -1, Regions: [2]int{-1, -1}}
+		ou.Name, _ = o.str("name")
+		ou.Stream = ou.Name
+		if ou.Stream == "" {
+			ou.Stream = fmt.Sprintf("outage-%d", i+1)
+		}
+		if prev, dup := streams[ou.Stream]; dup {
+			d.errorf(o.path, "has the same random stream %q as %s; give each outage a distinct name", ou.Stream, prev)
+		}
+		streams[ou.Stream] = o.path
+		kind := "region"
+		if s, ok := o.str("kind"); ok {
+			kind = s
+		}
+		switch kind {
+		case "region":
+			ou.Kind = model.RegionOutage
+			if o.has("regions") {
+				d.errorf(o.child("regions"), "a region outage takes one region (write region = ...), or set kind = \"partition\"")
+			}
+			ou.Region = d.regionKey(o, "region", r, true, "the region that goes down")
+			ou.Services = model.SvcAll
+			if names, paths, ok := o.strs("services"); ok {
+				ou.Services = 0
+				if len(names) == 0 {
+					d.errorf(o.child("services"), "empty; omit it to take all four services down")
+				}
+				for j, n := range names {
+					svc := model.Services(0)
+					all := make([]string, len(serviceNames))
+					for k, sn := range serviceNames {
+						all[k] = sn.name
+						if sn.name == n {
+							svc = sn.svc
+						}
+					}
+					if svc == 0 {
+						d.errAt(paths[j], o.child("services"), "unknown service %q%s; services: %s", n, suggest(n, all), strings.Join(all, ", "))
+						continue
+					}
+					if ou.Services&svc != 0 {
+						d.errAt(paths[j], o.child("services"), "%q is listed twice", n)
+					}
+					ou.Services |= svc
+				}
+			}
+		case "partition":
+			ou.Kind = model.Partition
+			for _, k := range []string{"region", "services"} {
+				if o.has(k) {
+					d.errorf(o.child(k), "not used by a partition, which cuts the link between the two regions of `regions`")
+				}
+			}
+			if regs, ok := d.regionList(o, "regions", r); ok {
+				if len(regs) != 2 {
+					d.errorf(o.child("regions"), "a partition needs exactly two distinct regions, got %d", len(regs))
+				} else {
+					ou.Regions = [2]int{regs[0], regs[1]}
+				}
+			} else if !o.has("regions") {
+				o.missing("regions", "the two regions the partition separates")
+			}
+		default:
+			d.errorf(o.child("kind"), "unknown outage kind %q%s; kinds: region, partition", kind, suggest(kind, []string{"region", "partition"}))
+		}
+		if s, ok := o.dist("start"); ok {
+			ou.Start = s
+		} else if !o.has("start") {
+			o.missing("start", `when the outage begins, like "uniform(2h, 10h)"`)
+		}
+		if s, ok := o.dist("duration"); ok {
+			ou.Duration = s
+		} else if !o.has("duration") {
+			o.missing("duration", `how long it lasts, like "lognormal(median=3h, p99=10h)"`)
+		}
+		if p, ok := o.number("probability"); ok {
+			if p < 0 || p > 1 {
+				d.errorf(o.child("probability"), "must be in [0, 1], got %v", p)
+			} else {
+				ou.Probability = p
+			}
+		}
+		out = append(out, ou)
+	}
+	return out
+}
+
+// opSpec says which operation arguments are required (2), optional (1) or
+// not used (0).
+type opSpec struct{ key, region, store, window, users int }
+
+var opSpecs = [...]opSpec{
+	model.OpReplicateKey:        {key: 2, region: 2, users: 1},
+	model.OpUpdatePrimaryRegion: {key: 2, region: 2},
+	model.OpEnableKey:           {key: 2, region: 2},
+	model.OpDisableKey:          {key: 2, region: 2},
+	model.OpScheduleKeyDeletion: {key: 2, region: 2, window: 1},
+	model.OpCancelKeyDeletion:   {key: 2, region: 2},
+	model.OpRotateKey:           {key: 2},
+	model.OpPutKeyPolicy:        {key: 2, region: 2, users: 2},
+	model.OpRestoreBackup:       {store: 2},
+}
+
+var opArgHelp = map[string]string{
+	"key":    "the key acted on",
+	"region": "the region of the copy acted on",
+	"store":  "the bucket or table whose backup is restored",
+	"users":  "the principals of the new key policy",
+}
+
+// op decodes the op of an action or a step. The caller has checked the keys.
+func (d *decoder) op(o *obj, r *refs, c *model.Config, required bool) model.Op {
+	op := model.Op{Key: -1, Region: -1}
+	name, ok := o.str("op")
+	if !ok {
+		if required && !o.has("op") {
+			o.missing("op", "one of "+strings.Join(model.OpNames[1:], ", "))
+		}
+		if !o.has("op") {
+			for _, k := range []string{"key", "region", "store", "window", "users"} {
+				if o.has(k) {
+					d.errorf(o.child(k), "only used with op = ...")
+				}
+			}
+		}
+		return op
+	}
+	for k, n := range model.OpNames {
+		if k > 0 && n == name {
+			op.Kind = model.OpKind(k)
+		}
+	}
+	if op.Kind == model.OpNone {
+		d.errorf(o.child("op"), "unknown op %q%s; ops: %s", name, suggest(name, model.OpNames[1:]), strings.Join(model.OpNames[1:], ", "))
+		return op
+	}
+	spec := opSpecs[op.Kind]
+	use := func(k string, level int) bool {
+		switch {
+		case level == 0 && o.has(k):
+			d.errorf(o.child(k), "not used by %s", name)
+			return false
+		case level == 2 && !o.has(k):
+			o.missing(k, fmt.Sprintf("%s needs %s", name, opArgHelp[k]))
+			return false
+		}
+		return level > 0 && o.has(k)
+	}
+	if use("key", spec.key) {
+		op.Key = d.keyRef(o, "key", r, true)
+	}
+	if use("region", spec.region) {
+		op.Region = d.regionKey(o, "region", r, true, "")
+	}
+	if use("store", spec.store) {
+		op.Store = d.storeRef(o, r, c)
+	}
+	if op.Kind == model.OpScheduleKeyDeletion {
+		op.Window = DefaultWindow
+	}
+	if use("window", spec.window) {
+		if w, ok := o.duration("window"); ok {
+			if w < MinWindow || w > MaxWindow {
+				d.errorf(o.child("window"), "waiting period %s is outside 7d..30d", formatDuration(w))
+			} else {
+				op.Window = w
+			}
+		}
+	}
+	if use("users", spec.users) {
+		v, _ := o.get("users")
+		op.Users, _ = d.users(o.child("users"), v)
+		op.HasUsers = true
+	}
+	return op
+}
+
+// storeRef resolves o.store to a bucket or table that has a backup.
+func (d *decoder) storeRef(o *obj, r *refs, c *model.Config) model.StoreRef {
+	s, ok := o.str("store")
+	if !ok {
+		return model.StoreRef{}
+	}
+	var backup *model.Backup
+	ref := model.StoreRef{}
+	if i, ok := r.buckets[s]; ok {
+		ref = model.StoreRef{Kind: model.StoreBucket, Index: i}
+		if i < len(c.Buckets) {
+			backup = c.Buckets[i].Backup
+		}
+	} else if i, ok := r.tables[s]; ok {
+		ref = model.StoreRef{Kind: model.StoreTable, Index: i}
+		if i < len(c.Tables) {
+			backup = c.Tables[i].Backup
+		}
+	} else {
+		hint := suggest(s, r.storeNames)
+		if hint == "" && len(r.storeNames) > 0 {
+			hint = "; stores: " + strings.Join(r.storeNames, ", ")
+		}
+		d.errorf(o.child("store"), "%q is not a declared bucket or table%s", s, hint)
+		return ref
+	}
+	if backup == nil {
+		d.errorf(o.child("store"), "%q has no backup to restore (add a [...%s.backup] table)", s, s)
+	}
+	return ref
+}
+
+func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
+	if !top.has("failover") {
+		return nil
+	}
+	o := top.table("failover")
+	o.known("from", "to", "detect", "steps")
+	f := &model.Failover{}
+	f.From = d.regionKey(o, "from", r, true, "the region failed over from")
+	f.To = d.regionKey(o, "to", r, true, "the region failed over to")
+	if f.From >= 0 && f.From == f.To {
+		d.errorf(o.child("to"), "is the same region as from (%q)", r.regionNames[f.From])
+	}
+	if dt, ok := o.dist("detect"); ok {
+		f.Detect = dt
+	} else if !o.has("detect") {
+		o.missing("detect", `time from the service going down to the runbook starting, like "normal(mean=4m, sd=1m)"`)
+	}
+	steps := o.tables("steps")
+	index := map[string]int{}
+	names := make([]string, len(steps))
+	for i, so := range steps {
+		if n, ok := so.name("name"); ok {
+			if j, dup := index[n]; dup {
+				d.errorf(so.child("name"), "step %q is already declared at %s", n, steps[j].path)
+			} else {
+				index[n] = i
+			}
+			names[i] = n
+		} else if !so.has("name") {
+			so.missing("name", "each step needs a name")
+		}
+	}
+	sortedNames := sortedKeys(index)
+	for i, so := range steps {
+		so.known("name", "after", "op", "key", "region", "store", "window", "users", "duration", "required", "retry")
+		st := model.Step{Name: names[i], Required: true, Retry: DefaultRetry, Duration: sim.ConstDist(0)}
+		after, paths, _ := so.strs("after")
+		seen := map[int]bool{}
+		for j, a := range after {
+			k, ok := index[a]
+			switch {
+			case !ok:
+				d.errAt(paths[j], so.child("after"), "%q is not a step%s", a, suggest(a, sortedNames))
+			case k == i:
+				d.errAt(paths[j], so.child("after"), "step %q cannot come after itself", a)
+			case seen[k]:
+				d.errAt(paths[j], so.child("after"), "%q is listed twice", a)
+			default:
+				seen[k] = true
+				st.After = append(st.After, k)
+			}
+		}
+		st.Op = d.op(so, r, c, false)
+		if dur, ok := so.dist("duration"); ok {
+			st.Duration = dur
+		}
+		if b, ok := so.boolean("required"); ok {
+			st.Required = b
+		}
+		if t, ok := so.duration("retry"); ok {
+			if t <= 0 {
+				d.errorf(so.child("retry"), "must be positive")
+			} else {
+				st.Retry = t
+			}
+		}
+		f.Steps = append(f.Steps, st)
+	}
+	d.stepCycles(f.Steps, steps)
+	return f
+}
+
+// stepCycles reports each cycle in the steps' after graph once.
+func (d *decoder) stepCycles(steps []model.Step, objs []*obj) {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := make([]int, len(steps))
+	var stack []int
+	var visit func(i int)
+	visit = func(i int) {
+		color[i] = grey
+		stack = append(stack, i)
+		for _, j := range steps[i].After {
+			switch color[j] {
+			case white:
+				visit(j)
+			case grey:
+				// the cycle is stack from j to i
+				k := len(stack) - 1
+				for stack[k] != j {
+					k--
+				}
+				cyc := stack[k:]
+				names := make([]string, 0, len(cyc)+1)
+				for _, s := range cyc {
+					names = append(names, fmt.Sprintf("%q", steps[s].Name))
+				}
+				names = append(names, fmt.Sprintf("%q", steps[j].Name))
+				// "a" after "b" after "c" after "a": print in after order
+				d.errorf(objs[i].child("after"), "steps form a cycle: %s (each runs after the next)", strings.Join(names, " → "))
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[i] = black
+	}
+	for i := range steps {
+		if color[i] == white {
+			visit(i)
+		}
+	}
+}
+
+func (d *decoder) action(o *obj, r *refs, c *model.Config) model.Action {
+	o.known("at", "op", "key", "region", "store", "window", "users")
+	a := model.Action{}
+	if at, ok := o.dist("at"); ok {
+		a.At = at
+	} else if !o.has("at") {
+		o.missing("at", `when the action happens, like "30m"`)
+	}
+	a.Op = d.op(o, r, c, true)
+	return a
+}
+
+func (d *decoder) costs(top *obj) ([]model.CostItem, map[string]float64) {
+	var items []model.CostItem
+	co := top.table("costs")
+	co.known("monthly")
+	mo := co.table("monthly")
+	for _, n := range sortedKeys(mo.m) {
+		if f, ok := d.number(mo.child(n), mo.m[n]); ok {
+			if f < 0 {
+				d.errorf(mo.child(n), "must not be negative, got %v", f)
+			}
+			items = append(items, model.CostItem{Name: n, USD: f})
+		}
+	}
+	prices := map[string]float64{}
+	po := top.table("prices")
+	for _, n := range sortedKeys(po.m) {
+		if f, ok := d.number(po.child(n), po.m[n]); ok {
+			if f < 0 {
+				d.errorf(po.child(n), "must not be negative, got %v", f)
+			}
+			prices[n] = f
+		}
+	}
+	return items, prices
+}

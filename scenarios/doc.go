@@ -1,0 +1,35 @@
+// Package scenarios reads drsim scenario files (TOML, format v1, described in
+// SCENARIO.md) and turns them into a validated *model.Config: every default
+// filled in, every reference to a region, key, store or step resolved to an
+// index, and named things sorted by name.
+//
+// Loading is strict. Unknown keys, wrong types and semantic mistakes (an
+// undeclared region, a replica in the primary's region, a cycle among
+// runbook steps, ...) are all errors, and all errors of a file are returned
+// together as an ErrorList, each with the file, line and column where the
+// offending value was written, its key path and, where a near name exists,
+// a did-you-mean:
+//
+//	scenarios: snowy.toml:14:3: keys.alerts.replicas: "us-west-9" is not a declared region (did you mean "us-west-2"?)
+//
+// A scenario may extend another (extends = "_base.toml" or a bundled name):
+// the base is read first, then the file on top; tables merge deeply, other
+// values (arrays of tables included) replace the base's whole, and name and
+// description are not inherited. Only the merged result is validated; errors
+// name the file each value came from. BurntSushi/toml keeps key positions
+// private, so the package keeps its own position index (posindex.go) built
+// by a lenient scan of the raw text.
+//
+// The value mini-languages have their own parsers: ParseDuration ("90s",
+// "1h30m", "365d"), ParseDist ("uniform(5m, 15m)", "normal(mean=4m, sd=1m)",
+// "lognormal(median=8s, p99=2m)", "exponential(mean=20s)",
+// "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=10m)" or a constant
+// duration), ParseRate ("20/s", "1200/min", "2M/day" or a number per second)
+// and ParseSize ("256KiB", "2KB" or a number of bytes).
+//
+// The bundled scenarios (*.toml and strategies/*.toml in this directory) are
+// embedded; a bundled scenario is named by its file stem, and files whose
+// stem starts with "_" are bases for extends, loadable but not listed by
+// Bundled. Resolve takes a command-line argument: a path if a file exists
+// there (or it ends in ".toml"), else a bundled name.
+package scenarios

@@ -1,0 +1,173 @@
+package scenarios
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error is one problem in a scenario file. File is the file where the
+// offending value was written (as given, or the bundled file name); Line and
+// Col are 1-based and 0 when unknown; Path is the key path of the value, for
+// example "outages[1].start" (array indices are 0-based), or "" for the file
+// as a whole.
+type Error struct {
+	File      string
+	Line, Col int
+	Path      string
+	Msg       string
+}
+
+// Error formats e as
+//
+//	scenarios: snowy.toml:14:3: keys.alerts.replicas: "us-west-9" is not a declared region (did you mean "us-west-2"?)
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("scenarios: ")
+	b.WriteString(e.location())
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+func (e *Error) location() string {
+	switch {
+	case e.File == "":
+		return ""
+	case e.Line <= 0:
+		return e.File + ": "
+	case e.Col <= 0:
+		return fmt.Sprintf("%s:%d: ", e.File, e.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d: ", e.File, e.Line, e.Col)
+}
+
+// ErrorList is every problem found in a scenario, sorted by file, line and
+// column. It is the error type returned by Load, LoadBundled, Resolve and
+// Parse for anything wrong with a scenario's content; use errors.As to tell
+// it from an I/O error.
+type ErrorList []*Error
+
+// Error prints one error per line.
+func (l ErrorList) Error() string {
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap returns the individual errors, so that errors.As finds an *Error.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
+// sortErrors sorts l by file, line, column, path and message, and drops exact
+// duplicates.
+func sortErrors(l ErrorList) ErrorList {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Msg < b.Msg
+	})
+	out := l[:0]
+	for i, e := range l {
+		if i > 0 && *e == *l[i-1] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// suggest returns ` (did you mean "x"?)` when one of the candidates is close
+// to s, else "". Candidates are considered in order; the first closest wins.
+func suggest(s string, candidates []string) string {
+	if m := closest(s, candidates); m != "" {
+		return fmt.Sprintf(" (did you mean %q?)", m)
+	}
+	return ""
+}
+
+// closest returns the candidate nearest to s by optimal string alignment
+// distance, case-insensitively, if it is near enough to be a plausible typo.
+func closest(s string, candidates []string) string {
+	best, bestD := "", -1
+	ls := strings.ToLower(s)
+	for _, c := range candidates {
+		if c == s {
+			continue
+		}
+		lc := strings.ToLower(c)
+		d := osaDistance(ls, lc)
+		limit := max(1, min(len([]rune(s)), len([]rune(c)))/3)
+		if strings.HasPrefix(lc, ls) || strings.HasPrefix(ls, lc) {
+			// "rep" for "replicas", "regionss" for "regions"
+			if min(len(ls), len(lc)) >= 3 {
+				limit = max(limit, abs(len(ls)-len(lc)))
+			}
+		}
+		if d > limit {
+			continue
+		}
+		if bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// osaDistance is the optimal string alignment (restricted Damerau-Levenshtein)
+// distance between a and b, over runes.
+func osaDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	n, m := len(ra), len(rb)
+	// three rolling rows
+	prev2 := make([]int, m+1)
+	prev := make([]int, m+1)
+	cur := make([]int, m+1)
+	for j := 0; j <= m; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= n; i++ {
+		cur[0] = i
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[m]
+}

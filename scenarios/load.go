@@ -1,0 +1,337 @@
+package scenarios
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"drsim/model"
+)
+
+// The bundled scenarios. A bundled name is the file stem: strategies/pilot-light.toml
+// is "pilot-light". Files whose stem starts with "_" are bases for extends:
+// loadable, not listed.
+//
+//go:embed *.toml strategies/*.toml
+var bundledFS embed.FS
+
+// Info describes a bundled scenario.
+type Info struct {
+	Name        string
+	Description string
+}
+
+// bundledPaths maps every bundled name (bases included) to its path in the
+// embedded file system. When two files share a stem, the first in lexical
+// path order wins.
+func bundledPaths() map[string]string {
+	names := map[string]string{}
+	_ = fs.WalkDir(bundledFS, ".", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || path.Ext(p) != ".toml" {
+			return nil
+		}
+		stem := strings.TrimSuffix(path.Base(p), ".toml")
+		if _, dup := names[stem]; !dup {
+			names[stem] = p
+		}
+		return nil
+	})
+	return names
+}
+
+// BundledFS returns the embedded scenario files (for tests and fuzz seeds).
+func BundledFS() fs.FS { return bundledFS }
+
+// Bundled lists the bundled scenarios, sorted by name. Bases (names starting
+// with "_") are not listed. The description is the file's own.
+func Bundled() []Info {
+	paths := bundledPaths()
+	var out []Info
+	for _, n := range sortedKeys(paths) {
+		if strings.HasPrefix(n, "_") {
+			continue
+		}
+		info := Info{Name: n}
+		if data, err := bundledFS.ReadFile(paths[n]); err == nil {
+			var head struct {
+				Description string `toml:"description"`
+			}
+			if _, err := toml.Decode(string(data), &head); err == nil {
+				info.Description = head.Description
+			}
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+// bundledNames returns the listed bundled names, for did-you-mean.
+func bundledNames(withBases bool) []string {
+	var names []string
+	for _, n := range sortedKeys(bundledPaths()) {
+		if withBases || !strings.HasPrefix(n, "_") {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// Load reads and validates the scenario file at path. Relative extends are
+// resolved against the file's directory, then as bundled names.
+func Load(file string) (*model.Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
+	c, err := Parse(file, data, os.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	c.File = file
+	return c, nil
+}
+
+// LoadBundled loads a bundled scenario by name (the file stem, as listed by
+// Bundled; a trailing ".toml" is ignored).
+func LoadBundled(name string) (*model.Config, error) {
+	stem := strings.TrimSuffix(name, ".toml")
+	p, ok := bundledPaths()[stem]
+	if !ok {
+		return nil, fmt.Errorf("scenarios: no bundled scenario %q%s; bundled: %s", name,
+			suggest(stem, bundledNames(false)), strings.Join(bundledNames(false), ", "))
+	}
+	c, err := parseSource(source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil)
+	if err != nil {
+		return nil, err
+	}
+	c.File = stem
+	return c, nil
+}
+
+// Resolve loads arg as a file if a file exists there or arg ends in ".toml",
+// else as a bundled name.
+func Resolve(arg string) (*model.Config, error) {
+	if st, err := os.Stat(arg); err == nil && !st.IsDir() {
+		return Load(arg)
+	}
+	stem := strings.TrimSuffix(arg, ".toml")
+	if strings.HasSuffix(arg, ".toml") || strings.ContainsAny(arg, `/\`) {
+		if _, err := os.Stat(arg); err != nil {
+			if _, ok := bundledPaths()[stem]; ok && !strings.ContainsAny(arg, `/\`) {
+				return nil, fmt.Errorf("scenarios: no file %q (the bundled scenario of that name runs as %q)", arg, stem)
+			}
+			return nil, fmt.Errorf("scenarios: %w", err)
+		}
+		return Load(arg)
+	}
+	if _, ok := bundledPaths()[stem]; ok {
+		return LoadBundled(stem)
+	}
+	hint := suggest(arg, bundledNames(false))
+	return nil, fmt.Errorf("scenarios: no file %q and no bundled scenario %q%s; bundled: %s",
+		arg, arg, hint, strings.Join(bundledNames(false), ", "))
+}
+
+// Parse decodes and validates a scenario. filename names the file in errors
+// and anchors relative extends; readExtends reads such files (nil: only
+// bundled names can be extended). Problems with the scenario are returned as
+// an ErrorList.
+func Parse(filename string, data []byte, readExtends func(path string) ([]byte, error)) (*model.Config, error) {
+	src := source{id: "file:" + canonical(filename), display: filename, dir: filepath.Dir(filename), data: data, loaded: true}
+	c, err := parseSource(src, readExtends)
+	if err != nil {
+		return nil, err
+	}
+	c.File = filename
+	return c, nil
+}
+
+func canonical(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return filepath.Clean(p)
+}
+
+// source is one scenario file: on disk (or given to Parse) or bundled.
+type source struct {
+	id      string // identity for cycle detection
+	display string // name in errors
+	bundled bool
+	dir     string // directory for relative extends (slash-separated when bundled)
+	data    []byte
+	loaded  bool
+}
+
+type loader struct {
+	readFile func(string) ([]byte, error)
+	errs     ErrorList
+	chain    []source
+}
+
+func parseSource(src source, readFile func(string) ([]byte, error)) (*model.Config, error) {
+	l := &loader{readFile: readFile}
+	tree, idx, ok := l.load(src)
+	if !ok {
+		return nil, sortErrors(l.errs)
+	}
+	d := &decoder{top: src.display, idx: idx}
+	c := d.decode(tree)
+	if errs := append(l.errs, d.errs...); len(errs) > 0 {
+		return nil, sortErrors(errs)
+	}
+	return c, nil
+}
+
+func (l *loader) fail(file string, line, col int, p, format string, args ...any) {
+	l.errs = append(l.errs, &Error{File: file, Line: line, Col: col, Path: p, Msg: fmt.Sprintf(format, args...)})
+}
+
+// load reads src and whatever it extends, and returns the merged tree and
+// position index.
+func (l *loader) load(src source) (map[string]any, posIndex, bool) {
+	if !src.loaded {
+		data, err := l.read(src)
+		if err != nil {
+			l.fail(src.display, 0, 0, "", "%v", err)
+			return nil, nil, false
+		}
+		src.data = data
+	}
+	tree := map[string]any{}
+	if _, err := toml.Decode(string(src.data), &tree); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			l.fail(src.display, pe.Position.Line, pe.Position.Col, "", "TOML syntax: %s", pe.Message)
+		} else {
+			l.fail(src.display, 0, 0, "", "TOML: %v", err)
+		}
+		return nil, nil, false
+	}
+	idx := scanPositions(src.display, string(src.data))
+	ext, has := tree["extends"]
+	if !has {
+		return tree, idx, true
+	}
+	at := idx["extends"].Pos
+	name, ok := ext.(string)
+	if !ok {
+		l.fail(at.File, at.Line, at.Col, "extends", "expected a file path or a bundled scenario name, got %s", typeName(ext))
+		return tree, idx, true
+	}
+	base, err := l.resolveExtends(src, name)
+	if err != nil {
+		l.fail(at.File, at.Line, at.Col, "extends", "%v", err)
+		return nil, nil, false
+	}
+	l.chain = append(l.chain, src)
+	defer func() { l.chain = l.chain[:len(l.chain)-1] }()
+	for _, s := range l.chain {
+		if s.id == base.id {
+			names := make([]string, 0, len(l.chain)+1)
+			for _, c := range l.chain {
+				names = append(names, c.display)
+			}
+			names = append(names, base.display)
+			l.fail(at.File, at.Line, at.Col, "extends", "cycle: %s", strings.Join(names, " → "))
+			return nil, nil, false
+		}
+	}
+	btree, bidx, ok := l.load(base)
+	if !ok {
+		return nil, nil, false
+	}
+	// name, description and extends are not inherited
+	for _, k := range []string{"name", "description", "extends"} {
+		delete(btree, k)
+		dropUnder(bidx, k)
+	}
+	mergeInto(btree, tree, "", bidx)
+	for p, e := range idx {
+		bidx[p] = e
+	}
+	return btree, bidx, true
+}
+
+func (l *loader) read(src source) ([]byte, error) {
+	if src.bundled {
+		return bundledFS.ReadFile(src.id[len("bundled:"):])
+	}
+	if l.readFile == nil {
+		return nil, fmt.Errorf("cannot read %s", src.display)
+	}
+	return l.readFile(src.display)
+}
+
+// resolveExtends finds the base named by extends in src: a path relative to
+// src (a path wins), else a bundled name.
+func (l *loader) resolveExtends(src source, name string) (source, error) {
+	if strings.TrimSpace(name) == "" {
+		return source{}, errors.New("empty; give a file path or a bundled scenario name")
+	}
+	if src.bundled {
+		p := path.Clean(path.Join(src.dir, name))
+		if st, err := fs.Stat(bundledFS, p); err == nil && !st.IsDir() {
+			return source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil
+		}
+	} else if l.readFile != nil {
+		p := name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(src.dir, name)
+		}
+		data, err := l.readFile(p)
+		if err == nil {
+			return source{id: "file:" + canonical(p), display: p, dir: filepath.Dir(p), data: data, loaded: true}, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return source{}, err
+		}
+	}
+	stem := strings.TrimSuffix(path.Base(filepath.ToSlash(name)), ".toml")
+	if !strings.ContainsAny(name, `/\`) {
+		if p, ok := bundledPaths()[stem]; ok {
+			return source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil
+		}
+	}
+	return source{}, fmt.Errorf("no file %q next to %s and no bundled scenario %q%s", name, src.display, stem, suggest(stem, bundledNames(true)))
+}
+
+// dropUnder removes every index entry at or below p.
+func dropUnder(idx posIndex, p string) {
+	for k := range idx {
+		if within(k, p) {
+			delete(idx, k)
+		}
+	}
+}
+
+// mergeInto puts src on top of dst: tables merge deeply; anything else in
+// src replaces dst's value whole, and the index entries of the replaced
+// value are dropped.
+func mergeInto(dst, src map[string]any, at string, idx posIndex) {
+	keys := make([]string, 0, len(src))
+	for k := range src {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		sv := src[k]
+		p := keyPath(at, k)
+		if sm, ok := sv.(map[string]any); ok {
+			if dm, ok := dst[k].(map[string]any); ok {
+				mergeInto(dm, sm, p, idx)
+				continue
+			}
+		}
+		dst[k] = sv
+		dropUnder(idx, p)
+	}
+}
