@@ -43,6 +43,9 @@ type CompareScenario struct {
 	// DecryptFailuresMean is the mean failed KMS calls per trial.
 	DecryptFailuresMean float64 `json:"decrypt_failures_mean"`
 	MonthlyUSD          float64 `json:"monthly_usd"`
+	// RTODistribution is the scenario's RTO quantile grid over incident
+	// trials (Distributions.RTO of its report), for the overlaid CDF chart.
+	RTODistribution []QuantilePoint `json:"rto_distribution"`
 	// VsBaseline holds the paired differences (this − baseline); nil for
 	// the baseline itself.
 	VsBaseline *PairedDiff `json:"vs_baseline,omitempty"`
@@ -111,6 +114,7 @@ func Compare(runs []CompareInput) *Comparison {
 			LostWritesMean:      r.Metrics.LostWrites.Mean,
 			DecryptFailuresMean: r.Metrics.DecryptFailures.TotalMean,
 			MonthlyUSD:          r.Cost.MonthlyUSD.Total,
+			RTODistribution:     orEmpty(r.Distributions.RTO),
 		}
 		s.RPOSeconds.PCI95 = nil
 		if i > 0 {
