@@ -1,23 +1,303 @@
 package model
 
-import "drsim/sim"
+import (
+	"cmp"
+	"slices"
+	"strconv"
+
+	"drsim/model/kms"
+	"drsim/sim"
+)
+
+// Service indices into Runner.down (per region, per service).
+const (
+	svcKMS = iota
+	svcS3
+	svcDynamoDB
+	svcApp
+	numSvc
+)
 
 // Runner simulates trials of one scenario. A Runner is not safe for
 // concurrent use: use one per worker. It reuses its memory across trials.
 type Runner struct {
 	cfg *Config
 	eng *sim.Engine
+	kms *kms.KMS
+	nR  int
+
+	regionNames []string
+	stores      []store
+	steps       []stepInfo // static runbook structure
+
+	// pre-bound handlers (no closure per event)
+	outageStartFn, outageEndFn, actionFn sim.Func
+	runbookStartFn, stepFireFn, routeBackFn  sim.Func
+	leaveFn, archiveFn                       sim.Func
+
+	// ---- per-trial state ----
+	seed uint64
+	d    *Detail
+	res  TrialResult
+
+	down      []int // [region*numSvc+svc] outages in force
+	part      []int // [a*nR+b] partitions in force (symmetric)
+	outageOn  []bool
+	serving   []bool
+	before    []bool // serving set before the failover (route back)
+	atT0      []bool // serving set at T0
+	hypo      []bool // scratch serving set
+	keyStates []kms.State
+
+	tPrev sim.Time
+	up    bool
+	cur   rates // rates in force since tPrev
+	scr   rates // scratch for hypothetical routing
+
+	// runbook
+	rbState    int
+	rbStartH   sim.Handle
+	stepSt     []stepState
+	moved      bool
+	routeBackH sim.Handle
+	failStream sim.Stream
+
+	detail detailState
+	sc     strandScratch
 }
+
+// Runbook states.
+const (
+	rbIdle = iota
+	rbDetecting
+	rbRunning
+	rbMoved
+	rbAbandoned
+	rbFailed
+)
 
 // NewRunner returns a Runner for cfg.
 func NewRunner(cfg *Config) *Runner {
-	return &Runner{cfg: cfg, eng: sim.NewEngine()}
+	nR := len(cfg.Regions)
+	r := &Runner{cfg: cfg, eng: sim.NewEngine(), nR: nR}
+	r.regionNames = make([]string, nR)
+	for i := range cfg.Regions {
+		r.regionNames[i] = cfg.Regions[i].Name
+	}
+	r.kms = kms.New(cfg.Keys, r.regionNames, cfg.Account, r, r.eng, r.onKeyChange)
+	r.outageStartFn = r.outageStart
+	r.outageEndFn = r.outageEnd
+	r.actionFn = r.action
+	r.runbookStartFn = r.runbookStart
+	r.stepFireFn = r.stepFire
+	r.routeBackFn = r.routeBack
+	r.leaveFn = r.replicaLeave
+	r.archiveFn = r.replicaArchive
+	r.eng.SetEndOfInstant(r.evaluate)
+
+	r.down = make([]int, nR*numSvc)
+	r.part = make([]int, nR*nR)
+	r.outageOn = make([]bool, len(cfg.Outages))
+	r.serving = make([]bool, nR)
+	r.before = make([]bool, nR)
+	r.atT0 = make([]bool, nR)
+	r.hypo = make([]bool, nR)
+	r.keyStates = make([]kms.State, len(cfg.Keys)*nR)
+	r.cur.init(nR, 0)
+	r.scr.init(nR, 0)
+	r.initStores()
+	r.initSteps()
+	r.cur.init(nR, len(r.stores))
+	r.scr.init(nR, len(r.stores))
+	return r
 }
+
+// KMSUp implements kms.Net.
+func (r *Runner) KMSUp(region int) bool { return r.down[region*numSvc+svcKMS] == 0 }
+
+// Linked implements kms.Net.
+func (r *Runner) Linked(a, b int) bool { return a == b || r.part[a*r.nR+b] == 0 }
+
+func (r *Runner) svcUp(region, svc int) bool { return r.down[region*numSvc+svc] == 0 }
 
 // Trial simulates trial index i of a run with the given seed and returns its
 // metrics. If d is non-nil it is filled with the trial's trace and timeline.
 // The result depends only on (cfg, seed, i).
 func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
-	// TODO(model): replaced by the full model.
-	return TrialResult{Trial: i, FailoverAt: -1}
+	cfg := r.cfg
+	ts := sim.TrialSeed(seed, i)
+	r.seed = ts
+	r.d = d
+	if d != nil {
+		*d = Detail{}
+	}
+	r.resetTrial(i)
+	r.eng.Reset()
+	r.kms.Reset(ts)
+	for k := range cfg.Keys {
+		for reg := 0; reg < r.nR; reg++ {
+			r.keyStates[k*r.nR+reg] = r.kms.State(k, reg)
+		}
+	}
+	r.detailStart()
+
+	// Outages: three draws each, always.
+	for oi := range cfg.Outages {
+		o := &cfg.Outages[oi]
+		st := sim.NewStream(ts, "outage/"+o.Stream, "outage")
+		u := st.Uniform()
+		start := st.Draw(o.Start)
+		dur := st.Draw(o.Duration)
+		if u < o.Probability && start <= cfg.Horizon {
+			r.eng.At(start, r.outageStartFn, oi)
+			end := sim.Forever
+			if dur < sim.Forever-start {
+				end = start + dur
+			}
+			r.eng.At(end, r.outageEndFn, oi)
+		}
+	}
+	for ai := range cfg.Actions {
+		st := sim.NewStream(ts, "action/"+strconv.Itoa(ai+1), "at")
+		at := st.Draw(cfg.Actions[ai].At)
+		r.eng.At(at, r.actionFn, ai)
+	}
+	r.eng.MarkDirty()
+	r.eng.Run(cfg.Horizon)
+	r.closeInterval(cfg.Horizon)
+	r.finish(d)
+	return r.res
+}
+
+func (r *Runner) resetTrial(i int) {
+	cfg := r.cfg
+	nOps := len(cfg.Actions)
+	if cfg.Failover != nil {
+		nOps += len(cfg.Failover.Steps)
+	}
+	nStores := len(r.stores)
+	nFail := int(kms.NumReasons) * r.nR
+	res := &r.res
+	// Results are returned by value and kept by callers, so the slices they
+	// hold are fresh for every trial.
+	*res = TrialResult{Trial: i, FailoverAt: -1}
+	res.Ops = make([]OpResult, nOps)
+	res.LostWrites = make([]int64, nStores)
+	res.KMSFailures = make([]float64, nFail)
+
+	clear(r.down)
+	clear(r.part)
+	clear(r.outageOn)
+	clear(r.serving)
+	for _, s := range cfg.App.Serve {
+		r.serving[s] = true
+	}
+	clear(r.before)
+	clear(r.atT0)
+	r.tPrev = 0
+	r.up = true
+	r.cur.reset()
+	r.rbState = rbIdle
+	r.rbStartH = sim.Handle{}
+	r.routeBackH = sim.Handle{}
+	r.moved = false
+	for si := range r.stepSt {
+		r.stepSt[si] = stepState{}
+	}
+	for si := range r.stores {
+		r.stores[si].reset()
+	}
+}
+
+// outageStart applies outage oi.
+func (r *Runner) outageStart(oi int) {
+	o := &r.cfg.Outages[oi]
+	r.outageOn[oi] = true
+	r.applyOutage(o, 1)
+	r.eng.MarkDirty()
+	r.traceOutage(oi, true)
+}
+
+// outageEnd lifts outage oi.
+func (r *Runner) outageEnd(oi int) {
+	if !r.outageOn[oi] {
+		return
+	}
+	o := &r.cfg.Outages[oi]
+	r.outageOn[oi] = false
+	r.applyOutage(o, -1)
+	r.eng.MarkDirty()
+	r.traceOutage(oi, false)
+}
+
+func (r *Runner) applyOutage(o *Outage, delta int) {
+	if o.Kind == Partition {
+		a, b := o.Regions[0], o.Regions[1]
+		r.part[a*r.nR+b] += delta
+		r.part[b*r.nR+a] += delta
+		return
+	}
+	for s := 0; s < numSvc; s++ {
+		if o.Services&(1<<s) != 0 {
+			r.down[o.Region*numSvc+s] += delta
+		}
+	}
+}
+
+// RunTrials runs n trials of cfg with the given seed on workers goroutines
+// (one Runner each) and returns the results by trial index. progress, if
+// non-nil, is called as trials complete. The results do not depend on
+// workers.
+func RunTrials(cfg *Config, seed uint64, n, workers int, progress func(done int)) []TrialResult {
+	if n <= 0 {
+		return nil
+	}
+	out := make([]TrialResult, n)
+	parallel(n, workers, func() func(i int) {
+		r := NewRunner(cfg)
+		return func(i int) { out[i] = r.Trial(seed, i, nil) }
+	}, progress)
+	return out
+}
+
+// Representative returns the index (into results) of the trial whose RTO is
+// the median among the recovered incident trials (the lower median; among
+// equal RTOs the lowest index). With no recovered incident trial it returns
+// the first incident trial, and 0 when there is no incident at all.
+func Representative(results []TrialResult) int {
+	idx := make([]int, 0, len(results))
+	firstIncident := -1
+	for i := range results {
+		t := &results[i]
+		if !t.Incident {
+			continue
+		}
+		if firstIncident < 0 {
+			firstIncident = i
+		}
+		if t.Recovered {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		if firstIncident >= 0 {
+			return firstIncident
+		}
+		return 0
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := cmp.Compare(results[a].RTO, results[b].RTO); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	m := idx[(len(idx)-1)/2]
+	// lowest index with the median RTO
+	best := m
+	for _, j := range idx {
+		if results[j].RTO == results[m].RTO && j < best {
+			best = j
+		}
+	}
+	return best
 }

@@ -1,0 +1,76 @@
+package model
+
+import (
+	"strconv"
+
+	"drsim/model/kms"
+	"drsim/sim"
+)
+
+// storeIndex returns the index into Runner.stores of ref, or -1.
+func (r *Runner) storeIndex(ref StoreRef) int {
+	switch ref.Kind {
+	case StoreBucket:
+		if ref.Index >= 0 && ref.Index < len(r.cfg.Buckets) {
+			return ref.Index
+		}
+	case StoreTable:
+		if ref.Index >= 0 && ref.Index < len(r.cfg.Tables) {
+			return len(r.cfg.Buckets) + ref.Index
+		}
+	}
+	return -1
+}
+
+// copyReady returns when the copy of snapshot k (taken at k·every) is usable
+// in the backup region. The copy draw of snapshot k comes from its own
+// stream, so no event per snapshot is needed and draws do not depend on
+// which snapshots were looked at.
+func (r *Runner) copyReady(s *store, k int64) sim.Time {
+	st := sim.NewStream(r.seed, "backup/"+s.name, strconv.FormatInt(k, 10))
+	return sim.Time(k)*s.backup.Every + st.Draw(s.backup.Copy)
+}
+
+// latestCopy returns the newest snapshot whose copy is usable at t in the
+// backup region: the largest k ≥ 1 with k·every + copy_k ≤ t.
+func (r *Runner) latestCopy(s *store, t sim.Time) (k int64, ok bool) {
+	b := s.backup
+	if b == nil || b.Every <= 0 {
+		return 0, false
+	}
+	for k = int64(t / b.Every); k >= 1; k-- {
+		if r.copyReady(s, k) <= t {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// restore makes the newest usable backup copy of the store the live data
+// of the store in the backup region.
+func (r *Runner) restore(ref StoreRef) error {
+	si := r.storeIndex(ref)
+	if si < 0 || r.stores[si].backup == nil {
+		return &opError{code: "ValidationException", msg: "the store has no backup"}
+	}
+	s := &r.stores[si]
+	b := s.backup
+	now := r.eng.Now()
+	rs, _ := r.kms.Usable(b.Key, b.To)
+	if rs != kms.OK {
+		return &opError{code: rs.String(), transient: r.kms.Transient(rs, b.Key, b.To),
+			msg: "vault key " + r.keyLabel(b.Key, b.To) + " is not usable (" + rs.String() + ")"}
+	}
+	k, ok := r.latestCopy(s, now)
+	if !ok {
+		return &opError{code: "BackupNotReady", transient: true,
+			msg: "no backup copy of " + s.name + " is usable in " + r.regionNames[b.To] + " yet"}
+	}
+	s.restored = true
+	s.snap = sim.Time(k) * b.Every
+	s.restAt = now
+	r.eng.MarkDirty()
+	r.trace(Event{Kind: "backup", Subject: s.name, Region: r.regionNames[b.To], Outcome: "restored",
+		Message: "restored " + s.name + " in " + r.regionNames[b.To] + " from the snapshot of " + sim.FormatDuration(s.snap)})
+	return nil
+}

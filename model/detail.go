@@ -1,0 +1,461 @@
+package model
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"drsim/model/kms"
+	"drsim/sim"
+)
+
+// detailState tracks the open timeline segments of a trial with Detail.
+type detailState struct {
+	prevFail   []float64
+	outSeg     []int // per outage: open segment, or -1
+	keySeg     []int // [key*nR+region]
+	stepSeg    []int
+	serviceSeg int
+	servingSeg int
+}
+
+func (r *Runner) trace(e Event) {
+	if r.d == nil {
+		return
+	}
+	e.T = r.eng.Now()
+	r.d.Events = append(r.d.Events, e)
+}
+
+// openSeg opens a segment on lane from now and returns its index.
+func (r *Runner) openSeg(lane, label string) int {
+	r.d.Segments = append(r.d.Segments, Segment{Lane: lane, Start: r.eng.Now(), End: -1, Label: label})
+	return len(r.d.Segments) - 1
+}
+
+func (r *Runner) closeSeg(i int) {
+	if i >= 0 && r.d.Segments[i].End < 0 {
+		r.d.Segments[i].End = r.eng.Now()
+	}
+}
+
+// detailStart opens the initial segments of a trial.
+func (r *Runner) detailStart() {
+	if r.d == nil {
+		return
+	}
+	ds := &r.detail
+	ds.outSeg = resetInts(ds.outSeg, len(r.cfg.Outages))
+	ds.keySeg = resetInts(ds.keySeg, len(r.cfg.Keys)*r.nR)
+	ds.stepSeg = resetInts(ds.stepSeg, len(r.stepSt))
+	for k := range r.cfg.Keys {
+		for reg := 0; reg < r.nR; reg++ {
+			if st := r.keyStates[k*r.nR+reg]; st.Exists() {
+				ds.keySeg[k*r.nR+reg] = r.openSeg(r.keyLane(k, reg), st.String())
+			}
+		}
+	}
+	ds.serviceSeg = r.openSeg("service", "up")
+	ds.servingSeg = r.openSeg("serving", r.servingLabel())
+}
+
+func resetInts(s []int, n int) []int {
+	s = s[:0]
+	for i := 0; i < n; i++ {
+		s = append(s, -1)
+	}
+	return s
+}
+
+func (r *Runner) keyLane(k, reg int) string {
+	return "key " + r.cfg.Keys[k].Name + " " + r.regionNames[reg]
+}
+
+// keyLabel names a key copy: "alerts in us-west-2".
+func (r *Runner) keyLabel(k, reg int) string {
+	if k < 0 || k >= len(r.cfg.Keys) {
+		return "?"
+	}
+	return r.cfg.Keys[k].Name + " in " + r.regionNames[reg]
+}
+
+// servingLabel lists the serving regions.
+func (r *Runner) servingLabel() string {
+	var b strings.Builder
+	for reg, ok := range r.serving {
+		if ok {
+			if b.Len() > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(r.regionNames[reg])
+		}
+	}
+	if b.Len() == 0 {
+		return "none"
+	}
+	return b.String()
+}
+
+// onKeyChange is the kms change callback.
+func (r *Runner) onKeyChange(c kms.Change) {
+	r.eng.MarkDirty()
+	if c.Key >= 0 && c.Key < len(r.cfg.Keys) && c.Region >= 0 && c.Region < r.nR {
+		r.keyStates[c.Key*r.nR+c.Region] = c.To
+	}
+	if r.d == nil {
+		return
+	}
+	reg := ""
+	if c.Region >= 0 && c.Region < r.nR {
+		reg = r.regionNames[c.Region]
+	}
+	name := ""
+	if c.Key >= 0 && c.Key < len(r.cfg.Keys) {
+		name = r.cfg.Keys[c.Key].Name
+	}
+	msg := "key " + name + " in " + reg + ": "
+	switch c.What {
+	case kms.WhatState:
+		msg += c.From.String() + " -> " + c.To.String()
+	case kms.WhatPrimary:
+		msg += "primary Region moved (" + c.Detail + ")"
+	case kms.WhatPolicy:
+		msg += "key policy changed"
+	case kms.WhatRotation:
+		msg += "key material rotated"
+	default:
+		msg += c.What
+	}
+	if c.Detail != "" && c.What != kms.WhatPrimary {
+		msg += " (" + c.Detail + ")"
+	}
+	r.trace(Event{Kind: "key-state", Subject: name, Region: reg, Outcome: c.To.String(), Message: msg})
+	if c.What == kms.WhatState && name != "" && reg != "" {
+		i := c.Key*r.nR + c.Region
+		r.closeSeg(r.detail.keySeg[i])
+		r.detail.keySeg[i] = -1
+		if c.To.Exists() {
+			r.detail.keySeg[i] = r.openSeg(r.keyLane(c.Key, c.Region), c.To.String())
+		}
+	}
+}
+
+func (r *Runner) traceOutage(oi int, start bool) {
+	if r.d == nil {
+		return
+	}
+	o := &r.cfg.Outages[oi]
+	var lane, kind, reg, msg string
+	if o.Kind == Partition {
+		a, b := r.regionNames[o.Regions[0]], r.regionNames[o.Regions[1]]
+		lane = "partition " + a + "<->" + b
+		kind = "partition-"
+		reg = a + "<->" + b
+		msg = "partition between " + a + " and " + b
+	} else {
+		reg = r.regionNames[o.Region]
+		lane = "outage " + reg
+		kind = "outage-"
+		msg = "outage of " + servicesLabel(o.Services) + " in " + reg
+	}
+	if start {
+		kind += "start"
+		msg += " starts"
+		r.detail.outSeg[oi] = r.openSeg(lane, o.Label())
+	} else {
+		kind += "end"
+		msg += " ends"
+		r.closeSeg(r.detail.outSeg[oi])
+		r.detail.outSeg[oi] = -1
+	}
+	r.trace(Event{Kind: kind, Subject: o.Label(), Region: reg, Message: msg})
+}
+
+func servicesLabel(s Services) string {
+	names := [...]string{"kms", "s3", "dynamodb", "app"}
+	var parts []string
+	for i, n := range names {
+		if s&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+func (r *Runner) traceService(up bool) {
+	if r.d == nil {
+		return
+	}
+	label, kind := "down", "service-down"
+	if up {
+		label, kind = "up", "service-up"
+	}
+	r.closeSeg(r.detail.serviceSeg)
+	r.detail.serviceSeg = r.openSeg("service", label)
+	r.trace(Event{Kind: kind, Subject: "service", Outcome: label,
+		Message: "service " + label + ": " + strconv.FormatFloat(100*r.cur.success, 'f', 2, 64) + "% of requests succeed, serving " + r.servingLabel()})
+}
+
+func (r *Runner) traceRouting(kind, msg string) {
+	if r.d == nil {
+		return
+	}
+	r.closeSeg(r.detail.servingSeg)
+	r.detail.servingSeg = r.openSeg("serving", r.servingLabel())
+	r.trace(Event{Kind: kind, Subject: "routing", Region: r.servingLabel(), Message: msg})
+}
+
+func (r *Runner) traceStep(i int, kind, outcome, errMsg string) {
+	if r.d == nil {
+		return
+	}
+	step := &r.cfg.Failover.Steps[i]
+	msg := "step " + step.Name
+	switch kind {
+	case "step-start":
+		msg += " starts"
+		r.detail.stepSeg[i] = r.openSeg("step "+step.Name, "running")
+	case "step-done":
+		msg += " done"
+		r.closeSeg(r.detail.stepSeg[i])
+		r.d.Segments[r.detail.stepSeg[i]].Label = "done"
+	case "step-failed":
+		msg += " failed: " + errMsg
+		r.closeSeg(r.detail.stepSeg[i])
+		r.d.Segments[r.detail.stepSeg[i]].Label = "failed"
+	case "step-op":
+		msg += ": " + step.Op.Kind.String()
+		if outcome == "ok" {
+			msg += " succeeded"
+		} else {
+			msg += " failed, retry in " + sim.FormatDuration(step.Retry) + ": " + errMsg
+		}
+	}
+	code := ""
+	if errMsg != "" {
+		if res := r.stepOp(i); len(res.Errors) > 0 {
+			code = lastCode(res)
+		}
+	}
+	r.trace(Event{Kind: kind, Subject: step.Name, Region: r.opRegion(&step.Op), Outcome: outcome, Error: code, Message: msg})
+}
+
+// lastCode returns the AWS name of the last error of an op, from its Err.
+func lastCode(res *OpResult) string {
+	for _, e := range res.Errors {
+		if strings.Contains(res.Err, e.Err) {
+			return e.Err
+		}
+	}
+	return ""
+}
+
+func (r *Runner) opRegion(op *Op) string {
+	if op.Region >= 0 && op.Region < r.nR {
+		return r.regionNames[op.Region]
+	}
+	return ""
+}
+
+func (r *Runner) traceAction(ai int, err error) {
+	if r.d == nil {
+		return
+	}
+	a := &r.cfg.Actions[ai]
+	subject := a.Op.Kind.String()
+	if a.Op.Key >= 0 && a.Op.Key < len(r.cfg.Keys) {
+		subject += " " + r.cfg.Keys[a.Op.Key].Name
+	}
+	ev := Event{Kind: "action", Subject: subject, Region: r.opRegion(&a.Op), Outcome: "ok", Message: "action " + subject + " succeeded"}
+	if err != nil {
+		code, _ := errInfo(err)
+		ev.Outcome, ev.Error, ev.Message = "failed", code, "action "+subject+" failed: "+err.Error()
+	}
+	r.trace(ev)
+}
+
+func (r *Runner) traceReplica(s *store, reg int, outcome, why string) {
+	if r.d == nil {
+		return
+	}
+	r.trace(Event{Kind: "replication", Subject: s.name, Region: r.regionNames[reg], Outcome: outcome,
+		Message: "table " + s.name + " replica in " + r.regionNames[reg] + ": " + outcome + " (" + why + ")"})
+	r.d.Segments = append(r.d.Segments, Segment{Lane: "replica " + s.name + " " + r.regionNames[reg],
+		Start: r.eng.Now(), End: r.eng.Now(), Label: outcome})
+}
+
+// traceRates records a RatePoint and explains every change of the KMS
+// failure rates by the calls that fail.
+func (r *Runner) traceRates(now sim.Time) {
+	if r.d == nil {
+		return
+	}
+	rp := RatePoint{T: now, Unavailable: r.cur.unavailable, Success: r.cur.success}
+	for i, v := range r.cur.fail {
+		rp.FailuresByReason[i/r.nR] += v
+	}
+	if n := len(r.d.Rates); n > 0 && r.d.Rates[n-1].T == now {
+		r.d.Rates[n-1] = rp
+	} else {
+		r.d.Rates = append(r.d.Rates, rp)
+	}
+	prev := r.detail.prevFail
+	for i, v := range r.cur.fail {
+		old := 0.0
+		if i < len(prev) {
+			old = prev[i]
+		}
+		if math.Abs(v-old) <= 1e-12*math.Max(1, math.Abs(old)) {
+			continue
+		}
+		reason := kms.Reason(i / r.nR)
+		reg := i % r.nR
+		if v == 0 {
+			r.trace(Event{Kind: "kms-failure", Subject: reason.String(), Region: r.regionNames[reg], Outcome: "stopped",
+				Error: reason.String(), Message: reason.String() + " in " + r.regionNames[reg] + " stopped"})
+			continue
+		}
+		r.explain(reason, reg, v)
+	}
+}
+
+// explain emits one kms-failure event per class of calls failing with
+// reason in region reg.
+func (r *Runner) explain(reason kms.Reason, reg int, total float64) {
+	nR := r.nR
+	for fi := range r.cur.flows {
+		f := &r.cur.flows[fi]
+		if f.target != reg {
+			continue
+		}
+		var rate float64
+		why := ""
+		switch {
+		case reason == kms.Throttling && f.reason == kms.OK:
+			th := r.cur.theta[reg]
+			if th == 0 {
+				continue
+			}
+			rate = f.rate * f.calls * th
+			why = "demand " + strconv.FormatFloat(r.cur.demand[reg], 'f', 0, 64) + "/s over quota " +
+				strconv.FormatFloat(r.cfg.Regions[reg].KMSRPS, 'f', 0, 64) + "/s"
+		case f.reason == reason && reason != kms.Throttling:
+			rate = f.rate * f.calls
+			why = r.whyFailed(f)
+		default:
+			continue
+		}
+		if f.repl {
+			src := r.stores[f.store].bucket.Region
+			rate = r.cur.w[f.store*nR+src] * f.calls
+			if reason == kms.Throttling {
+				rate *= r.cur.theta[reg]
+			}
+		}
+		if rate == 0 {
+			continue
+		}
+		s := &r.stores[f.store]
+		what := "request to " + s.name
+		if f.repl {
+			what = "replication of " + s.name + " to " + r.regionNames[s.bucket.Replication[f.rule].To]
+		}
+		msg := cryptoOpNames[f.op] + " by " + f.principal + " on key " + r.cfg.Keys[f.key].Name + " in " + r.regionNames[reg] +
+			": " + reason.String() + " (" + why + "; " + what + ", from " + r.regionNames[f.caller] + ") at " +
+			strconv.FormatFloat(rate, 'g', 4, 64) + "/s of " + strconv.FormatFloat(total, 'g', 4, 64) + "/s"
+		r.trace(Event{Kind: "kms-failure", Subject: r.cfg.Keys[f.key].Name, Region: r.regionNames[reg], Outcome: "failing",
+			Error: reason.String(), Message: msg})
+	}
+}
+
+// whyFailed explains a refused or unavailable call.
+func (r *Runner) whyFailed(f *flow) string {
+	switch f.reason {
+	case kms.Unavailable:
+		if !r.KMSUp(f.target) {
+			return "KMS down in " + r.regionNames[f.target]
+		}
+		return r.regionNames[f.caller] + " partitioned from " + r.regionNames[f.target]
+	case kms.NotFound:
+		return "no related key in " + r.regionNames[f.target]
+	case kms.AccessDenied:
+		return f.principal + " not in the key policy"
+	}
+	return "copy " + r.kms.State(f.key, f.target).String()
+}
+
+// finish closes the open segments at the horizon and samples the backlog.
+func (r *Runner) finish(d *Detail) {
+	if d == nil {
+		return
+	}
+	h := r.cfg.Horizon
+	for i := range d.Segments {
+		if d.Segments[i].End < 0 {
+			d.Segments[i].End = h
+		}
+	}
+	r.backlog(d)
+}
+
+// backlog samples the expected number of writes accepted before t that have
+// not reached the recovery region, per store, at about 120 points around T0.
+func (r *Runner) backlog(d *Detail) {
+	res := &r.res
+	h := r.cfg.Horizon
+	var center, end sim.Time
+	y := -1
+	if res.Incident {
+		center = res.T0
+		end = h
+		if res.Recovered {
+			end = res.T0 + res.RTO
+		}
+		if res.Recovered {
+			y = r.recoveryRegion(r.serving)
+		}
+	} else {
+		found := false
+		for _, e := range d.Events {
+			if e.Kind == "outage-start" {
+				center, found = e.T, true
+				break
+			}
+		}
+		if !found {
+			return
+		}
+		end = center
+	}
+	if fo := r.cfg.Failover; y < 0 && fo != nil {
+		y = fo.To
+	}
+	if y < 0 {
+		for reg := 0; reg < r.nR; reg++ {
+			if !r.atT0[reg] && !r.serving[reg] {
+				y = reg
+				break
+			}
+		}
+	}
+	if y < 0 {
+		return
+	}
+	lo := max(0, center-30*sim.Minute)
+	hi := min(h, end+10*sim.Minute)
+	if hi <= lo {
+		return
+	}
+	const n = 120
+	skip := make([]bool, r.nR)
+	skip[y] = true
+	for si := range r.stores {
+		s := &r.stores[si]
+		for i := 0; i <= n; i++ {
+			t := lo + (hi-lo)*sim.Time(i)/n
+			srcs := r.sources(s, y, skip, float64(t), float64(t))
+			v := cumAll(srcs, float64(t))
+			d.Backlog = append(d.Backlog, BacklogPoint{T: t, Store: s.name, Region: r.regionNames[y], Writes: v})
+		}
+	}
+}

@@ -1,0 +1,301 @@
+package model
+
+import (
+	"errors"
+	"slices"
+
+	"drsim/model/kms"
+	"drsim/sim"
+)
+
+// stepInfo is the static structure of a runbook step.
+type stepInfo struct {
+	stream     string
+	dependents []int
+}
+
+// stepState is the per-trial state of a runbook step.
+type stepState struct {
+	started, done, failed bool
+	h                     sim.Handle
+}
+
+func (r *Runner) initSteps() {
+	fo := r.cfg.Failover
+	if fo == nil {
+		return
+	}
+	r.steps = make([]stepInfo, len(fo.Steps))
+	for i := range fo.Steps {
+		r.steps[i].stream = "step/" + fo.Steps[i].Name
+	}
+	for i := range fo.Steps {
+		for _, a := range fo.Steps[i].After {
+			if a >= 0 && a < len(fo.Steps) {
+				r.steps[a].dependents = append(r.steps[a].dependents, i)
+			}
+		}
+	}
+	r.stepSt = make([]stepState, len(fo.Steps))
+}
+
+// stepOp returns the OpResult of step i.
+func (r *Runner) stepOp(i int) *OpResult { return &r.res.Ops[len(r.cfg.Actions)+i] }
+
+// startRunbook is called at T0: the runbook starts a detect draw later.
+func (r *Runner) startRunbook() {
+	fo := r.cfg.Failover
+	if fo == nil || r.rbState != rbIdle {
+		return
+	}
+	r.failStream.Init(r.seed, "failover", "detect")
+	d := r.failStream.Draw(fo.Detect)
+	r.rbState = rbDetecting
+	r.rbStartH = r.eng.After(d, r.runbookStartFn, 0)
+}
+
+func (r *Runner) runbookStart(int) {
+	if r.rbState != rbDetecting {
+		return
+	}
+	r.rbStartH = sim.Handle{}
+	r.rbState = rbRunning
+	r.trace(Event{Kind: "runbook-start", Subject: "failover",
+		Message: "runbook started: fail over from " + r.regionNames[r.cfg.Failover.From] + " to " + r.regionNames[r.cfg.Failover.To]})
+	fo := r.cfg.Failover
+	for i := range fo.Steps {
+		if len(fo.Steps[i].After) == 0 {
+			r.startStep(i)
+		}
+	}
+	r.checkFailover()
+}
+
+// settled reports whether step a no longer holds back its dependents: it is
+// done, or it is optional and failed.
+func (r *Runner) settled(a int) bool {
+	st := &r.stepSt[a]
+	return st.done || (st.failed && !r.cfg.Failover.Steps[a].Required)
+}
+
+func (r *Runner) startStep(i int) {
+	st := &r.stepSt[i]
+	if st.started {
+		return
+	}
+	step := &r.cfg.Failover.Steps[i]
+	st.started = true
+	op := r.stepOp(i)
+	op.Started = true
+	s := sim.NewStream(r.seed, r.steps[i].stream, "duration")
+	d := s.Draw(step.Duration)
+	st.h = r.eng.After(d, r.stepFireFn, i)
+	r.traceStep(i, "step-start", "", "")
+}
+
+// stepFire runs when a step's duration is over, and at every retry.
+func (r *Runner) stepFire(i int) {
+	st := &r.stepSt[i]
+	st.h = sim.Handle{}
+	if st.done || st.failed || r.rbState == rbAbandoned {
+		return
+	}
+	step := &r.cfg.Failover.Steps[i]
+	res := r.stepOp(i)
+	if step.Op.Kind == OpNone {
+		r.stepDone(i)
+		return
+	}
+	err := r.doOp(&step.Op)
+	now := r.eng.Now()
+	res.Attempts++
+	res.At = now
+	if err == nil {
+		res.Err = ""
+		r.traceStep(i, "step-op", "ok", "")
+		r.stepDone(i)
+		return
+	}
+	code, transient := errInfo(err)
+	res.Errors = addErr(res.Errors, code)
+	res.Err = err.Error()
+	if transient {
+		r.traceStep(i, "step-op", "retry", err.Error())
+		retry := step.Retry
+		if retry <= 0 {
+			retry = sim.Minute
+		}
+		st.h = r.eng.After(retry, r.stepFireFn, i)
+		return
+	}
+	st.failed = true
+	r.traceStep(i, "step-failed", "failed", err.Error())
+	if r.rbState == rbRunning {
+		if step.Required {
+			r.rbState = rbFailed
+			r.trace(Event{Kind: "runbook-abandoned", Subject: "failover", Outcome: "failed",
+				Message: "required step " + step.Name + " failed: no failover"})
+		} else {
+			r.startDependents(i)
+			r.checkFailover()
+		}
+	}
+}
+
+func (r *Runner) stepDone(i int) {
+	st := &r.stepSt[i]
+	st.done = true
+	res := r.stepOp(i)
+	res.Done = true
+	res.At = r.eng.Now()
+	res.Err = ""
+	r.traceStep(i, "step-done", "done", "")
+	r.startDependents(i)
+	r.checkFailover()
+}
+
+func (r *Runner) startDependents(i int) {
+	if r.rbState != rbRunning && r.rbState != rbMoved {
+		return
+	}
+	fo := r.cfg.Failover
+	for _, j := range r.steps[i].dependents {
+		if r.stepSt[j].started {
+			continue
+		}
+		ready := true
+		for _, a := range fo.Steps[j].After {
+			if !r.settled(a) {
+				ready = false
+				break
+			}
+		}
+		if ready {
+			r.startStep(j)
+		}
+	}
+}
+
+// checkFailover moves traffic once every required step is done.
+func (r *Runner) checkFailover() {
+	if r.rbState != rbRunning {
+		return
+	}
+	fo := r.cfg.Failover
+	for i := range fo.Steps {
+		if fo.Steps[i].Required && !r.stepSt[i].done {
+			return
+		}
+	}
+	r.rbState = rbMoved
+	r.moved = true
+	copy(r.before, r.serving)
+	r.serving[fo.From] = false
+	r.serving[fo.To] = true
+	r.res.FailoverAt = r.eng.Now()
+	r.eng.MarkDirty()
+	r.traceRouting("traffic-moved", "traffic moved from "+r.regionNames[fo.From]+" to "+r.regionNames[fo.To]+"; serving: "+r.servingLabel())
+}
+
+// abandonRunbook stops a runbook whose service came back before the
+// failover: traffic stays where it is.
+func (r *Runner) abandonRunbook() {
+	r.eng.Cancel(r.rbStartH)
+	r.rbStartH = sim.Handle{}
+	for i := range r.stepSt {
+		r.eng.Cancel(r.stepSt[i].h)
+		r.stepSt[i].h = sim.Handle{}
+	}
+	r.rbState = rbAbandoned
+	r.trace(Event{Kind: "runbook-abandoned", Subject: "failover", Outcome: "abandoned",
+		Message: "service up again before the failover: traffic stays, runbook stopped"})
+}
+
+// action attempts operator action ai once.
+func (r *Runner) action(ai int) {
+	a := &r.cfg.Actions[ai]
+	res := &r.res.Ops[ai]
+	res.Started = true
+	res.Attempts = 1
+	res.At = r.eng.Now()
+	err := r.doOp(&a.Op)
+	if err == nil {
+		res.Done = true
+	} else {
+		code, _ := errInfo(err)
+		res.Errors = addErr(res.Errors, code)
+		res.Err = err.Error()
+	}
+	r.eng.MarkDirty()
+	r.traceAction(ai, err)
+}
+
+// doOp issues op now.
+func (r *Runner) doOp(op *Op) error {
+	k := r.kms
+	switch op.Kind {
+	case OpReplicateKey:
+		return k.ReplicateKey(op.Key, op.Region, op.Users, op.HasUsers)
+	case OpUpdatePrimaryRegion:
+		return k.UpdatePrimaryRegion(op.Key, op.Region)
+	case OpEnableKey:
+		return k.EnableKey(op.Key, op.Region)
+	case OpDisableKey:
+		return k.DisableKey(op.Key, op.Region)
+	case OpScheduleKeyDeletion:
+		w := op.Window
+		if w == 0 {
+			w = kms.DefaultDeletionWindow
+		}
+		return k.ScheduleKeyDeletion(op.Key, op.Region, w)
+	case OpCancelKeyDeletion:
+		return k.CancelKeyDeletion(op.Key, op.Region)
+	case OpRotateKey:
+		return k.RotateKeyOnDemand(op.Key)
+	case OpPutKeyPolicy:
+		return k.PutKeyPolicy(op.Key, op.Region, op.Users)
+	case OpRestoreBackup:
+		return r.restore(op.Store)
+	}
+	return &opError{code: "ValidationException", msg: "model: unknown operation"}
+}
+
+// opError is a failed store operation (restore-backup).
+type opError struct {
+	code      string
+	transient bool
+	msg       string
+}
+
+func (e *opError) Error() string { return "model: RestoreBackup: " + e.code + ": " + e.msg }
+
+// errInfo returns the AWS error name of err and whether it is transient.
+func errInfo(err error) (code string, transient bool) {
+	var ke *kms.Error
+	if errors.As(err, &ke) {
+		return ke.Code, ke.Transient
+	}
+	var oe *opError
+	if errors.As(err, &oe) {
+		return oe.code, oe.transient
+	}
+	return err.Error(), false
+}
+
+// addErr counts one more error named code, keeping the list sorted by name.
+func addErr(list []ErrCount, code string) []ErrCount {
+	i, found := slices.BinarySearchFunc(list, code, func(e ErrCount, c string) int {
+		switch {
+		case e.Err < c:
+			return -1
+		case e.Err > c:
+			return 1
+		}
+		return 0
+	})
+	if found {
+		list[i].N++
+		return list
+	}
+	return slices.Insert(list, i, ErrCount{Err: code, N: 1})
+}

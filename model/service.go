@@ -1,0 +1,345 @@
+package model
+
+import (
+	"drsim/model/kms"
+	"drsim/sim"
+)
+
+// Cryptographic operations, for the trace.
+const (
+	opDecrypt uint8 = iota
+	opGenerateDataKey
+	opEncrypt
+)
+
+var cryptoOpNames = [...]string{"Decrypt", "GenerateDataKey", "Encrypt"}
+
+// flow is a class of requests (or of replicated objects) that make the same
+// KMS call: rate per second, calls per request, and the call's outcome
+// before throttling.
+type flow struct {
+	rate      float64
+	calls     float64
+	reason    kms.Reason
+	target    int
+	caller    int
+	key       int
+	store     int
+	op        uint8
+	write     bool
+	repl      bool
+	rule      int
+	principal string
+}
+
+// rates are the rates in force between two state changes.
+type rates struct {
+	offered, succeeded, unavailable float64
+	fail                            []float64 // failed calls/s, [reason*nR+region]
+	demand, theta                   []float64 // per region
+	w                               []float64 // accepted writes/s [store*nR+region]
+	wAtt                            []float64 // attempted writes before throttling
+	flows                           []flow
+	success                         float64
+	up                              bool
+}
+
+func (rt *rates) init(nR, nStores int) {
+	rt.fail = make([]float64, int(kms.NumReasons)*nR)
+	rt.demand = make([]float64, nR)
+	rt.theta = make([]float64, nR)
+	rt.w = make([]float64, nStores*nR)
+	rt.wAtt = make([]float64, nStores*nR)
+}
+
+func (rt *rates) reset() {
+	rt.offered, rt.succeeded, rt.unavailable = 0, 0, 0
+	clear(rt.fail)
+	clear(rt.demand)
+	clear(rt.theta)
+	clear(rt.w)
+	clear(rt.wAtt)
+	rt.flows = rt.flows[:0]
+	rt.success = 1
+	rt.up = true
+}
+
+// computeRates fills rt with the rates that follow from the current state
+// when the regions in serving serve the traffic.
+func (r *Runner) computeRates(serving []bool, rt *rates) {
+	cfg := r.cfg
+	nR := r.nR
+	rt.reset()
+	n := 0
+	appUp := false
+	for reg := 0; reg < nR; reg++ {
+		if serving[reg] {
+			n++
+			if r.svcUp(reg, svcApp) {
+				appUp = true
+			}
+		}
+	}
+	if n == 0 {
+		rt.success = 0
+		rt.up = false
+		return
+	}
+	share := 1 / float64(n)
+	app := cfg.App.Principal
+	for reg := 0; reg < nR; reg++ {
+		if !serving[reg] {
+			continue
+		}
+		regUp := r.svcUp(reg, svcApp)
+		for si := range r.stores {
+			s := &r.stores[si]
+			if s.bucket != nil {
+				b := s.bucket
+				wr, rd := b.Writes*share, b.Reads*share
+				rt.offered += wr + rd
+				key, ok, _ := r.copyKey(s, reg)
+				if !regUp || !r.svcUp(reg, svcS3) || !ok {
+					rt.unavailable += wr + rd
+					continue
+				}
+				calls := 1.0
+				if b.BucketKey {
+					calls = 0.01
+				}
+				rs, t := r.kms.Crypto(app, key, reg)
+				if wr > 0 {
+					rt.flows = append(rt.flows, flow{rate: wr, calls: calls, reason: rs, target: t, caller: reg,
+						key: key, store: si, op: opGenerateDataKey, write: true, rule: -1, principal: app})
+				}
+				if rd > 0 {
+					rt.flows = append(rt.flows, flow{rate: rd, calls: calls, reason: rs, target: t, caller: reg,
+						key: key, store: si, op: opDecrypt, rule: -1, principal: app})
+				}
+				continue
+			}
+			t := s.table
+			wr, rd := t.Writes*share, t.Reads*share
+			rt.offered += wr + rd
+			if !regUp || !r.svcUp(reg, svcDynamoDB) {
+				rt.unavailable += wr + rd
+				continue
+			}
+			if ok, _ := r.tableUsable(s, reg); !ok {
+				rt.unavailable += wr + rd
+				continue
+			}
+			if t.ClientKey < 0 {
+				rt.succeeded += wr + rd
+				rt.w[si*nR+reg] += wr
+				rt.wAtt[si*nR+reg] += wr
+				continue
+			}
+			rs, tg := r.kms.Crypto(app, t.ClientKey, reg)
+			if wr > 0 {
+				rt.flows = append(rt.flows, flow{rate: wr, calls: 1, reason: rs, target: tg, caller: reg,
+					key: t.ClientKey, store: si, op: opGenerateDataKey, write: true, rule: -1, principal: app})
+			}
+			if rd > 0 {
+				rt.flows = append(rt.flows, flow{rate: rd, calls: 1, reason: rs, target: tg, caller: reg,
+					key: t.ClientKey, store: si, op: opDecrypt, rule: -1, principal: app})
+			}
+		}
+	}
+	// Attempted writes (before throttling) feed the replication demand.
+	for i := range rt.flows {
+		f := &rt.flows[i]
+		if f.write && f.reason == kms.OK {
+			rt.wAtt[f.store*nR+f.caller] += f.rate
+		}
+	}
+	// S3 replication: one call at the source, one at the destination per
+	// object, while the link carries objects.
+	nApp := len(rt.flows)
+	for si := range r.stores {
+		s := &r.stores[si]
+		if s.bucket == nil {
+			continue
+		}
+		b := s.bucket
+		src := b.Region
+		wa := rt.wAtt[si*nR+src]
+		if wa == 0 {
+			continue
+		}
+		calls := 1.0
+		if b.BucketKey {
+			calls = 0.01
+		}
+		for li := range s.links {
+			l := &s.links[li]
+			dst := l.to
+			if !r.svcUp(src, svcS3) || !r.svcUp(dst, svcS3) || !r.Linked(src, dst) {
+				continue
+			}
+			rule := &b.Replication[l.rule]
+			rs, ts := r.kms.Crypto(rule.Role, b.Key, src)
+			rt.flows = append(rt.flows, flow{rate: wa, calls: calls, reason: rs, target: ts, caller: src,
+				key: b.Key, store: si, op: opDecrypt, repl: true, rule: l.rule, principal: rule.Role})
+			if rs != kms.OK {
+				continue
+			}
+			rd, td := r.kms.Crypto(rule.Role, rule.Key, dst)
+			rt.flows = append(rt.flows, flow{rate: wa, calls: calls, reason: rd, target: td, caller: dst,
+				key: rule.Key, store: si, op: opEncrypt, repl: true, rule: l.rule, principal: rule.Role})
+		}
+	}
+	// Demand and throttling per target region: every call that reaches KMS.
+	for i := range rt.flows {
+		f := &rt.flows[i]
+		if f.reason != kms.Unavailable {
+			rt.demand[f.target] += f.rate * f.calls
+		}
+	}
+	for reg := 0; reg < nR; reg++ {
+		q := cfg.Regions[reg].KMSRPS
+		if d := rt.demand[reg]; d > q && d > 0 {
+			rt.theta[reg] = 1 - q/d
+		}
+	}
+	nReasons := nR
+	for i := 0; i < nApp; i++ {
+		f := &rt.flows[i]
+		if f.reason == kms.OK {
+			th := rt.theta[f.target]
+			ok := f.rate * (1 - th)
+			rt.succeeded += ok
+			if f.write {
+				rt.w[f.store*nR+f.caller] += ok
+			}
+			if th > 0 {
+				rt.fail[int(kms.Throttling)*nReasons+f.target] += f.rate * f.calls * th
+			}
+			continue
+		}
+		rt.fail[int(f.reason)*nReasons+f.target] += f.rate * f.calls
+	}
+	// Replication calls fail at the rate of accepted writes.
+	for i := nApp; i < len(rt.flows); i++ {
+		f := &rt.flows[i]
+		src := r.stores[f.store].bucket.Region
+		wAcc := rt.w[f.store*nR+src]
+		if f.reason == kms.OK {
+			if th := rt.theta[f.target]; th > 0 {
+				rt.fail[int(kms.Throttling)*nReasons+f.target] += wAcc * f.calls * th
+			}
+			continue
+		}
+		rt.fail[int(f.reason)*nReasons+f.target] += wAcc * f.calls
+	}
+	if rt.offered > 0 {
+		rt.success = rt.succeeded / rt.offered
+		rt.up = rt.success >= cfg.Objectives.Success
+	} else {
+		rt.success = 1
+		rt.up = appUp
+		if !appUp {
+			rt.success = 0
+		}
+	}
+}
+
+// closeInterval integrates the rates in force over [tPrev, now).
+func (r *Runner) closeInterval(now sim.Time) {
+	if now <= r.tPrev {
+		return
+	}
+	dt := float64(now-r.tPrev) / float64(sim.Second)
+	res := &r.res
+	res.Offered += r.cur.offered * dt
+	res.Succeeded += r.cur.succeeded * dt
+	res.Unavailable += r.cur.unavailable * dt
+	for i, v := range r.cur.fail {
+		if v != 0 {
+			res.KMSFailures[i] += v * dt
+		}
+	}
+	if r.up {
+		res.UpTime += now - r.tPrev
+	}
+	r.tPrev = now
+}
+
+// evaluate runs at the end of every instant with a state change: it closes
+// the interval that ends now, recomputes the rates and the service state,
+// and drives the runbook.
+func (r *Runner) evaluate() {
+	now := r.eng.Now()
+	if now > r.cfg.Horizon {
+		return
+	}
+	r.closeInterval(now)
+	r.updateReplicas(now)
+	if r.d != nil {
+		r.detail.prevFail = append(r.detail.prevFail[:0], r.cur.fail...)
+	}
+	r.computeRates(r.serving, &r.cur)
+	r.recordPoints(now)
+	wasUp := r.up
+	r.up = r.cur.up
+	res := &r.res
+	switch {
+	case wasUp && !r.up:
+		if !res.Incident {
+			res.Incident = true
+			res.T0 = now
+			copy(r.atT0, r.serving)
+			r.startRunbook()
+		}
+		r.traceService(false)
+	case !wasUp && r.up:
+		if res.Incident && !res.Recovered {
+			res.Recovered = true
+			res.RTO = now - res.T0
+			res.RecoveredIn = nil
+			for reg := 0; reg < r.nR; reg++ {
+				if r.serving[reg] {
+					res.RecoveredIn = append(res.RecoveredIn, reg)
+				}
+			}
+			r.stranded(now)
+		}
+		r.traceService(true)
+	}
+	if r.up && (r.rbState == rbDetecting || r.rbState == rbRunning) {
+		r.abandonRunbook()
+	}
+	if !r.up && r.moved && !r.res.RoutedBack && r.routeBackH == (sim.Handle{}) && r.shouldRouteBack() {
+		d := r.failStream.Draw(r.cfg.Failover.Detect)
+		r.routeBackH = r.eng.After(d, r.routeBackFn, 0)
+	}
+	r.traceRates(now)
+}
+
+// servesAlone reports whether region reg could keep the service up alone.
+func (r *Runner) servesAlone(reg int) bool {
+	clear(r.hypo)
+	r.hypo[reg] = true
+	r.computeRates(r.hypo, &r.scr)
+	return r.scr.up
+}
+
+// shouldRouteBack reports whether health-checked routing would send traffic
+// back: the failover region cannot serve alone but the original one can.
+func (r *Runner) shouldRouteBack() bool {
+	fo := r.cfg.Failover
+	return !r.servesAlone(fo.To) && r.servesAlone(fo.From)
+}
+
+// routeBack fires a detect delay after the failover region was found unable
+// to serve; it re-checks and routes back.
+func (r *Runner) routeBack(int) {
+	r.routeBackH = sim.Handle{}
+	if r.res.RoutedBack || r.up || !r.shouldRouteBack() {
+		return
+	}
+	copy(r.serving, r.before)
+	r.res.RoutedBack = true
+	r.eng.MarkDirty()
+	r.traceRouting("routed-back", "health-checked routing sent traffic back to "+r.servingLabel())
+}
