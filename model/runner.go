@@ -31,9 +31,9 @@ type Runner struct {
 	steps       []stepInfo // static runbook structure
 
 	// pre-bound handlers (no closure per event)
-	outageStartFn, outageEndFn, actionFn sim.Func
-	runbookStartFn, stepFireFn, routeBackFn  sim.Func
-	leaveFn, archiveFn                       sim.Func
+	outageStartFn, outageEndFn, actionFn    sim.Func
+	runbookStartFn, stepFireFn, routeBackFn sim.Func
+	leaveFn, archiveFn                      sim.Func
 
 	// ---- per-trial state ----
 	seed uint64
