@@ -1,0 +1,237 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"drsim/model"
+	"drsim/sim"
+)
+
+func TestBuildHandMade(t *testing.T) {
+	m := sim.Minute
+	cfg := rpSnowyConfig()
+	trials := []model.TrialResult{
+		rpTrial(0, false, false, 0, 0, 0),
+		rpTrial(1, true, true, 10*m, 1*m, 3),
+		rpTrial(2, true, true, 20*m, 10*m, 4),
+		rpTrial(3, true, true, 40*m, 0, 0),
+		rpTrial(4, true, false, 0, 0, 0),
+	}
+	trials[1].KMSFailures[6*2+0] = 10 // KMSUnavailable in us-east-1
+	trials[2].KMSFailures[3*2+1] = 5  // DisabledException in us-west-2
+	trials[4].Offered = 0
+	r := Build(cfg, 7, trials, nil, -1)
+	if r.Schema != Schema || r.Scenario != "snowy-alerting" || r.Trials != 5 || r.Seed != 7 || r.HorizonSeconds != 86400 {
+		t.Errorf("header: %+v", r)
+	}
+	if *r.Objectives.RTOSeconds != 1800 || *r.Objectives.RPOSeconds != 300 {
+		t.Errorf("objectives: %+v", r.Objectives)
+	}
+	mt := r.Metrics
+	if mt.IncidentTrials != 4 || mt.RTOSeconds.Unrecovered != 1 || mt.RTOSeconds.N != 4 {
+		t.Errorf("incident %d, unrecovered %d, n %d", mt.IncidentTrials, mt.RTOSeconds.Unrecovered, mt.RTOSeconds.N)
+	}
+	// RTO over 600, 1200, 2400, +Inf.
+	if !eqP(mt.RTOSeconds.Mean, 1400) || !eqP(mt.RTOSeconds.P50, 1200) || mt.RTOSeconds.P90 != nil || mt.RTOSeconds.Max != nil {
+		t.Errorf("rto: mean %s p50 %s p90 %s max %s", fp(mt.RTOSeconds.Mean), fp(mt.RTOSeconds.P50), fp(mt.RTOSeconds.P90), fp(mt.RTOSeconds.Max))
+	}
+	// RPO and lost writes over the 3 recovered incident trials.
+	if mt.RPOSeconds.N != 3 || !eqP(mt.RPOSeconds.Max, 600) || !eqP(mt.RPOSeconds.Mean, 220) {
+		t.Errorf("rpo: %+v", mt.RPOSeconds)
+	}
+	if mt.LostWrites.N != 3 || !eqP(mt.LostWrites.Mean, 7.0/3) || !eqP(mt.LostWrites.Max, 4) {
+		t.Errorf("lost: %+v", mt.LostWrites.Summary)
+	}
+	if s, ok := mt.LostWrites.ByStore["alerts"]; !ok || !eqP(s.Max, 4) {
+		t.Errorf("lost by store: %+v", mt.LostWrites.ByStore)
+	}
+	if s := mt.LostWrites.ByStore["alert-state"]; !eqP(s.Max, 0) {
+		t.Errorf("lost alert-state: %+v", s)
+	}
+	f := mt.DecryptFailures
+	if f.ByReason["KMSUnavailable"] != 2 || f.ByReason["DisabledException"] != 1 || f.ByReason["AccessDeniedException"] != 0 || len(f.ByReason) != 6 {
+		t.Errorf("by reason: %v", f.ByReason)
+	}
+	if f.ByRegion["us-east-1"] != 2 || f.ByRegion["us-west-2"] != 1 || f.TotalMean != 3 {
+		t.Errorf("by region: %v total %v", f.ByRegion, f.TotalMean)
+	}
+	if f.ByReasonRegion["KMSUnavailable"]["us-east-1"] != 2 || len(f.ByReasonRegion) != 2 {
+		t.Errorf("by reason and region: %v", f.ByReasonRegion)
+	}
+	if mt.RequestSuccess.N != 4 {
+		t.Errorf("request success over trials with offered requests: n = %d, want 4", mt.RequestSuccess.N)
+	}
+	if o := r.ObjectivesMet; o.RTO.Met != 3 || o.RPO.Met != 3 || o.Both.Met != 2 {
+		t.Errorf("objectives met: rto %d rpo %d both %d, want 3 3 2", o.RTO.Met, o.RPO.Met, o.Both.Met)
+	}
+	if d := r.Distributions; len(d.RTO) != 101 || d.RTO[0].Seconds == nil || *d.RTO[0].Seconds != 600 || d.RTO[100].Seconds != nil || len(d.RPO) != 101 {
+		t.Errorf("distributions: %+v", d)
+	}
+	wantWarn := []string{"p99 from 4 incident trials is not reliable", "1 trial did not recover"}
+	all := strings.Join(r.Warnings, "\n")
+	for _, w := range wantWarn {
+		if !strings.Contains(all, w) {
+			t.Errorf("warnings %q lack %q", r.Warnings, w)
+		}
+	}
+	if r.Representative != nil {
+		t.Error("representative without detail")
+	}
+}
+
+func TestBuildEmpty(t *testing.T) {
+	cfg := rpSnowyConfig()
+	cfg.Failover = nil
+	r := Build(cfg, 1, nil, nil, -1)
+	if r.Trials != 0 || r.Metrics.RTOSeconds.N != 0 || r.ObjectivesMet.Both.P != nil || len(r.Operations) != 0 {
+		t.Errorf("empty run: %+v", r)
+	}
+	if len(r.Warnings) == 0 || r.Warnings[0] != "no trials were run" {
+		t.Errorf("warnings: %q", r.Warnings)
+	}
+	var buf bytes.Buffer
+	for name, w := range map[string]func() error{
+		"json": func() error { return WriteJSON(&buf, r) },
+		"text": func() error { return WriteText(&buf, r) },
+		"md":   func() error { return WriteMarkdown(&buf, r) },
+		"csv":  func() error { return WriteCSV(&buf, cfg, nil) },
+	} {
+		if err := w(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// No incident at all.
+	res := []model.TrialResult{rpTrial(0, false, false, 0, 0, 0), rpTrial(1, false, false, 0, 0, 0)}
+	r = Build(cfg, 1, res, nil, -1)
+	if !strings.HasPrefix(r.Warnings[0], "no incident in any trial") || *r.ObjectivesMet.Both.P != 1 {
+		t.Errorf("incident-free run: warnings %q, p %v", r.Warnings, r.ObjectivesMet.Both.P)
+	}
+}
+
+// TestBuildBadInput checks that inconsistent results do not panic.
+func TestBuildBadInput(t *testing.T) {
+	cfg := rpSnowyConfig()
+	res := []model.TrialResult{
+		{Trial: 0, Incident: true, Recovered: true, RTO: sim.Minute},                          // short slices
+		{Trial: 1, Incident: true, Recovered: true, RTO: -sim.Minute, LostTotal: -4},          // negative values
+		{Trial: 1, Incident: true, Ops: make([]model.OpResult, 9), KMSFailures: []float64{1}}, // duplicate index, long ops
+	}
+	r := Build(cfg, 1, res, &model.Detail{}, 1)
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteText(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSV(&buf, cfg, res); err != nil {
+		t.Fatal(err)
+	}
+	if r.Representative == nil || r.Representative.Trial != 1 || r.Representative.Segments == nil {
+		t.Errorf("representative: %+v", r.Representative)
+	}
+}
+
+func TestBuildDeterministic(t *testing.T) {
+	cfg := rpSnowyConfig()
+	res := rpSynthetic(cfg, 500, 3)
+	var a, b bytes.Buffer
+	if err := WriteJSON(&a, Build(cfg, 7, res, rpDetail(&res[1]), 1)); err != nil {
+		t.Fatal(err)
+	}
+	// Build must not modify its input: build again from the same slice.
+	if err := WriteJSON(&b, Build(cfg, 7, res, rpDetail(&res[1]), 1)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two builds differ")
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(a.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// The DESIGN.md report contract.
+	for _, path := range [][]string{
+		{"schema"}, {"scenario"}, {"trials"}, {"seed"}, {"objectives"},
+		{"metrics", "rto_seconds", "mean"}, {"metrics", "rto_seconds", "p50"}, {"metrics", "rto_seconds", "p90"},
+		{"metrics", "rto_seconds", "p95"}, {"metrics", "rto_seconds", "p99"}, {"metrics", "rto_seconds", "max"},
+		{"metrics", "rto_seconds", "n"}, {"metrics", "rto_seconds", "unrecovered"},
+		{"metrics", "rpo_seconds", "p99"}, {"metrics", "lost_writes", "max"}, {"metrics", "lost_writes", "n"},
+		{"metrics", "decrypt_failures", "by_reason", "KMSUnavailable"}, {"metrics", "decrypt_failures", "by_region", "us-east-1"},
+		{"objectives_met", "rto", "p"}, {"objectives_met", "rpo", "ci95"}, {"objectives_met", "both", "ci95"},
+		{"cost", "monthly_usd", "total"}, {"cost", "monthly_usd", "items"},
+	} {
+		var v any = doc
+		for _, k := range path {
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("%v: not an object at %q", path, k)
+			}
+			if v, ok = m[k]; !ok {
+				t.Errorf("contract field %s missing", strings.Join(path, "."))
+				break
+			}
+		}
+	}
+	items := doc["cost"].(map[string]any)["monthly_usd"].(map[string]any)["items"].([]any)
+	if it := items[0].(map[string]any); it["name"] == nil || it["usd"] == nil {
+		t.Errorf("cost item lacks name/usd: %v", it)
+	}
+	if ci := doc["objectives_met"].(map[string]any)["both"].(map[string]any)["ci95"].([]any); len(ci) != 2 {
+		t.Errorf("ci95 = %v", ci)
+	}
+}
+
+func TestOperations(t *testing.T) {
+	cfg := rpSnowyConfig()
+	cfg.Actions = []model.Action{{At: sim.ConstDist(sim.Hour), Op: model.Op{Kind: model.OpDisableKey, Key: 0, Region: 1}}}
+	res := []model.TrialResult{
+		{Trial: 0, Ops: []model.OpResult{{Started: true, Attempts: 1, Done: true, At: sim.Hour}, {}, {}, {}, {}}},
+		{Trial: 1, Incident: true, Recovered: true, T0: sim.Hour, RTO: 2 * sim.Hour, Ops: []model.OpResult{
+			{Started: true, Attempts: 1, Errors: []model.ErrCount{{Err: "KMSUnavailable", N: 1}}, At: sim.Hour, Err: "KMSUnavailable"},
+			{Started: true, Done: true, At: sim.Hour + 10*sim.Minute},
+			{Started: true, Done: true, At: sim.Hour + 15*sim.Minute},
+			{Started: true, Attempts: 6, Errors: []model.ErrCount{{Err: "KMSUnavailable", N: 5}}, Done: true, At: 8*sim.Hour + sim.Minute},
+			{Started: true, Done: true, At: sim.Hour + 17*sim.Minute},
+		}},
+	}
+	r := Build(cfg, 1, res, &model.Detail{}, 1)
+	ops := r.Operations
+	if len(ops) != 5 {
+		t.Fatalf("%d ops, want 5", len(ops))
+	}
+	if ops[0].Name != "action 1: disable-key alerts us-west-2" || ops[0].Kind != "action" || ops[0].TrialsStarted != 2 || ops[0].TrialsFailed != 1 {
+		t.Errorf("action: %+v", ops[0])
+	}
+	if ops[0].LastErrors["KMSUnavailable"] != 1 {
+		t.Errorf("action last errors: %v", ops[0].LastErrors)
+	}
+	p := ops[3]
+	if p.Name != "promote-key" || p.Op != "update-primary-region" || p.Required || p.Errors["KMSUnavailable"] != 5 || p.AttemptsMean != 6 {
+		t.Errorf("promote-key: %+v", p)
+	}
+	if want := "5 attempts failed with KMSUnavailable, succeeded at 8h01m (T0+7h01m)"; p.Representative != want {
+		t.Errorf("representative text %q, want %q", p.Representative, want)
+	}
+	if !strings.HasPrefix(p.Summary, "promote-key: 5 attempts failed") || !strings.Contains(p.Summary, "done in 1 of 1 started trials") {
+		t.Errorf("summary %q", p.Summary)
+	}
+	if !eqP(p.DoneAfterT0P50Seconds, 7*3600+60) {
+		t.Errorf("done after T0: %s", fp(p.DoneAfterT0P50Seconds))
+	}
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), "action 1: disable-key alerts us-west-2 failed in 1 of 2 started trials") {
+		t.Errorf("warnings: %q", r.Warnings)
+	}
+}
+
+func BenchmarkBuild10k(b *testing.B) {
+	cfg := rpSnowyConfig()
+	res := rpSynthetic(cfg, 10000, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		Build(cfg, 7, res, nil, -1)
+	}
+}
