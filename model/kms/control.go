@@ -226,7 +226,9 @@ func (k *KMS) UpdatePrimaryRegion(key, region int) error {
 	}
 	s := &k.ks[key]
 	s.primary = region
-	k.emit(key, region, Enabled, Enabled, WhatPrimary, k.regions[p]+" -> "+k.regions[region])
+	if k.onChange != nil {
+		k.emit(key, region, Enabled, Enabled, WhatPrimary, k.regions[p]+" -> "+k.regions[region])
+	}
 	d := s.update.Draw(k.params.Updating)
 	for _, r := range [2]int{p, region} {
 		k.copyAt(key, r).trans = k.eng.After(d, k.updatedFn, key*k.nr+r)
