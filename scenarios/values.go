@@ -15,8 +15,8 @@ import (
 // while decoding, whose messages go into an Error.
 
 // ParseDuration parses a duration in Go syntax extended with days: "500ms",
-// "90s", "1h30m", "365d", "1.5h". A bare number is not a duration, except "0".
-// Negative durations are refused.
+// "90s", "1h30m", "365d", "1.5h". A bare number ("0" included) is not a
+// duration, and negative durations are refused.
 func ParseDuration(s string) (sim.Time, error) {
 	d, err := parseDuration(s)
 	if err != nil {
@@ -88,9 +88,6 @@ func parseDuration(s string) (sim.Time, error) {
 	}
 	if s[0] == '+' {
 		s = s[1:]
-	}
-	if s == "0" {
-		return 0, nil
 	}
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		return 0, fmt.Errorf("duration %q has no unit (write %q or %q; units: ns, us, ms, s, m, h, d)", orig, s+"s", s+"m")
@@ -270,36 +267,46 @@ func familyNames() []string {
 // fmtDur formats nanoseconds for messages.
 func fmtDur(ns float64) string { return formatDuration(sim.Time(ns)) }
 
-// formatDuration formats d in the scenario syntax, with days.
+// formatDuration formats d in the scenario syntax: days, hours, minutes and
+// seconds with a decimal fraction ("1d2h", "1m30s", "1.5s", "250ms").
 func formatDuration(d sim.Time) string {
 	if d == 0 {
 		return "0s"
 	}
 	var b strings.Builder
-	if d >= sim.Day && d%sim.Hour == 0 {
-		fmt.Fprintf(&b, "%dd", d/sim.Day)
-		d %= sim.Day
-		if d == 0 {
-			return b.String()
+	if d < 0 {
+		b.WriteByte('-')
+		if d == math.MinInt64 {
+			return "-overflow"
 		}
+		d = -d
+	}
+	if d < sim.Second {
+		switch {
+		case d < sim.Microsecond:
+			fmt.Fprintf(&b, "%dns", d)
+		case d < sim.Millisecond:
+			b.WriteString(strconv.FormatFloat(float64(d)/float64(sim.Microsecond), 'f', -1, 64) + "us")
+		default:
+			b.WriteString(strconv.FormatFloat(float64(d)/float64(sim.Millisecond), 'f', -1, 64) + "ms")
+		}
+		return b.String()
 	}
 	for _, u := range []struct {
 		unit sim.Time
 		name string
-	}{{sim.Hour, "h"}, {sim.Minute, "m"}, {sim.Second, "s"}, {sim.Millisecond, "ms"}, {sim.Microsecond, "us"}, {sim.Nanosecond, "ns"}} {
-		if d >= u.unit && (d%u.unit == 0 || u.unit <= sim.Second) {
-			if d%u.unit == 0 {
-				fmt.Fprintf(&b, "%d%s", d/u.unit, u.name)
-				return b.String()
-			}
-			if u.unit >= sim.Minute {
-				fmt.Fprintf(&b, "%d%s", d/u.unit, u.name)
-				d %= u.unit
-				continue
-			}
-			fmt.Fprintf(&b, "%s%s", strconv.FormatFloat(float64(d)/float64(u.unit), 'f', -1, 64), u.name)
-			return b.String()
+	}{{sim.Day, "d"}, {sim.Hour, "h"}, {sim.Minute, "m"}} {
+		if n := d / u.unit; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, u.name)
+			d -= n * u.unit
 		}
+	}
+	if d > 0 {
+		fmt.Fprintf(&b, "%d", d/sim.Second)
+		if frac := d % sim.Second; frac > 0 {
+			b.WriteString(strings.TrimRight(fmt.Sprintf(".%09d", frac), "0"))
+		}
+		b.WriteString("s")
 	}
 	return b.String()
 }
@@ -524,4 +531,27 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("size %q is too large", s)
 	}
 	return int64(v), nil
+}
+
+// FormatDist formats d in the scenario syntax; ParseDist reads it back to
+// the same distribution (durations are exact to the nanosecond).
+func FormatDist(d sim.Dist) string {
+	f := func(ns float64) string { return formatDuration(sim.Time(math.Round(ns))) }
+	switch d.Kind {
+	case sim.Const:
+		return f(d.P1)
+	case sim.Uniform:
+		return fmt.Sprintf("uniform(%s, %s)", f(d.P1), f(d.P2))
+	case sim.Normal:
+		return fmt.Sprintf("normal(mean=%s, sd=%s)", f(d.P1), f(d.P2))
+	case sim.LogNormal:
+		return fmt.Sprintf("lognormal(median=%s, p99=%s)", f(d.P1), f(d.P2))
+	case sim.Exponential:
+		return fmt.Sprintf("exponential(mean=%s)", f(d.P1))
+	case sim.Triangular:
+		return fmt.Sprintf("triangular(%s, %s, %s)", f(d.P1), f(d.P2), f(d.P3))
+	case sim.Weibull:
+		return fmt.Sprintf("weibull(shape=%s, scale=%s)", strconv.FormatFloat(d.P1, 'g', -1, 64), f(d.P2))
+	}
+	return fmt.Sprintf("dist(kind=%d, %g, %g, %g)", d.Kind, d.P1, d.P2, d.P3)
 }
