@@ -1,0 +1,142 @@
+package report
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// cdfPoints turns a quantile grid into the points of an empirical CDF, in
+// unit u: x = quantile, y = p. Points whose quantile is null (+Inf, an
+// unrecovered trial) are left out: the curve stops below 1. It returns the
+// largest finite quantile in seconds.
+func cdfPoints(q []QuantilePoint, u timeUnit) (plotter.XYs, float64) {
+	var xys plotter.XYs
+	top := 0.0
+	for _, pt := range q {
+		if pt.Seconds == nil || !isFiniteF(*pt.Seconds) || !isFiniteF(pt.P) {
+			continue
+		}
+		xys = append(xys, plotter.XY{X: *pt.Seconds * 1e9 / u.ns, Y: pt.P})
+		top = math.Max(top, *pt.Seconds)
+	}
+	return xys, top
+}
+
+// cdfMax returns the largest finite quantile of the grid, in seconds.
+func cdfMax(q []QuantilePoint) float64 {
+	top := 0.0
+	for _, pt := range q {
+		if pt.Seconds != nil && isFiniteF(*pt.Seconds) {
+			top = math.Max(top, *pt.Seconds)
+		}
+	}
+	return top
+}
+
+// stepCDF returns the points of a staircase through the quantile points,
+// so that the curve reads as a distribution function.
+func stepCDF(xys plotter.XYs) plotter.XYs {
+	if len(xys) == 0 {
+		return xys
+	}
+	out := make(plotter.XYs, 0, 2*len(xys)+1)
+	out = append(out, plotter.XY{X: xys[0].X, Y: 0})
+	for i, p := range xys {
+		if i > 0 {
+			out = append(out, plotter.XY{X: p.X, Y: xys[i-1].Y})
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// cdfChart draws the distribution of one metric with its objective.
+func cdfChart(name, metric string, q []QuantilePoint, n, unrecovered int, objective *float64, met Probability, what string) (*Chart, error) {
+	top := cdfMax(q)
+	span := top
+	if objective != nil && isFiniteF(*objective) {
+		span = math.Max(span, *objective)
+	}
+	u := pickUnit(span * 1e9)
+	xys, _ := cdfPoints(q, u)
+	title := fmt.Sprintf("%s over %d %s", metric, n, what)
+	if objective != nil && met.P != nil {
+		title += fmt.Sprintf(": P(%s ≤ %s) = %s", metric, chartDur(*objective), fmtPercent(*met.P))
+	}
+	p := newPlot(title, metric, "share of "+what+" with "+metric+" ≤ x")
+	p.X.Tick.Marker = timeTicks{u}
+	p.Y.Tick.Marker = percentTicks{}
+	addGrid(p, true, true)
+	p.Y.Min, p.Y.Max = 0, 1
+	p.X.Min = 0
+	if len(xys) > 0 {
+		l, err := plotter.NewLine(stepCDF(xys))
+		if err != nil {
+			return nil, fmt.Errorf("report: %s chart: %w", name, err)
+		}
+		l.LineStyle = lineStyle(colBlue, 2, nil)
+		p.Add(l)
+		label := fmt.Sprintf("%s, empirical CDF (n = %d)", metric, n)
+		if unrecovered > 0 {
+			label += fmt.Sprintf("; %d unrecovered (curve stops at %s)", unrecovered, fmtPercent(1-float64(unrecovered)/float64(max(n, 1))))
+		}
+		p.Legend.Add(label, l)
+	}
+	if objective != nil && isFiniteF(*objective) {
+		v := newVLine(*objective*1e9/u.ns, colT0, true, "objective "+chartDur(*objective))
+		p.Add(v)
+		label := "objective " + chartDur(*objective)
+		if met.P != nil {
+			label += fmt.Sprintf(": met in %s of all %d trials", fmtPercent(*met.P), met.N)
+			if met.CI95 != nil {
+				label += fmt.Sprintf(" (95%% CI %s–%s)", fmtPercent(met.CI95[0]), fmtPercent(met.CI95[1]))
+			}
+		}
+		p.Legend.Add(label, v)
+		includeX(p, v.X*1.08)
+	}
+	p.Legend.Left = false
+	p.Legend.Top = false
+	p.Legend.YOffs = vg.Points(8)
+	p.Legend.XOffs = -vg.Points(4)
+	if p.X.Max <= p.X.Min {
+		p.X.Max = p.X.Min + 1
+	}
+	p.X.Max *= 1.02
+	c := &Chart{
+		Name:  name,
+		Title: metric + " distribution",
+		Caption: fmt.Sprintf("Share of the %s whose %s is at most x. ", what, metric) +
+			"The dashed red line is the objective; the legend gives the probability of meeting it over all trials " +
+			"(incident-free trials meet it).",
+		Plot:   p,
+		Height: 4 * vg.Inch,
+	}
+	return c, nil
+}
+
+// rtoCDFChart and rpoCDFChart are the distribution charts of a report.
+func rtoCDFChart(r *Report) (*Chart, error) {
+	d := r.Distributions
+	c, err := cdfChart("rto-cdf", "RTO", d.RTO, d.IncidentTrials, d.Unrecovered, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO, "incident trials")
+	if err != nil {
+		return nil, err
+	}
+	if d.Unrecovered > 0 {
+		c.Caption += fmt.Sprintf(" %d incident trials did not recover within the horizon: the curve stops below 1.", d.Unrecovered)
+	}
+	return c, nil
+}
+
+func rpoCDFChart(r *Report) (*Chart, error) {
+	d := r.Distributions
+	n := d.IncidentTrials - d.Unrecovered
+	return cdfChart("rpo-cdf", "RPO", d.RPO, n, 0, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO, "recovered incident trials")
+}
+
+// thumbnailer is implemented by everything that can appear in a legend.
+var _ plot.Thumbnailer = (*vline)(nil)

@@ -1,0 +1,165 @@
+package report
+
+import (
+	"math"
+
+	"drsim/model"
+	"drsim/model/kms"
+	"drsim/sim"
+)
+
+func chPtr(x float64) *float64 { return &x }
+
+// syntheticGrid returns a quantile grid p = 0, 0.01, ..., 1 of a lognormal
+// sample with the given median (seconds) and spread; the top unrecovered
+// points are null (+Inf).
+func chSyntheticGrid(median, sigma float64, unrecoveredPct int) []QuantilePoint {
+	q := make([]QuantilePoint, 101)
+	for i := range q {
+		p := float64(i) / 100
+		q[i].P = p
+		if i > 100-unrecoveredPct {
+			continue
+		}
+		// A smooth monotone stand-in for the normal quantile.
+		z := math.Log(math.Max(p, 0.005)/math.Max(1-p, 0.005)) / 1.7
+		q[i].Seconds = chPtr(math.Round(median*math.Exp(sigma*z)*10) / 10)
+	}
+	return q
+}
+
+// syntheticReport is a Report as Build would make it for a snowy-like
+// scenario: a us-east-1 outage at 3h, failover to us-west-2 after 25 min.
+func chSyntheticReport() *Report {
+	h, m, s := sim.Hour, sim.Minute, sim.Second
+	t0 := 3 * h
+	rto := 25*m + 30*s
+	up := t0 + rto
+	horizon := 12 * h
+	seg := func(lane string, a, b sim.Time, label string) model.Segment {
+		return model.Segment{Lane: lane, Start: a, End: b, Label: label}
+	}
+	segs := []model.Segment{
+		seg("service", 0, t0, "up"),
+		seg("service", t0, up, "down"),
+		seg("service", up, horizon, "up"),
+		seg("outage us-east-1", t0-10*s, 6*h+12*m, "kms,s3,dynamodb,app"),
+		seg("key alerts us-east-1", 0, horizon, "Enabled"),
+		seg("key alerts us-west-2", 0, t0+19*m, "Enabled"),
+		seg("key alerts us-west-2", t0+19*m, t0+19*m+20*s, "Updating"),
+		seg("key alerts us-west-2", t0+19*m+20*s, horizon, "Enabled"),
+		seg("key tokens us-east-1", 0, 2*h+30*m, "Enabled"),
+		seg("key tokens us-east-1", 2*h+30*m, horizon, "Disabled"),
+		seg("step approve", t0+3*m, t0+12*m, "running"),
+		seg("step promote-key", t0+12*m, t0+14*m, "running"),
+		seg("step promote-key", t0+14*m, t0+19*m, "retrying"),
+		seg("step shift-traffic", t0+19*m, up, "running"),
+		seg("serving", 0, up, "us-east-1"),
+		seg("serving", up, horizon, "us-west-2"),
+		seg("partition us-east-1<->us-west-2", 4*h, 4*h+20*m, "cut"),
+	}
+	rate := func(t sim.Time, unavail, thr, dis, success float64) model.RatePoint {
+		var rp model.RatePoint
+		rp.T = t
+		rp.FailuresByReason[kms.Unavailable] = unavail
+		rp.FailuresByReason[kms.Throttling] = thr
+		rp.FailuresByReason[kms.Disabled] = dis
+		rp.Success = success
+		return rp
+	}
+	rates := []model.RatePoint{
+		rate(0, 0, 0, 0, 1),
+		rate(2*h+30*m, 0, 0, 12, 0.995),
+		rate(t0, 480, 0, 12, 0.01),
+		rate(up, 0, 35, 0, 0.995),
+		rate(up+20*m, 0, 0, 0, 1),
+	}
+	var backlog []model.BacklogPoint
+	for t := t0 - 10*m; t <= t0+10*m; t += 30 * s {
+		x := float64(t-(t0-10*m)) / float64(m)
+		ddb := 70.0
+		s3 := 140 + 4*x
+		if t >= t0 {
+			ddb = 70
+			s3 = 180
+		}
+		backlog = append(backlog,
+			model.BacklogPoint{T: t, Store: "alerts", Region: "us-west-2", Writes: s3},
+			model.BacklogPoint{T: t, Store: "alert-state", Region: "us-west-2", Writes: ddb})
+	}
+	events := []model.Event{
+		{T: 2*h + 30*m, Kind: "action", Subject: "action 1: disable-key tokens us-east-1", Region: "us-east-1", Outcome: "ok", Message: "disable-key tokens in us-east-1"},
+		{T: t0 - 10*s, Kind: "outage-start", Subject: "us-east-1 regional outage", Region: "us-east-1", Message: "kms, s3, dynamodb, app down in us-east-1"},
+		{T: t0, Kind: "service-down", Message: "success 1.0% < 99% <script>alert(1)</script>"},
+		{T: t0 + 3*m, Kind: "runbook-start", Message: "runbook starts"},
+		{T: t0 + 14*m, Kind: "step-op", Subject: "promote-key", Outcome: "retry", Error: "KMSUnavailable", Message: "update-primary-region alerts us-west-2 failed"},
+		{T: t0 + 19*m, Kind: "step-done", Subject: "promote-key", Message: "update-primary-region alerts us-west-2 ok"},
+		{T: up, Kind: "traffic-moved", Region: "us-west-2", Message: "traffic moved to us-west-2"},
+		{T: up, Kind: "service-up", Message: "service up in us-west-2"},
+	}
+	r := &Report{
+		Schema:         Schema,
+		Scenario:       "snowy-synthetic",
+		Description:    "Alerts service in us-east-1 with a warm standby in us-west-2 & friends",
+		File:           "snowy.toml",
+		Trials:         1000,
+		Seed:           7,
+		HorizonSeconds: 12 * 3600,
+		Objectives:     Objectives{RTOSeconds: chPtr(900), RPOSeconds: chPtr(60), Success: 0.99},
+		Warnings:       []string{"p99 from 1000 trials is approximate", "3 trials did not recover <b>within</b> the horizon"},
+		Distributions: Distributions{
+			IncidentTrials: 1000,
+			Unrecovered:    3,
+			RTO:            chSyntheticGrid(1100, 0.5, 1),
+			RPO:            chSyntheticGrid(25, 0.8, 0),
+		},
+		Representative: &Representative{
+			Trial:             412,
+			Incident:          true,
+			Recovered:         true,
+			T0Seconds:         chPtr(nsSeconds(t0)),
+			RTOSeconds:        chPtr(nsSeconds(rto)),
+			RPOSeconds:        chPtr(31.5),
+			LostWrites:        new(int64),
+			FailoverAtSeconds: chPtr(nsSeconds(up)),
+			Reasons:           kms.ReasonNames[:],
+			Segments:          segs,
+			Rates:             rates,
+			Backlog:           backlog,
+			Events:            events,
+		},
+	}
+	*r.Representative.LostWrites = 212
+	r.ObjectivesMet = ObjectivesMet{
+		RTO:  Probability{P: chPtr(0.312), CI95: &[2]float64{0.284, 0.342}, Met: 312, N: 1000},
+		RPO:  Probability{P: chPtr(0.874), CI95: &[2]float64{0.852, 0.893}, Met: 874, N: 1000},
+		Both: Probability{P: chPtr(0.301), CI95: &[2]float64{0.273, 0.331}, Met: 301, N: 1000},
+	}
+	r.Metrics.IncidentTrials = 1000
+	r.Metrics.RTOSeconds = RTOSummary{Summary: Summary{Mean: chPtr(1234.5), P50: chPtr(1100), P90: chPtr(2100), P95: chPtr(2500), P99: nil, Max: nil, N: 1000}, Unrecovered: 3}
+	r.Metrics.RPOSeconds = Summary{Mean: chPtr(30), P50: chPtr(25), P90: chPtr(55), P95: chPtr(70), P99: chPtr(120), Max: chPtr(300), N: 997}
+	r.Metrics.LostWrites = LostSummary{
+		Summary: Summary{Mean: chPtr(180), P50: chPtr(170), P90: chPtr(260), P95: chPtr(300), P99: chPtr(420), Max: chPtr(610), N: 997},
+		ByStore: map[string]Summary{
+			"alerts":      {Mean: chPtr(120), P50: chPtr(110), P95: chPtr(200), N: 997},
+			"alert-state": {Mean: chPtr(60), P50: chPtr(60), P95: chPtr(100), N: 997},
+		},
+	}
+	r.Metrics.DecryptFailures = Failures{
+		TotalMean: 830000,
+		ByReason:  map[string]float64{"KMSUnavailable": 720000, "ThrottlingException": 42000, "DisabledException": 68000},
+		ByRegion:  map[string]float64{"us-east-1": 788000, "us-west-2": 42000},
+	}
+	r.Metrics.Availability = Summary{Mean: chPtr(0.9641), P50: chPtr(0.965), N: 1000}
+	r.Cost = Cost{MonthlyUSD: Monthly{Total: 2043.17, Items: []CostItem{
+		{Name: "kms_key_month: KMS key copies", ID: "kms_key_month", USD: 4, Detail: "4 copies × $1.00"},
+		{Name: "s3_transfer_gb: S3 replication transfer", ID: "s3_transfer_gb", USD: 239.17},
+		{Name: "costs.monthly: standby-compute", ID: "costs.monthly", USD: 1800},
+	}}}
+	r.Operations = []OpSummary{
+		{Name: "action 1: disable-key tokens us-east-1", Kind: "action", Op: "disable-key", TrialsStarted: 1000, TrialsDone: 1000, AttemptsMean: 1, Summary: "done in every trial"},
+		{Name: "promote-key", Kind: "step", Op: "update-primary-region", Required: true, TrialsStarted: 1000, TrialsDone: 990, TrialsFailed: 10, AttemptsMean: 3.2,
+			Errors: map[string]int{"KMSUnavailable": 2200}, Summary: "retried while us-east-1 KMS was down"},
+	}
+	return r
+}

@@ -1,0 +1,85 @@
+package report
+
+import (
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// swatch is one entry of a legend drawn under the plot (for charts whose
+// data area has no free corner, like the timeline).
+type swatch struct {
+	Label string
+	Fill  color.Color
+	// Line, when set, draws a line thumbnail instead of a filled box.
+	Line *draw.LineStyle
+}
+
+const (
+	legendRowHeight = 15 // points
+	legendPad       = 6  // points
+)
+
+func legendTextStyle() text.Style {
+	return text.Style{
+		Color:   color.Black,
+		Font:    font.From(sansFont, 9.5),
+		XAlign:  draw.XLeft,
+		YAlign:  draw.YCenter,
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// layoutLegend places the swatches in rows of at most width and returns
+// the x offset of every entry and its row.
+func layoutLegend(entries []swatch, width vg.Length) (xs []vg.Length, rows []int, nRows int) {
+	sty := legendTextStyle()
+	x, row := vg.Length(0), 0
+	for _, e := range entries {
+		w := vg.Points(16) + sty.Width(e.Label) + vg.Points(14)
+		if x > 0 && x+w > width {
+			x, row = 0, row+1
+		}
+		xs = append(xs, x)
+		rows = append(rows, row)
+		x += w
+	}
+	if len(entries) > 0 {
+		nRows = row + 1
+	}
+	return xs, rows, nRows
+}
+
+// legendHeight is the height of the strip the swatches need at width.
+func legendHeight(entries []swatch, width vg.Length) vg.Length {
+	_, _, n := layoutLegend(entries, width-2*vg.Points(legendPad))
+	if n == 0 {
+		return 0
+	}
+	return vg.Points(float64(n*legendRowHeight + legendPad))
+}
+
+// drawLegend draws the swatches in c, top-aligned.
+func drawLegend(c draw.Canvas, entries []swatch) {
+	left := c.Min.X + vg.Points(legendPad)
+	xs, rows, _ := layoutLegend(entries, c.Max.X-left-vg.Points(legendPad))
+	sty := legendTextStyle()
+	for i, e := range entries {
+		x := left + xs[i]
+		yc := c.Max.Y - vg.Points(float64(rows[i]*legendRowHeight)+legendRowHeight/2)
+		if e.Line != nil {
+			c.StrokeLine2(*e.Line, x, yc, x+vg.Points(14), yc)
+		} else {
+			h := vg.Points(4.5)
+			c.FillPolygon(e.Fill, []vg.Point{
+				{X: x, Y: yc - h}, {X: x + vg.Points(12), Y: yc - h},
+				{X: x + vg.Points(12), Y: yc + h}, {X: x, Y: yc + h},
+			})
+		}
+		c.FillText(sty, vg.Point{X: x + vg.Points(17), Y: yc}, e.Label)
+	}
+}

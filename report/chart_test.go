@@ -1,0 +1,371 @@
+package report
+
+import (
+	"bytes"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"drsim/model"
+	"drsim/sim"
+)
+
+// TestChartsGolden checks every chart of the synthetic report against its
+// golden SVG (go test ./report -run Golden -update rewrites them).
+func TestChartsGolden(t *testing.T) {
+	charts, err := Charts(chSyntheticReport())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}
+	var got []string
+	for _, c := range charts {
+		got = append(got, c.Name)
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("charts = %v, want %v", got, want)
+	}
+	for _, c := range charts {
+		t.Run(c.Name, func(t *testing.T) {
+			svg, err := c.SVG()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("testdata", "chart-"+c.Name+".svg"), svg)
+		})
+	}
+}
+
+// checkGolden compares got with the golden file, or rewrites it with -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		out := filepath.Join(t.TempDir(), filepath.Base(path))
+		_ = os.WriteFile(out, got, 0o644)
+		t.Errorf("%s differs from the golden file (got %d bytes, want %d; output in %s); run with -update if the change is intended",
+			path, len(got), len(want), out)
+	}
+}
+
+// TestChartsDeterministic renders the charts of two separately built
+// reports and requires byte-identical SVG and PNG.
+func TestChartsDeterministic(t *testing.T) {
+	render := func() (svgs, pngs [][]byte) {
+		charts, err := Charts(chSyntheticReport())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range charts {
+			var s, p bytes.Buffer
+			if err := c.WriteSVG(&s); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.WritePNG(&p); err != nil {
+				t.Fatal(err)
+			}
+			svgs, pngs = append(svgs, s.Bytes()), append(pngs, p.Bytes())
+		}
+		return svgs, pngs
+	}
+	s1, p1 := render()
+	s2, p2 := render()
+	for i := range s1 {
+		if !bytes.Equal(s1[i], s2[i]) {
+			t.Errorf("chart %d: SVG differs between runs", i)
+		}
+		if !bytes.Equal(p1[i], p2[i]) {
+			t.Errorf("chart %d: PNG differs between runs", i)
+		}
+	}
+}
+
+// TestChartsPNG checks that every chart encodes as a PNG of the expected
+// size that is not blank.
+func TestChartsPNG(t *testing.T) {
+	charts, err := Charts(chSyntheticReport())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range charts {
+		var b bytes.Buffer
+		if err := c.WritePNG(&b); err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		img, err := png.Decode(&b)
+		if err != nil {
+			t.Fatalf("%s: decoding: %v", c.Name, err)
+		}
+		w, h := c.size()
+		wantW := int(math.Ceil(w.Dots(ChartDPI)))
+		wantH := int(math.Ceil(h.Dots(ChartDPI)))
+		bd := img.Bounds()
+		if d := bd.Dx() - wantW; d < -1 || d > 1 {
+			t.Errorf("%s: width %d, want %d", c.Name, bd.Dx(), wantW)
+		}
+		if d := bd.Dy() - wantH; d < -1 || d > 1 {
+			t.Errorf("%s: height %d, want %d", c.Name, bd.Dy(), wantH)
+		}
+		colours := map[uint32]bool{}
+		for y := bd.Min.Y; y < bd.Max.Y; y += 7 {
+			for x := bd.Min.X; x < bd.Max.X; x += 7 {
+				r, g, b, _ := img.At(x, y).RGBA()
+				colours[r>>8<<16|g>>8<<8|b>>8] = true
+			}
+		}
+		if len(colours) < 5 {
+			t.Errorf("%s: PNG looks blank (%d colours)", c.Name, len(colours))
+		}
+	}
+}
+
+// TestChartsContent checks what the charts say, through their SVG text.
+func TestChartsContent(t *testing.T) {
+	charts, err := Charts(chSyntheticReport())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]string{}
+	for _, c := range charts {
+		svg, err := c.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName[c.Name] = string(svg)
+		if c.Title == "" || c.Caption == "" {
+			t.Errorf("%s: missing title or caption", c.Name)
+		}
+	}
+	tests := []struct {
+		chart string
+		want  []string
+	}{
+		{"timeline", []string{
+			"Representative trial #412 (median RTO): RTO 25m30s, RPO 32s",
+			"time since trial start",
+			"key alerts us-west-2", "step promote-key", "outage us-east-1", "partition us-east-1&lt;-&gt;us-west-2", "service", "serving",
+			"T0 3h", "recovered 3h26m", "T0: service down", "service up again (RTO 25m30s)",
+			"Enabled", "Disabled", "Updating", "regional outage", "serving us-west-2",
+			"fill:#2E9E4F", "fill:#D62728", "fill:#F0A202", // green, red, amber
+		}},
+		{"rto-cdf", []string{
+			"RTO over 1000 incident trials: P(RTO ≤ 15m) = 31.2%",
+			"share of incident trials with RTO ≤ x",
+			"objective 15m: met in 31.2% of all 1000 trials (95% CI 28.4%–34.2%)",
+			"3 unrecovered (curve stops at 99.7%)",
+		}},
+		{"rpo-cdf", []string{"RPO over 997 recovered incident trials: P(RPO ≤ 1m) = 87.4%", "objective 1m"}},
+		{"backlog", []string{"writes not yet replicated (expected)", "alerts → us-west-2", "alert-state → us-west-2", "T0: service down"}},
+		{"kms-failures", []string{"failed KMS calls per second", "KMSUnavailable", "ThrottlingException", "DisabledException", "service up again"}},
+	}
+	for _, tt := range tests {
+		svg, ok := byName[tt.chart]
+		if !ok {
+			t.Errorf("chart %s missing", tt.chart)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(svg, w) {
+				t.Errorf("%s: SVG lacks %q", tt.chart, w)
+			}
+		}
+	}
+	if strings.Contains(byName["kms-failures"], "AccessDeniedException") {
+		t.Errorf("kms-failures: a reason that never failed is in the legend")
+	}
+}
+
+func TestChartsPartialReports(t *testing.T) {
+	noRep := chSyntheticReport()
+	noRep.Representative = nil
+	noIncident := chSyntheticReport()
+	noIncident.Distributions = Distributions{RTO: []QuantilePoint{}, RPO: []QuantilePoint{}}
+	noIncident.Representative.Incident = false
+	noIncident.Representative.T0Seconds = nil
+	noIncident.Representative.RTOSeconds = nil
+	noIncident.Representative.RPOSeconds = nil
+	noIncident.Representative.Backlog = nil
+	allUnrecovered := chSyntheticReport()
+	allUnrecovered.Distributions.Unrecovered = 1000
+	for i := range allUnrecovered.Distributions.RTO {
+		allUnrecovered.Distributions.RTO[i].Seconds = nil
+	}
+	allUnrecovered.Distributions.RPO = nil
+	allUnrecovered.Representative.Recovered = false
+	allUnrecovered.Representative.RTOSeconds = nil
+	noObjectives := chSyntheticReport()
+	noObjectives.Objectives = Objectives{Success: 0.99}
+	noObjectives.ObjectivesMet = ObjectivesMet{}
+	odd := chSyntheticReport()
+	odd.HorizonSeconds = 0
+	odd.Representative.Rates = []model.RatePoint{{T: 5 * sim.Second}}
+	odd.Representative.Backlog = []model.BacklogPoint{{T: 0, Store: "x", Region: "y", Writes: math.NaN()}}
+	odd.Representative.Segments = []model.Segment{{Lane: "weird", Start: 10, End: 5, Label: ""}}
+	odd.Distributions.RTO = []QuantilePoint{{P: 0, Seconds: chPtr(0)}, {P: 1, Seconds: chPtr(0)}}
+
+	tests := []struct {
+		name string
+		r    *Report
+		want []string
+	}{
+		{"no representative", noRep, []string{"rto-cdf", "rpo-cdf"}},
+		{"no incident", noIncident, []string{"timeline", "kms-failures"}},
+		{"all unrecovered", allUnrecovered, []string{"timeline", "backlog", "kms-failures"}},
+		{"no objectives", noObjectives, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
+		{"degenerate", odd, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			charts, err := Charts(tt.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range charts {
+				got = append(got, c.Name)
+				if err := c.WriteSVG(&bytes.Buffer{}); err != nil {
+					t.Errorf("%s: %v", c.Name, err)
+				}
+				if err := c.WritePNG(&bytes.Buffer{}); err != nil {
+					t.Errorf("%s: %v", c.Name, err)
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("charts = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if _, err := Charts(nil); err == nil {
+		t.Error("Charts(nil): no error")
+	}
+	empty := Chart{Name: "empty"}
+	if err := empty.WriteSVG(&bytes.Buffer{}); err == nil || !strings.HasPrefix(err.Error(), "report: ") {
+		t.Errorf("WriteSVG without plot: err = %v", err)
+	}
+}
+
+func TestChartDur(t *testing.T) {
+	tests := []struct {
+		s    float64
+		want string
+	}{
+		{0, "0s"},
+		{0.25, "250ms"},
+		{4.24, "4.2s"},
+		{9.96, "10s"},
+		{45, "45s"},
+		{59.6, "1m"},
+		{750, "12m30s"},
+		{3599.8, "1h"},
+		{3 * 3600, "3h"},
+		{3*3600 + 5*60, "3h05m"},
+		{2*86400 + 4*3600, "2d04h"},
+		{-90, "-1m30s"},
+		{math.Inf(1), "∞"},
+		{math.NaN(), "?"},
+	}
+	for _, tt := range tests {
+		if got := chartDur(tt.s); got != tt.want {
+			t.Errorf("chartDur(%v) = %q, want %q", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestPickUnit(t *testing.T) {
+	tests := []struct {
+		span sim.Time
+		want string
+	}{
+		{90 * sim.Second, "seconds"},
+		{45 * sim.Minute, "minutes"},
+		{3 * sim.Hour, "minutes"},
+		{12 * sim.Hour, "hours"},
+		{30 * 24 * sim.Hour, "days"},
+	}
+	for _, tt := range tests {
+		if got := pickUnit(float64(tt.span)).name; got != tt.want {
+			t.Errorf("pickUnit(%v) = %s, want %s", tt.span, got, tt.want)
+		}
+	}
+}
+
+func TestTimelineLanesOrder(t *testing.T) {
+	segs := []model.Segment{
+		{Lane: "serving"}, {Lane: "service"}, {Lane: "step b"}, {Lane: "key k us-west-2"},
+		{Lane: "step a"}, {Lane: "outage us-west-2"}, {Lane: "key k us-east-1"},
+		{Lane: "partition a<->b"}, {Lane: "outage us-east-1"}, {Lane: "step b"},
+	}
+	got := strings.Join(timelineLanes(segs), "|")
+	want := "outage us-west-2|outage us-east-1|partition a<->b|key k us-west-2|key k us-east-1|step b|step a|service|serving"
+	if got != want {
+		t.Errorf("lanes = %s\nwant   %s", got, want)
+	}
+}
+
+func TestStateColour(t *testing.T) {
+	idx := func(string) int { return 0 }
+	tests := []struct {
+		lane, label string
+		want        any
+	}{
+		{"key a us-east-1", "Enabled", colGreen},
+		{"key a us-east-1", "Disabled", colRed},
+		{"key a us-east-1", "PendingDeletion", colRed},
+		{"key a us-east-1", "PendingReplicaDeletion", colRed},
+		{"key a us-east-1", "Creating", colAmber},
+		{"key a us-east-1", "Updating", colAmber},
+		{"service", "up", colGreen},
+		{"service", "down", colRed},
+		{"step x", "failed", colRed},
+		{"step x", "done", colGreen},
+		{"step x", "running", colBlue},
+		{"outage us-east-1", "kms", colOutage},
+		{"partition a<->b", "cut", colPurple},
+		{"serving", "us-east-1", seriesColour(0)},
+		{"serving", "none", colRed},
+		{"other", "whatever", colGrey},
+	}
+	for _, tt := range tests {
+		if got := stateColour(tt.lane, tt.label, idx); got != tt.want {
+			t.Errorf("stateColour(%q, %q) = %v, want %v", tt.lane, tt.label, got, tt.want)
+		}
+	}
+}
+
+func TestTraceWindow(t *testing.T) {
+	r := chSyntheticReport()
+	lo, hi := traceWindow(r)
+	// Events and segments span 2h30m (disable-key) to 6h12m (outage end).
+	if lo > 2*sim.Hour+30*sim.Minute || hi < 6*sim.Hour+12*sim.Minute || lo < 0 || hi > 12*sim.Hour {
+		t.Errorf("window = [%v, %v]", lo, hi)
+	}
+	r.Representative.Segments = r.Representative.Segments[:16] // drop the partition
+	r.Representative.Events = nil
+	// Changes from 2h30m (key disabled) to 6h12m (outage end): padded by
+	// an eighth of the span on each side.
+	lo, hi = traceWindow(r)
+	pad := (6*sim.Hour + 12*sim.Minute - (2*sim.Hour + 30*sim.Minute)) / 8
+	if lo != 2*sim.Hour+30*sim.Minute-pad || hi != 6*sim.Hour+12*sim.Minute+pad {
+		t.Errorf("window = [%v, %v], want [2h30m-%v, 6h12m+%v]", lo, hi, pad, pad)
+	}
+	r.Representative.Segments = []model.Segment{{Lane: "service", Start: 0, End: 12 * sim.Hour, Label: "up"}}
+	r.Representative.T0Seconds = nil
+	if lo, hi = traceWindow(r); lo != 0 || hi != 12*sim.Hour {
+		t.Errorf("quiet trial: window = [%v, %v], want the horizon", lo, hi)
+	}
+}

@@ -1,0 +1,359 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"drsim/model"
+	"drsim/sim"
+)
+
+// Lane categories, in the order the timeline shows them (top to bottom).
+const (
+	laneOutage = iota
+	lanePartition
+	laneKey
+	laneStep
+	laneService
+	laneServing
+	laneOther
+)
+
+// laneCategory classifies a lane by its name (model.Segment.Lane).
+func laneCategory(lane string) int {
+	switch {
+	case strings.HasPrefix(lane, "outage"):
+		return laneOutage
+	case strings.HasPrefix(lane, "partition"):
+		return lanePartition
+	case strings.HasPrefix(lane, "key "):
+		return laneKey
+	case strings.HasPrefix(lane, "step "):
+		return laneStep
+	case lane == "service":
+		return laneService
+	case lane == "serving" || strings.HasPrefix(lane, "serving"):
+		return laneServing
+	}
+	return laneOther
+}
+
+// timelineLanes returns the distinct lanes of segs grouped by category,
+// in order of first appearance within a category.
+func timelineLanes(segs []model.Segment) []string {
+	var lanes []string
+	seen := map[string]bool{}
+	for _, s := range segs {
+		if !seen[s.Lane] {
+			seen[s.Lane] = true
+			lanes = append(lanes, s.Lane)
+		}
+	}
+	sort.SliceStable(lanes, func(i, j int) bool {
+		return laneCategory(lanes[i]) < laneCategory(lanes[j])
+	})
+	return lanes
+}
+
+// stateColour is the colour of a segment by its lane and label: healthy
+// green, broken red, in transition amber, outages dark red, partitions
+// purple, serving regions in the series palette.
+func stateColour(lane, label string, servingIndex func(string) int) color.Color {
+	cat := laneCategory(lane)
+	switch cat {
+	case laneOutage:
+		return colOutage
+	case lanePartition:
+		return colPurple
+	case laneServing:
+		if l := strings.ToLower(label); l == "" || l == "none" || l == "down" {
+			return colRed
+		}
+		return seriesColour(servingIndex(label))
+	}
+	l := strings.ToLower(label)
+	switch {
+	case strings.Contains(l, "fail"), strings.Contains(l, "disabled"),
+		strings.Contains(l, "deletion"), strings.Contains(l, "down"),
+		strings.Contains(l, "inaccessible"), strings.Contains(l, "refus"),
+		strings.Contains(l, "denied"), strings.Contains(l, "notfound"),
+		strings.Contains(l, "missing"), strings.Contains(l, "deleted"):
+		return colRed
+	case strings.Contains(l, "creating"), strings.Contains(l, "updating"),
+		strings.Contains(l, "retry"), strings.Contains(l, "pending"),
+		strings.Contains(l, "wait"), strings.Contains(l, "import"):
+		return colAmber
+	case strings.Contains(l, "enabled"), l == "up", strings.Contains(l, "done"),
+		l == "ok", strings.Contains(l, "success"), strings.Contains(l, "serving"):
+		return colGreen
+	case strings.Contains(l, "run"), strings.Contains(l, "active"):
+		return colBlue
+	}
+	return colGrey
+}
+
+// isDark reports whether white text reads better than black on c.
+func isDark(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	lum := 0.299*float64(r>>8) + 0.587*float64(g>>8) + 0.114*float64(b>>8)
+	return lum < 150
+}
+
+type laneBar struct {
+	lane   int
+	x0, x1 float64
+	label  string
+	fill   color.Color
+}
+
+// lanesPlotter draws bars on horizontal lanes; lane 0 is at the top.
+type lanesPlotter struct {
+	n    int
+	bars []laneBar
+	text text.Style
+}
+
+// Plot implements plot.Plotter.
+func (lp *lanesPlotter) Plot(c draw.Canvas, p *plot.Plot) {
+	// Faint separators between lanes.
+	sep := draw.LineStyle{Color: color.Gray{Y: 0xe4}, Width: vg.Points(0.5)}
+	for i := 0; i <= lp.n; i++ {
+		y := c.Y(p.Y.Norm(float64(i) - 0.5))
+		c.StrokeLine2(sep, c.Min.X, y, c.Max.X, y)
+	}
+	for _, b := range lp.bars {
+		x0 := math.Max(b.x0, p.X.Min)
+		x1 := math.Min(b.x1, p.X.Max)
+		if x1 <= x0 {
+			continue
+		}
+		yc := float64(lp.n - 1 - b.lane)
+		cx0, cx1 := c.X(p.X.Norm(x0)), c.X(p.X.Norm(x1))
+		if cx1-cx0 < vg.Points(1) {
+			cx1 = cx0 + vg.Points(1) // keep very short states visible
+		}
+		cy0, cy1 := c.Y(p.Y.Norm(yc-0.34)), c.Y(p.Y.Norm(yc+0.34))
+		c.FillPolygon(b.fill, []vg.Point{{X: cx0, Y: cy0}, {X: cx1, Y: cy0}, {X: cx1, Y: cy1}, {X: cx0, Y: cy1}})
+		c.StrokeLines(draw.LineStyle{Color: color.White, Width: vg.Points(0.8)},
+			[]vg.Point{{X: cx0, Y: cy0}, {X: cx0, Y: cy1}})
+		if b.label == "" {
+			continue
+		}
+		sty := lp.text
+		if isDark(b.fill) {
+			sty.Color = color.White
+		}
+		if w := sty.Width(b.label); w+vg.Points(6) <= cx1-cx0 {
+			c.FillText(sty, vg.Point{X: cx0 + vg.Points(3), Y: (cy0 + cy1) / 2}, b.label)
+		}
+	}
+}
+
+// DataRange implements plot.DataRanger.
+func (lp *lanesPlotter) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax = math.Inf(1), math.Inf(-1)
+	for _, b := range lp.bars {
+		xmin, xmax = math.Min(xmin, b.x0), math.Max(xmax, b.x1)
+	}
+	if len(lp.bars) == 0 {
+		xmin, xmax = 0, 1
+	}
+	return xmin, xmax, -0.5, float64(lp.n) - 0.5
+}
+
+// traceWindow is the part of the representative trial the charts show:
+// the whole horizon, or, when the action is concentrated, the span around
+// every state change, T0 and the recovery.
+func traceWindow(r *Report) (lo, hi sim.Time) {
+	horizon := secondsToTime(r.HorizonSeconds)
+	rep := r.Representative
+	if rep == nil || horizon <= 0 {
+		return 0, max(horizon, sim.Second)
+	}
+	first, last := horizon, sim.Time(0)
+	note := func(t sim.Time) {
+		if t <= 0 || t >= horizon {
+			return
+		}
+		first, last = min(first, t), max(last, t)
+	}
+	for _, s := range rep.Segments {
+		note(s.Start)
+		note(s.End)
+	}
+	for _, e := range rep.Events {
+		note(e.T)
+	}
+	if rep.T0Seconds != nil {
+		t0 := secondsToTime(*rep.T0Seconds)
+		note(t0)
+		if rep.RTOSeconds != nil {
+			note(t0 + secondsToTime(*rep.RTOSeconds))
+		}
+	}
+	if first >= last {
+		return 0, horizon
+	}
+	pad := max((last-first)/8, sim.Minute)
+	lo, hi = max(first-pad, 0), min(last+pad, horizon)
+	// Keep the whole horizon unless zooming makes a real difference.
+	if hi-lo > horizon*2/3 {
+		return 0, horizon
+	}
+	return lo, hi
+}
+
+func secondsToTime(s float64) sim.Time {
+	if !isFiniteF(s) {
+		return 0
+	}
+	return sim.Time(math.Round(s * float64(sim.Second)))
+}
+
+// timelineChart draws the lanes of the representative trial.
+func timelineChart(r *Report) (*Chart, error) {
+	rep := r.Representative
+	lo, hi := traceWindow(r)
+	u := pickUnit(float64(hi - lo))
+	lanes := timelineLanes(rep.Segments)
+	index := map[string]int{}
+	for i, l := range lanes {
+		index[l] = i
+	}
+	var servingOrder []string
+	servingIndex := func(label string) int {
+		for i, s := range servingOrder {
+			if s == label {
+				return i
+			}
+		}
+		servingOrder = append(servingOrder, label)
+		return len(servingOrder) - 1
+	}
+	horizon := secondsToTime(r.HorizonSeconds)
+	lp := &lanesPlotter{n: len(lanes)}
+	lp.text = text.Style{
+		Color:   color.Black,
+		Font:    font.From(sansFont, 8.5),
+		XAlign:  draw.XLeft,
+		YAlign:  draw.YCenter,
+		Handler: plot.DefaultTextHandler,
+	}
+	var legend []swatch
+	seen := map[string]bool{}
+	for _, s := range rep.Segments {
+		end := s.End
+		if end <= 0 || end > horizon {
+			end = horizon // open segments run to the end of the trial
+		}
+		if end <= lo || s.Start >= hi || end <= s.Start {
+			continue
+		}
+		fill := stateColour(s.Lane, s.Label, servingIndex)
+		lp.bars = append(lp.bars, laneBar{
+			lane:  index[s.Lane],
+			x0:    u.of(s.Start),
+			x1:    u.of(end),
+			label: s.Label,
+			fill:  fill,
+		})
+		name := legendName(s.Lane, s.Label)
+		if !seen[name] {
+			seen[name] = true
+			legend = append(legend, swatch{Label: name, Fill: fill})
+		}
+	}
+
+	title := fmt.Sprintf("Representative trial #%d (median RTO)", rep.Trial)
+	switch {
+	case !rep.Incident:
+		title = fmt.Sprintf("Representative trial #%d: no incident", rep.Trial)
+	case rep.RTOSeconds != nil:
+		title += ": RTO " + chartDur(*rep.RTOSeconds)
+		if rep.RPOSeconds != nil {
+			title += ", RPO " + chartDur(*rep.RPOSeconds)
+		}
+	default:
+		title += ": not recovered within the horizon"
+	}
+	p := newPlot(title, "time since trial start", "")
+	addGrid(p, true, false)
+	p.Add(lp)
+	ticks := make([]plot.Tick, len(lanes))
+	for i, l := range lanes {
+		ticks[i] = plot.Tick{Value: float64(len(lanes) - 1 - i), Label: l}
+	}
+	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Tick.Marker = timeTicks{u}
+	p.Title.Padding = vg.Points(16)
+	p.Y.Tick.Length = 0
+	p.Y.LineStyle.Width = 0
+	p.X.Min, p.X.Max = u.of(lo), u.of(hi)
+
+	if rep.T0Seconds != nil {
+		t0 := secondsToTime(*rep.T0Seconds)
+		l := newVLine(u.of(t0), colT0, false, "T0 "+chartDur(nsSeconds(t0)))
+		l.Above, l.LeftOf = true, true
+		p.Add(l)
+		legend = append(legend, swatch{Label: "T0: service down", Line: &l.Style})
+		if rep.RTOSeconds != nil {
+			rt := t0 + secondsToTime(*rep.RTOSeconds)
+			l := newVLine(u.of(rt), colRecover, true, "recovered "+chartDur(nsSeconds(rt)))
+			l.Above = true
+			p.Add(l)
+			legend = append(legend, swatch{Label: "service up again (RTO " + chartDur(*rep.RTOSeconds) + ")", Line: &l.Style})
+		}
+	}
+	if rep.FailoverAtSeconds != nil {
+		ft := secondsToTime(*rep.FailoverAtSeconds)
+		l := newVLine(u.of(ft), colBlue, true, "")
+		l.Style.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		p.Add(l)
+		legend = append(legend, swatch{Label: "traffic moved " + chartDur(nsSeconds(ft)), Line: &l.Style})
+	}
+	h := vg.Points(float64(90 + 24*max(len(lanes), 2)))
+	c := &Chart{
+		Name:  "timeline",
+		Title: "Timeline of the representative trial",
+		Caption: "One trial, the one with the median RTO. Each row is a lane: regional outages and partitions, " +
+			"the state of every KMS key copy, the runbook steps, whether the service is up, and where traffic is served. " +
+			"Green is healthy, red is broken, amber is in transition.",
+		Plot:   p,
+		Height: h,
+		below:  legend,
+	}
+	c.Height += legendHeight(legend, DefaultChartWidth)
+	if lo > 0 || hi < horizon {
+		c.Caption += fmt.Sprintf(" Zoomed to %s–%s of the %s horizon.", chartDur(nsSeconds(lo)), chartDur(nsSeconds(hi)), chartDur(nsSeconds(horizon)))
+	}
+	return c, nil
+}
+
+// legendName names a segment colour in the legend.
+func legendName(lane, label string) string {
+	switch laneCategory(lane) {
+	case laneOutage:
+		return "regional outage"
+	case lanePartition:
+		return "partition"
+	case laneServing:
+		if label == "" {
+			return "serving: none"
+		}
+		return "serving " + label
+	case laneService:
+		return "service " + label
+	case laneStep:
+		return "step " + label
+	}
+	return label
+}
