@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -80,7 +81,7 @@ func humanNum(x float64) string {
 	case math.Abs(x) >= 1e15 || math.Abs(x) < 1e-4:
 		return strconv.FormatFloat(x, 'g', 3, 64)
 	case math.Abs(x) >= 1000:
-		return strconv.FormatFloat(math.Round(x), 'f', -1, 64)
+		return groupThousands(strconv.FormatFloat(math.Round(x), 'f', -1, 64))
 	}
 	s := strconv.FormatFloat(x, 'g', 4, 64)
 	if strings.Contains(s, "e") {
@@ -96,15 +97,7 @@ func humanUSD(x float64) string {
 		x = -x
 	}
 	s := strconv.FormatFloat(x, 'f', 2, 64)
-	intPart, frac := s[:len(s)-3], s[len(s)-3:]
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := "$" + b.String() + frac
+	out := "$" + groupThousands(s[:len(s)-3]) + s[len(s)-3:]
 	if neg {
 		out = "-" + out
 	}
@@ -116,10 +109,10 @@ func humanPct(p float64) string {
 	return strconv.FormatFloat(p*100, 'f', 1, 64) + "%"
 }
 
-// textTable renders rows as aligned columns: the first column left-aligned,
-// the others right-aligned, columns separated by two spaces, each line
-// prefixed by indent. Widths count runes.
-func textTable(indent string, rows [][]string) string {
+// textTable renders rows as aligned columns separated by two spaces, each
+// line prefixed by indent. The first column and the columns in leftCols are
+// left-aligned, the others right-aligned. Widths count runes.
+func textTable(indent string, rows [][]string, leftCols ...int) string {
 	var widths []int
 	for _, row := range rows {
 		for i, c := range row {
@@ -140,7 +133,7 @@ func textTable(indent string, rows [][]string) string {
 			if i > 0 {
 				line.WriteString("  ")
 			}
-			if i == 0 {
+			if i == 0 || slices.Contains(leftCols, i) {
 				line.WriteString(c)
 				line.WriteString(pad)
 			} else {
@@ -155,12 +148,12 @@ func textTable(indent string, rows [][]string) string {
 }
 
 // mdTable renders a Markdown table; columns after the first are
-// right-aligned.
-func mdTable(header []string, rows [][]string) string {
+// right-aligned unless listed in leftCols.
+func mdTable(header []string, rows [][]string, leftCols ...int) string {
 	var b strings.Builder
 	b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
 	for i := range header {
-		if i == 0 {
+		if i == 0 || slices.Contains(leftCols, i) {
 			b.WriteString("---|")
 		} else {
 			b.WriteString("---:|")
@@ -204,4 +197,22 @@ func ciPct(ci *[2]float64) string {
 		return ""
 	}
 	return "[" + humanPct(ci[0]) + ", " + humanPct(ci[1]) + "]"
+}
+
+// groupThousands inserts commas into a string of digits with an optional
+// leading minus sign: "-1234567" is "-1,234,567".
+func groupThousands(digits string) string {
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

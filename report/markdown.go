@@ -69,21 +69,13 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 	b.WriteString(mdTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, rows))
 
 	b.WriteString("\n## Decrypt failures\n\nMean failed KMS calls per trial, by cause and caller region.\n\n")
-	regions := sortedKeys(m.DecryptFailures.ByRegion)
-	rows = nil
-	for _, reason := range sortedKeys(m.DecryptFailures.ByReason) {
-		row := []string{reason}
-		for _, g := range regions {
-			row = append(row, humanNum(m.DecryptFailures.ByReasonRegion[reason][g]))
-		}
-		rows = append(rows, append(row, humanNum(m.DecryptFailures.ByReason[reason])))
+	if m.DecryptFailures.TotalMean > 0 {
+		header, rows := failureRows(&m.DecryptFailures)
+		rows[len(rows)-1][0] = "**total**"
+		b.WriteString(mdTable(header, rows))
+	} else {
+		b.WriteString("None.\n")
 	}
-	total := []string{"**total**"}
-	for _, g := range regions {
-		total = append(total, humanNum(m.DecryptFailures.ByRegion[g]))
-	}
-	rows = append(rows, append(total, humanNum(m.DecryptFailures.TotalMean)))
-	b.WriteString(mdTable(append(append([]string{"reason"}, regions...), "total"), rows))
 	fmt.Fprintf(&b, "\nAvailability (up time / horizon): mean %s, min %s. Requests succeeded: mean %s, min %s. Requests failed other than by KMS: %s per trial.\n",
 		pctP(m.Availability.Mean, "-"), pctP(m.Availability.Min, "-"), pctP(m.RequestSuccess.Mean, "-"), pctP(m.RequestSuccess.Min, "-"), humanNum(m.Unavailable))
 
@@ -93,7 +85,7 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 		rows = append(rows, []string{it.Name, humanUSD(it.USD), it.Detail})
 	}
 	rows = append(rows, []string{"**total**", humanUSD(r.Cost.MonthlyUSD.Total), ""})
-	b.WriteString(mdTable([]string{"item", "USD/month", "detail"}, rows))
+	b.WriteString(mdTable([]string{"item", "USD/month", "detail"}, rows, 2))
 
 	if len(r.Operations) > 0 {
 		b.WriteString("\n## Operations\n\n")
@@ -104,7 +96,7 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 				name += " (required)"
 			}
 			rows = append(rows, []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
-				fmt.Sprint(op.TrialsFailed), humanNum(op.AttemptsMean),
+				fmt.Sprint(op.TrialsFailed), attemptsText(&op),
 				humanDurP(op.DoneAfterT0P50Seconds, "-"), humanDurP(op.DoneAfterT0P90Seconds, "-")})
 		}
 		b.WriteString(mdTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done T0+p50", "done T0+p90"}, rows))
@@ -112,6 +104,10 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 		for _, op := range r.Operations {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(op.Summary))
 		}
+	}
+
+	if rp := r.Representative; rp != nil {
+		fmt.Fprintf(&b, "\nRepresentative trial %d: %s.\n", rp.Trial, representativeText(rp))
 	}
 
 	if len(opts.ChartLinks) > 0 {

@@ -39,22 +39,10 @@ func WriteText(w io.Writer, r *Report) error {
 	b.WriteString(textTable("  ", rows))
 
 	fmt.Fprintf(&b, "\nDecrypt failures (mean failed KMS calls per trial): %s\n", humanNum(m.DecryptFailures.TotalMean))
-	regions := sortedKeys(m.DecryptFailures.ByRegion)
-	rows = [][]string{append([]string{"reason"}, append(append([]string{}, regions...), "total")...)}
-	for _, reason := range sortedKeys(m.DecryptFailures.ByReason) {
-		row := []string{reason}
-		for _, g := range regions {
-			row = append(row, humanNum(m.DecryptFailures.ByReasonRegion[reason][g]))
-		}
-		row = append(row, humanNum(m.DecryptFailures.ByReason[reason]))
-		rows = append(rows, row)
+	if m.DecryptFailures.TotalMean > 0 {
+		header, rows := failureRows(&m.DecryptFailures)
+		b.WriteString(textTable("  ", append([][]string{header}, rows...)))
 	}
-	total := []string{"total"}
-	for _, g := range regions {
-		total = append(total, humanNum(m.DecryptFailures.ByRegion[g]))
-	}
-	rows = append(rows, append(total, humanNum(m.DecryptFailures.TotalMean)))
-	b.WriteString(textTable("  ", rows))
 
 	b.WriteString("\nAvailability (over all trials)\n")
 	rows = [][]string{{"", "mean", "min", "p50", "max"}}
@@ -69,7 +57,11 @@ func WriteText(w io.Writer, r *Report) error {
 		rows = append(rows, []string{it.Name, humanUSD(it.USD), it.Detail})
 	}
 	rows = append(rows, []string{"total", humanUSD(r.Cost.MonthlyUSD.Total), ""})
-	b.WriteString(textTable("  ", rows))
+	b.WriteString(textTable("  ", rows, 2))
+
+	if rp := r.Representative; rp != nil {
+		fmt.Fprintf(&b, "\nRepresentative trial %d: %s\n", rp.Trial, representativeText(rp))
+	}
 
 	if len(r.Operations) > 0 {
 		b.WriteString("\nOperations\n")
@@ -80,7 +72,7 @@ func WriteText(w io.Writer, r *Report) error {
 				name += " (required)"
 			}
 			rows = append(rows, []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
-				fmt.Sprint(op.TrialsFailed), humanNum(op.AttemptsMean),
+				fmt.Sprint(op.TrialsFailed), attemptsText(&op),
 				humanDurP(op.DoneAfterT0P50Seconds, "-"), humanDurP(op.DoneAfterT0P90Seconds, "-")})
 		}
 		b.WriteString(textTable("  ", rows))
@@ -140,4 +132,53 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// failureRows returns the decrypt failures table: the reasons with failures
+// by region, then the totals.
+func failureRows(f *Failures) (header []string, rows [][]string) {
+	regions := sortedKeys(f.ByRegion)
+	header = append(append([]string{"reason"}, regions...), "total")
+	for _, reason := range sortedKeys(f.ByReason) {
+		if f.ByReason[reason] == 0 {
+			continue
+		}
+		row := []string{reason}
+		for _, g := range regions {
+			row = append(row, humanNum(f.ByReasonRegion[reason][g]))
+		}
+		rows = append(rows, append(row, humanNum(f.ByReason[reason])))
+	}
+	total := []string{"total"}
+	for _, g := range regions {
+		total = append(total, humanNum(f.ByRegion[g]))
+	}
+	return header, append(rows, append(total, humanNum(f.TotalMean)))
+}
+
+// attemptsText is the mean attempts of an op, "-" for a step without op.
+func attemptsText(op *OpSummary) string {
+	if op.Op == "" {
+		return "-"
+	}
+	return humanNum(op.AttemptsMean)
+}
+
+// representativeText tells the story of the representative trial.
+func representativeText(rp *Representative) string {
+	if !rp.Incident {
+		return "no incident"
+	}
+	s := "down at " + humanDurP(rp.T0Seconds, "-")
+	if !rp.Recovered {
+		return s + ", not recovered within the horizon"
+	}
+	s += ", RTO " + humanDurP(rp.RTOSeconds, "-") + ", RPO " + humanDurP(rp.RPOSeconds, "-")
+	if rp.LostWrites != nil {
+		s += fmt.Sprintf(", %d lost writes", *rp.LostWrites)
+	}
+	if rp.FailoverAtSeconds != nil {
+		s += ", traffic moved at " + humanDur(*rp.FailoverAtSeconds)
+	}
+	return s
 }
