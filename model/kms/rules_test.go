@@ -47,9 +47,13 @@ func TestK1_IDsAreDeterministicPerAccountAndName(t *testing.T) {
 	if a.ID(kAlerts) == c.ID(kAlerts) {
 		t.Errorf("different accounts share ID %s", a.ID(kAlerts))
 	}
-	// A fixed value pins the derivation (SHA-256 of account and name).
-	if got, want := a.ID(kAlerts), keyID("111122223333", "alerts", true); got != want {
-		t.Errorf("ID = %s, want %s", got, want)
+	// Fixed values pin the derivation (SHA-256 of a prefix, the account and
+	// the name; computed independently with sha256sum).
+	if got, want := a.ID(kAlerts), "mrk-f930fdf09346bf48c9a218ebc0b40b44"; got != want {
+		t.Errorf("ID(alerts) = %s, want %s", got, want)
+	}
+	if got, want := a.ID(kLegacy), "43a336bc-e408-4aae-8d6c-f39b4f890f75"; got != want {
+		t.Errorf("ID(legacy) = %s, want %s", got, want)
 	}
 }
 
