@@ -1,0 +1,108 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"drsim/model"
+	"drsim/sim"
+)
+
+// rpCompareRuns returns snowy and a faster variant whose trials are the
+// same except that each recovered RTO is 10 minutes shorter (floored at 1
+// minute), RTC is off and every RPO is one minute longer.
+func rpCompareRuns() []CompareInput {
+	a := rpSnowyConfig()
+	resA := rpSynthetic(a, 200, 7)
+	b := rpSnowyConfig()
+	b.Name = "snowy-fast"
+	b.Buckets[0].Replication[0].RTC = false
+	resB := make([]model.TrialResult, len(resA))
+	for i, t := range resA {
+		if t.Incident && t.Recovered {
+			t.RTO = max(t.RTO-10*sim.Minute, sim.Minute)
+			t.RPO += sim.Minute
+		}
+		resB[i] = t
+	}
+	return []CompareInput{{Cfg: a, Results: resA}, {Cfg: b, Results: resB}}
+}
+
+func TestCompare(t *testing.T) {
+	c := Compare(rpCompareRuns())
+	if c.Schema != CompareSchema || c.Baseline != "snowy-alerting" || len(c.Scenarios) != 2 {
+		t.Fatalf("comparison: %+v", c)
+	}
+	if c.Scenarios[0].VsBaseline != nil {
+		t.Error("baseline compared with itself")
+	}
+	d := c.Scenarios[1].VsBaseline
+	if d == nil {
+		t.Fatal("no differences")
+	}
+	// 200 trials, 4 unrecovered in both: 196 pairs.
+	if d.RTOSeconds.N != 196 || d.MeetBoth.N != 200 || d.DecryptFailures.N != 200 {
+		t.Errorf("pairs: rto %d meet %d fails %d", d.RTOSeconds.N, d.MeetBoth.N, d.DecryptFailures.N)
+	}
+	if d.RTOSeconds.Mean == nil || *d.RTOSeconds.Mean >= 0 || d.RTOSeconds.CI95[1] >= 0 {
+		t.Errorf("RTO difference should be clearly negative: %+v", d.RTOSeconds)
+	}
+	// RPO: +60 s in each of the 162 recovered incident trials, 0 in the
+	// 34 incident-free ones; the difference is exact, its interval tight.
+	if want := 60.0 * 162 / 196; d.RPOSeconds.Mean == nil || !approxEq(*d.RPOSeconds.Mean, want, 1e-8) {
+		t.Errorf("RPO difference %s, want %v", fp(d.RPOSeconds.Mean), want)
+	}
+	if *d.DecryptFailures.Mean != 0 || *d.LostWrites.Mean != 0 {
+		t.Errorf("unchanged metrics differ: %+v %+v", d.DecryptFailures, d.LostWrites)
+	}
+	// Dropping RTC saves its 192.48 USD a month.
+	if !approxEq(d.MonthlyUSD, -192.48046875, 1e-8) {
+		t.Errorf("cost difference %v", d.MonthlyUSD)
+	}
+	pa, pb := *c.Scenarios[0].ObjectivesMet.Both.P, *c.Scenarios[1].ObjectivesMet.Both.P
+	if !approxEq(*d.MeetBoth.Mean, pb-pa, 1e-8) {
+		t.Errorf("meet-both difference %v, want %v − %v", *d.MeetBoth.Mean, pb, pa)
+	}
+}
+
+func TestComparePairing(t *testing.T) {
+	runs := rpCompareRuns()
+	runs[1].Results = runs[1].Results[:150]
+	runs[1].Cfg.Seed = 8
+	runs[1].Report = Build(runs[1].Cfg, 8, runs[1].Results, nil, -1)
+	c := Compare(runs)
+	w := strings.Join(c.Warnings, "\n")
+	for _, want := range []string{"seed 8, the baseline with 7", "150 trials paired with the baseline (150 and 200 trials)"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warnings lack %q:\n%s", want, w)
+		}
+	}
+	if n := c.Scenarios[1].VsBaseline.MeetBoth.N; n != 150 {
+		t.Errorf("%d pairs, want 150", n)
+	}
+	if c := Compare(nil); len(c.Warnings) != 1 || c.Scenarios == nil {
+		t.Errorf("empty comparison: %+v", c)
+	}
+}
+
+func TestGoldenCompare(t *testing.T) {
+	c := Compare(rpCompareRuns())
+	tests := []struct {
+		file  string
+		write func(*bytes.Buffer) error
+	}{
+		{"compare_snowy.json", func(b *bytes.Buffer) error { return WriteCompareJSON(b, c) }},
+		{"compare_snowy.txt", func(b *bytes.Buffer) error { return WriteCompareText(b, c) }},
+		{"compare_snowy.md", func(b *bytes.Buffer) error { return WriteCompareMarkdown(b, c) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := tt.write(&b); err != nil {
+				t.Fatal(err)
+			}
+			rpGolden(t, tt.file, b.Bytes())
+		})
+	}
+}
