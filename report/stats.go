@@ -15,9 +15,6 @@ import (
 // z95 is the two-sided 95% standard normal quantile.
 var z95 = distuv.UnitNormal.Quantile(0.975)
 
-// reportedPs are the percentiles of a Summary.
-var reportedPs = [4]float64{0.50, 0.90, 0.95, 0.99}
-
 // summarize describes the finite values plus inf values of +Inf. The mean
 // and its interval are over the finite values only. values is sorted in
 // place.
