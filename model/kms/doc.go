@@ -70,16 +70,25 @@
 // transient (it clears on its own); every other error is a refusal. Invalid
 // indices give ValidationException, never a panic.
 //
-// The state × operation matrix (refusals unless marked "transient"):
+// The state × operation matrix of a copy ("t" marks a transient error, all
+// others are refusals; the last column is the state of the primary for
+// ReplicateKey, UpdatePrimaryRegion and RotateKeyOnDemand, and of the new
+// primary for UpdatePrimaryRegion). TestK4_K10_K11_StateOperationMatrix checks
+// the per-copy columns; TestK5_ReplicateKeyPrimaryStates,
+// TestK8_UpdatePrimaryRegionStates and TestK9_RotateKeyOnDemandErrors the
+// last one:
 //
-//	state            Enable/Disable  ScheduleDeletion  CancelDeletion  PutKeyPolicy  as primary of Replicate/Update/Rotate
-//	Enabled          ok              ok                InvalidState    ok            ok
-//	Disabled         ok              ok                InvalidState    ok            DisabledException
-//	Creating         InvalidState t  InvalidState t    InvalidState    InvalidState t InvalidState t
-//	Updating         InvalidState t  InvalidState t    InvalidState    ok            InvalidState t
-//	PendingDeletion  InvalidState    InvalidState      ok -> Disabled  ok            InvalidState
-//	PendingReplicaD. InvalidState    InvalidState      ok -> Disabled  ok            InvalidState
-//	Absent/Deleted   NotFound        NotFound          NotFound        NotFound      NotFound
+//	state                   Enable/Disable  ScheduleDeletion  CancelDeletion  PutKeyPolicy    as primary
+//	Enabled                 ok              ok                InvalidState    ok              ok
+//	Disabled                ok              ok                InvalidState    ok              Disabled
+//	Creating                InvalidState t  InvalidState t    InvalidState    InvalidState t  InvalidState t
+//	Updating                InvalidState t  InvalidState t    InvalidState    ok              InvalidState t
+//	PendingDeletion         InvalidState    InvalidState      ok, Disabled    ok              InvalidState
+//	PendingReplicaDeletion  InvalidState    InvalidState      ok, Disabled    ok              InvalidState
+//	Absent, Deleted         NotFound        NotFound          NotFound        NotFound        NotFound
+//
+// (InvalidState is KMSInvalidStateException, Disabled DisabledException,
+// NotFound NotFoundException.)
 //
 // Choices where AWS documents nothing:
 //   - UpdatePrimaryRegion to the Region that is already primary succeeds and
@@ -97,14 +106,24 @@
 //   - Neither an automatic rotation nor PutKeyPolicy is refused while
 //     Updating (K8 lists only Enable/Disable, ReplicateKey and
 //     ScheduleKeyDeletion).
+//   - New key material reaches every copy at the instant of the rotation,
+//     even a copy whose Region is down or partitioned (AWS delays using the
+//     new version until every replica has it, K9; since no check depends on
+//     the version, the difference is not observable in drsim).
+//   - A single-Region key's home Region is fixed; it is the target of every
+//     call with that key (K12), so its KMS outage or a partition from the
+//     caller fails the call with KMSUnavailable.
 //
 // # Transition times
 //
-// The AWS KMS Developer Guide says a new replica is Creating until "the
-// process completes", which "typically takes a few seconds", and that after
-// UpdatePrimaryRegion both keys are Updating "for a few more seconds"
-// (aws-facts K6, K8). drsim's defaults (DefaultParams) are therefore
-// uniform(2s, 10s) for both Params.Creating and Params.Updating; SetParams
+// The shared reference (aws-facts K6, K8, from the KMS Developer Guide) says a
+// new replica is Creating and "becomes Enabled after a few seconds", and that
+// after UpdatePrimaryRegion both copies are Updating "for a few seconds" (the
+// guide's page on updating the primary Region says the update can remain in
+// progress for a few more seconds after the call returns). AWS gives no
+// distribution, so drsim's
+// defaults (DefaultParams) are uniform(2s, 10s) for both Params.Creating and
+// Params.Updating; SetParams
 // overrides them. Each key draws them from its own streams,
 // sim.NewStream(trialSeed, "kms/"+name, "creating") and (…, "updating"), so
 // adding a key does not change another key's draws.
