@@ -163,3 +163,38 @@ func chSyntheticReport() *Report {
 	}
 	return r
 }
+
+// chSyntheticComparison compares the four DR strategies, plus a dominated
+// variant and one whose RTO p95 is unrecovered.
+func chSyntheticComparison() *Comparison {
+	sc := func(name string, cost, median, sigma float64, unrecPct int, metRTO float64) CompareScenario {
+		grid := chSyntheticGrid(median, sigma, unrecPct)
+		s := CompareScenario{
+			Scenario:        name,
+			Trials:          1000,
+			Seed:            1,
+			IncidentTrials:  1000,
+			Objectives:      Objectives{RTOSeconds: chPtr(900), RPOSeconds: chPtr(60), Success: 0.99},
+			MonthlyUSD:      cost,
+			RTODistribution: grid,
+		}
+		s.RTOSeconds.Unrecovered = unrecPct * 10
+		s.RTOSeconds.P95 = grid[95].Seconds
+		s.RTOSeconds.P50 = grid[50].Seconds
+		s.ObjectivesMet.RTO = Probability{P: chPtr(metRTO), Met: int(metRTO * 1000), N: 1000}
+		return s
+	}
+	return &Comparison{
+		Schema:   CompareSchema,
+		Baseline: "backup-restore",
+		Scenarios: []CompareScenario{
+			sc("backup-restore", 310.5, 3*3600, 0.4, 0, 0),
+			sc("pilot-light", 820, 1500, 0.5, 0, 0.2),
+			sc("warm-standby", 2043.17, 500, 0.4, 0, 0.91),
+			sc("active-active", 4800, 60, 0.6, 0, 1),
+			sc("warm-standby-slow", 2500, 2400, 0.5, 0, 0.05),
+			sc("broken-keys", 900, 2000, 0.5, 10, 0.01),
+		},
+		Warnings: []string{},
+	}
+}

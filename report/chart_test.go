@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -367,5 +368,71 @@ func TestTraceWindow(t *testing.T) {
 	r.Representative.T0Seconds = nil
 	if lo, hi = traceWindow(r); lo != 0 || hi != 12*sim.Hour {
 		t.Errorf("quiet trial: window = [%v, %v], want the horizon", lo, hi)
+	}
+}
+
+func TestCompareCharts(t *testing.T) {
+	c := chSyntheticComparison()
+	charts, err := CompareCharts(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(charts) != 2 || charts[0].Name != "cost-rto" || charts[1].Name != "rto-cdf-compare" {
+		t.Fatalf("charts = %v", charts)
+	}
+	for _, ch := range charts {
+		t.Run(ch.Name, func(t *testing.T) {
+			svg, err := ch.SVG()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("testdata", "chart-"+ch.Name+".svg"), svg)
+			if err := ch.WritePNG(&bytes.Buffer{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	svg, _ := charts[0].SVG()
+	for _, w := range []string{"Pareto front", "backup-restore (", "active-active (", "warm-standby-slow (", "dominated scenario",
+		"(1 not shown: p95 unrecovered)", "monthly cost, USD (lower is better)", "RTO p95 (lower is better)"} {
+		if !strings.Contains(string(svg), w) {
+			t.Errorf("cost-rto: SVG lacks %q", w)
+		}
+	}
+	if !strings.Contains(charts[0].Caption, "broken-keys") {
+		t.Errorf("cost-rto caption does not name the scenario left out: %s", charts[0].Caption)
+	}
+	svg, _ = charts[1].SVG()
+	for _, w := range []string{"backup-restore (n = 1000): meets RTO in 0.0%", "broken-keys (n = 1000, 100 unrecovered)", "RTO objective 15m"} {
+		if !strings.Contains(string(svg), w) {
+			t.Errorf("rto-cdf-compare: SVG lacks %q", w)
+		}
+	}
+
+	if charts, err := CompareCharts(&Comparison{}); err != nil || len(charts) != 0 {
+		t.Errorf("empty comparison: %d charts, err %v", len(charts), err)
+	}
+	if _, err := CompareCharts(nil); err == nil {
+		t.Error("CompareCharts(nil): no error")
+	}
+}
+
+func TestParetoFront(t *testing.T) {
+	tests := []struct {
+		name   string
+		xs, ys []float64
+		want   []int
+	}{
+		{"one", []float64{1}, []float64{1}, []int{0}},
+		{"chain", []float64{10, 5, 1}, []float64{1, 5, 10}, []int{2, 1, 0}},
+		{"dominated", []float64{1, 2, 3}, []float64{3, 4, 1}, []int{0, 2}},
+		{"ties keep both", []float64{1, 1}, []float64{2, 2}, []int{0, 1}},
+		{"same x, cheaper wins", []float64{1, 1}, []float64{3, 2}, []int{1}},
+	}
+	for _, tt := range tests {
+		got := paretoFront(tt.xs, tt.ys)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s: front = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -97,9 +97,9 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 			}
 			rows = append(rows, []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
 				fmt.Sprint(op.TrialsFailed), attemptsText(&op),
-				humanDurP(op.DoneAfterT0P50Seconds, "-"), humanDurP(op.DoneAfterT0P90Seconds, "-")})
+				opDoneText(&op, true), opDoneText(&op, false)})
 		}
-		b.WriteString(mdTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done T0+p50", "done T0+p90"}, rows))
+		b.WriteString(mdTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done p50", "done p90"}, rows))
 		b.WriteByte('\n')
 		for _, op := range r.Operations {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(op.Summary))

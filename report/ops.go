@@ -65,7 +65,7 @@ func operations(cfg *model.Config, results []model.TrialResult, rep *model.Trial
 		s.DoneAtP50Seconds, s.DoneAtP90Seconds, s.DoneAtP99Seconds = pcts3(doneAt, 0.5, 0.9, 0.99)
 		s.DoneAfterT0P50Seconds, s.DoneAfterT0P90Seconds, _ = pcts3(afterT0, 0.5, 0.9, 1)
 		if rep != nil && i < len(rep.Ops) {
-			s.Representative = repOpText(&rep.Ops[i], rep)
+			s.Representative = repOpText(&rep.Ops[i], rep, s.Kind == "step")
 		}
 		s.Summary = opSummaryText(&s)
 		out = append(out, s)
@@ -85,13 +85,14 @@ func pcts3(x []float64, a, b, c float64) (*float64, *float64, *float64) {
 }
 
 // repOpText tells what happened to an op in one trial, e.g. "5 attempts
-// failed with KMSUnavailable, succeeded at 8h01m".
-func repOpText(o *model.OpResult, t *model.TrialResult) string {
+// failed with KMSUnavailable, succeeded at 8h01m (T0+7h01m)"; the time
+// after T0 is given for runbook steps.
+func repOpText(o *model.OpResult, t *model.TrialResult, step bool) string {
 	if !o.Started {
 		return "not started"
 	}
 	at := humanDur(seconds(o.At))
-	if t.Incident && o.At >= t.T0 {
+	if step && t.Incident && o.At >= t.T0 {
 		at += " (T0+" + humanDur(seconds(o.At-t.T0)) + ")"
 	}
 	failed := 0
@@ -141,24 +142,33 @@ func opSummaryText(s *OpSummary) string {
 	}
 	fmt.Fprintf(&b, "done in %d of %d started trials", s.TrialsDone, s.TrialsStarted)
 	if s.Op != "" {
-		fmt.Fprintf(&b, ", %s attempts on average", humanNum(s.AttemptsMean))
+		fmt.Fprintf(&b, ", mean attempts %s", humanNum(s.AttemptsMean))
 	}
-	if s.DoneAfterT0P50Seconds != nil {
-		fmt.Fprintf(&b, ", median T0+%s", humanDur(*s.DoneAfterT0P50Seconds))
-	} else if s.DoneAtP50Seconds != nil {
-		fmt.Fprintf(&b, ", median at %s", humanDur(*s.DoneAtP50Seconds))
+	if p50 := opDoneText(s, true); p50 != "-" {
+		fmt.Fprintf(&b, ", median done %s", p50)
 	}
 	if len(s.Errors) > 0 {
-		names := make([]string, 0, len(s.Errors))
-		for k := range s.Errors {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		parts := make([]string, len(names))
-		for i, k := range names {
-			parts[i] = fmt.Sprintf("%d %s", s.Errors[k], k)
-		}
-		fmt.Fprintf(&b, ", failed attempts: %s", strings.Join(parts, ", "))
+		fmt.Fprintf(&b, ", failed attempts over all trials: %s", countList(s.Errors))
 	}
 	return b.String()
+}
+
+// opDoneText is the median (or p90) time an op was done: after T0 for a
+// runbook step ("T0+10m31s"), from the trial start for an action ("1h00m").
+func opDoneText(s *OpSummary, median bool) string {
+	if s.Kind == "step" {
+		v := s.DoneAfterT0P90Seconds
+		if median {
+			v = s.DoneAfterT0P50Seconds
+		}
+		if v == nil {
+			return "-"
+		}
+		return "T0+" + humanDur(*v)
+	}
+	v := s.DoneAtP90Seconds
+	if median {
+		v = s.DoneAtP50Seconds
+	}
+	return humanDurP(v, "-")
 }

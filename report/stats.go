@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -379,14 +380,33 @@ func warnings(cfg *model.Config, r *Report) []string {
 		}
 	}
 	for _, op := range r.Operations {
-		if op.Required && op.TrialsFailed > 0 {
-			w = append(w, fmt.Sprintf("required step %q was not done in %d of %d started trials", op.Name, op.TrialsFailed, op.TrialsStarted))
+		// A step that is not done without an error was overtaken (the
+		// original region came back, the horizon ended): no warning.
+		refused := 0
+		for _, n := range op.LastErrors {
+			refused += n
 		}
-		if op.Kind == "action" && op.TrialsFailed > 0 {
-			w = append(w, fmt.Sprintf("%s failed in %d of %d started trials", op.Name, op.TrialsFailed, op.TrialsStarted))
+		switch {
+		case op.Kind == "action" && op.TrialsFailed > 0:
+			w = append(w, fmt.Sprintf("%s failed in %d of %d started trials (%s)", op.Name, op.TrialsFailed, op.TrialsStarted, countList(op.LastErrors)))
+		case op.Required && refused > 0:
+			w = append(w, fmt.Sprintf("required step %q failed in %d of %d started trials (%s)", op.Name, refused, op.TrialsStarted, countList(op.LastErrors)))
 		}
 	}
 	return w
+}
+
+// countList spells counts by name, sorted by name: "3 DisabledException,
+// 1 KMSUnavailable".
+func countList(m map[string]int) string {
+	parts := make([]string, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		parts = append(parts, groupThousands(fmt.Sprint(m[k]))+" "+k)
+	}
+	if len(parts) == 0 {
+		return "no error"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func plural(n int, one, many string) string {

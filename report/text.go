@@ -65,7 +65,7 @@ func WriteText(w io.Writer, r *Report) error {
 
 	if len(r.Operations) > 0 {
 		b.WriteString("\nOperations\n")
-		rows = [][]string{{"", "op", "started", "done", "failed", "attempts", "done T0+p50", "done T0+p90"}}
+		rows = [][]string{{"", "op", "started", "done", "failed", "attempts", "done p50", "done p90"}}
 		for _, op := range r.Operations {
 			name := op.Name
 			if op.Required {
@@ -73,7 +73,7 @@ func WriteText(w io.Writer, r *Report) error {
 			}
 			rows = append(rows, []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
 				fmt.Sprint(op.TrialsFailed), attemptsText(&op),
-				humanDurP(op.DoneAfterT0P50Seconds, "-"), humanDurP(op.DoneAfterT0P90Seconds, "-")})
+				opDoneText(&op, true), opDoneText(&op, false)})
 		}
 		b.WriteString(textTable("  ", rows))
 		for _, op := range r.Operations {
