@@ -6,7 +6,7 @@ import (
 	"drsim/sim"
 )
 
-// cryptoCalls is a mix of calls: successes, each failure reason, both kinds
+// cryptoMix sets up a mix of calls: successes, several failure reasons, both kinds
 // of key.
 func cryptoMix(f *fixture) {
 	f.ok(f.k.DisableKey(kDrift, usw2))
