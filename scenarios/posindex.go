@@ -195,7 +195,7 @@ func (s *scanner) header() (string, bool) {
 	for i, seg := range segs {
 		path = keyPath(path, seg)
 		last := i == len(segs)-1
-		if !last || !array {
+		if _, isArray := s.arrays[path]; !isArray && (!last || !array) {
 			s.record(path, offs[i], true)
 		}
 		if n, ok := s.arrays[path]; ok && !last {

@@ -1,0 +1,446 @@
+package scenarios
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"drsim/model"
+	"drsim/sim"
+)
+
+// base is a small valid scenario; the tests edit it line by line, so its
+// line numbers matter (see the comments on the right).
+const base = `name = "t"
+horizon = "24h"
+
+[regions.us-east-1]
+[regions.us-west-2]
+[regions.eu-west-1]
+
+[keys.mrk]
+multi_region = true
+primary = "us-east-1"
+replicas = ["us-west-2"]
+users = ["app"]
+
+[keys.single]
+region = "us-east-1"
+
+[app]
+principal = "app"
+serve = ["us-east-1"]
+
+[buckets.b]
+region = "us-east-1"
+key = "mrk"
+
+[[buckets.b.replication]]
+to = "us-west-2"
+key = "mrk"
+
+[tables.t]
+regions = ["us-east-1", "us-west-2"]
+key = "mrk"
+
+[tables.t.backup]
+to = "us-west-2"
+every = "1h"
+copy = "10m"
+key = "mrk"
+
+[[outages]]
+region = "us-east-1"
+start = "1h"
+duration = "2h"
+
+[failover]
+from = "us-east-1"
+to = "us-west-2"
+detect = "5m"
+
+[[failover.steps]]
+name = "a"
+
+[[failover.steps]]
+name = "b"
+after = ["a"]
+op = "update-primary-region"
+key = "mrk"
+region = "us-west-2"
+
+[[actions]]
+at = "1h"
+op = "disable-key"
+key = "mrk"
+region = "us-west-2"
+`
+
+// edit applies old→new pairs to base; each old must occur exactly once; an
+// empty old appends new at the end (line 64 on).
+func edit(t *testing.T, pairs ...string) string {
+	t.Helper()
+	s := base
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i] == "" { // append
+			s += pairs[i+1]
+			continue
+		}
+		if n := strings.Count(s, pairs[i]); n != 1 {
+			t.Fatalf("edit: %q occurs %d times", pairs[i], n)
+		}
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return s
+}
+
+func parseString(t *testing.T, src string) (*model.Config, ErrorList) {
+	t.Helper()
+	c, err := Parse("t.toml", []byte(src), nil)
+	if err == nil {
+		return c, nil
+	}
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("Parse error %T is not an ErrorList: %v", err, err)
+	}
+	if c != nil {
+		t.Fatal("Parse returned a config with an error")
+	}
+	return nil, list
+}
+
+func TestBaseIsValid(t *testing.T) {
+	if _, errs := parseString(t, base); errs != nil {
+		t.Fatalf("base scenario: %v", errs)
+	}
+}
+
+func TestSemanticErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		edits []string
+		want  []string // each must be one of the error lines, or a substring of one
+	}{
+		{"undeclared region", []string{`replicas = ["us-west-2"]`, `replicas = ["us-west-9"]`},
+			[]string{`scenarios: t.toml:11:13: keys.mrk.replicas: "us-west-9" is not a declared region (did you mean "us-west-2"?)`}},
+		{"undeclared region without near name", []string{`from = "us-east-1"`, `from = "mars"`},
+			[]string{`t.toml:45:1: failover.from: "mars" is not a declared region; declared: eu-west-1, us-east-1, us-west-2`}},
+		{"unknown key", []string{`replicas =`, `replica =`},
+			[]string{`t.toml:11:1: keys.mrk.replica: unknown key (did you mean "replicas"?)`}},
+		{"unknown key without near name", []string{`users = ["app"]`, `colour = "red"`},
+			[]string{`t.toml:12:1: keys.mrk.colour: unknown key; valid keys here: multi_region, primary, replicas, region, users, users_in, rotation`}},
+		{"unknown top-level key", []string{`horizon =`, `horizn =`},
+			[]string{`t.toml:2:1: horizn: unknown key (did you mean "horizon"?)`, `t.toml: horizon: required: simulated time per trial`}},
+		{"wrong type", []string{`horizon = "24h"`, `horizon = 24`},
+			[]string{`t.toml:2:1: horizon: expected a duration string like "90s", got integer 24 (a bare number is not a duration: write "24s" or "24m")`}},
+		{"wrong type of table", []string{"[app]\nprincipal = \"app\"\nserve = [\"us-east-1\"]", "\n\n", `horizon = "24h"`, "horizon = \"24h\"\napp = 3"},
+			[]string{`t.toml:3:1: app: expected a table, got integer 3`}},
+		{"unknown key reference", []string{"key = \"mrk\"\n\n[[buckets", "key = \"mkr\"\n\n[[buckets"},
+			[]string{`t.toml:23:1: buckets.b.key: "mkr" is not a declared key (did you mean "mrk"?)`}},
+		{"unknown store", []string{"op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"", "op = \"restore-backup\"\nstore = \"tx\""},
+			[]string{`t.toml:62:1: actions[0].store: "tx" is not a declared bucket or table (did you mean "t"?)`}},
+		{"store without backup", []string{"op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"", "op = \"restore-backup\"\nstore = \"b\""},
+			[]string{`t.toml:62:1: actions[0].store: "b" has no backup to restore`}},
+		{"unknown step", []string{`after = ["a"]`, `after = ["approve"]`},
+			[]string{`t.toml:54:10: failover.steps[1].after: "approve" is not a step`}},
+		{"replica in primary region", []string{`replicas = ["us-west-2"]`, `replicas = ["us-east-1"]`},
+			[]string{`t.toml:11:13: keys.mrk.replicas: "us-east-1" is the primary's region; a replica must be in another region`}},
+		{"duplicate replica", []string{`replicas = ["us-west-2"]`, `replicas = ["us-west-2", "us-west-2"]`},
+			[]string{`t.toml:11:26: keys.mrk.replicas: "us-west-2" is listed twice`}},
+		{"single-Region key with replicas", []string{"region = \"us-east-1\"\n\n[app]", "region = \"us-east-1\"\nreplicas = [\"us-west-2\"]\n[app]"},
+			[]string{`t.toml:16:1: keys.single.replicas: a single-Region key cannot have replicas (set multi_region = true)`}},
+		{"single-Region key with primary", []string{"region = \"us-east-1\"\n\n[app]", "region = \"us-east-1\"\nprimary = \"us-west-2\"\n[app]"},
+			[]string{`t.toml:16:1: keys.single.primary: a single-Region key has no primary`}},
+		{"single-Region key without region", []string{"region = \"us-east-1\"\n\n[app]", "\n\n[app]"},
+			[]string{`t.toml:14:7: keys.single.region: required: the home region of a single-Region key`}},
+		{"multi-Region key without primary", []string{`primary = "us-east-1"`, `# none`},
+			[]string{`t.toml:8:7: keys.mrk.primary: required: the primary's region of a multi-Region key`}},
+		{"multi-Region key with region", []string{`primary = "us-east-1"`, `region = "us-east-1"`},
+			[]string{`t.toml:10:1: keys.mrk.region: a multi-Region key has a primary, not a region`}},
+		{"rotation too short", []string{"users = [\"app\"]\n\n", "users = [\"app\"]\nrotation = \"30d\"\n"},
+			[]string{`t.toml:13:1: keys.mrk.rotation: rotation period 30d is outside 90d..2560d`}},
+		{"rotation too long", []string{"users = [\"app\"]\n\n", "users = [\"app\"]\nrotation = \"2561d\"\n"},
+			[]string{`t.toml:13:1: keys.mrk.rotation: rotation period 2561d is outside 90d..2560d`}},
+		{"users_in of a single-Region key", []string{"region = \"us-east-1\"\n\n[app]", "region = \"us-east-1\"\nusers_in = { us-west-2 = [\"x\"] }\n[app]"},
+			[]string{`t.toml:16:14: keys.single.users_in.us-west-2: a single-Region key has its only copy in "us-east-1", not "us-west-2"`}},
+		{"horizon not positive", []string{`horizon = "24h"`, `horizon = "0s"`},
+			[]string{`t.toml:2:1: horizon: must be positive`}},
+		{"every not positive", []string{`every = "1h"`, `every = "0s"`},
+			[]string{`t.toml:35:1: tables.t.backup.every: must be positive`}},
+		{"retry not positive", []string{"name = \"a\"\n\n", "name = \"a\"\nretry = \"0s\"\n"},
+			[]string{`t.toml:51:1: failover.steps[0].retry: must be positive`}},
+		{"window out of range", []string{`op = "disable-key"`, `op = "schedule-key-deletion"`, "", "window = \"3d\"\n"},
+			[]string{`t.toml:64:1: actions[0].window: waiting period 3d is outside 7d..30d`}},
+		{"window on another op", []string{"", "window = \"10d\"\n"},
+			[]string{`t.toml:64:1: actions[0].window: not used by disable-key`}},
+		{"lognormal p99 below median", []string{`duration = "2h"`, `duration = "lognormal(median=2h, p99=1h)"`},
+			[]string{`t.toml:42:1: outages[0].duration: lognormal: p99 (1h) is below the median (2h)`}},
+		{"uniform min above max", []string{`start = "1h"`, `start = "uniform(3h, 1h)"`},
+			[]string{`t.toml:41:1: outages[0].start: uniform: min (3h) is above max (1h)`}},
+		{"triangular order", []string{`detect = "5m"`, `detect = "triangular(1m, 10m, 5m)"`},
+			[]string{`t.toml:47:1: failover.detect: triangular: needs min <= mode <= max, got min 1m, mode 10m, max 5m`}},
+		{"probability above 1", []string{"duration = \"2h\"\n\n", "duration = \"2h\"\nprobability = 1.5\n"},
+			[]string{`t.toml:43:1: outages[0].probability: must be in [0, 1], got 1.5`}},
+		{"probability negative", []string{"duration = \"2h\"\n\n", "duration = \"2h\"\nprobability = -0.1\n"},
+			[]string{`outages[0].probability: must be in [0, 1], got -0.1`}},
+		{"success zero", []string{"", "\n[objectives]\nsuccess = 0.0\n"},
+			[]string{`t.toml:66:1: objectives.success: must be in (0, 1], got 0`}},
+		{"success above 1", []string{"", "\n[objectives]\nsuccess = 1.01\n"},
+			[]string{`t.toml:66:1: objectives.success: must be in (0, 1], got 1.01`}},
+		{"bad scenario name", []string{`name = "t"`, `name = "My Scenario"`},
+			[]string{`t.toml:1:1: name: "My Scenario" is not a valid name (names use lowercase letters, digits and "-", and start with a letter or digit)`}},
+		{"bad step name", []string{`name = "a"`, `name = "-a"`},
+			[]string{`t.toml:50:1: failover.steps[0].name: "-a" is not a valid name`}},
+		{"bad key name", []string{"[keys.single]", "[keys.Single]"},
+			[]string{`t.toml:14:7: keys.Single: "Single" is not a valid name`}},
+		{"missing name", []string{`name = "t"`, `# no name`},
+			[]string{`t.toml: name: required: the scenario's name (it is not inherited through extends)`}},
+		{"step cycle", []string{"name = \"a\"\n\n", "name = \"a\"\nafter = [\"b\"]\n"},
+			[]string{`failover.steps[1].after: steps form a cycle: "a" → "b" → "a"`}},
+		{"step after itself", []string{`after = ["a"]`, `after = ["b"]`},
+			[]string{`t.toml:54:10: failover.steps[1].after: step "b" cannot come after itself`}},
+		{"duplicate step", []string{`name = "b"`, `name = "a"`},
+			[]string{`t.toml:53:1: failover.steps[1].name: step "a" is already declared at failover.steps[0]`}},
+		{"keys_in not covering", []string{"regions = [\"us-east-1\", \"us-west-2\"]\nkey = \"mrk\"", "regions = [\"us-east-1\", \"us-west-2\"]\nkeys_in = { us-east-1 = \"mrk\" }"},
+			[]string{`t.toml:31:1: tables.t.keys_in: no key for "us-west-2"; keys_in must name a key for each of the table's regions`}},
+		{"keys_in beyond regions", []string{"regions = [\"us-east-1\", \"us-west-2\"]\nkey = \"mrk\"", "regions = [\"us-east-1\", \"us-west-2\"]\nkeys_in = { us-east-1 = \"mrk\", us-west-2 = \"mrk\", eu-west-1 = \"mrk\" }"},
+			[]string{`t.toml:31:51: tables.t.keys_in.eu-west-1: "eu-west-1" is not one of the table's regions`}},
+		{"keys_in unknown key", []string{"regions = [\"us-east-1\", \"us-west-2\"]\nkey = \"mrk\"", "regions = [\"us-east-1\", \"us-west-2\"]\nkeys_in = { us-east-1 = \"mrk\", us-west-2 = \"sngle\" }"},
+			[]string{`t.toml:31:32: tables.t.keys_in.us-west-2: "sngle" is not a declared key (did you mean "single"?)`}},
+		{"key and keys_in", []string{"key = \"mrk\"\n\n[tables.t.backup]", "key = \"mrk\"\nkeys_in = { us-east-1 = \"mrk\", us-west-2 = \"mrk\" }\n[tables.t.backup]"},
+			[]string{`t.toml:32:1: tables.t.keys_in: give either key or keys_in, not both`}},
+		{"neither key nor keys_in", []string{"regions = [\"us-east-1\", \"us-west-2\"]\nkey = \"mrk\"", "regions = [\"us-east-1\", \"us-west-2\"]\n"},
+			[]string{`t.toml:29:9: tables.t.key: required: the at-rest key`}},
+		{"partition with three regions", []string{"", "\n[[outages]]\nkind = \"partition\"\nregions = [\"us-east-1\", \"us-west-2\", \"eu-west-1\"]\nstart = \"1h\"\nduration = \"1h\"\n"},
+			[]string{`t.toml:67:1: outages[1].regions: a partition needs exactly two distinct regions, got 3`}},
+		{"partition with one region twice", []string{"", "\n[[outages]]\nkind = \"partition\"\nregions = [\"us-east-1\", \"us-east-1\"]\nstart = \"1h\"\nduration = \"1h\"\n"},
+			[]string{`t.toml:67:25: outages[1].regions: "us-east-1" is listed twice`}},
+		{"partition with region", []string{"", "\n[[outages]]\nkind = \"partition\"\nregion = \"us-east-1\"\nregions = [\"us-east-1\", \"us-west-2\"]\nstart = \"1h\"\nduration = \"1h\"\n"},
+			[]string{`t.toml:67:1: outages[1].region: not used by a partition`}},
+		{"unknown outage kind", []string{"", "\n[[outages]]\nkind = \"partiton\"\nstart = \"1h\"\nduration = \"1h\"\n"},
+			[]string{`t.toml:66:1: outages[1].kind: unknown outage kind "partiton" (did you mean "partition"?); kinds: region, partition`}},
+		{"outage without start", []string{`start = "1h"`, `# none`},
+			[]string{`t.toml:39:3: outages[0].start: required: when the outage begins`}},
+		{"put-key-policy without users", []string{`op = "disable-key"`, `op = "put-key-policy"`},
+			[]string{`t.toml:59:3: actions[0].users: required: put-key-policy needs the principals of the new key policy`}},
+		{"replicate-key without region", []string{"op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"", "op = \"replicate-key\"\nkey = \"mrk\""},
+			[]string{`t.toml:59:3: actions[0].region: required: replicate-key needs the region of the copy acted on`}},
+		{"enable-key without key", []string{"op = \"disable-key\"\nkey = \"mrk\"", "op = \"enable-key\"\n"},
+			[]string{`t.toml:59:3: actions[0].key: required: enable-key needs the key acted on`}},
+		{"update-primary-region without region", []string{"key = \"mrk\"\nregion = \"us-west-2\"\n\n[[actions]]", "key = \"mrk\"\n\n\n[[actions]]"},
+			[]string{`t.toml:52:12: failover.steps[1].region: required: update-primary-region needs the region of the copy acted on`}},
+		{"rotate-key with region", []string{`op = "disable-key"`, `op = "rotate-key"`},
+			[]string{`t.toml:63:1: actions[0].region: not used by rotate-key`}},
+		{"restore-backup with key", []string{"op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"", "op = \"restore-backup\"\nstore = \"t\"\nkey = \"mrk\""},
+			[]string{`t.toml:63:1: actions[0].key: not used by restore-backup`}},
+		{"action without op", []string{`op = "disable-key"`, `# none`},
+			[]string{`t.toml:59:3: actions[0].op: required: one of replicate-key, update-primary-region`}},
+		{"step key without op", []string{"name = \"a\"\n\n", "name = \"a\"\nkey = \"mrk\"\n"},
+			[]string{`t.toml:51:1: failover.steps[0].key: only used with op = ...`}},
+		{"unknown op", []string{`op = "disable-key"`, `op = "disable-keys"`},
+			[]string{`t.toml:61:1: actions[0].op: unknown op "disable-keys" (did you mean "disable-key"?); ops: replicate-key`}},
+		{"unknown service", []string{"duration = \"2h\"\n\n", "duration = \"2h\"\nservices = [\"kms\", \"dynamo\"]\n"},
+			[]string{`t.toml:43:20: outages[0].services: unknown service "dynamo" (did you mean "dynamodb"?); services: kms, s3, dynamodb, app`}},
+		{"empty services", []string{"duration = \"2h\"\n\n", "duration = \"2h\"\nservices = []\n"},
+			[]string{`t.toml:43:1: outages[0].services: empty; omit it to take all four services down`}},
+		{"failover from equals to", []string{`to = "us-west-2"
+detect`, `to = "us-east-1"
+detect`},
+			[]string{`t.toml:46:1: failover.to: is the same region as from ("us-east-1")`}},
+		{"failover without detect", []string{`detect = "5m"`, `# none`},
+			[]string{`t.toml:44:2: failover.detect: required`}},
+		{"empty serve", []string{`serve = ["us-east-1"]`, `serve = []`},
+			[]string{`t.toml:19:1: app.serve: must name at least one region`}},
+		{"missing principal", []string{`principal = "app"`, `# none`},
+			[]string{`t.toml:17:2: app.principal: required: who calls KMS and the stores`}},
+		{"missing app", []string{"[app]\nprincipal = \"app\"\nserve = [\"us-east-1\"]", "\n\n"},
+			[]string{`t.toml: app: required: [app] with principal and serve`}},
+		{"replication to source region", []string{`to = "us-west-2"
+key = "mrk"
+
+[tables.t]`, `to = "us-east-1"
+key = "mrk"
+
+[tables.t]`},
+			[]string{`t.toml:26:1: buckets.b.replication[0].to: "us-east-1" is the source bucket's region`}},
+		{"store name collision", []string{"[tables.t]", "[tables.b]", "[tables.t.backup]", "[tables.b.backup]"},
+			[]string{`t.toml:29:9: tables.b: "b" is also the name of a bucket; stores need distinct names`}},
+		{"outage stream collision", []string{"region = \"us-east-1\"\nstart", "name = \"outage-2\"\nregion = \"us-east-1\"\nstart", "", "\n[[outages]]\nregion = \"us-west-2\"\nstart = \"1h\"\nduration = \"1h\"\n"},
+			[]string{`t.toml:66:3: outages[1]: has the same random stream "outage-2" as outages[0]; give each outage a distinct name`}},
+		{"account", []string{`horizon = "24h"`, `horizon = "24h"
+account = "1234"`},
+			[]string{`t.toml:3:1: account: "1234" is not an AWS account ID (12 digits)`}},
+		{"trials zero", []string{`horizon = "24h"`, `horizon = "24h"
+trials = 0`},
+			[]string{`t.toml:3:1: trials: must be a positive integer, got 0`}},
+		{"trials float", []string{`horizon = "24h"`, `horizon = "24h"
+trials = 1.5`},
+			[]string{`t.toml:3:1: trials: expected an integer, got float 1.5`}},
+		{"seed negative", []string{`horizon = "24h"`, `horizon = "24h"
+seed = -1`},
+			[]string{`t.toml:3:1: seed: must not be negative, got -1`}},
+		{"kms_rps negative", []string{"[regions.us-east-1]\n", "[regions.us-east-1]\nkms_rps = -5\n"},
+			[]string{`t.toml:5:1: regions.us-east-1.kms_rps: must be positive, got -5`}},
+		{"no regions", []string{"[regions.us-east-1]\n[regions.us-west-2]\n[regions.eu-west-1]\n", "\n\n\n"},
+			[]string{`t.toml: regions: required: declare every region used`}},
+		{"string array of wrong type", []string{`users = ["app"]`, `users = ["app", 3]`},
+			[]string{`t.toml:12:17: keys.mrk.users: element 1: expected a string, got integer 3`}},
+		{"rate", []string{"key = \"mrk\"\n\n[[buckets", "key = \"mrk\"\nwrites = \"20/fortnight\"\n[[buckets"},
+			[]string{`t.toml:24:1: buckets.b.writes: unknown unit "fortnight" in rate "20/fortnight" (use /s, /min, /h or /day)`}},
+		{"size", []string{"key = \"mrk\"\n\n[[buckets", "key = \"mrk\"\nobject_size = \"12 furlongs\"\n[[buckets"},
+			[]string{`t.toml:24:1: buckets.b.object_size: unknown unit "furlongs" in size "12 furlongs"`}},
+		{"size zero", []string{"key = \"mrk\"\n\n[[buckets", "key = \"mrk\"\nobject_size = 0\n[[buckets"},
+			[]string{`t.toml:24:1: buckets.b.object_size: must be positive`}},
+		{"syntax error", []string{`horizon = "24h"`, `horizon = "24h`},
+			[]string{`scenarios: t.toml:2:`, `TOML syntax:`}},
+		{"duplicate key", []string{`horizon = "24h"`, "horizon = \"24h\"\nhorizon = \"1h\""},
+			[]string{`scenarios: t.toml:3:`, `TOML syntax:`}},
+		{"negative cost", []string{"", "\n[costs.monthly]\nstandby = -3\n"},
+			[]string{`t.toml:66:1: costs.monthly.standby: must not be negative, got -3`}},
+		{"unknown costs key", []string{"", "\n[costs.montly]\nstandby = 3\n"},
+			[]string{`t.toml:65:8: costs.montly: unknown key (did you mean "monthly"?)`}},
+		{"price not a number", []string{"", "\n[prices]\nkms_key_month = \"one\"\n"},
+			[]string{`t.toml:66:1: prices.kms_key_month: expected a number, got string`}},
+		{"users_in unknown region", []string{"users = [\"app\"]\n\n", "users_in = { us-wst-2 = [\"x\"] }\n\n"},
+			[]string{`t.toml:12:14: keys.mrk.users_in.us-wst-2: "us-wst-2" is not a declared region (did you mean "us-west-2"?)`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errs := parseString(t, edit(t, tt.edits...))
+			if errs == nil {
+				t.Fatal("no error")
+			}
+			text := errs.Error()
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("missing error %q; got:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
+
+// All problems of a file are reported together, sorted by position.
+func TestErrorsCollected(t *testing.T) {
+	src := edit(t,
+		`horizon = "24h"`, `horizon = "1x"`,
+		`replicas = ["us-west-2"]`, `replicas = ["us-west-9"]`,
+		`op = "disable-key"`, `op = "disable-keys"`,
+		`start = "1h"`, `start = 5`,
+	)
+	_, errs := parseString(t, src)
+	if len(errs) != 4 {
+		t.Fatalf("got %d errors, want 4:\n%v", len(errs), errs)
+	}
+	lines := []int{2, 11, 41, 61}
+	for i, e := range errs {
+		if e.File != "t.toml" || e.Line != lines[i] {
+			t.Errorf("error %d at %s:%d, want t.toml:%d: %v", i, e.File, e.Line, lines[i], e)
+		}
+	}
+	if n := strings.Count(errs.Error(), "\n"); n != 3 {
+		t.Errorf("ErrorList prints %d newlines, want 3", n)
+	}
+	var one *Error
+	if !errors.As(error(errs), &one) || one != errs[0] {
+		t.Error("errors.As does not find the first *Error")
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	src := edit(t,
+		"[regions.eu-west-1]", "[regions.eu-west-1]\n[regions.sa-east-1]\nkms_rps = 250",
+		"op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"", "op = \"schedule-key-deletion\"\nkey = \"mrk\"\nregion = \"us-west-2\"\n\n[[actions]]\nat = \"2h\"\nop = \"restore-backup\"\nstore = \"t\"")
+	c, errs := parseString(t, src)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	check := func(what string, got, want any) {
+		t.Helper()
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v, want %#v", what, got, want)
+		}
+	}
+	check("Trials", c.Trials, 1000)
+	check("Seed", c.Seed, uint64(1))
+	check("Account", c.Account, "111122223333")
+	check("Objectives", c.Objectives, model.Objectives{Success: 0.99})
+	check("Regions", c.Regions, []model.Region{{Name: "eu-west-1", KMSRPS: 100000}, {Name: "sa-east-1", KMSRPS: 250}, {Name: "us-east-1", KMSRPS: 100000}, {Name: "us-west-2", KMSRPS: 100000}})
+	check("Keys[0]", c.Keys[0], model.Key{Name: "mrk", MultiRegion: true, Primary: 2, Replicas: []int{3}, Users: []string{"app"}})
+	check("Keys[1]", c.Keys[1], model.Key{Name: "single", Primary: 2})
+	check("App", c.App, model.App{Principal: "app", Serve: []int{2}})
+	b := c.Buckets[0]
+	check("ObjectSize", b.ObjectSize, int64(64<<10))
+	check("Replication", b.Replication, []model.Replication{{To: 3, Key: 0, Role: "s3-replication", Lag: model.DefaultS3Lag(false), LagDefault: true}})
+	check("Bucket.Backup", b.Backup, (*model.Backup)(nil))
+	tb := c.Tables[0]
+	check("Table", tb, model.Table{Name: "t", Regions: []int{2, 3}, Keys: []int{0, 0}, ItemSize: 1024, Lag: model.DefaultDynamoDBLag(), LagDefault: true, ClientKey: -1,
+		Backup: &model.Backup{To: 3, Every: sim.Hour, Copy: sim.ConstDist(10 * sim.Minute), Key: 0}})
+	check("Outages", c.Outages, []model.Outage{{Stream: "outage-1", Kind: model.RegionOutage, Region: 2, Services: model.SvcAll, Regions: [2]int{-1, -1},
+		Start: sim.ConstDist(sim.Hour), Duration: sim.ConstDist(2 * sim.Hour), Probability: 1}})
+	check("Failover", *c.Failover, model.Failover{From: 2, To: 3, Detect: sim.ConstDist(5 * sim.Minute), Steps: []model.Step{
+		{Name: "a", Op: model.Op{Key: -1, Region: -1}, Duration: sim.ConstDist(0), Required: true, Retry: sim.Minute},
+		{Name: "b", After: []int{0}, Op: model.Op{Kind: model.OpUpdatePrimaryRegion, Key: 0, Region: 3}, Duration: sim.ConstDist(0), Required: true, Retry: sim.Minute},
+	}})
+	check("Actions", c.Actions, []model.Action{
+		{At: sim.ConstDist(sim.Hour), Op: model.Op{Kind: model.OpScheduleKeyDeletion, Key: 0, Region: 3, Window: 30 * sim.Day}},
+		{At: sim.ConstDist(2 * sim.Hour), Op: model.Op{Kind: model.OpRestoreBackup, Key: -1, Region: -1, Store: model.StoreRef{Kind: model.StoreTable, Index: 0}}},
+	})
+	check("Costs", c.Costs, []model.CostItem(nil))
+	check("Prices", c.Prices, map[string]float64{})
+	check("File", c.File, "t.toml")
+}
+
+func TestErrorFormat(t *testing.T) {
+	tests := []struct {
+		e    Error
+		want string
+	}{
+		{Error{File: "snowy.toml", Line: 14, Col: 3, Path: "keys.alerts.replicas", Msg: `"us-west-9" is not a declared region (did you mean "us-west-2"?)`},
+			`scenarios: snowy.toml:14:3: keys.alerts.replicas: "us-west-9" is not a declared region (did you mean "us-west-2"?)`},
+		{Error{File: "a.toml", Path: "name", Msg: "required"}, "scenarios: a.toml: name: required"},
+		{Error{File: "a.toml", Line: 2, Msg: "bad"}, "scenarios: a.toml:2: bad"},
+		{Error{Msg: "bad"}, "scenarios: bad"},
+	}
+	for _, tt := range tests {
+		if got := tt.e.Error(); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+	l := sortErrors(ErrorList{
+		{File: "b.toml", Line: 1, Msg: "x"},
+		{File: "a.toml", Line: 9, Col: 2, Msg: "y"},
+		{File: "a.toml", Line: 9, Col: 1, Msg: "z"},
+		{File: "a.toml", Line: 9, Col: 1, Msg: "z"},
+	})
+	if got, want := l.Error(), "scenarios: a.toml:9:1: z\nscenarios: a.toml:9:2: y\nscenarios: b.toml:1: x"; got != want {
+		t.Errorf("sorted list:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	cands := []string{"replicas", "region", "users", "users_in", "primary", "rotation"}
+	tests := []struct{ in, want string }{
+		{"replica", "replicas"},
+		{"rgion", "region"},
+		{"regoin", "region"},
+		{"primray", "primary"},
+		{"user", "users"},
+		{"usersin", "users_in"},
+		{"colour", ""},
+		{"x", ""},
+	}
+	for _, tt := range tests {
+		if got := closest(tt.in, cands); got != tt.want {
+			t.Errorf("closest(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if d := osaDistance("ab", "ba"); d != 1 {
+		t.Errorf("transposition distance = %d, want 1", d)
+	}
+	if d := osaDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("kitten/sitting = %d, want 3", d)
+	}
+}
