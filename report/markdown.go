@@ -99,7 +99,7 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 				fmt.Sprint(op.TrialsFailed), attemptsText(&op),
 				opDoneText(&op, true), opDoneText(&op, false)})
 		}
-		b.WriteString(mdTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done p50", "done p90"}, rows))
+		b.WriteString(mdTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done p50", "done p90"}, rows, 1))
 		b.WriteByte('\n')
 		for _, op := range r.Operations {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(op.Summary))
@@ -112,9 +112,12 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 
 	if len(opts.ChartLinks) > 0 {
 		b.WriteString("\n## Charts\n\n")
-		for _, l := range opts.ChartLinks {
+		for i, l := range opts.ChartLinks {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
 			alt := strings.TrimSuffix(filepath.Base(l), filepath.Ext(l))
-			fmt.Fprintf(&b, "![%s](%s)\n\n", alt, l)
+			fmt.Fprintf(&b, "![%s](%s)\n", alt, l)
 		}
 	}
 
