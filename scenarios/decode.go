@@ -63,12 +63,7 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 		top.missing("name", "the scenario's name (it is not inherited through extends)")
 	}
 	c.Description, _ = top.str("description")
-	if _, ok := top.get("extends"); ok {
-		if _, ok := top.str("extends"); !ok {
-			// type error already reported
-			_ = ok
-		}
-	}
+	// extends was resolved by the loader, which reports its errors.
 	if h, ok := top.duration("horizon"); ok {
 		if h <= 0 {
 			d.errorf("horizon", "must be positive")
@@ -124,8 +119,7 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 	}
 	c.Outages = d.outages(top, r)
 	c.Failover = d.failover(top, r, c)
-	for i, o := range top.tables("actions") {
-		_ = i
+	for _, o := range top.tables("actions") {
 		c.Actions = append(c.Actions, d.action(o, r, c))
 	}
 	c.Costs, c.Prices = d.costs(top)

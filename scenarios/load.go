@@ -225,7 +225,7 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 	name, ok := ext.(string)
 	if !ok {
 		l.fail(at.File, at.Line, at.Col, "extends", "expected a file path or a bundled scenario name, got %s", typeName(ext))
-		return tree, idx, true
+		return nil, nil, false
 	}
 	base, err := l.resolveExtends(src, name)
 	if err != nil {
