@@ -122,6 +122,9 @@ func Compare(runs []CompareInput) *Comparison {
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s ran with seed %d, the baseline with %d: trials are not paired, the differences' intervals are not valid",
 					r.Scenario, r.Seed, reports[0].Seed))
 			}
+			if in.Cfg.Objectives != base.Cfg.Objectives {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s has other objectives than the baseline: each P(meet both) is judged against its own", r.Scenario))
+			}
 			d, paired := pairedDiff(base.Cfg, in.Cfg, base.Results, in.Results, baseAt)
 			d.MonthlyUSD = round(r.Cost.MonthlyUSD.Total - reports[0].Cost.MonthlyUSD.Total)
 			if paired != len(in.Results) || paired != len(base.Results) {

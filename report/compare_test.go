@@ -66,14 +66,17 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+const time1h = sim.Hour
+
 func TestComparePairing(t *testing.T) {
 	runs := rpCompareRuns()
 	runs[1].Results = runs[1].Results[:150]
 	runs[1].Cfg.Seed = 8
+	runs[1].Cfg.Objectives.RTO = time1h
 	runs[1].Report = Build(runs[1].Cfg, 8, runs[1].Results, nil, -1)
 	c := Compare(runs)
 	w := strings.Join(c.Warnings, "\n")
-	for _, want := range []string{"seed 8, the baseline with 7", "150 trials paired with the baseline (150 and 200 trials)"} {
+	for _, want := range []string{"seed 8, the baseline with 7", "snowy-fast has other objectives than the baseline", "150 trials paired with the baseline (150 and 200 trials)"} {
 		if !strings.Contains(w, want) {
 			t.Errorf("warnings lack %q:\n%s", want, w)
 		}

@@ -96,13 +96,13 @@ func TestTextContent(t *testing.T) {
 func TestMarkdownCharts(t *testing.T) {
 	_, _, r := rpSnowyReport()
 	dir := t.TempDir()
-	for _, f := range []string{"timeline.svg", "failures.svg"} {
+	for _, f := range []string{"zeta.png", "kms-failures.svg", "timeline.png", "timeline.svg", "rto-cdf.png", "notes.txt"} {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("<svg/>"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	links := ExistingCharts(dir)
-	if strings.Join(links, ",") != "timeline.svg,failures.svg" {
+	if strings.Join(links, ",") != "timeline.svg,rto-cdf.png,kms-failures.svg,zeta.png" {
 		t.Fatalf("ExistingCharts = %v", links)
 	}
 	var with, without bytes.Buffer
@@ -112,7 +112,7 @@ func TestMarkdownCharts(t *testing.T) {
 	if err := WriteMarkdown(&without, r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(with.String(), "![timeline](timeline.svg)") || !strings.Contains(with.String(), "![failures](failures.svg)") {
+	if !strings.Contains(with.String(), "![timeline](timeline.svg)") || !strings.Contains(with.String(), "![kms-failures](kms-failures.svg)") {
 		t.Error("chart links missing")
 	}
 	if strings.Contains(without.String(), "![") {
@@ -192,4 +192,28 @@ func TestTextTable(t *testing.T) {
 	if md != "| x | y |\n|---|---:|\n| a\\|b | 1 |\n" {
 		t.Errorf("mdTable: %q", md)
 	}
+}
+
+// TestGoldenQuiet renders a run without incidents and without objectives:
+// every null path of the renderers.
+func TestGoldenQuiet(t *testing.T) {
+	cfg := rpSnowyConfig()
+	cfg.Name, cfg.Description = "quiet", ""
+	cfg.Objectives.HasRTO, cfg.Objectives.HasRPO = false, false
+	cfg.Failover = nil
+	res := make([]model.TrialResult, 30)
+	for i := range res {
+		res[i] = rpTrial(i, false, false, 0, 0, 0)
+		res[i].UpTime = cfg.Horizon
+	}
+	r := Build(cfg, 3, res, nil, -1)
+	var b bytes.Buffer
+	if err := WriteText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	b.WriteString("----\n")
+	if err := WriteMarkdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	rpGolden(t, "report_quiet.txt", b.Bytes())
 }

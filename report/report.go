@@ -281,7 +281,7 @@ func representative(t *model.TrialResult, d *model.Detail) *Representative {
 		Trial:     t.Trial,
 		Incident:  t.Incident,
 		Recovered: t.Recovered,
-		Reasons:   kms.ReasonNames[:],
+		Reasons:   append([]string(nil), kms.ReasonNames[:]...),
 		Segments:  orEmpty(d.Segments),
 		Rates:     orEmpty(d.Rates),
 		Backlog:   orEmpty(d.Backlog),
