@@ -232,22 +232,10 @@ func (r *Runner) traceStep(i int, kind, outcome, errMsg string) {
 		}
 	}
 	code := ""
-	if errMsg != "" {
-		if res := r.stepOp(i); len(res.Errors) > 0 {
-			code = lastCode(res)
-		}
+	if e := r.stepSt[i].lastErr; errMsg != "" && e != nil {
+		code, _ = errInfo(e)
 	}
 	r.trace(Event{Kind: kind, Subject: step.Name, Region: r.opRegion(&step.Op), Outcome: outcome, Error: code, Message: msg})
-}
-
-// lastCode returns the AWS name of the last error of an op, from its Err.
-func lastCode(res *OpResult) string {
-	for _, e := range res.Errors {
-		if strings.Contains(res.Err, e.Err) {
-			return e.Err
-		}
-	}
-	return ""
 }
 
 func (r *Runner) opRegion(op *Op) string {

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"errors"
 	"slices"
 
 	"drsim/model/kms"
@@ -18,6 +17,9 @@ type stepInfo struct {
 type stepState struct {
 	started, done, failed bool
 	h                     sim.Handle
+	// lastErr is the error of the last failed attempt; it becomes
+	// OpResult.Err at the end of the trial if the step is not done.
+	lastErr error
 }
 
 func (r *Runner) initSteps() {
@@ -111,16 +113,18 @@ func (r *Runner) stepFire(i int) {
 	res.Attempts++
 	res.At = now
 	if err == nil {
-		res.Err = ""
+		st.lastErr = nil
 		r.traceStep(i, "step-op", "ok", "")
 		r.stepDone(i)
 		return
 	}
 	code, transient := errInfo(err)
 	res.Errors = addErr(res.Errors, code)
-	res.Err = err.Error()
+	st.lastErr = err
 	if transient {
-		r.traceStep(i, "step-op", "retry", err.Error())
+		if r.d != nil {
+			r.traceStep(i, "step-op", "retry", err.Error())
+		}
 		retry := step.Retry
 		if retry <= 0 {
 			retry = sim.Minute
@@ -129,7 +133,9 @@ func (r *Runner) stepFire(i int) {
 		return
 	}
 	st.failed = true
-	r.traceStep(i, "step-failed", "failed", err.Error())
+	if r.d != nil {
+		r.traceStep(i, "step-failed", "failed", err.Error())
+	}
 	if r.rbState == rbRunning {
 		if step.Required {
 			r.rbState = rbFailed
@@ -148,7 +154,7 @@ func (r *Runner) stepDone(i int) {
 	res := r.stepOp(i)
 	res.Done = true
 	res.At = r.eng.Now()
-	res.Err = ""
+	st.lastErr = nil
 	r.traceStep(i, "step-done", "done", "")
 	r.startDependents(i)
 	r.checkFailover()
@@ -271,15 +277,13 @@ func (e *opError) Error() string { return "model: RestoreBackup: " + e.code + ":
 
 // errInfo returns the AWS error name of err and whether it is transient.
 func errInfo(err error) (code string, transient bool) {
-	var ke *kms.Error
-	if errors.As(err, &ke) {
-		return ke.Code, ke.Transient
+	switch e := err.(type) {
+	case *kms.Error:
+		return e.Code, e.Transient
+	case *opError:
+		return e.code, e.transient
 	}
-	var oe *opError
-	if errors.As(err, &oe) {
-		return oe.code, oe.transient
-	}
-	return err.Error(), false
+	return kms.ErrorCode(err), kms.IsTransient(err)
 }
 
 // addErr counts one more error named code, keeping the list sorted by name.

@@ -165,6 +165,11 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	r.eng.MarkDirty()
 	r.eng.Run(cfg.Horizon)
 	r.closeInterval(cfg.Horizon)
+	for si := range r.stepSt {
+		if err := r.stepSt[si].lastErr; err != nil && !r.stepOp(si).Done {
+			r.stepOp(si).Err = err.Error()
+		}
+	}
 	r.finish(d)
 	return r.res
 }

@@ -39,7 +39,7 @@ func gInt(d *sim.Dist, y float64) float64 {
 	if y <= 0 {
 		return y
 	}
-	return limitedMean(d, y)
+	return d.LimitedMean(y)
 }
 
 // intS returns ∫_a^b S(c − t) dt.
@@ -184,16 +184,20 @@ func (s *source) cum(x float64) float64 {
 	return v
 }
 
-// density returns w(x)·M(x) (writes per ns).
+// density returns w(x⁻)·M(x) (writes per ns), with the intensity in force
+// just before x, so that it is defined at x = upto.
 func (s *source) density(x float64) float64 {
+	if x > s.upto {
+		return 0
+	}
 	w := 0.0
 	for _, p := range s.w {
-		if float64(p.t) > x {
+		if float64(p.t) >= x {
 			break
 		}
 		w = p.w
 	}
-	if w == 0 || x >= s.upto {
+	if w == 0 {
 		return 0
 	}
 	return w / float64(sim.Second) * s.mOf(x)
@@ -256,24 +260,32 @@ func densityAll(srcs []source, x float64) float64 {
 	return v
 }
 
-// solveOldest returns the s in [0, t0] with cumAll(s) = e (0 < e < cumAll(t0)),
-// by Newton steps safeguarded by bisection.
+// solveOldest returns the s in [0, t0] with cumAll(s) = e (0 < e <
+// cumAll(t0)). The cumulative grows roughly exponentially towards t0 (the
+// survival tail), so it takes Newton steps on ln cumAll − ln e, safeguarded
+// by bisection, until the bracket or the step is under a nanosecond or the
+// expected count matches e to 1e-10.
 func solveOldest(srcs []source, e, t0 float64) float64 {
 	lo, hi := 0.0, t0
 	x := hi
+	le := math.Log(e)
 	for it := 0; it < 200; it++ {
-		g := cumAll(srcs, x) - e
-		if g > 0 {
+		c := cumAll(srcs, x)
+		if c > e {
 			hi = x
 		} else {
 			lo = x
 		}
-		if hi-lo <= 1 || math.Abs(g) <= 1e-12*math.Max(1, e) {
+		if hi-lo <= 1 || math.Abs(c-e) <= 1e-10*math.Max(1, e) {
 			break
 		}
 		xn := 0.5 * (lo + hi)
-		if m := densityAll(srcs, x); m > 0 {
-			if n := x - g/m; n > lo && n < hi {
+		if m := densityAll(srcs, x); m > 0 && c > 0 {
+			n := x - (math.Log(c)-le)*c/m
+			if math.Abs(n-x) < 0.5 {
+				break
+			}
+			if n > lo && n < hi {
 				xn = n
 			}
 		}
@@ -335,7 +347,8 @@ func (r *Runner) stranded(T sim.Time) {
 
 // poissonInv returns the u-quantile of the Poisson distribution with mean mu
 // (the smallest k with P(X ≤ k) ≥ u), by summing probabilities from the side
-// of the median that u is on, within ±12 standard deviations of the mean.
+// of the median that u is on, starting where the tail mass beyond is below
+// float64 resolution (cost O(sqrt(mu))).
 func poissonInv(mu, u float64) int64 {
 	if !(mu > 0) {
 		return 0
@@ -357,7 +370,9 @@ func poissonInv(mu, u float64) int64 {
 		return k*math.Log(mu) - mu - lg
 	}
 	if u <= 0.5 {
-		k := math.Max(0, math.Floor(mu-12*sd))
+		// From below: the mass under mu − 8.5 sd is below 1e-17 (the
+		// Poisson lower tail is lighter than the normal one).
+		k := math.Max(0, math.Floor(mu-8.5*sd))
 		p := math.Exp(logpmf(k))
 		c := p
 		for c < u {
@@ -367,10 +382,10 @@ func poissonInv(mu, u float64) int64 {
 		}
 		return int64(k)
 	}
-	// From the top: tail(k) = P(X ≥ k); answer is the largest k with
-	// tail(k) > 1−u.
+	// From above: tail(k) = P(X ≥ k); the answer is the largest k with
+	// tail(k) > 1−u. The mass over mu + 10 sd + 10 is below 1e-16.
 	q := 1 - u
-	k := math.Ceil(mu + 12*sd + 10)
+	k := math.Ceil(mu + 10*sd + 10)
 	p := math.Exp(logpmf(k))
 	tail := p
 	for tail <= q && k > 0 {

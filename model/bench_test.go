@@ -1,0 +1,66 @@
+package model
+
+import (
+	"testing"
+
+	"drsim/sim"
+)
+
+func benchTrials(b *testing.B, cfg *Config) {
+	r := NewRunner(cfg)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		r.Trial(1, i, nil)
+	}
+}
+
+// BenchmarkTrialWriteRate: the cost of a trial does not grow with the write
+// rate (target: /100000 at most 1.5× /10).
+func BenchmarkTrialWriteRate(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		rate float64
+	}{{"10", 10}, {"100000", 100000}} {
+		b.Run(c.name, func(b *testing.B) {
+			cfg := snowyConfig()
+			cfg.Buckets[0].Writes = c.rate
+			cfg.Tables[0].Writes = c.rate
+			cfg.Regions[east].KMSRPS = 1e9
+			cfg.Regions[west].KMSRPS = 1e9
+			benchTrials(b, cfg)
+		})
+	}
+}
+
+// BenchmarkTrialHorizon: the cost of a trial does not grow with the horizon
+// (target: /30d at most 2× /1d), with the same outages.
+func BenchmarkTrialHorizon(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		h    sim.Time
+	}{{"1d", sim.Day}, {"30d", 30 * sim.Day}} {
+		b.Run(c.name, func(b *testing.B) {
+			cfg := snowyConfig()
+			cfg.Horizon = c.h
+			cfg.Tables[0].Backup = &Backup{To: west, Every: sim.Hour, Copy: sim.UniformDist(10*sim.Minute, 30*sim.Minute), Key: 0}
+			benchTrials(b, cfg)
+		})
+	}
+}
+
+// BenchmarkSnowyTrial: one trial of the snowy scenario.
+func BenchmarkSnowyTrial(b *testing.B) {
+	benchTrials(b, snowyConfig())
+}
+
+// BenchmarkSnowyTrialDetail: one trial of the snowy scenario with its trace.
+func BenchmarkSnowyTrialDetail(b *testing.B) {
+	cfg := snowyConfig()
+	r := NewRunner(cfg)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		var d Detail
+		r.Trial(1, i, &d)
+	}
+}
