@@ -128,7 +128,6 @@ func Resolve(arg string) (*model.Config, error) {
 			if _, ok := bundledPaths()[stem]; ok && !strings.ContainsAny(arg, `/\`) {
 				return nil, fmt.Errorf("scenarios: no file %q (the bundled scenario of that name runs as %q)", arg, stem)
 			}
-			return nil, fmt.Errorf("scenarios: %w", err)
 		}
 		return Load(arg)
 	}
