@@ -27,7 +27,7 @@ func (r *Runner) storeIndex(ref StoreRef) int {
 // stream, so no event per snapshot is needed and draws do not depend on
 // which snapshots were looked at.
 func (r *Runner) copyReady(s *store, k int64) sim.Time {
-	st := sim.NewStream(r.seed, "backup/"+s.name, strconv.FormatInt(k, 10))
+	st := sim.NewStream(r.seed, s.backupStream, strconv.FormatInt(k, 10))
 	return sim.Time(k)*s.backup.Every + st.Draw(s.backup.Copy)
 }
 

@@ -15,6 +15,7 @@ type detailState struct {
 	outSeg     []int // per outage: open segment, or -1
 	keySeg     []int // [key*nR+region]
 	stepSeg    []int
+	repSeg     []int // [store*nR+region]: open replica-state segment
 	serviceSeg int
 	servingSeg int
 }
@@ -48,6 +49,7 @@ func (r *Runner) detailStart() {
 	ds.outSeg = resetInts(ds.outSeg, len(r.cfg.Outages))
 	ds.keySeg = resetInts(ds.keySeg, len(r.cfg.Keys)*r.nR)
 	ds.stepSeg = resetInts(ds.stepSeg, len(r.stepSt))
+	ds.repSeg = resetInts(ds.repSeg, len(r.stores)*r.nR)
 	for k := range r.cfg.Keys {
 		for reg := 0; reg < r.nR; reg++ {
 			if st := r.keyStates[k*r.nR+reg]; st.Exists() {
@@ -262,14 +264,22 @@ func (r *Runner) traceAction(ai int, err error) {
 	r.trace(ev)
 }
 
-func (r *Runner) traceReplica(s *store, reg int, outcome, why string) {
+func (r *Runner) traceReplica(si, reg int, outcome, why string) {
 	if r.d == nil {
 		return
 	}
+	s := &r.stores[si]
 	r.trace(Event{Kind: "replication", Subject: s.name, Region: r.regionNames[reg], Outcome: outcome,
 		Message: "table " + s.name + " replica in " + r.regionNames[reg] + ": " + outcome + " (" + why + ")"})
-	r.d.Segments = append(r.d.Segments, Segment{Lane: "replica " + s.name + " " + r.regionNames[reg],
-		Start: r.eng.Now(), End: r.eng.Now(), Label: outcome})
+	if outcome == "ARCHIVED" {
+		return
+	}
+	i := si*r.nR + reg
+	r.closeSeg(r.detail.repSeg[i])
+	r.detail.repSeg[i] = -1
+	if outcome != "ACTIVE" {
+		r.detail.repSeg[i] = r.openSeg("replica "+s.name+" "+r.regionNames[reg], outcome)
+	}
 }
 
 // traceRates records a RatePoint and explains every change of the KMS

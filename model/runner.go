@@ -27,8 +27,10 @@ type Runner struct {
 	nR  int
 
 	regionNames []string
-	stores      []store
-	steps       []stepInfo // static runbook structure
+	// stream names, built once
+	outageStreams, actionStreams []string
+	stores                       []store
+	steps                        []stepInfo // static runbook structure
 
 	// pre-bound handlers (no closure per event)
 	outageStartFn, outageEndFn, actionFn    sim.Func
@@ -103,6 +105,12 @@ func NewRunner(cfg *Config) *Runner {
 	r.atT0 = make([]bool, nR)
 	r.hypo = make([]bool, nR)
 	r.keyStates = make([]kms.State, len(cfg.Keys)*nR)
+	for oi := range cfg.Outages {
+		r.outageStreams = append(r.outageStreams, "outage/"+cfg.Outages[oi].Stream)
+	}
+	for ai := range cfg.Actions {
+		r.actionStreams = append(r.actionStreams, "action/"+strconv.Itoa(ai+1))
+	}
 	r.cur.init(nR, 0)
 	r.scr.init(nR, 0)
 	r.initStores()
@@ -144,7 +152,7 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	// Outages: three draws each, always.
 	for oi := range cfg.Outages {
 		o := &cfg.Outages[oi]
-		st := sim.NewStream(ts, "outage/"+o.Stream, "outage")
+		st := sim.NewStream(ts, r.outageStreams[oi], "outage")
 		u := st.Uniform()
 		start := st.Draw(o.Start)
 		dur := st.Draw(o.Duration)
@@ -158,7 +166,7 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 		}
 	}
 	for ai := range cfg.Actions {
-		st := sim.NewStream(ts, "action/"+strconv.Itoa(ai+1), "at")
+		st := sim.NewStream(ts, r.actionStreams[ai], "at")
 		at := st.Draw(cfg.Actions[ai].At)
 		r.eng.At(at, r.actionFn, ai)
 	}

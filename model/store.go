@@ -30,12 +30,14 @@ type link struct {
 
 // store is the per-trial state of a bucket or a table.
 type store struct {
-	name   string
-	kind   StoreKind
-	index  int
-	bucket *Bucket
-	table  *Table
-	backup *Backup
+	name string
+	// lostStream and backupStream name the store's random streams.
+	lostStream, backupStream string
+	kind                     StoreKind
+	index                    int
+	bucket                   *Bucket
+	table                    *Table
+	backup                   *Backup
 
 	w      [][]wPt // per region
 	links  []link
@@ -77,7 +79,8 @@ func (r *Runner) initStores() {
 	cfg := r.cfg
 	nR := r.nR
 	mk := func(name string, kind StoreKind, idx int, b *Backup) store {
-		s := store{name: name, kind: kind, index: idx, backup: b}
+		s := store{name: name, kind: kind, index: idx, backup: b,
+			lostStream: "store/" + name, backupStream: "backup/" + name}
 		s.w = make([][]wPt, nR)
 		s.linkAt = make([]int, nR*nR)
 		for i := range s.linkAt {
@@ -198,14 +201,14 @@ func (r *Runner) updateReplicas(now sim.Time) {
 					arg := si*r.nR + reg
 					s.leaveH[j] = r.eng.At(now+20*sim.Hour, r.leaveFn, arg)
 					s.archH[j] = r.eng.At(now+7*sim.Day, r.archiveFn, arg)
-					r.traceReplica(s, reg, "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
+					r.traceReplica(si, reg, "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
 						"at-rest key "+r.keyLabel(key, reg)+": "+rs.String())
 				}
 			case rs == kms.OK && s.inacc[j]:
 				s.inacc[j] = false
 				r.eng.Cancel(s.leaveH[j])
 				r.eng.Cancel(s.archH[j])
-				r.traceReplica(s, reg, "ACTIVE", "at-rest key usable again; pending replication resumes")
+				r.traceReplica(si, reg, "ACTIVE", "at-rest key usable again; pending replication resumes")
 			}
 		}
 	}
@@ -221,7 +224,7 @@ func (r *Runner) replicaLeave(arg int) {
 	}
 	s.left[j] = true
 	r.eng.MarkDirty()
-	r.traceReplica(s, reg, "LEFT", "inaccessible for 20h: the replica left the replication group for good")
+	r.traceReplica(si, reg, "LEFT", "inaccessible for 20h: the replica left the replication group for good")
 }
 
 // replicaArchive fires 7 days after a replica became inaccessible.
@@ -232,7 +235,7 @@ func (r *Runner) replicaArchive(arg int) {
 	if j < 0 || !s.inacc[j] {
 		return
 	}
-	r.traceReplica(s, reg, "ARCHIVED", "inaccessible for 7 days: the replica is archived")
+	r.traceReplica(si, reg, "ARCHIVED", "inaccessible for 7 days: the replica is archived")
 }
 
 // recordPoints appends change points of the accepted-write intensities and

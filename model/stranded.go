@@ -318,7 +318,7 @@ func (r *Runner) stranded(T sim.Time) {
 	var rpo sim.Time
 	for si := range r.stores {
 		s := &r.stores[si]
-		st := sim.NewStream(r.seed, "store/"+s.name, "lost")
+		st := sim.NewStream(r.seed, s.lostStream, "lost")
 		u1, u2 := st.Uniform(), st.Uniform()
 		if y < 0 {
 			continue
