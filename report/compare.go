@@ -83,6 +83,18 @@ func Compare(runs []CompareInput) *Comparison {
 		c.Warnings = append(c.Warnings, "no scenarios to compare")
 		return c
 	}
+	var ok []CompareInput
+	for i, in := range runs {
+		if in.Cfg == nil {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("scenario %d has no configuration: left out", i+1))
+			continue
+		}
+		ok = append(ok, in)
+	}
+	if len(ok) == 0 {
+		return c
+	}
+	runs = ok
 	reports := make([]*Report, len(runs))
 	for i, in := range runs {
 		reports[i] = in.Report

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 	"testing"
 
 	"drsim/model"
@@ -29,11 +30,15 @@ func FuzzBuild(f *testing.F) {
 				Trial: int(int8(flags >> 8)), Incident: flags&1 != 0, Recovered: flags&2 != 0,
 				T0: sim.Time(next()), RTO: sim.Time(next()), RPO: sim.Time(next()),
 				LostTotal: int64(next()), UpTime: sim.Time(next()), FailoverAt: sim.Time(next()),
-				Offered: float64(next() % 1000), Succeeded: float64(next()),
+				Offered: float64(next() % 1000), Succeeded: math.Float64frombits(next()),
+				Unavailable: math.Float64frombits(next()),
 			}
 			if flags&4 != 0 {
 				tr.LostWrites = []int64{int64(next())}
 				tr.KMSFailures = make([]float64, int(flags>>16)%20)
+				for k := range tr.KMSFailures {
+					tr.KMSFailures[k] = math.Float64frombits(next())
+				}
 			}
 			if flags&8 != 0 {
 				tr.Ops = make([]model.OpResult, int(flags>>24)%8)

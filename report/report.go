@@ -238,6 +238,11 @@ type Representative struct {
 // index is repIndex (pass nil and -1 when there is none). Build does not
 // modify its arguments and never fails: odd input gives warnings.
 func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *model.Detail, repIndex int) *Report {
+	var early []string
+	if cfg == nil {
+		cfg = &model.Config{}
+		early = append(early, "no scenario configuration: cost, objectives and names are empty")
+	}
 	r := &Report{
 		Schema:         Schema,
 		Scenario:       cfg.Name,
@@ -255,7 +260,11 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 	if cfg.Objectives.HasRPO {
 		r.Objectives.RPOSeconds = ptr(seconds(cfg.Objectives.RPO))
 	}
-	r.Metrics = buildMetrics(cfg, results)
+	var bad int
+	r.Metrics, bad = buildMetrics(cfg, results)
+	if bad > 0 {
+		early = append(early, fmt.Sprintf("%d non-finite values in the trial results were counted as 0", bad))
+	}
 	r.ObjectivesMet = objectivesMet(cfg, results)
 	r.Distributions = distributions(results)
 	r.Cost = ComputeCost(cfg)
@@ -272,7 +281,10 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 	if rep != nil && repResult != nil {
 		r.Representative = representative(repResult, rep)
 	}
-	r.Warnings = warnings(cfg, r)
+	r.Warnings = append(early, warnings(cfg, r)...)
+	if r.Warnings == nil {
+		r.Warnings = []string{}
+	}
 	return r
 }
 

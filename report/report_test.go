@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -119,10 +120,21 @@ func TestBuildBadInput(t *testing.T) {
 		{Trial: 1, Incident: true, Recovered: true, RTO: -sim.Minute, LostTotal: -4},          // negative values
 		{Trial: 1, Incident: true, Ops: make([]model.OpResult, 9), KMSFailures: []float64{1}}, // duplicate index, long ops
 	}
+	res[0].Unavailable = math.NaN()
+	res[1].Offered, res[1].Succeeded = math.Inf(1), 3
 	r := Build(cfg, 1, res, &model.Detail{}, 1)
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, r); err != nil {
 		t.Fatal(err)
+	}
+	if r.Warnings[0] != "2 non-finite values in the trial results were counted as 0" {
+		t.Errorf("warnings: %q", r.Warnings)
+	}
+	if r := Build(nil, 1, res, nil, -1); len(r.Warnings) == 0 || !strings.HasPrefix(r.Warnings[0], "no scenario configuration") {
+		t.Errorf("nil config: %q", r.Warnings)
+	}
+	if c := Compare([]CompareInput{{Results: res}, {Cfg: cfg, Results: res}}); len(c.Scenarios) != 1 || !strings.Contains(c.Warnings[0], "scenario 1 has no configuration") {
+		t.Errorf("compare without config: %+v", c)
 	}
 	if err := WriteText(&buf, r); err != nil {
 		t.Fatal(err)

@@ -136,8 +136,19 @@ func meanCI(d []float64) (mean float64, ci *[2]float64) {
 	return mean, &[2]float64{round(mean - h), round(mean + h)}
 }
 
-func buildMetrics(cfg *model.Config, results []model.TrialResult) Metrics {
+// buildMetrics aggregates the per-trial metrics. It also returns the number
+// of non-finite values (NaN, ±Inf) found in the results' counts, which are
+// left out.
+func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int) {
 	var m Metrics
+	bad := 0
+	fin := func(x float64) float64 {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			bad++
+			return 0
+		}
+		return x
+	}
 	nStores := len(cfg.Buckets) + len(cfg.Tables)
 	var rto, rpo, lost []float64
 	byStore := make([][]float64, nStores)
@@ -168,15 +179,15 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) Metrics {
 		if cfg.Horizon > 0 {
 			avail = append(avail, float64(t.UpTime)/float64(cfg.Horizon))
 		}
-		if t.Offered > 0 {
-			success = append(success, t.Succeeded/t.Offered)
+		if offered := fin(t.Offered); offered > 0 {
+			success = append(success, fin(fin(t.Succeeded)/offered))
 		}
 		for k := range fails {
 			if k < len(t.KMSFailures) {
-				fails[k] += t.KMSFailures[k]
+				fails[k] += fin(t.KMSFailures[k])
 			}
 		}
-		unavailable += t.Unavailable
+		unavailable += fin(t.Unavailable)
 	}
 	m.RTOSeconds = RTOSummary{Summary: summarize(rto, unrecovered), Unrecovered: unrecovered}
 	m.RPOSeconds = summarize(rpo, 0)
@@ -195,7 +206,7 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) Metrics {
 	}
 	m.Unavailable = round(unavailable)
 	m.DecryptFailures = failures(cfg, fails)
-	return m
+	return m, bad
 }
 
 // failures folds mean failures per trial, indexed [reason*nRegions+region],
