@@ -4,10 +4,123 @@
 // metrics of one trial (DESIGN.md, "Simulation semantics" and "Metrics of
 // one trial").
 //
-// A trial is state-change driven: outages, operator actions, runbook steps
-// and KMS key transitions are events of a sim.Engine; every handler only
-// changes state and marks the instant dirty, and at the end of each dirty
-// instant the Runner closes the interval since the previous evaluation
-// (integrating the rates that were in force) and recomputes every rate from
-// the new state. Requests are rates, never events.
+// # Trials are state-change driven
+//
+// A trial resets the engine and the KMS model, draws every outage (three
+// draws each, from the stream "outage/"+name, whether or not it happens),
+// schedules the outages and the operator actions ("action/N"), then runs.
+// Handlers (pre-bound method values, no closure per event) only change state
+// and mark the instant dirty; at the end of every dirty instant
+// Runner.evaluate closes the interval since the previous evaluation by
+// integrating the rates that were in force (offered, succeeded and
+// unavailable requests, failed KMS calls by reason and target region, up
+// time), then recomputes every rate from the new state. Requests are rates,
+// never events: a trial costs O(state changes), whatever the request rates
+// and the horizon.
+//
+// Rates. Load is split evenly over the serving regions. In region R a
+// request to a store fails as unavailable if the app or the store's service
+// is down in R or the store has no usable copy in R (a DynamoDB copy also
+// needs its at-rest key usable: kms.Usable); otherwise it makes its KMS call
+// (S3 PUT: GenerateDataKey, GET: Decrypt, with the copy's key, ×0.01 with
+// bucket keys; client-side table encryption: one call per read or write),
+// which succeeds or fails with the reason kms.Crypto gives, at the target
+// region. S3 replication adds one call at the source and one at the
+// destination per replicated object. A region's demand counts every call
+// that reaches it, before throttling; the excess fraction θ = 1 −
+// quota/demand of the calls that would succeed there fails with
+// ThrottlingException. The service is up while succeeded/offered ≥
+// objectives.success.
+//
+// # Stranded writes, exactly, without per-write events
+//
+// The writes accepted by a store in region X form an inhomogeneous Poisson
+// process of piecewise-constant intensity w(t) (the successful write rate,
+// recorded only at its change points). Each write enters replication towards
+// region Y with an i.i.d. lag L of survival S. The link X→Y is described by
+// pieces [d_k, e_k) during which a write arriving at Y is PENDING with
+// probability f_k (a transient cause: a store or region down, a partition,
+// the replication role's KMS call unavailable or throttled — f = θ —, a
+// DynamoDB destination INACCESSIBLE) or FAILED with probability r_k (S3: the
+// role's Decrypt at the source or Encrypt at the destination refused;
+// DynamoDB: the replica left the group). A pending write re-enters at e_k
+// with a fresh lag. The probability that a write entering at x is still
+// missing at time T is then
+//
+//	M(x) = S(T−x) + Σ_k [P(L ≥ max(d_k,x)−x) − S(min(e_k,T)−x)] · c_k,
+//	c_k  = r_k + f_k·M(e_k)   (M(e) = 1 for e ≥ T),
+//
+// over the pieces that end after x and start before T, computed backwards
+// from the last piece. By Poisson thinning, the writes accepted before T0
+// that are missing at T form a Poisson process of intensity w(t)·M(t), so
+// their number is Poisson(Λ) with Λ = ∫_0^T0 w M dt. Every term of M is a
+// survival function shifted by a constant, so each integral over a piece is
+// a difference of G(y) = ∫_0^y S = E[min(L, y)] (sim.Dist.LimitedMean):
+// ∫_a^b S(c−t) dt = G(c−a) − G(c−b). Λ costs O(pieces), independent of the
+// write rate and of the horizon.
+//
+// The oldest missing write s solves ∫_0^s w M dt = E with E ~ Exp(1) (one
+// uniform of the stream "store/"+name, purpose "lost"; none if E ≥ Λ): the
+// cumulative is monotone and grows roughly exponentially towards T0, so it
+// is solved by Newton steps on its logarithm, safeguarded by bisection, to a
+// nanosecond. RPO = T0 − s, and lost = 1 + Poisson(Λ − E) by inverse CDF
+// from the stream's second uniform. The writes that count are those accepted
+// before T0 in regions that no longer serve at recovery, towards the
+// recovery region (the failover's to if it serves, else the first serving
+// region); with recovery in the regions that served at T0 there are none
+// (RPO 0). A restored backup with snapshot time b in the recovery region
+// makes M(t) = 1 for t > b and 0 before; a store with no copy there (or
+// whose replica left the group) makes M = 1. S3 replicates one way, from
+// the source bucket to each destination; DynamoDB all-to-all among its
+// replicas. TestStrandedClosedForm checks counts (chi-square) and RPO
+// (Kolmogorov–Smirnov) against the closed forms Poisson(λ∫_0^T0 S) and
+// P(RPO ≤ t) = exp(−λ∫_t^T0 S) for exponential and lognormal lags at 10 and
+// 100,000 writes/s.
+//
+// Detail.Backlog is the same integral with T = t and upper limit t: the
+// expected number of writes accepted before t that have not reached the
+// recovery region by t.
+//
+// # DynamoDB and backups
+//
+// A replica whose at-rest key is refused (kms.Usable returns a non-transient
+// reason) becomes INACCESSIBLE_ENCRYPTION_CREDENTIALS: no reads or writes
+// there, replication to it PENDING. An event 20 h later makes it leave the
+// replication group for good (r = 1 from then on, and no usable copy); it is
+// cancelled if the key becomes usable first. Backups cost no event per
+// snapshot: a restore at t looks for the newest k ≥ 1 with k·every + copy_k ≤
+// t, searching down from floor(t/every), where copy_k is drawn from the
+// stream ("backup/"+store, k).
+//
+// # Runbook
+//
+// At T0 the runbook starts a detect draw later ("failover"/"detect"); steps
+// form a DAG (a step starts when every step it follows is done, or is
+// optional and failed); after its duration ("step/"+name) a step issues its
+// op, retries transient failures every retry and fails on a refusal. When
+// every required step is done, traffic moves from Failover.From to
+// Failover.To. If the service is up again first, the runbook is abandoned.
+// After the move, if To cannot serve alone but From can, health-checked
+// routing sends traffic back a detect draw later.
+//
+// # Cost of a trial
+//
+// Measured with
+//
+//	go test ./model -run XXX -bench . -benchtime 5000x
+//
+// on the 2-core development machine (shared, so ±20%):
+// BenchmarkSnowyTrial ≈ 29 µs/trial (128 allocations, most of them
+// the KMS model's error values of the retried promote-key step);
+// BenchmarkTrialWriteRate 10/s ≈ 27 µs vs 100,000/s ≈ 38 µs (ratio 1.4:
+// the only write-rate dependent cost is the O(√Λ) Poisson quantile);
+// BenchmarkTrialHorizon 1d ≈ 29 µs vs 30d ≈ 30 µs (ratio 1.0).
+//
+// # Approximations
+//
+// Replication demand on KMS counts the writes attempted at the source
+// before throttling; the burst of calls when a pending backlog drains is not
+// modelled. A failed replication call is counted once per object (at its
+// arrival), not per S3 retry. The backlog uses the copies in place at the
+// end of the trial.
 package model

@@ -309,7 +309,7 @@ func (r *Runner) evaluate() {
 	if r.up && (r.rbState == rbDetecting || r.rbState == rbRunning) {
 		r.abandonRunbook()
 	}
-	if !r.up && r.moved && !r.res.RoutedBack && r.routeBackH == (sim.Handle{}) && r.shouldRouteBack() {
+	if r.moved && !r.res.RoutedBack && r.routeBackH == (sim.Handle{}) && !(r.up && r.onlyTo()) && r.shouldRouteBack() {
 		d := r.failStream.Draw(r.cfg.Failover.Detect)
 		r.routeBackH = r.eng.After(d, r.routeBackFn, 0)
 	}
@@ -331,11 +331,21 @@ func (r *Runner) shouldRouteBack() bool {
 	return !r.servesAlone(fo.To) && r.servesAlone(fo.From)
 }
 
+// onlyTo reports whether the failover region is the only serving one.
+func (r *Runner) onlyTo() bool {
+	for reg, ok := range r.serving {
+		if ok != (reg == r.cfg.Failover.To) {
+			return false
+		}
+	}
+	return true
+}
+
 // routeBack fires a detect delay after the failover region was found unable
 // to serve; it re-checks and routes back.
 func (r *Runner) routeBack(int) {
 	r.routeBackH = sim.Handle{}
-	if r.res.RoutedBack || r.up || !r.shouldRouteBack() {
+	if r.res.RoutedBack || !r.shouldRouteBack() {
 		return
 	}
 	copy(r.serving, r.before)
