@@ -140,10 +140,7 @@ func TestMergeDropsShadowedPositions(t *testing.T) {
 	dst := map[string]any{"outages": []map[string]any{{"start": "1h"}}, "outagesx": 1, "app": map[string]any{"principal": "p", "serve": []any{"a"}}}
 	src := map[string]any{"outages": []map[string]any{}, "app": map[string]any{"serve": []any{"b"}}}
 	mergeInto(dst, src, "", bidx)
-	var got []string
-	for _, k := range sortedKeys(bidx) {
-		got = append(got, k)
-	}
+	got := sortedKeys(bidx)
 	if want := []string{"app.principal", "outagesx"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("kept %v, want %v", got, want)
 	}
