@@ -222,3 +222,18 @@ func TestObjectivesMet(t *testing.T) {
 		})
 	}
 }
+
+func TestRound(t *testing.T) {
+	tests := []struct{ x, want float64 }{
+		{0.1 + 0.2, 0.3}, {1234.5678912345, 1234.56789}, {-2.0000000004, -2}, {1e-12 / 3, 3.33333333e-13},
+		{0, 0}, {math.Inf(1), math.Inf(1)}, {5e-324, 5e-324},
+	}
+	for _, tt := range tests {
+		if got := round(tt.x); got != tt.want {
+			t.Errorf("round(%v) = %v, want %v", tt.x, got, tt.want)
+		}
+	}
+	if got := round(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("round(NaN) = %v", got)
+	}
+}
