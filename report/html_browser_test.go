@@ -1,0 +1,190 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+const chromiumBin = "/usr/bin/chromium"
+
+// consoleLine matches what Chromium logs (with --enable-logging=stderr) for
+// every console message of a page: script errors, CSP violations, failed
+// loads and console calls. The report has no script, so any such message
+// is an error.
+var consoleLine = regexp.MustCompile(`:CONSOLE[^\]]*\] (.*)`)
+
+// browserResult is what loading a page in headless Chromium gave.
+type browserResult struct {
+	Console []string // console messages
+	DOM     string   // the DOM after load (--dump-dom)
+	Shot    string   // the screenshot file
+}
+
+// loadInChromium loads the page at path in headless Chromium, saving a
+// 1280×2000 screenshot to shot, and returns the console messages and the
+// DOM. It needs no network: the flags turn off every background request.
+func loadInChromium(t *testing.T, path, shot string) browserResult {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromiumBin,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
+		"--hide-scrollbars", "--screenshot="+shot, "--window-size=1280,2000",
+		"--dump-dom", "file://"+abs)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, lastLines(stderr.String(), 20))
+	}
+	res := browserResult{DOM: stdout.String(), Shot: shot}
+	for _, m := range consoleLine.FindAllStringSubmatch(stderr.String(), -1) {
+		res.Console = append(res.Console, m[1])
+	}
+	return res
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// checkScreenshot requires a non-empty PNG of the window size that is not
+// a blank page.
+func checkScreenshot(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if len(b) == 0 {
+		t.Fatal("screenshot is empty")
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("screenshot does not decode: %v", err)
+	}
+	if bd := img.Bounds(); bd.Dx() != 1280 || bd.Dy() != 2000 {
+		t.Errorf("screenshot is %dx%d, want 1280x2000", bd.Dx(), bd.Dy())
+	}
+	colours := map[uint32]bool{}
+	bd := img.Bounds()
+	for y := bd.Min.Y; y < bd.Max.Y; y += 9 {
+		for x := bd.Min.X; x < bd.Max.X; x += 9 {
+			r, g, b, _ := img.At(x, y).RGBA()
+			colours[r>>8<<16|g>>8<<8|b>>8] = true
+		}
+	}
+	if len(colours) < 20 {
+		t.Errorf("screenshot looks blank: %d colours", len(colours))
+	}
+}
+
+// screenshotDir is where screenshots are kept for a look: testdata/out
+// (ignored by git) when DRSIM_KEEP_SCREENSHOTS is set, else a temp dir.
+func screenshotDir(t *testing.T) string {
+	if os.Getenv("DRSIM_KEEP_SCREENSHOTS") != "" {
+		dir := filepath.Join("testdata", "out")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	return t.TempDir()
+}
+
+// TestHTMLInBrowser renders the HTML report and comparison of synthetic
+// documents in headless Chromium: no console error (script error, blocked
+// resource), the content is in the DOM, and the screenshot is a real page.
+func TestHTMLInBrowser(t *testing.T) {
+	if _, err := os.Stat(chromiumBin); err != nil {
+		t.Skip("chromium not installed: apt-get install chromium (CI installs it)")
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	shots := screenshotDir(t)
+
+	r := chSyntheticReport()
+	charts, err := Charts(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page bytes.Buffer
+	if err := WriteHTML(&page, r, charts); err != nil {
+		t.Fatal(err)
+	}
+	c := chSyntheticComparison()
+	cc, err := CompareCharts(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cpage bytes.Buffer
+	if err := WriteCompareHTML(&cpage, c, cc); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name string
+		page []byte
+		// wantConsole: the page is broken on purpose and must be caught.
+		wantConsole bool
+		wantDOM     []string
+	}{
+		{name: "report", page: page.Bytes(), wantDOM: []string{
+			"<h1>snowy-synthetic</h1>", `id="chart-timeline"`, `id="chart-rto-cdf"`, `id="chart-kms-failures"`,
+			"<details>", "Figure 5.", "&lt;script&gt;alert(1)&lt;/script&gt;",
+		}},
+		{name: "compare", page: cpage.Bytes(), wantDOM: []string{
+			"Comparison against backup-restore", `id="chart-cost-rto"`, `id="chart-rto-cdf-compare"`,
+		}},
+		{name: "broken: script error", wantConsole: true, page: []byte(
+			`<!DOCTYPE html><html><head><meta charset="utf-8"><title>broken</title></head>` +
+				`<body><p>broken</p><script>undefinedFunction();</script></body></html>`)},
+		{name: "broken: external resource blocked", wantConsole: true, page: bytes.Replace(page.Bytes(),
+			[]byte("<main>"), []byte(`<main><img alt="" src="https://example.invalid/logo.png">`), 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stem := strings.NewReplacer(" ", "-", ":", "").Replace(tt.name)
+			path := filepath.Join(dir, stem+".html")
+			if err := os.WriteFile(path, tt.page, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res := loadInChromium(t, path, filepath.Join(shots, stem+".png"))
+			if tt.wantConsole {
+				if len(res.Console) == 0 {
+					t.Fatalf("a broken page gave no console error: the check would miss real errors")
+				}
+				t.Logf("caught as expected: %s", res.Console[0])
+				return
+			}
+			for _, m := range res.Console {
+				t.Errorf("console: %s", m)
+			}
+			for _, w := range tt.wantDOM {
+				if !strings.Contains(res.DOM, w) {
+					t.Errorf("DOM lacks %q", w)
+				}
+			}
+			checkScreenshot(t, res.Shot)
+		})
+	}
+}

@@ -1,0 +1,164 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Output file names written by WriteAll and WriteCompareAll; every chart is
+// also written as NAME.svg and NAME.png.
+const (
+	ReportJSON     = "report.json"
+	ReportMarkdown = "report.md"
+	ReportHTML     = "report.html"
+	CompareJSON    = "compare.json"
+	CompareMD      = "compare.md"
+	CompareHTML    = "compare.html"
+)
+
+// WriteAll creates dir (and its parents) and writes the report in every
+// format: report.json (the canonical document), report.md (linking the
+// chart PNGs), report.html (self-contained) and each chart as NAME.svg and
+// NAME.png. Each file is written to a temporary name and renamed, so a
+// failure never leaves a truncated file under the final name.
+func WriteAll(dir string, r *Report) error {
+	if r == nil {
+		return fmt.Errorf("report: write all: nil report")
+	}
+	charts, err := Charts(r)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := writeFileAtomic(dir, ReportJSON, func(w io.Writer) error { return WriteJSON(w, r) }); err != nil {
+		return err
+	}
+	links, err := writeChartFiles(dir, charts)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(dir, ReportMarkdown, func(w io.Writer) error {
+		return WriteMarkdownOptions(w, r, MarkdownOptions{ChartLinks: links})
+	}); err != nil {
+		return err
+	}
+	return writeFileAtomic(dir, ReportHTML, func(w io.Writer) error { return WriteHTML(w, r, charts) })
+}
+
+// WriteCompareAll creates dir and writes the comparison in every format:
+// compare.json, compare.md (with the charts linked), compare.html and each
+// chart as NAME.svg and NAME.png.
+func WriteCompareAll(dir string, c *Comparison) error {
+	if c == nil {
+		return fmt.Errorf("report: write all: nil comparison")
+	}
+	charts, err := CompareCharts(c)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := writeFileAtomic(dir, CompareJSON, func(w io.Writer) error { return WriteCompareJSON(w, c) }); err != nil {
+		return err
+	}
+	links, err := writeChartFiles(dir, charts)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(dir, CompareMD, func(w io.Writer) error {
+		var b bytes.Buffer
+		if err := WriteCompareMarkdown(&b, c); err != nil {
+			return err
+		}
+		b.WriteString(markdownChartLinks(charts, links))
+		_, err := w.Write(b.Bytes())
+		return err
+	}); err != nil {
+		return err
+	}
+	return writeFileAtomic(dir, CompareHTML, func(w io.Writer) error { return WriteCompareHTML(w, c, charts) })
+}
+
+// writeChartFiles writes every chart as NAME.svg and NAME.png and returns
+// the PNG file names, for Markdown links.
+func writeChartFiles(dir string, charts []Chart) ([]string, error) {
+	var links []string
+	for i := range charts {
+		c := &charts[i]
+		if !validChartName(c.Name) {
+			return nil, fmt.Errorf("report: chart name %q is not a file stem", c.Name)
+		}
+		if err := writeFileAtomic(dir, c.Name+".svg", c.WriteSVG); err != nil {
+			return nil, err
+		}
+		if err := writeFileAtomic(dir, c.Name+".png", c.WritePNG); err != nil {
+			return nil, err
+		}
+		links = append(links, c.Name+".png")
+	}
+	return links, nil
+}
+
+// validChartName reports whether a chart name is a safe file stem.
+func validChartName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// markdownChartLinks is a Markdown "Charts" section with one image per
+// chart, titled.
+func markdownChartLinks(charts []Chart, links []string) string {
+	if len(links) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n## Charts\n\n")
+	for i, l := range links {
+		fmt.Fprintf(&b, "![%s](%s)\n\n", mdEscape(charts[i].Title), l)
+	}
+	return b.String()
+}
+
+// writeFileAtomic writes dir/name through a temporary file in dir.
+func writeFileAtomic(dir, name string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	tmp := f.Name()
+	if err := write(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		if strings.HasPrefix(err.Error(), "report: ") {
+			return err // already says what failed
+		}
+		return fmt.Errorf("report: writing %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("report: writing %s: %w", name, err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
