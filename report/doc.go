@@ -34,8 +34,24 @@
 //     mean of the per-trial differences of the 0/1 outcomes with the same
 //     interval (a paired Wald interval).
 //
-// Weak statistics give warnings (too few incident trials for a p99,
-// unrecovered trials, no incident), never errors.
+// Weak statistics and odd input give warnings (too few incident trials for
+// a p99, unrecovered trials, no incident, objectives not set, failed
+// actions, refused required steps, non-finite counts), never errors.
+//
+// # Operations
+//
+// Each action ("action N: <op> <key> <region>") and runbook step is
+// summarised over the trials in which it started: done or not (a step can
+// be overtaken when the original region comes back), mean attempts, failed
+// attempts by AWS error, and when it was done (from the trial start for an
+// action, after T0 for a step), with a one-line story from the
+// representative trial.
+//
+// # Determinism
+//
+// Every float in the document is rounded to 9 significant digits, maps are
+// written with sorted keys and every list is in Config order, so the same
+// results give byte-identical output.
 //
 // # Cost
 //
