@@ -60,120 +60,35 @@ func ParseSize(s string) (int64, error) {
 	return n, nil
 }
 
-var durationUnits = []struct {
-	name string
-	unit sim.Time
-}{
-	{"ns", sim.Nanosecond},
-	{"us", sim.Microsecond},
-	{"µs", sim.Microsecond}, // U+00B5 micro sign
-	{"μs", sim.Microsecond}, // U+03BC Greek mu
-	{"ms", sim.Millisecond},
-	{"s", sim.Second},
-	{"m", sim.Minute},
-	{"h", sim.Hour},
-	{"d", sim.Day},
-}
-
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
+const durationHint = "units: ns, us, ms, s, m, h, d"
+
+// parseDuration is sim.ParseDuration with the scenario rules (no negative
+// durations) and messages that say how to fix the value.
 func parseDuration(s string) (sim.Time, error) {
-	orig := s
-	s = strings.TrimSpace(s)
-	if s == "" {
+	t := strings.TrimSpace(s)
+	switch {
+	case t == "":
 		return 0, errors.New(`empty duration (write a duration like "90s", "15m" or "1h30m")`)
+	case t[0] == '-':
+		return 0, fmt.Errorf("duration %q is negative", s)
 	}
-	if s[0] == '-' {
-		return 0, fmt.Errorf("duration %q is negative", orig)
+	if _, err := strconv.ParseFloat(t, 64); err == nil {
+		return 0, fmt.Errorf("duration %q has no unit (write %q or %q; %s)", s, t+"s", t+"m", durationHint)
 	}
-	if s[0] == '+' {
-		s = s[1:]
+	d, err := sim.ParseDuration(t)
+	if err == nil {
+		return d, nil
 	}
-	if _, err := strconv.ParseFloat(s, 64); err == nil {
-		return 0, fmt.Errorf("duration %q has no unit (write %q or %q; units: ns, us, ms, s, m, h, d)", orig, s+"s", s+"m")
+	msg := strings.TrimPrefix(err.Error(), "sim: ")
+	switch {
+	case strings.HasSuffix(msg, "out of range"):
+		return 0, fmt.Errorf("duration %q is too long", s)
+	case strings.HasPrefix(msg, "missing unit"), strings.HasPrefix(msg, "unknown unit"):
+		return 0, fmt.Errorf("%s (%s)", msg, durationHint)
 	}
-	var total sim.Time
-	for s != "" {
-		// number
-		i := 0
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-		intPart := s[:i]
-		frac := ""
-		if i < len(s) && s[i] == '.' {
-			j := i + 1
-			for j < len(s) && isDigit(s[j]) {
-				j++
-			}
-			frac = s[i+1 : j]
-			i = j
-		}
-		if intPart == "" && frac == "" {
-			return 0, fmt.Errorf("invalid duration %q (write a duration like \"90s\", \"15m\" or \"1h30m\")", orig)
-		}
-		s = s[i:]
-		// unit
-		j := 0
-		for j < len(s) && s[j] != '.' && !isDigit(s[j]) {
-			j++
-		}
-		u := s[:j]
-		s = s[j:]
-		if u == "" {
-			return 0, fmt.Errorf("duration %q is missing a unit after %q (units: ns, us, ms, s, m, h, d)", orig, intPart+dotFrac(frac))
-		}
-		var unit sim.Time
-		for _, du := range durationUnits {
-			if du.name == u {
-				unit = du.unit
-				break
-			}
-		}
-		if unit == 0 {
-			return 0, fmt.Errorf("unknown unit %q in duration %q (units: ns, us, ms, s, m, h, d)", u, orig)
-		}
-		v, err := durationPart(intPart, frac, unit)
-		if err != nil || v > sim.Forever-total {
-			return 0, fmt.Errorf("duration %q is too long", orig)
-		}
-		total += v
-	}
-	return total, nil
-}
-
-func dotFrac(frac string) string {
-	if frac == "" {
-		return ""
-	}
-	return "." + frac
-}
-
-// durationPart returns (intPart.frac) × unit without overflow.
-func durationPart(intPart, frac string, unit sim.Time) (sim.Time, error) {
-	var n sim.Time
-	if intPart != "" {
-		v, err := strconv.ParseInt(intPart, 10, 64)
-		if err != nil {
-			return 0, err
-		}
-		if v > sim.Forever/unit {
-			return 0, errors.New("overflow")
-		}
-		n = v * unit
-	}
-	if frac != "" {
-		f, err := strconv.ParseFloat("0."+frac, 64)
-		if err != nil {
-			return 0, err
-		}
-		add := sim.Time(math.Round(f * float64(unit)))
-		if add > sim.Forever-n {
-			return 0, errors.New("overflow")
-		}
-		n += add
-	}
-	return n, nil
+	return 0, fmt.Errorf("%s (write a duration like \"90s\", \"15m\" or \"1h30m\")", msg)
 }
 
 // A distribution family: its parameters (by position) and how to build it.
@@ -267,49 +182,8 @@ func familyNames() []string {
 // fmtDur formats nanoseconds for messages.
 func fmtDur(ns float64) string { return formatDuration(sim.Time(ns)) }
 
-// formatDuration formats d in the scenario syntax: days, hours, minutes and
-// seconds with a decimal fraction ("1d2h", "1m30s", "1.5s", "250ms").
-func formatDuration(d sim.Time) string {
-	if d == 0 {
-		return "0s"
-	}
-	var b strings.Builder
-	if d < 0 {
-		b.WriteByte('-')
-		if d == math.MinInt64 {
-			return "-overflow"
-		}
-		d = -d
-	}
-	if d < sim.Second {
-		switch {
-		case d < sim.Microsecond:
-			fmt.Fprintf(&b, "%dns", d)
-		case d < sim.Millisecond:
-			b.WriteString(strconv.FormatFloat(float64(d)/float64(sim.Microsecond), 'f', -1, 64) + "us")
-		default:
-			b.WriteString(strconv.FormatFloat(float64(d)/float64(sim.Millisecond), 'f', -1, 64) + "ms")
-		}
-		return b.String()
-	}
-	for _, u := range []struct {
-		unit sim.Time
-		name string
-	}{{sim.Day, "d"}, {sim.Hour, "h"}, {sim.Minute, "m"}} {
-		if n := d / u.unit; n > 0 {
-			fmt.Fprintf(&b, "%d%s", n, u.name)
-			d -= n * u.unit
-		}
-	}
-	if d > 0 {
-		fmt.Fprintf(&b, "%d", d/sim.Second)
-		if frac := d % sim.Second; frac > 0 {
-			b.WriteString(strings.TrimRight(fmt.Sprintf(".%09d", frac), "0"))
-		}
-		b.WriteString("s")
-	}
-	return b.String()
-}
+// formatDuration formats d in the scenario syntax (sim.FormatDuration).
+func formatDuration(d sim.Time) string { return sim.FormatDuration(d) }
 
 func parseDist(s string) (sim.Dist, error) {
 	t := strings.TrimSpace(s)

@@ -35,10 +35,10 @@ func TestParseDuration(t *testing.T) {
 		{in: "5y", wantErr: `unknown unit "y" in duration "5y"`},
 		{in: "5 m", wantErr: `unknown unit " m"`},
 		{in: "m", wantErr: `invalid duration "m"`},
-		{in: "1h30", wantErr: `missing a unit after "30"`},
+		{in: "1h30", wantErr: `missing unit in duration "1h30" (units: ns, us, ms, s, m, h, d)`},
 		{in: "107000d", wantErr: "too long"},
 		{in: "99999999999999999999s", wantErr: "too long"},
-		{in: "1.2.3s", wantErr: `missing a unit after "1.2"`},
+		{in: "1.2.3s", wantErr: `missing unit in duration "1.2.3s"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
