@@ -157,8 +157,8 @@ func (d *decoder) regions(top *obj, r *refs) []model.Region {
 		r.regions[n] = i
 		ro := d.object(keyPath("regions", n), o.m[n])
 		ro.known("kms_rps")
-		if !namePattern.MatchString(n) {
-			d.errorf(ro.path, "%q is not a valid region name (%s)", n, nameRule)
+		if !contains(awsRegions, n) {
+			d.errorf(ro.path, "%q is not an AWS Region code%s", n, suggest(n, awsRegions))
 		}
 		reg := model.Region{Name: n, KMSRPS: kms.DefaultQuota(n)}
 		if f, ok := ro.number("kms_rps"); ok {
@@ -893,6 +893,14 @@ func (d *decoder) costs(top *obj) ([]model.CostItem, map[string]float64) {
 	prices := map[string]float64{}
 	po := top.table("prices")
 	for _, n := range sortedKeys(po.m) {
+		if !contains(priceIDs, n) {
+			if hint := suggest(n, priceIDs); hint != "" {
+				d.errorf(po.child(n), "unknown price id%s", hint)
+			} else {
+				d.errorf(po.child(n), "unknown price id; ids: %s", strings.Join(priceIDs, ", "))
+			}
+			continue
+		}
 		if f, ok := d.number(po.child(n), po.m[n]); ok {
 			if f < 0 {
 				d.errorf(po.child(n), "must not be negative, got %v", f)

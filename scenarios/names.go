@@ -1,0 +1,54 @@
+package scenarios
+
+// awsRegions are the AWS Region codes a scenario may declare. A typo in a
+// region name would otherwise silently give the region the smallest default
+// KMS quota.
+var awsRegions = []string{
+	"af-south-1",
+	"ap-east-1", "ap-east-2",
+	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+	"ap-south-1", "ap-south-2",
+	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
+	"ca-central-1", "ca-west-1",
+	"cn-north-1", "cn-northwest-1",
+	"eu-central-1", "eu-central-2",
+	"eu-north-1",
+	"eu-south-1", "eu-south-2",
+	"eu-west-1", "eu-west-2", "eu-west-3",
+	"il-central-1",
+	"me-central-1", "me-south-1",
+	"mx-central-1",
+	"sa-east-1",
+	"us-east-1", "us-east-2",
+	"us-gov-east-1", "us-gov-west-1",
+	"us-west-1", "us-west-2",
+}
+
+// priceIDs are the price book entry ids that [prices] may override. Package
+// report owns the prices (report.PriceIDs); a test keeps the two lists equal.
+var priceIDs = []string{
+	"kms_key_month",
+	"kms_rotation_month",
+	"kms_requests_per_10k",
+	"s3_transfer_gb",
+	"s3_rtc_gb",
+	"s3_put_per_1000",
+	"s3_storage_gb_month",
+	"ddb_write_per_million",
+	"ddb_storage_gb_month",
+	"route53_health_check_month",
+	"cloudwatch_alarm_month",
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// PriceIDs returns the price book entry ids that a scenario's [prices] may
+// override, in book order.
+func PriceIDs() []string { return append([]string(nil), priceIDs...) }

@@ -1,0 +1,16 @@
+package scenarios_test
+
+import (
+	"reflect"
+	"testing"
+
+	"drsim/report"
+	"drsim/scenarios"
+)
+
+// The [prices] ids accepted by scenarios are exactly report's price book.
+func TestPriceIDsMatchReport(t *testing.T) {
+	if got, want := scenarios.PriceIDs(), report.PriceIDs(); !reflect.DeepEqual(got, want) {
+		t.Errorf("scenarios.PriceIDs() = %v, report.PriceIDs() = %v", got, want)
+	}
+}
