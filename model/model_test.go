@@ -348,3 +348,60 @@ func TestDefaultLags(t *testing.T) {
 		}
 	}
 }
+
+// TestActiveActive: with two serving regions, losing one halves the success
+// fraction; the failover drops the failed region (the target already
+// serves), and the writes accepted in the failed region before T0 count.
+func TestActiveActive(t *testing.T) {
+	cfg := baseConfig()
+	cfg.App.Serve = []int{east, west}
+	cfg.Tables = []Table{{Name: "tb", Regions: []int{east, west}, Keys: []int{0, 0}, Writes: 1000, Reads: 1000,
+		Lag: DefaultDynamoDBLag(), ClientKey: -1}}
+	cfg.Outages = []Outage{regionOutage(east, SvcAll, sim.Hour, 5*sim.Hour)}
+	cfg.Failover = &Failover{From: east, To: west, Detect: sim.ConstDist(sim.Minute), Steps: []Step{step("dns", sim.Minute)}}
+	var d Detail
+	res := NewRunner(cfg).Trial(2, 0, &d)
+	if res.T0 != sim.Hour || res.RTO != 2*sim.Minute || res.FailoverAt != sim.Hour+2*sim.Minute {
+		t.Fatalf("T0=%v RTO=%v failover=%v", res.T0, res.RTO, res.FailoverAt)
+	}
+	if len(res.RecoveredIn) != 1 || res.RecoveredIn[0] != west {
+		t.Errorf("recovered in %v, want [us-west-2]", res.RecoveredIn)
+	}
+	// 500 writes/s in us-east-1, DynamoDB lag mean ≈ 0.85 s: a few hundred
+	// in flight at T0.
+	if res.LostWrites[0] < 200 || res.LostWrites[0] > 800 || res.RPO <= 0 || res.RPO > 30*sim.Second {
+		t.Errorf("lost=%d RPO=%v, want the in-flight writes of us-east-1", res.LostWrites[0], sim.FormatDuration(res.RPO))
+	}
+	if d.Rates[1].Success != 0.5 {
+		t.Errorf("success during the outage = %g, want 0.5", d.Rates[1].Success)
+	}
+}
+
+// TestNoStores: with no offered load the service is up iff the app is up
+// in a serving region.
+func TestNoStores(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Outages = []Outage{regionOutage(east, SvcApp, sim.Hour, 30*sim.Minute)}
+	res := NewRunner(cfg).Trial(2, 0, nil)
+	if res.T0 != sim.Hour || res.RTO != 30*sim.Minute || res.Offered != 0 || res.UpTime != cfg.Horizon-30*sim.Minute {
+		t.Errorf("T0=%v RTO=%v offered=%g up=%v", res.T0, res.RTO, res.Offered, res.UpTime)
+	}
+}
+
+// TestOptionalStepFailureDoesNotBlock: a refused optional step does not
+// hold back the steps that follow it.
+func TestOptionalStepFailureDoesNotBlock(t *testing.T) {
+	cfg := snowyFixed(5 * sim.Hour)
+	cfg.Regions = append(cfg.Regions, Region{Name: "eu-west-1", KMSRPS: 100000})
+	// dns now follows promote-key, which is refused (no copy in eu-west-1).
+	cfg.Failover.Steps[2].Op = Op{Kind: OpEnableKey, Key: 0, Region: 2}
+	cfg.Failover.Steps[3].After = []int{1, 2}
+	res := NewRunner(cfg).Trial(3, 0, nil)
+	nA := len(cfg.Actions)
+	if op := res.Ops[nA+2]; op.Done || op.Attempts != 1 || op.Err == "" {
+		t.Errorf("promote-key = %+v, want refused once with its error", op)
+	}
+	if res.FailoverAt < 0 || !res.Ops[nA+3].Done {
+		t.Errorf("failover=%v dns=%+v, want the failover despite the failed optional step", res.FailoverAt, res.Ops[nA+3])
+	}
+}
