@@ -578,7 +578,7 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 						}
 					}
 					if svc == 0 {
-						d.errAt(paths[j], o.child("services"), "unknown service %q%s; services: %s", n, suggest(n, all), strings.Join(all, ", "))
+						d.errAt(paths[j], o.child("services"), "unknown service %q%s", n, suggestOrList(n, "services", all))
 						continue
 					}
 					if ou.Services&svc != 0 {
@@ -604,7 +604,7 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 				o.missing("regions", "the two regions the partition separates")
 			}
 		default:
-			d.errorf(o.child("kind"), "unknown outage kind %q%s; kinds: region, partition", kind, suggest(kind, []string{"region", "partition"}))
+			d.errorf(o.child("kind"), "unknown outage kind %q%s", kind, suggestOrList(kind, "kinds", []string{"region", "partition"}))
 		}
 		if s, ok := o.dist("start"); ok {
 			ou.Start = s
@@ -674,7 +674,7 @@ func (d *decoder) op(o *obj, r *refs, c *model.Config, required bool) model.Op {
 		}
 	}
 	if op.Kind == model.OpNone {
-		d.errorf(o.child("op"), "unknown op %q%s; ops: %s", name, suggest(name, model.OpNames[1:]), strings.Join(model.OpNames[1:], ", "))
+		d.errorf(o.child("op"), "unknown op %q%s", name, suggestOrList(name, "ops", model.OpNames[1:]))
 		return op
 	}
 	spec := opSpecs[op.Kind]

@@ -107,6 +107,15 @@ func suggest(s string, candidates []string) string {
 	return ""
 }
 
+// suggestOrList returns a did-you-mean when a candidate is close to s, else
+// "; what: a, b, c".
+func suggestOrList(s, what string, candidates []string) string {
+	if hint := suggest(s, candidates); hint != "" {
+		return hint
+	}
+	return "; " + what + ": " + strings.Join(candidates, ", ")
+}
+
 // closest returns the candidate nearest to s by optimal string alignment
 // distance, case-insensitively, if it is near enough to be a plausible typo.
 func closest(s string, candidates []string) string {
