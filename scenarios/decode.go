@@ -62,7 +62,12 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 	} else if !top.has("name") {
 		top.missing("name", "the scenario's name (it is not inherited through extends)")
 	}
-	c.Description, _ = top.str("description")
+	if s, ok := top.str("description"); ok {
+		if strings.ContainsAny(s, "\r\n") {
+			d.errorf("description", "must be one line (it is shown by drsim list and in reports)")
+		}
+		c.Description = s
+	}
 	// extends was resolved by the loader, which reports its errors.
 	if h, ok := top.duration("horizon"); ok {
 		if h <= 0 {

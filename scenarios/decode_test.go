@@ -195,6 +195,8 @@ func TestSemanticErrors(t *testing.T) {
 			[]string{`t.toml:50:1: failover.steps[0].name: "-a" is not a valid name`}},
 		{"bad key name", []string{"[keys.single]", "[keys.Single]"},
 			[]string{`t.toml:14:7: keys.Single: "Single" is not a valid name`}},
+		{"multi-line description", []string{`horizon = "24h"`, "horizon = \"24h\"\ndescription = \"\"\"\none\ntwo\"\"\"\n"},
+			[]string{`t.toml:3:1: description: must be one line`}},
 		{"missing name", []string{`name = "t"`, `# no name`},
 			[]string{`t.toml: name: required: the scenario's name (it is not inherited through extends)`}},
 		{"step cycle", []string{"name = \"a\"\n\n", "name = \"a\"\nafter = [\"b\"]\n"},
