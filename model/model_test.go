@@ -109,22 +109,51 @@ func TestDisabledKeyOnlyCause(t *testing.T) {
 }
 
 // TestThrottling: demand over the quota fails the excess fraction of every
-// call with ThrottlingException (K13).
+// call with ThrottlingException (K13); S3 replication adds one call per
+// object at the source and one at the destination.
 func TestThrottling(t *testing.T) {
-	cfg := baseConfig()
-	cfg.Horizon = sim.Hour
-	cfg.Regions[east].KMSRPS = 1000
-	cfg.Buckets = []Bucket{{Name: "b", Region: east, Key: 0, Writes: 1000, Reads: 500}}
-	res := NewRunner(cfg).Trial(1, 0, nil)
-	// demand 1500/s, quota 1000/s: θ = 1/3.
-	if got, want := res.KMSFailure(kms.Throttling, east, 2), 500*3600.0; !near(got, want, 1e-9) {
-		t.Errorf("throttled calls = %g, want %g", got, want)
+	repl := []Replication{{To: west, Key: 0, Role: "s3-replication", Lag: DefaultS3Lag(true)}}
+	tests := []struct {
+		name      string
+		quota     float64
+		writes    float64
+		reads     float64
+		repl      []Replication
+		throttled float64 // failed calls/s in us-east-1
+		success   float64
+		westCalls float64 // demand in us-west-2 (no failure)
+	}{
+		// demand 1500/s, quota 1000/s: θ = 1/3.
+		{"app only", 1000, 1000, 500, nil, 500, 2.0 / 3, 0},
+		// demand 1000 PUT + 1000 replication Decrypt = 2000/s, quota
+		// 1500/s: θ = 1/4; replication calls fail at the accepted rate 750/s.
+		{"with replication", 1500, 1000, 0, repl, 1000*0.25 + 750*0.25, 0.75, 1000},
 	}
-	if !res.Incident || res.T0 != 0 || res.Recovered {
-		t.Errorf("incident=%v T0=%v recovered=%v, want down from t=0 for good", res.Incident, res.T0, res.Recovered)
-	}
-	if got, want := res.Succeeded/res.Offered, 2.0/3; !near(got, want, 1e-12) {
-		t.Errorf("success fraction = %g, want %g", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := baseConfig()
+			cfg.Horizon = sim.Hour
+			cfg.Regions[east].KMSRPS = tt.quota
+			cfg.Buckets = []Bucket{{Name: "b", Region: east, Key: 0, Writes: tt.writes, Reads: tt.reads, Replication: tt.repl}}
+			var d Detail
+			r := NewRunner(cfg)
+			res := r.Trial(1, 0, &d)
+			if got := r.cur.demand[west]; got != tt.westCalls {
+				t.Errorf("demand in us-west-2 = %g, want %g", got, tt.westCalls)
+			}
+			if got, want := res.KMSFailure(kms.Throttling, east, 2), tt.throttled*3600; !near(got, want, 1e-9) {
+				t.Errorf("throttled calls = %g, want %g", got, want)
+			}
+			if !res.Incident || res.T0 != 0 || res.Recovered {
+				t.Errorf("incident=%v T0=%v recovered=%v, want down from t=0 for good", res.Incident, res.T0, res.Recovered)
+			}
+			if got := res.Succeeded / res.Offered; !near(got, tt.success, 1e-12) {
+				t.Errorf("success fraction = %g, want %g", got, tt.success)
+			}
+			if !hasEvent(&d, "kms-failure", "ThrottlingException (demand") {
+				t.Errorf("no kms-failure event explaining the throttling")
+			}
+		})
 	}
 }
 
