@@ -499,10 +499,11 @@ func includeX(p *plot.Plot, x float64) {
 	p.X.Max = math.Max(p.X.Max, x)
 }
 
-// Thumbnail implements plot.Thumbnailer.
+// Thumbnail implements plot.Thumbnailer: a horizontal stroke of the line's
+// style, which reads better in a legend than a short vertical one.
 func (v *vline) Thumbnail(c *draw.Canvas) {
-	x := (c.Min.X + c.Max.X) / 2
-	c.StrokeLine2(v.Style, x, c.Min.Y, x, c.Max.Y)
+	y := (c.Min.Y + c.Max.Y) / 2
+	c.StrokeLine2(v.Style, c.Min.X, y, c.Max.X, y)
 }
 
 // lineStyle returns a solid or patterned line style.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"sort"
 	"strings"
@@ -91,6 +92,7 @@ func costRTOChart(c *Comparison) (*Chart, error) {
 	p.X.Tick.Marker = timeTicks{u}
 	addGrid(p, true, true)
 
+	var legend []swatch
 	front := paretoFront(xs, ys)
 	onFront := make([]bool, len(xs))
 	for _, i := range front {
@@ -112,7 +114,7 @@ func costRTOChart(c *Comparison) (*Chart, error) {
 		}
 		l.LineStyle = lineStyle(colFront, 1.5, []vg.Length{vg.Points(5), vg.Points(3)})
 		p.Add(l)
-		p.Legend.Add("Pareto front", l)
+		legend = append(legend, swatch{Label: "Pareto front", Line: &l.LineStyle})
 	}
 	var frontPts, otherPts plotter.XYs
 	var labels plotter.XYLabels
@@ -133,7 +135,7 @@ func costRTOChart(c *Comparison) (*Chart, error) {
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: colFront, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
 		p.Add(sc)
-		p.Legend.Add("scenario on the front (no other is both cheaper and faster)", sc)
+		legend = append(legend, swatch{Label: "scenario on the front (no other is both cheaper and faster)", Glyph: &sc.GlyphStyle})
 	}
 	if len(otherPts) > 0 {
 		sc, err := plotter.NewScatter(otherPts)
@@ -142,7 +144,7 @@ func costRTOChart(c *Comparison) (*Chart, error) {
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: colGrey, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
 		p.Add(sc)
-		p.Legend.Add("dominated scenario", sc)
+		legend = append(legend, swatch{Label: "dominated scenario (another is cheaper and faster)", Glyph: &sc.GlyphStyle})
 	}
 	lb, err := plotter.NewLabels(labels)
 	if err != nil {
@@ -165,21 +167,22 @@ func costRTOChart(c *Comparison) (*Chart, error) {
 	}
 	p.X.Max = xmax * 1.45
 	p.Y.Max = math.Max(p.Y.Max, 1) * 1.12
-	p.Legend.Top = true
-	p.Legend.Left = false
 	caption := "Each point is one scenario: its steady-state monthly cost against the 95th percentile of its RTO over incident trials. " +
 		"Scenarios on the dashed Pareto front are not beaten on both at once; the others are."
 	if len(left) > 0 {
 		caption += fmt.Sprintf(" Not shown (RTO p95 not recovered within the horizon): %s.", strings.Join(left, ", "))
 		p.Title.Text += fmt.Sprintf(" (%d not shown: p95 unrecovered)", len(left))
 	}
-	return &Chart{
+	ch := &Chart{
 		Name:    "cost-rto",
 		Title:   "Monthly cost against RTO p95",
 		Caption: caption,
 		Plot:    p,
 		Height:  4.5 * vg.Inch,
-	}, nil
+		below:   legend,
+	}
+	ch.Height += legendHeight(legend, DefaultChartWidth)
+	return ch, nil
 }
 
 // usdShort formats dollars for a label: 1,234 or 12.50.
@@ -274,27 +277,50 @@ func compareCDFChart(c *Comparison) (*Chart, error) {
 		}
 		legend = append(legend, swatch{Label: label, Line: &l.LineStyle})
 	}
-	// One line per distinct objective, in scenario order.
-	var objectives []float64
-	for _, s := range c.Scenarios {
+	// One line per distinct objective, in scenario order, named after the
+	// scenarios that share it and drawn in their colour when there is one.
+	type objective struct {
+		seconds float64
+		owners  []int
+	}
+	var objectives []objective
+	for i, s := range c.Scenarios {
 		o := s.Objectives.RTOSeconds
 		if o == nil || !isFiniteF(*o) {
 			continue
 		}
-		dup := false
-		for _, x := range objectives {
-			if x == *o {
-				dup = true
+		k := 0
+		for k < len(objectives) && objectives[k].seconds != *o {
+			k++
+		}
+		if k == len(objectives) {
+			objectives = append(objectives, objective{seconds: *o})
+		}
+		objectives[k].owners = append(objectives[k].owners, i)
+	}
+	for k, o := range objectives {
+		col := color.Color(colT0)
+		if len(o.owners) == 1 && len(objectives) > 1 {
+			col = seriesColour(o.owners[0])
+		}
+		v := newVLine(o.seconds*1e9/u.ns, col, true, "objective "+chartDur(o.seconds))
+		if k%2 == 1 {
+			v.Style.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		}
+		p.Add(v)
+		label := "RTO objective " + chartDur(o.seconds)
+		if len(objectives) > 1 {
+			var names []string
+			for _, i := range o.owners {
+				names = append(names, c.Scenarios[i].Scenario)
+			}
+			if len(names) <= 2 {
+				label += " (" + strings.Join(names, ", ") + ")"
+			} else {
+				label += fmt.Sprintf(" (%d scenarios)", len(names))
 			}
 		}
-		if !dup {
-			objectives = append(objectives, *o)
-		}
-	}
-	for _, o := range objectives {
-		v := newVLine(o*1e9/u.ns, colT0, true, "objective "+chartDur(o))
-		p.Add(v)
-		legend = append(legend, swatch{Label: "RTO objective " + chartDur(o), Line: &v.Style})
+		legend = append(legend, swatch{Label: label, Line: &v.Style})
 		includeX(p, v.X*1.08)
 	}
 	p.X.Max *= 1.02

@@ -73,6 +73,7 @@ func cdfChart(name, metric string, q []QuantilePoint, n, unrecovered int, object
 	addGrid(p, true, true)
 	p.Y.Min, p.Y.Max = 0, 1
 	p.X.Min = 0
+	var legend []swatch
 	if len(xys) > 0 {
 		l, err := plotter.NewLine(stepCDF(xys))
 		if err != nil {
@@ -84,7 +85,7 @@ func cdfChart(name, metric string, q []QuantilePoint, n, unrecovered int, object
 		if unrecovered > 0 {
 			label += fmt.Sprintf("; %d unrecovered (curve stops at %s)", unrecovered, fmtPercent(1-float64(unrecovered)/float64(max(n, 1))))
 		}
-		p.Legend.Add(label, l)
+		legend = append(legend, swatch{Label: label, Line: &l.LineStyle})
 	}
 	if objective != nil && isFiniteF(*objective) {
 		v := newVLine(*objective*1e9/u.ns, colT0, true, "objective "+chartDur(*objective))
@@ -96,13 +97,9 @@ func cdfChart(name, metric string, q []QuantilePoint, n, unrecovered int, object
 				label += fmt.Sprintf(" (95%% CI %s–%s)", fmtPercent(met.CI95[0]), fmtPercent(met.CI95[1]))
 			}
 		}
-		p.Legend.Add(label, v)
+		legend = append(legend, swatch{Label: label, Line: &v.Style})
 		includeX(p, v.X*1.08)
 	}
-	p.Legend.Left = false
-	p.Legend.Top = false
-	p.Legend.YOffs = vg.Points(8)
-	p.Legend.XOffs = -vg.Points(4)
 	if p.X.Max <= p.X.Min {
 		p.X.Max = p.X.Min + 1
 	}
@@ -115,7 +112,9 @@ func cdfChart(name, metric string, q []QuantilePoint, n, unrecovered int, object
 			"(incident-free trials meet it).",
 		Plot:   p,
 		Height: 4 * vg.Inch,
+		below:  legend,
 	}
+	c.Height += legendHeight(legend, DefaultChartWidth)
 	return c, nil
 }
 

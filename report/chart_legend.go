@@ -17,6 +17,8 @@ type swatch struct {
 	Fill  color.Color
 	// Line, when set, draws a line thumbnail instead of a filled box.
 	Line *draw.LineStyle
+	// Glyph, when set, draws a marker instead.
+	Glyph *draw.GlyphStyle
 }
 
 const (
@@ -71,9 +73,12 @@ func drawLegend(c draw.Canvas, entries []swatch) {
 	for i, e := range entries {
 		x := left + xs[i]
 		yc := c.Max.Y - vg.Points(float64(rows[i]*legendRowHeight)+legendRowHeight/2)
-		if e.Line != nil {
+		switch {
+		case e.Glyph != nil:
+			c.DrawGlyphNoClip(*e.Glyph, vg.Point{X: x + vg.Points(7), Y: yc})
+		case e.Line != nil:
 			c.StrokeLine2(*e.Line, x, yc, x+vg.Points(14), yc)
-		} else {
+		default:
 			h := vg.Points(4.5)
 			c.FillPolygon(e.Fill, []vg.Point{
 				{X: x, Y: yc - h}, {X: x + vg.Points(12), Y: yc - h},

@@ -59,6 +59,7 @@ func backlogChart(r *Report) (*Chart, error) {
 		peak = math.Max(peak, w)
 	}
 	title := fmt.Sprintf("Replication backlog around T0, trial #%d", rep.Trial)
+	var legend []swatch
 	p := newPlot(title, xLabel, "writes not yet replicated (expected)")
 	p.X.Tick.Marker = timeTicks{u}
 	addGrid(p, true, true)
@@ -72,7 +73,7 @@ func backlogChart(r *Report) (*Chart, error) {
 		}
 		l.LineStyle = lineStyle(seriesColour(i), 1.8, dashes(i))
 		p.Add(l)
-		p.Legend.Add(s.name, l)
+		legend = append(legend, swatch{Label: s.name, Line: &l.LineStyle})
 	}
 	p.Y.Min = 0
 	if peak <= 0 {
@@ -84,17 +85,18 @@ func backlogChart(r *Report) (*Chart, error) {
 	if t0 >= 0 {
 		v := newVLine(0, colT0, false, "T0 = "+chartDur(nsSeconds(t0))+" into the trial")
 		p.Add(v)
-		p.Legend.Add("T0: service down", v)
+		legend = append(legend, swatch{Label: "T0: service down", Line: &v.Style})
 	}
-	p.Legend.Left = false
 	c := &Chart{
 		Name:  "backlog",
 		Title: "Replication backlog around T0",
 		Caption: "Expected number of writes accepted so far that have not yet reached each replica " +
 			"(store → destination region), in the representative trial. What is still in flight at T0 is what a " +
 			"failover to that region would strand.",
-		Plot: p,
+		Plot:  p,
+		below: legend,
 	}
+	c.Height = DefaultChartHeight + legendHeight(legend, DefaultChartWidth)
 	return c, nil
 }
 
@@ -110,6 +112,7 @@ func failuresChart(r *Report) (*Chart, error) {
 		nReasons = max(nReasons, len(rp.FailuresByReason))
 	}
 	title := fmt.Sprintf("Failed KMS calls by cause, trial #%d", rep.Trial)
+	var legend []swatch
 	p := newPlot(title, "time since trial start", "failed KMS calls per second")
 	p.X.Tick.Marker = timeTicks{u}
 	addGrid(p, true, true)
@@ -153,7 +156,7 @@ func failuresChart(r *Report) (*Chart, error) {
 		l.LineStyle = lineStyle(reasonColour(name, drawn), 2, dashes(drawn))
 		drawn++
 		p.Add(l)
-		p.Legend.Add(name, l)
+		legend = append(legend, swatch{Label: name, Line: &l.LineStyle})
 	}
 	if drawn == 0 {
 		p.Title.Text += ": none"
@@ -169,16 +172,15 @@ func failuresChart(r *Report) (*Chart, error) {
 		t0 := secondsToTime(*rep.T0Seconds)
 		v := newVLine(u.of(t0), colT0, false, "T0")
 		p.Add(v)
-		p.Legend.Add("T0: service down", v)
+		legend = append(legend, swatch{Label: "T0: service down", Line: &v.Style})
 		if rep.RTOSeconds != nil {
 			rt := t0 + secondsToTime(*rep.RTOSeconds)
 			v := newVLine(u.of(rt), colRecover, true, "recovered")
 			v.Bottom = true
 			p.Add(v)
-			p.Legend.Add("service up again", v)
+			legend = append(legend, swatch{Label: "service up again", Line: &v.Style})
 		}
 	}
-	p.Legend.Left = false
 	c := &Chart{
 		Name:  "kms-failures",
 		Title: "KMS failures by cause",
@@ -186,7 +188,9 @@ func failuresChart(r *Report) (*Chart, error) {
 			"one line per AWS error. KMSUnavailable and ThrottlingException are transient; the others are refusals.",
 		Plot:   p,
 		Height: 4 * vg.Inch,
+		below:  legend,
 	}
+	c.Height += legendHeight(legend, DefaultChartWidth)
 	if drawn == 0 {
 		c.Caption += " No KMS call failed in this trial."
 	}
