@@ -91,6 +91,9 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if err := checkConfig(c); err != nil {
+				t.Fatal(err)
+			}
 			got := render(c)
 			golden := filepath.Join("testdata", name+".golden")
 			if *update {
@@ -394,6 +397,9 @@ func checkConfig(c *model.Config) error {
 		if c.Costs[i-1].Name >= c.Costs[i].Name {
 			bad("costs not sorted")
 		}
+	}
+	if err := c.Check(); err != nil {
+		bad("%v", err)
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("invalid config: %s", strings.Join(problems, "; "))
