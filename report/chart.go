@@ -298,7 +298,7 @@ func (tt timeTicks) Ticks(lo, hi float64) []plot.Tick {
 	minor := step / 2
 	var ticks []plot.Tick
 	first := math.Ceil(lo*tt.u.ns/float64(minor)) * float64(minor)
-	for v := first; v <= hi*tt.u.ns+1; v += float64(minor) {
+	for v, n := first, 0; v <= hi*tt.u.ns+1 && n < 100; v, n = v+float64(minor), n+1 {
 		t := plot.Tick{Value: v / tt.u.ns}
 		if math.Mod(math.Abs(v), float64(step)) < 1 {
 			t.Label = chartDur(v / float64(sim.Second))
@@ -359,6 +359,8 @@ var (
 // pickUnit chooses a unit in which a span of ns nanoseconds reads well.
 func pickUnit(span float64) timeUnit {
 	switch {
+	case !(span <= 4*24*float64(sim.Hour)): // also NaN and +Inf
+		return unitDays
 	case span <= 3*float64(sim.Minute):
 		return unitSeconds
 	case span <= 3*float64(sim.Hour):
@@ -370,6 +372,9 @@ func pickUnit(span float64) timeUnit {
 }
 
 func (u timeUnit) of(t sim.Time) float64 { return float64(t) / u.ns }
+
+// ofSeconds converts seconds to the unit without overflowing.
+func (u timeUnit) ofSeconds(s float64) float64 { return s / (u.ns / float64(sim.Second)) }
 
 // nsSeconds converts simulation time to seconds.
 func nsSeconds(t sim.Time) float64 { return float64(t) / float64(sim.Second) }

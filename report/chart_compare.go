@@ -104,9 +104,9 @@ func costRTOChart(c *Comparison) (*Chart, error) {
 		var st plotter.XYs
 		for k, i := range front {
 			if k > 0 {
-				st = append(st, plotter.XY{X: xs[i] * 1e9 / u.ns, Y: ys[front[k-1]]})
+				st = append(st, plotter.XY{X: u.ofSeconds(xs[i]), Y: ys[front[k-1]]})
 			}
-			st = append(st, plotter.XY{X: xs[i] * 1e9 / u.ns, Y: ys[i]})
+			st = append(st, plotter.XY{X: u.ofSeconds(xs[i]), Y: ys[i]})
 		}
 		l, err := plotter.NewLine(st)
 		if err != nil {
@@ -119,7 +119,7 @@ func costRTOChart(c *Comparison) (*Chart, error) {
 	var frontPts, otherPts plotter.XYs
 	var labels plotter.XYLabels
 	for i := range xs {
-		pt := plotter.XY{X: xs[i] * 1e9 / u.ns, Y: ys[i]}
+		pt := plotter.XY{X: u.ofSeconds(xs[i]), Y: ys[i]}
 		if onFront[i] {
 			frontPts = append(frontPts, pt)
 		} else {
@@ -303,7 +303,7 @@ func compareCDFChart(c *Comparison) (*Chart, error) {
 		if len(o.owners) == 1 && len(objectives) > 1 {
 			col = seriesColour(o.owners[0])
 		}
-		v := newVLine(o.seconds*1e9/u.ns, col, true, "objective "+chartDur(o.seconds))
+		v := newVLine(u.ofSeconds(o.seconds), col, true, "objective "+chartDur(o.seconds))
 		if k%2 == 1 {
 			v.Style.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 		}

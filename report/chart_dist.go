@@ -20,7 +20,7 @@ func cdfPoints(q []QuantilePoint, u timeUnit) (plotter.XYs, float64) {
 		if pt.Seconds == nil || !isFiniteF(*pt.Seconds) || !isFiniteF(pt.P) {
 			continue
 		}
-		xys = append(xys, plotter.XY{X: *pt.Seconds * 1e9 / u.ns, Y: pt.P})
+		xys = append(xys, plotter.XY{X: u.ofSeconds(*pt.Seconds), Y: pt.P})
 		top = math.Max(top, *pt.Seconds)
 	}
 	return xys, top
@@ -88,7 +88,7 @@ func cdfChart(name, metric string, q []QuantilePoint, n, unrecovered int, object
 		legend = append(legend, swatch{Label: label, Line: &l.LineStyle})
 	}
 	if objective != nil && isFiniteF(*objective) {
-		v := newVLine(*objective*1e9/u.ns, colT0, true, "objective "+chartDur(*objective))
+		v := newVLine(u.ofSeconds(*objective), colT0, true, "objective "+chartDur(*objective))
 		p.Add(v)
 		label := "objective " + chartDur(*objective)
 		if met.P != nil {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"fmt"
 	"image/png"
 	"math"
@@ -9,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 
 	"drsim/model"
 	"drsim/sim"
@@ -218,6 +221,15 @@ func TestChartsPartialReports(t *testing.T) {
 	odd.Representative.Backlog = []model.BacklogPoint{{T: 0, Store: "x", Region: "y", Writes: math.NaN()}}
 	odd.Representative.Segments = []model.Segment{{Lane: "weird", Start: 10, End: 5, Label: ""}}
 	odd.Distributions.RTO = []QuantilePoint{{P: 0, Seconds: chPtr(0)}, {P: 1, Seconds: chPtr(0)}}
+	odd.Distributions.RPO = []QuantilePoint{{P: 0, Seconds: chPtr(math.NaN())}, {P: 0.5, Seconds: chPtr(math.Inf(1))}, {P: math.NaN(), Seconds: chPtr(3)}, {P: 1, Seconds: chPtr(1e300)}}
+	odd.Objectives.RPOSeconds = chPtr(math.Inf(1))
+	huge := chSyntheticReport()
+	huge.HorizonSeconds = 1e12
+	for i := 0; i < 300; i++ {
+		huge.Representative.Segments = append(huge.Representative.Segments, model.Segment{
+			Lane: fmt.Sprintf("key k%03d us-east-1", i), Start: sim.Time(i) * sim.Minute, End: sim.Time(i+1) * sim.Hour, Label: "Enabled"})
+	}
+	huge.Representative.Rates = append(huge.Representative.Rates, model.RatePoint{T: math.MaxInt64 / 2})
 
 	tests := []struct {
 		name string
@@ -229,6 +241,7 @@ func TestChartsPartialReports(t *testing.T) {
 		{"all unrecovered", allUnrecovered, []string{"timeline", "backlog", "kms-failures"}},
 		{"no objectives", noObjectives, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
 		{"degenerate", odd, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
+		{"huge", huge, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -239,6 +252,9 @@ func TestChartsPartialReports(t *testing.T) {
 			var got []string
 			for _, c := range charts {
 				got = append(got, c.Name)
+				if _, h := c.size(); h > 20*vg.Inch {
+					t.Errorf("%s: %v tall", c.Name, h)
+				}
 				if err := c.WriteSVG(&bytes.Buffer{}); err != nil {
 					t.Errorf("%s: %v", c.Name, err)
 				}
@@ -433,6 +449,43 @@ func TestParetoFront(t *testing.T) {
 		got := paretoFront(tt.xs, tt.ys)
 		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("%s: front = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkCharts(b *testing.B) {
+	r := chSyntheticReport()
+	for b.Loop() {
+		if _, err := Charts(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkChartsSVG(b *testing.B) {
+	charts, err := Charts(chSyntheticReport())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		for i := range charts {
+			if err := charts[i].WriteSVG(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkChartsPNG(b *testing.B) {
+	charts, err := Charts(chSyntheticReport())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		for i := range charts {
+			if err := charts[i].WritePNG(io.Discard); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

@@ -320,7 +320,13 @@ func timelineChart(r *Report) (*Chart, error) {
 		p.Add(l)
 		legend = append(legend, swatch{Label: "traffic moved " + chartDur(nsSeconds(ft)), Line: &l.Style})
 	}
-	h := vg.Points(float64(90 + 24*max(len(lanes), 2)))
+	// 24 points a lane; many lanes share about a thousand points.
+	perLane := 24.0
+	if len(lanes) > 40 {
+		perLane = math.Max(3, 960/float64(len(lanes)))
+		p.Y.Tick.Label.Font.Size = vg.Points(math.Max(2.5, math.Min(9.5, perLane*0.85)))
+	}
+	h := vg.Points(90 + perLane*float64(max(len(lanes), 2)))
 	c := &Chart{
 		Name:  "timeline",
 		Title: "Timeline of the representative trial",

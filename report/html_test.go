@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"errors"
 	"os"
 	"path/filepath"
@@ -303,6 +304,19 @@ func TestValidChartName(t *testing.T) {
 	for _, s := range []string{"", "../x", "a/b", "A", "x.svg", strings.Repeat("a", 65)} {
 		if validChartName(s) {
 			t.Errorf("%q accepted", s)
+		}
+	}
+}
+
+func BenchmarkWriteHTML(b *testing.B) {
+	r := chSyntheticReport()
+	charts, err := Charts(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := WriteHTML(io.Discard, r, charts); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
