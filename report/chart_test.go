@@ -2,9 +2,9 @@ package report
 
 import (
 	"bytes"
-	"io"
 	"fmt"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"

@@ -2,8 +2,8 @@ package report
 
 import (
 	"bytes"
-	"io"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
