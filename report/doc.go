@@ -63,4 +63,19 @@
 // counted in every region of the table, the region of the write included
 // (one unit per started KiB). Storage is what one month of writes adds to
 // every copy. Backups are not priced.
+//
+// # Charts and HTML
+//
+// Charts draws the figures of a Report with gonum/plot: the timeline of the
+// representative trial (lanes of outages, key states, runbook steps, service
+// and routing; T0 and the recovery marked), the RTO and RPO empirical CDFs
+// with their objectives, the replication backlog around T0 and the failed
+// KMS calls per second by cause; CompareCharts draws cost against RTO p95
+// with the Pareto front, and the RTO CDFs of every compared scenario. A
+// Chart writes itself as SVG (byte-identical across runs: the Liberation
+// fonts are named, not embedded) or PNG. WriteHTML and WriteCompareHTML
+// write one self-contained page (inline CSS and SVG, no script, a Content
+// Security Policy that forbids any external resource, print styles);
+// WriteAll and WriteCompareAll write every format and chart into a
+// directory. Nothing is re-simulated: charts and pages render the document.
 package report
