@@ -291,8 +291,11 @@ func (d *decoder) users(path string, v any) ([]string, bool) {
 }
 
 func (d *decoder) key(o *obj, r *refs) model.Key {
-	o.known("multi_region", "primary", "replicas", "region", "users", "users_in", "rotation")
 	k := model.Key{Name: parentLast(o.path), Primary: -1}
+	if o.m == nil {
+		return k // not a table: reported
+	}
+	o.known("multi_region", "primary", "replicas", "region", "users", "users_in", "rotation")
 	k.MultiRegion, _ = o.boolean("multi_region")
 	if k.MultiRegion {
 		if o.has("region") {
@@ -367,6 +370,9 @@ func (d *decoder) app(top *obj, r *refs) model.App {
 		return a
 	}
 	o := top.table("app")
+	if o.m == nil {
+		return a
+	}
 	o.known("principal", "serve")
 	if s, ok := o.str("principal"); ok {
 		if strings.TrimSpace(s) == "" {
@@ -389,8 +395,11 @@ func (d *decoder) app(top *obj, r *refs) model.App {
 }
 
 func (d *decoder) bucket(o *obj, r *refs) model.Bucket {
+	b := model.Bucket{Name: parentLast(o.path), ObjectSize: DefaultObjectSize, Region: -1, Key: -1}
+	if o.m == nil {
+		return b
+	}
 	o.known("region", "key", "bucket_key", "object_size", "writes", "reads", "replication", "backup")
-	b := model.Bucket{Name: parentLast(o.path), ObjectSize: DefaultObjectSize}
 	b.Region = d.regionKey(o, "region", r, true, "the source bucket's region")
 	b.Key = d.keyRef(o, "key", r, true)
 	b.BucketKey, _ = o.boolean("bucket_key")
@@ -405,6 +414,9 @@ func (d *decoder) bucket(o *obj, r *refs) model.Bucket {
 	b.Reads, _ = o.rate("reads")
 	seen := map[int]bool{}
 	for _, ro := range o.tables("replication") {
+		if ro.m == nil {
+			continue
+		}
 		ro.known("to", "key", "role", "rtc", "lag")
 		rep := model.Replication{Role: DefaultRole}
 		rep.To = d.regionKey(ro, "to", r, true, "the destination region")
@@ -442,6 +454,9 @@ func (d *decoder) backup(store *obj, r *refs) *model.Backup {
 		return nil
 	}
 	o := store.table("backup")
+	if o.m == nil {
+		return nil
+	}
 	o.known("to", "every", "copy", "key")
 	b := &model.Backup{}
 	b.To = d.regionKey(o, "to", r, true, "the region the backups are copied to")
@@ -463,8 +478,11 @@ func (d *decoder) backup(store *obj, r *refs) *model.Backup {
 }
 
 func (d *decoder) table(o *obj, r *refs) model.Table {
-	o.known("regions", "key", "keys_in", "item_size", "writes", "reads", "lag", "client_key", "backup")
 	t := model.Table{Name: parentLast(o.path), ItemSize: DefaultItemSize, ClientKey: -1}
+	if o.m == nil {
+		return t
+	}
+	o.known("regions", "key", "keys_in", "item_size", "writes", "reads", "lag", "client_key", "backup")
 	regsOK := false
 	if o.has("regions") {
 		t.Regions, regsOK = d.regionList(o, "regions", r)
@@ -545,6 +563,9 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 	var out []model.Outage
 	streams := map[string]string{} // stream → path of the outage using it
 	for i, o := range top.tables("outages") {
+		if o.m == nil {
+			continue
+		}
 		o.known("name", "kind", "region", "services", "regions", "start", "duration", "probability")
 		ou := model.Outage{Probability: 1, Region: -1, Regions: [2]int{-1, -1}}
 		ou.Name, _ = o.str("name")
@@ -760,6 +781,9 @@ func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
 		return nil
 	}
 	o := top.table("failover")
+	if o.m == nil {
+		return nil
+	}
 	o.known("from", "to", "detect", "steps")
 	f := &model.Failover{}
 	f.From = d.regionKey(o, "from", r, true, "the region failed over from")
@@ -776,6 +800,9 @@ func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
 	index := map[string]int{}
 	names := make([]string, len(steps))
 	for i, so := range steps {
+		if so.m == nil {
+			continue
+		}
 		if n, ok := so.name("name"); ok {
 			if j, dup := index[n]; dup {
 				d.errorf(so.child("name"), "step %q is already declared at %s", n, steps[j].path)
@@ -789,6 +816,10 @@ func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
 	}
 	sortedNames := sortedKeys(index)
 	for i, so := range steps {
+		if so.m == nil {
+			f.Steps = append(f.Steps, model.Step{})
+			continue
+		}
 		so.known("name", "after", "op", "key", "region", "store", "window", "users", "duration", "required", "retry")
 		st := model.Step{Name: names[i], Required: true, Retry: DefaultRetry, Duration: sim.ConstDist(0)}
 		after, paths, _ := so.strs("after")
@@ -871,8 +902,11 @@ func (d *decoder) stepCycles(steps []model.Step, objs []*obj) {
 }
 
 func (d *decoder) action(o *obj, r *refs, c *model.Config) model.Action {
+	a := model.Action{Op: model.Op{Key: -1, Region: -1}}
+	if o.m == nil {
+		return a
+	}
 	o.known("at", "op", "key", "region", "store", "window", "users")
-	a := model.Action{}
 	if at, ok := o.dist("at"); ok {
 		a.At = at
 	} else if !o.has("at") {

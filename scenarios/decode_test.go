@@ -200,6 +200,11 @@ func TestSemanticErrors(t *testing.T) {
 		{"inline array of tables", []string{"[[outages]]\nregion = \"us-east-1\"\nstart = \"1h\"\nduration = \"2h\"\n", "\n\n\n\n",
 			`horizon = "24h"`, "horizon = \"24h\"\noutages = [{ region = \"us-east-1\", start = \"1h\", duration = \"2h\" }, { region = \"us-eest-1\", start = \"1h\", duration = \"2h\" }]"},
 			[]string{`t.toml:3:71: outages[1].region: "us-eest-1" is not a declared region (did you mean "us-east-1"?)`}},
+		{"key not a table", []string{"[keys.single]\nregion = \"us-east-1\"\n", "[keys]\nsingle = 5\n"},
+			[]string{`t.toml:15:1: keys.single: expected a table, got integer 5`}},
+		{"outage not a table", []string{"[[outages]]\nregion = \"us-east-1\"\nstart = \"1h\"\nduration = \"2h\"\n", "\n\n\n\n",
+			`horizon = "24h"`, "horizon = \"24h\"\noutages = [3]"},
+			[]string{`t.toml:3:12: outages[0]: expected a table, got integer 3`}},
 		{"missing name", []string{`name = "t"`, `# no name`},
 			[]string{`t.toml: name: required: the scenario's name (it is not inherited through extends)`}},
 		{"step cycle", []string{"name = \"a\"\n\n", "name = \"a\"\nafter = [\"b\"]\n"},
@@ -455,5 +460,29 @@ func TestSuggest(t *testing.T) {
 	}
 	if d := osaDistance("kitten", "sitting"); d != 3 {
 		t.Errorf("kitten/sitting = %d, want 3", d)
+	}
+}
+
+// A value of the wrong type is reported once, without follow-on errors about
+// what it would have contained.
+func TestNoFollowOnErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		edits []string
+	}{
+		{"key", []string{"[keys.single]\nregion = \"us-east-1\"\n", "[keys]\nsingle = 5\n"}},
+		{"outage", []string{"[[outages]]\nregion = \"us-east-1\"\nstart = \"1h\"\nduration = \"2h\"\n", "\n\n\n\n", `horizon = "24h"`, "horizon = \"24h\"\noutages = [3]"}},
+		{"backup", []string{"[tables.t.backup]\nto = \"us-west-2\"\nevery = \"1h\"\ncopy = \"10m\"\nkey = \"mrk\"\n", "backup = \"daily\"\n\n\n\n\n"}},
+		{"app", []string{"[app]\nprincipal = \"app\"\nserve = [\"us-east-1\"]", "\n\n", `horizon = "24h"`, "horizon = \"24h\"\napp = true"}},
+		{"failover", []string{"[failover]\nfrom = \"us-east-1\"\nto = \"us-west-2\"\ndetect = \"5m\"\n\n[[failover.steps]]\nname = \"a\"\n\n[[failover.steps]]\nname = \"b\"\nafter = [\"a\"]\nop = \"update-primary-region\"\nkey = \"mrk\"\nregion = \"us-west-2\"\n", "", `horizon = "24h"`, "horizon = \"24h\"\nfailover = \"manual\""}},
+		{"action", []string{"[[actions]]\nat = \"1h\"\nop = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"\n", "", `horizon = "24h"`, "horizon = \"24h\"\nactions = [\"later\"]"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errs := parseString(t, edit(t, tt.edits...))
+			if len(errs) != 1 || !strings.Contains(errs[0].Msg, "expected a table") {
+				t.Errorf("want one type error, got:\n%v", errs)
+			}
+		})
 	}
 }
