@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image/png"
 	"io"
@@ -486,6 +487,38 @@ func BenchmarkChartsPNG(b *testing.B) {
 			if err := charts[i].WritePNG(io.Discard); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// TestChartsFromJSON checks that the charts render the JSON document: a
+// report read back from its JSON gives the same SVG.
+func TestChartsFromJSON(t *testing.T) {
+	r := chSyntheticReport()
+	var js bytes.Buffer
+	if err := WriteJSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Charts(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Charts(&back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != len(b) {
+		t.Fatalf("%d charts from the report, %d from its JSON", len(a), len(b))
+	}
+	for i := range a {
+		sa, _ := a[i].SVG()
+		sb, _ := b[i].SVG()
+		if !bytes.Equal(sa, sb) {
+			t.Errorf("%s: SVG from the JSON differs", a[i].Name)
 		}
 	}
 }
