@@ -93,6 +93,9 @@ func (s *scanner) pos(off int) Pos {
 		}
 	}
 	start := s.lineStarts[lo]
+	if lo == 0 && strings.HasPrefix(s.src, "\ufeff") && off >= len("\ufeff") {
+		start = len("\ufeff") // editors do not count the byte order mark
+	}
 	if off > len(s.src) {
 		off = len(s.src)
 	}
@@ -150,6 +153,9 @@ func (s *scanner) skipLine() {
 
 func (s *scanner) document() {
 	current := ""
+	if strings.HasPrefix(s.src, "\ufeff") { // byte order mark
+		s.off = len("\ufeff")
+	}
 	for {
 		s.skipAll()
 		if s.eof() {

@@ -94,6 +94,15 @@ r = 2
 	}
 }
 
+func TestScanPositionsBOMAndCRLF(t *testing.T) {
+	idx := scanPositions("f", "\ufeffname = \"x\"\r\n[app]\r\n  serve = [\"a\"]\r\n")
+	for path, want := range map[string][2]int{"name": {1, 1}, "app": {2, 2}, "app.serve": {3, 3}, "app.serve[0]": {3, 12}} {
+		if e := idx[path]; e.Line != want[0] || e.Col != want[1] {
+			t.Errorf("%s at %d:%d, want %d:%d", path, e.Line, e.Col, want[0], want[1])
+		}
+	}
+}
+
 // The scanner must not loop or panic on broken input; the TOML decoder
 // reports the syntax error.
 func TestScanPositionsBroken(t *testing.T) {
