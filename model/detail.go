@@ -132,7 +132,7 @@ func (r *Runner) onKeyChange(c kms.Change) {
 		msg += " (" + c.Detail + ")"
 	}
 	r.trace(Event{Kind: "key-state", Subject: name, Region: reg, Outcome: c.To.String(), Message: msg})
-	if c.What == kms.WhatState && name != "" && reg != "" {
+	if c.What == kms.WhatState && name != "" && reg != "" && c.Key*r.nR+c.Region < len(r.detail.keySeg) {
 		i := c.Key*r.nR + c.Region
 		r.closeSeg(r.detail.keySeg[i])
 		r.detail.keySeg[i] = -1
