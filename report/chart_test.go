@@ -351,7 +351,7 @@ func TestStateColour(t *testing.T) {
 		{"service", "down", colRed},
 		{"step x", "failed", colRed},
 		{"step x", "done", colGreen},
-		{"step x", "running", colBlue},
+		{"step x", "running", colTeal},
 		{"outage us-east-1", "kms", colOutage},
 		{"partition a<->b", "cut", colPurple},
 		{"serving", "us-east-1", seriesColour(0)},

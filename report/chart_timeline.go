@@ -96,7 +96,7 @@ func stateColour(lane, label string, servingIndex func(string) int) color.Color 
 		l == "ok", strings.Contains(l, "success"), strings.Contains(l, "serving"):
 		return colGreen
 	case strings.Contains(l, "run"), strings.Contains(l, "active"):
-		return colBlue
+		return colTeal
 	}
 	return colGrey
 }
@@ -266,10 +266,19 @@ func timelineChart(r *Report) (*Chart, error) {
 			label: s.Label,
 			fill:  fill,
 		})
+		// One legend entry per colour, naming every state drawn in it.
 		name := legendName(s.Lane, s.Label)
 		if !seen[name] {
 			seen[name] = true
-			legend = append(legend, swatch{Label: name, Fill: fill})
+			k := 0
+			for k < len(legend) && legend[k].Fill != fill {
+				k++
+			}
+			if k == len(legend) {
+				legend = append(legend, swatch{Label: name, Fill: fill})
+			} else {
+				legend[k].Label += " / " + name
+			}
 		}
 	}
 
