@@ -148,3 +148,20 @@ func TestMergeDropsShadowedPositions(t *testing.T) {
 		t.Error("deep merge lost app.principal")
 	}
 }
+
+func TestExtendsPathWins(t *testing.T) {
+	c, err := Load("testdata/extends/pathwins/child.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.App.Principal != "local" || c.Horizon != 5*sim.Hour {
+		t.Errorf("extends used the bundled snowy, not the file next to it: %+v", c.App)
+	}
+	c, err = Load("testdata/extends/bundledwithext.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.App.Principal != "alerts-app" {
+		t.Errorf("extends = \"snowy.toml\" without a file did not fall back to the bundled scenario: %+v", c.App)
+	}
+}
