@@ -78,7 +78,9 @@ const (
 	rbFailed
 )
 
-// NewRunner returns a Runner for cfg.
+// NewRunner returns a Runner for cfg. cfg must be structurally valid (see
+// Config.Check; package scenarios produces valid Configs) and must not be
+// modified while the Runner is in use; Runners may share it.
 func NewRunner(cfg *Config) *Runner {
 	nR := len(cfg.Regions)
 	r := &Runner{cfg: cfg, eng: sim.NewEngine(), nR: nR}
@@ -111,8 +113,6 @@ func NewRunner(cfg *Config) *Runner {
 	for ai := range cfg.Actions {
 		r.actionStreams = append(r.actionStreams, "action/"+strconv.Itoa(ai+1))
 	}
-	r.cur.init(nR, 0)
-	r.scr.init(nR, 0)
 	r.initStores()
 	r.initSteps()
 	r.cur.init(nR, len(r.stores))
