@@ -161,7 +161,11 @@ func TestExtendsPathWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.App.Principal != "alerts-app" {
+	snowy, err := LoadBundled("snowy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.App.Principal != snowy.App.Principal || c.Horizon != snowy.Horizon {
 		t.Errorf("extends = \"snowy.toml\" without a file did not fall back to the bundled scenario: %+v", c.App)
 	}
 }
