@@ -887,8 +887,7 @@ func (d *decoder) stepCycles(steps []model.Step, objs []*obj) {
 					names = append(names, fmt.Sprintf("%q", steps[s].Name))
 				}
 				names = append(names, fmt.Sprintf("%q", steps[j].Name))
-				// "a" after "b" after "c" after "a": print in after order
-				d.errorf(objs[i].child("after"), "steps form a cycle: %s (each runs after the next)", strings.Join(names, " → "))
+				d.errorf(objs[i].child("after"), "steps form a cycle: %s", strings.Join(names, " after "))
 			}
 		}
 		stack = stack[:len(stack)-1]
