@@ -442,6 +442,45 @@ type vline struct {
 	// Above writes the text above the data area, clear of the data;
 	// LeftOf puts it on the left of the line.
 	Above, LeftOf bool
+	// rows, when set, is shared by the lines of one plot whose texts are
+	// Above: a text that would overlap an earlier one goes a row higher.
+	rows *labelRows
+}
+
+// labelRows records where the texts of vertical lines went, so that close
+// lines do not write over each other.
+type labelRows struct {
+	placed []vg.Rectangle
+}
+
+// Plot implements plot.Plotter: added to a plot before its lines, it
+// forgets the texts of the previous drawing, so that every drawing of a
+// chart is the same. (A chart is therefore not drawn concurrently.)
+func (lr *labelRows) Plot(draw.Canvas, *plot.Plot) { lr.placed = lr.placed[:0] }
+
+// maxLabelRows is how many rows of line texts a plot reserves above the
+// data area (see timelineChart's title padding).
+const maxLabelRows = 2
+
+// place returns the lowest row (from 0) at which r, moved up by row ×
+// step, overlaps no earlier text, and records it.
+func (lr *labelRows) place(r vg.Rectangle, step vg.Length) int {
+	row := 0
+	for ; row < maxLabelRows-1; row++ {
+		rr := r.Add(vg.Point{Y: vg.Length(row) * step})
+		clash := false
+		for _, q := range lr.placed {
+			if rr.Min.X < q.Max.X && q.Min.X < rr.Max.X && rr.Min.Y < q.Max.Y && q.Min.Y < rr.Max.Y {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			break
+		}
+	}
+	lr.placed = append(lr.placed, r.Add(vg.Point{Y: vg.Length(row) * step}))
+	return row
 }
 
 func newVLine(x float64, c color.Color, dashed bool, label string) *vline {
@@ -487,6 +526,11 @@ func (v *vline) Plot(c draw.Canvas, p *plot.Plot) {
 			pt.X = x - vg.Points(3)
 		}
 		r := sty.Rectangle(v.Text)
+		if v.Above && v.rows != nil {
+			step := r.Max.Y - r.Min.Y + vg.Points(2)
+			row := v.rows.place(r.Add(pt), step)
+			pt.Y += vg.Length(row) * step
+		}
 		bg := color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xd8}
 		c.FillPolygon(bg, []vg.Point{
 			{X: pt.X + r.Min.X - 1, Y: pt.Y + r.Min.Y - 1}, {X: pt.X + r.Max.X + 1, Y: pt.Y + r.Min.Y - 1},

@@ -61,8 +61,11 @@ func checkGolden(t *testing.T, path string, got []byte) {
 		t.Fatalf("%v (run go test ./report -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		out := filepath.Join(t.TempDir(), filepath.Base(path))
-		_ = os.WriteFile(out, got, 0o644)
+		out := "(not saved)"
+		if dir, err := os.MkdirTemp("", "drsim-golden-"); err == nil {
+			out = filepath.Join(dir, filepath.Base(path))
+			_ = os.WriteFile(out, got, 0o644)
+		}
 		t.Errorf("%s differs from the golden file (got %d bytes, want %d; output in %s); run with -update if the change is intended",
 			path, len(got), len(want), out)
 	}
@@ -519,6 +522,28 @@ func TestChartsFromJSON(t *testing.T) {
 		sb, _ := b[i].SVG()
 		if !bytes.Equal(sa, sb) {
 			t.Errorf("%s: SVG from the JSON differs", a[i].Name)
+		}
+	}
+}
+
+// TestChartRedraw checks that drawing a chart twice gives the same SVG (the
+// line texts' layout is per drawing).
+func TestChartRedraw(t *testing.T) {
+	r := chSyntheticReport()
+	// T0 and the recovery 30 s apart: their texts must be stacked.
+	r.Representative.RTOSeconds = chPtr(30)
+	charts, err := Charts(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range charts {
+		a, _ := charts[i].SVG()
+		if err := charts[i].WritePNG(io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := charts[i].SVG()
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: second drawing differs", charts[i].Name)
 		}
 	}
 }

@@ -303,7 +303,9 @@ func timelineChart(r *Report) (*Chart, error) {
 	}
 	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Tick.Marker = timeTicks{u}
-	p.Title.Padding = vg.Points(16)
+	p.Title.Padding = vg.Points(4 + 12*maxLabelRows)
+	rows := &labelRows{}
+	p.Add(rows)
 	p.Y.Tick.Length = 0
 	p.Y.LineStyle.Width = 0
 	p.X.Min, p.X.Max = u.of(lo), u.of(hi)
@@ -311,13 +313,13 @@ func timelineChart(r *Report) (*Chart, error) {
 	if rep.T0Seconds != nil {
 		t0 := secondsToTime(*rep.T0Seconds)
 		l := newVLine(u.of(t0), colT0, false, "T0 "+chartDur(nsSeconds(t0)))
-		l.Above, l.LeftOf = true, true
+		l.Above, l.LeftOf, l.rows = true, true, rows
 		p.Add(l)
 		legend = append(legend, swatch{Label: "T0: service down", Line: &l.Style})
 		if rep.RTOSeconds != nil {
 			rt := t0 + secondsToTime(*rep.RTOSeconds)
 			l := newVLine(u.of(rt), colRecover, true, "recovered "+chartDur(nsSeconds(rt)))
-			l.Above = true
+			l.Above, l.rows = true, rows
 			p.Add(l)
 			legend = append(legend, swatch{Label: "service up again (RTO " + chartDur(*rep.RTOSeconds) + ")", Line: &l.Style})
 		}
