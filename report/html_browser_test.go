@@ -187,4 +187,54 @@ func TestHTMLInBrowser(t *testing.T) {
 			checkScreenshot(t, res.Shot)
 		})
 	}
+
+	t.Run("print", func(t *testing.T) {
+		path := filepath.Join(dir, "print.html")
+		if err := os.WriteFile(path, page.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pdf := filepath.Join(shots, "report.pdf")
+		console := printToPDF(t, path, pdf)
+		for _, m := range console {
+			t.Errorf("console: %s", m)
+		}
+		b, err := os.ReadFile(pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := len(pdfPage.FindAll(b, -1))
+		if !bytes.HasPrefix(b, []byte("%PDF-")) || pages < 2 || pages > 30 {
+			t.Errorf("printed PDF: %d bytes, %d pages", len(b), pages)
+		}
+	})
+}
+
+// pdfPage matches a page object of a PDF.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// printToPDF prints the page at path to pdf with headless Chromium (print
+// media styles apply) and returns the console messages.
+func printToPDF(t *testing.T, path, pdf string) []string {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromiumBin,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
+		"--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+abs)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, lastLines(stderr.String(), 20))
+	}
+	var console []string
+	for _, m := range consoleLine.FindAllStringSubmatch(stderr.String(), -1) {
+		console = append(console, m[1])
+	}
+	return console
 }
