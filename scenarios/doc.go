@@ -23,7 +23,8 @@
 // The value mini-languages have their own parsers: ParseDuration ("90s",
 // "1h30m", "365d"), ParseDist ("uniform(5m, 15m)", "normal(mean=4m, sd=1m)",
 // "lognormal(median=8s, p99=2m)", "exponential(mean=20s)",
-// "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=10m)" or a constant
+// "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=10m)",
+// "empirical(p50=1m, p90=5m, p99=30m)" or a constant
 // duration), ParseRate ("20/s", "1200/min", "2M/day" or a number per second)
 // and ParseSize ("256KiB", "2KB" or a number of bytes).
 //

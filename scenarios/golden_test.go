@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // syntax, map keys sorted.
 func dump(b *strings.Builder, v reflect.Value, indent string) {
 	if v.Type() == reflect.TypeOf(sim.Dist{}) {
-		fmt.Fprintf(b, "%s\n", FormatDist(v.Interface().(sim.Dist)))
+		fmt.Fprintf(b, "%s\n", v.Interface().(sim.Dist).String())
 		return
 	}
 	switch v.Kind() {

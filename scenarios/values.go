@@ -114,6 +114,9 @@ var families = []family{
 	{
 		name: "normal", params: []string{"mean", "sd"}, example: "normal(mean=4m, sd=1m)",
 		build: func(v []float64) (sim.Dist, error) {
+			if v[0] == 0 && v[1] == 0 {
+				return sim.Dist{}, errors.New(`normal: mean and sd are both 0 (write "0s" for no time at all)`)
+			}
 			return sim.NormalDist(sim.Time(v[0]), sim.Time(v[1])), nil
 		},
 	},
@@ -157,7 +160,7 @@ var families = []family{
 			if v[1] <= 0 {
 				return sim.Dist{}, errors.New("weibull: scale must be positive")
 			}
-			return weibullDist(v[0], sim.Time(v[1])), nil
+			return sim.WeibullDist(v[0], sim.Time(v[1])), nil
 		},
 	},
 	{
@@ -166,7 +169,10 @@ var families = []family{
 			if v[0] > v[1] || v[1] > v[2] {
 				return sim.Dist{}, fmt.Errorf("empirical: needs p50 <= p90 <= p99, got p50 %s, p90 %s, p99 %s", fmtDur(v[0]), fmtDur(v[1]), fmtDur(v[2]))
 			}
-			return empiricalDist(sim.Time(v[0]), sim.Time(v[1]), sim.Time(v[2]))
+			if v[0] <= 0 {
+				return sim.Dist{}, errors.New("empirical: p50 must be positive")
+			}
+			return sim.EmpiricalDist(sim.Time(v[0]), sim.Time(v[1]), sim.Time(v[2])), nil
 		},
 	},
 }
@@ -273,7 +279,16 @@ func parseDist(s string) (sim.Dist, error) {
 			return sim.Dist{}, fmt.Errorf("%s: %s", name, expectParams(fam))
 		}
 	}
-	return fam.build(vals)
+	d, err := fam.build(vals)
+	if err != nil {
+		return sim.Dist{}, err
+	}
+	// The checks above give the messages; sim's own validation is the
+	// final word on what it can draw from.
+	if err := d.Validate(); err != nil {
+		return sim.Dist{}, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "sim: "))
+	}
+	return d, nil
 }
 
 func expectParams(f *family) string {
@@ -405,27 +420,4 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("size %q is too large", s)
 	}
 	return int64(v), nil
-}
-
-// FormatDist formats d in the scenario syntax; ParseDist reads it back to
-// the same distribution (durations are exact to the nanosecond).
-func FormatDist(d sim.Dist) string {
-	f := func(ns float64) string { return formatDuration(sim.Time(math.Round(ns))) }
-	switch d.Kind {
-	case sim.Const:
-		return f(d.P1)
-	case sim.Uniform:
-		return fmt.Sprintf("uniform(%s, %s)", f(d.P1), f(d.P2))
-	case sim.Normal:
-		return fmt.Sprintf("normal(mean=%s, sd=%s)", f(d.P1), f(d.P2))
-	case sim.LogNormal:
-		return fmt.Sprintf("lognormal(median=%s, p99=%s)", f(d.P1), f(d.P2))
-	case sim.Exponential:
-		return fmt.Sprintf("exponential(mean=%s)", f(d.P1))
-	case sim.Triangular:
-		return fmt.Sprintf("triangular(%s, %s, %s)", f(d.P1), f(d.P2), f(d.P3))
-	case sim.Weibull:
-		return fmt.Sprintf("weibull(shape=%s, scale=%s)", strconv.FormatFloat(d.P1, 'g', -1, 64), f(d.P2))
-	}
-	return fmt.Sprintf("dist(kind=%d, %g, %g, %g)", d.Kind, d.P1, d.P2, d.P3)
 }

@@ -85,7 +85,7 @@ func TestFormatDuration(t *testing.T) {
 }
 
 func TestParseDist(t *testing.T) {
-	weib := sim.Dist{Kind: sim.Weibull, P1: 1.5, P2: float64(10 * sim.Minute)}
+	weib := sim.WeibullDist(1.5, 10*sim.Minute)
 	tests := []struct {
 		in      string
 		want    sim.Dist
@@ -129,6 +129,11 @@ func TestParseDist(t *testing.T) {
 		{in: "weibull(shape=0, scale=10m)", wantErr: "weibull: shape must be a positive number"},
 		{in: "weibull(shape=x, scale=10m)", wantErr: `weibull: shape must be a number, got "x"`},
 		{in: "weibull(shape=1, scale=0s)", wantErr: "weibull: scale must be positive"},
+		{in: "empirical(p50=1m, p90=5m, p99=30m)", want: sim.EmpiricalDist(sim.Minute, 5*sim.Minute, 30*sim.Minute)},
+		{in: "empirical(p99=30m, p50=1m, p90=5m)", want: sim.EmpiricalDist(sim.Minute, 5*sim.Minute, 30*sim.Minute)},
+		{in: "empirical(p50=0s, p90=5m, p99=30m)", wantErr: "empirical: p50 must be positive"},
+		{in: "normal(0s, 0s)", wantErr: "normal: mean and sd are both 0"},
+		{in: "normal(mean=0s, sd=1m)", want: sim.NormalDist(0, sim.Minute)},
 		{in: "empirical(p50=1m, p90=5m)", wantErr: "empirical: expected p50=, p90= and p99="},
 		{in: "empirical(p50=10m, p90=5m, p99=30m)", wantErr: "empirical: needs p50 <= p90 <= p99"},
 		{in: "uniform(5m, (15m))", wantErr: "unexpected parenthesis"},
@@ -151,10 +156,10 @@ func TestParseDist(t *testing.T) {
 			if got != tt.want {
 				t.Fatalf("parseDist(%q) = %+v, want %+v", tt.in, got, tt.want)
 			}
-			// FormatDist reads back to the same distribution.
-			back, err := parseDist(FormatDist(got))
+			// Dist.String reads back to the same distribution.
+			back, err := parseDist(got.String())
 			if err != nil || back != got {
-				t.Fatalf("parseDist(FormatDist(%q) = %q) = %+v, %v", tt.in, FormatDist(got), back, err)
+				t.Fatalf("parseDist(String of %q = %q) = %+v, %v", tt.in, got.String(), back, err)
 			}
 		})
 	}
@@ -247,7 +252,7 @@ func TestParseSize(t *testing.T) {
 
 func FuzzParseDist(f *testing.F) {
 	for _, s := range []string{"90s", "uniform(5m, 15m)", "normal(mean=4m, sd=1m)", "lognormal(median=8s, p99=2m)",
-		"exponential(mean=20s)", "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=10m)", "empirical(p50=1m, p90=2m, p99=3m)", "uniform(,)", "(", ")"} {
+		"exponential(mean=20s)", "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=10m)", "empirical(p50=1m, p90=2m, p99=3m)", "normal(0s, 1s)", "uniform(,)", "(", ")"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -262,8 +267,8 @@ func FuzzParseDist(f *testing.F) {
 				t.Fatalf("ParseDist(%q).Quantile(%v) = %v", s, u, q)
 			}
 		}
-		if back, err := ParseDist(FormatDist(d)); err != nil || back.Kind != d.Kind {
-			t.Fatalf("ParseDist(FormatDist(ParseDist(%q)) = %q) = %+v, %v", s, FormatDist(d), back, err)
+		if back, err := ParseDist(d.String()); err != nil || back.Kind != d.Kind {
+			t.Fatalf("ParseDist(ParseDist(%q).String() = %q) = %+v, %v", s, d.String(), back, err)
 		}
 	})
 }
