@@ -137,9 +137,9 @@ func distCases() []distCase {
 
 var testUs = []float64{1e-12, 1e-9, 1e-6, 1e-3, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 1 - 1e-6, 1 - 1e-9}
 
-// close reports whether got is within rel of want, relative to
+// near reports whether got is within rel of want, relative to
 // max(|want|, scale).
-func close(got, want, rel, scale float64) bool {
+func near(got, want, rel, scale float64) bool {
 	if got == want {
 		return true
 	}
@@ -154,7 +154,7 @@ func TestDistQuantile(t *testing.T) {
 			for _, u := range []float64{1e-6, 1e-3, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 1 - 1e-6} {
 				got, want := tc.d.Quantile(u), tc.ref.quantile(u)
 				// Relative 1e-9, or a thousandth of a nanosecond.
-				if math.IsNaN(got) || !close(got, want, 1e-9, 1e6) {
+				if math.IsNaN(got) || !near(got, want, 1e-9, 1e6) {
 					t.Errorf("Quantile(%g) = %.17g, want %.17g", u, got, want)
 				}
 			}
@@ -176,7 +176,7 @@ func TestDistSurvival(t *testing.T) {
 			for _, x := range xs {
 				got, want := tc.d.Survival(x), tc.ref.survival(x)
 				// Absolute error near S = 1, relative in the upper tail.
-				if math.IsNaN(got) || !close(got, want, 1e-9, 1e-6) {
+				if math.IsNaN(got) || !near(got, want, 1e-9, 1e-6) {
 					t.Errorf("Survival(%.17g) = %.17g, want %.17g", x, got, want)
 				}
 			}
@@ -198,7 +198,7 @@ func TestDistSurvivalOfQuantile(t *testing.T) {
 					continue // an atom at 0 (the truncated normal's clamp)
 				}
 				got := tc.d.Survival(q)
-				if !close(got, 1-u, 1e-9, 1e-7) {
+				if !near(got, 1-u, 1e-9, 1e-7) {
 					t.Errorf("Survival(Quantile(%g) = %.17g) = %.17g, want %.17g", u, q, got, 1-u)
 				}
 			}
@@ -210,7 +210,7 @@ func TestDistMean(t *testing.T) {
 	for _, tc := range distCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			got := tc.d.Mean()
-			if !close(got, tc.ref.mean, 1e-9, 1) {
+			if !near(got, tc.ref.mean, 1e-9, 1) {
 				t.Errorf("Mean() = %.17g, want %.17g", got, tc.ref.mean)
 			}
 			if lm := tc.d.LimitedMean(math.Inf(1)); lm != got {
@@ -242,7 +242,7 @@ func TestDistLimitedMean(t *testing.T) {
 			for _, y := range ys {
 				got := tc.d.LimitedMean(y)
 				want := integrate(tc.ref.survival, 0, y, breaks)
-				if math.IsNaN(got) || !close(got, want, 1e-9, 1e-3) {
+				if math.IsNaN(got) || !near(got, want, 1e-9, 1e-3) {
 					t.Errorf("LimitedMean(%.17g) = %.17g, want %.17g (rel err %.2g)", y, got, want, (got-want)/want)
 				}
 				if got > y*(1+1e-12) || got > tc.d.Mean()*(1+1e-12) {
@@ -314,10 +314,10 @@ func simpson(f func(float64) float64, a, b, fa, fm, fb, whole, tol float64, dept
 func TestEmpiricalPoints(t *testing.T) {
 	d := EmpiricalDist(Second, 5*Second, 30*Second)
 	for _, c := range []struct{ u, want float64 }{{0.5, 1e9}, {0.9, 5e9}, {0.99, 30e9}} {
-		if got := d.Quantile(c.u); !close(got, c.want, 1e-12, 1) {
+		if got := d.Quantile(c.u); !near(got, c.want, 1e-12, 1) {
 			t.Errorf("Quantile(%g) = %.17g, want %g", c.u, got, c.want)
 		}
-		if got := d.Survival(c.want); !close(got, 1-c.u, 1e-12, 0) {
+		if got := d.Survival(c.want); !near(got, 1-c.u, 1e-12, 0) {
 			t.Errorf("Survival(%g) = %.17g, want %g", c.want, got, 1-c.u)
 		}
 	}
@@ -329,10 +329,10 @@ func TestEmpiricalPoints(t *testing.T) {
 	if got := flat.Survival(1e9 - 1); got != 1 {
 		t.Errorf("flat Survival(p50-1) = %g, want 1", got)
 	}
-	if got := flat.Survival(1e9); !close(got, 0.1, 1e-12, 0) {
+	if got := flat.Survival(1e9); !near(got, 0.1, 1e-12, 0) {
 		t.Errorf("flat Survival(p50) = %g, want 0.1", got)
 	}
-	if got, want := flat.LimitedMean(1e9), 1e9; !close(got, want, 1e-12, 0) {
+	if got, want := flat.LimitedMean(1e9), 1e9; !near(got, want, 1e-12, 0) {
 		t.Errorf("flat LimitedMean(p50) = %.17g, want %g", got, want)
 	}
 }
@@ -341,12 +341,12 @@ func TestNormQuantileTails(t *testing.T) {
 	for _, p := range []float64{1e-300, 1e-100, 1e-20, 1e-10, 1e-5, 0.01, 0.02425, 0.075, 0.3, 0.5, 0.7, 0.925, 0.98, 0.99, 1 - 1e-10} {
 		got := normQuantile(p)
 		want := distuv.UnitNormal.Quantile(p)
-		if !close(got, want, 1e-14, 1e-15) {
+		if !near(got, want, 1e-14, 1e-15) {
 			t.Errorf("normQuantile(%g) = %.17g, want %.17g", p, got, want)
 		}
 		// Self-consistency in the tail, where gonum's 2p-1 loses digits.
 		if p < 0.5 {
-			if back := normPhi(got); !close(back, p, 1e-12, 0) {
+			if back := normPhi(got); !near(back, p, 1e-12, 0) {
 				t.Errorf("Φ(normQuantile(%g)) = %.17g", p, back)
 			}
 		}
@@ -360,7 +360,7 @@ func TestGammaP(t *testing.T) {
 	for _, a := range []float64{0.05, 0.2, 0.5, 1, 2, 2.5, 10, 20} {
 		for _, x := range []float64{1e-10, 1e-3, 0.1, 0.5, 1, 2, 3, 5, 10, 20, 30, 50, 100} {
 			got, want := gammaP(a, x), mathext.GammaIncReg(a, x)
-			if !close(got, want, 1e-12, 1e-15) {
+			if !near(got, want, 1e-12, 1e-15) {
 				t.Errorf("gammaP(%g, %g) = %.17g, want %.17g", a, x, got, want)
 			}
 		}
