@@ -1,8 +1,6 @@
 package model
 
 import (
-	"strconv"
-
 	"drsim/model/kms"
 	"drsim/sim"
 )
@@ -22,24 +20,19 @@ func (r *Runner) storeIndex(ref StoreRef) int {
 	return -1
 }
 
-// copyReady returns when the copy of snapshot k (taken at k·every) is usable
-// in the backup region. The copy draw of snapshot k comes from its own
-// stream, so no event per snapshot is needed and draws do not depend on
-// which snapshots were looked at.
-func (r *Runner) copyReady(s *store, k int64) sim.Time {
-	st := sim.NewStream(r.seed, s.backupStream, strconv.FormatInt(k, 10))
-	return sim.Time(k)*s.backup.Every + st.Draw(s.backup.Copy)
-}
-
 // latestCopy returns the newest snapshot whose copy is usable at t in the
-// backup region: the largest k ≥ 1 with k·every + copy_k ≤ t.
+// backup region: the largest k ≥ 1 with k·every + copy_k ≤ t. The copy
+// draw of snapshot k is the k-th draw of the counter-based stream
+// ("backup/"+store, "copy"), so no event per snapshot is needed and the
+// draws do not depend on which snapshots were looked at.
 func (r *Runner) latestCopy(s *store, t sim.Time) (k int64, ok bool) {
 	b := s.backup
 	if b == nil || b.Every <= 0 {
 		return 0, false
 	}
+	sub := sim.NewSubstreams(r.seed, s.backupStream, "copy")
 	for k = int64(t / b.Every); k >= 1; k-- {
-		if r.copyReady(s, k) <= t {
+		if sim.Time(k)*b.Every+sub.Draw(b.Copy, uint64(k)) <= t {
 			return k, true
 		}
 	}

@@ -266,7 +266,7 @@ func RunTrials(cfg *Config, seed uint64, n, workers int, progress func(done int)
 		return nil
 	}
 	out := make([]TrialResult, n)
-	parallel(n, workers, func() func(i int) {
+	sim.Parallel(n, workers, func() func(i int) {
 		r := NewRunner(cfg)
 		return func(i int) { out[i] = r.Trial(seed, i, nil) }
 	}, progress)

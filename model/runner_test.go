@@ -36,12 +36,19 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
-// TestRunTrialsProgress: progress sees every trial once.
+// TestRunTrialsProgress: progress is monotone and ends with every trial
+// done.
 func TestRunTrialsProgress(t *testing.T) {
-	n := 0
-	res := RunTrials(snowyConfig(), 1, 25, 2, func(done int) { n++ })
-	if len(res) != 25 || n != 25 {
-		t.Errorf("results=%d progress calls=%d, want 25, 25", len(res), n)
+	last, calls := 0, 0
+	res := RunTrials(snowyConfig(), 1, 25, 2, func(done int) {
+		if done < last {
+			t.Errorf("progress went back from %d to %d", last, done)
+		}
+		last = done
+		calls++
+	})
+	if len(res) != 25 || calls == 0 || last != 25 {
+		t.Errorf("results=%d progress calls=%d last=%d, want 25 results and a last call with 25", len(res), calls, last)
 	}
 	for i := range res {
 		if res[i].Trial != i {
