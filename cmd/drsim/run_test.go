@@ -270,6 +270,23 @@ func TestRunFormatsAndOutputs(t *testing.T) {
 	if stdout != string(got) {
 		t.Error("drsim trace --trial 3 differs from run --trace --trace-trial 3")
 	}
+
+	// without a trial number both trace the representative trial
+	repTrace := filepath.Join(dir, "rep.jsonl")
+	if code, _, stderr := drsim(t, "run", "snowy", "--trials", "30", "--trace", repTrace, "--quiet"); code != 0 {
+		t.Fatalf("run --trace: exit code %d; stderr:\n%s", code, stderr)
+	}
+	code, stdout, stderr = drsim(t, "trace", "snowy", "--trials", "30")
+	if code != 0 {
+		t.Fatalf("trace: exit code %d; stderr:\n%s", code, stderr)
+	}
+	got, _ = os.ReadFile(repTrace)
+	if stdout != string(got) || len(readTrace(t, repTrace)) == 0 {
+		t.Error("drsim trace without --trial differs from run --trace, or is empty")
+	}
+	if !strings.Contains(stdout, `"kind":"service-down"`) {
+		t.Error("the representative trial of snowy has no service-down event")
+	}
 }
 
 // readTrace parses a JSON lines trace and checks each event's fields.
