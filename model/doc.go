@@ -109,15 +109,16 @@
 //
 //	go test ./model -run XXX -bench 'WriteRate|Horizon|SnowyTrial$' -benchtime 5000x -count 3
 //
-// on the shared 2-core development machine (best of three; single runs vary
-// by ±40% with the other engineers' builds): BenchmarkSnowyTrial 29 µs per
+// on the shared 2-core development machine (best of three; runs vary by up
+// to ±40% when the other engineers build): BenchmarkSnowyTrial 24.0 µs per
 // trial (128 allocations, most of them the error values the KMS model
-// builds for the retried promote-key step); BenchmarkTrialWriteRate/10
-// 40.6 µs vs /100000 39.8 µs (ratio 0.98 — the only write-rate dependent
-// step, the Poisson quantile, costs O(1) above a mean of 1000 through
-// Gauss–Legendre quadrature of the incomplete gamma function);
-// BenchmarkTrialHorizon/1d 30.6 µs vs /30d 32.7 µs (ratio 1.07, with hourly
-// backups: snapshot copies are drawn lazily, no event per snapshot).
+// builds for the retried promote-key step; 150 µs with a Detail);
+// BenchmarkTrialWriteRate/10 27.3 µs vs /100000 29.8 µs (ratio 1.09 — the
+// only write-rate dependent step, the Poisson quantile, costs O(1) above a
+// mean of 1000 through Gauss–Legendre quadrature of the incomplete gamma
+// function); BenchmarkTrialHorizon/1d 23.9 µs vs /30d 24.1 µs (ratio 1.01,
+// with hourly backups: snapshot copies are drawn lazily, no event per
+// snapshot).
 // `drsim run snowy --trials 10000` takes 0.34 s wall clock on 2 workers.
 //
 // # Approximations
