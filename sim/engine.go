@@ -220,7 +220,7 @@ func (e *Engine) compact() {
 	e.heap = h
 	e.stale = 0
 	e.firing = false // its entry was dropped as cancelled
-	for i := len(h)/2 - 1; i >= 0; i-- {
+	for i := (len(h) - 2) / arity; i >= 0 && len(h) > 1; i-- {
 		e.down(i, h[i])
 	}
 }
@@ -307,11 +307,16 @@ func less(a, b *event) bool {
 	return a.key < b.key
 }
 
+// The heap is 4-ary: children of i are 4i+1 .. 4i+4. Against a binary heap
+// it halves the depth, and so the cache misses of a sift in a large heap, for
+// one more comparison per level.
+const arity = 4
+
 // up places ev, which belongs at hole i or above, moving parents down.
 func (e *Engine) up(i int, ev event) {
 	h := e.heap
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) / arity
 		if !less(&ev, &h[p]) {
 			break
 		}
@@ -326,13 +331,28 @@ func (e *Engine) down(i int, ev event) {
 	h := e.heap
 	n := len(h)
 	for {
-		l := 2*i + 1
-		if l >= n {
+		c := arity*i + 1
+		if c >= n {
 			break
 		}
-		j := l
-		if r := l + 1; r < n && less(&h[r], &h[l]) {
-			j = r
+		j := c
+		if end := min(c+arity, n); end-c == arity {
+			// Full set of children: unrolled.
+			if less(&h[c+1], &h[j]) {
+				j = c + 1
+			}
+			if less(&h[c+2], &h[j]) {
+				j = c + 2
+			}
+			if less(&h[c+3], &h[j]) {
+				j = c + 3
+			}
+		} else {
+			for k := c + 1; k < end; k++ {
+				if less(&h[k], &h[j]) {
+					j = k
+				}
+			}
 		}
 		if !less(&h[j], &ev) {
 			break

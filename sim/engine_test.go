@@ -306,6 +306,29 @@ func TestEngineCompaction(t *testing.T) {
 	}
 }
 
+func TestEngineCancelAll(t *testing.T) {
+	for _, n := range []int{1, 2, 33, 40, 100, 1000} {
+		r := newRecorder()
+		var hs []Handle
+		for i := range n {
+			hs = append(hs, r.eng.At(Time(i%7), r.fn, i))
+		}
+		for _, h := range hs {
+			if !r.eng.Cancel(h) {
+				t.Fatalf("n=%d: Cancel = false for a pending event", n)
+			}
+		}
+		if r.eng.Pending() != 0 {
+			t.Fatalf("n=%d: Pending() = %d after cancelling all", n, r.eng.Pending())
+		}
+		r.eng.At(3, r.fn, -1)
+		r.eng.Run(Forever)
+		if len(r.log) != 1 || r.log[0] != (fired{3, -1}) {
+			t.Fatalf("n=%d: fired %v, want only the event scheduled after the cancellations", n, r.log)
+		}
+	}
+}
+
 func TestEngineTime(t *testing.T) {
 	tests := []struct {
 		name     string
