@@ -34,9 +34,46 @@ const (
 
 var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
-// topKeys are the keys allowed at the top level.
-var topKeys = []string{"name", "description", "horizon", "trials", "seed", "account", "extends",
-	"objectives", "regions", "keys", "app", "buckets", "tables", "outages", "failover", "actions", "costs", "prices"}
+// section is a kind of TOML table of the format and the keys it allows.
+type section struct {
+	where string // where the table is written, for hints: "in [app]"
+	keys  []string
+}
+
+// The sections of scenario format v1.
+var (
+	secTop = &section{"at the top of the file, before any [table]", []string{"name", "description", "horizon", "trials", "seed", "account", "extends",
+		"objectives", "regions", "keys", "app", "buckets", "tables", "outages", "failover", "actions", "costs", "prices"}}
+	secObjectives  = &section{"in [objectives]", []string{"rto", "rpo", "success"}}
+	secRegion      = &section{"in [regions.NAME]", []string{"kms_rps"}}
+	secKey         = &section{"in [keys.NAME]", []string{"multi_region", "primary", "replicas", "region", "users", "users_in", "rotation"}}
+	secApp         = &section{"in [app]", []string{"principal", "serve"}}
+	secBucket      = &section{"in [buckets.NAME]", []string{"region", "key", "bucket_key", "object_size", "writes", "reads", "replication", "backup"}}
+	secReplication = &section{"in [[buckets.NAME.replication]]", []string{"to", "key", "role", "rtc", "lag"}}
+	secBackup      = &section{"in [buckets.NAME.backup] or [tables.NAME.backup]", []string{"to", "every", "copy", "key"}}
+	secTable       = &section{"in [tables.NAME]", []string{"regions", "key", "keys_in", "item_size", "writes", "reads", "lag", "client_key", "backup"}}
+	secOutage      = &section{"in [[outages]]", []string{"name", "kind", "region", "services", "regions", "start", "duration", "probability"}}
+	secFailover    = &section{"in [failover]", []string{"from", "to", "detect", "steps"}}
+	secStep        = &section{"in [[failover.steps]]", []string{"name", "after", "op", "key", "region", "store", "window", "users", "duration", "required", "retry"}}
+	secAction      = &section{"in [[actions]]", []string{"at", "op", "key", "region", "store", "window", "users"}}
+	secCosts       = &section{"in [costs]", []string{"monthly"}}
+	sections       = []*section{secTop, secObjectives, secRegion, secKey, secApp, secBucket, secReplication, secBackup,
+		secTable, secOutage, secFailover, secStep, secAction, secCosts}
+)
+
+// homeOf says where key k belongs when it is not allowed in sec, or "".
+func homeOf(k string, sec *section) string {
+	var homes []string
+	for _, s := range sections {
+		if s != sec && contains(s.keys, k) {
+			homes = append(homes, s.where)
+		}
+	}
+	if len(homes) == 0 || len(homes) > 2 {
+		return ""
+	}
+	return strings.Join(homes, " or ")
+}
 
 // serviceNames are the spellings of the services, in bit order.
 var serviceNames = []struct {
@@ -55,7 +92,7 @@ type refs struct {
 func (d *decoder) decode(root map[string]any) *model.Config {
 	c := &model.Config{Trials: DefaultTrials, Seed: DefaultSeed, Account: DefaultAccount}
 	top := d.object("", root)
-	top.known(topKeys...)
+	top.known(secTop)
 
 	if s, ok := top.name("name"); ok {
 		c.Name = s
@@ -133,7 +170,7 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 
 func (d *decoder) objectives(o *obj) model.Objectives {
 	ob := model.Objectives{Success: DefaultSuccess}
-	o.known("rto", "rpo", "success")
+	o.known(secObjectives)
 	if t, ok := o.duration("rto"); ok {
 		ob.RTO, ob.HasRTO = t, true
 	}
@@ -161,7 +198,7 @@ func (d *decoder) regions(top *obj, r *refs) []model.Region {
 	for i, n := range r.regionNames {
 		r.regions[n] = i
 		ro := d.object(keyPath("regions", n), o.m[n])
-		ro.known("kms_rps")
+		ro.known(secRegion)
 		if !contains(awsRegions, n) {
 			d.errorf(ro.path, "%q is not an AWS Region code%s", n, suggest(n, awsRegions))
 		}
@@ -295,7 +332,7 @@ func (d *decoder) key(o *obj, r *refs) model.Key {
 	if o.m == nil {
 		return k // not a table: reported
 	}
-	o.known("multi_region", "primary", "replicas", "region", "users", "users_in", "rotation")
+	o.known(secKey)
 	k.MultiRegion, _ = o.boolean("multi_region")
 	if k.MultiRegion {
 		if o.has("region") {
@@ -373,7 +410,7 @@ func (d *decoder) app(top *obj, r *refs) model.App {
 	if o.m == nil {
 		return a
 	}
-	o.known("principal", "serve")
+	o.known(secApp)
 	if s, ok := o.str("principal"); ok {
 		if strings.TrimSpace(s) == "" {
 			d.errorf(o.child("principal"), "must not be empty")
@@ -399,7 +436,7 @@ func (d *decoder) bucket(o *obj, r *refs) model.Bucket {
 	if o.m == nil {
 		return b
 	}
-	o.known("region", "key", "bucket_key", "object_size", "writes", "reads", "replication", "backup")
+	o.known(secBucket)
 	b.Region = d.regionKey(o, "region", r, true, "the source bucket's region")
 	b.Key = d.keyRef(o, "key", r, true)
 	b.BucketKey, _ = o.boolean("bucket_key")
@@ -417,7 +454,7 @@ func (d *decoder) bucket(o *obj, r *refs) model.Bucket {
 		if ro.m == nil {
 			continue
 		}
-		ro.known("to", "key", "role", "rtc", "lag")
+		ro.known(secReplication)
 		rep := model.Replication{Role: DefaultRole}
 		rep.To = d.regionKey(ro, "to", r, true, "the destination region")
 		if rep.To >= 0 {
@@ -457,7 +494,7 @@ func (d *decoder) backup(store *obj, r *refs) *model.Backup {
 	if o.m == nil {
 		return nil
 	}
-	o.known("to", "every", "copy", "key")
+	o.known(secBackup)
 	b := &model.Backup{}
 	b.To = d.regionKey(o, "to", r, true, "the region the backups are copied to")
 	if t, ok := o.duration("every"); ok {
@@ -482,7 +519,7 @@ func (d *decoder) table(o *obj, r *refs) model.Table {
 	if o.m == nil {
 		return t
 	}
-	o.known("regions", "key", "keys_in", "item_size", "writes", "reads", "lag", "client_key", "backup")
+	o.known(secTable)
 	regsOK := false
 	if o.has("regions") {
 		t.Regions, regsOK = d.regionList(o, "regions", r)
@@ -566,7 +603,7 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 		if o.m == nil {
 			continue
 		}
-		o.known("name", "kind", "region", "services", "regions", "start", "duration", "probability")
+		o.known(secOutage)
 		ou := model.Outage{Probability: 1, Region: -1, Regions: [2]int{-1, -1}}
 		ou.Name, _ = o.str("name")
 		ou.Stream = ou.Name
@@ -784,7 +821,7 @@ func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
 	if o.m == nil {
 		return nil
 	}
-	o.known("from", "to", "detect", "steps")
+	o.known(secFailover)
 	f := &model.Failover{}
 	f.From = d.regionKey(o, "from", r, true, "the region failed over from")
 	f.To = d.regionKey(o, "to", r, true, "the region failed over to")
@@ -820,7 +857,7 @@ func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
 			f.Steps = append(f.Steps, model.Step{})
 			continue
 		}
-		so.known("name", "after", "op", "key", "region", "store", "window", "users", "duration", "required", "retry")
+		so.known(secStep)
 		st := model.Step{Name: names[i], Required: true, Retry: DefaultRetry, Duration: sim.ConstDist(0)}
 		after, paths, _ := so.strs("after")
 		seen := map[int]bool{}
@@ -905,7 +942,7 @@ func (d *decoder) action(o *obj, r *refs, c *model.Config) model.Action {
 	if o.m == nil {
 		return a
 	}
-	o.known("at", "op", "key", "region", "store", "window", "users")
+	o.known(secAction)
 	if at, ok := o.dist("at"); ok {
 		a.At = at
 	} else if !o.has("at") {
@@ -918,7 +955,7 @@ func (d *decoder) action(o *obj, r *refs, c *model.Config) model.Action {
 func (d *decoder) costs(top *obj) ([]model.CostItem, map[string]float64) {
 	var items []model.CostItem
 	co := top.table("costs")
-	co.known("monthly")
+	co.known(secCosts)
 	mo := co.table("monthly")
 	for _, n := range sortedKeys(mo.m) {
 		if f, ok := d.number(mo.child(n), mo.m[n]); ok {

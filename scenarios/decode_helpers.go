@@ -115,23 +115,19 @@ func sortedKeys[V any](m map[string]V) []string {
 
 func (o *obj) child(k string) string { return keyPath(o.path, k) }
 
-// known reports every key of o not in allowed.
-func (o *obj) known(allowed ...string) {
+// known reports every key of o that sec does not allow, with a
+// did-you-mean, or where the key belongs, or the keys allowed here.
+func (o *obj) known(sec *section) {
 	for _, k := range sortedKeys(o.m) {
-		ok := false
-		for _, a := range allowed {
-			if a == k {
-				ok = true
-				break
-			}
-		}
-		if ok {
+		if contains(sec.keys, k) {
 			continue
 		}
-		if s := suggest(k, allowed); s != "" {
+		if s := suggest(k, sec.keys); s != "" {
 			o.d.errorf(o.child(k), "unknown key%s", s)
+		} else if home := homeOf(k, sec); home != "" {
+			o.d.errorf(o.child(k), "unknown key here; %s belongs %s", k, home)
 		} else {
-			o.d.errorf(o.child(k), "unknown key; valid keys here: %s", strings.Join(allowed, ", "))
+			o.d.errorf(o.child(k), "unknown key; valid keys here: %s", strings.Join(sec.keys, ", "))
 		}
 	}
 }
