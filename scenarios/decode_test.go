@@ -510,3 +510,39 @@ func TestNoFollowOnErrors(t *testing.T) {
 		})
 	}
 }
+
+// Every op that acts on one regional copy of a key needs region; rotate-key
+// and restore-backup refuse it.
+func TestOpRegion(t *testing.T) {
+	for _, op := range []string{"replicate-key", "update-primary-region", "enable-key", "disable-key", "schedule-key-deletion", "cancel-key-deletion", "put-key-policy"} {
+		t.Run(op, func(t *testing.T) {
+			extra := ""
+			if op == "put-key-policy" {
+				extra = "users = [\"app\"]\n"
+			}
+			src := edit(t, "op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"\n", "op = \""+op+"\"\nkey = \"mrk\"\n"+extra)
+			_, errs := parseString(t, src)
+			want := "t.toml:59:3: actions[0].region: required: " + op + " needs the region of the copy acted on"
+			if len(errs) != 1 || !strings.Contains(errs.Error(), want) {
+				t.Errorf("got:\n%v\nwant only %q", errs, want)
+			}
+			// with the region it loads
+			c, errs := parseString(t, src+"region = \"eu-west-1\"\n")
+			if errs != nil {
+				t.Fatal(errs)
+			}
+			if got := c.Actions[0].Op; got.Kind.String() != op || got.Key != 0 || got.Region != 0 {
+				t.Errorf("op = %+v", got)
+			}
+		})
+	}
+	for _, op := range []string{"rotate-key", "restore-backup"} {
+		t.Run(op, func(t *testing.T) {
+			src := edit(t, `op = "disable-key"`, `op = "`+op+`"`)
+			_, errs := parseString(t, src)
+			if !strings.Contains(errs.Error(), "t.toml:63:1: actions[0].region: not used by "+op) {
+				t.Errorf("got:\n%v", errs)
+			}
+		})
+	}
+}
