@@ -97,19 +97,21 @@ var (
 	z99 = normQuantile(0.99)
 )
 
-// derived returns d with its derived parameters set, for a Dist built as a
-// literal.
-func (d Dist) derived() Dist {
-	if d.mu != 0 || d.sigma != 0 || d.sigma2 != 0 {
-		return d
+// fill sets d's derived parameters if they are unset, for a Dist built as a
+// literal. It is cheap enough to inline in the common case.
+func (d *Dist) fill() {
+	if d.mu == 0 && d.sigma == 0 && d.sigma2 == 0 {
+		d.fillSlow()
 	}
+}
+
+func (d *Dist) fillSlow() {
 	switch d.Kind {
 	case LogNormal:
-		return newLogNormal(d.P1, d.P2)
+		*d = newLogNormal(d.P1, d.P2)
 	case Empirical:
-		return newEmpirical(d.P1, d.P2, d.P3)
+		*d = newEmpirical(d.P1, d.P2, d.P3)
 	}
-	return d
 }
 
 // Validate reports whether d's parameters describe a proper non-negative
@@ -173,7 +175,7 @@ func (d Dist) Quantile(u float64) float64 {
 	case Normal:
 		return d.normalQuantile(u)
 	case LogNormal:
-		d = d.derived()
+		d.fill()
 		if d.sigma == 0 {
 			return d.P1
 		}
@@ -193,7 +195,7 @@ func (d Dist) Quantile(u float64) float64 {
 	case Weibull:
 		return d.P2 * math.Pow(-math.Log1p(-u), 1/d.P1)
 	case Empirical:
-		d = d.derived()
+		d.fill()
 		z := normQuantile(u)
 		switch {
 		case z <= z90 && d.sigma == 0:
@@ -242,7 +244,7 @@ func (d Dist) Survival(x float64) float64 {
 	case Normal:
 		return d.normalSurvival(x)
 	case LogNormal:
-		d = d.derived()
+		d.fill()
 		if d.sigma <= 0 {
 			return step(x, d.P1)
 		}
@@ -270,7 +272,7 @@ func (d Dist) Survival(x float64) float64 {
 	case Weibull:
 		return math.Exp(-math.Pow(x/d.P2, d.P1))
 	case Empirical:
-		d = d.derived()
+		d.fill()
 		return normQ(d.empiricalZ(x))
 	}
 	return math.NaN()
@@ -297,7 +299,7 @@ func (d Dist) Mean() float64 {
 	case Normal:
 		return d.normalLimitedMean(math.Inf(1))
 	case LogNormal:
-		d = d.derived()
+		d.fill()
 		return math.Exp(d.mu + d.sigma*d.sigma/2)
 	case Exponential:
 		return math.Max(d.P1, 0)
@@ -306,7 +308,8 @@ func (d Dist) Mean() float64 {
 	case Weibull:
 		return d.P2 * math.Gamma(1+1/d.P1)
 	case Empirical:
-		return d.derived().empiricalLimitedMean(math.Inf(1))
+		d.fill()
+		return d.empiricalLimitedMean(math.Inf(1))
 	}
 	return math.NaN()
 }
@@ -339,7 +342,7 @@ func (d Dist) LimitedMean(y float64) float64 {
 	case Normal:
 		return d.normalLimitedMean(y)
 	case LogNormal:
-		d = d.derived()
+		d.fill()
 		if d.sigma <= 0 {
 			return math.Min(d.P1, y)
 		}
@@ -376,7 +379,8 @@ func (d Dist) LimitedMean(y float64) float64 {
 		a := 1 / k
 		return scale * math.Gamma(1+a) * gammaP(a, t)
 	case Empirical:
-		return d.derived().empiricalLimitedMean(y)
+		d.fill()
+		return d.empiricalLimitedMean(y)
 	}
 	return math.NaN()
 }
@@ -393,7 +397,7 @@ func (d Dist) Max() float64 {
 			return math.Max(d.P1, 0)
 		}
 	case LogNormal:
-		if d.derived().sigma <= 0 {
+		if d.fill(); d.sigma <= 0 {
 			return d.P1
 		}
 	case Exponential:
@@ -407,7 +411,7 @@ func (d Dist) Max() float64 {
 			return 0
 		}
 	case Empirical:
-		if e := d.derived(); e.sigma <= 0 && e.sigma2 <= 0 {
+		if d.fill(); d.sigma <= 0 && d.sigma2 <= 0 {
 			return d.P1
 		}
 	default:

@@ -615,3 +615,42 @@ func TestEngineNoAllocs(t *testing.T) {
 		t.Fatalf("%.1f allocations per 100 events and 8 cancellations, want 0", allocs)
 	}
 }
+
+// TestEngineCompactionInHandler cancels enough events from inside a handler
+// to rebuild the heap while the handler's own entry is still at its top.
+func TestEngineCompactionInHandler(t *testing.T) {
+	for _, reschedule := range []bool{false, true} {
+		r := newRecorder()
+		var hs []Handle
+		r.eng.At(1, func(int) {
+			r.fn(-1)
+			for _, h := range hs[:90] {
+				r.eng.Cancel(h)
+			}
+			if r.eng.Pending() != 10 {
+				t.Fatalf("Pending() = %d in the handler, want 10", r.eng.Pending())
+			}
+			if reschedule {
+				r.eng.After(0, r.fn, -2)
+			}
+		}, 0)
+		for i := range 100 {
+			hs = append(hs, r.eng.At(Time(2+i), r.fn, i))
+		}
+		r.eng.Run(Forever)
+		var got []int
+		for _, f := range r.log {
+			got = append(got, f.arg)
+		}
+		want := []int{-1}
+		if reschedule {
+			want = append(want, -2)
+		}
+		for i := 90; i < 100; i++ {
+			want = append(want, i)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("reschedule=%v: fired %v, want %v", reschedule, got, want)
+		}
+	}
+}
