@@ -808,7 +808,11 @@ func (d *decoder) storeRef(o *obj, r *refs, c *model.Config) model.StoreRef {
 		return ref
 	}
 	if backup == nil {
-		d.errorf(o.child("store"), "%q has no backup to restore (add a [...%s.backup] table)", s, s)
+		section := "buckets"
+		if ref.Kind == model.StoreTable {
+			section = "tables"
+		}
+		d.errorf(o.child("store"), "%q has no backup to restore (add [%s.%s.backup])", s, section, s)
 	}
 	return ref
 }

@@ -209,7 +209,13 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 	if _, err := toml.Decode(string(src.data), &tree); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			l.fail(src.display, pe.Position.Line, pe.Position.Col, "", "TOML syntax: %s", pe.Message)
+			// The decoder's line is off by one at a newline; the byte
+			// offset is exact.
+			p := Pos{File: src.display, Line: pe.Position.Line, Col: pe.Position.Col}
+			if pe.Position.Start >= 0 && pe.Position.Start <= len(src.data) {
+				p = posAt(src.display, string(src.data), pe.Position.Start)
+			}
+			l.fail(p.File, p.Line, p.Col, "", "TOML syntax: %s", tomlMessage(pe.Message))
 		} else {
 			l.fail(src.display, 0, 0, "", "TOML: %v", err)
 		}
@@ -258,6 +264,15 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 		bidx[p] = e
 	}
 	return btree, bidx, true
+}
+
+// tomlMessage adapts a TOML decoder message to this package's style.
+func tomlMessage(m string) string {
+	m = strings.TrimSuffix(strings.TrimSpace(m), ".")
+	if m != "" && m[0] >= 'A' && m[0] <= 'Z' {
+		m = strings.ToLower(m[:1]) + m[1:]
+	}
+	return m
 }
 
 func (l *loader) read(src source) ([]byte, error) {

@@ -81,6 +81,18 @@ func scanPositions(file, src string) posIndex {
 	return s.idx
 }
 
+// posAt returns the position of byte offset off in src.
+func posAt(file, src string, off int) Pos {
+	s := &scanner{src: src, file: file}
+	s.lineStarts = append(s.lineStarts, 0)
+	for i := 0; i < len(src) && i < off; i++ {
+		if src[i] == '\n' {
+			s.lineStarts = append(s.lineStarts, i+1)
+		}
+	}
+	return s.pos(off)
+}
+
 func (s *scanner) pos(off int) Pos {
 	// binary search for the line
 	lo, hi := 0, len(s.lineStarts)-1
