@@ -339,18 +339,18 @@ func (d *decoder) key(o *obj, r *refs) model.Key {
 			d.errorf(o.child("region"), "a multi-Region key has a primary, not a region (write primary = ...)")
 		}
 		k.Primary = d.regionKey(o, "primary", r, true, "the primary's region of a multi-Region key")
-		if reps, ok := d.regionList(o, "replicas", r); ok || reps != nil {
-			names, paths, _ := o.strs("replicas")
-			for _, ri := range reps {
-				if ri == k.Primary {
-					for i, n := range names {
-						if n == r.regionNames[ri] {
-							d.errAt(paths[i], o.child("replicas"), "%q is the primary's region; a replica must be in another region", n)
-						}
-					}
-					continue
-				}
+		reps, _ := d.regionList(o, "replicas", r)
+		for _, ri := range reps {
+			if ri != k.Primary {
 				k.Replicas = append(k.Replicas, ri)
+				continue
+			}
+			names, paths, _ := o.strs("replicas")
+			for i, n := range names {
+				if n == r.regionNames[ri] {
+					d.errAt(paths[i], o.child("replicas"), "%q is the primary's region; a replica must be in another region", n)
+					break
+				}
 			}
 		}
 	} else {
