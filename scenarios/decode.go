@@ -97,7 +97,11 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 	if s, ok := top.name("name"); ok {
 		c.Name = s
 	} else if !top.has("name") {
-		top.missing("name", "the scenario's name (it is not inherited through extends)")
+		why := "the scenario's name"
+		if top.has("extends") {
+			why += " (it is not inherited through extends)"
+		}
+		top.missing("name", why)
 	}
 	if s, ok := top.str("description"); ok {
 		if strings.ContainsAny(s, "\r\n") {

@@ -210,7 +210,7 @@ func TestSemanticErrors(t *testing.T) {
 			`horizon = "24h"`, "horizon = \"24h\"\noutages = [3]"},
 			[]string{`t.toml:3:12: outages[0]: expected a table, got integer 3`}},
 		{"missing name", []string{`name = "t"`, `# no name`},
-			[]string{`t.toml: name: required: the scenario's name (it is not inherited through extends)`}},
+			[]string{"scenarios: t.toml: name: required: the scenario's name"}},
 		{"step cycle", []string{"name = \"a\"\n\n", "name = \"a\"\nafter = [\"b\"]\n"},
 			[]string{`failover.steps[1].after: steps form a cycle: "a" after "b" after "a"`}},
 		{"longer step cycle", []string{"name = \"a\"\n\n", "name = \"a\"\nafter = [\"c\"]\n", "region = \"us-west-2\"\n\n[[actions]]", "region = \"us-west-2\"\n[[failover.steps]]\nname = \"c\"\nafter = [\"b\"]\n[[actions]]"},
