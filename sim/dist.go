@@ -376,6 +376,20 @@ func (d Dist) LimitedMean(y float64) float64 {
 			return 0
 		}
 		t := math.Pow(y/scale, k)
+		if t < 1 {
+			// ∫_0^y exp(-(x/λ)^k) dx = y Σ (-t)^n / (n! (nk+1)): no
+			// cancellation for t < 1, and no underflow as t -> 0.
+			sum, term := 1.0, 1.0
+			for n := 1; n < 60; n++ {
+				term *= -t / float64(n)
+				c := term / (float64(n)*k + 1)
+				sum += c
+				if math.Abs(c) < 1e-17*sum {
+					break
+				}
+			}
+			return y * sum
+		}
 		a := 1 / k
 		return scale * math.Gamma(1+a) * gammaP(a, t)
 	case Empirical:
