@@ -203,7 +203,7 @@ func (d *decoder) regions(top *obj, r *refs) []model.Region {
 		r.regions[n] = i
 		ro := d.object(keyPath("regions", n), o.m[n])
 		ro.known(secRegion)
-		if !contains(awsRegions, n) {
+		if !isRegionCode(n) {
 			d.errorf(ro.path, "%q is not an AWS Region code%s", n, suggest(n, awsRegions))
 		}
 		reg := model.Region{Name: n, KMSRPS: kms.DefaultQuota(n)}

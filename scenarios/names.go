@@ -1,5 +1,18 @@
 package scenarios
 
+import "regexp"
+
+// regionCodeRE matches the shape of every AWS Region code, current and
+// future: a two-letter area, an optional partition (gov, iso...), a compass
+// direction, a number. A name of that shape is accepted even when it is not
+// in awsRegions (AWS opens new Regions); any other name is a typo.
+var regionCodeRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9][0-9]?$`)
+
+// isRegionCode reports whether n is a known AWS Region or has the shape of one.
+func isRegionCode(n string) bool {
+	return contains(awsRegions, n) || regionCodeRE.MatchString(n)
+}
+
 // awsRegions are the AWS Region codes a scenario may declare. A typo in a
 // region name would otherwise silently give the region the smallest default
 // KMS quota.
