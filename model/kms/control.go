@@ -29,7 +29,7 @@ type call struct {
 }
 
 func (c call) fail(code string, transient bool, format string, args ...any) error {
-	e := &Error{Op: c.op, Code: code, Transient: transient, Msg: fmt.Sprintf(format, args...)}
+	e := &Error{Op: c.op, Code: code, Transient: transient, format: format, args: args}
 	if c.k.validKey(c.key) {
 		e.Key = c.k.keys[c.key].Name
 	}

@@ -2,6 +2,7 @@ package kms
 
 import (
 	"errors"
+	"fmt"
 
 	"drsim/sim"
 )
@@ -137,9 +138,16 @@ type Error struct {
 	// operator changing anything (KMSUnavailable, or
 	// KMSInvalidStateException caused by a Creating or Updating copy).
 	Transient bool
-	// Msg explains the failure.
-	Msg string
+	// format and args explain the failure; they are formatted only when
+	// the message is asked for (Message, Error), because a runbook retrying
+	// an op for hours fails thousands of times per run and nobody reads
+	// most of those messages.
+	format string
+	args   []any
 }
+
+// Message explains the failure, e.g. "KMS is unavailable in us-east-1".
+func (e *Error) Message() string { return fmt.Sprintf(e.format, e.args...) }
 
 // Error returns e.g. "kms: ReplicateKey alerts to us-west-2:
 // AlreadyExistsException: us-west-2 already holds a related key (Enabled)".
@@ -155,7 +163,7 @@ func (e *Error) Error() string {
 			s += " in " + e.Region
 		}
 	}
-	return s + ": " + e.Code + ": " + e.Msg
+	return s + ": " + e.Code + ": " + e.Message()
 }
 
 // IsTransient reports whether err is a transient *Error.
