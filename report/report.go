@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"drsim/model"
 	"drsim/model/kms"
@@ -260,14 +261,6 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 	if cfg.Objectives.HasRPO {
 		r.Objectives.RPOSeconds = ptr(seconds(cfg.Objectives.RPO))
 	}
-	var bad int
-	r.Metrics, bad = buildMetrics(cfg, results)
-	if bad > 0 {
-		early = append(early, fmt.Sprintf("%d non-finite values in the trial results were counted as 0", bad))
-	}
-	r.ObjectivesMet = objectivesMet(cfg, results)
-	r.Distributions = distributions(results)
-	r.Cost = ComputeCost(cfg)
 	var repResult *model.TrialResult
 	if repIndex >= 0 {
 		for i := range results {
@@ -277,7 +270,22 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 			}
 		}
 	}
+	// The three aggregations are independent pure functions of the results,
+	// each writing its own fields: run them side by side (the report is
+	// the serial tail of a run, so this is what lets a run scale with workers).
+	var bad int
+	var wg sync.WaitGroup
+	wg.Go(func() { r.Metrics, bad = buildMetrics(cfg, results) })
+	wg.Go(func() {
+		r.ObjectivesMet = objectivesMet(cfg, results)
+		r.Distributions = distributions(results)
+	})
 	r.Operations = operations(cfg, results, repResult)
+	r.Cost = ComputeCost(cfg)
+	wg.Wait()
+	if bad > 0 {
+		early = append(early, fmt.Sprintf("%d non-finite values in the trial results were counted as 0", bad))
+	}
 	if rep != nil && repResult != nil {
 		r.Representative = representative(repResult, rep)
 	}
