@@ -53,20 +53,49 @@ func (c call) validate() error {
 // up checks that KMS is up in the Region the call is sent to.
 func (c call) up(sentTo int) error {
 	if !c.k.net.KMSUp(sentTo) {
-		return c.fail(CodeUnavailable, true, "KMS is unavailable in %s", c.k.regionName(sentTo))
+		return c.unavailable(sentTo, -1)
 	}
 	return nil
+}
+
+// unavailable returns the KMSUnavailable error of c sent to sentTo, when
+// KMS is down there (other < 0) or sentTo cannot reach other (partition).
+// A runbook retries a failing op every few minutes for as long as an
+// outage lasts, so these errors are made once per KMS and reused: an
+// Error is immutable once returned.
+func (c call) unavailable(sentTo, other int) error {
+	ek := unavailKey{op: c.op, key: c.key, region: c.region, sentTo: sentTo, other: other}
+	if e, ok := c.k.unavail[ek]; ok {
+		return e
+	}
+	var err error
+	if other < 0 {
+		err = c.fail(CodeUnavailable, true, "KMS is unavailable in %s", c.k.regionName(sentTo))
+	} else {
+		err = c.fail(CodeUnavailable, true, "%s cannot reach %s (partition)",
+			c.k.regionName(sentTo), c.k.regionName(other))
+	}
+	if c.k.unavail == nil {
+		c.k.unavail = map[unavailKey]error{}
+	}
+	c.k.unavail[ek] = err
+	return err
+}
+
+// unavailKey identifies a cached KMSUnavailable error.
+type unavailKey struct {
+	op                         string
+	key, region, sentTo, other int
 }
 
 // reach checks that KMS is up in region and that it is not partitioned from
 // sentTo (for calls that involve two Regions).
 func (c call) reach(sentTo, region int) error {
 	if !c.k.net.KMSUp(region) {
-		return c.fail(CodeUnavailable, true, "KMS is unavailable in %s", c.k.regionName(region))
+		return c.unavailable(region, -1)
 	}
 	if !c.k.net.Linked(sentTo, region) {
-		return c.fail(CodeUnavailable, true, "%s cannot reach %s (partition)",
-			c.k.regionName(sentTo), c.k.regionName(region))
+		return c.unavailable(sentTo, region)
 	}
 	return nil
 }

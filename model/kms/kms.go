@@ -44,6 +44,9 @@ type KMS struct {
 
 	// Pre-bound event handlers (no closure per event).
 	rotateFn, createdFn, updatedFn, deletedFn sim.Func
+
+	// unavail caches KMSUnavailable errors (see call.unavailable).
+	unavail map[unavailKey]error
 }
 
 type keyState struct {
