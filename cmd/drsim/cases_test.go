@@ -224,27 +224,29 @@ func (k kmsCase) check(t *testing.T) {
 	}
 
 	recIn := c.region(t, k.recoveredIn)
+	te := &trialErrors{t: t}
+	defer te.done()
 	for i := range c.results {
 		tr := &c.results[i]
 		if !tr.Incident || !tr.Recovered {
-			t.Errorf("trial %d: incident %v, recovered %v", tr.Trial, tr.Incident, tr.Recovered)
+			te.Errorf("trial %d: incident %v, recovered %v", tr.Trial, tr.Incident, tr.Recovered)
 			continue
 		}
 		if tr.T0 < k.t0[0] || tr.T0 > k.t0[1] {
-			t.Errorf("trial %d: T0 = %s, want in [%s, %s]", tr.Trial, fmtT(tr.T0), fmtT(k.t0[0]), fmtT(k.t0[1]))
+			te.Errorf("trial %d: T0 = %s, want in [%s, %s]", tr.Trial, fmtT(tr.T0), fmtT(k.t0[0]), fmtT(k.t0[1]))
 		}
 		if tr.RTO < k.rto[0] || tr.RTO > k.rto[1] {
-			t.Errorf("trial %d: RTO = %s, want in [%s, %s]", tr.Trial, fmtT(tr.RTO), fmtT(k.rto[0]), fmtT(k.rto[1]))
+			te.Errorf("trial %d: RTO = %s, want in [%s, %s]", tr.Trial, fmtT(tr.RTO), fmtT(k.rto[0]), fmtT(k.rto[1]))
 		}
 		if !slices.Equal(tr.RecoveredIn, []int{recIn}) {
-			t.Errorf("trial %d: recovered in %v, want [%d] (%s)", tr.Trial, tr.RecoveredIn, recIn, k.recoveredIn)
+			te.Errorf("trial %d: recovered in %v, want [%d] (%s)", tr.Trial, tr.RecoveredIn, recIn, k.recoveredIn)
 		}
 		if moved := tr.FailoverAt >= 0; moved != k.failover || tr.RoutedBack != k.routedBack {
-			t.Errorf("trial %d: failover at %s, routed back %v; want failover %v, routed back %v",
+			te.Errorf("trial %d: failover at %s, routed back %v; want failover %v, routed back %v",
 				tr.Trial, fmtT(tr.FailoverAt), tr.RoutedBack, k.failover, k.routedBack)
 		}
 		if k.failover && tr.FailoverAt >= 0 && (tr.FailoverAt < tr.T0 || tr.FailoverAt > tr.T0+tr.RTO) {
-			t.Errorf("trial %d: failover at %s, outside [T0, T0+RTO] = [%s, %s]",
+			te.Errorf("trial %d: failover at %s, outside [T0, T0+RTO] = [%s, %s]",
 				tr.Trial, fmtT(tr.FailoverAt), fmtT(tr.T0), fmtT(tr.T0+tr.RTO))
 		}
 		// KMS failures: exactly the expected ones, at the expected rate
@@ -263,7 +265,7 @@ func (k kmsCase) check(t *testing.T) {
 		for j, got := range tr.KMSFailures {
 			if math.Abs(got-want[j]) > 1e-6*math.Max(1, want[j]) {
 				rs, reg := kms.Reason(j/len(c.cfg.Regions)), c.cfg.Regions[j%len(c.cfg.Regions)].Name
-				t.Errorf("trial %d: %g calls failed with %s in %s, want %g", tr.Trial, got, rs, reg, want[j])
+				te.Errorf("trial %d: %g calls failed with %s in %s, want %g", tr.Trial, got, rs, reg, want[j])
 			}
 		}
 	}
@@ -347,6 +349,32 @@ func (k kmsCase) check(t *testing.T) {
 	}
 	if rp := r.Representative; rp == nil || rp.Trial != c.rep || len(rp.Events) != len(c.detail.Events) {
 		t.Errorf("the report's representative trial does not carry the trace of trial %d", c.rep)
+	}
+}
+
+// maxTrialErrors is how many failed per-trial checks a test prints.
+const maxTrialErrors = 5
+
+// trialErrors reports the first maxTrialErrors failed per-trial checks,
+// then how many more there were, so that a wrong case does not print a
+// line for each of its 200 trials.
+type trialErrors struct {
+	t *testing.T
+	n int
+}
+
+func (e *trialErrors) Errorf(format string, args ...any) {
+	e.t.Helper()
+	e.n++
+	if e.n <= maxTrialErrors {
+		e.t.Errorf(format, args...)
+	}
+}
+
+func (e *trialErrors) done() {
+	e.t.Helper()
+	if e.n > maxTrialErrors {
+		e.t.Errorf("... and %d more failed trial checks", e.n-maxTrialErrors)
 	}
 }
 
@@ -608,6 +636,8 @@ func TestDynamoDB20hRule(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			c := runCase(t, tt.file)
 			west := c.region(t, "us-west-2")
+			te := &trialErrors{t: t}
+			defer te.done()
 			table := len(c.cfg.Buckets) // the table comes after the buckets
 			for i := range c.results {
 				tr := &c.results[i]
@@ -617,10 +647,10 @@ func TestDynamoDB20hRule(t *testing.T) {
 						tr.Trial, tr.Incident, tr.Recovered, fmtT(tr.T0), tr.RecoveredIn)
 				}
 				if tr.RPO < tt.rpo[0] || tr.RPO > tt.rpo[1] {
-					t.Errorf("trial %d: RPO %s, want in [%s, %s]", tr.Trial, fmtT(tr.RPO), fmtT(tt.rpo[0]), fmtT(tt.rpo[1]))
+					te.Errorf("trial %d: RPO %s, want in [%s, %s]", tr.Trial, fmtT(tr.RPO), fmtT(tt.rpo[0]), fmtT(tt.rpo[1]))
 				}
 				if l := float64(tr.LostWrites[table]); l < tt.lost[0] || l > tt.lost[1] || tr.LostWrites[0] != 0 {
-					t.Errorf("trial %d: lost writes %v, want the table's in %v and none of the bucket's",
+					te.Errorf("trial %d: lost writes %v, want the table's in %v and none of the bucket's",
 						tr.Trial, tr.LostWrites, tt.lost)
 				}
 			}
