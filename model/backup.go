@@ -31,12 +31,34 @@ func (r *Runner) latestCopy(s *store, t sim.Time) (k int64, ok bool) {
 		return 0, false
 	}
 	sub := sim.NewSubstreams(r.seed, s.backupStream, "copy")
+	src, svc := r.backupSource(s)
 	for k = int64(t / b.Every); k >= 1; k-- {
-		if sim.Time(k)*b.Every+sub.Draw(b.Copy, uint64(k)) <= t {
+		at := sim.Time(k) * b.Every
+		// No snapshot is taken while the source store's service is down.
+		if !r.svcUpAt(src, svc, at) {
+			continue
+		}
+		if at+sub.Draw(b.Copy, uint64(k)) <= t {
 			return k, true
 		}
 	}
 	return 0, false
+}
+
+// backupSource returns the region whose copy of the store is snapshotted,
+// and the service it needs: a bucket's source region; for a table, its
+// replica in the first region the app serves from at t=0, else its first
+// replica.
+func (r *Runner) backupSource(s *store) (region, svc int) {
+	if s.bucket != nil {
+		return s.bucket.Region, svcS3
+	}
+	for _, reg := range r.cfg.App.Serve {
+		if s.rep[reg] >= 0 {
+			return reg, svcDynamoDB
+		}
+	}
+	return s.table.Regions[0], svcDynamoDB
 }
 
 // restore makes the newest usable backup copy of the store the live data

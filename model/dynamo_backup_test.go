@@ -105,13 +105,19 @@ func TestBackupRestore(t *testing.T) {
 		t0       sim.Time
 		snap     sim.Time
 		notReady bool
+		// restoreAfter delays the restore step; snapshots that fall in
+		// the outage are never taken, so the restore still gets the last
+		// snapshot before T0.
+		restoreAfter sim.Time
 	}{
-		{"snapshot 5h", 5*sim.Hour + 30*sim.Minute, 5 * sim.Hour, false},
-		{"first copy not ready", sim.Hour + 5*sim.Minute, sim.Hour, true},
+		{"snapshot 5h", 5*sim.Hour + 30*sim.Minute, 5 * sim.Hour, false, 0},
+		{"first copy not ready", sim.Hour + 5*sim.Minute, sim.Hour, true, 0},
+		{"no snapshot while the source is down", 5*sim.Hour + 30*sim.Minute, 5 * sim.Hour, false, 3 * sim.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := backupConfig(tt.t0)
+			cfg.Failover.Steps[0].Duration = sim.ConstDist(tt.restoreAfter)
 			var d Detail
 			res := NewRunner(cfg).Trial(4, 0, &d)
 			if !res.Recovered || res.RecoveredIn[0] != west {

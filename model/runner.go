@@ -42,9 +42,15 @@ type Runner struct {
 	d    *Detail
 	res  TrialResult
 
-	down      []int // [region*numSvc+svc] outages in force
-	part      []int // [a*nR+b] partitions in force (symmetric)
-	outageOn  []bool
+	down     []int // [region*numSvc+svc] outages in force
+	part     []int // [a*nR+b] partitions in force (symmetric)
+	outageOn []bool
+	// outWin holds [start, end) of every outage that happens in this trial
+	// (end sim.Forever when it outlasts the horizon), indexed like
+	// Config.Outages; start -1 when it does not happen. Backups ask it
+	// whether a source was up at a snapshot time without an event per
+	// snapshot.
+	outWin    [][2]sim.Time
 	serving   []bool
 	before    []bool // serving set before the failover (route back)
 	atT0      []bool // serving set at T0
@@ -102,6 +108,7 @@ func NewRunner(cfg *Config) *Runner {
 	r.down = make([]int, nR*numSvc)
 	r.part = make([]int, nR*nR)
 	r.outageOn = make([]bool, len(cfg.Outages))
+	r.outWin = make([][2]sim.Time, len(cfg.Outages))
 	r.serving = make([]bool, nR)
 	r.before = make([]bool, nR)
 	r.atT0 = make([]bool, nR)
@@ -156,6 +163,7 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 		u := st.Uniform()
 		start := st.Draw(o.Start)
 		dur := st.Draw(o.Duration)
+		r.outWin[oi] = [2]sim.Time{-1, -1}
 		if u < o.Probability && start <= cfg.Horizon {
 			r.eng.At(start, r.outageStartFn, oi)
 			end := sim.Forever
@@ -163,6 +171,7 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 				end = start + dur
 			}
 			r.eng.At(end, r.outageEndFn, oi)
+			r.outWin[oi] = [2]sim.Time{start, end}
 		}
 	}
 	for ai := range cfg.Actions {
@@ -220,6 +229,20 @@ func (r *Runner) resetTrial(i int) {
 	for si := range r.stores {
 		r.stores[si].reset()
 	}
+}
+
+// svcUpAt reports whether service svc of region was up at time t of this
+// trial, from the outages drawn at its start (past or future).
+func (r *Runner) svcUpAt(region, svc int, t sim.Time) bool {
+	for oi := range r.cfg.Outages {
+		o := &r.cfg.Outages[oi]
+		w := r.outWin[oi]
+		if o.Kind == RegionOutage && o.Region == region && o.Services&(1<<svc) != 0 &&
+			w[0] >= 0 && w[0] <= t && t < w[1] {
+			return false
+		}
+	}
+	return true
 }
 
 // outageStart applies outage oi.
