@@ -70,7 +70,9 @@
 // region); with recovery in the regions that served at T0 there are none
 // (RPO 0). A restored backup with snapshot time b in the recovery region
 // makes M(t) = 1 for t > b and 0 before; a store with no copy there (or
-// whose replica left the group) makes M = 1. S3 replicates one way, from
+// whose replica there was archived) makes M = 1; a replica that left the
+// group keeps what reached it before (r = 1 from its leaving on). S3
+// replicates one way, from
 // the source bucket to each destination; DynamoDB all-to-all among its
 // replicas. TestStrandedClosedForm checks counts (chi-square) and RPO
 // (Kolmogorov–Smirnov) against the closed forms Poisson(λ∫_0^T0 S) and
@@ -86,8 +88,12 @@
 // A replica whose at-rest key is refused (kms.Usable returns a non-transient
 // reason) becomes INACCESSIBLE_ENCRYPTION_CREDENTIALS: no reads or writes
 // there, replication to it PENDING. An event 20 h later makes it leave the
-// replication group for good (r = 1 from then on, and no usable copy); it is
-// cancelled if the key becomes usable first. Backups cost no event per
+// replication group for good (r = 1 from then on); it is cancelled if the
+// key becomes usable first. A replica that left is not deleted: it is a
+// single-Region table that serves what it held whenever its key is usable
+// (the AWS API Reference, ReplicaDescription: "The replica will not be
+// deleted and replication will stop from and to this region"); 7 days of
+// inaccessibility archive it (no copy from then on). Backups cost no event per
 // snapshot: a restore at t looks for the newest k ≥ 1 with k·every + copy_k ≤
 // t, searching down from floor(t/every), where copy_k is drawn from the
 // stream ("backup/"+store, k).

@@ -47,7 +47,8 @@ type store struct {
 	rep        []int
 	inacc      []bool // per replica: INACCESSIBLE_ENCRYPTION_CREDENTIALS
 	inaccSince []sim.Time
-	left       []bool // per replica: left the replication group
+	left       []bool // per replica: left the replication group (a single-Region table from then on)
+	archived   []bool // per replica: archived after 7 days inaccessible (no copy any more)
 	leaveH     []sim.Handle
 	archH      []sim.Handle
 
@@ -67,6 +68,7 @@ func (s *store) reset() {
 		s.inacc[i] = false
 		s.inaccSince[i] = 0
 		s.left[i] = false
+		s.archived[i] = false
 		s.leaveH[i] = sim.Handle{}
 		s.archH[i] = sim.Handle{}
 	}
@@ -117,6 +119,7 @@ func (r *Runner) initStores() {
 		s.inacc = make([]bool, n)
 		s.inaccSince = make([]sim.Time, n)
 		s.left = make([]bool, n)
+		s.archived = make([]bool, n)
 		s.leaveH = make([]sim.Handle, n)
 		s.archH = make([]sim.Handle, n)
 		for _, x := range t.Regions {
@@ -152,7 +155,7 @@ func (r *Runner) copyKey(s *store, reg int) (key int, ok, restored bool) {
 		return -1, false, false
 	}
 	j := s.rep[reg]
-	if j < 0 || s.left[j] {
+	if j < 0 || s.archived[j] {
 		return -1, false, false
 	}
 	return s.table.Keys[j], true, false
@@ -180,7 +183,11 @@ func (r *Runner) tableUsable(s *store, reg int) (bool, kms.Reason) {
 // updateReplicas applies the DynamoDB INACCESSIBLE_ENCRYPTION_CREDENTIALS
 // rule: a replica whose at-rest key is refused becomes inaccessible; after
 // 20 h in that state it leaves the replication group; it is archived after
-// 7 days. A replica recovers only when its key is usable again.
+// 7 days. A replica recovers only when its key is usable again. A replica
+// that left the group is not deleted (AWS API Reference, ReplicaDescription:
+// "The replica will not be deleted and replication will stop from and to
+// this region"): it is a single-Region table that serves what it held again
+// once its key is usable, but replicates nothing any more.
 func (r *Runner) updateReplicas(now sim.Time) {
 	for si := range r.stores {
 		s := &r.stores[si]
@@ -188,7 +195,7 @@ func (r *Runner) updateReplicas(now sim.Time) {
 			continue
 		}
 		for j, reg := range s.table.Regions {
-			if s.left[j] {
+			if s.archived[j] {
 				continue
 			}
 			key := s.table.Keys[j]
@@ -199,7 +206,9 @@ func (r *Runner) updateReplicas(now sim.Time) {
 					s.inacc[j] = true
 					s.inaccSince[j] = now
 					arg := si*r.nR + reg
-					s.leaveH[j] = r.eng.At(now+20*sim.Hour, r.leaveFn, arg)
+					if !s.left[j] {
+						s.leaveH[j] = r.eng.At(now+20*sim.Hour, r.leaveFn, arg)
+					}
 					s.archH[j] = r.eng.At(now+7*sim.Day, r.archiveFn, arg)
 					r.traceReplica(si, reg, "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
 						"at-rest key "+r.keyLabel(key, reg)+": "+rs.String())
@@ -208,7 +217,11 @@ func (r *Runner) updateReplicas(now sim.Time) {
 				s.inacc[j] = false
 				r.eng.Cancel(s.leaveH[j])
 				r.eng.Cancel(s.archH[j])
-				r.traceReplica(si, reg, "ACTIVE", "at-rest key usable again; pending replication resumes")
+				if s.left[j] {
+					r.traceReplica(si, reg, "ACTIVE", "at-rest key usable again; a single-Region table since it left the replication group: it serves what it held, nothing replicates")
+				} else {
+					r.traceReplica(si, reg, "ACTIVE", "at-rest key usable again; pending replication resumes")
+				}
 			}
 		}
 	}
@@ -232,9 +245,11 @@ func (r *Runner) replicaArchive(arg int) {
 	si, reg := arg/r.nR, arg%r.nR
 	s := &r.stores[si]
 	j := s.rep[reg]
-	if j < 0 || !s.inacc[j] {
+	if j < 0 || !s.inacc[j] || s.archived[j] {
 		return
 	}
+	s.archived[j] = true
+	r.eng.MarkDirty()
 	r.traceReplica(si, reg, "ARCHIVED", "inaccessible for 7 days: the replica is archived")
 }
 
