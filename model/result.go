@@ -62,8 +62,12 @@ type OpResult struct {
 	Done bool
 	// At is the time of success, or of the last attempt when not Done.
 	At sim.Time
-	// Err is the error of the last failed attempt when not Done.
-	Err string
+	// Err is the error of the last failed attempt when not Done, and Code
+	// its AWS error name.
+	Err, Code string
+	// Refused reports that the last failure was a refusal: the op is not
+	// retried (a failed step, or an action that failed for good).
+	Refused bool
 }
 
 // ErrCount counts failed attempts with one error.

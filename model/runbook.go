@@ -228,9 +228,9 @@ func (r *Runner) action(ai int) {
 	if err == nil {
 		res.Done = true
 	} else {
-		code, _ := errInfo(err)
+		code, transient := errInfo(err)
 		res.Errors = addErr(res.Errors, code)
-		res.Err = err.Error()
+		res.Err, res.Code, res.Refused = err.Error(), code, !transient
 	}
 	r.eng.MarkDirty()
 	r.traceAction(ai, err)

@@ -184,7 +184,10 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	r.closeInterval(cfg.Horizon)
 	for si := range r.stepSt {
 		if err := r.stepSt[si].lastErr; err != nil && !r.stepOp(si).Done {
-			r.stepOp(si).Err = err.Error()
+			o := r.stepOp(si)
+			o.Err = err.Error()
+			o.Code, _ = errInfo(err)
+			o.Refused = r.stepSt[si].failed
 		}
 	}
 	r.finish(d)

@@ -127,7 +127,7 @@ func rpSynthetic(cfg *model.Config, n int, seed uint64) []model.TrialResult {
 					}
 					o.Done = rng.Float64() < 0.7
 					if !o.Done {
-						o.Err = "KMSUnavailable"
+						o.Err, o.Code = "kms: UpdatePrimaryRegion alerts to us-west-2: KMSUnavailable: KMS is unavailable in us-east-1", "KMSUnavailable"
 					}
 					o.At += sim.Time(fails) * 5 * sim.Minute
 					continue

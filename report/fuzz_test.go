@@ -44,7 +44,7 @@ func FuzzBuild(f *testing.F) {
 				tr.Ops = make([]model.OpResult, int(flags>>24)%8)
 				for j := range tr.Ops {
 					tr.Ops[j] = model.OpResult{Started: flags&16 != 0, Done: flags&32 != 0, At: sim.Time(next()),
-						Attempts: int(int16(next())), Errors: []model.ErrCount{{Err: "X", N: int(int8(next()))}}, Err: "Y"}
+						Attempts: int(int16(next())), Errors: []model.ErrCount{{Err: "X", N: int(int8(next()))}}, Err: "Y", Code: "Z", Refused: next()%2 == 0}
 				}
 			}
 			res = append(res, tr)

@@ -51,8 +51,11 @@ func operations(cfg *model.Config, results []model.TrialResult, rep *model.Trial
 				}
 			} else {
 				s.TrialsFailed++
-				if o.Err != "" {
-					s.LastErrors[o.Err]++
+				if o.Code != "" {
+					s.LastErrors[o.Code]++
+				}
+				if o.Refused {
+					s.TrialsRefused++
 				}
 			}
 		}

@@ -115,7 +115,8 @@ type Failures struct {
 	TotalMean float64 `json:"total_mean"`
 	// ByReason maps the AWS error name to the mean failed calls per trial.
 	ByReason map[string]float64 `json:"by_reason"`
-	// ByRegion maps the caller region to the mean failed calls per trial.
+	// ByRegion maps the region each call was sent to (where KMS answered or
+	// failed to) to the mean failed calls per trial.
 	ByRegion map[string]float64 `json:"by_region"`
 	// ByReasonRegion maps reason, then region, to the mean; zero entries
 	// are left out.
@@ -182,7 +183,11 @@ type OpSummary struct {
 	AttemptsMean float64 `json:"attempts_mean"`
 	// Errors counts failed attempts by AWS error name, over all trials.
 	Errors map[string]int `json:"errors"`
-	// LastErrors counts the trials that ended not done, by last error.
+	// TrialsRefused counts the trials whose op was refused (a failure
+	// that is not retried: a step failed, an action failed for good).
+	TrialsRefused int `json:"trials_refused"`
+	// LastErrors counts the trials that ended not done, by the AWS name of
+	// their last error.
 	LastErrors map[string]int `json:"last_errors,omitempty"`
 	// DoneAt* are percentiles of the time of success from trial start,
 	// over the trials in which it was done.

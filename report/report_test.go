@@ -203,7 +203,7 @@ func TestOperations(t *testing.T) {
 	res := []model.TrialResult{
 		{Trial: 0, Ops: []model.OpResult{{Started: true, Attempts: 1, Done: true, At: sim.Hour}, {}, {}, {}, {}}},
 		{Trial: 1, Incident: true, Recovered: true, T0: sim.Hour, RTO: 2 * sim.Hour, Ops: []model.OpResult{
-			{Started: true, Attempts: 1, Errors: []model.ErrCount{{Err: "KMSUnavailable", N: 1}}, At: sim.Hour, Err: "KMSUnavailable"},
+			{Started: true, Attempts: 1, Errors: []model.ErrCount{{Err: "KMSUnavailable", N: 1}}, At: sim.Hour, Err: "kms: DisableKey alerts in us-west-2: KMSUnavailable: KMS is unavailable in us-west-2", Code: "KMSUnavailable"},
 			{Started: true, Done: true, At: sim.Hour + 10*sim.Minute},
 			{Started: true, Done: true, At: sim.Hour + 15*sim.Minute},
 			{Started: true, Attempts: 6, Errors: []model.ErrCount{{Err: "KMSUnavailable", N: 5}}, Done: true, At: 8*sim.Hour + sim.Minute},
@@ -245,5 +245,41 @@ func BenchmarkBuild10k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Build(cfg, 7, res, nil, -1)
+	}
+}
+
+// TestRequiredStepWarning: a required step warns only when it was refused,
+// not when it was still retrying a transient error when the runbook ended.
+func TestRequiredStepWarning(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		refused bool
+		code    string
+		want    bool
+	}{
+		{"refused", true, "DisabledException", true},
+		{"still retrying", false, "KMSUnavailable", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := rpSnowyConfig()
+			cfg.Failover.Steps[0].Op = model.Op{Kind: model.OpUpdatePrimaryRegion, Key: 0, Region: 1}
+			ops := make([]model.OpResult, len(cfg.Failover.Steps))
+			ops[0] = model.OpResult{Started: true, Attempts: 3, Errors: []model.ErrCount{{Err: tc.code, N: 3}},
+				At: 2 * sim.Hour, Err: "kms: " + tc.code, Code: tc.code, Refused: tc.refused}
+			res := []model.TrialResult{{Trial: 0, Incident: true, T0: sim.Hour, Ops: ops}}
+			r := Build(cfg, 1, res, nil, -1)
+			got := false
+			for _, w := range r.Warnings {
+				if strings.Contains(w, "required step") && strings.Contains(w, tc.code) {
+					got = true
+				}
+			}
+			if got != tc.want {
+				t.Errorf("warning about the required step: %v, want %v (warnings %q)", got, tc.want, r.Warnings)
+			}
+			if op := r.Operations[0]; op.LastErrors[tc.code] != 1 || (op.TrialsRefused == 1) != tc.refused {
+				t.Errorf("op summary %+v", op)
+			}
+		})
 	}
 }

@@ -391,17 +391,14 @@ func warnings(cfg *model.Config, r *Report) []string {
 		}
 	}
 	for _, op := range r.Operations {
-		// A step that is not done without an error was overtaken (the
-		// original region came back, the horizon ended): no warning.
-		refused := 0
-		for _, n := range op.LastErrors {
-			refused += n
-		}
+		// A step that is not done but was never refused was overtaken (the
+		// original region came back, the horizon ended while it retried):
+		// no warning.
 		switch {
 		case op.Kind == "action" && op.TrialsFailed > 0:
 			w = append(w, fmt.Sprintf("%s failed in %d of %d started trials (%s)", op.Name, op.TrialsFailed, op.TrialsStarted, countList(op.LastErrors)))
-		case op.Required && refused > 0:
-			w = append(w, fmt.Sprintf("required step %q failed in %d of %d started trials (%s)", op.Name, refused, op.TrialsStarted, countList(op.LastErrors)))
+		case op.Required && op.TrialsRefused > 0:
+			w = append(w, fmt.Sprintf("required step %q was refused in %d of %d started trials (%s)", op.Name, op.TrialsRefused, op.TrialsStarted, countList(op.LastErrors)))
 		}
 	}
 	return w
