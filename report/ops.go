@@ -109,8 +109,10 @@ func repOpText(o *model.OpResult, t *model.TrialResult, step bool) string {
 	switch {
 	case o.Done:
 		fmt.Fprintf(&b, "succeeded at %s", at)
+	case o.Refused:
+		fmt.Fprintf(&b, "refused at %s with %s (not retried)", at, orText(o.Code, o.Err))
 	case o.Err != "":
-		fmt.Fprintf(&b, "not done, last attempt at %s failed with %s", at, o.Err)
+		fmt.Fprintf(&b, "not done, last attempt at %s failed with %s", at, orText(o.Code, o.Err))
 	default:
 		fmt.Fprintf(&b, "not done by the horizon")
 	}
@@ -174,4 +176,12 @@ func opDoneText(s *OpSummary, median bool) string {
 		v = s.DoneAtP50Seconds
 	}
 	return humanDurP(v, "-")
+}
+
+// orText returns s, or alt when s is empty.
+func orText(s, alt string) string {
+	if s != "" {
+		return s
+	}
+	return alt
 }
