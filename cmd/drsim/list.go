@@ -36,6 +36,10 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 		width = max(width, len(in.Name))
 	}
 	for _, in := range infos {
+		if in.Description == "" {
+			fmt.Fprintln(stdout, in.Name)
+			continue
+		}
 		fmt.Fprintf(stdout, "%-*s  %s\n", width, in.Name, in.Description)
 	}
 	return nil
