@@ -94,7 +94,7 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 	}
 	b.WriteString(mdTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, rows))
 
-	b.WriteString("\n## Decrypt failures\n\nMean failed KMS calls per trial, by cause and caller region.\n\n")
+	b.WriteString("\n## Decrypt failures\n\nMean failed KMS calls per trial, by cause and by the region the call was sent to.\n\n")
 	if m.DecryptFailures.TotalMean > 0 {
 		header, rows := failureRows(&m.DecryptFailures)
 		rows[len(rows)-1][0] = "**total**"
