@@ -220,7 +220,11 @@ func (r *Runner) traceStep(i int, kind, outcome, errMsg string) {
 	case "step-done":
 		msg += " done"
 		r.closeSeg(r.detail.stepSeg[i])
-		r.d.Segments[r.detail.stepSeg[i]].Label = "done"
+		// A step that never retried is drawn as one "done" bar; one that
+		// did keeps its "retrying …" bar up to the success.
+		if seg := &r.d.Segments[r.detail.stepSeg[i]]; seg.Label == "running" {
+			seg.Label = "done"
+		}
 	case "step-failed":
 		msg += " failed: " + errMsg
 		r.closeSeg(r.detail.stepSeg[i])
@@ -236,6 +240,14 @@ func (r *Runner) traceStep(i int, kind, outcome, errMsg string) {
 	code := ""
 	if e := r.stepSt[i].lastErr; errMsg != "" && e != nil {
 		code, _ = errInfo(e)
+	}
+	if kind == "step-op" && outcome == "retry" {
+		// From the first failed attempt on, the step's bar says what it
+		// is waiting for.
+		if label := "retrying: " + code; r.d.Segments[r.detail.stepSeg[i]].Label != label {
+			r.closeSeg(r.detail.stepSeg[i])
+			r.detail.stepSeg[i] = r.openSeg("step "+step.Name, label)
+		}
 	}
 	r.trace(Event{Kind: kind, Subject: step.Name, Region: r.opRegion(&step.Op), Outcome: outcome, Error: code, Message: msg})
 }
