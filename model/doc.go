@@ -113,19 +113,18 @@
 //
 // Measured with
 //
-//	go test ./model -run XXX -bench 'WriteRate|Horizon|SnowyTrial$' -benchtime 5000x -count 3
+//	go test ./model -run XXX -bench 'WriteRate|Horizon|SnowyTrial$' -benchtime 5000x -count 5
 //
-// on the shared 2-core development machine (best of three; runs vary by up
-// to ±40% when the other engineers build): BenchmarkSnowyTrial 24.0 µs per
-// trial (128 allocations, most of them the error values the KMS model
-// builds for the retried promote-key step; 150 µs with a Detail);
-// BenchmarkTrialWriteRate/10 27.3 µs vs /100000 29.8 µs (ratio 1.09 — the
-// only write-rate dependent step, the Poisson quantile, costs O(1) above a
-// mean of 1000 through Gauss–Legendre quadrature of the incomplete gamma
-// function); BenchmarkTrialHorizon/1d 23.9 µs vs /30d 24.1 µs (ratio 1.01,
-// with hourly backups: snapshot copies are drawn lazily, no event per
-// snapshot).
-// `drsim run snowy --trials 10000` takes 0.34 s wall clock on 2 workers.
+// on the 2-core development machine, medians of five in one run:
+// BenchmarkSnowyTrial 19.0 µs per trial (9 allocations; about 140 µs with
+// a Detail); BenchmarkTrialWriteRate/10 17.8 µs vs /100000 21.3 µs (ratio
+// 1.20, target ≤ 1.5 — the only write-rate dependent step, the Poisson
+// quantile, costs O(1) above a mean of 1000 through Gauss–Legendre
+// quadrature of the incomplete gamma function); BenchmarkTrialHorizon/1d
+// 18.3 µs vs /30d 17.7 µs (ratio 0.97, target ≤ 2, with hourly backups:
+// snapshot copies are drawn lazily, no event per snapshot).
+// `drsim run snowy --trials 10000` takes about 0.12 s wall clock on 2
+// workers and 0.20 s on 1 (see cmd/drsim BenchmarkRunSnowy10k).
 //
 // # Approximations
 //
