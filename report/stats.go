@@ -27,13 +27,8 @@ func summarize(values []float64, inf int) Summary {
 	}
 	sort.Float64s(values)
 	if len(values) > 0 {
-		mean, sd := stat.MeanStdDev(values, nil)
-		s.Mean = ptr(round(mean))
-		if m := len(values); m >= 2 {
-			t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(m - 1)}.Quantile(0.975)
-			h := t * sd / math.Sqrt(float64(m))
-			s.MeanCI95 = &[2]float64{round(mean - h), round(mean + h)}
-		}
+		mean, ci := meanCI(values)
+		s.Mean, s.MeanCI95 = ptr(round(mean)), ci
 	}
 	sorted := values
 	if inf > 0 {
