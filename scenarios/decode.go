@@ -253,11 +253,7 @@ func (d *decoder) region(posPath, path, name string, r *refs) int {
 	if i, ok := r.regions[name]; ok {
 		return i
 	}
-	hint := suggest(name, r.regionNames)
-	if hint == "" && len(r.regionNames) > 0 {
-		hint = "; declared: " + strings.Join(r.regionNames, ", ")
-	}
-	d.errAt(posPath, path, "%q is not a declared region%s", name, hint)
+	d.errAt(posPath, path, "%q is not a declared region%s", name, suggestOrList(name, "declared", r.regionNames))
 	return -1
 }
 
@@ -311,11 +307,7 @@ func (d *decoder) keyRef(o *obj, k string, r *refs, required bool) int {
 	if i, ok := r.keys[s]; ok {
 		return i
 	}
-	hint := suggest(s, r.keyNames)
-	if hint == "" && len(r.keyNames) > 0 {
-		hint = "; declared: " + strings.Join(r.keyNames, ", ")
-	}
-	d.errorf(o.child(k), "%q is not a declared key%s", s, hint)
+	d.errorf(o.child(k), "%q is not a declared key%s", s, suggestOrList(s, "declared", r.keyNames))
 	return -1
 }
 
@@ -804,11 +796,7 @@ func (d *decoder) storeRef(o *obj, r *refs, c *model.Config) model.StoreRef {
 			backup = c.Tables[i].Backup
 		}
 	} else {
-		hint := suggest(s, r.storeNames)
-		if hint == "" && len(r.storeNames) > 0 {
-			hint = "; stores: " + strings.Join(r.storeNames, ", ")
-		}
-		d.errorf(o.child("store"), "%q is not a declared bucket or table%s", s, hint)
+		d.errorf(o.child("store"), "%q is not a declared bucket or table%s", s, suggestOrList(s, "stores", r.storeNames))
 		return ref
 	}
 	if backup == nil {
@@ -977,11 +965,7 @@ func (d *decoder) costs(top *obj) ([]model.CostItem, map[string]float64) {
 	po := top.table("prices")
 	for _, n := range sortedKeys(po.m) {
 		if !contains(priceIDs, n) {
-			if hint := suggest(n, priceIDs); hint != "" {
-				d.errorf(po.child(n), "unknown price id%s", hint)
-			} else {
-				d.errorf(po.child(n), "unknown price id; ids: %s", strings.Join(priceIDs, ", "))
-			}
+			d.errorf(po.child(n), "unknown price id%s", suggestOrList(n, "ids", priceIDs))
 			continue
 		}
 		if f, ok := d.number(po.child(n), po.m[n]); ok {

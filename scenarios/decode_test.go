@@ -487,6 +487,20 @@ func TestSuggest(t *testing.T) {
 	if d := osaDistance("kitten", "sitting"); d != 3 {
 		t.Errorf("kitten/sitting = %d, want 3", d)
 	}
+	lists := []struct {
+		in    string
+		cands []string
+		want  string
+	}{
+		{"rgion", cands, ` (did you mean "region"?)`},
+		{"colour", []string{"a", "b"}, "; names: a, b"},
+		{"colour", nil, ""}, // nothing declared: no empty list
+	}
+	for _, tt := range lists {
+		if got := suggestOrList(tt.in, "names", tt.cands); got != tt.want {
+			t.Errorf("suggestOrList(%q, %q) = %q, want %q", tt.in, tt.cands, got, tt.want)
+		}
+	}
 }
 
 // A value of the wrong type is reported once, without follow-on errors about

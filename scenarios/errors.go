@@ -108,9 +108,9 @@ func suggest(s string, candidates []string) string {
 }
 
 // suggestOrList returns a did-you-mean when a candidate is close to s, else
-// "; what: a, b, c".
+// "; what: a, b, c", or "" when there are no candidates.
 func suggestOrList(s, what string, candidates []string) string {
-	if hint := suggest(s, candidates); hint != "" {
+	if hint := suggest(s, candidates); hint != "" || len(candidates) == 0 {
 		return hint
 	}
 	return "; " + what + ": " + strings.Join(candidates, ", ")
