@@ -125,48 +125,26 @@ func WriteHTML(w io.Writer, r *Report, charts []Chart) error {
 	d.Cards = reportCards(r)
 
 	m := &r.Metrics
-	d.Recovery = newTable([]string{"", "n", "p50", "p90", "p95", "p99", "max", "mean", "objective", "P(meet)", "95% CI"}, [][]string{
-		durRow("RTO", &m.RTOSeconds.Summary, m.RTOSeconds.Unrecovered > 0, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO),
-		durRow("RPO", &m.RPOSeconds, false, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO),
-		{"both", "", "", "", "", "", "", "", "", pctP(r.ObjectivesMet.Both.P, "-"), ciPct(r.ObjectivesMet.Both.CI95)},
-	})
-	rows := [][]string{countRow("total", &m.LostWrites.Summary)}
-	for _, k := range sortedKeys(m.LostWrites.ByStore) {
-		s := m.LostWrites.ByStore[k]
-		rows = append(rows, countRow(k, &s))
-	}
-	d.Lost = newTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, rows)
+	d.Recovery = newTable(recoveryHeader, recoveryRows(r))
+	d.Lost = newTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, lostRows(&m.LostWrites))
 	if m.DecryptFailures.TotalMean > 0 {
 		header, rows := failureRows(&m.DecryptFailures)
 		d.Failures = newTable(header, rows)
 		d.Failures.Foot = len(rows) - 1
 	}
-	d.Availability = fmt.Sprintf("Availability (up time / horizon): mean %s, min %s. Requests succeeded: mean %s, min %s. Requests failed other than by KMS: %s per trial.",
-		pctP(m.Availability.Mean, "-"), pctP(m.Availability.Min, "-"), pctP(m.RequestSuccess.Mean, "-"), pctP(m.RequestSuccess.Min, "-"), humanNum(m.Unavailable))
+	d.Availability = availabilityText(m)
 
-	rows = nil
-	for _, it := range r.Cost.MonthlyUSD.Items {
-		rows = append(rows, []string{it.Name, humanUSD(it.USD), it.Detail})
-	}
-	rows = append(rows, []string{"total", humanUSD(r.Cost.MonthlyUSD.Total), ""})
-	d.Cost = newTable([]string{"item", "USD/month", "detail"}, rows, 2)
-	d.Cost.Foot = len(rows) - 1
+	costs := costRows(&r.Cost.MonthlyUSD, "total")
+	d.Cost = newTable([]string{"item", "USD/month", "detail"}, costs, 2)
+	d.Cost.Foot = len(costs) - 1
 
 	if len(r.Operations) > 0 {
-		rows = nil
-		for i := range r.Operations {
-			op := &r.Operations[i]
-			name := op.Name
-			if op.Required {
-				name += " (required)"
-			}
-			rows = append(rows, []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
-				fmt.Sprint(op.TrialsFailed), attemptsText(op), opDoneText(op, true), opDoneText(op, false), errorsText(op.Errors)})
+		d.Ops = newTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done p50", "done p90", "errors"}, opRows(r.Operations, true), 1, 8)
+		for _, op := range r.Operations {
 			if op.Summary != "" {
 				d.OpNotes = append(d.OpNotes, op.Summary)
 			}
 		}
-		d.Ops = newTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done p50", "done p90", "errors"}, rows, 1, 8)
 	}
 	if rp := r.Representative; rp != nil {
 		d.RepText = fmt.Sprintf("Trial %d: %s.", rp.Trial, representativeText(rp))

@@ -78,21 +78,11 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 	b.WriteString("\n\n")
 
 	b.WriteString("## Recovery\n\n")
-	rows := [][]string{
-		durRow("RTO", &m.RTOSeconds.Summary, m.RTOSeconds.Unrecovered > 0, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO),
-		durRow("RPO", &m.RPOSeconds, false, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO),
-		{"both", "", "", "", "", "", "", "", "", pctP(r.ObjectivesMet.Both.P, "-"), ciPct(r.ObjectivesMet.Both.CI95)},
-	}
-	b.WriteString(mdTable([]string{"", "n", "p50", "p90", "p95", "p99", "max", "mean", "objective", "P(meet)", "95% CI"}, rows))
+	b.WriteString(mdTable(recoveryHeader, recoveryRows(r)))
 	b.WriteString("\nRTO is over incident trials (unrecovered ones count as ∞), RPO over recovered incident trials; P(meet) is over all trials.\n\n")
 
 	b.WriteString("## Lost writes\n\n")
-	rows = [][]string{countRow("total", &m.LostWrites.Summary)}
-	for _, k := range sortedKeys(m.LostWrites.ByStore) {
-		s := m.LostWrites.ByStore[k]
-		rows = append(rows, countRow(k, &s))
-	}
-	b.WriteString(mdTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, rows))
+	b.WriteString(mdTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, lostRows(&m.LostWrites)))
 
 	b.WriteString("\n## Decrypt failures\n\nMean failed KMS calls per trial, by cause and by the region the call was sent to.\n\n")
 	if m.DecryptFailures.TotalMean > 0 {
@@ -102,30 +92,14 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 	} else {
 		b.WriteString("None.\n")
 	}
-	fmt.Fprintf(&b, "\nAvailability (up time / horizon): mean %s, min %s. Requests succeeded: mean %s, min %s. Requests failed other than by KMS: %s per trial.\n",
-		pctP(m.Availability.Mean, "-"), pctP(m.Availability.Min, "-"), pctP(m.RequestSuccess.Mean, "-"), pctP(m.RequestSuccess.Min, "-"), humanNum(m.Unavailable))
+	b.WriteString("\n" + availabilityText(m) + "\n")
 
 	fmt.Fprintf(&b, "\n## Monthly cost: %s\n\n", humanUSD(r.Cost.MonthlyUSD.Total))
-	rows = nil
-	for _, it := range r.Cost.MonthlyUSD.Items {
-		rows = append(rows, []string{it.Name, humanUSD(it.USD), it.Detail})
-	}
-	rows = append(rows, []string{"**total**", humanUSD(r.Cost.MonthlyUSD.Total), ""})
-	b.WriteString(mdTable([]string{"item", "USD/month", "detail"}, rows, 2))
+	b.WriteString(mdTable([]string{"item", "USD/month", "detail"}, costRows(&r.Cost.MonthlyUSD, "**total**"), 2))
 
 	if len(r.Operations) > 0 {
 		b.WriteString("\n## Operations\n\n")
-		rows = nil
-		for _, op := range r.Operations {
-			name := op.Name
-			if op.Required {
-				name += " (required)"
-			}
-			rows = append(rows, []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
-				fmt.Sprint(op.TrialsFailed), attemptsText(&op),
-				opDoneText(&op, true), opDoneText(&op, false)})
-		}
-		b.WriteString(mdTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done p50", "done p90"}, rows, 1))
+		b.WriteString(mdTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done p50", "done p90"}, opRows(r.Operations, false), 1))
 		b.WriteByte('\n')
 		for _, op := range r.Operations {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(op.Summary))

@@ -20,23 +20,12 @@ func WriteText(w io.Writer, r *Report) error {
 		r.Trials, r.Seed, humanDur(r.HorizonSeconds), m.IncidentTrials, m.RTOSeconds.Unrecovered)
 
 	b.WriteString("\nRecovery\n")
-	rows := [][]string{{"", "n", "p50", "p90", "p95", "p99", "max", "mean", "objective", "P(meet)", "95% CI"}}
-	rows = append(rows, durRow("RTO", &m.RTOSeconds.Summary, m.RTOSeconds.Unrecovered > 0, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO))
-	rows = append(rows, durRow("RPO", &m.RPOSeconds, false, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO))
-	both := r.ObjectivesMet.Both
-	rows = append(rows, []string{"both", "", "", "", "", "", "", "", "", pctP(both.P, "-"), ciPct(both.CI95)})
-	b.WriteString(textTable("  ", rows))
+	b.WriteString(textTable("  ", append([][]string{recoveryHeader}, recoveryRows(r)...)))
 	b.WriteString("  (RTO over incident trials, unrecovered count as ∞; RPO over recovered incident trials;\n")
 	b.WriteString("   P(meet) over all trials, incident-free trials meet both)\n")
 
 	b.WriteString("\nLost writes (per recovered incident trial)\n")
-	rows = [][]string{{"", "n", "mean", "p50", "p90", "p95", "p99", "max"}}
-	rows = append(rows, countRow("total", &m.LostWrites.Summary))
-	for _, k := range sortedKeys(m.LostWrites.ByStore) {
-		s := m.LostWrites.ByStore[k]
-		rows = append(rows, countRow(k, &s))
-	}
-	b.WriteString(textTable("  ", rows))
+	b.WriteString(textTable("  ", append([][]string{{"", "n", "mean", "p50", "p90", "p95", "p99", "max"}}, lostRows(&m.LostWrites)...)))
 
 	fmt.Fprintf(&b, "\nDecrypt failures (mean failed KMS calls per trial): %s\n", humanNum(m.DecryptFailures.TotalMean))
 	if m.DecryptFailures.TotalMean > 0 {
@@ -45,19 +34,14 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 
 	b.WriteString("\nAvailability (over all trials)\n")
-	rows = [][]string{{"", "mean", "min", "p50", "max"}}
+	rows := [][]string{{"", "mean", "min", "p50", "max"}}
 	rows = append(rows, fracRow("up time / horizon", &m.Availability))
 	rows = append(rows, fracRow("requests succeeded", &m.RequestSuccess))
 	b.WriteString(textTable("  ", rows))
 	fmt.Fprintf(&b, "  requests failed other than by KMS: %s per trial\n", humanNum(m.Unavailable))
 
 	fmt.Fprintf(&b, "\nMonthly cost: %s (price book %s)\n", humanUSD(r.Cost.MonthlyUSD.Total), r.Cost.PriceBook.Date)
-	rows = nil
-	for _, it := range r.Cost.MonthlyUSD.Items {
-		rows = append(rows, []string{it.Name, humanUSD(it.USD), it.Detail})
-	}
-	rows = append(rows, []string{"total", humanUSD(r.Cost.MonthlyUSD.Total), ""})
-	b.WriteString(textTable("  ", rows, 2))
+	b.WriteString(textTable("  ", costRows(&r.Cost.MonthlyUSD, "total"), 2))
 
 	if rp := r.Representative; rp != nil {
 		fmt.Fprintf(&b, "\nRepresentative trial %d: %s\n", rp.Trial, representativeText(rp))
@@ -65,17 +49,8 @@ func WriteText(w io.Writer, r *Report) error {
 
 	if len(r.Operations) > 0 {
 		b.WriteString("\nOperations\n")
-		rows = [][]string{{"", "op", "started", "done", "failed", "attempts", "done p50", "done p90"}}
-		for _, op := range r.Operations {
-			name := op.Name
-			if op.Required {
-				name += " (required)"
-			}
-			rows = append(rows, []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
-				fmt.Sprint(op.TrialsFailed), attemptsText(&op),
-				opDoneText(&op, true), opDoneText(&op, false)})
-		}
-		b.WriteString(textTable("  ", rows))
+		header := []string{"", "op", "started", "done", "failed", "attempts", "done p50", "done p90"}
+		b.WriteString(textTable("  ", append([][]string{header}, opRows(r.Operations, false)...)))
 		for _, op := range r.Operations {
 			fmt.Fprintf(&b, "  - %s\n", op.Summary)
 		}
@@ -91,6 +66,66 @@ func WriteText(w io.Writer, r *Report) error {
 		return fmt.Errorf("report: writing text: %w", err)
 	}
 	return nil
+}
+
+// recoveryHeader heads the table of recoveryRows.
+var recoveryHeader = []string{"", "n", "p50", "p90", "p95", "p99", "max", "mean", "objective", "P(meet)", "95% CI"}
+
+// recoveryRows are the RTO, RPO and "both" rows of the recovery table.
+func recoveryRows(r *Report) [][]string {
+	m := &r.Metrics
+	both := r.ObjectivesMet.Both
+	return [][]string{
+		durRow("RTO", &m.RTOSeconds.Summary, m.RTOSeconds.Unrecovered > 0, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO),
+		durRow("RPO", &m.RPOSeconds, false, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO),
+		{"both", "", "", "", "", "", "", "", "", pctP(both.P, "-"), ciPct(both.CI95)},
+	}
+}
+
+// lostRows are the lost writes in total, then by store.
+func lostRows(l *LostSummary) [][]string {
+	rows := [][]string{countRow("total", &l.Summary)}
+	for _, k := range sortedKeys(l.ByStore) {
+		s := l.ByStore[k]
+		rows = append(rows, countRow(k, &s))
+	}
+	return rows
+}
+
+// costRows are the cost items, then a total row named total.
+func costRows(c *Monthly, total string) [][]string {
+	rows := make([][]string, 0, len(c.Items)+1)
+	for _, it := range c.Items {
+		rows = append(rows, []string{it.Name, humanUSD(it.USD), it.Detail})
+	}
+	return append(rows, []string{total, humanUSD(c.Total), ""})
+}
+
+// opRows is a row per operation: name, op, trials started, done and
+// failed, attempts, done p50 and p90, and with withErrors its errors.
+func opRows(ops []OpSummary, withErrors bool) [][]string {
+	rows := make([][]string, 0, len(ops))
+	for i := range ops {
+		op := &ops[i]
+		name := op.Name
+		if op.Required {
+			name += " (required)"
+		}
+		row := []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
+			fmt.Sprint(op.TrialsFailed), attemptsText(op), opDoneText(op, true), opDoneText(op, false)}
+		if withErrors {
+			row = append(row, errorsText(op.Errors))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// availabilityText is the availability sentence of the Markdown and HTML
+// reports.
+func availabilityText(m *Metrics) string {
+	return fmt.Sprintf("Availability (up time / horizon): mean %s, min %s. Requests succeeded: mean %s, min %s. Requests failed other than by KMS: %s per trial.",
+		pctP(m.Availability.Mean, "-"), pctP(m.Availability.Min, "-"), pctP(m.RequestSuccess.Mean, "-"), pctP(m.RequestSuccess.Min, "-"), humanNum(m.Unavailable))
 }
 
 // durRow is a row of durations with the objective and the probability of
