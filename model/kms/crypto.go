@@ -1,5 +1,7 @@
 package kms
 
+import "slices"
+
 // resolve finds the copy a cryptographic call by a caller in region caller
 // goes to (K12): for a multi-Region key the related copy in the caller's
 // Region, for a single-Region key its home Region. It returns NotFound (and
@@ -60,7 +62,7 @@ func (k *KMS) Crypto(principal string, key, caller int) (r Reason, target int) {
 	if r != OK {
 		return r, target
 	}
-	if !containsString(c.users, principal) {
+	if !slices.Contains(c.users, principal) {
 		return AccessDenied, target
 	}
 	return OK, target

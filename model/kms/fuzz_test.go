@@ -2,6 +2,7 @@ package kms
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"drsim/sim"
@@ -118,7 +119,7 @@ func checkInvariants(t *testing.T, k *KMS, net *fakeNet) {
 				if target != want {
 					t.Fatalf("%s from %s: target %d, want %d", kd.Name, testRegions[r], target, want)
 				}
-				if reason == OK && (!k.State(key, target).CryptoOK() || !containsString(k.Users(key, target), who) ||
+				if reason == OK && (!k.State(key, target).CryptoOK() || !slices.Contains(k.Users(key, target), who) ||
 					!net.KMSUp(target) || !net.Linked(r, target)) {
 					t.Fatalf("%s from %s by %s: OK in state %s", kd.Name, testRegions[r], who, k.State(key, target))
 				}

@@ -3,6 +3,7 @@ package kms
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 
 	"drsim/sim"
@@ -113,7 +114,7 @@ func New(keys []Key, regions []string, account string, net Net, eng *sim.Engine,
 		}
 		if key.MultiRegion && s.home >= 0 {
 			for _, r := range key.Replicas {
-				if r < 0 || r >= nr || r == s.home || containsInt(s.replicas, r) {
+				if r < 0 || r >= nr || r == s.home || slices.Contains(s.replicas, r) {
 					continue
 				}
 				s.replicas = append(s.replicas, r)
@@ -194,24 +195,6 @@ func keyID(account, name string, multi bool) string {
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func containsString(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func (k *KMS) validKey(key int) bool       { return key >= 0 && key < len(k.keys) }
