@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -65,7 +66,7 @@ var (
 func homeOf(k string, sec *section) string {
 	var homes []string
 	for _, s := range sections {
-		if s != sec && contains(s.keys, k) {
+		if s != sec && slices.Contains(s.keys, k) {
 			homes = append(homes, s.where)
 		}
 	}
@@ -964,7 +965,7 @@ func (d *decoder) costs(top *obj) ([]model.CostItem, map[string]float64) {
 	prices := map[string]float64{}
 	po := top.table("prices")
 	for _, n := range sortedKeys(po.m) {
-		if !contains(priceIDs, n) {
+		if !slices.Contains(priceIDs, n) {
 			d.errorf(po.child(n), "unknown price id%s", suggestOrList(n, "ids", priceIDs))
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -119,7 +120,7 @@ func (o *obj) child(k string) string { return keyPath(o.path, k) }
 // did-you-mean, or where the key belongs, or the keys allowed here.
 func (o *obj) known(sec *section) {
 	for _, k := range sortedKeys(o.m) {
-		if contains(sec.keys, k) {
+		if slices.Contains(sec.keys, k) {
 			continue
 		}
 		if s := suggest(k, sec.keys); s != "" {

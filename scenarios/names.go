@@ -1,6 +1,9 @@
 package scenarios
 
-import "regexp"
+import (
+	"regexp"
+	"slices"
+)
 
 // regionCodeRE matches the shape of every AWS Region code, current and
 // future: a two-letter area, an optional partition (gov, iso...), a compass
@@ -10,7 +13,7 @@ var regionCodeRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|
 
 // isRegionCode reports whether n is a known AWS Region or has the shape of one.
 func isRegionCode(n string) bool {
-	return contains(awsRegions, n) || regionCodeRE.MatchString(n)
+	return slices.Contains(awsRegions, n) || regionCodeRE.MatchString(n)
 }
 
 // awsRegions are the AWS Region codes a scenario may declare. A typo in a
@@ -51,15 +54,6 @@ var priceIDs = []string{
 	"ddb_storage_gb_month",
 	"route53_health_check_month",
 	"cloudwatch_alarm_month",
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // PriceIDs returns the price book entry ids that a scenario's [prices] may
