@@ -264,22 +264,17 @@ func (k *KMS) onRotate(key int) {
 }
 
 // onCreated ends a replica's Creating state (arg: copy index).
-func (k *KMS) onCreated(idx int) {
-	key, r := idx/k.nr, idx%k.nr
-	c := &k.cs[idx]
-	c.trans = sim.Handle{}
-	if c.state == Creating {
-		k.setState(key, r, Enabled, "replica created")
-	}
-}
+func (k *KMS) onCreated(idx int) { k.endTransition(idx, Creating, "replica created") }
 
 // onUpdated ends a copy's Updating state (arg: copy index).
-func (k *KMS) onUpdated(idx int) {
-	key, r := idx/k.nr, idx%k.nr
+func (k *KMS) onUpdated(idx int) { k.endTransition(idx, Updating, "update finished") }
+
+// endTransition makes the copy at idx Enabled if it is still in state from.
+func (k *KMS) endTransition(idx int, from State, detail string) {
 	c := &k.cs[idx]
 	c.trans = sim.Handle{}
-	if c.state == Updating {
-		k.setState(key, r, Enabled, "update finished")
+	if c.state == from {
+		k.setState(idx/k.nr, idx%k.nr, Enabled, detail)
 	}
 }
 
