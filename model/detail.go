@@ -52,7 +52,7 @@ func (r *Runner) detailStart() {
 	ds.repSeg = resetInts(ds.repSeg, len(r.stores)*r.nR)
 	for k := range r.cfg.Keys {
 		for reg := 0; reg < r.nR; reg++ {
-			if st := r.keyStates[k*r.nR+reg]; st.Exists() {
+			if st := r.kms.State(k, reg); st.Exists() {
 				ds.keySeg[k*r.nR+reg] = r.openSeg(r.keyLane(k, reg), st.String())
 			}
 		}
@@ -101,9 +101,6 @@ func (r *Runner) servingLabel() string {
 // onKeyChange is the kms change callback.
 func (r *Runner) onKeyChange(c kms.Change) {
 	r.eng.MarkDirty()
-	if c.Key >= 0 && c.Key < len(r.cfg.Keys) && c.Region >= 0 && c.Region < r.nR {
-		r.keyStates[c.Key*r.nR+c.Region] = c.To
-	}
 	if r.d == nil {
 		return
 	}

@@ -50,12 +50,11 @@ type Runner struct {
 	// Config.Outages; start -1 when it does not happen. Backups ask it
 	// whether a source was up at a snapshot time without an event per
 	// snapshot.
-	outWin    [][2]sim.Time
-	serving   []bool
-	before    []bool // serving set before the failover (route back)
-	atT0      []bool // serving set at T0
-	hypo      []bool // scratch serving set
-	keyStates []kms.State
+	outWin  [][2]sim.Time
+	serving []bool
+	before  []bool // serving set before the failover (route back)
+	atT0    []bool // serving set at T0
+	hypo    []bool // scratch serving set
 
 	tPrev sim.Time
 	up    bool
@@ -113,7 +112,6 @@ func NewRunner(cfg *Config) *Runner {
 	r.before = make([]bool, nR)
 	r.atT0 = make([]bool, nR)
 	r.hypo = make([]bool, nR)
-	r.keyStates = make([]kms.State, len(cfg.Keys)*nR)
 	for oi := range cfg.Outages {
 		r.outageStreams = append(r.outageStreams, "outage/"+cfg.Outages[oi].Stream)
 	}
@@ -149,11 +147,6 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	r.resetTrial(i)
 	r.eng.Reset()
 	r.kms.Reset(ts)
-	for k := range cfg.Keys {
-		for reg := 0; reg < r.nR; reg++ {
-			r.keyStates[k*r.nR+reg] = r.kms.State(k, reg)
-		}
-	}
 	r.detailStart()
 
 	// Outages: three draws each, always.
