@@ -76,11 +76,10 @@ func homeOf(k string, sec *section) string {
 	return strings.Join(homes, " or ")
 }
 
-// serviceNames are the spellings of the services, in bit order.
-var serviceNames = []struct {
-	name string
-	svc  model.Services
-}{{"kms", model.SvcKMS}, {"s3", model.SvcS3}, {"dynamodb", model.SvcDynamoDB}, {"app", model.SvcApp}}
+// serviceNames are the spellings of the services, in bit order: the
+// service serviceNames[i] is model.Services(1) << i (model.SvcKMS, SvcS3,
+// SvcDynamoDB, SvcApp).
+var serviceNames = [...]string{"kms", "s3", "dynamodb", "app"}
 
 // refs holds the name → index maps of a scenario.
 type refs struct {
@@ -629,18 +628,12 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 					d.errorf(o.child("services"), "empty; omit it to take all four services down")
 				}
 				for j, n := range names {
-					svc := model.Services(0)
-					all := make([]string, len(serviceNames))
-					for k, sn := range serviceNames {
-						all[k] = sn.name
-						if sn.name == n {
-							svc = sn.svc
-						}
-					}
-					if svc == 0 {
-						d.errAt(paths[j], o.child("services"), "unknown service %q%s", n, suggestOrList(n, "services", all))
+					i := slices.Index(serviceNames[:], n)
+					if i < 0 {
+						d.errAt(paths[j], o.child("services"), "unknown service %q%s", n, suggestOrList(n, "services", serviceNames[:]))
 						continue
 					}
+					svc := model.Services(1) << i
 					if ou.Services&svc != 0 {
 						d.errAt(paths[j], o.child("services"), "%q is listed twice", n)
 					}

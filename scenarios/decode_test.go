@@ -437,6 +437,31 @@ func TestDefaults(t *testing.T) {
 	check("File", c.File, "t.toml")
 }
 
+// Each service name sets its own bit of model.Services.
+func TestServices(t *testing.T) {
+	tests := []struct {
+		list string
+		want model.Services
+	}{
+		{`["kms"]`, model.SvcKMS},
+		{`["s3"]`, model.SvcS3},
+		{`["dynamodb"]`, model.SvcDynamoDB},
+		{`["app"]`, model.SvcApp},
+		{`["app", "kms"]`, model.SvcApp | model.SvcKMS},
+		{`["kms", "s3", "dynamodb", "app"]`, model.SvcAll},
+	}
+	for _, tt := range tests {
+		src := edit(t, "duration = \"2h\"\n\n", "duration = \"2h\"\nservices = "+tt.list+"\n\n")
+		c, errs := parseString(t, src)
+		if errs != nil {
+			t.Fatalf("%s: %v", tt.list, errs)
+		}
+		if got := c.Outages[0].Services; got != tt.want {
+			t.Errorf("services = %s: got %04b, want %04b", tt.list, got, tt.want)
+		}
+	}
+}
+
 func TestErrorFormat(t *testing.T) {
 	tests := []struct {
 		e    Error
