@@ -125,7 +125,7 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 				rt.unavailable += wr + rd
 				continue
 			}
-			if ok, _ := r.tableUsable(s, reg); !ok {
+			if !r.tableUsable(s, reg) {
 				rt.unavailable += wr + rd
 				continue
 			}

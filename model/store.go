@@ -161,23 +161,16 @@ func (r *Runner) copyKey(s *store, reg int) (key int, ok, restored bool) {
 	return s.table.Keys[j], true, false
 }
 
-// tableUsable reports whether table store s has a usable copy in reg (a
+// tableUsable reports whether table store s has a usable copy in reg: a
 // replica that is neither INACCESSIBLE nor gone, or a restored backup, whose
-// at-rest key is usable now), and the at-rest reason otherwise.
-func (r *Runner) tableUsable(s *store, reg int) (bool, kms.Reason) {
+// at-rest key is usable now.
+func (r *Runner) tableUsable(s *store, reg int) bool {
 	key, ok, restored := r.copyKey(s, reg)
-	if !ok {
-		return false, kms.OK
-	}
-	if !restored && s.inacc[s.rep[reg]] {
-		rs, _ := r.kms.Usable(key, reg)
-		if rs == kms.OK {
-			rs = kms.InvalidState
-		}
-		return false, rs
+	if !ok || (!restored && s.inacc[s.rep[reg]]) {
+		return false
 	}
 	rs, _ := r.kms.Usable(key, reg)
-	return rs == kms.OK, rs
+	return rs == kms.OK
 }
 
 // updateReplicas applies the DynamoDB INACCESSIBLE_ENCRYPTION_CREDENTIALS
