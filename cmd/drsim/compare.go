@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"drsim/model"
 	"drsim/report"
@@ -89,9 +88,6 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	c := report.Compare(inputs)
 
 	if f.out != "" {
-		if err := os.MkdirAll(f.out, 0o755); err != nil {
-			return fmt.Errorf("compare: %w", err)
-		}
 		if err := report.WriteCompareAll(f.out, c); err != nil {
 			return fmt.Errorf("compare: writing %s: %w", f.out, err)
 		}

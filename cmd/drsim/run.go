@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"drsim/report"
 	"drsim/scenarios"
@@ -141,9 +140,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if f.out != "" {
-		if err := os.MkdirAll(f.out, 0o755); err != nil {
-			return fmt.Errorf("run: %w", err)
-		}
 		if err := report.WriteAll(f.out, s.report); err != nil {
 			return fmt.Errorf("run: writing %s: %w", f.out, err)
 		}
