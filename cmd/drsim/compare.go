@@ -66,13 +66,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	if len(errs) > 0 {
 		return inputError(errors.Join(errs...))
 	}
-	n, seed := cfgs[0].Trials, cfgs[0].Seed
-	if flagSet(fs, "trials") {
-		n = f.trials
-	}
-	if flagSet(fs, "seed") {
-		seed = f.seed
-	}
+	n, seed := f.trialsAndSeed(fs, cfgs[0])
 	if n < 1 {
 		return usageError("compare", "the first scenario asks for %d trials; give --trials", n)
 	}

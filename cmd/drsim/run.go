@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"drsim/model"
 	"drsim/report"
 	"drsim/scenarios"
 )
@@ -77,6 +78,19 @@ func (f *runFlags) validate(fs *flag.FlagSet) error {
 	return nil
 }
 
+// trialsAndSeed returns the number of trials and the seed of a run of cfg:
+// the scenario's unless --trials or --seed is given.
+func (f *runFlags) trialsAndSeed(fs *flag.FlagSet, cfg *model.Config) (int, uint64) {
+	n, seed := cfg.Trials, cfg.Seed
+	if flagSet(fs, "trials") {
+		n = f.trials
+	}
+	if flagSet(fs, "seed") {
+		seed = f.seed
+	}
+	return n, seed
+}
+
 func cmdRun(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run")
 	var f runFlags
@@ -101,13 +115,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return inputError(err)
 	}
-	n, seed := cfg.Trials, cfg.Seed
-	if flagSet(fs, "trials") {
-		n = f.trials
-	}
-	if flagSet(fs, "seed") {
-		seed = f.seed
-	}
+	n, seed := f.trialsAndSeed(fs, cfg)
 	if n < 1 {
 		return usageError("run", "the scenario asks for %d trials; give --trials", n)
 	}
