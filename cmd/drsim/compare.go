@@ -86,17 +86,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("compare: writing %s: %w", f.out, err)
 		}
 	}
-	var werr error
-	switch f.format.value {
-	case "json":
-		werr = report.WriteCompareJSON(stdout, c)
-	case "markdown":
-		werr = report.WriteCompareMarkdown(stdout, c)
-	default:
-		werr = report.WriteCompareText(stdout, c)
-	}
-	if werr != nil {
-		return fmt.Errorf("compare: %w", werr)
+	if err := writeFormat(stdout, f.format.value, c, report.WriteCompareJSON, report.WriteCompareMarkdown, report.WriteCompareText); err != nil {
+		return fmt.Errorf("compare: %w", err)
 	}
 	if f.check {
 		failed := 0

@@ -152,7 +152,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("run: writing %s: %w", f.out, err)
 		}
 	}
-	if err := writeReport(stdout, f.format.value, s.report); err != nil {
+	if err := writeFormat(stdout, f.format.value, s.report, report.WriteJSON, report.WriteMarkdown, report.WriteText); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	if f.check {
@@ -167,14 +167,15 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// writeReport renders r on w in the given format.
-func writeReport(w io.Writer, format string, r *report.Report) error {
+// writeFormat renders v on w with the writer of the given --format: json,
+// markdown, else text.
+func writeFormat[T any](w io.Writer, format string, v T, json, markdown, text func(io.Writer, T) error) error {
 	switch format {
 	case "json":
-		return report.WriteJSON(w, r)
+		return json(w, v)
 	case "markdown":
-		return report.WriteMarkdown(w, r)
+		return markdown(w, v)
 	default:
-		return report.WriteText(w, r)
+		return text(w, v)
 	}
 }
