@@ -231,7 +231,7 @@ func (r *Runner) traceStep(i int, kind, outcome, errMsg string) {
 		if outcome == "ok" {
 			msg += " succeeded"
 		} else {
-			msg += " failed, retry in " + sim.FormatDuration(step.Retry) + ": " + errMsg
+			msg += " failed, retry in " + sim.FormatDuration(retryInterval(step)) + ": " + errMsg
 		}
 	}
 	code := ""

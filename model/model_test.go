@@ -434,3 +434,21 @@ func TestOptionalStepFailureDoesNotBlock(t *testing.T) {
 		t.Errorf("failover=%v dns=%+v, want the failover despite the failed optional step", res.FailoverAt, res.Ops[nA+3])
 	}
 }
+
+// TestRetryDefault: a step whose Retry is left zero retries every minute,
+// and its trace says so.
+func TestRetryDefault(t *testing.T) {
+	cfg := snowyFixed(5 * sim.Hour)
+	cfg.Failover.Steps[2].Retry = 0 // promote-key
+	var d Detail
+	res := NewRunner(cfg).Trial(3, 0, &d)
+	promote := res.Ops[len(cfg.Actions)+2]
+	firstTry := 2*sim.Hour + 14*sim.Minute + 30*sim.Second
+	k := (7*sim.Hour - firstTry + sim.Minute - 1) / sim.Minute
+	if !promote.Done || promote.At != firstTry+k*sim.Minute || promote.Attempts != int(k)+1 {
+		t.Errorf("promote-key = %+v, want done at %v after %d attempts", promote, sim.FormatDuration(firstTry+k*sim.Minute), k+1)
+	}
+	if !hasEvent(&d, "step-op", "retry in 1m") || hasEvent(&d, "step-op", "retry in 0s") {
+		t.Errorf("trace does not say the step retries in 1m")
+	}
+}

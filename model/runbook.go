@@ -95,6 +95,16 @@ func (r *Runner) startStep(i int) {
 	r.traceStep(i, "step-start", "", "")
 }
 
+// retryInterval returns how long step waits before retrying a transient
+// failure: its Retry, or the 1m default when a Config built in Go leaves it
+// zero.
+func retryInterval(step *Step) sim.Time {
+	if step.Retry <= 0 {
+		return sim.Minute
+	}
+	return step.Retry
+}
+
 // stepFire runs when a step's duration is over, and at every retry.
 func (r *Runner) stepFire(i int) {
 	st := &r.stepSt[i]
@@ -125,11 +135,7 @@ func (r *Runner) stepFire(i int) {
 		if r.d != nil {
 			r.traceStep(i, "step-op", "retry", err.Error())
 		}
-		retry := step.Retry
-		if retry <= 0 {
-			retry = sim.Minute
-		}
-		st.h = r.eng.After(retry, r.stepFireFn, i)
+		st.h = r.eng.After(retryInterval(step), r.stepFireFn, i)
 		return
 	}
 	st.failed = true
