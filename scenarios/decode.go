@@ -22,15 +22,15 @@ const (
 	DefaultItemSize   = 1 << 10  // bytes
 	DefaultRole       = "s3-replication"
 	DefaultRetry      = sim.Minute
-	DefaultWindow     = 30 * sim.Day
+	DefaultWindow     = kms.DefaultDeletionWindow
 )
 
-// Limits checked by the decoder.
+// Limits checked by the decoder: the KMS model's (aws-facts K9, K11).
 const (
-	MinRotation = 90 * sim.Day
-	MaxRotation = 2560 * sim.Day
-	MinWindow   = 7 * sim.Day
-	MaxWindow   = 30 * sim.Day
+	MinRotation = kms.MinRotationPeriod
+	MaxRotation = kms.MaxRotationPeriod
+	MinWindow   = kms.MinDeletionWindow
+	MaxWindow   = kms.MaxDeletionWindow
 )
 
 var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
