@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 
 	"drsim/model"
 )
@@ -53,7 +54,7 @@ func Demand(cfg *model.Config) []float64 {
 			continue
 		}
 		for _, r := range cfg.App.Serve {
-			if !contains(t.Regions, r) {
+			if !slices.Contains(t.Regions, r) {
 				continue
 			}
 			add(t.ClientKey, r, (t.Writes+t.Reads)*share)
@@ -87,7 +88,7 @@ func bucketKeyIn(b *model.Bucket, r int) int {
 // sourceWrites is the rate of PUTs that land on the source bucket (and are
 // replicated by its rules) under normal routing.
 func sourceWrites(cfg *model.Config, b *model.Bucket) float64 {
-	if contains(cfg.App.Serve, b.Region) {
+	if slices.Contains(cfg.App.Serve, b.Region) {
 		return b.Writes * servingShare(cfg)
 	}
 	return 0
@@ -98,7 +99,7 @@ func sourceWrites(cfg *model.Config, b *model.Bucket) float64 {
 func tableWrites(cfg *model.Config, t *model.Table) float64 {
 	var w float64
 	for _, r := range cfg.App.Serve {
-		if contains(t.Regions, r) {
+		if slices.Contains(t.Regions, r) {
 			w += t.Writes * servingShare(cfg)
 		}
 	}
@@ -116,19 +117,10 @@ func callRegion(cfg *model.Config, key, caller int) int {
 	if !k.MultiRegion {
 		return k.Primary
 	}
-	if k.Primary == caller || contains(k.Replicas, caller) {
+	if k.Primary == caller || slices.Contains(k.Replicas, caller) {
 		return caller
 	}
 	return -1
-}
-
-func contains(s []int, x int) bool {
-	for _, v := range s {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // keyCopies returns the number of regional copies of a key at t=0.
