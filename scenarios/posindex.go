@@ -373,70 +373,56 @@ func (s *scanner) value(path string) {
 			s.off = len(s.src)
 		}
 	case strings.HasPrefix(rest, "["):
-		s.off++
-		for i := 0; ; i++ {
-			s.skipAll()
-			if s.eof() {
-				return
-			}
-			if s.peek() == ']' {
-				s.off++
-				return
-			}
+		s.items(']', func(i int) {
 			elem := elemPath(path, i)
 			s.record(elem, s.off, s.peek() == '{')
-			before := s.off
 			s.value(elem)
-			s.skipAll()
-			switch s.peek() {
-			case ',':
-				s.off++
-			case ']':
-				s.off++
-				return
-			default:
-				if s.off == before {
-					s.off = len(s.src)
-				}
-				return
-			}
-		}
+		})
 	case strings.HasPrefix(rest, "{"):
 		if e, ok := s.idx[path]; ok && !e.table {
 			e.table = true
 			s.idx[path] = e
 		}
-		s.off++
-		for {
-			s.skipAll()
-			if s.eof() {
-				return
-			}
-			if s.peek() == '}' {
-				s.off++
-				return
-			}
-			before := s.off
-			s.keyValue(path)
-			s.skipAll()
-			switch s.peek() {
-			case ',':
-				s.off++
-			case '}':
-				s.off++
-				return
-			default:
-				if s.off == before {
-					s.off = len(s.src)
-				}
-				return
-			}
-		}
+		s.items('}', func(int) { s.keyValue(path) })
 	default:
 		i := s.off
 		for i < len(s.src) && !strings.ContainsRune(" \t\r\n,]}#", rune(s.src[i])) {
 			i++
 		}
 		s.off = i
+	}
+}
+
+// items scans the comma-separated items of an inline array or table, from
+// its opening bracket (at s.off) to close, calling item for the i-th item
+// with s.off at its start. It stops at the end of the text, and where an
+// item is followed by neither "," nor close (at the end of the text when
+// the item consumed nothing, so that the scan always moves on).
+func (s *scanner) items(close byte, item func(i int)) {
+	s.off++
+	for i := 0; ; i++ {
+		s.skipAll()
+		if s.eof() {
+			return
+		}
+		if s.peek() == close {
+			s.off++
+			return
+		}
+		before := s.off
+		item(i)
+		s.skipAll()
+		switch s.peek() {
+		case ',':
+			s.off++
+		case close:
+			s.off++
+			return
+		default:
+			if s.off == before {
+				s.off = len(s.src)
+			}
+			return
+		}
 	}
 }
