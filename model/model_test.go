@@ -452,3 +452,27 @@ func TestRetryDefault(t *testing.T) {
 		t.Errorf("trace does not say the step retries in 1m")
 	}
 }
+
+// TestOptionalStepFailureAfterMove: an optional step refused after the
+// failover releases the steps that follow it, as a success would.
+func TestOptionalStepFailureAfterMove(t *testing.T) {
+	cfg := snowyFixed(5 * sim.Hour)
+	cfg.Regions = append(cfg.Regions, Region{Name: "eu-west-1", KMSRPS: 100000})
+	fo := cfg.Failover
+	// promote-key is refused (no copy in eu-west-1) at 2h44m, after the
+	// move at 2h20m30s; notify follows it.
+	fo.Steps[2].Op = Op{Kind: OpEnableKey, Key: 0, Region: 2}
+	fo.Steps[2].Duration = sim.ConstDist(30 * sim.Minute)
+	notify := step("notify", sim.Minute, 2)
+	notify.Required = false
+	fo.Steps = append(fo.Steps, notify)
+	res := NewRunner(cfg).Trial(3, 0, nil)
+	nA := len(cfg.Actions)
+	promote := res.Ops[nA+2]
+	if res.FailoverAt != 2*sim.Hour+20*sim.Minute+30*sim.Second || promote.Done || promote.At <= res.FailoverAt {
+		t.Fatalf("failover=%v promote-key=%+v, want promote-key refused after the move", res.FailoverAt, promote)
+	}
+	if op := res.Ops[nA+4]; !op.Started || !op.Done || op.At != promote.At+sim.Minute {
+		t.Errorf("notify = %+v, want started when promote-key failed and done a minute later", op)
+	}
+}

@@ -142,16 +142,18 @@ func (r *Runner) stepFire(i int) {
 	if r.d != nil {
 		r.traceStep(i, "step-failed", "failed", err.Error())
 	}
-	if r.rbState == rbRunning {
-		if step.Required {
+	if step.Required {
+		if r.rbState == rbRunning {
 			r.rbState = rbFailed
 			r.trace(Event{Kind: "runbook-abandoned", Subject: "failover", Outcome: "failed",
 				Message: "required step " + step.Name + " failed: no failover"})
-		} else {
-			r.startDependents(i)
-			r.checkFailover()
 		}
+		return
 	}
+	// A failed optional step is settled: it releases its dependents, before
+	// or after the move, as a success does.
+	r.startDependents(i)
+	r.checkFailover()
 }
 
 func (r *Runner) stepDone(i int) {
