@@ -119,19 +119,20 @@ func LoadBundled(name string) (*model.Config, error) {
 // Resolve loads arg as a file if a file exists there or arg ends in ".toml",
 // else as a bundled name.
 func Resolve(arg string) (*model.Config, error) {
-	if st, err := os.Stat(arg); err == nil && !st.IsDir() {
+	st, statErr := os.Stat(arg)
+	if statErr == nil && !st.IsDir() {
 		return Load(arg)
 	}
 	stem := strings.TrimSuffix(arg, ".toml")
-	if strings.HasSuffix(arg, ".toml") || strings.ContainsAny(arg, `/\`) {
-		if _, err := os.Stat(arg); err != nil {
-			if _, ok := bundledPaths()[stem]; ok && !strings.ContainsAny(arg, `/\`) {
-				return nil, fmt.Errorf("scenarios: no file %q (the bundled scenario of that name runs as %q)", arg, stem)
-			}
+	_, bundled := bundledPaths()[stem]
+	isPath := strings.ContainsAny(arg, `/\`)
+	if strings.HasSuffix(arg, ".toml") || isPath {
+		if statErr != nil && bundled && !isPath {
+			return nil, fmt.Errorf("scenarios: no file %q (the bundled scenario of that name runs as %q)", arg, stem)
 		}
 		return Load(arg)
 	}
-	if _, ok := bundledPaths()[stem]; ok {
+	if bundled {
 		return LoadBundled(stem)
 	}
 	hint := suggest(arg, bundledNames(false))
