@@ -347,13 +347,7 @@ func grid(x []float64) []QuantilePoint {
 	sort.Float64s(x)
 	for i := 0; i <= 100; i++ {
 		p := float64(i) / 100
-		var v float64
-		if i == 0 {
-			v = x[0]
-		} else {
-			v = stat.Quantile(p, stat.Empirical, x, nil)
-		}
-		out = append(out, QuantilePoint{P: p, Seconds: finite(v)})
+		out = append(out, QuantilePoint{P: p, Seconds: finite(stat.Quantile(p, stat.Empirical, x, nil))})
 	}
 	return out
 }
