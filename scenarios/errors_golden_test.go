@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,20 +26,7 @@ func TestErrorGolden(t *testing.T) {
 					t.Errorf("error names %q, want %q: %v", e.File, f, e)
 				}
 			}
-			got := list.Error() + "\n"
-			golden := strings.TrimSuffix(f, ".toml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("errors differ from %s:\n%s", golden, firstDiff(got, string(want)))
-			}
+			checkGolden(t, strings.TrimSuffix(f, ".toml")+".golden", list.Error()+"\n")
 		})
 	}
 }

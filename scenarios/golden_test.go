@@ -94,21 +94,26 @@ func TestGolden(t *testing.T) {
 			if err := checkConfig(c); err != nil {
 				t.Fatal(err)
 			}
-			got := render(c)
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s (run go test -update if the change is intended):\n%s", name, golden, firstDiff(got, string(want)))
-			}
+			checkGolden(t, filepath.Join("testdata", name+".golden"), render(c))
 		})
+	}
+}
+
+// checkGolden compares got with the golden file, after writing it there
+// with -update.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("got differs from %s (run go test -update if the change is intended):\n%s", golden, firstDiff(got, string(want)))
 	}
 }
 
