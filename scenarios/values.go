@@ -81,10 +81,11 @@ func parseDuration(s string) (sim.Time, error) {
 	if err == nil {
 		return d, nil
 	}
+	if errors.Is(err, sim.ErrDurationRange) {
+		return 0, fmt.Errorf("duration %q is too long", s)
+	}
 	msg := strings.TrimPrefix(err.Error(), "sim: ")
 	switch {
-	case strings.HasSuffix(msg, "out of range"):
-		return 0, fmt.Errorf("duration %q is too long", s)
 	case strings.HasPrefix(msg, "missing unit"), strings.HasPrefix(msg, "unknown unit"):
 		return 0, fmt.Errorf("%s (%s)", msg, durationHint)
 	}

@@ -91,7 +91,9 @@ var durationUnits = map[string]uint64{
 	"d":  uint64(Day),
 }
 
-var errDurationRange = errors.New("out of range")
+// ErrDurationRange is wrapped by the ParseDuration error for a duration
+// beyond the range of Time.
+var ErrDurationRange = errors.New("out of range")
 
 // ParseDuration parses a duration in Go syntax extended with days: an optional
 // sign, then one or more decimal numbers (with an optional fraction), each
@@ -155,7 +157,7 @@ func ParseDuration(s string) (Time, error) {
 		}
 		s = s[j:]
 		if overflow || (whole > 0 && whole > (1<<63)/unit) {
-			return 0, fmt.Errorf("sim: invalid duration %q: %w", orig, errDurationRange)
+			return 0, fmt.Errorf("sim: invalid duration %q: %w", orig, ErrDurationRange)
 		}
 		v := whole * unit
 		if frac > 0 {
@@ -165,14 +167,14 @@ func ParseDuration(s string) (Time, error) {
 		}
 		total += v
 		if v > 1<<63 || total > 1<<63 {
-			return 0, fmt.Errorf("sim: invalid duration %q: %w", orig, errDurationRange)
+			return 0, fmt.Errorf("sim: invalid duration %q: %w", orig, ErrDurationRange)
 		}
 	}
 	if neg {
 		return -Time(total), nil
 	}
 	if total > 1<<63-1 {
-		return 0, fmt.Errorf("sim: invalid duration %q: %w", orig, errDurationRange)
+		return 0, fmt.Errorf("sim: invalid duration %q: %w", orig, ErrDurationRange)
 	}
 	return Time(total), nil
 }

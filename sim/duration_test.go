@@ -73,8 +73,8 @@ func TestParseDuration(t *testing.T) {
 				if !strings.Contains(err.Error(), tc.wantErr) || !strings.HasPrefix(err.Error(), "sim: ") {
 					t.Fatalf("ParseDuration(%q) error %q, want prefix \"sim: \" and %q", tc.in, err, tc.wantErr)
 				}
-				if tc.wantErr == "out of range" && !errors.Is(err, errDurationRange) {
-					t.Fatalf("ParseDuration(%q) error %v does not wrap errDurationRange", tc.in, err)
+				if tc.wantErr == "out of range" && !errors.Is(err, ErrDurationRange) {
+					t.Fatalf("ParseDuration(%q) error %v does not wrap ErrDurationRange", tc.in, err)
 				}
 				return
 			}
