@@ -3,54 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 )
-
-// chartOrder is the reading order of the known chart stems (the charts of
-// Charts, and the names DESIGN gives); other charts follow by name.
-func chartOrder(stem string) int {
-	for i, s := range []string{"timeline", "rto-cdf", "rpo-cdf", "rto_rpo_cdf", "backlog", "kms-failures", "failures"} {
-		if s == stem {
-			return i
-		}
-	}
-	return 1 << 30
-}
-
-// ExistingCharts returns the chart images (.svg, else .png of the same
-// stem) in dir, as relative links for MarkdownOptions.ChartLinks: the known
-// charts in reading order (timeline, RTO and RPO distributions, backlog, KMS
-// failures), then any others by name. An unreadable dir has no charts.
-func ExistingCharts(dir string) []string {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var stems []string
-	ext := map[string]string{}
-	for _, e := range entries { // sorted by file name
-		x := filepath.Ext(e.Name())
-		if e.IsDir() || (x != ".svg" && x != ".png") {
-			continue
-		}
-		stem := strings.TrimSuffix(e.Name(), x)
-		if prev, ok := ext[stem]; !ok {
-			stems = append(stems, stem)
-			ext[stem] = x
-		} else if prev == ".png" && x == ".svg" {
-			ext[stem] = x
-		}
-	}
-	sort.SliceStable(stems, func(i, j int) bool { return chartOrder(stems[i]) < chartOrder(stems[j]) })
-	out := make([]string, len(stems))
-	for i, s := range stems {
-		out[i] = s + ext[s]
-	}
-	return out
-}
 
 // MarkdownOptions tune WriteMarkdownOptions.
 type MarkdownOptions struct {
