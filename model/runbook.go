@@ -123,7 +123,6 @@ func (r *Runner) stepFire(i int) {
 	res.Attempts++
 	res.At = now
 	if err == nil {
-		st.lastErr = nil
 		r.traceStep(i, "step-op", "ok", "")
 		r.stepDone(i)
 		return

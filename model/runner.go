@@ -175,8 +175,10 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	r.eng.MarkDirty()
 	r.eng.Run(cfg.Horizon)
 	r.closeInterval(cfg.Horizon)
+	// A step that is not done keeps the error of its last attempt (stepDone
+	// clears it); the message is built once, here, not at every retry.
 	for si := range r.stepSt {
-		if err := r.stepSt[si].lastErr; err != nil && !r.stepOp(si).Done {
+		if err := r.stepSt[si].lastErr; err != nil {
 			o := r.stepOp(si)
 			o.Err = err.Error()
 			o.Code, _ = errInfo(err)
