@@ -378,7 +378,7 @@ func (d *decoder) key(o *obj, r *refs) model.Key {
 	sort.Slice(k.UsersIn, func(i, j int) bool { return k.UsersIn[i].Region < k.UsersIn[j].Region })
 	if t, ok := o.duration("rotation"); ok {
 		if t < MinRotation || t > MaxRotation {
-			d.errorf(o.child("rotation"), "rotation period %s is outside 90d..2560d", formatDuration(t))
+			d.errorf(o.child("rotation"), "rotation period %s is outside 90d..2560d", sim.FormatDuration(t))
 		} else {
 			k.Rotation = t
 		}
@@ -757,7 +757,7 @@ func (d *decoder) op(o *obj, r *refs, c *model.Config, required bool) model.Op {
 	if use("window", spec.window) {
 		if w, ok := o.duration("window"); ok {
 			if w < MinWindow || w > MaxWindow {
-				d.errorf(o.child("window"), "waiting period %s is outside 7d..30d", formatDuration(w))
+				d.errorf(o.child("window"), "waiting period %s is outside 7d..30d", sim.FormatDuration(w))
 			} else {
 				op.Window = w
 			}

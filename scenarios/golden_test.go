@@ -40,7 +40,7 @@ func dump(b *strings.Builder, v reflect.Value, indent string) {
 			name := v.Type().Field(i).Name
 			fmt.Fprintf(b, "%s  %s: ", indent, name)
 			if durationFields[name] {
-				fmt.Fprintf(b, "%s\n", formatDuration(v.Field(i).Int()))
+				fmt.Fprintf(b, "%s\n", sim.FormatDuration(v.Field(i).Int()))
 				continue
 			}
 			dump(b, v.Field(i), indent+"  ")

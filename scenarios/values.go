@@ -186,11 +186,8 @@ func familyNames() []string {
 	return names
 }
 
-// fmtDur formats nanoseconds for messages.
-func fmtDur(ns float64) string { return formatDuration(sim.Time(ns)) }
-
-// formatDuration formats d in the scenario syntax (sim.FormatDuration).
-func formatDuration(d sim.Time) string { return sim.FormatDuration(d) }
+// fmtDur formats nanoseconds for messages, in the scenario syntax.
+func fmtDur(ns float64) string { return sim.FormatDuration(sim.Time(ns)) }
 
 func parseDist(s string) (sim.Dist, error) {
 	t := strings.TrimSpace(s)

@@ -73,8 +73,8 @@ func TestFormatDuration(t *testing.T) {
 		{-2 * sim.Minute, "-2m"},
 	}
 	for _, tt := range tests {
-		if got := formatDuration(tt.in); got != tt.want {
-			t.Errorf("formatDuration(%d) = %q, want %q", tt.in, got, tt.want)
+		if got := sim.FormatDuration(tt.in); got != tt.want {
+			t.Errorf("sim.FormatDuration(%d) = %q, want %q", tt.in, got, tt.want)
 		}
 		if tt.in >= 0 {
 			if back, err := parseDuration(tt.want); err != nil || back != tt.in {
@@ -309,8 +309,8 @@ func FuzzParseDuration(f *testing.F) {
 		if d < 0 {
 			t.Fatalf("ParseDuration(%q) = %v", s, d)
 		}
-		if back, err := ParseDuration(formatDuration(d)); err != nil || back != d {
-			t.Fatalf("ParseDuration(formatDuration(%d) = %q) = %v, %v", d, formatDuration(d), back, err)
+		if back, err := ParseDuration(sim.FormatDuration(d)); err != nil || back != d {
+			t.Fatalf("ParseDuration(sim.FormatDuration(%d) = %q) = %v, %v", d, sim.FormatDuration(d), back, err)
 		}
 	})
 }
