@@ -211,8 +211,7 @@ func lostOf(t *model.TrialResult) int64 {
 
 // meetBoth is 1 when the trial meets the objectives that are set, else 0.
 func meetBoth(cfg *model.Config, t *model.TrialResult) float64 {
-	a, b := meets(cfg, t)
-	if (a || !cfg.Objectives.HasRTO) && (b || !cfg.Objectives.HasRPO) {
+	if a, b := meets(cfg, t); a && b {
 		return 1
 	}
 	return 0

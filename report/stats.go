@@ -268,16 +268,18 @@ func storeKeys(cfg *model.Config) []string {
 	return keys
 }
 
-// meets reports whether trial t meets the RTO and the RPO objectives (when
-// set): an incident-free trial meets both, an unrecovered trial neither.
+// meets reports whether trial t meets the RTO and the RPO objectives: an
+// objective that is not set is met, an incident-free trial meets both, an
+// unrecovered trial neither of those set.
 func meets(cfg *model.Config, t *model.TrialResult) (rto, rpo bool) {
-	if !t.Incident {
+	o := &cfg.Objectives
+	switch {
+	case !t.Incident:
 		return true, true
+	case !t.Recovered:
+		return !o.HasRTO, !o.HasRPO
 	}
-	if !t.Recovered {
-		return false, false
-	}
-	return t.RTO <= cfg.Objectives.RTO, t.RPO <= cfg.Objectives.RPO
+	return !o.HasRTO || t.RTO <= o.RTO, !o.HasRPO || t.RPO <= o.RPO
 }
 
 // objectivesMet estimates the probability of meeting the objectives over all
@@ -289,8 +291,6 @@ func objectivesMet(cfg *model.Config, results []model.TrialResult) ObjectivesMet
 	var mr, mp, mb int
 	for i := range results {
 		a, b := meets(cfg, &results[i])
-		a = a || !cfg.Objectives.HasRTO
-		b = b || !cfg.Objectives.HasRPO
 		if a {
 			mr++
 		}
