@@ -31,12 +31,13 @@ func CSVHeader(cfg *model.Config) []string {
 // requests, failover time without a failover.
 func WriteCSV(w io.Writer, cfg *model.Config, results []model.TrialResult) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader(cfg)); err != nil {
+	header := CSVHeader(cfg)
+	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("report: writing csv: %w", err)
 	}
 	nStores := len(cfg.Buckets) + len(cfg.Tables)
 	nRegions := len(cfg.Regions)
-	row := make([]string, 0, len(CSVHeader(cfg)))
+	row := make([]string, 0, len(header))
 	for i := range results {
 		t := &results[i]
 		row = row[:0]
