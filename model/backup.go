@@ -21,7 +21,8 @@ func (r *Runner) storeIndex(ref StoreRef) int {
 }
 
 // latestCopy returns the newest snapshot whose copy is usable at t in the
-// backup region: the largest k ≥ 1 with k·every + copy_k ≤ t. The copy
+// backup region: the largest k ≥ 1 with k·every + copy_k ≤ t whose copy
+// completed while the vault key worked there (DESIGN.md, Backups). The copy
 // draw of snapshot k is the k-th draw of the counter-based stream
 // ("backup/"+store, "copy"), so no event per snapshot is needed and the
 // draws do not depend on which snapshots were looked at.
@@ -38,7 +39,7 @@ func (r *Runner) latestCopy(s *store, t sim.Time) (k int64, ok bool) {
 		if !r.svcUpAt(src, svc, at) {
 			continue
 		}
-		if at+sub.Draw(b.Copy, uint64(k)) <= t {
+		if done := at + sub.Draw(b.Copy, uint64(k)); done <= t && s.vaultOKAt(done) {
 			return k, true
 		}
 	}

@@ -96,7 +96,10 @@
 // inaccessibility archive it (no copy from then on). Backups cost no event per
 // snapshot: a restore at t looks for the newest k ≥ 1 with k·every + copy_k ≤
 // t, searching down from floor(t/every), where copy_k is drawn from the
-// stream ("backup/"+store, k).
+// stream ("backup/"+store, k), skipping snapshots taken while the source
+// store's service was down and copies that completed while the vault key
+// was not usable in the backup region (its usability is recorded at its
+// change points, like the links').
 //
 // # Runbook
 //

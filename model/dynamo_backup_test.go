@@ -156,3 +156,27 @@ func TestBackupVaultKeyRefused(t *testing.T) {
 		t.Errorf("restore = %+v failover=%v, want refused with DisabledException and no failover", op, res.FailoverAt)
 	}
 }
+
+// TestBackupCopyNeedsVaultKey: a copy that completes while the vault key is
+// disabled never becomes usable, even once the key is enabled again: the
+// restore gets the newest snapshot copied while the key worked.
+func TestBackupCopyNeedsVaultKey(t *testing.T) {
+	// kw is disabled from 2h45m to 5h45m: the copies of the 3h, 4h and 5h
+	// snapshots (done at k·1h + 10..30m) fail; the 2h one (done by 2h30m)
+	// holds. The restore at 6h06m comes before the 6h copy.
+	t0 := 6*sim.Hour + 5*sim.Minute
+	cfg := backupConfig(t0)
+	cfg.Actions = []Action{action(2*sim.Hour+45*sim.Minute, OpDisableKey, 1, west), action(5*sim.Hour+45*sim.Minute, OpEnableKey, 1, west)}
+	var d Detail
+	res := NewRunner(cfg).Trial(4, 0, &d)
+	op := res.Ops[len(cfg.Actions)]
+	if !op.Done || op.At != t0+sim.Minute || !res.Recovered {
+		t.Fatalf("restore = %+v recovered=%v, want done at %v", op, res.Recovered, sim.FormatDuration(t0+sim.Minute))
+	}
+	if !hasEvent(&d, "backup", "from the snapshot of 2h") {
+		t.Errorf("restore did not use the 2h snapshot: %v", d.Events)
+	}
+	if want := t0 - 2*sim.Hour; res.RPO > want || res.RPO < want-sim.Second {
+		t.Errorf("RPO=%v, want just under %v", sim.FormatDuration(res.RPO), sim.FormatDuration(want))
+	}
+}

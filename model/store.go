@@ -20,6 +20,13 @@ type linkPt struct {
 	f, r float64
 }
 
+// vaultPt is a change point of whether a backup's vault key is usable in
+// the backup region: from t on, ok.
+type vaultPt struct {
+	t  sim.Time
+	ok bool
+}
+
 // link is the replication of one store from one region to another.
 type link struct {
 	from, to int
@@ -52,6 +59,11 @@ type store struct {
 	leaveH     []sim.Handle
 	archH      []sim.Handle
 
+	// vault records the change points of the vault key's usability in the
+	// backup region (usable before the first point): a copy completes only
+	// if the vault key works at that moment.
+	vault []vaultPt
+
 	restored bool
 	snap     sim.Time // snapshot time of the restored copy
 	restAt   sim.Time
@@ -72,6 +84,7 @@ func (s *store) reset() {
 		s.leaveH[i] = sim.Handle{}
 		s.archH[i] = sim.Handle{}
 	}
+	s.vault = s.vault[:0]
 	s.restored = false
 	s.snap = 0
 	s.restAt = 0
@@ -267,6 +280,16 @@ func (r *Runner) recordPoints(now sim.Time) {
 				}
 			}
 		}
+		if b := s.backup; b != nil {
+			rs, _ := r.kms.Usable(b.Key, b.To)
+			if ok := rs == kms.OK; ok != s.vaultOKAt(now) {
+				if n := len(s.vault); n > 0 && s.vault[n-1].t == now {
+					s.vault[n-1].ok = ok
+				} else {
+					s.vault = append(s.vault, vaultPt{now, ok})
+				}
+			}
+		}
 		for li := range s.links {
 			l := &s.links[li]
 			f, rr := r.linkStatus(s, l)
@@ -324,4 +347,15 @@ func (r *Runner) callOutcome(principal string, key, caller int) (ok, pend, fail 
 		return 0, 1, 0
 	}
 	return 0, 0, 1
+}
+
+// vaultOKAt reports whether the backup's vault key was usable in the backup
+// region at t (as recorded up to now).
+func (s *store) vaultOKAt(t sim.Time) bool {
+	for i := len(s.vault) - 1; i >= 0; i-- {
+		if s.vault[i].t <= t {
+			return s.vault[i].ok
+		}
+	}
+	return true
 }
