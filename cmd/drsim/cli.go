@@ -56,13 +56,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	c, ok := findCommand(name)
 	if !ok {
-		msg := fmt.Sprintf("unknown command %q", name)
-		if s := suggest(name, commandNames()); s != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		return &exitError{code: exitInput, err: errors.New(msg), hint: "Run 'drsim help' for usage."}
+		return &exitError{code: exitInput, err: errors.New(unknownCommand(name)), hint: "Run 'drsim help' for usage."}
 	}
 	return c.run(args[1:], stdout, stderr)
+}
+
+// unknownCommand says that name is no command, suggesting the closest one.
+func unknownCommand(name string) string {
+	msg := fmt.Sprintf("unknown command %q", name)
+	if s := suggest(name, commandNames()); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return msg
 }
 
 func commandNames() []string {
@@ -126,11 +131,7 @@ func cmdHelp(args []string, stdout, stderr io.Writer) error {
 	}
 	c, ok := findCommand(args[0])
 	if !ok {
-		msg := fmt.Sprintf("unknown command %q", args[0])
-		if s := suggest(args[0], commandNames()); s != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		return usageError("help", "%s", msg)
+		return usageError("help", "%s", unknownCommand(args[0]))
 	}
 	io.WriteString(stdout, c.usage)
 	return nil
