@@ -325,13 +325,11 @@ func Representative(results []TrialResult) int {
 		}
 		return cmp.Compare(a, b)
 	})
-	m := idx[(len(idx)-1)/2]
-	// lowest index with the median RTO
-	best := m
-	for _, j := range idx {
-		if results[j].RTO == results[m].RTO && j < best {
-			best = j
-		}
+	// idx is sorted by (RTO, index): the lowest index with the median RTO
+	// starts the median's run.
+	m := (len(idx) - 1) / 2
+	for m > 0 && results[idx[m-1]].RTO == results[idx[m]].RTO {
+		m--
 	}
-	return best
+	return idx[m]
 }
