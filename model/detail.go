@@ -417,8 +417,6 @@ func (r *Runner) backlog(d *Detail) {
 		end = h
 		if res.Recovered {
 			end = res.T0 + res.RTO
-		}
-		if res.Recovered {
 			y = r.recoveryRegion(r.serving)
 		}
 	} else {
