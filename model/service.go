@@ -202,7 +202,6 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 			rt.theta[reg] = 1 - q/d
 		}
 	}
-	nReasons := nR
 	for i := 0; i < nApp; i++ {
 		f := &rt.flows[i]
 		if f.reason == kms.OK {
@@ -213,11 +212,11 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 				rt.w[f.store*nR+f.caller] += ok
 			}
 			if th > 0 {
-				rt.fail[int(kms.Throttling)*nReasons+f.target] += f.rate * f.calls * th
+				rt.fail[int(kms.Throttling)*nR+f.target] += f.rate * f.calls * th
 			}
 			continue
 		}
-		rt.fail[int(f.reason)*nReasons+f.target] += f.rate * f.calls
+		rt.fail[int(f.reason)*nR+f.target] += f.rate * f.calls
 	}
 	// Replication calls fail at the rate of accepted writes.
 	for i := nApp; i < len(rt.flows); i++ {
@@ -226,11 +225,11 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 		wAcc := rt.w[f.store*nR+src]
 		if f.reason == kms.OK {
 			if th := rt.theta[f.target]; th > 0 {
-				rt.fail[int(kms.Throttling)*nReasons+f.target] += wAcc * f.calls * th
+				rt.fail[int(kms.Throttling)*nR+f.target] += wAcc * f.calls * th
 			}
 			continue
 		}
-		rt.fail[int(f.reason)*nReasons+f.target] += wAcc * f.calls
+		rt.fail[int(f.reason)*nR+f.target] += wAcc * f.calls
 	}
 	if rt.offered > 0 {
 		rt.success = rt.succeeded / rt.offered
