@@ -6,10 +6,10 @@ import (
 )
 
 // Check reports the first structural problem of c that would make a Runner
-// misbehave: a region, key, store or step index out of range, a table whose
-// Keys do not match its Regions, a backup without an interval. (A
-// restore-backup of a store without backup is not an error here: the op
-// fails at run time with ValidationException.) Package
+// misbehave: a region, key, store or step index out of range, a table with
+// no region or whose Keys do not match its Regions, a backup without an
+// interval. (A restore-backup of a store without backup is not an error
+// here: the op fails at run time with ValidationException.) Package
 // scenarios produces Configs that pass; Configs built in Go should be
 // checked before NewRunner.
 func (c *Config) Check() error {
@@ -84,6 +84,9 @@ func (c *Config) Check() error {
 	for i := range c.Tables {
 		t := &c.Tables[i]
 		name := "tables." + t.Name
+		if len(t.Regions) == 0 {
+			return fmt.Errorf("model: %s.regions: a table needs at least one region", name)
+		}
 		if len(t.Keys) != len(t.Regions) {
 			return fmt.Errorf("model: %s: %d keys for %d regions", name, len(t.Keys), len(t.Regions))
 		}

@@ -24,6 +24,7 @@ func TestCheck(t *testing.T) {
 		{"bucket key", func(c *Config) { c.Buckets[0].Key = 3 }, "buckets.alerts.key: key index 3"},
 		{"replication to", func(c *Config) { c.Buckets[0].Replication[0].To = -1 }, "buckets.alerts.replication.to"},
 		{"table keys", func(c *Config) { c.Tables[0].Keys = []int{0} }, "1 keys for 2 regions"},
+		{"table without region", func(c *Config) { c.Tables[0].Regions, c.Tables[0].Keys = nil, nil }, "tables.alert-state.regions"},
 		{"table twice", func(c *Config) { c.Tables[0].Regions = []int{0, 0} }, "listed twice"},
 		{"client key", func(c *Config) { c.Tables[0].ClientKey = 9 }, "client_key"},
 		{"backup every", func(c *Config) { c.Tables[0].Backup = &Backup{To: 1} }, "every must be positive"},
