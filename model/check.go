@@ -6,12 +6,12 @@ import (
 )
 
 // Check reports the first structural problem of c that would make a Runner
-// misbehave: a region, key, store or step index out of range, a table with
-// no region or whose Keys do not match its Regions, a backup without an
-// interval. (A restore-backup of a store without backup is not an error
-// here: the op fails at run time with ValidationException.) Package
-// scenarios produces Configs that pass; Configs built in Go should be
-// checked before NewRunner.
+// misbehave: a region, key, store or step index out of range, an unknown op
+// kind, a table with no region or whose Keys do not match its Regions, a
+// backup without an interval. (A restore-backup of a store without backup
+// is not an error here: the op fails at run time with ValidationException.)
+// Package scenarios produces Configs that pass; Configs built in Go should
+// be checked before NewRunner.
 func (c *Config) Check() error {
 	nR, nK := len(c.Regions), len(c.Keys)
 	region := func(what string, r int) error {
@@ -136,19 +136,27 @@ func (c *Config) Check() error {
 					return fmt.Errorf("model: failover.steps.%s.after: step index %d out of range", fo.Steps[i].Name, a)
 				}
 			}
-			if op := &fo.Steps[i].Op; op.Kind == OpRestoreBackup {
-				if err := c.checkStore("failover.steps."+fo.Steps[i].Name, op.Store); err != nil {
-					return err
-				}
+			if err := c.checkOp("failover.steps."+fo.Steps[i].Name, &fo.Steps[i].Op); err != nil {
+				return err
 			}
 		}
 	}
 	for i := range c.Actions {
-		if op := &c.Actions[i].Op; op.Kind == OpRestoreBackup {
-			if err := c.checkStore("actions", op.Store); err != nil {
-				return err
-			}
+		if err := c.checkOp("actions", &c.Actions[i].Op); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// checkOp checks an action's or a step's op: a known kind and, for
+// restore-backup, a store in range.
+func (c *Config) checkOp(what string, op *Op) error {
+	if int(op.Kind) >= len(OpNames) {
+		return fmt.Errorf("model: %s: unknown operation %d", what, op.Kind)
+	}
+	if op.Kind == OpRestoreBackup {
+		return c.checkStore(what, op.Store)
 	}
 	return nil
 }

@@ -35,6 +35,7 @@ func TestCheck(t *testing.T) {
 		}, "outages.regions"},
 		{"failover to", func(c *Config) { c.Failover.To = 2 }, "failover.to"},
 		{"after", func(c *Config) { c.Failover.Steps[1].After = []int{1} }, "scale-up.after"},
+		{"op kind", func(c *Config) { c.Failover.Steps[2].Op.Kind = OpKind(len(OpNames)) }, "promote-key: unknown operation"},
 		{"restore store", func(c *Config) {
 			c.Failover.Steps[0].Op = Op{Kind: OpRestoreBackup, Store: StoreRef{Kind: StoreTable, Index: 4}}
 		}, "store index 4"},
