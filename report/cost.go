@@ -94,6 +94,19 @@ func sourceWrites(cfg *model.Config, b *model.Bucket) float64 {
 	return 0
 }
 
+// replicaWrites is the rate of PUTs that land on bucket b's replica copies
+// (an app serving from a destination region writes to its copy there) under
+// normal routing; they are not replicated.
+func replicaWrites(cfg *model.Config, b *model.Bucket) float64 {
+	var w float64
+	for _, r := range cfg.App.Serve {
+		if r != b.Region && bucketKeyIn(b, r) >= 0 {
+			w += b.Writes * servingShare(cfg)
+		}
+	}
+	return w
+}
+
 // tableWrites is the rate of writes a table accepts under normal routing:
 // the share of the serving regions that hold a replica.
 func tableWrites(cfg *model.Config, t *model.Table) float64 {
@@ -210,13 +223,21 @@ func ComputeCost(cfg *model.Config) Cost {
 	}
 	for i := range cfg.Buckets {
 		b := &cfg.Buckets[i]
-		gb := sourceWrites(cfg, b) * SecondsPerMonth * float64(b.ObjectSize) / BytesPerGB
+		perWrite := SecondsPerMonth * float64(b.ObjectSize) / BytesPerGB
 		copies := 1 + len(b.Replication)
+		// The source's writes are stored in every copy; the writes that
+		// land on a replica copy stay there (they are not replicated back).
+		src := sourceWrites(cfg, b) * perWrite
+		gb := src*float64(copies) + replicaWrites(cfg, b)*perWrite
 		if gb == 0 {
 			continue
 		}
+		detail := fmt.Sprintf("%s GB added per copy per month", humanNum(round(src)))
+		if gb != src*float64(copies) {
+			detail = fmt.Sprintf("%s GB added per month over the %d copies", humanNum(round(gb)), copies)
+		}
 		add(PriceS3Storage, fmt.Sprintf("%s (%d %s)", b.Name, copies, plural(copies, "copy", "copies")),
-			gb*float64(copies)*price[PriceS3Storage], fmt.Sprintf("%s GB added per copy per month", humanNum(round(gb))))
+			gb*price[PriceS3Storage], detail)
 	}
 	for i := range cfg.Tables {
 		t := &cfg.Tables[i]

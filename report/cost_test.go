@@ -158,6 +158,47 @@ func TestDemand(t *testing.T) {
 	}
 }
 
+// TestS3StorageServedFromReplica checks that the writes an active/active
+// app makes to a bucket's replica copy add storage there (they are not
+// replicated back), besides the source's writes stored in both copies.
+func TestS3StorageServedFromReplica(t *testing.T) {
+	const month = 730 * 3600.0
+	perWrite := 256 * 1024.0 / (1 << 30) // GB
+	tests := []struct {
+		name   string
+		serve  []int
+		usd    float64
+		detail string
+	}{
+		// 20 PUT/s on the source, stored in both copies.
+		{"source only", []int{0}, 20 * month * perWrite * 2 * 0.023, "12,832 GB added per copy per month"},
+		// 10 PUT/s on each copy; the source's are replicated, the
+		// replica's stay there: 10×2 + 10 copies' worth.
+		{"both serve", []int{0, 1}, (10*2 + 10) * month * perWrite * 0.023, "19,248 GB added per month over the 2 copies"},
+		// Only the replica is written: nothing is replicated.
+		{"replica serves", []int{1}, 20 * month * perWrite * 0.023, "12,832 GB added per month over the 2 copies"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := rpSnowyConfig()
+			cfg.App.Serve = tt.serve
+			var got *CostItem
+			items := ComputeCost(cfg).MonthlyUSD.Items
+			for i := range items {
+				if items[i].ID == PriceS3Storage {
+					got = &items[i]
+				}
+			}
+			if got == nil {
+				t.Fatal("no S3 storage item")
+			}
+			if !approxEq(got.USD, tt.usd, 1e-8) || got.Detail != tt.detail {
+				t.Errorf("S3 storage $%v (%q), want $%v (%q)", got.USD, got.Detail, tt.usd, tt.detail)
+			}
+		})
+	}
+}
+
 func TestCostEdgeCases(t *testing.T) {
 	cfg := &model.Config{Name: "empty"}
 	c := ComputeCost(cfg)
