@@ -58,7 +58,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if !ok {
 		return &exitError{code: exitInput, err: errors.New(unknownCommand(name)), hint: "Run 'drsim help' for usage."}
 	}
-	return c.run(args[1:], stdout, stderr)
+	if err := c.run(args[1:], stdout, stderr); !errors.Is(err, errHelpShown) {
+		return err
+	}
+	return nil
 }
 
 // unknownCommand says that name is no command, suggesting the closest one.
@@ -146,7 +149,8 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// errHelpShown tells a command that its usage was printed for -h/--help.
+// errHelpShown tells that a command's usage was printed for -h/--help: the
+// command stops there and run reports success.
 var errHelpShown = errors.New("help shown")
 
 // parseFlags parses args, allowing flags before and after the positional

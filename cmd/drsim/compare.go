@@ -42,9 +42,6 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	f.register(fs)
 	pos, err := parseFlags(fs, compareUsage, args, stdout)
 	if err != nil {
-		if errors.Is(err, errHelpShown) {
-			return nil
-		}
 		return err
 	}
 	if len(pos) < 2 {

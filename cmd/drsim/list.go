@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -22,9 +21,6 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("list")
 	pos, err := parseFlags(fs, listUsage, args, stdout)
 	if err != nil {
-		if errors.Is(err, errHelpShown) {
-			return nil
-		}
 		return err
 	}
 	if len(pos) > 0 {

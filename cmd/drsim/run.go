@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -100,9 +99,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	traceTrial := fs.Int("trace-trial", -1, "the trial --trace writes")
 	pos, err := parseFlags(fs, runUsage, args, stdout)
 	if err != nil {
-		if errors.Is(err, errHelpShown) {
-			return nil
-		}
 		return err
 	}
 	if len(pos) != 1 {

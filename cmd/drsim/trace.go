@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -40,9 +39,6 @@ func cmdTrace(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("quiet", false, "no progress line")
 	pos, err := parseFlags(fs, traceUsage, args, stdout)
 	if err != nil {
-		if errors.Is(err, errHelpShown) {
-			return nil
-		}
 		return err
 	}
 	if len(pos) != 1 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -24,9 +23,6 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("validate")
 	pos, err := parseFlags(fs, validateUsage, args, stdout)
 	if err != nil {
-		if errors.Is(err, errHelpShown) {
-			return nil
-		}
 		return err
 	}
 	if len(pos) == 0 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -24,9 +23,6 @@ func cmdVersion(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("version")
 	pos, err := parseFlags(fs, versionUsage, args, stdout)
 	if err != nil {
-		if errors.Is(err, errHelpShown) {
-			return nil
-		}
 		return err
 	}
 	if len(pos) > 0 {
