@@ -329,7 +329,13 @@ func (d *decoder) key(o *obj, r *refs) model.Key {
 		return k // not a table: reported
 	}
 	o.known(secKey)
-	k.MultiRegion, _ = o.boolean("multi_region")
+	mr, ok := o.boolean("multi_region")
+	if !ok && o.has("multi_region") {
+		// Reported; take the kind the other keys describe, so that the
+		// checks below add no errors of their own.
+		mr = o.has("primary") || o.has("replicas")
+	}
+	k.MultiRegion = mr
 	if k.MultiRegion {
 		if o.has("region") {
 			d.errorf(o.child("region"), "a multi-Region key has a primary, not a region (write primary = ...)")
@@ -830,7 +836,8 @@ func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
 		if so.m == nil {
 			continue
 		}
-		if n, ok := so.name("name"); ok {
+		// An invalid name is reported, and still indexed: after may use it.
+		if n, _ := so.name("name"); n != "" {
 			if j, dup := index[n]; dup {
 				d.errorf(so.child("name"), "step %q is already declared at %s", n, steps[j].path)
 			} else {

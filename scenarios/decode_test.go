@@ -437,6 +437,31 @@ func TestDefaults(t *testing.T) {
 	check("File", c.File, "t.toml")
 }
 
+// A bad value that other checks depend on is reported once: the checks
+// that depend on it do not add errors of their own.
+func TestNoFollowOnErrorsOfValues(t *testing.T) {
+	tests := []struct {
+		name  string
+		edits []string
+		want  string
+	}{
+		{"multi_region of the wrong type, multi-Region shape", []string{"multi_region = true", `multi_region = "yes"`},
+			`keys.mrk.multi_region: expected true or false, got string`},
+		{"multi_region of the wrong type, single-Region shape", []string{"[keys.single]\n", "[keys.single]\nmulti_region = 0\n"},
+			`keys.single.multi_region: expected true or false, got integer 0`},
+		{"invalid step name used in after", []string{"name = \"a\"", "name = \"A\"", "after = [\"a\"]", "after = [\"A\"]"},
+			`failover.steps[0].name: "A" is not a valid name`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errs := parseString(t, edit(t, tt.edits...))
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), tt.want) {
+				t.Errorf("want the one error %q, got:\n%v", tt.want, errs)
+			}
+		})
+	}
+}
+
 // Each service name sets its own bit of model.Services.
 func TestServices(t *testing.T) {
 	tests := []struct {
