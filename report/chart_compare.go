@@ -179,9 +179,8 @@ func costRTOChart(c *Comparison) (*Chart, error) {
 		Caption: caption,
 		Plot:    p,
 		Height:  4.5 * vg.Inch,
-		below:   legend,
 	}
-	ch.Height += legendHeight(legend, DefaultChartWidth)
+	ch.setLegend(legend)
 	return ch, nil
 }
 
@@ -337,9 +336,8 @@ func compareCDFChart(c *Comparison) (*Chart, error) {
 			"A curve further left and higher recovers faster; a curve that stops below 100% has unrecovered trials.",
 		Plot:   p,
 		Height: 4.5 * vg.Inch,
-		below:  legend,
 	}
-	ch.Height += legendHeight(legend, DefaultChartWidth)
+	ch.setLegend(legend)
 	return ch, nil
 }
 

@@ -112,9 +112,8 @@ func cdfChart(name, metric string, q []QuantilePoint, n, unrecovered int, object
 			"(incident-free trials meet it).",
 		Plot:   p,
 		Height: 4 * vg.Inch,
-		below:  legend,
 	}
-	c.Height += legendHeight(legend, DefaultChartWidth)
+	c.setLegend(legend)
 	return c, nil
 }
 

@@ -56,6 +56,13 @@ func layoutLegend(entries []swatch, width vg.Length) (xs []vg.Length, rows []int
 	return xs, rows, nRows
 }
 
+// setLegend puts legend in a strip under the plot and grows the canvas
+// (its height set beforehand) by the strip's height at the default width.
+func (c *Chart) setLegend(legend []swatch) {
+	c.below = legend
+	c.Height += legendHeight(legend, DefaultChartWidth)
+}
+
 // legendHeight is the height of the strip the swatches need at width.
 func legendHeight(entries []swatch, width vg.Length) vg.Length {
 	_, _, n := layoutLegend(entries, width-2*vg.Points(legendPad))

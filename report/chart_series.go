@@ -93,10 +93,10 @@ func backlogChart(r *Report) (*Chart, error) {
 		Caption: "Expected number of writes accepted so far that have not yet reached each replica " +
 			"(store → destination region), in the representative trial. What is still in flight at T0 is what a " +
 			"failover to that region would strand.",
-		Plot:  p,
-		below: legend,
+		Plot:   p,
+		Height: DefaultChartHeight,
 	}
-	c.Height = DefaultChartHeight + legendHeight(legend, DefaultChartWidth)
+	c.setLegend(legend)
 	return c, nil
 }
 
@@ -188,9 +188,8 @@ func failuresChart(r *Report) (*Chart, error) {
 			"one line per AWS error. KMSUnavailable and ThrottlingException are transient; the others are refusals.",
 		Plot:   p,
 		Height: 4 * vg.Inch,
-		below:  legend,
 	}
-	c.Height += legendHeight(legend, DefaultChartWidth)
+	c.setLegend(legend)
 	if drawn == 0 {
 		c.Caption += " No KMS call failed in this trial."
 	}

@@ -346,9 +346,8 @@ func timelineChart(r *Report) (*Chart, error) {
 			"Green is healthy, red is broken, amber is in transition.",
 		Plot:   p,
 		Height: h,
-		below:  legend,
 	}
-	c.Height += legendHeight(legend, DefaultChartWidth)
+	c.setLegend(legend)
 	if lo > 0 || hi < horizon {
 		c.Caption += fmt.Sprintf(" Zoomed to %s–%s of the %s horizon.", chartDur(nsSeconds(lo)), chartDur(nsSeconds(hi)), chartDur(nsSeconds(horizon)))
 	}
