@@ -86,7 +86,9 @@ func (r *Runner) restore(ref StoreRef) error {
 	s.snap = sim.Time(k) * b.Every
 	s.restAt = now
 	r.eng.MarkDirty()
-	r.trace(Event{Kind: "backup", Subject: s.name, Region: r.regionNames[b.To], Outcome: "restored",
-		Message: "restored " + s.name + " in " + r.regionNames[b.To] + " from the snapshot of " + sim.FormatDuration(s.snap)})
+	if r.d != nil {
+		r.trace(Event{Kind: "backup", Subject: s.name, Region: r.regionNames[b.To], Outcome: "restored",
+			Message: "restored " + s.name + " in " + r.regionNames[b.To] + " from the snapshot of " + sim.FormatDuration(s.snap)})
+	}
 	return nil
 }

@@ -119,12 +119,14 @@
 //	go test ./model -run XXX -bench 'WriteRate|Horizon|SnowyTrial$' -benchtime 5000x -count 5
 //
 // on the 2-core development machine, medians of five in one run:
-// BenchmarkSnowyTrial 19.0 µs per trial (9 allocations; about 140 µs with
-// a Detail); BenchmarkTrialWriteRate/10 17.8 µs vs /100000 21.3 µs (ratio
-// 1.20, target ≤ 1.5 — the only write-rate dependent step, the Poisson
-// quantile, costs O(1) above a mean of 1000 through Gauss–Legendre
-// quadrature of the incomplete gamma function); BenchmarkTrialHorizon/1d
-// 18.3 µs vs /30d 17.7 µs (ratio 0.97, target ≤ 2, with hourly backups:
+// BenchmarkSnowyTrial 17.0 µs per trial (6 allocations: the result's
+// slices and what the KMS model returns; no trace string is built without a
+// Detail; about 140 µs with one); BenchmarkTrialWriteRate/10 16.1 µs vs
+// /100000 21.0 µs (ratio 1.31, target ≤ 1.5 — the only write-rate
+// dependent step, the Poisson quantile, costs O(1) above a mean of 1000
+// through Gauss–Legendre quadrature of the incomplete gamma function);
+// BenchmarkTrialHorizon/1d 17.3 µs vs /30d 19.0 µs (ratio 1.10 on a busy
+// machine, target ≤ 2, with hourly backups:
 // snapshot copies are drawn lazily, no event per snapshot).
 // `drsim run snowy --trials 10000` takes about 0.12 s wall clock on 2
 // workers and 0.20 s on 1 (see cmd/drsim BenchmarkRunSnowy10k).

@@ -62,8 +62,10 @@ func (r *Runner) runbookStart(int) {
 	}
 	r.rbStartH = sim.Handle{}
 	r.rbState = rbRunning
-	r.trace(Event{Kind: "runbook-start", Subject: "failover",
-		Message: "runbook started: fail over from " + r.regionNames[r.cfg.Failover.From] + " to " + r.regionNames[r.cfg.Failover.To]})
+	if r.d != nil {
+		r.trace(Event{Kind: "runbook-start", Subject: "failover",
+			Message: "runbook started: fail over from " + r.regionNames[r.cfg.Failover.From] + " to " + r.regionNames[r.cfg.Failover.To]})
+	}
 	fo := r.cfg.Failover
 	for i := range fo.Steps {
 		if len(fo.Steps[i].After) == 0 {
@@ -144,8 +146,10 @@ func (r *Runner) stepFire(i int) {
 	if step.Required {
 		if r.rbState == rbRunning {
 			r.rbState = rbFailed
-			r.trace(Event{Kind: "runbook-abandoned", Subject: "failover", Outcome: "failed",
-				Message: "required step " + step.Name + " failed: no failover"})
+			if r.d != nil {
+				r.trace(Event{Kind: "runbook-abandoned", Subject: "failover", Outcome: "failed",
+					Message: "required step " + step.Name + " failed: no failover"})
+			}
 		}
 		return
 	}
@@ -207,7 +211,9 @@ func (r *Runner) checkFailover() {
 	r.serving[fo.To] = true
 	r.res.FailoverAt = r.eng.Now()
 	r.eng.MarkDirty()
-	r.traceRouting("traffic-moved", "traffic moved from "+r.regionNames[fo.From]+" to "+r.regionNames[fo.To]+"; serving: "+r.servingLabel())
+	if r.d != nil {
+		r.traceRouting("traffic-moved", "traffic moved from "+r.regionNames[fo.From]+" to "+r.regionNames[fo.To]+"; serving: "+r.servingLabel())
+	}
 }
 
 // abandonRunbook stops a runbook whose service came back before the

@@ -350,5 +350,7 @@ func (r *Runner) routeBack(int) {
 	copy(r.serving, r.before)
 	r.res.RoutedBack = true
 	r.eng.MarkDirty()
-	r.traceRouting("routed-back", "health-checked routing sent traffic back to "+r.servingLabel())
+	if r.d != nil {
+		r.traceRouting("routed-back", "health-checked routing sent traffic back to "+r.servingLabel())
+	}
 }

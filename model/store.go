@@ -216,8 +216,10 @@ func (r *Runner) updateReplicas(now sim.Time) {
 						s.leaveH[j] = r.eng.At(now+20*sim.Hour, r.leaveFn, arg)
 					}
 					s.archH[j] = r.eng.At(now+7*sim.Day, r.archiveFn, arg)
-					r.traceReplica(si, reg, "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
-						"at-rest key "+r.keyLabel(key, reg)+": "+rs.String())
+					if r.d != nil {
+						r.traceReplica(si, reg, "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
+							"at-rest key "+r.keyLabel(key, reg)+": "+rs.String())
+					}
 				}
 			case rs == kms.OK && s.inacc[j]:
 				s.inacc[j] = false
