@@ -33,22 +33,16 @@ func WriteAll(dir string, r *Report) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := writeFileAtomic(dir, ReportJSON, func(w io.Writer) error { return WriteJSON(w, r) }); err != nil {
-		return err
-	}
-	links, err := writeChartFiles(dir, charts)
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(dir, ReportMarkdown, func(w io.Writer) error {
-		return WriteMarkdownOptions(w, r, MarkdownOptions{ChartLinks: links})
-	}); err != nil {
-		return err
-	}
-	return writeFileAtomic(dir, ReportHTML, func(w io.Writer) error { return WriteHTML(w, r, charts) })
+	return writeAll(dir, charts, outputs{
+		json:      ReportJSON,
+		md:        ReportMarkdown,
+		html:      ReportHTML,
+		writeJSON: func(w io.Writer) error { return WriteJSON(w, r) },
+		writeMD: func(w io.Writer, links []string) error {
+			return WriteMarkdownOptions(w, r, MarkdownOptions{ChartLinks: links})
+		},
+		writeHTML: func(w io.Writer) error { return WriteHTML(w, r, charts) },
+	})
 }
 
 // WriteCompareAll creates dir and writes the comparison in every format:
@@ -62,28 +56,50 @@ func WriteCompareAll(dir string, c *Comparison) error {
 	if err != nil {
 		return err
 	}
+	return writeAll(dir, charts, outputs{
+		json:      CompareJSON,
+		md:        CompareMD,
+		html:      CompareHTML,
+		writeJSON: func(w io.Writer) error { return WriteCompareJSON(w, c) },
+		writeMD: func(w io.Writer, links []string) error {
+			var b bytes.Buffer
+			if err := WriteCompareMarkdown(&b, c); err != nil {
+				return err
+			}
+			b.WriteString(markdownChartLinks(charts, links))
+			_, err := w.Write(b.Bytes())
+			return err
+		},
+		writeHTML: func(w io.Writer) error { return WriteCompareHTML(w, c, charts) },
+	})
+}
+
+// outputs are the file names and writers of one document for writeAll;
+// writeMD gets the chart files to link.
+type outputs struct {
+	json, md, html string
+	writeJSON      func(io.Writer) error
+	writeMD        func(w io.Writer, links []string) error
+	writeHTML      func(io.Writer) error
+}
+
+// writeAll creates dir and writes a document in every format: the JSON,
+// the charts as SVG and PNG, the Markdown linking them and the HTML.
+func writeAll(dir string, charts []Chart, o outputs) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	if err := writeFileAtomic(dir, CompareJSON, func(w io.Writer) error { return WriteCompareJSON(w, c) }); err != nil {
+	if err := writeFileAtomic(dir, o.json, o.writeJSON); err != nil {
 		return err
 	}
 	links, err := writeChartFiles(dir, charts)
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(dir, CompareMD, func(w io.Writer) error {
-		var b bytes.Buffer
-		if err := WriteCompareMarkdown(&b, c); err != nil {
-			return err
-		}
-		b.WriteString(markdownChartLinks(charts, links))
-		_, err := w.Write(b.Bytes())
-		return err
-	}); err != nil {
+	if err := writeFileAtomic(dir, o.md, func(w io.Writer) error { return o.writeMD(w, links) }); err != nil {
 		return err
 	}
-	return writeFileAtomic(dir, CompareHTML, func(w io.Writer) error { return WriteCompareHTML(w, c, charts) })
+	return writeFileAtomic(dir, o.html, o.writeHTML)
 }
 
 // writeChartFiles writes every chart as NAME.svg and NAME.png and returns
