@@ -196,13 +196,11 @@ func (k *KMS) ReplicateKeyFrom(key, from, region int, users []string, hasUsers b
 		return err
 	}
 	nc := k.copyAt(key, region)
-	pol := kd.Users
-	if hasUsers {
-		pol = users
-	}
-	for _, u := range kd.UsersIn {
-		if u.Region == region {
-			pol = u.Users
+	pol, ok := kd.usersIn(region)
+	if !ok {
+		pol = kd.Users
+		if hasUsers {
+			pol = users
 		}
 	}
 	nc.own = append(nc.own[:0], pol...)

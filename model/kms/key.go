@@ -27,12 +27,20 @@ type RegionUsers struct {
 
 // UsersFor returns the key policy principals of the copy in region r at t=0.
 func (k *Key) UsersFor(r int) []string {
-	for _, u := range k.UsersIn {
-		if u.Region == r {
-			return u.Users
-		}
+	if us, ok := k.usersIn(r); ok {
+		return us
 	}
 	return k.Users
+}
+
+// usersIn returns the users_in policy of region r, if there is one.
+func (k *Key) usersIn(r int) ([]string, bool) {
+	for _, u := range k.UsersIn {
+		if u.Region == r {
+			return u.Users, true
+		}
+	}
+	return nil, false
 }
 
 // DefaultQuota returns the default shared symmetric request quota (calls per
