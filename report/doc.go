@@ -62,7 +62,9 @@
 // PUTs that land on a source bucket. DynamoDB replicated write units are
 // counted in every region of the table, the region of the write included
 // (one unit per started KiB). Storage is what one month of writes adds to
-// every copy. Backups are not priced.
+// every copy: a source bucket's writes are stored in each of its copies, the
+// writes an app serving elsewhere makes to its local replica copy only
+// there. Backups are not priced.
 //
 // # Charts and HTML
 //
