@@ -119,10 +119,10 @@
 //	go test ./model -run XXX -bench 'WriteRate|Horizon|SnowyTrial$' -benchtime 5000x -count 5
 //
 // on the 2-core development machine, medians of five in one run:
-// BenchmarkSnowyTrial 17.0 µs per trial (6 allocations: the result's
+// BenchmarkSnowyTrial 16.0 µs per trial (6 allocations: the result's
 // slices and what the KMS model returns; no trace string is built without a
-// Detail; about 140 µs with one); BenchmarkTrialWriteRate/10 16.1 µs vs
-// /100000 21.0 µs (ratio 1.31, target ≤ 1.5 — the only write-rate
+// Detail; about 140 µs with one); BenchmarkTrialWriteRate/10 15.5 µs vs
+// /100000 19.7 µs (ratio 1.27, target ≤ 1.5 — the only write-rate
 // dependent step, the Poisson quantile, costs O(1) above a mean of 1000
 // through Gauss–Legendre quadrature of the incomplete gamma function);
 // BenchmarkTrialHorizon/1d 17.3 µs vs /30d 19.0 µs (ratio 1.10 on a busy

@@ -260,17 +260,20 @@ func densityAll(srcs []source, x float64) float64 {
 	return v
 }
 
-// solveOldest returns the s in [0, t0] with cumAll(s) = e (0 < e <
-// cumAll(t0)). The cumulative grows roughly exponentially towards t0 (the
-// survival tail), so it takes Newton steps on ln cumAll − ln e, safeguarded
-// by bisection, until the bracket or the step is under a nanosecond or the
-// expected count matches e to 1e-10.
-func solveOldest(srcs []source, e, t0 float64) float64 {
+// solveOldest returns the s in [0, t0] with cumAll(s) = e (0 < e < lambda
+// = cumAll(t0), which the caller has computed). The cumulative grows
+// roughly exponentially towards t0 (the survival tail), so it takes Newton
+// steps on ln cumAll − ln e from t0, safeguarded by bisection, until the
+// bracket or the step is under a nanosecond or the expected count matches e
+// to 1e-10.
+func solveOldest(srcs []source, e, lambda, t0 float64) float64 {
 	lo, hi := 0.0, t0
-	x := hi
+	x, c := hi, lambda
 	le := math.Log(e)
 	for it := 0; it < 200; it++ {
-		c := cumAll(srcs, x)
+		if it > 0 {
+			c = cumAll(srcs, x)
+		}
 		if c > e {
 			hi = x
 		} else {
@@ -332,7 +335,7 @@ func (r *Runner) stranded(T sim.Time) {
 		if !(e < lambda) {
 			continue
 		}
-		x := solveOldest(srcs, e, t0)
+		x := solveOldest(srcs, e, lambda, t0)
 		p := sim.Time(math.Round(t0 - x))
 		if p < 0 {
 			p = 0
