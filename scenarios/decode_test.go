@@ -531,6 +531,16 @@ func TestSuggest(t *testing.T) {
 			t.Errorf("closest(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+	short := []string{"a", "k", "k1"}
+	for _, tt := range []struct{ in, want string }{
+		{"x", ""}, // one letter: nothing in common with "a" or "k"
+		{"K", "k"},
+		{"k3", "k"},
+	} {
+		if got := closest(tt.in, short); got != tt.want {
+			t.Errorf("closest(%q, %q) = %q, want %q", tt.in, short, got, tt.want)
+		}
+	}
 	if d := osaDistance("ab", "ba"); d != 1 {
 		t.Errorf("transposition distance = %d, want 1", d)
 	}

@@ -134,7 +134,8 @@ func closest(s string, candidates []string) string {
 				limit = max(limit, abs(len(ls)-len(lc)))
 			}
 		}
-		if d > limit {
+		if d > limit || d >= max(len([]rune(ls)), len([]rune(lc))) {
+			// too far, or nothing in common ("x" for "k")
 			continue
 		}
 		if bestD < 0 || d < bestD {
