@@ -115,6 +115,8 @@ func TestExitCodesAndUsage(t *testing.T) {
 		{"compare one", []string{"compare", mini}, 2, "", "want at least two scenarios", false},
 		{"trace no scenario", []string{"trace", "--trial", "1"}, 2, "", "want one scenario", false},
 		{"trace negative trial", []string{"trace", mini, "--trial", "-2"}, 2, "", "--trial must be at least 0", false},
+		{"trace zero trials", []string{"trace", mini, "--trials", "0"}, 2, "", "trace: --trials must be at least 1", false},
+		{"trace bad workers", []string{"trace", mini, "--workers", "0"}, 2, "", "trace: --workers must be at least 1", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -41,33 +41,43 @@ Examples:
   drsim run snowy --trace trial.jsonl --trace-trial 17
 `
 
-// runFlags are the flags run and compare share.
-type runFlags struct {
+// simFlags are the flags of every command that simulates: run, compare
+// and trace.
+type simFlags struct {
 	trials  int
 	seed    uint64
 	workers int
-	format  formatFlag
-	out     string
-	check   bool
-	minP    probFlag
 	quiet   bool
 }
 
-func (f *runFlags) register(fs *flag.FlagSet) {
-	f.format = formatFlag{value: "text", choices: []string{"text", "json", "markdown"}}
-	f.minP = 0.95
+func (f *simFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.trials, "trials", 0, "number of trials")
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed")
 	fs.IntVar(&f.workers, "workers", defaultWorkers(), "parallel workers")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress line")
+}
+
+// runFlags are the flags run and compare share.
+type runFlags struct {
+	simFlags
+	format formatFlag
+	out    string
+	check  bool
+	minP   probFlag
+}
+
+func (f *runFlags) register(fs *flag.FlagSet) {
+	f.simFlags.register(fs)
+	f.format = formatFlag{value: "text", choices: []string{"text", "json", "markdown"}}
+	f.minP = 0.95
 	fs.Var(&f.format, "format", "text, json or markdown")
 	fs.StringVar(&f.out, "out", "", "output directory")
 	fs.BoolVar(&f.check, "check", false, "fail when objectives are not met")
 	fs.Var(&f.minP, "min-probability", "the bar of --check")
-	fs.BoolVar(&f.quiet, "quiet", false, "no progress line")
 }
 
 // validate checks the values of the shared flags.
-func (f *runFlags) validate(fs *flag.FlagSet) error {
+func (f *simFlags) validate(fs *flag.FlagSet) error {
 	if flagSet(fs, "trials") && f.trials < 1 {
 		return usageError(fs.Name(), "--trials must be at least 1, got %d", f.trials)
 	}
@@ -79,7 +89,7 @@ func (f *runFlags) validate(fs *flag.FlagSet) error {
 
 // trialsAndSeed returns the number of trials and the seed of a run of cfg:
 // the scenario's unless --trials or --seed is given.
-func (f *runFlags) trialsAndSeed(fs *flag.FlagSet, cfg *model.Config) (int, uint64) {
+func (f *simFlags) trialsAndSeed(fs *flag.FlagSet, cfg *model.Config) (int, uint64) {
 	n, seed := cfg.Trials, cfg.Seed
 	if flagSet(fs, "trials") {
 		n = f.trials

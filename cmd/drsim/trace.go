@@ -33,10 +33,8 @@ Examples:
 func cmdTrace(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("trace")
 	trial := fs.Int("trial", -1, "the trial to trace")
-	seedF := fs.Uint64("seed", 0, "random seed")
-	trialsF := fs.Int("trials", 0, "number of trials")
-	workers := fs.Int("workers", defaultWorkers(), "parallel workers")
-	quiet := fs.Bool("quiet", false, "no progress line")
+	var f simFlags
+	f.register(fs)
 	pos, err := parseFlags(fs, traceUsage, args, stdout)
 	if err != nil {
 		return err
@@ -47,35 +45,25 @@ func cmdTrace(args []string, stdout, stderr io.Writer) error {
 	if flagSet(fs, "trial") && *trial < 0 {
 		return usageError("trace", "--trial must be at least 0, got %d", *trial)
 	}
-	if flagSet(fs, "trials") && *trialsF < 1 {
-		return usageError("trace", "--trials must be at least 1, got %d", *trialsF)
-	}
-	if *workers < 1 {
-		return usageError("trace", "--workers must be at least 1, got %d", *workers)
+	if err := f.validate(fs); err != nil {
+		return err
 	}
 	cfg, err := scenarios.Resolve(pos[0])
 	if err != nil {
 		return inputError(err)
 	}
-	seed := cfg.Seed
-	if flagSet(fs, "seed") {
-		seed = *seedF
-	}
+	n, seed := f.trialsAndSeed(fs, cfg)
 	var d *model.Detail
 	if *trial >= 0 {
 		cfg.Seed = seed
 		d = &model.Detail{}
 		model.NewRunner(cfg).Trial(seed, *trial, d)
 	} else {
-		n := cfg.Trials
-		if flagSet(fs, "trials") {
-			n = *trialsF
-		}
 		if n < 1 {
 			return usageError("trace", "the scenario asks for %d trials; give --trial or --trials", n)
 		}
-		prog := newProgress(stderr, *quiet, n)
-		s := simulate(cfg, seed, n, *workers, prog.offset(0))
+		prog := newProgress(stderr, f.quiet, n)
+		s := simulate(cfg, seed, n, f.workers, prog.offset(0))
 		prog.finish()
 		d = s.traceTrial(max(s.rep, 0))
 	}
