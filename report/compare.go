@@ -315,12 +315,7 @@ func WriteCompareText(w io.Writer, c *Comparison) error {
 		b.WriteString(textTable("  ", append([][]string{dh}, drows...)))
 		b.WriteString("  (RTO, RPO and lost writes over trials incident-free or recovered in both, incident-free as 0)\n")
 	}
-	if len(c.Warnings) > 0 {
-		b.WriteString("\nWarnings\n")
-		for _, w := range c.Warnings {
-			fmt.Fprintf(&b, "  ! %s\n", w)
-		}
-	}
+	b.WriteString(textWarnings(c.Warnings))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("report: writing comparison: %w", err)
 	}
@@ -337,12 +332,7 @@ func WriteCompareMarkdown(w io.Writer, c *Comparison) error {
 		b.WriteString("\n## Paired differences\n\nSame seed and trial indices (common random numbers); mean difference with its 95% CI. RTO, RPO and lost writes are over trials incident-free or recovered in both, incident-free counting as 0.\n\n")
 		b.WriteString(mdTable(dh, drows))
 	}
-	if len(c.Warnings) > 0 {
-		b.WriteString("\n## Warnings\n\n")
-		for _, w := range c.Warnings {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(w))
-		}
-	}
+	b.WriteString(mdWarnings(c.Warnings))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("report: writing comparison: %w", err)
 	}

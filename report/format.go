@@ -170,6 +170,34 @@ func mdTable(header []string, rows [][]string, leftCols ...int) string {
 	return b.String()
 }
 
+// textWarnings is the "Warnings" section of a text document, "" without
+// warnings.
+func textWarnings(ws []string) string {
+	if len(ws) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nWarnings\n")
+	for _, w := range ws {
+		b.WriteString("  ! " + w + "\n")
+	}
+	return b.String()
+}
+
+// mdWarnings is the "Warnings" section of a Markdown document, "" without
+// warnings.
+func mdWarnings(ws []string) string {
+	if len(ws) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n## Warnings\n\n")
+	for _, w := range ws {
+		b.WriteString("- " + mdEscape(w) + "\n")
+	}
+	return b.String()
+}
+
 // mdEscape escapes the characters that would break a Markdown table cell.
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)

@@ -56,12 +56,7 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 	}
 
-	if len(r.Warnings) > 0 {
-		b.WriteString("\nWarnings\n")
-		for _, w := range r.Warnings {
-			fmt.Fprintf(&b, "  ! %s\n", w)
-		}
-	}
+	b.WriteString(textWarnings(r.Warnings))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("report: writing text: %w", err)
 	}
