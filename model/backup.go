@@ -84,7 +84,6 @@ func (r *Runner) restore(ref StoreRef) error {
 	}
 	s.restored = true
 	s.snap = sim.Time(k) * b.Every
-	s.restAt = now
 	r.eng.MarkDirty()
 	if r.d != nil {
 		r.trace(Event{Kind: "backup", Subject: s.name, Region: r.regionNames[b.To], Outcome: "restored",

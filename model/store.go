@@ -40,11 +40,10 @@ type store struct {
 	name string
 	// lostStream and backupStream name the store's random streams.
 	lostStream, backupStream string
-	kind                     StoreKind
-	index                    int
-	bucket                   *Bucket
-	table                    *Table
-	backup                   *Backup
+	// bucket or table is the store's config (the other is nil).
+	bucket *Bucket
+	table  *Table
+	backup *Backup
 
 	w      [][]wPt // per region
 	links  []link
@@ -66,7 +65,6 @@ type store struct {
 
 	restored bool
 	snap     sim.Time // snapshot time of the restored copy
-	restAt   sim.Time
 }
 
 func (s *store) reset() {
@@ -87,14 +85,13 @@ func (s *store) reset() {
 	s.vault = s.vault[:0]
 	s.restored = false
 	s.snap = 0
-	s.restAt = 0
 }
 
 func (r *Runner) initStores() {
 	cfg := r.cfg
 	nR := r.nR
-	mk := func(name string, kind StoreKind, idx int, b *Backup) store {
-		s := store{name: name, kind: kind, index: idx, backup: b,
+	mk := func(name string, b *Backup) store {
+		s := store{name: name, backup: b,
 			lostStream: "store/" + name, backupStream: "backup/" + name}
 		s.w = make([][]wPt, nR)
 		s.linkAt = make([]int, nR*nR)
@@ -105,7 +102,7 @@ func (r *Runner) initStores() {
 	}
 	for bi := range cfg.Buckets {
 		b := &cfg.Buckets[bi]
-		s := mk(b.Name, StoreBucket, bi, b.Backup)
+		s := mk(b.Name, b.Backup)
 		s.bucket = b
 		for ri := range b.Replication {
 			rule := &b.Replication[ri]
@@ -119,7 +116,7 @@ func (r *Runner) initStores() {
 	}
 	for ti := range cfg.Tables {
 		t := &cfg.Tables[ti]
-		s := mk(t.Name, StoreTable, ti, t.Backup)
+		s := mk(t.Name, t.Backup)
 		s.table = t
 		s.rep = make([]int, nR)
 		for i := range s.rep {
