@@ -698,9 +698,9 @@ var opSpecs = [...]opSpec{
 	model.OpDisableKey:          {key: 2, region: 2},
 	model.OpScheduleKeyDeletion: {key: 2, region: 2, window: 1},
 	model.OpCancelKeyDeletion:   {key: 2, region: 2},
-	model.OpRotateKey:           {key: 2},
+	model.OpRotateKey:           {key: 2, region: 1}, // "not needed": the primary rotates
 	model.OpPutKeyPolicy:        {key: 2, region: 2, users: 2},
-	model.OpRestoreBackup:       {store: 2},
+	model.OpRestoreBackup:       {store: 2, region: 1}, // if given, the backup's own region
 }
 
 var opArgHelp = map[string]string{
@@ -756,6 +756,10 @@ func (d *decoder) op(o *obj, r *refs, c *model.Config, required bool) model.Op {
 	}
 	if use("store", spec.store) {
 		op.Store = d.storeRef(o, r, c)
+		if b := storeBackup(c, op.Store); b != nil && op.Region >= 0 && op.Region != b.To {
+			d.errorf(o.child("region"), "restore-backup restores into the backup's region %q, not %q",
+				r.regionNames[b.To], r.regionNames[op.Region])
+		}
 	}
 	if op.Kind == model.OpScheduleKeyDeletion {
 		op.Window = DefaultWindow
@@ -775,6 +779,17 @@ func (d *decoder) op(o *obj, r *refs, c *model.Config, required bool) model.Op {
 		op.HasUsers = true
 	}
 	return op
+}
+
+// storeBackup returns the backup of the store ref names, or nil.
+func storeBackup(c *model.Config, ref model.StoreRef) *model.Backup {
+	switch {
+	case ref.Kind == model.StoreBucket && ref.Index < len(c.Buckets):
+		return c.Buckets[ref.Index].Backup
+	case ref.Kind == model.StoreTable && ref.Index < len(c.Tables):
+		return c.Tables[ref.Index].Backup
+	}
+	return nil
 }
 
 // storeRef resolves o.store to a bucket or table that has a backup.

@@ -247,8 +247,10 @@ func TestSemanticErrors(t *testing.T) {
 			[]string{`t.toml:59:3: actions[0].key: required: enable-key needs the key acted on`}},
 		{"update-primary-region without region", []string{"key = \"mrk\"\nregion = \"us-west-2\"\n\n[[actions]]", "key = \"mrk\"\n\n\n[[actions]]"},
 			[]string{`t.toml:52:12: failover.steps[1].region: required: update-primary-region needs the region of the copy acted on`}},
-		{"rotate-key with region", []string{`op = "disable-key"`, `op = "rotate-key"`},
-			[]string{`t.toml:63:1: actions[0].region: not used by rotate-key`}},
+		{"rotate-key with an undeclared region", []string{"op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"", "op = \"rotate-key\"\nkey = \"mrk\"\nregion = \"us-west-9\""},
+			[]string{`actions[0].region: "us-west-9" is not a declared region (did you mean "us-west-2"?)`}},
+		{"restore-backup into another region", []string{"op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"", "op = \"restore-backup\"\nstore = \"t\"\nregion = \"eu-west-1\""},
+			[]string{`actions[0].region: restore-backup restores into the backup's region "us-west-2", not "eu-west-1"`}},
 		{"restore-backup with key", []string{"op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"", "op = \"restore-backup\"\nstore = \"t\"\nkey = \"mrk\""},
 			[]string{`t.toml:63:1: actions[0].key: not used by restore-backup`}},
 		{"action without op", []string{`op = "disable-key"`, `# none`},
@@ -588,7 +590,7 @@ func TestNoFollowOnErrors(t *testing.T) {
 }
 
 // Every op that acts on one regional copy of a key needs region; rotate-key
-// and restore-backup refuse it.
+// and restore-backup accept one.
 func TestOpRegion(t *testing.T) {
 	for _, op := range []string{"replicate-key", "update-primary-region", "enable-key", "disable-key", "schedule-key-deletion", "cancel-key-deletion", "put-key-policy"} {
 		t.Run(op, func(t *testing.T) {
@@ -612,12 +614,20 @@ func TestOpRegion(t *testing.T) {
 			}
 		})
 	}
-	for _, op := range []string{"rotate-key", "restore-backup"} {
-		t.Run(op, func(t *testing.T) {
-			src := edit(t, `op = "disable-key"`, `op = "`+op+`"`)
-			_, errs := parseString(t, src)
-			if !strings.Contains(errs.Error(), "t.toml:63:1: actions[0].region: not used by "+op) {
-				t.Errorf("got:\n%v", errs)
+	// rotate-key does not need region (the primary rotates) and
+	// restore-backup restores into its backup's region: both accept one.
+	for _, tc := range []struct{ op, args string }{
+		{"rotate-key", "key = \"mrk\"\nregion = \"us-west-2\"\n"},
+		{"restore-backup", "store = \"t\"\nregion = \"us-west-2\"\n"},
+	} {
+		t.Run(tc.op, func(t *testing.T) {
+			src := edit(t, "op = \"disable-key\"\nkey = \"mrk\"\nregion = \"us-west-2\"\n", "op = \""+tc.op+"\"\n"+tc.args)
+			c, errs := parseString(t, src)
+			if errs != nil {
+				t.Fatal(errs)
+			}
+			if got := c.Actions[0].Op; got.Kind.String() != tc.op || got.Region != 2 {
+				t.Errorf("op = %+v, want %s with region us-west-2 (index 2)", got, tc.op)
 			}
 		})
 	}
