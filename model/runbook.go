@@ -205,7 +205,6 @@ func (r *Runner) checkFailover() {
 		}
 	}
 	r.rbState = rbMoved
-	r.moved = true
 	copy(r.before, r.serving)
 	r.serving[fo.From] = false
 	r.serving[fo.To] = true

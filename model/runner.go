@@ -65,7 +65,6 @@ type Runner struct {
 	rbState    int
 	rbStartH   sim.Handle
 	stepSt     []stepState
-	moved      bool
 	routeBackH sim.Handle
 	failStream sim.Stream
 
@@ -73,7 +72,9 @@ type Runner struct {
 	sc     strandScratch
 }
 
-// Runbook states.
+// Runbook states. A runbook goes Idle → Detecting → Running, then Moved
+// (traffic moved; final), Abandoned (service up first) or Failed (a required
+// step refused).
 const (
 	rbIdle = iota
 	rbDetecting
@@ -220,7 +221,6 @@ func (r *Runner) resetTrial(i int) {
 	r.rbState = rbIdle
 	r.rbStartH = sim.Handle{}
 	r.routeBackH = sim.Handle{}
-	r.moved = false
 	for si := range r.stepSt {
 		r.stepSt[si] = stepState{}
 	}

@@ -308,7 +308,7 @@ func (r *Runner) evaluate() {
 	if r.up && (r.rbState == rbDetecting || r.rbState == rbRunning) {
 		r.abandonRunbook()
 	}
-	if r.moved && !r.res.RoutedBack && r.routeBackH == (sim.Handle{}) && !(r.up && r.onlyTo()) && r.shouldRouteBack() {
+	if r.rbState == rbMoved && !r.res.RoutedBack && r.routeBackH == (sim.Handle{}) && !(r.up && r.onlyTo()) && r.shouldRouteBack() {
 		d := r.failStream.Draw(r.cfg.Failover.Detect)
 		r.routeBackH = r.eng.After(d, r.routeBackFn, 0)
 	}
