@@ -57,8 +57,7 @@ type Runner struct {
 	hypo    []bool // scratch serving set
 
 	tPrev sim.Time
-	up    bool
-	cur   rates // rates in force since tPrev
+	cur   rates // rates in force since tPrev; cur.up is the service state
 	scr   rates // scratch for hypothetical routing
 
 	// runbook
@@ -216,7 +215,6 @@ func (r *Runner) resetTrial(i int) {
 	clear(r.before)
 	clear(r.atT0)
 	r.tPrev = 0
-	r.up = true
 	r.cur.reset()
 	r.rbState = rbIdle
 	r.rbStartH = sim.Handle{}

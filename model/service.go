@@ -258,7 +258,7 @@ func (r *Runner) closeInterval(now sim.Time) {
 			res.KMSFailures[i] += v * dt
 		}
 	}
-	if r.up {
+	if r.cur.up {
 		res.UpTime += now - r.tPrev
 	}
 	r.tPrev = now
@@ -277,13 +277,13 @@ func (r *Runner) evaluate() {
 	if r.d != nil {
 		r.detail.prevFail = append(r.detail.prevFail[:0], r.cur.fail...)
 	}
+	wasUp := r.cur.up
 	r.computeRates(r.serving, &r.cur)
 	r.recordPoints(now)
-	wasUp := r.up
-	r.up = r.cur.up
+	up := r.cur.up
 	res := &r.res
 	switch {
-	case wasUp && !r.up:
+	case wasUp && !up:
 		if !res.Incident {
 			res.Incident = true
 			res.T0 = now
@@ -291,7 +291,7 @@ func (r *Runner) evaluate() {
 			r.startRunbook()
 		}
 		r.traceService(false)
-	case !wasUp && r.up:
+	case !wasUp && up:
 		if res.Incident && !res.Recovered {
 			res.Recovered = true
 			res.RTO = now - res.T0
@@ -305,10 +305,10 @@ func (r *Runner) evaluate() {
 		}
 		r.traceService(true)
 	}
-	if r.up && (r.rbState == rbDetecting || r.rbState == rbRunning) {
+	if up && (r.rbState == rbDetecting || r.rbState == rbRunning) {
 		r.abandonRunbook()
 	}
-	if r.rbState == rbMoved && !r.res.RoutedBack && r.routeBackH == (sim.Handle{}) && !(r.up && r.onlyTo()) && r.shouldRouteBack() {
+	if r.rbState == rbMoved && !r.res.RoutedBack && r.routeBackH == (sim.Handle{}) && !(up && r.onlyTo()) && r.shouldRouteBack() {
 		d := r.failStream.Draw(r.cfg.Failover.Detect)
 		r.routeBackH = r.eng.After(d, r.routeBackFn, 0)
 	}
