@@ -167,8 +167,8 @@ func WriteHTML(w io.Writer, r *Report, charts []Chart) error {
 		fmt.Sprintf("%d trials, seed %d, horizon %s; the service is up while at least %s of its requests succeed.",
 			r.Trials, r.Seed, humanDur(r.HorizonSeconds), humanPct(r.Objectives.Success)),
 		"RTO is over incident trials (unrecovered ones count as ∞), RPO and lost writes over recovered incident trials; P(meet) is over all trials, an incident-free trial meeting both objectives.",
-		fmt.Sprintf("Prices: %s, dated %s; a month is %d h, a GB is 2^30 bytes.", r.Cost.PriceBook.Source, r.Cost.PriceBook.Date, HoursPerMonth),
-		"Percentile intervals are distribution-free (order statistics); probabilities use Wilson 95% intervals.",
+		pricesAssumption(&r.Cost.PriceBook),
+		intervalsAssumption,
 	}
 	return execute(t, w, "report.html.tmpl", d)
 }

@@ -81,7 +81,7 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 	b.WriteString("\n## Assumptions\n\n")
 	fmt.Fprintf(&b, "- %d trials, seed %d, horizon %s; objectives success threshold %s of requests.\n",
 		r.Trials, r.Seed, humanDur(r.HorizonSeconds), humanPct(r.Objectives.Success))
-	fmt.Fprintf(&b, "- Prices: %s, dated %s; a month is %d h, a GB is 2^30 bytes.\n", r.Cost.PriceBook.Source, r.Cost.PriceBook.Date, HoursPerMonth)
+	b.WriteString("- " + pricesAssumption(&r.Cost.PriceBook) + "\n")
 	var over []string
 	for _, e := range r.Cost.PriceBook.Entries {
 		if e.Overridden {
@@ -91,11 +91,20 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 	if len(over) > 0 {
 		fmt.Fprintf(&b, "- Prices overridden by the scenario: %s.\n", strings.Join(over, ", "))
 	}
-	b.WriteString("- Percentile intervals are distribution-free (order statistics); probabilities use Wilson 95% intervals.\n")
+	b.WriteString("- " + intervalsAssumption + "\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("report: writing markdown: %w", err)
 	}
 	return nil
+}
+
+// intervalsAssumption says how the report's intervals are computed.
+const intervalsAssumption = "Percentile intervals are distribution-free (order statistics); probabilities use Wilson 95% intervals."
+
+// pricesAssumption says where the prices come from and the units of the
+// cost model.
+func pricesAssumption(p *PriceBookInfo) string {
+	return fmt.Sprintf("Prices: %s, dated %s; a month is %d h, a GB is 2^30 bytes.", p.Source, p.Date, HoursPerMonth)
 }
 
 // verdict is the one-paragraph summary of the run.
