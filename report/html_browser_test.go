@@ -33,28 +33,34 @@ type browserResult struct {
 // DOM. It needs no network: the flags turn off every background request.
 func loadInChromium(t *testing.T, path, shot string) browserResult {
 	t.Helper()
+	dom, console := runChromium(t, path, "--hide-scrollbars", "--screenshot="+shot, "--window-size=1280,2000", "--dump-dom")
+	return browserResult{DOM: dom, Shot: shot, Console: console}
+}
+
+// runChromium opens the page at path in headless Chromium with the extra
+// flags and returns its standard output and the console messages it logged.
+func runChromium(t *testing.T, path string, extra ...string) (stdout string, console []string) {
+	t.Helper()
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromiumBin,
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
-		"--hide-scrollbars", "--screenshot="+shot, "--window-size=1280,2000",
-		"--dump-dom", "file://"+abs)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}
+	args = append(append(args, extra...), "file://"+abs)
+	cmd := exec.CommandContext(ctx, chromiumBin, args...)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, lastLines(stderr.String(), 20))
 	}
-	res := browserResult{DOM: stdout.String(), Shot: shot}
 	for _, m := range consoleLine.FindAllStringSubmatch(stderr.String(), -1) {
-		res.Console = append(res.Console, m[1])
+		console = append(console, m[1])
 	}
-	return res
+	return out.String(), console
 }
 
 func lastLines(s string, n int) string {
@@ -216,25 +222,6 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 // media styles apply) and returns the console messages.
 func printToPDF(t *testing.T, path, pdf string) []string {
 	t.Helper()
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromiumBin,
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
-		"--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+abs)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, lastLines(stderr.String(), 20))
-	}
-	var console []string
-	for _, m := range consoleLine.FindAllStringSubmatch(stderr.String(), -1) {
-		console = append(console, m[1])
-	}
+	_, console := runChromium(t, path, "--no-pdf-header-footer", "--print-to-pdf="+pdf)
 	return console
 }
