@@ -1,4 +1,4 @@
-module drsim
+module github.com/drsim/drsim
 
 go 1.26
 

@@ -1,8 +1,8 @@
 package model
 
 import (
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // storeIndex returns the index into Runner.stores of ref, or -1.

@@ -3,7 +3,7 @@ package model
 import (
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 func benchTrials(b *testing.B, cfg *Config) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 func TestCheck(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // strandConfig is a table replicated from us-east-1 to us-west-2 with the

@@ -1,8 +1,8 @@
 package model
 
 import (
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // Config is a validated scenario, ready to simulate. It is produced by package

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // detailState tracks the open timeline segments of a trial with Detail.

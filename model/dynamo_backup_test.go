@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // ddbConfig: per-region single-Region keys ke (us-east-1) and kw

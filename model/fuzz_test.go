@@ -3,8 +3,8 @@ package model
 import (
 	"testing"
 
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // fuzzConfig builds a variant of snowy from fuzz inputs: outage timing and

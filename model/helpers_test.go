@@ -1,7 +1,7 @@
 package model
 
 import (
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // Region indices of the test configs.

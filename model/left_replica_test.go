@@ -3,7 +3,7 @@ package model
 import (
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // TestDynamoDBLeftReplica: a replica that left the replication group is not

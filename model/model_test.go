@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // baseConfig has two regions, one multi-Region key "k" (primary us-east-1,

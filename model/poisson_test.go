@@ -7,7 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // TestPoissonInv compares the quantile with gonum's Poisson CDF: the result

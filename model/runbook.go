@@ -3,8 +3,8 @@ package model
 import (
 	"slices"
 
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // stepInfo is the static structure of a runbook step.

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strconv"
 
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // Service indices into Runner.down (per region, per service).

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

@@ -1,8 +1,8 @@
 package model
 
 import (
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // wPt is a change point of the accepted-write intensity of a store in one

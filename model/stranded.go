@@ -3,7 +3,7 @@ package model
 import (
 	"math"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // piece is a stretch [d, e) of a replication link during which a write

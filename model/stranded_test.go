@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // linkCase is a link timeline with pending and failed pieces, evaluated at T.

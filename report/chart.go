@@ -17,7 +17,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // Chart is one rendered-on-demand figure of a report. Name is a file stem

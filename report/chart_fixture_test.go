@@ -3,9 +3,9 @@ package report
 import (
 	"math"
 
-	"drsim/model"
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 func chPtr(x float64) *float64 { return &x }

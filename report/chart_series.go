@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // backlogChart draws the expected writes not yet replicated, per store and

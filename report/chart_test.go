@@ -14,8 +14,8 @@ import (
 
 	"gonum.org/v1/plot/vg"
 
-	"drsim/model"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/sim"
 )
 
 // TestChartsGolden checks every chart of the synthetic report against its

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"drsim/model"
+	"github.com/drsim/drsim/model"
 )
 
 // CompareSchema identifies the version of the comparison document.

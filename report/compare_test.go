@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/model"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/sim"
 )
 
 // rpCompareRuns returns snowy and a faster variant whose trials are the

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"drsim/model"
+	"github.com/drsim/drsim/model"
 )
 
 // Cost model constants (DESIGN.md "Cost").

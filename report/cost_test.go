@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"drsim/model"
+	"github.com/drsim/drsim/model"
 )
 
 // TestSnowyCost recomputes snowy's monthly cost by hand, item by item.

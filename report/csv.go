@@ -6,8 +6,8 @@ import (
 	"io"
 	"strconv"
 
-	"drsim/model"
-	"drsim/model/kms"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
 )
 
 // CSVHeader returns the columns of WriteCSV: trial, t0_seconds, rto_seconds,

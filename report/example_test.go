@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"os"
 
-	"drsim/model"
-	"drsim/report"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/sim"
 )
 
 // A single-Region key used by one bucket of 1 MiB objects, 10 PUTs and 100

@@ -4,9 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"drsim/model"
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // rpSnowyConfig mirrors /work/shared/scenarios/snowy.toml as package

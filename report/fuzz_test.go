@@ -6,8 +6,8 @@ import (
 	"math"
 	"testing"
 
-	"drsim/model"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/sim"
 )
 
 // FuzzBuild builds and renders reports from arbitrary trial results, which

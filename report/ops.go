@@ -7,7 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
-	"drsim/model"
+	"github.com/drsim/drsim/model"
 )
 
 // operations summarises each action, then each runbook step, over trials.

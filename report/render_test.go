@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/model"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/sim"
 )
 
 // rpGolden compares got with testdata/name, or rewrites it with -update.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"sync"
 
-	"drsim/model"
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // Schema identifies the version of the result document.

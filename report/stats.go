@@ -9,8 +9,8 @@ import (
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"drsim/model"
-	"drsim/model/kms"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
 )
 
 // z95 is the two-sided 95% standard normal quantile.

@@ -4,8 +4,8 @@ import (
 	"math"
 	"testing"
 
-	"drsim/model"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/sim"
 )
 
 func fp(p *float64) string {

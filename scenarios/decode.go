@@ -7,9 +7,9 @@ import (
 	"sort"
 	"strings"
 
-	"drsim/model"
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // Defaults of scenario format v1 (SCENARIO.md).

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // decoder turns the merged TOML tree into a model.Config, collecting every

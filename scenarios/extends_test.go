@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/model"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/sim"
 )
 
 func TestExtendsMerge(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/model"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")

@@ -13,7 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"drsim/model"
+	"github.com/drsim/drsim/model"
 )
 
 // The bundled scenarios. A bundled name is the file stem: strategies/pilot-light.toml

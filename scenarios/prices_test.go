@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"testing"
 
-	"drsim/report"
-	"drsim/scenarios"
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/scenarios"
 )
 
 // The [prices] ids accepted by scenarios are exactly report's price book.

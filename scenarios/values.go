@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // The value mini-languages of scenario format v1. Each parser has an exported

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 func TestParseDuration(t *testing.T) {

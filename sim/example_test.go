@@ -3,7 +3,7 @@ package sim_test
 import (
 	"fmt"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 func ExampleParseDuration() {

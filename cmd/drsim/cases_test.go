@@ -16,11 +16,11 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/model"
-	"drsim/model/kms"
-	"drsim/report"
-	"drsim/scenarios"
-	"drsim/sim"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/scenarios"
+	"github.com/drsim/drsim/sim"
 )
 
 // caseWorkers is the number of workers the cases run on; the results do not

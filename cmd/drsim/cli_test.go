@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"drsim/scenarios"
+	"github.com/drsim/drsim/scenarios"
 )
 
 // drsim runs the CLI in-process and returns its exit code and output.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"drsim/scenarios"
+	"github.com/drsim/drsim/scenarios"
 )
 
 // Exit codes.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"drsim/scenarios"
+	"github.com/drsim/drsim/scenarios"
 )
 
 const listUsage = `Usage: drsim list

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 
-	"drsim/model"
-	"drsim/report"
-	"drsim/scenarios"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/scenarios"
 )
 
 const runUsage = `Usage: drsim run FILE|NAME [flags]

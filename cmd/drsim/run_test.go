@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/scenarios"
+	"github.com/drsim/drsim/scenarios"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

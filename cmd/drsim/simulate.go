@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"drsim/model"
-	"drsim/report"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report"
 )
 
 // simulation is one scenario run: its trials, the representative trial

@@ -3,8 +3,8 @@ package main
 import (
 	"testing"
 
-	"drsim/scenarios"
-	"drsim/sim"
+	"github.com/drsim/drsim/scenarios"
+	"github.com/drsim/drsim/sim"
 )
 
 // TestStrategyRTOBands checks that the four bundled DR strategies land in

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 
-	"drsim/model"
-	"drsim/scenarios"
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/scenarios"
 )
 
 const traceUsage = `Usage: drsim trace FILE|NAME [--trial N] [flags]

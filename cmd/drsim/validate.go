@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"drsim/scenarios"
+	"github.com/drsim/drsim/scenarios"
 )
 
 const validateUsage = `Usage: drsim validate FILE|NAME...

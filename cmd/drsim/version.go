@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	"drsim/report"
+	"github.com/drsim/drsim/report"
 )
 
 const versionUsage = `Usage: drsim version

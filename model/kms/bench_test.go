@@ -3,7 +3,7 @@ package kms
 import (
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // cryptoMix sets up a mix of calls: successes, several failure reasons, both kinds

@@ -3,7 +3,7 @@ package kms
 import (
 	"fmt"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // AWS API names, used in Error.Op.

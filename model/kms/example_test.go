@@ -3,8 +3,8 @@ package kms_test
 import (
 	"fmt"
 
-	"drsim/model/kms"
-	"drsim/sim"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/sim"
 )
 
 // upNet is a network without outages.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // FuzzOperations drives the model with arbitrary operations, outages and

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // Regions of the test fixture.

@@ -1,6 +1,6 @@
 package kms
 
-import "drsim/sim"
+import "github.com/drsim/drsim/sim"
 
 // Key is the scenario's description of a KMS key: multi-Region (a primary and
 // replicas) or single-Region.

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strconv"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // MaxOnDemandRotations is the number of RotateKeyOnDemand calls allowed per

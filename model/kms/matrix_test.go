@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // stateSetups bring a copy of kAlerts into each state and return its Region.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 func TestK1_MultiRegionIDsShareMrkPrefix(t *testing.T) {

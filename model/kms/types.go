@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"drsim/sim"
+	"github.com/drsim/drsim/sim"
 )
 
 // Net tells the KMS model about the network. It is implemented by package
