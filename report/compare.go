@@ -3,9 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report/internal/human"
 )
 
 // CompareSchema identifies the version of the comparison document.
@@ -138,7 +138,7 @@ func Compare(runs []CompareInput) *Comparison {
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s has other objectives than the baseline: each P(meet both) is judged against its own", r.Scenario))
 			}
 			d, paired := pairedDiff(base.Cfg, in.Cfg, base.Results, in.Results, baseAt)
-			d.MonthlyUSD = round(r.Cost.MonthlyUSD.Total - reports[0].Cost.MonthlyUSD.Total)
+			d.MonthlyUSD = human.Round(r.Cost.MonthlyUSD.Total - reports[0].Cost.MonthlyUSD.Total)
 			if paired != len(in.Results) || paired != len(base.Results) {
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %d trials paired with the baseline (%d and %d trials)",
 					r.Scenario, paired, len(in.Results), len(base.Results)))
@@ -230,111 +230,8 @@ func diff(d []float64) Diff {
 		return Diff{}
 	}
 	mean, ci := meanCI(d)
-	return Diff{Mean: ptr(round(mean)), CI95: ci, N: len(d)}
+	return Diff{Mean: ptr(human.Round(mean)), CI95: ci, N: len(d)}
 }
 
 // WriteCompareJSON writes the comparison as indented, deterministic JSON.
 func WriteCompareJSON(w io.Writer, c *Comparison) error { return writeJSON(w, c) }
-
-// compareRows returns the per-scenario table and the differences table.
-func compareRows(c *Comparison) (header []string, rows [][]string, dHeader []string, dRows [][]string) {
-	header = []string{"scenario", "P(meet both)", "95% CI", "RTO p50", "RTO p90", "RTO p99", "RPO p50", "RPO p99", "unrecovered", "lost mean", "KMS failures", "cost/month"}
-	for _, s := range c.Scenarios {
-		inf := "-"
-		if s.RTOSeconds.Unrecovered > 0 {
-			inf = "∞"
-		}
-		rows = append(rows, []string{s.Scenario, pctP(s.ObjectivesMet.Both.P, "-"), ciPct(s.ObjectivesMet.Both.CI95),
-			humanDurP(s.RTOSeconds.P50, inf), humanDurP(s.RTOSeconds.P90, inf), humanDurP(s.RTOSeconds.P99, inf),
-			humanDurP(s.RPOSeconds.P50, "-"), humanDurP(s.RPOSeconds.P99, "-"), fmt.Sprint(s.RTOSeconds.Unrecovered),
-			numP(s.LostWritesMean, "-"), humanNum(s.DecryptFailuresMean), humanUSD(s.MonthlyUSD)})
-	}
-	dHeader = []string{"vs " + c.Baseline, "Δ P(meet both)", "Δ RTO mean", "Δ RPO mean", "Δ lost writes", "Δ KMS failures", "Δ cost/month"}
-	for _, s := range c.Scenarios {
-		d := s.VsBaseline
-		if d == nil {
-			continue
-		}
-		dRows = append(dRows, []string{s.Scenario, diffText(d.MeetBoth, pctPoints), diffText(d.RTOSeconds, humanSignedDur),
-			diffText(d.RPOSeconds, humanSignedDur), diffText(d.LostWrites, signedNum), diffText(d.DecryptFailures, signedNum),
-			signedUSD(d.MonthlyUSD)})
-	}
-	return header, rows, dHeader, dRows
-}
-
-// diffText formats a difference with its interval: "+5m00s [+4m10s, +5m50s]".
-func diffText(d Diff, f func(float64) string) string {
-	if d.Mean == nil {
-		return "-"
-	}
-	s := f(*d.Mean)
-	if d.CI95 != nil {
-		s += " [" + f(d.CI95[0]) + ", " + f(d.CI95[1]) + "]"
-	}
-	return s
-}
-
-func humanSignedDur(s float64) string {
-	if s < 0 {
-		return humanDur(s)
-	}
-	return "+" + humanDur(s)
-}
-
-func signedNum(x float64) string {
-	if x < 0 {
-		return humanNum(x)
-	}
-	return "+" + humanNum(x)
-}
-
-func signedUSD(x float64) string {
-	if x < 0 {
-		return humanUSD(x)
-	}
-	return "+" + humanUSD(x)
-}
-
-// pctPoints formats a difference of probabilities in percentage points.
-func pctPoints(x float64) string {
-	s := fmt.Sprintf("%.1f", x*100)
-	if x >= 0 {
-		s = "+" + s
-	}
-	return s + "pp"
-}
-
-// WriteCompareText writes the comparison as aligned text.
-func WriteCompareText(w io.Writer, c *Comparison) error {
-	var b strings.Builder
-	h, rows, dh, drows := compareRows(c)
-	fmt.Fprintf(&b, "drsim compare: %d scenarios, baseline %s\n\n", len(c.Scenarios), c.Baseline)
-	b.WriteString(textTable("  ", append([][]string{h}, rows...)))
-	if len(drows) > 0 {
-		b.WriteString("\nPaired differences against the baseline (same trials; mean [95% CI])\n")
-		b.WriteString(textTable("  ", append([][]string{dh}, drows...)))
-		b.WriteString("  (RTO, RPO and lost writes over trials incident-free or recovered in both, incident-free as 0)\n")
-	}
-	b.WriteString(textWarnings(c.Warnings))
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("report: writing comparison: %w", err)
-	}
-	return nil
-}
-
-// WriteCompareMarkdown writes the comparison as Markdown.
-func WriteCompareMarkdown(w io.Writer, c *Comparison) error {
-	var b strings.Builder
-	h, rows, dh, drows := compareRows(c)
-	fmt.Fprintf(&b, "# DR comparison against %s\n\n", c.Baseline)
-	b.WriteString(mdTable(h, rows))
-	if len(drows) > 0 {
-		b.WriteString("\n## Paired differences\n\nSame seed and trial indices (common random numbers); mean difference with its 95% CI. RTO, RPO and lost writes are over trials incident-free or recovered in both, incident-free counting as 0.\n\n")
-		b.WriteString(mdTable(dh, drows))
-	}
-	b.WriteString(mdWarnings(c.Warnings))
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("report: writing comparison: %w", err)
-	}
-	return nil
-}

@@ -5,28 +5,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report/internal/fixture"
 	"github.com/drsim/drsim/sim"
 )
 
-// rpCompareRuns returns snowy and a faster variant whose trials are the
-// same except that each recovered RTO is 10 minutes shorter (floored at 1
-// minute), RTC is off and every RPO is one minute longer.
+// rpCompareRuns returns fixture.CompareRuns as inputs to Compare.
 func rpCompareRuns() []CompareInput {
-	a := rpSnowyConfig()
-	resA := rpSynthetic(a, 200, 7)
-	b := rpSnowyConfig()
-	b.Name = "snowy-fast"
-	b.Buckets[0].Replication[0].RTC = false
-	resB := make([]model.TrialResult, len(resA))
-	for i, t := range resA {
-		if t.Incident && t.Recovered {
-			t.RTO = max(t.RTO-10*sim.Minute, sim.Minute)
-			t.RPO += sim.Minute
-		}
-		resB[i] = t
+	cfgs, results := fixture.CompareRuns()
+	in := make([]CompareInput, len(cfgs))
+	for i := range cfgs {
+		in[i] = CompareInput{Cfg: cfgs[i], Results: results[i]}
 	}
-	return []CompareInput{{Cfg: a, Results: resA}, {Cfg: b, Results: resB}}
+	return in
 }
 
 func TestCompare(t *testing.T) {
@@ -96,8 +86,6 @@ func TestGoldenCompare(t *testing.T) {
 		write func(*bytes.Buffer) error
 	}{
 		{"compare_snowy.json", func(b *bytes.Buffer) error { return WriteCompareJSON(b, c) }},
-		{"compare_snowy.txt", func(b *bytes.Buffer) error { return WriteCompareText(b, c) }},
-		{"compare_snowy.md", func(b *bytes.Buffer) error { return WriteCompareMarkdown(b, c) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/report/internal/human"
 )
 
 // CSVHeader returns the columns of WriteCSV: trial, t0_seconds, rto_seconds,
@@ -67,16 +68,16 @@ func WriteCSV(w io.Writer, cfg *model.Config, results []model.TrialResult) error
 					sum += t.KMSFailures[k]
 				}
 			}
-			row = append(row, csvNum(round(sum)))
+			row = append(row, csvNum(human.Round(sum)))
 		}
-		row = append(row, csvNum(round(t.Unavailable)))
+		row = append(row, csvNum(human.Round(t.Unavailable)))
 		if cfg.Horizon > 0 {
-			row = append(row, csvNum(round(float64(t.UpTime)/float64(cfg.Horizon))))
+			row = append(row, csvNum(human.Round(float64(t.UpTime)/float64(cfg.Horizon))))
 		} else {
 			row = append(row, "")
 		}
 		if t.Offered > 0 {
-			row = append(row, csvNum(round(t.Succeeded/t.Offered)))
+			row = append(row, csvNum(human.Round(t.Succeeded/t.Offered)))
 		} else {
 			row = append(row, "")
 		}

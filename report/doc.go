@@ -1,8 +1,8 @@
 // Package report turns the results of a simulation run into the canonical
-// result document (Report, schema "drsim.report/v1") and renders it as JSON,
-// text and Markdown; it also computes the steady-state monthly cost from an
-// embedded, dated price book, writes per-trial CSV, and compares runs of
-// several scenarios (Comparison, schema "drsim.compare/v1").
+// result document (Report, schema "drsim.report/v1": aggregation,
+// statistics, operations) and writes it as JSON; it writes per-trial CSV,
+// and compares runs of several scenarios (Comparison, schema
+// "drsim.compare/v1").
 //
 // # Statistical assumptions
 //
@@ -53,31 +53,24 @@
 // written with sorted keys and every list is in Config order, so the same
 // results give byte-identical output.
 //
-// # Cost
+// # Hand-written pieces
 //
-// The monthly cost is the steady state of the topology at t=0 under normal
-// routing (DESIGN.md "Cost"): a month is 730 h and a GB is 2^30 bytes. KMS
-// request demand is what the traffic served at t=0 causes; calls that would
-// fail with NotFoundException are not billed. Replicated objects are the
-// PUTs that land on a source bucket. DynamoDB replicated write units are
-// counted in every region of the table, the region of the write included
-// (one unit per started KiB). Storage is what one month of writes adds to
-// every copy: a source bucket's writes are stored in each of its copies, the
-// writes an app serving elsewhere makes to its local replica copy only
-// there. Backups are not priced.
+// Percentiles, means, Student-t and binomial quantiles come from gonum
+// (stat, distuv). The Wilson score interval and the order-statistic
+// interval of a percentile are a few lines each on top of them, because
+// gonum has neither.
 //
-// # Charts and HTML
+// # Packages
 //
-// Charts draws the figures of a Report with gonum/plot: the timeline of the
-// representative trial (lanes of outages, key states, runbook steps, service
-// and routing; T0 and the recovery marked), the RTO and RPO empirical CDFs
-// with their objectives, the replication backlog around T0 and the failed
-// KMS calls per second by cause; CompareCharts draws cost against RTO p95
-// with the Pareto front, and the RTO CDFs of every compared scenario. A
-// Chart writes itself as SVG (byte-identical across runs: the Liberation
-// fonts are named, not embedded) or PNG. WriteHTML and WriteCompareHTML
-// write one self-contained page (inline CSS and SVG, no script, a Content
-// Security Policy that forbids any external resource, print styles);
-// WriteAll and WriteCompareAll write every format and chart into a
-// directory. Nothing is re-simulated: charts and pages render the document.
+// The document is rendered elsewhere, and nothing there re-simulates:
+//
+//   - report/cost: the price book and the steady-state monthly cost
+//     (Report.Cost), which Build computes;
+//   - report/chart: the charts (gonum/plot) of a Report or Comparison;
+//   - report/render: text, Markdown and HTML, and WriteAll for a folder of
+//     every format.
+//
+// report imports report/cost and report/internal/human (shared formatting),
+// never chart or render: a consumer of the JSON document needs neither
+// gonum/plot nor the HTML templates.
 package report

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report/internal/human"
 )
 
 // operations summarises each action, then each runbook step, over trials.
@@ -60,7 +61,7 @@ func operations(cfg *model.Config, results []model.TrialResult, rep *model.Trial
 			}
 		}
 		if s.TrialsStarted > 0 {
-			s.AttemptsMean = round(float64(attempts) / float64(s.TrialsStarted))
+			s.AttemptsMean = human.Round(float64(attempts) / float64(s.TrialsStarted))
 		}
 		if len(s.LastErrors) == 0 {
 			s.LastErrors = nil
@@ -94,9 +95,9 @@ func repOpText(o *model.OpResult, t *model.TrialResult, step bool) string {
 	if !o.Started {
 		return "not started"
 	}
-	at := humanDur(seconds(o.At))
+	at := human.Dur(seconds(o.At))
 	if step && t.Incident && o.At >= t.T0 {
-		at += " (T0+" + humanDur(seconds(o.At-t.T0)) + ")"
+		at += " (T0+" + human.Dur(seconds(o.At-t.T0)) + ")"
 	}
 	failed := 0
 	for _, e := range o.Errors {
@@ -104,7 +105,7 @@ func repOpText(o *model.OpResult, t *model.TrialResult, step bool) string {
 	}
 	var b strings.Builder
 	if failed > 0 {
-		fmt.Fprintf(&b, "%d %s failed with %s, ", failed, plural(failed, "attempt", "attempts"), errList(o.Errors))
+		fmt.Fprintf(&b, "%d %s failed with %s, ", failed, human.Plural(failed, "attempt", "attempts"), errList(o.Errors))
 	}
 	switch {
 	case o.Done:
@@ -147,9 +148,9 @@ func opSummaryText(s *OpSummary) string {
 	}
 	fmt.Fprintf(&b, "done in %d of %d started trials", s.TrialsDone, s.TrialsStarted)
 	if s.Op != "" {
-		fmt.Fprintf(&b, ", mean attempts %s", humanNum(s.AttemptsMean))
+		fmt.Fprintf(&b, ", mean attempts %s", human.Num(s.AttemptsMean))
 	}
-	if p50 := opDoneText(s, true); p50 != "-" {
+	if p50 := s.DoneText(true); p50 != "-" {
 		fmt.Fprintf(&b, ", median done %s", p50)
 	}
 	if len(s.Errors) > 0 {
@@ -158,9 +159,10 @@ func opSummaryText(s *OpSummary) string {
 	return b.String()
 }
 
-// opDoneText is the median (or p90) time an op was done: after T0 for a
-// runbook step ("T0+10m31s"), from the trial start for an action ("1h00m").
-func opDoneText(s *OpSummary, median bool) string {
+// DoneText spells when the op was done, at the median (or, with median
+// false, the 90th percentile): after T0 for a runbook step ("T0+10m31s"),
+// from the trial start for an action ("1h00m"); "-" when it never was.
+func (s *OpSummary) DoneText(median bool) string {
 	if s.Kind == "step" {
 		v := s.DoneAfterT0P90Seconds
 		if median {
@@ -169,13 +171,13 @@ func opDoneText(s *OpSummary, median bool) string {
 		if v == nil {
 			return "-"
 		}
-		return "T0+" + humanDur(*v)
+		return "T0+" + human.Dur(*v)
 	}
 	v := s.DoneAtP90Seconds
 	if median {
 		v = s.DoneAtP50Seconds
 	}
-	return humanDurP(v, "-")
+	return human.DurOr(v, "-")
 }
 
 // orText returns s, or alt when s is empty.

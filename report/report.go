@@ -2,12 +2,13 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"sync"
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/report/cost"
+	"github.com/drsim/drsim/report/internal/human"
 	"github.com/drsim/drsim/sim"
 )
 
@@ -30,7 +31,7 @@ type Report struct {
 	Objectives     Objectives    `json:"objectives"`
 	Metrics        Metrics       `json:"metrics"`
 	ObjectivesMet  ObjectivesMet `json:"objectives_met"`
-	Cost           Cost          `json:"cost"`
+	Cost           cost.Cost     `json:"cost"`
 	Operations     []OpSummary   `json:"operations"`
 	// Warnings say where the statistics are weak or the run is unusual.
 	Warnings       []string        `json:"warnings"`
@@ -139,35 +140,6 @@ type Probability struct {
 	N    int         `json:"n"`
 }
 
-// Cost is the steady-state monthly cost.
-type Cost struct {
-	MonthlyUSD Monthly       `json:"monthly_usd"`
-	PriceBook  PriceBookInfo `json:"price_book"`
-}
-
-// Monthly is the monthly total and its items.
-type Monthly struct {
-	Total float64    `json:"total"`
-	Items []CostItem `json:"items"`
-}
-
-// CostItem is one line of the monthly cost.
-type CostItem struct {
-	// Name is the price entry id and what it covers, or "costs.monthly: NAME".
-	Name string `json:"name"`
-	// ID is the price entry id, or "costs.monthly".
-	ID     string  `json:"id"`
-	USD    float64 `json:"usd"`
-	Detail string  `json:"detail,omitempty"`
-}
-
-// PriceBookInfo says which prices were used.
-type PriceBookInfo struct {
-	Date    string       `json:"date"`
-	Source  string       `json:"source"`
-	Entries []PriceEntry `json:"entries"`
-}
-
 // OpSummary summarises one action or runbook step over trials.
 type OpSummary struct {
 	Name     string `json:"name"`
@@ -259,7 +231,7 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 		HorizonSeconds: seconds(cfg.Horizon),
 		Warnings:       []string{},
 	}
-	r.Objectives.Success = round(cfg.Objectives.Success)
+	r.Objectives.Success = human.Round(cfg.Objectives.Success)
 	if cfg.Objectives.HasRTO {
 		r.Objectives.RTOSeconds = ptr(seconds(cfg.Objectives.RTO))
 	}
@@ -286,7 +258,7 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 		r.Distributions = distributions(results)
 	})
 	r.Operations = operations(cfg, results, repResult)
-	r.Cost = ComputeCost(cfg)
+	r.Cost = cost.ComputeCost(cfg)
 	wg.Wait()
 	if bad > 0 {
 		early = append(early, fmt.Sprintf("%d non-finite values in the trial results were counted as 0", bad))
@@ -370,21 +342,6 @@ func opText(cfg *model.Config, op *model.Op) string {
 }
 
 // seconds converts simulation time to seconds, rounded.
-func seconds(t sim.Time) float64 { return round(float64(t) / float64(sim.Second)) }
+func seconds(t sim.Time) float64 { return human.Round(float64(t) / float64(sim.Second)) }
 
 func ptr(x float64) *float64 { return &x }
-
-// round rounds x to 9 significant digits so that the last bits of floating
-// point sums never show in the output.
-func round(x float64) float64 {
-	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
-		return x
-	}
-	e := math.Floor(math.Log10(math.Abs(x)))
-	scale := math.Pow(10, 8-e)
-	v := math.Round(x*scale) / scale
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return x
-	}
-	return v
-}

@@ -8,18 +8,19 @@ import (
 	"testing"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report/internal/fixture"
 	"github.com/drsim/drsim/sim"
 )
 
 func TestBuildHandMade(t *testing.T) {
 	m := sim.Minute
-	cfg := rpSnowyConfig()
+	cfg := fixture.SnowyConfig()
 	trials := []model.TrialResult{
-		rpTrial(0, false, false, 0, 0, 0),
-		rpTrial(1, true, true, 10*m, 1*m, 3),
-		rpTrial(2, true, true, 20*m, 10*m, 4),
-		rpTrial(3, true, true, 40*m, 0, 0),
-		rpTrial(4, true, false, 0, 0, 0),
+		fixture.Trial(0, false, false, 0, 0, 0),
+		fixture.Trial(1, true, true, 10*m, 1*m, 3),
+		fixture.Trial(2, true, true, 20*m, 10*m, 4),
+		fixture.Trial(3, true, true, 40*m, 0, 0),
+		fixture.Trial(4, true, false, 0, 0, 0),
 	}
 	trials[1].KMSFailures[6*2+0] = 10 // KMSUnavailable in us-east-1
 	trials[2].KMSFailures[3*2+1] = 5  // DisabledException in us-west-2
@@ -84,7 +85,7 @@ func TestBuildHandMade(t *testing.T) {
 }
 
 func TestBuildEmpty(t *testing.T) {
-	cfg := rpSnowyConfig()
+	cfg := fixture.SnowyConfig()
 	cfg.Failover = nil
 	r := Build(cfg, 1, nil, nil, -1)
 	if r.Trials != 0 || r.Metrics.RTOSeconds.N != 0 || r.ObjectivesMet.Both.P != nil || len(r.Operations) != 0 {
@@ -96,8 +97,6 @@ func TestBuildEmpty(t *testing.T) {
 	var buf bytes.Buffer
 	for name, w := range map[string]func() error{
 		"json": func() error { return WriteJSON(&buf, r) },
-		"text": func() error { return WriteText(&buf, r) },
-		"md":   func() error { return WriteMarkdown(&buf, r) },
 		"csv":  func() error { return WriteCSV(&buf, cfg, nil) },
 	} {
 		if err := w(); err != nil {
@@ -105,7 +104,7 @@ func TestBuildEmpty(t *testing.T) {
 		}
 	}
 	// No incident at all.
-	res := []model.TrialResult{rpTrial(0, false, false, 0, 0, 0), rpTrial(1, false, false, 0, 0, 0)}
+	res := []model.TrialResult{fixture.Trial(0, false, false, 0, 0, 0), fixture.Trial(1, false, false, 0, 0, 0)}
 	r = Build(cfg, 1, res, nil, -1)
 	if !strings.HasPrefix(r.Warnings[0], "no incident in any trial") || *r.ObjectivesMet.Both.P != 1 {
 		t.Errorf("incident-free run: warnings %q, p %v", r.Warnings, r.ObjectivesMet.Both.P)
@@ -114,7 +113,7 @@ func TestBuildEmpty(t *testing.T) {
 
 // TestBuildBadInput checks that inconsistent results do not panic.
 func TestBuildBadInput(t *testing.T) {
-	cfg := rpSnowyConfig()
+	cfg := fixture.SnowyConfig()
 	res := []model.TrialResult{
 		{Trial: 0, Incident: true, Recovered: true, RTO: sim.Minute},                          // short slices
 		{Trial: 1, Incident: true, Recovered: true, RTO: -sim.Minute, LostTotal: -4},          // negative values
@@ -136,9 +135,6 @@ func TestBuildBadInput(t *testing.T) {
 	if c := Compare([]CompareInput{{Results: res}, {Cfg: cfg, Results: res}}); len(c.Scenarios) != 1 || !strings.Contains(c.Warnings[0], "scenario 1 has no configuration") {
 		t.Errorf("compare without config: %+v", c)
 	}
-	if err := WriteText(&buf, r); err != nil {
-		t.Fatal(err)
-	}
 	if err := WriteCSV(&buf, cfg, res); err != nil {
 		t.Fatal(err)
 	}
@@ -148,14 +144,14 @@ func TestBuildBadInput(t *testing.T) {
 }
 
 func TestBuildDeterministic(t *testing.T) {
-	cfg := rpSnowyConfig()
-	res := rpSynthetic(cfg, 500, 3)
+	cfg := fixture.SnowyConfig()
+	res := fixture.Synthetic(cfg, 500, 3)
 	var a, b bytes.Buffer
-	if err := WriteJSON(&a, Build(cfg, 7, res, rpDetail(&res[1]), 1)); err != nil {
+	if err := WriteJSON(&a, Build(cfg, 7, res, fixture.Detail(&res[1]), 1)); err != nil {
 		t.Fatal(err)
 	}
 	// Build must not modify its input: build again from the same slice.
-	if err := WriteJSON(&b, Build(cfg, 7, res, rpDetail(&res[1]), 1)); err != nil {
+	if err := WriteJSON(&b, Build(cfg, 7, res, fixture.Detail(&res[1]), 1)); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -198,7 +194,7 @@ func TestBuildDeterministic(t *testing.T) {
 }
 
 func TestOperations(t *testing.T) {
-	cfg := rpSnowyConfig()
+	cfg := fixture.SnowyConfig()
 	cfg.Actions = []model.Action{{At: sim.ConstDist(sim.Hour), Op: model.Op{Kind: model.OpDisableKey, Key: 0, Region: 1}}}
 	res := []model.TrialResult{
 		{Trial: 0, Ops: []model.OpResult{{Started: true, Attempts: 1, Done: true, At: sim.Hour}, {}, {}, {}, {}}},
@@ -240,8 +236,8 @@ func TestOperations(t *testing.T) {
 }
 
 func BenchmarkBuild10k(b *testing.B) {
-	cfg := rpSnowyConfig()
-	res := rpSynthetic(cfg, 10000, 1)
+	cfg := fixture.SnowyConfig()
+	res := fixture.Synthetic(cfg, 10000, 1)
 	b.ReportAllocs()
 	for b.Loop() {
 		Build(cfg, 7, res, nil, -1)
@@ -261,7 +257,7 @@ func TestRequiredStepWarning(t *testing.T) {
 		{"still retrying", false, "KMSUnavailable", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := rpSnowyConfig()
+			cfg := fixture.SnowyConfig()
 			cfg.Failover.Steps[0].Op = model.Op{Kind: model.OpUpdatePrimaryRegion, Key: 0, Region: 1}
 			ops := make([]model.OpResult, len(cfg.Failover.Steps))
 			ops[0] = model.OpResult{Started: true, Attempts: 3, Errors: []model.ErrCount{{Err: tc.code, N: 3}},

@@ -2,7 +2,9 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/report/internal/human"
 )
 
 // z95 is the two-sided 95% standard normal quantile.
@@ -28,7 +31,7 @@ func summarize(values []float64, inf int) Summary {
 	sort.Float64s(values)
 	if len(values) > 0 {
 		mean, ci := meanCI(values)
-		s.Mean, s.MeanCI95 = ptr(round(mean)), ci
+		s.Mean, s.MeanCI95 = ptr(human.Round(mean)), ci
 	}
 	sorted := values
 	if inf > 0 {
@@ -56,7 +59,7 @@ func finite(x float64) *float64 {
 	if math.IsInf(x, 0) || math.IsNaN(x) {
 		return nil
 	}
-	return ptr(round(x))
+	return ptr(human.Round(x))
 }
 
 // quantileCI returns the distribution-free 95% interval of the p-quantile of
@@ -114,7 +117,7 @@ func wilson(met, n int) [2]float64 {
 	if met == n {
 		hi = 1
 	}
-	return [2]float64{round(lo), round(hi)}
+	return [2]float64{human.Round(lo), human.Round(hi)}
 }
 
 // meanCI returns the mean of d and its 95% interval (Student t).
@@ -128,7 +131,7 @@ func meanCI(d []float64) (mean float64, ci *[2]float64) {
 	}
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(d) - 1)}.Quantile(0.975)
 	h := t * sd / math.Sqrt(float64(len(d)))
-	return mean, &[2]float64{round(mean - h), round(mean + h)}
+	return mean, &[2]float64{human.Round(mean - h), human.Round(mean + h)}
 }
 
 // buildMetrics aggregates the per-trial metrics. It also returns the number
@@ -199,7 +202,7 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int)
 			fails[k] /= n
 		}
 	}
-	m.Unavailable = round(unavailable)
+	m.Unavailable = human.Round(unavailable)
 	m.DecryptFailures = failures(cfg, fails)
 	return m, bad
 }
@@ -225,16 +228,16 @@ func failures(cfg *model.Config, fails []float64) Failures {
 				if f.ByReasonRegion[r.String()] == nil {
 					f.ByReasonRegion[r.String()] = map[string]float64{}
 				}
-				f.ByReasonRegion[r.String()][cfg.Regions[g].Name] = round(v)
+				f.ByReasonRegion[r.String()][cfg.Regions[g].Name] = human.Round(v)
 			}
 		}
-		f.ByReason[r.String()] = round(sum)
+		f.ByReason[r.String()] = human.Round(sum)
 		total += sum
 	}
 	for g := 0; g < nRegions; g++ {
-		f.ByRegion[cfg.Regions[g].Name] = round(byRegion[g])
+		f.ByRegion[cfg.Regions[g].Name] = human.Round(byRegion[g])
 	}
-	f.TotalMean = round(total)
+	f.TotalMean = human.Round(total)
 	return f
 }
 
@@ -304,7 +307,7 @@ func objectivesMet(cfg *model.Config, results []model.TrialResult) ObjectivesMet
 	prob := func(set bool, met int) Probability {
 		p := Probability{Met: met, N: n}
 		if set && n > 0 {
-			p.P = ptr(round(float64(met) / float64(n)))
+			p.P = ptr(human.Round(float64(met) / float64(n)))
 			ci := wilson(met, n)
 			p.CI95 = &ci
 		}
@@ -369,7 +372,7 @@ func warnings(cfg *model.Config, r *Report) []string {
 	}
 	if u := m.RTOSeconds.Unrecovered; u > 0 {
 		w = append(w, fmt.Sprintf("%d %s did not recover within the horizon (%s): their RTO counts as infinite, RPO and lost writes are unknown",
-			u, plural(u, "trial", "trials"), humanDur(r.HorizonSeconds)))
+			u, human.Plural(u, "trial", "trials"), human.Dur(r.HorizonSeconds)))
 	}
 	if r.Trials > 0 {
 		if !cfg.Objectives.HasRTO {
@@ -397,18 +400,11 @@ func warnings(cfg *model.Config, r *Report) []string {
 // 1 KMSUnavailable".
 func countList(m map[string]int) string {
 	parts := make([]string, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		parts = append(parts, groupThousands(fmt.Sprint(m[k]))+" "+k)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, human.Thousands(fmt.Sprint(m[k]))+" "+k)
 	}
 	if len(parts) == 0 {
 		return "no error"
 	}
 	return strings.Join(parts, ", ")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report/internal/fixture"
+	"github.com/drsim/drsim/report/internal/human"
 	"github.com/drsim/drsim/sim"
 )
 
@@ -12,7 +14,7 @@ func fp(p *float64) string {
 	if p == nil {
 		return "null"
 	}
-	return humanNum(*p)
+	return human.Num(*p)
 }
 
 func eqP(p *float64, want float64) bool {
@@ -172,24 +174,17 @@ func TestBinomQuantile(t *testing.T) {
 }
 
 // rpTrial is a compact trial for hand-made cases.
-func rpTrial(i int, incident, recovered bool, rto, rpo sim.Time, lost int64) model.TrialResult {
-	return model.TrialResult{
-		Trial: i, Incident: incident, Recovered: recovered, T0: sim.Hour, RTO: rto, RPO: rpo,
-		LostWrites: []int64{lost, 0}, LostTotal: lost, KMSFailures: make([]float64, 14), FailoverAt: -1,
-		Offered: 100, Succeeded: 100, UpTime: 24*sim.Hour - rto,
-	}
-}
 
 func TestObjectivesMet(t *testing.T) {
 	m := sim.Minute
 	trials := []model.TrialResult{
-		rpTrial(0, false, false, 0, 0, 0),          // incident-free: meets both
-		rpTrial(1, true, true, 10*m, 1*m, 3),       // both
-		rpTrial(2, true, true, 20*m, 10*m, 4),      // RTO only
-		rpTrial(3, true, true, 40*m, 0, 0),         // RPO only
-		rpTrial(4, true, false, 0, 0, 0),           // unrecovered: neither
-		rpTrial(5, true, true, 30*m, 5*m, 1),       // both (≤ is met)
-		rpTrial(6, true, true, 30*m+1, 5*m+1, 100), // neither
+		fixture.Trial(0, false, false, 0, 0, 0),          // incident-free: meets both
+		fixture.Trial(1, true, true, 10*m, 1*m, 3),       // both
+		fixture.Trial(2, true, true, 20*m, 10*m, 4),      // RTO only
+		fixture.Trial(3, true, true, 40*m, 0, 0),         // RPO only
+		fixture.Trial(4, true, false, 0, 0, 0),           // unrecovered: neither
+		fixture.Trial(5, true, true, 30*m, 5*m, 1),       // both (≤ is met)
+		fixture.Trial(6, true, true, 30*m+1, 5*m+1, 100), // neither
 	}
 	tests := []struct {
 		name             string
@@ -204,7 +199,7 @@ func TestObjectivesMet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := rpSnowyConfig()
+			cfg := fixture.SnowyConfig()
 			cfg.Objectives.HasRTO, cfg.Objectives.HasRPO = tt.hasRTO, tt.hasRPO
 			o := objectivesMet(cfg, trials)
 			if !eqP(o.RTO.P, tt.rto) || !eqP(o.RPO.P, tt.rpo) || !eqP(o.Both.P, tt.both) {
@@ -229,11 +224,15 @@ func TestRound(t *testing.T) {
 		{0, 0}, {math.Inf(1), math.Inf(1)}, {5e-324, 5e-324},
 	}
 	for _, tt := range tests {
-		if got := round(tt.x); got != tt.want {
-			t.Errorf("round(%v) = %v, want %v", tt.x, got, tt.want)
+		if got := human.Round(tt.x); got != tt.want {
+			t.Errorf("human.Round(%v) = %v, want %v", tt.x, got, tt.want)
 		}
 	}
-	if got := round(math.NaN()); !math.IsNaN(got) {
-		t.Errorf("round(NaN) = %v", got)
+	if got := human.Round(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("human.Round(NaN) = %v", got)
 	}
+}
+
+func approxEq(a, b, rel float64) bool {
+	return math.Abs(a-b) <= rel*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }

@@ -41,7 +41,7 @@ var awsRegions = []string{
 }
 
 // priceIDs are the price book entry ids that [prices] may override. Package
-// report owns the prices (report.PriceIDs); a test keeps the two lists equal.
+// report/cost owns the prices (cost.PriceIDs); a test keeps the two lists equal.
 var priceIDs = []string{
 	"kms_key_month",
 	"kms_rotation_month",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/render"
 	"github.com/drsim/drsim/scenarios"
 )
 
@@ -79,11 +80,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	c := report.Compare(inputs)
 
 	if f.out != "" {
-		if err := report.WriteCompareAll(f.out, c); err != nil {
+		if err := render.WriteCompareAll(f.out, c); err != nil {
 			return fmt.Errorf("compare: writing %s: %w", f.out, err)
 		}
 	}
-	if err := writeFormat(stdout, f.format.value, c, report.WriteCompareJSON, report.WriteCompareMarkdown, report.WriteCompareText); err != nil {
+	if err := writeFormat(stdout, f.format.value, c, report.WriteCompareJSON, render.WriteCompareMarkdown, render.WriteCompareText); err != nil {
 		return fmt.Errorf("compare: %w", err)
 	}
 	if f.check {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/render"
 	"github.com/drsim/drsim/scenarios"
 )
 
@@ -154,11 +155,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if f.out != "" {
-		if err := report.WriteAll(f.out, s.report); err != nil {
+		if err := render.WriteAll(f.out, s.report); err != nil {
 			return fmt.Errorf("run: writing %s: %w", f.out, err)
 		}
 	}
-	if err := writeFormat(stdout, f.format.value, s.report, report.WriteJSON, report.WriteMarkdown, report.WriteText); err != nil {
+	if err := writeFormat(stdout, f.format.value, s.report, report.WriteJSON, render.WriteMarkdown, render.WriteText); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	if f.check {

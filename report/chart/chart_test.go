@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"bytes"
@@ -15,13 +15,15 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/internal/docfixture"
 	"github.com/drsim/drsim/sim"
 )
 
 // TestChartsGolden checks every chart of the synthetic report against its
-// golden SVG (go test ./report -run Golden -update rewrites them).
+// golden SVG (go test ./report/chart -run Golden -update rewrites them).
 func TestChartsGolden(t *testing.T) {
-	charts, err := Charts(chSyntheticReport())
+	charts, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
+		t.Fatalf("%v (run go test ./report/chart -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		out := "(not saved)"
@@ -75,7 +77,7 @@ func checkGolden(t *testing.T, path string, got []byte) {
 // reports and requires byte-identical SVG and PNG.
 func TestChartsDeterministic(t *testing.T) {
 	render := func() (svgs, pngs [][]byte) {
-		charts, err := Charts(chSyntheticReport())
+		charts, err := ForReport(docfixture.SyntheticReport())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +108,7 @@ func TestChartsDeterministic(t *testing.T) {
 // TestChartsPNG checks that every chart encodes as a PNG of the expected
 // size that is not blank.
 func TestChartsPNG(t *testing.T) {
-	charts, err := Charts(chSyntheticReport())
+	charts, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +146,7 @@ func TestChartsPNG(t *testing.T) {
 
 // TestChartsContent checks what the charts say, through their SVG text.
 func TestChartsContent(t *testing.T) {
-	charts, err := Charts(chSyntheticReport())
+	charts, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,16 +201,16 @@ func TestChartsContent(t *testing.T) {
 }
 
 func TestChartsPartialReports(t *testing.T) {
-	noRep := chSyntheticReport()
+	noRep := docfixture.SyntheticReport()
 	noRep.Representative = nil
-	noIncident := chSyntheticReport()
-	noIncident.Distributions = Distributions{RTO: []QuantilePoint{}, RPO: []QuantilePoint{}}
+	noIncident := docfixture.SyntheticReport()
+	noIncident.Distributions = report.Distributions{RTO: []report.QuantilePoint{}, RPO: []report.QuantilePoint{}}
 	noIncident.Representative.Incident = false
 	noIncident.Representative.T0Seconds = nil
 	noIncident.Representative.RTOSeconds = nil
 	noIncident.Representative.RPOSeconds = nil
 	noIncident.Representative.Backlog = nil
-	allUnrecovered := chSyntheticReport()
+	allUnrecovered := docfixture.SyntheticReport()
 	allUnrecovered.Distributions.Unrecovered = 1000
 	for i := range allUnrecovered.Distributions.RTO {
 		allUnrecovered.Distributions.RTO[i].Seconds = nil
@@ -216,18 +218,18 @@ func TestChartsPartialReports(t *testing.T) {
 	allUnrecovered.Distributions.RPO = nil
 	allUnrecovered.Representative.Recovered = false
 	allUnrecovered.Representative.RTOSeconds = nil
-	noObjectives := chSyntheticReport()
-	noObjectives.Objectives = Objectives{Success: 0.99}
-	noObjectives.ObjectivesMet = ObjectivesMet{}
-	odd := chSyntheticReport()
+	noObjectives := docfixture.SyntheticReport()
+	noObjectives.Objectives = report.Objectives{Success: 0.99}
+	noObjectives.ObjectivesMet = report.ObjectivesMet{}
+	odd := docfixture.SyntheticReport()
 	odd.HorizonSeconds = 0
 	odd.Representative.Rates = []model.RatePoint{{T: 5 * sim.Second}}
 	odd.Representative.Backlog = []model.BacklogPoint{{T: 0, Store: "x", Region: "y", Writes: math.NaN()}}
 	odd.Representative.Segments = []model.Segment{{Lane: "weird", Start: 10, End: 5, Label: ""}}
-	odd.Distributions.RTO = []QuantilePoint{{P: 0, Seconds: chPtr(0)}, {P: 1, Seconds: chPtr(0)}}
-	odd.Distributions.RPO = []QuantilePoint{{P: 0, Seconds: chPtr(math.NaN())}, {P: 0.5, Seconds: chPtr(math.Inf(1))}, {P: math.NaN(), Seconds: chPtr(3)}, {P: 1, Seconds: chPtr(1e300)}}
-	odd.Objectives.RPOSeconds = chPtr(math.Inf(1))
-	huge := chSyntheticReport()
+	odd.Distributions.RTO = []report.QuantilePoint{{P: 0, Seconds: docfixture.Ptr(0)}, {P: 1, Seconds: docfixture.Ptr(0)}}
+	odd.Distributions.RPO = []report.QuantilePoint{{P: 0, Seconds: docfixture.Ptr(math.NaN())}, {P: 0.5, Seconds: docfixture.Ptr(math.Inf(1))}, {P: math.NaN(), Seconds: docfixture.Ptr(3)}, {P: 1, Seconds: docfixture.Ptr(1e300)}}
+	odd.Objectives.RPOSeconds = docfixture.Ptr(math.Inf(1))
+	huge := docfixture.SyntheticReport()
 	huge.HorizonSeconds = 1e12
 	for i := 0; i < 300; i++ {
 		huge.Representative.Segments = append(huge.Representative.Segments, model.Segment{
@@ -237,7 +239,7 @@ func TestChartsPartialReports(t *testing.T) {
 
 	tests := []struct {
 		name string
-		r    *Report
+		r    *report.Report
 		want []string
 	}{
 		{"no representative", noRep, []string{"rto-cdf", "rpo-cdf"}},
@@ -249,7 +251,7 @@ func TestChartsPartialReports(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			charts, err := Charts(tt.r)
+			charts, err := ForReport(tt.r)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -271,8 +273,8 @@ func TestChartsPartialReports(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Charts(nil); err == nil {
-		t.Error("Charts(nil): no error")
+	if _, err := ForReport(nil); err == nil {
+		t.Error("ForReport(nil): no error")
 	}
 	empty := Chart{Name: "empty"}
 	if err := empty.WriteSVG(&bytes.Buffer{}); err == nil || !strings.HasPrefix(err.Error(), "report: ") {
@@ -369,7 +371,7 @@ func TestStateColour(t *testing.T) {
 }
 
 func TestTraceWindow(t *testing.T) {
-	r := chSyntheticReport()
+	r := docfixture.SyntheticReport()
 	lo, hi := traceWindow(r)
 	// Events and segments span 2h30m (disable-key) to 6h12m (outage end).
 	if lo > 2*sim.Hour+30*sim.Minute || hi < 6*sim.Hour+12*sim.Minute || lo < 0 || hi > 12*sim.Hour {
@@ -392,8 +394,8 @@ func TestTraceWindow(t *testing.T) {
 }
 
 func TestCompareCharts(t *testing.T) {
-	c := chSyntheticComparison()
-	charts, err := CompareCharts(c)
+	c := docfixture.SyntheticComparison()
+	charts, err := ForComparison(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,11 +431,11 @@ func TestCompareCharts(t *testing.T) {
 		}
 	}
 
-	if charts, err := CompareCharts(&Comparison{}); err != nil || len(charts) != 0 {
+	if charts, err := ForComparison(&report.Comparison{}); err != nil || len(charts) != 0 {
 		t.Errorf("empty comparison: %d charts, err %v", len(charts), err)
 	}
-	if _, err := CompareCharts(nil); err == nil {
-		t.Error("CompareCharts(nil): no error")
+	if _, err := ForComparison(nil); err == nil {
+		t.Error("ForComparison(nil): no error")
 	}
 }
 
@@ -458,16 +460,16 @@ func TestParetoFront(t *testing.T) {
 }
 
 func BenchmarkCharts(b *testing.B) {
-	r := chSyntheticReport()
+	r := docfixture.SyntheticReport()
 	for b.Loop() {
-		if _, err := Charts(r); err != nil {
+		if _, err := ForReport(r); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkChartsSVG(b *testing.B) {
-	charts, err := Charts(chSyntheticReport())
+	charts, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -481,7 +483,7 @@ func BenchmarkChartsSVG(b *testing.B) {
 }
 
 func BenchmarkChartsPNG(b *testing.B) {
-	charts, err := Charts(chSyntheticReport())
+	charts, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -497,20 +499,20 @@ func BenchmarkChartsPNG(b *testing.B) {
 // TestChartsFromJSON checks that the charts render the JSON document: a
 // report read back from its JSON gives the same SVG.
 func TestChartsFromJSON(t *testing.T) {
-	r := chSyntheticReport()
+	r := docfixture.SyntheticReport()
 	var js bytes.Buffer
-	if err := WriteJSON(&js, r); err != nil {
+	if err := report.WriteJSON(&js, r); err != nil {
 		t.Fatal(err)
 	}
-	var back Report
+	var back report.Report
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	a, err := Charts(r)
+	a, err := ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Charts(&back)
+	b, err := ForReport(&back)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -529,10 +531,10 @@ func TestChartsFromJSON(t *testing.T) {
 // TestChartRedraw checks that drawing a chart twice gives the same SVG (the
 // line texts' layout is per drawing).
 func TestChartRedraw(t *testing.T) {
-	r := chSyntheticReport()
+	r := docfixture.SyntheticReport()
 	// T0 and the recovery 30 s apart: their texts must be stacked.
-	r.Representative.RTOSeconds = chPtr(30)
-	charts, err := Charts(r)
+	r.Representative.RTOSeconds = docfixture.Ptr(30)
+	charts, err := ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/drsim/drsim/report"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -14,10 +15,10 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// CompareCharts builds the charts of a comparison: monthly cost against RTO
+// ForComparison builds the charts of a comparison: monthly cost against RTO
 // p95 with the Pareto front, and the RTO distributions of every scenario
-// overlaid. A chart without data is left out. CompareCharts only reads c.
-func CompareCharts(c *Comparison) ([]Chart, error) {
+// overlaid. A chart without data is left out. ForComparison only reads c.
+func ForComparison(c *report.Comparison) ([]Chart, error) {
 	if c == nil {
 		return nil, fmt.Errorf("report: compare charts: nil comparison")
 	}
@@ -64,7 +65,7 @@ func paretoFront(xs, ys []float64) []int {
 }
 
 // costRTOChart draws monthly cost against RTO p95, one point per scenario.
-func costRTOChart(c *Comparison) (*Chart, error) {
+func costRTOChart(c *report.Comparison) (*Chart, error) {
 	var (
 		names  []string
 		xs, ys []float64
@@ -206,7 +207,7 @@ func usdShort(x float64) string {
 }
 
 // compareCDFChart overlays the RTO CDFs of the scenarios.
-func compareCDFChart(c *Comparison) (*Chart, error) {
+func compareCDFChart(c *report.Comparison) (*Chart, error) {
 	top := 0.0
 	shown := 0
 	for _, s := range c.Scenarios {
@@ -342,7 +343,7 @@ func compareCDFChart(c *Comparison) (*Chart, error) {
 }
 
 // gridMedian returns the median of a quantile grid in seconds, or 0.
-func gridMedian(q []QuantilePoint) float64 {
+func gridMedian(q []report.QuantilePoint) float64 {
 	for _, p := range q {
 		if p.P >= 0.5 && p.Seconds != nil && isFiniteF(*p.Seconds) {
 			return *p.Seconds

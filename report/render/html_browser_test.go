@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drsim/drsim/report/chart"
+	"github.com/drsim/drsim/report/internal/docfixture"
 )
 
 const chromiumBin = "/usr/bin/chromium"
@@ -128,8 +131,8 @@ func TestHTMLInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	shots := screenshotDir(t)
 
-	r := chSyntheticReport()
-	charts, err := Charts(r)
+	r := docfixture.SyntheticReport()
+	charts, err := chart.ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,8 +140,8 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err := WriteHTML(&page, r, charts); err != nil {
 		t.Fatal(err)
 	}
-	c := chSyntheticComparison()
-	cc, err := CompareCharts(c)
+	c := docfixture.SyntheticComparison()
+	cc, err := chart.ForComparison(c)
 	if err != nil {
 		t.Fatal(err)
 	}

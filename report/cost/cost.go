@@ -1,10 +1,11 @@
-package report
+package cost
 
 import (
 	"fmt"
 	"slices"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report/internal/human"
 )
 
 // Cost model constants (DESIGN.md "Cost").
@@ -18,6 +19,35 @@ const (
 	// bucketKeyFactor is the share of KMS calls left with S3 Bucket Keys.
 	bucketKeyFactor = 0.01
 )
+
+// Cost is the steady-state monthly cost.
+type Cost struct {
+	MonthlyUSD Monthly       `json:"monthly_usd"`
+	PriceBook  PriceBookInfo `json:"price_book"`
+}
+
+// Monthly is the monthly total and its items.
+type Monthly struct {
+	Total float64 `json:"total"`
+	Items []Item  `json:"items"`
+}
+
+// Item is one line of the monthly cost.
+type Item struct {
+	// Name is the price entry id and what it covers, or "costs.monthly: NAME".
+	Name string `json:"name"`
+	// ID is the price entry id, or "costs.monthly".
+	ID     string  `json:"id"`
+	USD    float64 `json:"usd"`
+	Detail string  `json:"detail,omitempty"`
+}
+
+// PriceBookInfo says which prices were used.
+type PriceBookInfo struct {
+	Date    string       `json:"date"`
+	Source  string       `json:"source"`
+	Entries []PriceEntry `json:"entries"`
+}
 
 // Demand is the steady-state KMS request rate (calls per second) of each
 // region under normal routing, indexed like Config.Regions.
@@ -159,17 +189,17 @@ func ComputeCost(cfg *model.Config) Cost {
 	for _, e := range book {
 		price[e.ID] = e.USD
 	}
-	var items []CostItem
+	var items []Item
 	var total float64
 	add := func(id, what string, usd float64, detail string) {
 		total += usd
-		items = append(items, CostItem{Name: id + ": " + what, ID: id, USD: round(usd), Detail: detail})
+		items = append(items, Item{Name: id + ": " + what, ID: id, USD: human.Round(usd), Detail: detail})
 	}
 	for i := range cfg.Keys {
 		k := &cfg.Keys[i]
 		n := keyCopies(k)
-		add(PriceKMSKey, fmt.Sprintf("%s (%d %s)", k.Name, n, plural(n, "copy", "copies")),
-			float64(n)*price[PriceKMSKey], fmt.Sprintf("%d × $%s", n, humanNum(price[PriceKMSKey])))
+		add(PriceKMSKey, fmt.Sprintf("%s (%d %s)", k.Name, n, human.Plural(n, "copy", "copies")),
+			float64(n)*price[PriceKMSKey], fmt.Sprintf("%d × $%s", n, human.Num(price[PriceKMSKey])))
 	}
 	for i := range cfg.Keys {
 		k := &cfg.Keys[i]
@@ -177,16 +207,16 @@ func ComputeCost(cfg *model.Config) Cost {
 			continue
 		}
 		n := keyCopies(k)
-		add(PriceKMSRotation, fmt.Sprintf("%s (%d %s × 2 rotations)", k.Name, n, plural(n, "copy", "copies")),
-			float64(n)*2*price[PriceKMSRotation], fmt.Sprintf("%d × 2 × $%s", n, humanNum(price[PriceKMSRotation])))
+		add(PriceKMSRotation, fmt.Sprintf("%s (%d %s × 2 rotations)", k.Name, n, human.Plural(n, "copy", "copies")),
+			float64(n)*2*price[PriceKMSRotation], fmt.Sprintf("%d × 2 × $%s", n, human.Num(price[PriceKMSRotation])))
 	}
 	for r, rate := range Demand(cfg) {
 		if rate <= 0 {
 			continue
 		}
 		calls := rate * SecondsPerMonth
-		add(PriceKMSRequests, fmt.Sprintf("%s (%s calls/s)", cfg.Regions[r].Name, humanNum(round(rate))),
-			calls/10000*price[PriceKMSRequests], fmt.Sprintf("%s calls/month", humanNum(round(calls))))
+		add(PriceKMSRequests, fmt.Sprintf("%s (%s calls/s)", cfg.Regions[r].Name, human.Num(human.Round(rate))),
+			calls/10000*price[PriceKMSRequests], fmt.Sprintf("%s calls/month", human.Num(human.Round(calls))))
 	}
 	type rep struct {
 		b    *model.Bucket
@@ -207,19 +237,19 @@ func ComputeCost(cfg *model.Config) Cost {
 		if x.rule.To == x.b.Region || x.gb == 0 {
 			continue
 		}
-		add(PriceS3Transfer, repName(x), x.gb*price[PriceS3Transfer], fmt.Sprintf("%s GB/month", humanNum(round(x.gb))))
+		add(PriceS3Transfer, repName(x), x.gb*price[PriceS3Transfer], fmt.Sprintf("%s GB/month", human.Num(human.Round(x.gb))))
 	}
 	for _, x := range reps {
 		if !x.rule.RTC || x.gb == 0 {
 			continue
 		}
-		add(PriceS3RTC, repName(x), x.gb*price[PriceS3RTC], fmt.Sprintf("%s GB/month", humanNum(round(x.gb))))
+		add(PriceS3RTC, repName(x), x.gb*price[PriceS3RTC], fmt.Sprintf("%s GB/month", human.Num(human.Round(x.gb))))
 	}
 	for _, x := range reps {
 		if x.objs == 0 {
 			continue
 		}
-		add(PriceS3Put, repName(x)+" replica PUTs", x.objs/1000*price[PriceS3Put], fmt.Sprintf("%s PUTs/month", humanNum(round(x.objs))))
+		add(PriceS3Put, repName(x)+" replica PUTs", x.objs/1000*price[PriceS3Put], fmt.Sprintf("%s PUTs/month", human.Num(human.Round(x.objs))))
 	}
 	for i := range cfg.Buckets {
 		b := &cfg.Buckets[i]
@@ -232,11 +262,11 @@ func ComputeCost(cfg *model.Config) Cost {
 		if gb == 0 {
 			continue
 		}
-		detail := fmt.Sprintf("%s GB added per copy per month", humanNum(round(src)))
+		detail := fmt.Sprintf("%s GB added per copy per month", human.Num(human.Round(src)))
 		if gb != src*float64(copies) {
-			detail = fmt.Sprintf("%s GB added per month over the %d copies", humanNum(round(gb)), copies)
+			detail = fmt.Sprintf("%s GB added per month over the %d copies", human.Num(human.Round(gb)), copies)
 		}
-		add(PriceS3Storage, fmt.Sprintf("%s (%d %s)", b.Name, copies, plural(copies, "copy", "copies")),
+		add(PriceS3Storage, fmt.Sprintf("%s (%d %s)", b.Name, copies, human.Plural(copies, "copy", "copies")),
 			gb*price[PriceS3Storage], detail)
 	}
 	for i := range cfg.Tables {
@@ -250,8 +280,8 @@ func ComputeCost(cfg *model.Config) Cost {
 		if wu == 0 {
 			continue
 		}
-		add(PriceDDBWrite, fmt.Sprintf("%s (%d %s)", t.Name, n, plural(n, "region", "regions")),
-			wu/1e6*price[PriceDDBWrite], fmt.Sprintf("%s write units/month", humanNum(round(wu))))
+		add(PriceDDBWrite, fmt.Sprintf("%s (%d %s)", t.Name, n, human.Plural(n, "region", "regions")),
+			wu/1e6*price[PriceDDBWrite], fmt.Sprintf("%s write units/month", human.Num(human.Round(wu))))
 	}
 	for i := range cfg.Tables {
 		t := &cfg.Tables[i]
@@ -260,18 +290,18 @@ func ComputeCost(cfg *model.Config) Cost {
 		if gb == 0 {
 			continue
 		}
-		add(PriceDDBStorage, fmt.Sprintf("%s (%d %s)", t.Name, n, plural(n, "replica", "replicas")),
-			gb*float64(n)*price[PriceDDBStorage], fmt.Sprintf("%s GB added per replica per month", humanNum(round(gb))))
+		add(PriceDDBStorage, fmt.Sprintf("%s (%d %s)", t.Name, n, human.Plural(n, "replica", "replicas")),
+			gb*float64(n)*price[PriceDDBStorage], fmt.Sprintf("%s GB added per replica per month", human.Num(human.Round(gb))))
 	}
 	for _, c := range cfg.Costs {
 		total += c.USD
-		items = append(items, CostItem{Name: "costs.monthly: " + c.Name, ID: "costs.monthly", USD: round(c.USD), Detail: "as given"})
+		items = append(items, Item{Name: "costs.monthly: " + c.Name, ID: "costs.monthly", USD: human.Round(c.USD), Detail: "as given"})
 	}
 	if items == nil {
-		items = []CostItem{}
+		items = []Item{}
 	}
 	return Cost{
-		MonthlyUSD: Monthly{Total: round(total), Items: items},
+		MonthlyUSD: Monthly{Total: human.Round(total), Items: items},
 		PriceBook:  PriceBookInfo{Date: PriceBookDate, Source: PriceBookSource, Entries: book},
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -6,9 +6,16 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/chart"
+	"github.com/drsim/drsim/report/internal/human"
+	"github.com/drsim/drsim/sim"
 )
 
 //go:embed templates/*.html.tmpl templates/*.css
@@ -83,7 +90,7 @@ type htmlEvent struct {
 }
 
 type htmlReport struct {
-	R            *Report
+	R            *report.Report
 	Verdict      template.HTML
 	VerdictClass string
 	Facts        string
@@ -108,8 +115,8 @@ const maxTraceRows = 5000
 // WriteHTML writes the report as one self-contained HTML page: inline CSS,
 // the charts as inline SVG, no script and no external resource (a Content
 // Security Policy forbids them). It prints well. charts are usually
-// Charts(r); pass nil for a page without charts.
-func WriteHTML(w io.Writer, r *Report, charts []Chart) error {
+// chart.ForReport(r); pass nil for a page without charts.
+func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart) error {
 	if r == nil {
 		return fmt.Errorf("report: html: nil report")
 	}
@@ -121,7 +128,7 @@ func WriteHTML(w io.Writer, r *Report, charts []Chart) error {
 	d.Verdict = markdownBold(verdict(r))
 	d.VerdictClass = verdictClass(r.ObjectivesMet.Both)
 	d.Facts = fmt.Sprintf("%d trials · seed %d · horizon %s · success threshold %s of requests",
-		r.Trials, r.Seed, humanDur(r.HorizonSeconds), humanPct(r.Objectives.Success))
+		r.Trials, r.Seed, human.Dur(r.HorizonSeconds), human.Pct(r.Objectives.Success))
 	d.Cards = reportCards(r)
 
 	m := &r.Metrics
@@ -154,7 +161,7 @@ func WriteHTML(w io.Writer, r *Report, charts []Chart) error {
 				break
 			}
 			d.Trace = append(d.Trace, htmlEvent{
-				T: clock(nsSeconds(e.T)), Kind: e.Kind, Subject: e.Subject, Region: e.Region,
+				T: clock(float64(e.T) / float64(sim.Second)), Kind: e.Kind, Subject: e.Subject, Region: e.Region,
 				Outcome: e.Outcome, Error: e.Error, Message: e.Message, Class: eventClass(e.Kind, e.Error),
 			})
 		}
@@ -165,7 +172,7 @@ func WriteHTML(w io.Writer, r *Report, charts []Chart) error {
 	}
 	d.Assumptions = []string{
 		fmt.Sprintf("%d trials, seed %d, horizon %s; the service is up while at least %s of its requests succeed.",
-			r.Trials, r.Seed, humanDur(r.HorizonSeconds), humanPct(r.Objectives.Success)),
+			r.Trials, r.Seed, human.Dur(r.HorizonSeconds), human.Pct(r.Objectives.Success)),
 		"RTO is over incident trials (unrecovered ones count as ∞), RPO and lost writes over recovered incident trials; P(meet) is over all trials, an incident-free trial meeting both objectives.",
 		pricesAssumption(&r.Cost.PriceBook),
 		intervalsAssumption,
@@ -187,32 +194,32 @@ func execute(t *template.Template, w io.Writer, name string, data any) error {
 }
 
 // reportCards are the key numbers at the top of the page.
-func reportCards(r *Report) []htmlCard {
+func reportCards(r *report.Report) []htmlCard {
 	m := &r.Metrics
 	var cards []htmlCard
 	both := r.ObjectivesMet.Both
 	if both.P != nil {
-		cards = append(cards, htmlCard{Label: "meets objectives", Value: humanPct(*both.P), Note: "of trials, 95% CI " + ciPct(both.CI95), Class: verdictClass(both)})
+		cards = append(cards, htmlCard{Label: "meets objectives", Value: human.Pct(*both.P), Note: "of trials, 95% CI " + human.CIPct(both.CI95), Class: verdictClass(both)})
 	}
-	rto := htmlCard{Label: "RTO p95", Value: humanDurP(m.RTOSeconds.P95, "∞"), Note: "median " + humanDurP(m.RTOSeconds.P50, "∞")}
+	rto := htmlCard{Label: "RTO p95", Value: human.DurOr(m.RTOSeconds.P95, "∞"), Note: "median " + human.DurOr(m.RTOSeconds.P50, "∞")}
 	if m.RTOSeconds.N == 0 {
 		rto.Value, rto.Note = "-", "no incident"
 	}
 	if o := r.Objectives.RTOSeconds; o != nil {
-		rto.Note += ", objective " + humanDur(*o)
+		rto.Note += ", objective " + human.Dur(*o)
 		rto.Class = boundClass(m.RTOSeconds.P95, *o)
 	}
 	cards = append(cards, rto)
-	rpo := htmlCard{Label: "RPO p95", Value: humanDurP(m.RPOSeconds.P95, "-"), Note: "median " + humanDurP(m.RPOSeconds.P50, "-")}
+	rpo := htmlCard{Label: "RPO p95", Value: human.DurOr(m.RPOSeconds.P95, "-"), Note: "median " + human.DurOr(m.RPOSeconds.P50, "-")}
 	if o := r.Objectives.RPOSeconds; o != nil {
-		rpo.Note += ", objective " + humanDur(*o)
+		rpo.Note += ", objective " + human.Dur(*o)
 		rpo.Class = boundClass(m.RPOSeconds.P95, *o)
 	}
 	cards = append(cards, rpo)
 	cards = append(cards,
-		htmlCard{Label: "lost writes", Value: numP(m.LostWrites.Mean, "-"), Note: "mean per recovered incident, p95 " + numP(m.LostWrites.P95, "-")},
-		htmlCard{Label: "KMS failures", Value: humanNum(m.DecryptFailures.TotalMean), Note: "failed calls per trial (mean)"},
-		htmlCard{Label: "monthly cost", Value: humanUSD(r.Cost.MonthlyUSD.Total), Note: "steady state, list prices"},
+		htmlCard{Label: "lost writes", Value: human.NumOr(m.LostWrites.Mean, "-"), Note: "mean per recovered incident, p95 " + human.NumOr(m.LostWrites.P95, "-")},
+		htmlCard{Label: "KMS failures", Value: human.Num(m.DecryptFailures.TotalMean), Note: "failed calls per trial (mean)"},
+		htmlCard{Label: "monthly cost", Value: human.USD(r.Cost.MonthlyUSD.Total), Note: "steady state, list prices"},
 	)
 	if m.RTOSeconds.Unrecovered > 0 {
 		cards = append(cards, htmlCard{Label: "unrecovered", Value: fmt.Sprint(m.RTOSeconds.Unrecovered),
@@ -222,7 +229,7 @@ func reportCards(r *Report) []htmlCard {
 }
 
 // verdictClass colours a probability of meeting the objectives.
-func verdictClass(p Probability) string {
+func verdictClass(p report.Probability) string {
 	switch {
 	case p.P == nil:
 		return ""
@@ -264,7 +271,7 @@ func markdownBold(s string) template.HTML {
 // errorsText lists error counts sorted by name: "KMSUnavailable ×3".
 func errorsText(m map[string]int) string {
 	var parts []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		parts = append(parts, fmt.Sprintf("%s ×%d", k, m[k]))
 	}
 	if len(parts) == 0 {
@@ -275,7 +282,7 @@ func errorsText(m map[string]int) string {
 
 // clock formats seconds since the trial start as h:mm:ss.mmm.
 func clock(s float64) string {
-	if !isFiniteF(s) {
+	if math.IsNaN(s) || math.IsInf(s, 0) {
 		return "?"
 	}
 	neg := ""
@@ -307,7 +314,7 @@ var svgSize = regexp.MustCompile(`\A<svg width="[^"]*" height="[^"]*"`)
 
 // inlineSVG turns a chart's SVG document into an element to inline in
 // HTML: no XML prolog, sized by CSS through its viewBox, labelled.
-func inlineSVG(c *Chart, n int) (template.HTML, error) {
+func inlineSVG(c *chart.Chart, n int) (template.HTML, error) {
 	doc, err := c.SVG()
 	if err != nil {
 		return "", err
@@ -324,7 +331,7 @@ func inlineSVG(c *Chart, n int) (template.HTML, error) {
 	return template.HTML(s), nil
 }
 
-func inlineCharts(charts []Chart) ([]htmlChart, error) {
+func inlineCharts(charts []chart.Chart) ([]htmlChart, error) {
 	var out []htmlChart
 	for i := range charts {
 		svg, err := inlineSVG(&charts[i], i+1)
@@ -337,7 +344,7 @@ func inlineCharts(charts []Chart) ([]htmlChart, error) {
 }
 
 type htmlCompare struct {
-	C        *Comparison
+	C        *report.Comparison
 	Summary  string
 	Table    *htmlTable
 	Diffs    *htmlTable
@@ -346,8 +353,8 @@ type htmlCompare struct {
 }
 
 // WriteCompareHTML writes a comparison as one self-contained HTML page, like
-// WriteHTML. charts are usually CompareCharts(c).
-func WriteCompareHTML(w io.Writer, c *Comparison, charts []Chart) error {
+// WriteHTML. charts are usually chart.ForComparison(c).
+func WriteCompareHTML(w io.Writer, c *report.Comparison, charts []chart.Chart) error {
 	if c == nil {
 		return fmt.Errorf("report: compare html: nil comparison")
 	}

@@ -1,4 +1,4 @@
-package report
+package cost
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report/internal/fixture"
 )
 
 // TestSnowyCost recomputes snowy's monthly cost by hand, item by item.
@@ -39,7 +40,7 @@ func TestSnowyCost(t *testing.T) {
 	}
 	// The same figures, as literal numbers, so a wrong constant shows.
 	literal := []float64{2, 4, 3949.0956, 1.5768, 256.640625, 192.48046875, 262.8, 590.2734375, 328.5, 125.31280517578125, 1, 900}
-	c := ComputeCost(rpSnowyConfig())
+	c := ComputeCost(fixture.SnowyConfig())
 	if len(c.MonthlyUSD.Items) != len(want) {
 		for _, it := range c.MonthlyUSD.Items {
 			t.Logf("item %q %v", it.Name, it.USD)
@@ -70,7 +71,7 @@ func approxEq(a, b, rel float64) bool {
 }
 
 func TestPriceOverrides(t *testing.T) {
-	cfg := rpSnowyConfig()
+	cfg := fixture.SnowyConfig()
 	cfg.Prices = map[string]float64{PriceKMSKey: 2.5, PriceDDBWrite: 0}
 	c := ComputeCost(cfg)
 	if got := c.MonthlyUSD.Items[0].USD; got != 5 {
@@ -142,7 +143,7 @@ func TestDemand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := rpSnowyConfig()
+			cfg := fixture.SnowyConfig()
 			tt.modify(cfg)
 			got := Demand(cfg)
 			if len(got) != len(tt.want) {
@@ -180,9 +181,9 @@ func TestS3StorageServedFromReplica(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := rpSnowyConfig()
+			cfg := fixture.SnowyConfig()
 			cfg.App.Serve = tt.serve
-			var got *CostItem
+			var got *Item
 			items := ComputeCost(cfg).MonthlyUSD.Items
 			for i := range items {
 				if items[i].ID == PriceS3Storage {
@@ -206,7 +207,7 @@ func TestCostEdgeCases(t *testing.T) {
 		t.Errorf("empty config: %+v", c.MonthlyUSD)
 	}
 	// A 1.5 KiB item takes two write units.
-	cfg = rpSnowyConfig()
+	cfg = fixture.SnowyConfig()
 	cfg.Tables[0].ItemSize = 1536
 	for _, it := range ComputeCost(cfg).MonthlyUSD.Items {
 		if it.ID == PriceDDBWrite && !approxEq(it.USD, 100*730*3600.0*2*2/1e6*0.625, 1e-9) {

@@ -1,20 +1,24 @@
-package report
+package docfixture
 
 import (
 	"math"
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/cost"
+	"github.com/drsim/drsim/report/internal/fixture"
 	"github.com/drsim/drsim/sim"
 )
 
-func chPtr(x float64) *float64 { return &x }
+// Ptr returns a pointer to x.
+func Ptr(x float64) *float64 { return &x }
 
-// syntheticGrid returns a quantile grid p = 0, 0.01, ..., 1 of a lognormal
+// SyntheticGrid returns a quantile grid p = 0, 0.01, ..., 1 of a lognormal
 // sample with the given median (seconds) and spread; the top unrecovered
 // points are null (+Inf).
-func chSyntheticGrid(median, sigma float64, unrecoveredPct int) []QuantilePoint {
-	q := make([]QuantilePoint, 101)
+func SyntheticGrid(median, sigma float64, unrecoveredPct int) []report.QuantilePoint {
+	q := make([]report.QuantilePoint, 101)
 	for i := range q {
 		p := float64(i) / 100
 		q[i].P = p
@@ -23,14 +27,14 @@ func chSyntheticGrid(median, sigma float64, unrecoveredPct int) []QuantilePoint 
 		}
 		// A smooth monotone stand-in for the normal quantile.
 		z := math.Log(math.Max(p, 0.005)/math.Max(1-p, 0.005)) / 1.7
-		q[i].Seconds = chPtr(math.Round(median*math.Exp(sigma*z)*10) / 10)
+		q[i].Seconds = Ptr(math.Round(median*math.Exp(sigma*z)*10) / 10)
 	}
 	return q
 }
 
-// syntheticReport is a Report as Build would make it for a snowy-like
+// SyntheticReport is a Report as Build would make it for a snowy-like
 // scenario: a us-east-1 outage at 3h, failover to us-west-2 after 25 min.
-func chSyntheticReport() *Report {
+func SyntheticReport() *report.Report {
 	h, m, s := sim.Hour, sim.Minute, sim.Second
 	t0 := 3 * h
 	rto := 25*m + 30*s
@@ -97,31 +101,31 @@ func chSyntheticReport() *Report {
 		{T: up, Kind: "traffic-moved", Region: "us-west-2", Message: "traffic moved to us-west-2"},
 		{T: up, Kind: "service-up", Message: "service up in us-west-2"},
 	}
-	r := &Report{
-		Schema:         Schema,
+	r := &report.Report{
+		Schema:         report.Schema,
 		Scenario:       "snowy-synthetic",
 		Description:    "Alerts service in us-east-1 with a warm standby in us-west-2 & friends",
 		File:           "snowy.toml",
 		Trials:         1000,
 		Seed:           7,
 		HorizonSeconds: 12 * 3600,
-		Objectives:     Objectives{RTOSeconds: chPtr(900), RPOSeconds: chPtr(60), Success: 0.99},
+		Objectives:     report.Objectives{RTOSeconds: Ptr(900), RPOSeconds: Ptr(60), Success: 0.99},
 		Warnings:       []string{"p99 from 1000 trials is approximate", "3 trials did not recover <b>within</b> the horizon"},
-		Distributions: Distributions{
+		Distributions: report.Distributions{
 			IncidentTrials: 1000,
 			Unrecovered:    3,
-			RTO:            chSyntheticGrid(1100, 0.5, 1),
-			RPO:            chSyntheticGrid(25, 0.8, 0),
+			RTO:            SyntheticGrid(1100, 0.5, 1),
+			RPO:            SyntheticGrid(25, 0.8, 0),
 		},
-		Representative: &Representative{
+		Representative: &report.Representative{
 			Trial:             412,
 			Incident:          true,
 			Recovered:         true,
-			T0Seconds:         chPtr(nsSeconds(t0)),
-			RTOSeconds:        chPtr(nsSeconds(rto)),
-			RPOSeconds:        chPtr(31.5),
+			T0Seconds:         Ptr(seconds(t0)),
+			RTOSeconds:        Ptr(seconds(rto)),
+			RPOSeconds:        Ptr(31.5),
 			LostWrites:        new(int64),
-			FailoverAtSeconds: chPtr(nsSeconds(up)),
+			FailoverAtSeconds: Ptr(seconds(up)),
 			Reasons:           kms.ReasonNames[:],
 			Segments:          segs,
 			Rates:             rates,
@@ -130,33 +134,33 @@ func chSyntheticReport() *Report {
 		},
 	}
 	*r.Representative.LostWrites = 212
-	r.ObjectivesMet = ObjectivesMet{
-		RTO:  Probability{P: chPtr(0.312), CI95: &[2]float64{0.284, 0.342}, Met: 312, N: 1000},
-		RPO:  Probability{P: chPtr(0.874), CI95: &[2]float64{0.852, 0.893}, Met: 874, N: 1000},
-		Both: Probability{P: chPtr(0.301), CI95: &[2]float64{0.273, 0.331}, Met: 301, N: 1000},
+	r.ObjectivesMet = report.ObjectivesMet{
+		RTO:  report.Probability{P: Ptr(0.312), CI95: &[2]float64{0.284, 0.342}, Met: 312, N: 1000},
+		RPO:  report.Probability{P: Ptr(0.874), CI95: &[2]float64{0.852, 0.893}, Met: 874, N: 1000},
+		Both: report.Probability{P: Ptr(0.301), CI95: &[2]float64{0.273, 0.331}, Met: 301, N: 1000},
 	}
 	r.Metrics.IncidentTrials = 1000
-	r.Metrics.RTOSeconds = RTOSummary{Summary: Summary{Mean: chPtr(1234.5), P50: chPtr(1100), P90: chPtr(2100), P95: chPtr(2500), P99: nil, Max: nil, N: 1000}, Unrecovered: 3}
-	r.Metrics.RPOSeconds = Summary{Mean: chPtr(30), P50: chPtr(25), P90: chPtr(55), P95: chPtr(70), P99: chPtr(120), Max: chPtr(300), N: 997}
-	r.Metrics.LostWrites = LostSummary{
-		Summary: Summary{Mean: chPtr(180), P50: chPtr(170), P90: chPtr(260), P95: chPtr(300), P99: chPtr(420), Max: chPtr(610), N: 997},
-		ByStore: map[string]Summary{
-			"alerts":      {Mean: chPtr(120), P50: chPtr(110), P95: chPtr(200), N: 997},
-			"alert-state": {Mean: chPtr(60), P50: chPtr(60), P95: chPtr(100), N: 997},
+	r.Metrics.RTOSeconds = report.RTOSummary{Summary: report.Summary{Mean: Ptr(1234.5), P50: Ptr(1100), P90: Ptr(2100), P95: Ptr(2500), P99: nil, Max: nil, N: 1000}, Unrecovered: 3}
+	r.Metrics.RPOSeconds = report.Summary{Mean: Ptr(30), P50: Ptr(25), P90: Ptr(55), P95: Ptr(70), P99: Ptr(120), Max: Ptr(300), N: 997}
+	r.Metrics.LostWrites = report.LostSummary{
+		Summary: report.Summary{Mean: Ptr(180), P50: Ptr(170), P90: Ptr(260), P95: Ptr(300), P99: Ptr(420), Max: Ptr(610), N: 997},
+		ByStore: map[string]report.Summary{
+			"alerts":      {Mean: Ptr(120), P50: Ptr(110), P95: Ptr(200), N: 997},
+			"alert-state": {Mean: Ptr(60), P50: Ptr(60), P95: Ptr(100), N: 997},
 		},
 	}
-	r.Metrics.DecryptFailures = Failures{
+	r.Metrics.DecryptFailures = report.Failures{
 		TotalMean: 830000,
 		ByReason:  map[string]float64{"KMSUnavailable": 720000, "ThrottlingException": 42000, "DisabledException": 68000},
 		ByRegion:  map[string]float64{"us-east-1": 788000, "us-west-2": 42000},
 	}
-	r.Metrics.Availability = Summary{Mean: chPtr(0.9641), P50: chPtr(0.965), N: 1000}
-	r.Cost = Cost{MonthlyUSD: Monthly{Total: 2043.17, Items: []CostItem{
+	r.Metrics.Availability = report.Summary{Mean: Ptr(0.9641), P50: Ptr(0.965), N: 1000}
+	r.Cost = cost.Cost{MonthlyUSD: cost.Monthly{Total: 2043.17, Items: []cost.Item{
 		{Name: "kms_key_month: KMS key copies", ID: "kms_key_month", USD: 4, Detail: "4 copies × $1.00"},
 		{Name: "s3_transfer_gb: S3 replication transfer", ID: "s3_transfer_gb", USD: 239.17},
 		{Name: "costs.monthly: standby-compute", ID: "costs.monthly", USD: 1800},
 	}}}
-	r.Operations = []OpSummary{
+	r.Operations = []report.OpSummary{
 		{Name: "action 1: disable-key tokens us-east-1", Kind: "action", Op: "disable-key", TrialsStarted: 1000, TrialsDone: 1000, AttemptsMean: 1, Summary: "done in every trial"},
 		{Name: "promote-key", Kind: "step", Op: "update-primary-region", Required: true, TrialsStarted: 1000, TrialsDone: 990, TrialsFailed: 10, AttemptsMean: 3.2,
 			Errors: map[string]int{"KMSUnavailable": 2200}, Summary: "retried while us-east-1 KMS was down"},
@@ -164,30 +168,30 @@ func chSyntheticReport() *Report {
 	return r
 }
 
-// chSyntheticComparison compares the four DR strategies, plus a dominated
+// SyntheticComparison compares the four DR strategies, plus a dominated
 // variant and one whose RTO p95 is unrecovered.
-func chSyntheticComparison() *Comparison {
-	sc := func(name string, cost, median, sigma float64, unrecPct int, metRTO float64) CompareScenario {
-		grid := chSyntheticGrid(median, sigma, unrecPct)
-		s := CompareScenario{
+func SyntheticComparison() *report.Comparison {
+	sc := func(name string, cost, median, sigma float64, unrecPct int, metRTO float64) report.CompareScenario {
+		grid := SyntheticGrid(median, sigma, unrecPct)
+		s := report.CompareScenario{
 			Scenario:        name,
 			Trials:          1000,
 			Seed:            1,
 			IncidentTrials:  1000,
-			Objectives:      Objectives{RTOSeconds: chPtr(900), RPOSeconds: chPtr(60), Success: 0.99},
+			Objectives:      report.Objectives{RTOSeconds: Ptr(900), RPOSeconds: Ptr(60), Success: 0.99},
 			MonthlyUSD:      cost,
 			RTODistribution: grid,
 		}
 		s.RTOSeconds.Unrecovered = unrecPct * 10
 		s.RTOSeconds.P95 = grid[95].Seconds
 		s.RTOSeconds.P50 = grid[50].Seconds
-		s.ObjectivesMet.RTO = Probability{P: chPtr(metRTO), Met: int(metRTO * 1000), N: 1000}
+		s.ObjectivesMet.RTO = report.Probability{P: Ptr(metRTO), Met: int(metRTO * 1000), N: 1000}
 		return s
 	}
-	return &Comparison{
-		Schema:   CompareSchema,
+	return &report.Comparison{
+		Schema:   report.CompareSchema,
 		Baseline: "backup-restore",
-		Scenarios: []CompareScenario{
+		Scenarios: []report.CompareScenario{
 			sc("backup-restore", 310.5, 3*3600, 0.4, 0, 0),
 			sc("pilot-light", 820, 1500, 0.5, 0, 0.2),
 			sc("warm-standby", 2043.17, 500, 0.4, 0, 0.91),
@@ -197,4 +201,25 @@ func chSyntheticComparison() *Comparison {
 		},
 		Warnings: []string{},
 	}
+}
+
+// seconds converts simulation time to seconds.
+func seconds(t sim.Time) float64 { return float64(t) / float64(sim.Second) }
+
+// SnowyReport builds the report of 200 synthetic snowy trials with trial 1
+// as the representative, and returns it with its config and results.
+func SnowyReport() (*model.Config, []model.TrialResult, *report.Report) {
+	cfg := fixture.SnowyConfig()
+	res := fixture.Synthetic(cfg, 200, 7)
+	return cfg, res, report.Build(cfg, 7, res, fixture.Detail(&res[1]), 1)
+}
+
+// SnowyComparison compares fixture.CompareRuns.
+func SnowyComparison() *report.Comparison {
+	cfgs, results := fixture.CompareRuns()
+	in := make([]report.CompareInput, len(cfgs))
+	for i := range cfgs {
+		in[i] = report.CompareInput{Cfg: cfgs[i], Results: results[i]}
+	}
+	return report.Compare(in)
 }

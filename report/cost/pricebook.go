@@ -1,4 +1,4 @@
-package report
+package cost
 
 // PriceBookDate is the date the embedded list prices were taken.
 const PriceBookDate = "2026-11-27"

@@ -1,9 +1,10 @@
-package report
+package chart
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/drsim/drsim/report"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -13,7 +14,7 @@ import (
 // unit u: x = quantile, y = p. Points whose quantile is null (+Inf, an
 // unrecovered trial) are left out: the curve stops below 1. It returns the
 // largest finite quantile in seconds.
-func cdfPoints(q []QuantilePoint, u timeUnit) (plotter.XYs, float64) {
+func cdfPoints(q []report.QuantilePoint, u timeUnit) (plotter.XYs, float64) {
 	var xys plotter.XYs
 	top := 0.0
 	for _, pt := range q {
@@ -27,7 +28,7 @@ func cdfPoints(q []QuantilePoint, u timeUnit) (plotter.XYs, float64) {
 }
 
 // cdfMax returns the largest finite quantile of the grid, in seconds.
-func cdfMax(q []QuantilePoint) float64 {
+func cdfMax(q []report.QuantilePoint) float64 {
 	top := 0.0
 	for _, pt := range q {
 		if pt.Seconds != nil && isFiniteF(*pt.Seconds) {
@@ -55,7 +56,7 @@ func stepCDF(xys plotter.XYs) plotter.XYs {
 }
 
 // cdfChart draws the distribution of one metric with its objective.
-func cdfChart(name, metric string, q []QuantilePoint, n, unrecovered int, objective *float64, met Probability, what string) (*Chart, error) {
+func cdfChart(name, metric string, q []report.QuantilePoint, n, unrecovered int, objective *float64, met report.Probability, what string) (*Chart, error) {
 	top := cdfMax(q)
 	span := top
 	if objective != nil && isFiniteF(*objective) {
@@ -118,7 +119,7 @@ func cdfChart(name, metric string, q []QuantilePoint, n, unrecovered int, object
 }
 
 // rtoCDFChart and rpoCDFChart are the distribution charts of a report.
-func rtoCDFChart(r *Report) (*Chart, error) {
+func rtoCDFChart(r *report.Report) (*Chart, error) {
 	d := r.Distributions
 	c, err := cdfChart("rto-cdf", "RTO", d.RTO, d.IncidentTrials, d.Unrecovered, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO, "incident trials")
 	if err != nil {
@@ -130,7 +131,7 @@ func rtoCDFChart(r *Report) (*Chart, error) {
 	return c, nil
 }
 
-func rpoCDFChart(r *Report) (*Chart, error) {
+func rpoCDFChart(r *report.Report) (*Chart, error) {
 	d := r.Distributions
 	n := d.IncidentTrials - d.Unrecovered
 	return cdfChart("rpo-cdf", "RPO", d.RPO, n, 0, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO, "recovered incident trials")

@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"fmt"
@@ -8,12 +8,13 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/sim"
 )
 
 // backlogChart draws the expected writes not yet replicated, per store and
 // destination, around T0 in the representative trial.
-func backlogChart(r *Report) (*Chart, error) {
+func backlogChart(r *report.Report) (*Chart, error) {
 	rep := r.Representative
 	type series struct {
 		name string
@@ -102,7 +103,7 @@ func backlogChart(r *Report) (*Chart, error) {
 
 // failuresChart draws failed KMS calls per second by reason over time in
 // the representative trial.
-func failuresChart(r *Report) (*Chart, error) {
+func failuresChart(r *report.Report) (*Chart, error) {
 	rep := r.Representative
 	lo, hi := traceWindow(r)
 	horizon := secondsToTime(r.HorizonSeconds)

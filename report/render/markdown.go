@@ -1,10 +1,14 @@
-package report
+package render
 
 import (
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/cost"
+	"github.com/drsim/drsim/report/internal/human"
 )
 
 // MarkdownOptions tune WriteMarkdownOptions.
@@ -15,14 +19,14 @@ type MarkdownOptions struct {
 
 // WriteMarkdown writes the report as Markdown ready to paste into a pull
 // request, without charts.
-func WriteMarkdown(w io.Writer, r *Report) error {
+func WriteMarkdown(w io.Writer, r *report.Report) error {
 	return WriteMarkdownOptions(w, r, MarkdownOptions{})
 }
 
 // WriteMarkdownOptions writes the report as Markdown: a title, a verdict,
 // tables for recovery, lost writes, failures, cost and operations, the
 // charts given in opts, warnings and assumptions.
-func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
+func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) error {
 	var b strings.Builder
 	m := &r.Metrics
 	fmt.Fprintf(&b, "# DR simulation: %s\n\n", r.Scenario)
@@ -49,7 +53,7 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 	}
 	b.WriteString("\n" + availabilityText(m) + "\n")
 
-	fmt.Fprintf(&b, "\n## Monthly cost: %s\n\n", humanUSD(r.Cost.MonthlyUSD.Total))
+	fmt.Fprintf(&b, "\n## Monthly cost: %s\n\n", human.USD(r.Cost.MonthlyUSD.Total))
 	b.WriteString(mdTable([]string{"item", "USD/month", "detail"}, costRows(&r.Cost.MonthlyUSD, "**total**"), 2))
 
 	if len(r.Operations) > 0 {
@@ -80,12 +84,12 @@ func WriteMarkdownOptions(w io.Writer, r *Report, opts MarkdownOptions) error {
 
 	b.WriteString("\n## Assumptions\n\n")
 	fmt.Fprintf(&b, "- %d trials, seed %d, horizon %s; objectives success threshold %s of requests.\n",
-		r.Trials, r.Seed, humanDur(r.HorizonSeconds), humanPct(r.Objectives.Success))
+		r.Trials, r.Seed, human.Dur(r.HorizonSeconds), human.Pct(r.Objectives.Success))
 	b.WriteString("- " + pricesAssumption(&r.Cost.PriceBook) + "\n")
 	var over []string
 	for _, e := range r.Cost.PriceBook.Entries {
 		if e.Overridden {
-			over = append(over, fmt.Sprintf("%s = %s", e.ID, humanNum(e.USD)))
+			over = append(over, fmt.Sprintf("%s = %s", e.ID, human.Num(e.USD)))
 		}
 	}
 	if len(over) > 0 {
@@ -103,20 +107,20 @@ const intervalsAssumption = "Percentile intervals are distribution-free (order s
 
 // pricesAssumption says where the prices come from and the units of the
 // cost model.
-func pricesAssumption(p *PriceBookInfo) string {
-	return fmt.Sprintf("Prices: %s, dated %s; a month is %d h, a GB is 2^30 bytes.", p.Source, p.Date, HoursPerMonth)
+func pricesAssumption(p *cost.PriceBookInfo) string {
+	return fmt.Sprintf("Prices: %s, dated %s; a month is %d h, a GB is 2^30 bytes.", p.Source, p.Date, cost.HoursPerMonth)
 }
 
 // verdict is the one-paragraph summary of the run.
-func verdict(r *Report) string {
+func verdict(r *report.Report) string {
 	m := &r.Metrics
 	var b strings.Builder
 	var objs []string
 	if r.Objectives.RTOSeconds != nil {
-		objs = append(objs, "RTO ≤ "+humanDur(*r.Objectives.RTOSeconds))
+		objs = append(objs, "RTO ≤ "+human.Dur(*r.Objectives.RTOSeconds))
 	}
 	if r.Objectives.RPOSeconds != nil {
-		objs = append(objs, "RPO ≤ "+humanDur(*r.Objectives.RPOSeconds))
+		objs = append(objs, "RPO ≤ "+human.Dur(*r.Objectives.RPOSeconds))
 	}
 	both := r.ObjectivesMet.Both
 	switch {
@@ -126,10 +130,10 @@ func verdict(r *Report) string {
 		fmt.Fprintf(&b, "**%s has no RTO or RPO objective**, so it is not judged.", r.Scenario)
 	case both.Met == both.N:
 		fmt.Fprintf(&b, "**Meets its objectives (%s) in every one of %d trials** (95%% CI %s).",
-			strings.Join(objs, ", "), both.N, ciPct(both.CI95))
+			strings.Join(objs, ", "), both.N, human.CIPct(both.CI95))
 	default:
 		fmt.Fprintf(&b, "**Meets its objectives (%s) in %s of trials** (95%% CI %s); it misses them in %d of %d.",
-			strings.Join(objs, ", "), humanPct(*both.P), ciPct(both.CI95), both.N-both.Met, both.N)
+			strings.Join(objs, ", "), human.Pct(*both.P), human.CIPct(both.CI95), both.N-both.Met, both.N)
 	}
 	if r.Trials > 0 {
 		if m.IncidentTrials == 0 {
@@ -138,24 +142,24 @@ func verdict(r *Report) string {
 			fmt.Fprintf(&b, " %d of %d trials had an incident", m.IncidentTrials, r.Trials)
 			rto := &m.RTOSeconds
 			if rto.P50 != nil {
-				fmt.Fprintf(&b, "; their median RTO is %s (p99 %s)", humanDur(*rto.P50), humanDurP(rto.P99, "∞"))
+				fmt.Fprintf(&b, "; their median RTO is %s (p99 %s)", human.Dur(*rto.P50), human.DurOr(rto.P99, "∞"))
 			}
 			if m.RPOSeconds.P50 != nil {
-				fmt.Fprintf(&b, ", median RPO %s (p99 %s)", humanDur(*m.RPOSeconds.P50), humanDurP(m.RPOSeconds.P99, "-"))
+				fmt.Fprintf(&b, ", median RPO %s (p99 %s)", human.Dur(*m.RPOSeconds.P50), human.DurOr(m.RPOSeconds.P99, "-"))
 			}
 			if m.LostWrites.Mean != nil {
-				fmt.Fprintf(&b, ", %s lost writes on average", humanNum(*m.LostWrites.Mean))
+				fmt.Fprintf(&b, ", %s lost writes on average", human.Num(*m.LostWrites.Mean))
 			}
 			b.WriteString(".")
 			if rto.Unrecovered > 0 {
 				fmt.Fprintf(&b, " %d %s did not recover within %s.", rto.Unrecovered,
-					plural(rto.Unrecovered, "trial", "trials"), humanDur(r.HorizonSeconds))
+					human.Plural(rto.Unrecovered, "trial", "trials"), human.Dur(r.HorizonSeconds))
 			}
 		}
 		if m.DecryptFailures.TotalMean > 0 {
-			fmt.Fprintf(&b, " KMS refused or failed %s cryptographic calls per trial on average.", humanNum(m.DecryptFailures.TotalMean))
+			fmt.Fprintf(&b, " KMS refused or failed %s cryptographic calls per trial on average.", human.Num(m.DecryptFailures.TotalMean))
 		}
 	}
-	fmt.Fprintf(&b, " The setup costs %s per month.", humanUSD(r.Cost.MonthlyUSD.Total))
+	fmt.Fprintf(&b, " The setup costs %s per month.", human.USD(r.Cost.MonthlyUSD.Total))
 	return b.String()
 }

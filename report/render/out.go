@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/chart"
 )
 
 // Output file names written by WriteAll and WriteCompareAll; every chart is
@@ -25,11 +28,11 @@ const (
 // chart PNGs), report.html (self-contained) and each chart as NAME.svg and
 // NAME.png. Each file is written to a temporary name and renamed, so a
 // failure never leaves a truncated file under the final name.
-func WriteAll(dir string, r *Report) error {
+func WriteAll(dir string, r *report.Report) error {
 	if r == nil {
 		return fmt.Errorf("report: write all: nil report")
 	}
-	charts, err := Charts(r)
+	charts, err := chart.ForReport(r)
 	if err != nil {
 		return err
 	}
@@ -37,7 +40,7 @@ func WriteAll(dir string, r *Report) error {
 		json:      ReportJSON,
 		md:        ReportMarkdown,
 		html:      ReportHTML,
-		writeJSON: func(w io.Writer) error { return WriteJSON(w, r) },
+		writeJSON: func(w io.Writer) error { return report.WriteJSON(w, r) },
 		writeMD: func(w io.Writer, links []string) error {
 			return WriteMarkdownOptions(w, r, MarkdownOptions{ChartLinks: links})
 		},
@@ -48,11 +51,11 @@ func WriteAll(dir string, r *Report) error {
 // WriteCompareAll creates dir and writes the comparison in every format:
 // compare.json, compare.md (with the charts linked), compare.html and each
 // chart as NAME.svg and NAME.png.
-func WriteCompareAll(dir string, c *Comparison) error {
+func WriteCompareAll(dir string, c *report.Comparison) error {
 	if c == nil {
 		return fmt.Errorf("report: write all: nil comparison")
 	}
-	charts, err := CompareCharts(c)
+	charts, err := chart.ForComparison(c)
 	if err != nil {
 		return err
 	}
@@ -60,7 +63,7 @@ func WriteCompareAll(dir string, c *Comparison) error {
 		json:      CompareJSON,
 		md:        CompareMD,
 		html:      CompareHTML,
-		writeJSON: func(w io.Writer) error { return WriteCompareJSON(w, c) },
+		writeJSON: func(w io.Writer) error { return report.WriteCompareJSON(w, c) },
 		writeMD: func(w io.Writer, links []string) error {
 			var b bytes.Buffer
 			if err := WriteCompareMarkdown(&b, c); err != nil {
@@ -85,7 +88,7 @@ type outputs struct {
 
 // writeAll creates dir and writes a document in every format: the JSON,
 // the charts as SVG and PNG, the Markdown linking them and the HTML.
-func writeAll(dir string, charts []Chart, o outputs) error {
+func writeAll(dir string, charts []chart.Chart, o outputs) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -104,7 +107,7 @@ func writeAll(dir string, charts []Chart, o outputs) error {
 
 // writeChartFiles writes every chart as NAME.svg and NAME.png and returns
 // the PNG file names, for Markdown links.
-func writeChartFiles(dir string, charts []Chart) ([]string, error) {
+func writeChartFiles(dir string, charts []chart.Chart) ([]string, error) {
 	var links []string
 	for i := range charts {
 		c := &charts[i]
@@ -137,7 +140,7 @@ func validChartName(s string) bool {
 
 // markdownChartLinks is a Markdown "Charts" section with one image per
 // chart, titled.
-func markdownChartLinks(charts []Chart, links []string) string {
+func markdownChartLinks(charts []chart.Chart, links []string) string {
 	if len(links) == 0 {
 		return ""
 	}

@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/sim"
 )
 
@@ -36,12 +37,12 @@ type Chart struct {
 	below []swatch
 }
 
-// Charts builds the charts of a report, in reading order: the timeline of
+// ForReport builds the charts of a report, in reading order: the timeline of
 // the representative trial, the RTO and RPO distributions, the replication
 // backlog around T0 and the KMS failures by cause. A chart whose data is
 // absent (no representative trial, no incident trial, no backlog samples) is
-// left out. Charts only reads r.
-func Charts(r *Report) ([]Chart, error) {
+// left out. ForReport only reads r.
+func ForReport(r *report.Report) ([]Chart, error) {
 	if r == nil {
 		return nil, fmt.Errorf("report: charts: nil report")
 	}
@@ -83,7 +84,7 @@ func Charts(r *Report) ([]Chart, error) {
 }
 
 // hasFinite reports whether a quantile grid has a finite point.
-func hasFinite(q []QuantilePoint) bool {
+func hasFinite(q []report.QuantilePoint) bool {
 	for _, p := range q {
 		if p.Seconds != nil && isFiniteF(*p.Seconds) {
 			return true

@@ -1,15 +1,20 @@
-package report
+package render
 
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/cost"
+	"github.com/drsim/drsim/report/internal/human"
 )
 
 // WriteText writes the report for a human reader: what an architect reads
 // first. Columns are aligned; times are in human units.
-func WriteText(w io.Writer, r *Report) error {
+func WriteText(w io.Writer, r *report.Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "drsim report: %s\n", r.Scenario)
 	if r.Description != "" {
@@ -17,7 +22,7 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	m := &r.Metrics
 	fmt.Fprintf(&b, "%d trials (seed %d, horizon %s), %d with an incident, %d unrecovered\n",
-		r.Trials, r.Seed, humanDur(r.HorizonSeconds), m.IncidentTrials, m.RTOSeconds.Unrecovered)
+		r.Trials, r.Seed, human.Dur(r.HorizonSeconds), m.IncidentTrials, m.RTOSeconds.Unrecovered)
 
 	b.WriteString("\nRecovery\n")
 	b.WriteString(textTable("  ", append([][]string{recoveryHeader}, recoveryRows(r)...)))
@@ -27,7 +32,7 @@ func WriteText(w io.Writer, r *Report) error {
 	b.WriteString("\nLost writes (per recovered incident trial)\n")
 	b.WriteString(textTable("  ", append([][]string{{"", "n", "mean", "p50", "p90", "p95", "p99", "max"}}, lostRows(&m.LostWrites)...)))
 
-	fmt.Fprintf(&b, "\nDecrypt failures (mean failed KMS calls per trial): %s\n", humanNum(m.DecryptFailures.TotalMean))
+	fmt.Fprintf(&b, "\nDecrypt failures (mean failed KMS calls per trial): %s\n", human.Num(m.DecryptFailures.TotalMean))
 	if m.DecryptFailures.TotalMean > 0 {
 		header, rows := failureRows(&m.DecryptFailures)
 		b.WriteString(textTable("  ", append([][]string{header}, rows...)))
@@ -38,9 +43,9 @@ func WriteText(w io.Writer, r *Report) error {
 	rows = append(rows, fracRow("up time / horizon", &m.Availability))
 	rows = append(rows, fracRow("requests succeeded", &m.RequestSuccess))
 	b.WriteString(textTable("  ", rows))
-	fmt.Fprintf(&b, "  requests failed other than by KMS: %s per trial\n", humanNum(m.Unavailable))
+	fmt.Fprintf(&b, "  requests failed other than by KMS: %s per trial\n", human.Num(m.Unavailable))
 
-	fmt.Fprintf(&b, "\nMonthly cost: %s (price book %s)\n", humanUSD(r.Cost.MonthlyUSD.Total), r.Cost.PriceBook.Date)
+	fmt.Fprintf(&b, "\nMonthly cost: %s (price book %s)\n", human.USD(r.Cost.MonthlyUSD.Total), r.Cost.PriceBook.Date)
 	b.WriteString(textTable("  ", costRows(&r.Cost.MonthlyUSD, "total"), 2))
 
 	if rp := r.Representative; rp != nil {
@@ -67,20 +72,20 @@ func WriteText(w io.Writer, r *Report) error {
 var recoveryHeader = []string{"", "n", "p50", "p90", "p95", "p99", "max", "mean", "objective", "P(meet)", "95% CI"}
 
 // recoveryRows are the RTO, RPO and "both" rows of the recovery table.
-func recoveryRows(r *Report) [][]string {
+func recoveryRows(r *report.Report) [][]string {
 	m := &r.Metrics
 	both := r.ObjectivesMet.Both
 	return [][]string{
 		durRow("RTO", &m.RTOSeconds.Summary, m.RTOSeconds.Unrecovered > 0, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO),
 		durRow("RPO", &m.RPOSeconds, false, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO),
-		{"both", "", "", "", "", "", "", "", "", pctP(both.P, "-"), ciPct(both.CI95)},
+		{"both", "", "", "", "", "", "", "", "", human.PctOr(both.P, "-"), human.CIPct(both.CI95)},
 	}
 }
 
 // lostRows are the lost writes in total, then by store.
-func lostRows(l *LostSummary) [][]string {
+func lostRows(l *report.LostSummary) [][]string {
 	rows := [][]string{countRow("total", &l.Summary)}
-	for _, k := range sortedKeys(l.ByStore) {
+	for _, k := range slices.Sorted(maps.Keys(l.ByStore)) {
 		s := l.ByStore[k]
 		rows = append(rows, countRow(k, &s))
 	}
@@ -88,17 +93,17 @@ func lostRows(l *LostSummary) [][]string {
 }
 
 // costRows are the cost items, then a total row named total.
-func costRows(c *Monthly, total string) [][]string {
+func costRows(c *cost.Monthly, total string) [][]string {
 	rows := make([][]string, 0, len(c.Items)+1)
 	for _, it := range c.Items {
-		rows = append(rows, []string{it.Name, humanUSD(it.USD), it.Detail})
+		rows = append(rows, []string{it.Name, human.USD(it.USD), it.Detail})
 	}
-	return append(rows, []string{total, humanUSD(c.Total), ""})
+	return append(rows, []string{total, human.USD(c.Total), ""})
 }
 
 // opRows is a row per operation: name, op, trials started, done and
 // failed, attempts, done p50 and p90, and with withErrors its errors.
-func opRows(ops []OpSummary, withErrors bool) [][]string {
+func opRows(ops []report.OpSummary, withErrors bool) [][]string {
 	rows := make([][]string, 0, len(ops))
 	for i := range ops {
 		op := &ops[i]
@@ -107,7 +112,7 @@ func opRows(ops []OpSummary, withErrors bool) [][]string {
 			name += " (required)"
 		}
 		row := []string{name, dashIfEmpty(op.Op), fmt.Sprint(op.TrialsStarted), fmt.Sprint(op.TrialsDone),
-			fmt.Sprint(op.TrialsFailed), attemptsText(op), opDoneText(op, true), opDoneText(op, false)}
+			fmt.Sprint(op.TrialsFailed), attemptsText(op), op.DoneText(true), op.DoneText(false)}
 		if withErrors {
 			row = append(row, errorsText(op.Errors))
 		}
@@ -118,33 +123,33 @@ func opRows(ops []OpSummary, withErrors bool) [][]string {
 
 // availabilityText is the availability sentence of the Markdown and HTML
 // reports.
-func availabilityText(m *Metrics) string {
+func availabilityText(m *report.Metrics) string {
 	return fmt.Sprintf("Availability (up time / horizon): mean %s, min %s. Requests succeeded: mean %s, min %s. Requests failed other than by KMS: %s per trial.",
-		pctP(m.Availability.Mean, "-"), pctP(m.Availability.Min, "-"), pctP(m.RequestSuccess.Mean, "-"), pctP(m.RequestSuccess.Min, "-"), humanNum(m.Unavailable))
+		human.PctOr(m.Availability.Mean, "-"), human.PctOr(m.Availability.Min, "-"), human.PctOr(m.RequestSuccess.Mean, "-"), human.PctOr(m.RequestSuccess.Min, "-"), human.Num(m.Unavailable))
 }
 
 // durRow is a row of durations with the objective and the probability of
 // meeting it. A null percentile is ∞ when inf, else "-".
-func durRow(name string, s *Summary, inf bool, objective *float64, met Probability) []string {
+func durRow(name string, s *report.Summary, inf bool, objective *float64, met report.Probability) []string {
 	nilText := "-"
 	if inf {
 		nilText = "∞"
 	}
 	return []string{name, fmt.Sprint(s.N),
-		humanDurP(s.P50, nilText), humanDurP(s.P90, nilText), humanDurP(s.P95, nilText),
-		humanDurP(s.P99, nilText), humanDurP(s.Max, nilText), humanDurP(s.Mean, "-"),
-		humanDurP(objective, "none"), pctP(met.P, "-"), ciPct(met.CI95)}
+		human.DurOr(s.P50, nilText), human.DurOr(s.P90, nilText), human.DurOr(s.P95, nilText),
+		human.DurOr(s.P99, nilText), human.DurOr(s.Max, nilText), human.DurOr(s.Mean, "-"),
+		human.DurOr(objective, "none"), human.PctOr(met.P, "-"), human.CIPct(met.CI95)}
 }
 
 // countRow is a row of counts.
-func countRow(name string, s *Summary) []string {
-	return []string{name, fmt.Sprint(s.N), numP(s.Mean, "-"), numP(s.P50, "-"), numP(s.P90, "-"),
-		numP(s.P95, "-"), numP(s.P99, "-"), numP(s.Max, "-")}
+func countRow(name string, s *report.Summary) []string {
+	return []string{name, fmt.Sprint(s.N), human.NumOr(s.Mean, "-"), human.NumOr(s.P50, "-"), human.NumOr(s.P90, "-"),
+		human.NumOr(s.P95, "-"), human.NumOr(s.P99, "-"), human.NumOr(s.Max, "-")}
 }
 
 // fracRow is a row of fractions, low values first since they matter.
-func fracRow(name string, s *Summary) []string {
-	return []string{name, pctP(s.Mean, "-"), pctP(s.Min, "-"), pctP(s.P50, "-"), pctP(s.Max, "-")}
+func fracRow(name string, s *report.Summary) []string {
+	return []string{name, human.PctOr(s.Mean, "-"), human.PctOr(s.Min, "-"), human.PctOr(s.P50, "-"), human.PctOr(s.Max, "-")}
 }
 
 func dashIfEmpty(s string) string {
@@ -154,61 +159,51 @@ func dashIfEmpty(s string) string {
 	return s
 }
 
-// sortedKeys returns the keys of m in increasing order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // failureRows returns the decrypt failures table: the reasons with failures
 // by region, then the totals.
-func failureRows(f *Failures) (header []string, rows [][]string) {
-	regions := sortedKeys(f.ByRegion)
+func failureRows(f *report.Failures) (header []string, rows [][]string) {
+	regions := slices.Sorted(maps.Keys(f.ByRegion))
 	header = append(append([]string{"reason"}, regions...), "total")
-	for _, reason := range sortedKeys(f.ByReason) {
+	for _, reason := range slices.Sorted(maps.Keys(f.ByReason)) {
 		if f.ByReason[reason] == 0 {
 			continue
 		}
 		row := []string{reason}
 		for _, g := range regions {
-			row = append(row, humanNum(f.ByReasonRegion[reason][g]))
+			row = append(row, human.Num(f.ByReasonRegion[reason][g]))
 		}
-		rows = append(rows, append(row, humanNum(f.ByReason[reason])))
+		rows = append(rows, append(row, human.Num(f.ByReason[reason])))
 	}
 	total := []string{"total"}
 	for _, g := range regions {
-		total = append(total, humanNum(f.ByRegion[g]))
+		total = append(total, human.Num(f.ByRegion[g]))
 	}
-	return header, append(rows, append(total, humanNum(f.TotalMean)))
+	return header, append(rows, append(total, human.Num(f.TotalMean)))
 }
 
 // attemptsText is the mean attempts of an op, "-" for a step without op.
-func attemptsText(op *OpSummary) string {
+func attemptsText(op *report.OpSummary) string {
 	if op.Op == "" {
 		return "-"
 	}
-	return humanNum(op.AttemptsMean)
+	return human.Num(op.AttemptsMean)
 }
 
 // representativeText tells the story of the representative trial.
-func representativeText(rp *Representative) string {
+func representativeText(rp *report.Representative) string {
 	if !rp.Incident {
 		return "no incident"
 	}
-	s := "down at " + humanDurP(rp.T0Seconds, "-")
+	s := "down at " + human.DurOr(rp.T0Seconds, "-")
 	if !rp.Recovered {
 		return s + ", not recovered within the horizon"
 	}
-	s += ", RTO " + humanDurP(rp.RTOSeconds, "-") + ", RPO " + humanDurP(rp.RPOSeconds, "-")
+	s += ", RTO " + human.DurOr(rp.RTOSeconds, "-") + ", RPO " + human.DurOr(rp.RPOSeconds, "-")
 	if rp.LostWrites != nil {
 		s += fmt.Sprintf(", %d lost writes", *rp.LostWrites)
 	}
 	if rp.FailoverAtSeconds != nil {
-		s += ", traffic moved at " + humanDur(*rp.FailoverAtSeconds)
+		s += ", traffic moved at " + human.Dur(*rp.FailoverAtSeconds)
 	}
 	return s
 }

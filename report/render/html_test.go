@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -9,13 +9,17 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/chart"
+	"github.com/drsim/drsim/report/internal/docfixture"
 )
 
 // TestWriteHTMLGolden checks the HTML report and comparison of the
 // synthetic documents against testdata (-update rewrites them).
 func TestWriteHTMLGolden(t *testing.T) {
-	r := chSyntheticReport()
-	charts, err := Charts(r)
+	r := docfixture.SyntheticReport()
+	charts, err := chart.ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,10 +27,10 @@ func TestWriteHTMLGolden(t *testing.T) {
 	if err := WriteHTML(&b, r, charts); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, filepath.Join("testdata", "html-report.html"), b.Bytes())
+	rpGolden(t, "html-report.html", b.Bytes())
 
-	c := chSyntheticComparison()
-	cc, err := CompareCharts(c)
+	c := docfixture.SyntheticComparison()
+	cc, err := chart.ForComparison(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +38,7 @@ func TestWriteHTMLGolden(t *testing.T) {
 	if err := WriteCompareHTML(&b, c, cc); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, filepath.Join("testdata", "html-compare.html"), b.Bytes())
+	rpGolden(t, "html-compare.html", b.Bytes())
 }
 
 // externalRef matches attributes and CSS that would load something.
@@ -43,8 +47,8 @@ var externalRef = regexp.MustCompile(`(?i)(\s(src|href|action|poster|srcset)\s*=
 // TestWriteHTMLSelfContained checks the page loads nothing from outside,
 // has no script, prints, escapes what it shows and inlines every chart.
 func TestWriteHTMLSelfContained(t *testing.T) {
-	r := chSyntheticReport()
-	charts, err := Charts(r)
+	r := docfixture.SyntheticReport()
+	charts, err := chart.ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,30 +97,30 @@ func TestWriteHTMLSelfContained(t *testing.T) {
 }
 
 func TestWriteHTMLPartial(t *testing.T) {
-	bare := &Report{Schema: Schema, Scenario: "bare", Warnings: []string{}}
-	noRep := chSyntheticReport()
+	bare := &report.Report{Schema: report.Schema, Scenario: "bare", Warnings: []string{}}
+	noRep := docfixture.SyntheticReport()
 	noRep.Representative = nil
-	noObj := chSyntheticReport()
-	noObj.Objectives = Objectives{Success: 0.99}
-	noObj.ObjectivesMet = ObjectivesMet{}
+	noObj := docfixture.SyntheticReport()
+	noObj.Objectives = report.Objectives{Success: 0.99}
+	noObj.ObjectivesMet = report.ObjectivesMet{}
 	tests := []struct {
 		name    string
-		r       *Report
+		r       *report.Report
 		charts  bool
 		want    []string
 		notWant []string
 	}{
 		{"empty report", bare, true, []string{"<h1>bare</h1>", "No trials were run."}, []string{"<details>", "<figure"}},
 		{"no representative", noRep, true, []string{`id="chart-rto-cdf"`}, []string{"<details>", `id="chart-timeline"`}},
-		{"no charts", chSyntheticReport(), false, []string{"<details>"}, []string{"<figure", "<h2>Charts</h2>"}},
+		{"no charts", docfixture.SyntheticReport(), false, []string{"<details>"}, []string{"<figure", "<h2>Charts</h2>"}},
 		{"no objectives", noObj, true, []string{"has no RTO or RPO objective"}, []string{"meets objectives"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var charts []Chart
+			var charts []chart.Chart
 			if tt.charts {
 				var err error
-				if charts, err = Charts(tt.r); err != nil {
+				if charts, err = chart.ForReport(tt.r); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -149,12 +153,12 @@ func TestWriteHTMLErrors(t *testing.T) {
 	if err := WriteCompareHTML(&bytes.Buffer{}, nil, nil); err == nil {
 		t.Error("nil comparison: no error")
 	}
-	err := WriteHTML(failWriter{}, chSyntheticReport(), nil)
+	err := WriteHTML(failWriter{}, docfixture.SyntheticReport(), nil)
 	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.HasPrefix(err.Error(), "report: ") {
 		t.Errorf("failing writer: err = %v", err)
 	}
-	bad := []Chart{{Name: "no-plot", Title: "x"}}
-	if err := WriteHTML(&bytes.Buffer{}, chSyntheticReport(), bad); err == nil {
+	bad := []chart.Chart{{Name: "no-plot", Title: "x"}}
+	if err := WriteHTML(&bytes.Buffer{}, docfixture.SyntheticReport(), bad); err == nil {
 		t.Error("chart without plot: no error")
 	}
 }
@@ -192,7 +196,7 @@ func TestClock(t *testing.T) {
 
 func TestWriteAll(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "a", "b")
-	r := chSyntheticReport()
+	r := docfixture.SyntheticReport()
 	if err := WriteAll(dir, r); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +217,7 @@ func TestWriteAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want1 bytes.Buffer
-	if err := WriteJSON(&want1, r); err != nil {
+	if err := report.WriteJSON(&want1, r); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(js, want1.Bytes()) {
@@ -232,7 +236,7 @@ func TestWriteAll(t *testing.T) {
 	}
 
 	cdir := t.TempDir()
-	if err := WriteCompareAll(cdir, chSyntheticComparison()); err != nil {
+	if err := WriteCompareAll(cdir, docfixture.SyntheticComparison()); err != nil {
 		t.Fatal(err)
 	}
 	checkDir(t, cdir, []string{"compare.html", "compare.json", "compare.md", "cost-rto.png", "cost-rto.svg", "rto-cdf-compare.png", "rto-cdf-compare.svg"})
@@ -309,8 +313,8 @@ func TestValidChartName(t *testing.T) {
 }
 
 func BenchmarkWriteHTML(b *testing.B) {
-	r := chSyntheticReport()
-	charts, err := Charts(r)
+	r := docfixture.SyntheticReport()
+	charts, err := chart.ForReport(r)
 	if err != nil {
 		b.Fatal(err)
 	}

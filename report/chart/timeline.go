@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"fmt"
@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/sim"
 )
 
@@ -173,7 +174,7 @@ func (lp *lanesPlotter) DataRange() (xmin, xmax, ymin, ymax float64) {
 // traceWindow is the part of the representative trial the charts show:
 // the whole horizon, or, when the action is concentrated, the span around
 // every state change, T0 and the recovery.
-func traceWindow(r *Report) (lo, hi sim.Time) {
+func traceWindow(r *report.Report) (lo, hi sim.Time) {
 	horizon := secondsToTime(r.HorizonSeconds)
 	rep := r.Representative
 	if rep == nil || horizon <= 0 {
@@ -220,7 +221,7 @@ func secondsToTime(s float64) sim.Time {
 }
 
 // timelineChart draws the lanes of the representative trial.
-func timelineChart(r *Report) (*Chart, error) {
+func timelineChart(r *report.Report) (*Chart, error) {
 	rep := r.Representative
 	lo, hi := traceWindow(r)
 	u := pickUnit(float64(hi - lo))

@@ -1,0 +1,36 @@
+package human
+
+import "testing"
+
+func TestHumanFormats(t *testing.T) {
+	durs := []struct {
+		s    float64
+		want string
+	}{
+		{0, "0s"}, {0.35, "350ms"}, {0.9996, "1.0s"}, {4.24, "4.2s"}, {9.96, "10s"}, {45.4, "45s"}, {59.6, "1m00s"},
+		{245, "4m05s"}, {3599.6, "1h00m"}, {28860, "8h01m"}, {86399, "1d00h"}, {183600, "2d03h"}, {-90, "-1m30s"},
+	}
+	for _, d := range durs {
+		if got := Dur(d.s); got != d.want {
+			t.Errorf("Dur(%v) = %q, want %q", d.s, got, d.want)
+		}
+	}
+	nums := []struct {
+		x    float64
+		want string
+	}{{0, "0"}, {0.5, "0.5"}, {12.345, "12.35"}, {1234.6, "1,235"}, {-1234567, "-1,234,567"}, {1e-5, "1e-05"}, {-3.5, "-3.5"}}
+	for _, n := range nums {
+		if got := Num(n.x); got != n.want {
+			t.Errorf("Num(%v) = %q, want %q", n.x, got, n.want)
+		}
+	}
+	usd := []struct {
+		x    float64
+		want string
+	}{{0, "$0.00"}, {1234567.891, "$1,234,567.89"}, {-12.5, "-$12.50"}, {999.999, "$1,000.00"}}
+	for _, u := range usd {
+		if got := USD(u.x); got != u.want {
+			t.Errorf("USD(%v) = %q, want %q", u.x, got, u.want)
+		}
+	}
+}
