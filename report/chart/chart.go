@@ -44,7 +44,7 @@ type Chart struct {
 // left out. ForReport only reads r.
 func ForReport(r *report.Report) ([]Chart, error) {
 	if r == nil {
-		return nil, fmt.Errorf("report: charts: nil report")
+		return nil, fmt.Errorf("chart: charts: nil report")
 	}
 	var out []Chart
 	add := func(c *Chart, err error) error {
@@ -116,15 +116,15 @@ func (c *Chart) size() (w, h vg.Length) {
 // not embedded).
 func (c *Chart) WriteSVG(w io.Writer) error {
 	if c.Plot == nil {
-		return fmt.Errorf("report: chart %q has no plot", c.Name)
+		return fmt.Errorf("chart: chart %q has no plot", c.Name)
 	}
 	cw, ch := c.size()
 	cv := vgsvg.New(cw, ch)
 	if err := c.draw(draw.New(cv)); err != nil {
-		return fmt.Errorf("report: chart %q: %w", c.Name, err)
+		return fmt.Errorf("chart: chart %q: %w", c.Name, err)
 	}
 	if _, err := cv.WriteTo(w); err != nil {
-		return fmt.Errorf("report: chart %q: writing svg: %w", c.Name, err)
+		return fmt.Errorf("chart: chart %q: writing svg: %w", c.Name, err)
 	}
 	return nil
 }
@@ -132,15 +132,15 @@ func (c *Chart) WriteSVG(w io.Writer) error {
 // WritePNG draws the chart as a PNG image (ChartDPI dots per inch) to w.
 func (c *Chart) WritePNG(w io.Writer) error {
 	if c.Plot == nil {
-		return fmt.Errorf("report: chart %q has no plot", c.Name)
+		return fmt.Errorf("chart: chart %q has no plot", c.Name)
 	}
 	cw, ch := c.size()
 	cv := vgimg.NewWith(vgimg.UseWH(cw, ch), vgimg.UseDPI(ChartDPI))
 	if err := c.draw(draw.New(cv)); err != nil {
-		return fmt.Errorf("report: chart %q: %w", c.Name, err)
+		return fmt.Errorf("chart: chart %q: %w", c.Name, err)
 	}
 	if _, err := (vgimg.PngCanvas{Canvas: cv}).WriteTo(w); err != nil {
-		return fmt.Errorf("report: chart %q: writing png: %w", c.Name, err)
+		return fmt.Errorf("chart: chart %q: writing png: %w", c.Name, err)
 	}
 	return nil
 }

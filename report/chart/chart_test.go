@@ -277,7 +277,7 @@ func TestChartsPartialReports(t *testing.T) {
 		t.Error("ForReport(nil): no error")
 	}
 	empty := Chart{Name: "empty"}
-	if err := empty.WriteSVG(&bytes.Buffer{}); err == nil || !strings.HasPrefix(err.Error(), "report: ") {
+	if err := empty.WriteSVG(&bytes.Buffer{}); err == nil || !strings.HasPrefix(err.Error(), "chart: ") {
 		t.Errorf("WriteSVG without plot: err = %v", err)
 	}
 }

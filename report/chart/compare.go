@@ -20,7 +20,7 @@ import (
 // overlaid. A chart without data is left out. ForComparison only reads c.
 func ForComparison(c *report.Comparison) ([]Chart, error) {
 	if c == nil {
-		return nil, fmt.Errorf("report: compare charts: nil comparison")
+		return nil, fmt.Errorf("chart: compare charts: nil comparison")
 	}
 	var out []Chart
 	if ch, err := costRTOChart(c); err != nil {
@@ -111,7 +111,7 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 		}
 		l, err := plotter.NewLine(st)
 		if err != nil {
-			return nil, fmt.Errorf("report: cost chart: %w", err)
+			return nil, fmt.Errorf("chart: cost chart: %w", err)
 		}
 		l.LineStyle = lineStyle(colFront, 1.5, []vg.Length{vg.Points(5), vg.Points(3)})
 		p.Add(l)
@@ -132,7 +132,7 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	if len(frontPts) > 0 {
 		sc, err := plotter.NewScatter(frontPts)
 		if err != nil {
-			return nil, fmt.Errorf("report: cost chart: %w", err)
+			return nil, fmt.Errorf("chart: cost chart: %w", err)
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: colFront, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
 		p.Add(sc)
@@ -141,7 +141,7 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	if len(otherPts) > 0 {
 		sc, err := plotter.NewScatter(otherPts)
 		if err != nil {
-			return nil, fmt.Errorf("report: cost chart: %w", err)
+			return nil, fmt.Errorf("chart: cost chart: %w", err)
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: colGrey, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
 		p.Add(sc)
@@ -149,7 +149,7 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	}
 	lb, err := plotter.NewLabels(labels)
 	if err != nil {
-		return nil, fmt.Errorf("report: cost chart: %w", err)
+		return nil, fmt.Errorf("chart: cost chart: %w", err)
 	}
 	for i := range lb.TextStyle {
 		lb.TextStyle[i].Font = font.From(sansFont, 9)
@@ -263,7 +263,7 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 		}
 		l, err := plotter.NewLine(stepCDF(xys))
 		if err != nil {
-			return nil, fmt.Errorf("report: compare CDF chart: %w", err)
+			return nil, fmt.Errorf("chart: compare CDF chart: %w", err)
 		}
 		l.LineStyle = lineStyle(seriesColour(i), 2, dashes(i))
 		p.Add(l)

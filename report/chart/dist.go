@@ -78,7 +78,7 @@ func cdfChart(name, metric string, q []report.QuantilePoint, n, unrecovered int,
 	if len(xys) > 0 {
 		l, err := plotter.NewLine(stepCDF(xys))
 		if err != nil {
-			return nil, fmt.Errorf("report: %s chart: %w", name, err)
+			return nil, fmt.Errorf("chart: %s chart: %w", name, err)
 		}
 		l.LineStyle = lineStyle(colBlue, 2, nil)
 		p.Add(l)

@@ -70,7 +70,7 @@ func backlogChart(r *report.Report) (*Chart, error) {
 		}
 		l, err := plotter.NewLine(s.xys)
 		if err != nil {
-			return nil, fmt.Errorf("report: backlog chart: %w", err)
+			return nil, fmt.Errorf("chart: backlog chart: %w", err)
 		}
 		l.LineStyle = lineStyle(seriesColour(i), 1.8, dashes(i))
 		p.Add(l)
@@ -151,7 +151,7 @@ func failuresChart(r *report.Report) (*Chart, error) {
 		xys = append(xys, plotter.XY{X: u.of(max(hi, rep.Rates[len(rep.Rates)-1].T)), Y: xys[len(xys)-1].Y})
 		l, err := plotter.NewLine(xys)
 		if err != nil {
-			return nil, fmt.Errorf("report: failures chart: %w", err)
+			return nil, fmt.Errorf("chart: failures chart: %w", err)
 		}
 		l.StepStyle = plotter.PostStep
 		l.LineStyle = lineStyle(reasonColour(name, drawn), 2, dashes(drawn))

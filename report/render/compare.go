@@ -90,7 +90,7 @@ func WriteCompareText(w io.Writer, c *report.Comparison) error {
 	}
 	b.WriteString(textWarnings(c.Warnings))
 	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("report: writing comparison: %w", err)
+		return fmt.Errorf("render: writing comparison: %w", err)
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func WriteCompareMarkdown(w io.Writer, c *report.Comparison) error {
 	}
 	b.WriteString(mdWarnings(c.Warnings))
 	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("report: writing comparison: %w", err)
+		return fmt.Errorf("render: writing comparison: %w", err)
 	}
 	return nil
 }

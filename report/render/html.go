@@ -26,7 +26,7 @@ var templateFS embed.FS
 func htmlTemplates() (*template.Template, error) {
 	css, err := templateFS.ReadFile("templates/style.css")
 	if err != nil {
-		return nil, fmt.Errorf("report: reading embedded style: %w", err)
+		return nil, fmt.Errorf("render: reading embedded style: %w", err)
 	}
 	t := template.New("").Funcs(template.FuncMap{
 		// The style sheet is ours and embedded: safe to inline.
@@ -34,7 +34,7 @@ func htmlTemplates() (*template.Template, error) {
 	})
 	t, err = t.ParseFS(templateFS, "templates/*.html.tmpl")
 	if err != nil {
-		return nil, fmt.Errorf("report: parsing embedded templates: %w", err)
+		return nil, fmt.Errorf("render: parsing embedded templates: %w", err)
 	}
 	return t, nil
 }
@@ -118,7 +118,7 @@ const maxTraceRows = 5000
 // chart.ForReport(r); pass nil for a page without charts.
 func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart) error {
 	if r == nil {
-		return fmt.Errorf("report: html: nil report")
+		return fmt.Errorf("render: html: nil report")
 	}
 	t, err := htmlTemplates()
 	if err != nil {
@@ -185,10 +185,10 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart) error {
 func execute(t *template.Template, w io.Writer, name string, data any) error {
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, name, data); err != nil {
-		return fmt.Errorf("report: rendering html: %w", err)
+		return fmt.Errorf("render: rendering html: %w", err)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("report: writing html: %w", err)
+		return fmt.Errorf("render: writing html: %w", err)
 	}
 	return nil
 }
@@ -322,7 +322,7 @@ func inlineSVG(c *chart.Chart, n int) (template.HTML, error) {
 	s := string(doc)
 	loc := svgProlog.FindStringIndex(s)
 	if loc == nil {
-		return "", fmt.Errorf("report: chart %q: no <svg> element", c.Name)
+		return "", fmt.Errorf("render: chart %q: no <svg> element", c.Name)
 	}
 	s = "<svg " + s[loc[1]:]
 	label := template.HTMLEscapeString(c.Title)
@@ -356,7 +356,7 @@ type htmlCompare struct {
 // WriteHTML. charts are usually chart.ForComparison(c).
 func WriteCompareHTML(w io.Writer, c *report.Comparison, charts []chart.Chart) error {
 	if c == nil {
-		return fmt.Errorf("report: compare html: nil comparison")
+		return fmt.Errorf("render: compare html: nil comparison")
 	}
 	t, err := htmlTemplates()
 	if err != nil {

@@ -147,14 +147,14 @@ type failWriter struct{}
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteHTMLErrors(t *testing.T) {
-	if err := WriteHTML(&bytes.Buffer{}, nil, nil); err == nil || !strings.HasPrefix(err.Error(), "report: ") {
+	if err := WriteHTML(&bytes.Buffer{}, nil, nil); err == nil || !strings.HasPrefix(err.Error(), "render: ") {
 		t.Errorf("nil report: err = %v", err)
 	}
 	if err := WriteCompareHTML(&bytes.Buffer{}, nil, nil); err == nil {
 		t.Error("nil comparison: no error")
 	}
 	err := WriteHTML(failWriter{}, docfixture.SyntheticReport(), nil)
-	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.HasPrefix(err.Error(), "report: ") {
+	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.HasPrefix(err.Error(), "render: ") {
 		t.Errorf("failing writer: err = %v", err)
 	}
 	bad := []chart.Chart{{Name: "no-plot", Title: "x"}}
@@ -253,7 +253,7 @@ func TestWriteAll(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteAll(file, r); err == nil || !strings.HasPrefix(err.Error(), "report: ") {
+	if err := WriteAll(file, r); err == nil || !strings.HasPrefix(err.Error(), "render: ") {
 		t.Errorf("WriteAll over a file: err = %v", err)
 	}
 	if err := WriteAll(t.TempDir(), nil); err == nil {

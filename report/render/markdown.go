@@ -97,7 +97,7 @@ func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) e
 	}
 	b.WriteString("- " + intervalsAssumption + "\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("report: writing markdown: %w", err)
+		return fmt.Errorf("render: writing markdown: %w", err)
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ const (
 // failure never leaves a truncated file under the final name.
 func WriteAll(dir string, r *report.Report) error {
 	if r == nil {
-		return fmt.Errorf("report: write all: nil report")
+		return fmt.Errorf("render: write all: nil report")
 	}
 	charts, err := chart.ForReport(r)
 	if err != nil {
@@ -53,7 +53,7 @@ func WriteAll(dir string, r *report.Report) error {
 // chart as NAME.svg and NAME.png.
 func WriteCompareAll(dir string, c *report.Comparison) error {
 	if c == nil {
-		return fmt.Errorf("report: write all: nil comparison")
+		return fmt.Errorf("render: write all: nil comparison")
 	}
 	charts, err := chart.ForComparison(c)
 	if err != nil {
@@ -90,7 +90,7 @@ type outputs struct {
 // the charts as SVG and PNG, the Markdown linking them and the HTML.
 func writeAll(dir string, charts []chart.Chart, o outputs) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return fmt.Errorf("render: %w", err)
 	}
 	if err := writeFileAtomic(dir, o.json, o.writeJSON); err != nil {
 		return err
@@ -112,7 +112,7 @@ func writeChartFiles(dir string, charts []chart.Chart) ([]string, error) {
 	for i := range charts {
 		c := &charts[i]
 		if !validChartName(c.Name) {
-			return nil, fmt.Errorf("report: chart name %q is not a file stem", c.Name)
+			return nil, fmt.Errorf("render: chart name %q is not a file stem", c.Name)
 		}
 		if err := writeFileAtomic(dir, c.Name+".svg", c.WriteSVG); err != nil {
 			return nil, err
@@ -156,28 +156,28 @@ func markdownChartLinks(charts []chart.Chart, links []string) string {
 func writeFileAtomic(dir, name string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("report: %w", err)
+		return fmt.Errorf("render: %w", err)
 	}
 	tmp := f.Name()
 	if err := write(f); err != nil {
 		f.Close()
 		os.Remove(tmp)
-		if strings.HasPrefix(err.Error(), "report: ") {
+		if strings.HasPrefix(err.Error(), "render: ") || strings.HasPrefix(err.Error(), "chart: ") {
 			return err // already says what failed
 		}
-		return fmt.Errorf("report: writing %s: %w", name, err)
+		return fmt.Errorf("render: writing %s: %w", name, err)
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("report: writing %s: %w", name, err)
+		return fmt.Errorf("render: writing %s: %w", name, err)
 	}
 	if err := os.Chmod(tmp, 0o644); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("report: %w", err)
+		return fmt.Errorf("render: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("report: %w", err)
+		return fmt.Errorf("render: %w", err)
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func WriteText(w io.Writer, r *report.Report) error {
 
 	b.WriteString(textWarnings(r.Warnings))
 	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("report: writing text: %w", err)
+		return fmt.Errorf("render: writing text: %w", err)
 	}
 	return nil
 }
