@@ -22,13 +22,17 @@ type decoder struct {
 
 // lookup returns the position of path, or of its nearest ancestor that has
 // one, or the top file.
-func (d *decoder) lookup(path string) Pos {
+func (d *decoder) lookup(path string) Pos { return d.idx.lookup(d.top, path) }
+
+// lookup returns the position of path in idx, or of its nearest ancestor
+// that has one, or the file top.
+func (idx posIndex) lookup(top, path string) Pos {
 	for p := path; ; {
-		if e, ok := d.idx[p]; ok {
+		if e, ok := idx[p]; ok {
 			return e.Pos
 		}
 		if p == "" {
-			return Pos{File: d.top}
+			return Pos{File: top}
 		}
 		p = parentPath(p)
 	}

@@ -87,56 +87,68 @@ func bundledNames(withBases bool) []string {
 // Load reads and validates the scenario file at path. Relative extends are
 // resolved against the file's directory, then as bundled names.
 func Load(file string) (*model.Config, error) {
+	c, _, err := load(file)
+	return c, err
+}
+
+func load(file string) (*model.Config, model.Locator, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("scenarios: %w", err)
+		return nil, nil, fmt.Errorf("scenarios: %w", err)
 	}
-	c, err := Parse(file, data, os.ReadFile)
-	if err != nil {
-		return nil, err
-	}
-	c.File = file
-	return c, nil
+	return ParseLocated(file, data, os.ReadFile)
 }
 
 // LoadBundled loads a bundled scenario by name (the file stem, as listed by
 // Bundled; a trailing ".toml" is ignored).
 func LoadBundled(name string) (*model.Config, error) {
+	c, _, err := loadBundled(name)
+	return c, err
+}
+
+func loadBundled(name string) (*model.Config, model.Locator, error) {
 	stem := strings.TrimSuffix(name, ".toml")
 	p, ok := bundledPaths()[stem]
 	if !ok {
-		return nil, fmt.Errorf("scenarios: no bundled scenario %q%s; bundled: %s", name,
+		return nil, nil, fmt.Errorf("scenarios: no bundled scenario %q%s; bundled: %s", name,
 			suggest(stem, bundledNames(false)), strings.Join(bundledNames(false), ", "))
 	}
-	c, err := parseSource(source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil)
+	c, loc, err := parseSource(source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c.File = stem
-	return c, nil
+	return c, loc, nil
 }
 
 // Resolve loads arg as a file if a file exists there or arg ends in ".toml",
 // else as a bundled name.
 func Resolve(arg string) (*model.Config, error) {
+	c, _, err := ResolveLocated(arg)
+	return c, err
+}
+
+// ResolveLocated is Resolve that also returns where each value of the
+// scenario was written (for findings that point at file:line:col).
+func ResolveLocated(arg string) (*model.Config, model.Locator, error) {
 	st, statErr := os.Stat(arg)
 	if statErr == nil && !st.IsDir() {
-		return Load(arg)
+		return load(arg)
 	}
 	stem := strings.TrimSuffix(arg, ".toml")
 	_, bundled := bundledPaths()[stem]
 	isPath := strings.ContainsAny(arg, `/\`)
 	if strings.HasSuffix(arg, ".toml") || isPath {
 		if statErr != nil && bundled && !isPath {
-			return nil, fmt.Errorf("scenarios: no file %q (the bundled scenario of that name runs as %q)", arg, stem)
+			return nil, nil, fmt.Errorf("scenarios: no file %q (the bundled scenario of that name runs as %q)", arg, stem)
 		}
-		return Load(arg)
+		return load(arg)
 	}
 	if bundled {
-		return LoadBundled(stem)
+		return loadBundled(stem)
 	}
 	hint := suggest(arg, bundledNames(false))
-	return nil, fmt.Errorf("scenarios: no file %q and no bundled scenario %q%s; bundled: %s",
+	return nil, nil, fmt.Errorf("scenarios: no file %q and no bundled scenario %q%s; bundled: %s",
 		arg, arg, hint, strings.Join(bundledNames(false), ", "))
 }
 
@@ -145,13 +157,20 @@ func Resolve(arg string) (*model.Config, error) {
 // bundled names can be extended). Problems with the scenario are returned as
 // an ErrorList.
 func Parse(filename string, data []byte, readExtends func(path string) ([]byte, error)) (*model.Config, error) {
+	c, _, err := ParseLocated(filename, data, readExtends)
+	return c, err
+}
+
+// ParseLocated is Parse that also returns where each value of the scenario
+// was written, in filename or in the files it extends.
+func ParseLocated(filename string, data []byte, readExtends func(path string) ([]byte, error)) (*model.Config, model.Locator, error) {
 	src := source{id: "file:" + canonical(filename), display: filename, dir: filepath.Dir(filename), data: data, loaded: true}
-	c, err := parseSource(src, readExtends)
+	c, loc, err := parseSource(src, readExtends)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c.File = filename
-	return c, nil
+	return c, loc, nil
 }
 
 func canonical(p string) string {
@@ -177,18 +196,18 @@ type loader struct {
 	chain    []source
 }
 
-func parseSource(src source, readFile func(string) ([]byte, error)) (*model.Config, error) {
+func parseSource(src source, readFile func(string) ([]byte, error)) (*model.Config, model.Locator, error) {
 	l := &loader{readFile: readFile}
 	tree, idx, ok := l.load(src)
 	if !ok {
-		return nil, sortErrors(l.errs)
+		return nil, nil, sortErrors(l.errs)
 	}
 	d := &decoder{top: src.display, idx: idx}
 	c := d.decode(tree)
 	if errs := append(l.errs, d.errs...); len(errs) > 0 {
-		return nil, sortErrors(errs)
+		return nil, nil, sortErrors(errs)
 	}
-	return c, nil
+	return c, locator{top: src.display, idx: idx}, nil
 }
 
 func (l *loader) fail(file string, line, col int, p, format string, args ...any) {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/drsim/drsim/model"
 )
 
 // BurntSushi/toml keeps key positions private, so this file scans the raw
@@ -425,4 +427,21 @@ func (s *scanner) items(close byte, item func(i int)) {
 			return
 		}
 	}
+}
+
+// locator is the model.Locator of a loaded scenario: its merged position
+// index (each entry names the file of the extends chain it was written in)
+// and the top file. It is read-only once the scenario is loaded.
+type locator struct {
+	top string
+	idx posIndex
+}
+
+// Locate returns where the value at path was written, or where its nearest
+// enclosing written table was (a default points at its table header), and
+// whether path itself was written.
+func (l locator) Locate(path string) (model.Position, bool) {
+	p := l.idx.lookup(l.top, path)
+	_, written := l.idx[path]
+	return model.Position{File: p.File, Line: p.Line, Col: p.Col}, written
 }
