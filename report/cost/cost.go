@@ -16,8 +16,6 @@ const (
 	SecondsPerMonth = HoursPerMonth * 3600
 	// BytesPerGB is the size of a billed GB (2^30 bytes).
 	BytesPerGB = 1 << 30
-	// bucketKeyFactor is the share of KMS calls left with S3 Bucket Keys.
-	bucketKeyFactor = 0.01
 )
 
 // Cost is the steady-state monthly cost.
@@ -50,48 +48,9 @@ type PriceBookInfo struct {
 }
 
 // Demand is the steady-state KMS request rate (calls per second) of each
-// region under normal routing, indexed like Config.Regions.
-func Demand(cfg *model.Config) []float64 {
-	d := make([]float64, len(cfg.Regions))
-	add := func(key, caller int, rate float64) {
-		if r := callRegion(cfg, key, caller); r >= 0 && rate > 0 {
-			d[r] += rate
-		}
-	}
-	share := servingShare(cfg)
-	for i := range cfg.Buckets {
-		b := &cfg.Buckets[i]
-		f := 1.0
-		if b.BucketKey {
-			f = bucketKeyFactor
-		}
-		for _, r := range cfg.App.Serve {
-			key := bucketKeyIn(b, r)
-			if key < 0 {
-				continue
-			}
-			add(key, r, (b.Writes+b.Reads)*share*f)
-		}
-		obj := sourceWrites(cfg, b)
-		for _, rule := range b.Replication {
-			add(b.Key, b.Region, obj*f)
-			add(rule.Key, rule.To, obj*f)
-		}
-	}
-	for i := range cfg.Tables {
-		t := &cfg.Tables[i]
-		if t.ClientKey < 0 {
-			continue
-		}
-		for _, r := range cfg.App.Serve {
-			if !slices.Contains(t.Regions, r) {
-				continue
-			}
-			add(t.ClientKey, r, (t.Writes+t.Reads)*share)
-		}
-	}
-	return d
-}
+// region under normal routing, indexed like Config.Regions: model.Demand
+// with the regions that serve at t=0.
+func Demand(cfg *model.Config) []float64 { return model.Demand(cfg, cfg.App.Serve) }
 
 // servingShare is the share of a store's traffic each serving region gets.
 func servingShare(cfg *model.Config) float64 {
@@ -147,23 +106,6 @@ func tableWrites(cfg *model.Config, t *model.Table) float64 {
 		}
 	}
 	return w
-}
-
-// callRegion returns the region a cryptographic call with key from caller
-// goes to, or -1 when there is no related key there (the call fails and is
-// not billed).
-func callRegion(cfg *model.Config, key, caller int) int {
-	if key < 0 || key >= len(cfg.Keys) {
-		return -1
-	}
-	k := &cfg.Keys[key]
-	if !k.MultiRegion {
-		return k.Primary
-	}
-	if k.Primary == caller || slices.Contains(k.Replicas, caller) {
-		return caller
-	}
-	return -1
 }
 
 // keyCopies returns the number of regional copies of a key at t=0.
