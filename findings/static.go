@@ -1,0 +1,739 @@
+package findings
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/sim"
+)
+
+// Thresholds of the limit warnings (DESIGN.md "Clarifications", Limits).
+const (
+	MinRealisticRetry       = sim.Second
+	MinRealisticBackupEvery = sim.Minute
+)
+
+// Static returns the static findings of cfg: setups that AWS accepts (or
+// that drsim loads) but that cannot work as intended, computed from the
+// scenario alone, before any trial. loc says where each value was written
+// (scenarios.ResolveLocated returns it); with a nil loc every finding
+// points at cfg.File. The result is sorted (Sort) and deterministic; it is
+// empty, not nil, when there is nothing to report. cfg must pass
+// model.Config.Check; Static does not modify it.
+func Static(cfg *model.Config, loc model.Locator) []Finding {
+	c := &checker{cfg: cfg, loc: loc, out: []Finding{}}
+	c.serveAfter = serveAfterFailover(cfg)
+	c.tableKeys()
+	c.replicationKeys()
+	c.clientKeys()
+	c.appPolicies()
+	c.backups()
+	c.rotation()
+	c.failoverTarget()
+	c.rpoLag()
+	c.requiredSteps()
+	c.quotas()
+	c.limits()
+	Sort(c.out)
+	return c.out
+}
+
+// checker collects the findings of one scenario.
+type checker struct {
+	cfg *model.Config
+	loc model.Locator
+	out []Finding
+	// serveAfter are the regions serving after the failover (nil without
+	// a failover).
+	serveAfter []int
+}
+
+// add records a finding of rule id at path; severity < 0 takes the rule's.
+func (c *checker) add(id string, sev Severity, path string, subj Subjects, awsRule, fix, format string, args ...any) {
+	r, ok := Lookup(id)
+	if !ok {
+		panic("findings: unknown rule " + id) // a programming error, caught by the tests
+	}
+	if sev < 0 {
+		sev = r.Severity
+	}
+	if awsRule == "" {
+		awsRule = r.AWSRule
+	}
+	subj.normalize()
+	c.out = append(c.out, Finding{
+		ID: r.ID, Name: r.Name, Kind: KindStatic, Severity: sev,
+		Location: locate(c.cfg, c.loc, path),
+		Message:  fmt.Sprintf(format, args...),
+		AWSRule:  awsRule, DocURL: AWSRuleURL(awsRule),
+		Fix: fix, Subjects: subj,
+	})
+}
+
+// written reports whether path was written in the scenario.
+func (c *checker) written(path string) bool {
+	if c.loc == nil {
+		return false
+	}
+	_, ok := c.loc.Locate(path)
+	return ok
+}
+
+// first returns the first of paths that was written, else the last one.
+func (c *checker) first(paths ...string) string {
+	for _, p := range paths {
+		if c.written(p) {
+			return p
+		}
+	}
+	return paths[len(paths)-1]
+}
+
+func (c *checker) region(i int) string { return c.cfg.Regions[i].Name }
+
+func (c *checker) regions(is []int) []string {
+	out := make([]string, len(is))
+	for j, i := range is {
+		out[j] = c.region(i)
+	}
+	return out
+}
+
+// serveAfterFailover returns the regions that serve once the runbook has
+// moved traffic: the regions serving at t=0 without failover.from, plus
+// failover.to, sorted. It is nil without a failover.
+func serveAfterFailover(cfg *model.Config) []int {
+	fo := cfg.Failover
+	if fo == nil {
+		return nil
+	}
+	var out []int
+	for _, r := range cfg.App.Serve {
+		if r != fo.From {
+			out = append(out, r)
+		}
+	}
+	if !slices.Contains(out, fo.To) {
+		out = append(out, fo.To)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// hasCopy reports whether key k has a copy in region r at t=0.
+func hasCopy(k *model.Key, r int) bool {
+	return k.Primary == r || (k.MultiRegion && slices.Contains(k.Replicas, r))
+}
+
+// describeKey says where a key's copies are: "single-Region, in us-east-1"
+// or "multi-Region, copies in us-east-1, eu-west-1".
+func (c *checker) describeKey(k *model.Key) string {
+	if !k.MultiRegion {
+		return "single-Region, in " + c.region(k.Primary)
+	}
+	copies := append([]int{k.Primary}, k.Replicas...)
+	slices.Sort(copies)
+	return "multi-Region, copies in " + strings.Join(c.regions(copies), ", ")
+}
+
+// keyFix says how to give key k a copy in region r.
+func (c *checker) keyFix(k *model.Key, r int) string {
+	if k.MultiRegion {
+		return fmt.Sprintf("add %q to keys.%s.replicas", c.region(r), k.Name)
+	}
+	return fmt.Sprintf("use a key with a copy in %s: a multi-Region key with a replica there (a single-Region key cannot become multi-Region, K2), or a key created in %s",
+		c.region(r), c.region(r))
+}
+
+// tableKeyPath returns the path of the at-rest key of table t's replica in
+// region r: keys_in.REGION when written, else key.
+func (c *checker) tableKeyPath(t *model.Table, r int) string {
+	base := "tables." + t.Name
+	return c.first(base+".keys_in."+c.region(r), base+".key")
+}
+
+// DR101 (G6): a table replica whose at-rest key has no copy in its region.
+func (c *checker) tableKeys() {
+	for ti := range c.cfg.Tables {
+		t := &c.cfg.Tables[ti]
+		for j, r := range t.Regions {
+			k := &c.cfg.Keys[t.Keys[j]]
+			if hasCopy(k, r) {
+				continue
+			}
+			effect := "its at-rest calls go to " + c.region(k.Primary) + ", so the replica fails with that region"
+			if k.MultiRegion {
+				effect = "the replica is INACCESSIBLE_ENCRYPTION_CREDENTIALS from the start"
+			}
+			c.add(TableReplicaKeyNotInRegion, -1, c.tableKeyPath(t, r),
+				Subjects{Keys: []string{k.Name}, Stores: []string{t.Name}, Regions: []string{c.region(r), c.region(k.Primary)}}, "",
+				c.keyFix(k, r)+fmt.Sprintf(", or give the %s replica its own key with tables.%s.keys_in", c.region(r), t.Name),
+				"table %q has a replica in %s whose at-rest key %q (%s) has no copy there: DynamoDB refuses to create it (ValidationException); as simulated, %s",
+				t.Name, c.region(r), k.Name, c.describeKey(k), effect)
+		}
+	}
+}
+
+// DR102 (G7), DR105 and DR106 (S1): S3 replication rules.
+func (c *checker) replicationKeys() {
+	for bi := range c.cfg.Buckets {
+		b := &c.cfg.Buckets[bi]
+		src := &c.cfg.Keys[b.Key]
+		for ri := range b.Replication {
+			rule := &b.Replication[ri]
+			path := fmt.Sprintf("buckets.%s.replication[%d]", b.Name, ri)
+			k := &c.cfg.Keys[rule.Key]
+			if !hasCopy(k, rule.To) {
+				c.add(ReplicaKeyNotInDestination, -1, path+".key",
+					Subjects{Keys: []string{k.Name}, Stores: []string{b.Name}, Regions: []string{c.region(rule.To)}}, "",
+					c.keyFix(k, rule.To),
+					"bucket %q replicates to %s with replica key %q (%s), which has no copy in %s: reads of the replica there call %s",
+					b.Name, c.region(rule.To), k.Name, c.describeKey(k), c.region(rule.To), c.callTarget(k, rule.To))
+			} else if t := model.CallRegion(c.cfg, rule.Key, rule.To); t >= 0 && !slices.Contains(k.UsersFor(t), rule.Role) {
+				c.add(ReplicationRoleNotInDestination, -1, c.usersPath(k, t),
+					Subjects{Keys: []string{k.Name}, Stores: []string{b.Name}, Regions: []string{c.region(t)}, Principals: []string{rule.Role}}, "",
+					fmt.Sprintf("add %q to %s", rule.Role, c.usersPath(k, t)),
+					"replication role %q of bucket %q is not in the key policy of %q in %s: every object replicated to %s fails kms:Encrypt with AccessDeniedException and is left FAILED",
+					rule.Role, b.Name, k.Name, c.region(t), c.region(rule.To))
+			}
+			if t := model.CallRegion(c.cfg, b.Key, b.Region); t >= 0 && !slices.Contains(src.UsersFor(t), rule.Role) {
+				c.add(ReplicationRoleNotInSource, -1, c.usersPath(src, t),
+					Subjects{Keys: []string{src.Name}, Stores: []string{b.Name}, Regions: []string{c.region(t)}, Principals: []string{rule.Role}}, "",
+					fmt.Sprintf("add %q to %s", rule.Role, c.usersPath(src, t)),
+					"replication role %q of bucket %q is not in the key policy of source key %q in %s: every object fails kms:Decrypt with AccessDeniedException and never reaches %s",
+					rule.Role, b.Name, src.Name, c.region(t), c.region(rule.To))
+			}
+		}
+	}
+}
+
+// callTarget says where a call with key k from region r goes.
+func (c *checker) callTarget(k *model.Key, r int) string {
+	if !k.MultiRegion {
+		return "KMS in " + c.region(k.Primary) + " (K12)"
+	}
+	return "a copy that does not exist and fail with NotFoundException (K12)"
+}
+
+// usersPath is the path of the key policy of key k's copy in region r:
+// users_in.REGION when given, else users (else the key's header).
+func (c *checker) usersPath(k *model.Key, r int) string {
+	base := "keys." + k.Name
+	for _, u := range k.UsersIn {
+		if u.Region == r {
+			return base + ".users_in." + c.region(r)
+		}
+	}
+	return base + ".users"
+}
+
+// DR103, DR104 (K12): client-side keys that do not work after the failover.
+func (c *checker) clientKeys() {
+	fo := c.cfg.Failover
+	if fo == nil {
+		return
+	}
+	for ti := range c.cfg.Tables {
+		t := &c.cfg.Tables[ti]
+		if t.ClientKey < 0 || t.Reads+t.Writes == 0 {
+			continue
+		}
+		k := &c.cfg.Keys[t.ClientKey]
+		path := "tables." + t.Name + ".client_key"
+		for _, r := range c.serveAfter {
+			if !slices.Contains(t.Regions, r) || r == fo.From {
+				continue
+			}
+			switch {
+			case !k.MultiRegion && k.Primary == fo.From:
+				c.add(SingleRegionClientKeyAfterFailover, -1, path,
+					Subjects{Keys: []string{k.Name}, Stores: []string{t.Name}, Regions: []string{c.region(r), c.region(fo.From)}}, "",
+					fmt.Sprintf("make %q a multi-Region key with a replica in %s (an MRK-aware keyring calls the replica in the caller's region)", k.Name, c.region(r)),
+					"table %q encrypts items client-side with %q, a single-Region key in %s: after the failover every read and write in %s still calls KMS in %s, which is down (KMSUnavailable)",
+					t.Name, k.Name, c.region(fo.From), c.region(r), c.region(fo.From))
+			case k.MultiRegion && !hasCopy(k, r):
+				c.add(ClientKeyWithoutCopyAfterFailover, -1, c.first("keys."+k.Name+".replicas", "keys."+k.Name),
+					Subjects{Keys: []string{k.Name}, Stores: []string{t.Name}, Regions: []string{c.region(r)}}, "",
+					fmt.Sprintf("add %q to keys.%s.replicas", c.region(r), k.Name),
+					"table %q encrypts items client-side with multi-Region key %q, which has no copy in %s: after the failover every read and write there fails with NotFoundException",
+					t.Name, k.Name, c.region(r))
+			}
+		}
+	}
+}
+
+// use is one copy of a key the application calls from a region.
+type use struct {
+	key, caller, target int
+	store               string
+}
+
+// appUses returns the key copies the application calls from the regions in
+// serve: the key of each bucket's copy there, each table's client-side key.
+func (c *checker) appUses(serve []int) []use {
+	var out []use
+	for _, r := range serve {
+		for bi := range c.cfg.Buckets {
+			b := &c.cfg.Buckets[bi]
+			if k := b.KeyIn(r); k >= 0 && b.Reads+b.Writes > 0 {
+				if t := model.CallRegion(c.cfg, k, r); t >= 0 {
+					out = append(out, use{k, r, t, b.Name})
+				}
+			}
+		}
+		for ti := range c.cfg.Tables {
+			t := &c.cfg.Tables[ti]
+			if t.ClientKey >= 0 && t.Reads+t.Writes > 0 && slices.Contains(t.Regions, r) {
+				if tg := model.CallRegion(c.cfg, t.ClientKey, r); tg >= 0 {
+					out = append(out, use{t.ClientKey, r, tg, t.Name})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// DR107 (K4): the application's principal missing from a copy it calls, at
+// t=0 or after the failover.
+func (c *checker) appPolicies() {
+	app := c.cfg.App.Principal
+	type copyID struct{ key, region int }
+	seen := map[copyID]bool{}
+	report := func(uses []use, when string) {
+		for _, u := range uses {
+			id := copyID{u.key, u.target}
+			k := &c.cfg.Keys[u.key]
+			if seen[id] || slices.Contains(k.UsersFor(u.target), app) {
+				continue
+			}
+			seen[id] = true
+			c.add(AppNotInKeyPolicy, -1, c.usersPath(k, u.target),
+				Subjects{Keys: []string{k.Name}, Stores: []string{u.store}, Regions: []string{c.region(u.target)}, Principals: []string{app}}, "",
+				fmt.Sprintf("add %q to %s", app, c.usersPath(k, u.target)),
+				"the application %q is not in the key policy of %q in %s, which %s %q calls %s: every such call fails with AccessDeniedException",
+				app, k.Name, c.region(u.target), storeWord(c.cfg, u.store), u.store, when)
+		}
+	}
+	report(c.appUses(c.cfg.App.Serve), "from t=0")
+	if c.serveAfter != nil {
+		report(c.appUses(c.serveAfter), "after the failover to "+c.region(c.cfg.Failover.To))
+	}
+}
+
+// storeWord returns "bucket" or "table" for the store named name.
+func storeWord(cfg *model.Config, name string) string {
+	for i := range cfg.Buckets {
+		if cfg.Buckets[i].Name == name {
+			return "bucket"
+		}
+	}
+	return "table"
+}
+
+// backupOf is a store's backup with its path.
+type backupOf struct {
+	store string
+	path  string
+	b     *model.Backup
+}
+
+func (c *checker) allBackups() []backupOf {
+	var out []backupOf
+	for i := range c.cfg.Buckets {
+		if b := c.cfg.Buckets[i].Backup; b != nil {
+			out = append(out, backupOf{c.cfg.Buckets[i].Name, "buckets." + c.cfg.Buckets[i].Name + ".backup", b})
+		}
+	}
+	for i := range c.cfg.Tables {
+		if b := c.cfg.Tables[i].Backup; b != nil {
+			out = append(out, backupOf{c.cfg.Tables[i].Name, "tables." + c.cfg.Tables[i].Name + ".backup", b})
+		}
+	}
+	return out
+}
+
+// DR108: a backup vault key without a copy in the backup's region.
+func (c *checker) backups() {
+	for _, x := range c.allBackups() {
+		k := &c.cfg.Keys[x.b.Key]
+		if hasCopy(k, x.b.To) {
+			continue
+		}
+		effect := "copies and restores there depend on KMS in " + c.region(k.Primary)
+		if k.MultiRegion {
+			effect = "no copy ever completes, so a restore finds none"
+		}
+		c.add(BackupKeyNotInVaultRegion, -1, x.path+".key",
+			Subjects{Keys: []string{k.Name}, Stores: []string{x.store}, Regions: []string{c.region(x.b.To)}}, "",
+			c.keyFix(k, x.b.To),
+			"the backup of %q is copied to %s with vault key %q (%s), which has no copy in %s: %s",
+			x.store, c.region(x.b.To), k.Name, c.describeKey(k), c.region(x.b.To), effect)
+	}
+}
+
+// DR109 (K9): rotation on a single-Region key used from other regions.
+func (c *checker) rotation() {
+	for ki := range c.cfg.Keys {
+		k := &c.cfg.Keys[ki]
+		if k.MultiRegion || k.Rotation <= 0 {
+			continue
+		}
+		var from []int
+		addFrom := func(r int) {
+			if r != k.Primary && !slices.Contains(from, r) {
+				from = append(from, r)
+			}
+		}
+		for _, u := range append(c.appUses(c.cfg.App.Serve), c.appUses(c.serveAfter)...) {
+			if u.key == ki {
+				addFrom(u.caller)
+			}
+		}
+		for ti := range c.cfg.Tables {
+			t := &c.cfg.Tables[ti]
+			for j, r := range t.Regions {
+				if t.Keys[j] == ki {
+					addFrom(r)
+				}
+			}
+		}
+		for bi := range c.cfg.Buckets {
+			for _, rule := range c.cfg.Buckets[bi].Replication {
+				if rule.Key == ki {
+					addFrom(rule.To)
+				}
+			}
+		}
+		for _, x := range c.allBackups() {
+			if x.b.Key == ki {
+				addFrom(x.b.To)
+			}
+		}
+		if len(from) == 0 {
+			continue
+		}
+		slices.Sort(from)
+		c.add(RotationOnSingleRegionKey, -1, "keys."+k.Name+".rotation",
+			Subjects{Keys: []string{k.Name}, Regions: append(c.regions(from), c.region(k.Primary))}, "",
+			fmt.Sprintf("create a multi-Region key with replicas in %s, set rotation on its primary (it reaches every replica, K9) and re-encrypt under it", strings.Join(c.regions(from), ", ")),
+			"key %q rotates every %s but is single-Region, in %s, and is used from %s: rotation renews its one copy; every call from there still goes to %s (K12)",
+			k.Name, sim.FormatDuration(k.Rotation), c.region(k.Primary), strings.Join(c.regions(from), ", "), c.region(k.Primary))
+	}
+}
+
+// storeCopyIn reports whether the store has a copy in region r that a
+// failover can serve from: its source bucket or a replication destination,
+// a table replica, or a backup copied there that the runbook restores.
+func (c *checker) storeCopyIn(name string, r int) bool {
+	for i := range c.cfg.Buckets {
+		b := &c.cfg.Buckets[i]
+		if b.Name == name {
+			return b.KeyIn(r) >= 0 || c.restoredIn(model.StoreRef{Kind: model.StoreBucket, Index: i}, b.Backup, r)
+		}
+	}
+	for i := range c.cfg.Tables {
+		t := &c.cfg.Tables[i]
+		if t.Name == name {
+			return slices.Contains(t.Regions, r) || c.restoredIn(model.StoreRef{Kind: model.StoreTable, Index: i}, t.Backup, r)
+		}
+	}
+	return false
+}
+
+// restoredIn reports whether a runbook step restores the store's backup
+// into region r.
+func (c *checker) restoredIn(ref model.StoreRef, b *model.Backup, r int) bool {
+	if b == nil || b.To != r || c.cfg.Failover == nil {
+		return false
+	}
+	for _, st := range c.cfg.Failover.Steps {
+		if st.Op.Kind == model.OpRestoreBackup && st.Op.Store == ref {
+			return true
+		}
+	}
+	return false
+}
+
+// storeLoad is a store's name, path and requests per second.
+type storeLoad struct {
+	name, path string
+	rate       float64
+}
+
+func (c *checker) stores() []storeLoad {
+	var out []storeLoad
+	for i := range c.cfg.Buckets {
+		b := &c.cfg.Buckets[i]
+		out = append(out, storeLoad{b.Name, c.first("buckets."+b.Name+".replication", "buckets."+b.Name), b.Reads + b.Writes})
+	}
+	for i := range c.cfg.Tables {
+		t := &c.cfg.Tables[i]
+		out = append(out, storeLoad{t.Name, "tables." + t.Name + ".regions", t.Reads + t.Writes})
+	}
+	return out
+}
+
+// DR201, DR202: a failover target without the data.
+func (c *checker) failoverTarget() {
+	fo := c.cfg.Failover
+	if fo == nil {
+		return
+	}
+	stores := c.stores()
+	var total float64
+	held := false
+	for _, s := range stores {
+		total += s.rate
+		if c.storeCopyIn(s.name, fo.To) {
+			held = true
+		}
+	}
+	if len(stores) == 0 {
+		return
+	}
+	to := c.region(fo.To)
+	if !held {
+		names := make([]string, len(stores))
+		for i, s := range stores {
+			names[i] = s.name
+		}
+		c.add(FailoverTargetHoldsNothing, -1, "failover.to",
+			Subjects{Stores: names, Regions: []string{to}}, "",
+			fmt.Sprintf("replicate the stores to %s, or fail over to a region that holds them", to),
+			"failover.to is %s, which holds no copy of any store (%s): after the failover every request fails as unavailable",
+			to, strings.Join(names, ", "))
+		return
+	}
+	for _, s := range stores {
+		if s.rate == 0 || c.storeCopyIn(s.name, fo.To) {
+			continue
+		}
+		sev := Warning
+		lost := s.rate / total
+		if 1-lost < c.cfg.Objectives.Success {
+			sev = Error
+		}
+		c.add(StoreWithoutCopyAfterFailover, sev, s.path,
+			Subjects{Stores: []string{s.name}, Regions: []string{to}}, "",
+			fmt.Sprintf("replicate %q to %s (a replication rule or a table replica), or restore its backup there in the runbook", s.name, to),
+			"%s %q has no copy in %s, where the application serves after the failover: its %s requests/s (%.1f%% of all) fail as unavailable there (success objective %g)",
+			storeWord(c.cfg, s.name), s.name, to, trimFloat(s.rate), 100*lost, c.cfg.Objectives.Success)
+	}
+}
+
+// roundDuration rounds a duration in nanoseconds to the second (to the
+// millisecond below a minute), for messages.
+func roundDuration(ns float64) sim.Time {
+	unit := float64(sim.Second)
+	if ns < float64(sim.Minute) {
+		unit = float64(sim.Millisecond)
+	}
+	return sim.Time(math.Round(ns/unit) * unit)
+}
+
+// trimFloat prints a rate without needless decimals.
+func trimFloat(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.6g", v), ".0") }
+
+// DR203 (S2): an RPO objective below the p99 of an S3 rule's lag without RTC.
+func (c *checker) rpoLag() {
+	ob := c.cfg.Objectives
+	if !ob.HasRPO {
+		return
+	}
+	for bi := range c.cfg.Buckets {
+		b := &c.cfg.Buckets[bi]
+		if b.Writes == 0 {
+			continue
+		}
+		for ri := range b.Replication {
+			rule := &b.Replication[ri]
+			if rule.RTC || (c.serveAfter != nil && !slices.Contains(c.serveAfter, rule.To)) {
+				continue
+			}
+			p99 := roundDuration(rule.Lag.Quantile(0.99))
+			if p99 <= ob.RPO {
+				continue
+			}
+			path := fmt.Sprintf("buckets.%s.replication[%d]", b.Name, ri)
+			lag := "the built-in lag without RTC"
+			if !rule.LagDefault {
+				lag = "its lag " + rule.Lag.String()
+			}
+			c.add(RPOBelowReplicationP99, -1, c.first(path+".rtc", path+".lag", path),
+				Subjects{Stores: []string{b.Name}, Regions: []string{c.region(rule.To)}}, "",
+				"turn on Replication Time Control (rtc = true), or set an RPO objective the replication can meet",
+				"objectives.rpo is %s but bucket %q replicates to %s without RTC, with %s: p99 %s, so an outage often strands objects older than the objective",
+				sim.FormatDuration(ob.RPO), b.Name, c.region(rule.To), lag, sim.FormatDuration(p99))
+		}
+	}
+}
+
+// DR301 (K8), DR302: required steps whose op goes to the failed region.
+func (c *checker) requiredSteps() {
+	fo := c.cfg.Failover
+	if fo == nil {
+		return
+	}
+	from := c.region(fo.From)
+	for i := range fo.Steps {
+		st := &fo.Steps[i]
+		if !st.Required || st.Op.Kind == model.OpNone {
+			continue
+		}
+		path := fmt.Sprintf("failover.steps[%d]", i)
+		op := st.Op
+		subj := Subjects{Steps: []string{st.Name}, Regions: []string{from}}
+		var k *model.Key
+		if op.Key >= 0 && op.Key < len(c.cfg.Keys) {
+			k = &c.cfg.Keys[op.Key]
+			subj.Keys = []string{k.Name}
+		}
+		reqPath := c.first(path+".required", path+".op")
+		switch op.Kind {
+		case model.OpUpdatePrimaryRegion:
+			if k != nil && k.MultiRegion && k.Primary == fo.From {
+				c.add(RequiredKeyPromotion, -1, reqPath, subj, "",
+					fmt.Sprintf("make step %q optional (required = false): a replica serves without promotion (K7), and the step retries after the failover", st.Name),
+					"required step %q promotes %q to %s with UpdatePrimaryRegion, which is sent to the current primary's region %s (K8): it cannot succeed while %s is down, so the failover waits for %s to come back",
+					st.Name, k.Name, c.region(op.Region), from, from, from)
+			}
+		case model.OpReplicateKey, model.OpRotateKey:
+			if k != nil && k.Primary == fo.From && (k.MultiRegion || op.Kind == model.OpRotateKey) {
+				api, rule := "ReplicateKey", "K5"
+				if op.Kind == model.OpRotateKey {
+					api, rule = "RotateKeyOnDemand", "K9"
+				}
+				c.add(RequiredOpInFailedRegion, -1, reqPath, subj, rule,
+					fmt.Sprintf("do it before the outage (in the setup), or make step %q optional (required = false)", st.Name),
+					"required step %q calls %s on %q, which is sent to the primary's region %s (%s): it cannot succeed while %s is down, so the failover waits for %s to come back",
+					st.Name, api, k.Name, from, rule, from, from)
+			}
+		case model.OpEnableKey, model.OpDisableKey, model.OpScheduleKeyDeletion, model.OpCancelKeyDeletion, model.OpPutKeyPolicy:
+			if op.Region == fo.From {
+				c.add(RequiredOpInFailedRegion, -1, reqPath, subj, "K4",
+					fmt.Sprintf("act on a copy in another region, or make step %q optional (required = false)", st.Name),
+					"required step %q runs %s on the copy of %q in %s, the region the failover leaves: it cannot succeed while %s is down, so the failover waits for %s to come back",
+					st.Name, op.Kind, k.Name, from, from, from)
+			}
+		case model.OpRestoreBackup:
+			var b *model.Backup
+			name := ""
+			if op.Store.Kind == model.StoreBucket && op.Store.Index < len(c.cfg.Buckets) {
+				b, name = c.cfg.Buckets[op.Store.Index].Backup, c.cfg.Buckets[op.Store.Index].Name
+			} else if op.Store.Kind == model.StoreTable && op.Store.Index < len(c.cfg.Tables) {
+				b, name = c.cfg.Tables[op.Store.Index].Backup, c.cfg.Tables[op.Store.Index].Name
+			}
+			if b != nil && b.To == fo.From {
+				subj.Stores = []string{name}
+				c.add(RequiredOpInFailedRegion, -1, reqPath, subj, DocDRStrategies,
+					fmt.Sprintf("copy the backup of %q to %s (backup.to) instead", name, c.region(fo.To)),
+					"required step %q restores the backup of %q in %s, the region the failover leaves: it cannot succeed while %s is down, so the failover waits for %s to come back",
+					st.Name, name, from, from, from)
+			}
+		}
+	}
+}
+
+// DR401, DR402 (K13): KMS quotas below the demand.
+func (c *checker) quotas() {
+	ob := c.cfg.Objectives
+	check := func(id string, serve []int, skip int, when string) {
+		demand := model.Demand(c.cfg, serve)
+		reqs, offered := c.requestsByTarget(serve)
+		for r, d := range demand {
+			q := c.cfg.Regions[r].KMSRPS
+			if r == skip || d <= q {
+				continue
+			}
+			theta := 1 - q/d
+			success := 1.0
+			if offered > 0 {
+				success = 1 - theta*reqs[r]/offered
+			}
+			sev := Warning
+			if success < ob.Success {
+				sev = Error
+			}
+			name := c.region(r)
+			c.add(id, sev, "regions."+name+".kms_rps",
+				Subjects{Regions: []string{name}}, "",
+				fmt.Sprintf("request a KMS quota of at least %s calls/s in %s and set kms_rps to it, or turn on S3 Bucket Keys", trimFloat(d), name),
+				"%s's KMS demand %s is %s calls/s, over its quota of %s (kms_rps): %.1f%% of its calls fail with ThrottlingException, leaving %.2f%% of requests succeeding (success objective %g)",
+				name, when, trimFloat(d), trimFloat(q), 100*theta, 100*success, ob.Success)
+		}
+	}
+	check(KMSQuotaBelowDemand, c.cfg.App.Serve, -1, "under normal routing")
+	if fo := c.cfg.Failover; fo != nil {
+		// Only the regions that still serve: the failed region's KMS is down.
+		check(KMSQuotaBelowDemandAfterFailover, c.serveAfter, fo.From, "after the failover to "+c.region(fo.To))
+	}
+}
+
+// requestsByTarget returns the application requests per second whose KMS
+// call lands in each region when serve serves, and all requests offered.
+// A throttled call fails its whole request (S4: throttled KMS reaches S3
+// clients as 503s), whatever its calls per request.
+func (c *checker) requestsByTarget(serve []int) ([]float64, float64) {
+	out := make([]float64, len(c.cfg.Regions))
+	var offered float64
+	if len(serve) == 0 {
+		return out, 0
+	}
+	share := 1 / float64(len(serve))
+	for bi := range c.cfg.Buckets {
+		b := &c.cfg.Buckets[bi]
+		offered += b.Reads + b.Writes
+		for _, r := range serve {
+			if k := b.KeyIn(r); k >= 0 {
+				if t := model.CallRegion(c.cfg, k, r); t >= 0 {
+					out[t] += (b.Reads + b.Writes) * share
+				}
+			}
+		}
+	}
+	for ti := range c.cfg.Tables {
+		t := &c.cfg.Tables[ti]
+		offered += t.Reads + t.Writes
+		if t.ClientKey < 0 {
+			continue
+		}
+		for _, r := range serve {
+			if slices.Contains(t.Regions, r) {
+				if tg := model.CallRegion(c.cfg, t.ClientKey, r); tg >= 0 {
+					out[tg] += (t.Reads + t.Writes) * share
+				}
+			}
+		}
+	}
+	return out, offered
+}
+
+// DR901, DR902: intervals below the realistic minimum (warnings).
+func (c *checker) limits() {
+	if fo := c.cfg.Failover; fo != nil {
+		for i := range fo.Steps {
+			st := &fo.Steps[i]
+			if st.Retry <= 0 || st.Retry >= MinRealisticRetry {
+				continue
+			}
+			c.add(RetryBelowOneSecond, -1, fmt.Sprintf("failover.steps[%d].retry", i),
+				Subjects{Steps: []string{st.Name}}, "",
+				"use a retry of seconds to minutes, as an operator or a script would",
+				"step %q retries every %s, more often than once a second: no runbook or SDK retries that fast",
+				st.Name, sim.FormatDuration(st.Retry))
+		}
+	}
+	for _, x := range c.allBackups() {
+		if x.b.Every <= 0 || x.b.Every >= MinRealisticBackupEvery {
+			continue
+		}
+		c.add(BackupIntervalBelowOneMinute, -1, x.path+".every",
+			Subjects{Stores: []string{x.store}}, "",
+			"use the backup plan's interval (1h or more), or model continuous backups as a replica with a lag",
+			"the backup of %q is taken every %s, more often than once a minute: AWS Backup runs a backup rule at most once an hour",
+			x.store, sim.FormatDuration(x.b.Every))
+	}
+}
