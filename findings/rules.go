@@ -55,6 +55,15 @@ func (r *Rule) Anchor() string { return strings.ToLower(r.ID) + "-" + r.Name }
 // HelpURI is the rule's documentation: docs/findings.md at its anchor.
 func (r *Rule) HelpURI() string { return DocsURL + "findings.md#" + r.Anchor() }
 
+// AWSRuleID returns the rule's AWS rule id (K8, G6, ...), or "doc" when
+// it rests on a documentation page; for test and report names.
+func (r *Rule) AWSRuleID() string {
+	if strings.HasPrefix(r.AWSRule, "https://") {
+		return "doc"
+	}
+	return r.AWSRule
+}
+
 // AWSRuleURL links an AWS rule: docs/aws-behaviour.md at a K/S/D/G id, or
 // the documentation URL itself.
 func AWSRuleURL(rule string) string {
