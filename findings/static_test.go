@@ -6,6 +6,7 @@ package findings_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -276,5 +277,48 @@ func TestRegistry(t *testing.T) {
 	}
 	if _, ok := findings.Lookup("DR000"); ok {
 		t.Error("Lookup found DR000")
+	}
+}
+
+// TestDocs checks that docs/findings.md documents every rule under a
+// heading whose anchor is the rule's help link, with its severity, its AWS
+// rule and an example scenario that produces it.
+func TestDocs(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "findings.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	files := map[string]string{}
+	for _, tc := range staticCases {
+		files[tc.want[0].id] = tc.file
+	}
+	for _, r := range findings.Rules() {
+		head := "\n### " + r.ID + " " + r.Name + "\n"
+		i := strings.Index(doc, head)
+		if i < 0 {
+			t.Errorf("%s: no heading %q", r.ID, strings.TrimSpace(head))
+			continue
+		}
+		sec := doc[i+len(head):]
+		if j := strings.Index(sec, "\n### "); j >= 0 {
+			sec = sec[:j]
+		}
+		if !strings.Contains(sec, "**Severity:** "+r.Severity.String()) {
+			t.Errorf("%s: the entry does not give severity %s", r.ID, r.Severity)
+		}
+		aws := r.AWSRule
+		if !strings.HasPrefix(aws, "https://") {
+			aws = "[" + aws + "](aws-behaviour.md#" + strings.ToLower(aws) + ")"
+		}
+		if !strings.Contains(sec, "**AWS rule:** ") || !strings.Contains(sec, aws) {
+			t.Errorf("%s: the entry does not link its AWS rule %s", r.ID, aws)
+		}
+		if !strings.Contains(sec, "findings/testdata/"+files[r.ID]) || !strings.Contains(sec, " "+r.ID+": ") || !strings.Contains(sec, "**Fix:**") {
+			t.Errorf("%s: the entry lacks its example (%s), its lint output or its fix", r.ID, files[r.ID])
+		}
+		if !strings.Contains(doc, "(#"+r.Anchor()+")") {
+			t.Errorf("%s: the index does not link #%s", r.ID, r.Anchor())
+		}
 	}
 }
