@@ -23,6 +23,7 @@ func commands() []command {
 		{"run", "simulate a scenario and print the report", runUsage, cmdRun},
 		{"compare", "run several scenarios with the same seed and compare them", compareUsage, cmdCompare},
 		{"validate", "check scenario files and print every error", validateUsage, cmdValidate},
+		{"lint", "report what cannot work in a setup, where and why (findings)", lintUsage, cmdLint},
 		{"trace", "print the event log of one trial as JSON lines", traceUsage, cmdTrace},
 		{"list", "list the bundled scenarios", listUsage, cmdList},
 		{"version", "print the version, the Go version and the report schema", versionUsage, cmdVersion},
@@ -104,7 +105,7 @@ Examples:
   drsim compare backup-and-restore pilot-light warm-standby active-active
   drsim validate scenarios/*.toml
 
-Exit codes: 0 ok, 1 internal error, 2 bad input, 3 --check failed.
+Exit codes: 0 ok, 1 internal error, 2 bad input, 3 --check failed, 4 lint findings.
 Run 'drsim help COMMAND' for the flags of a command.
 `)
 	return b.String()
