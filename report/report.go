@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/drsim/drsim/findings"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/report/cost"
@@ -37,6 +38,10 @@ type Report struct {
 	Warnings       []string        `json:"warnings"`
 	Distributions  Distributions   `json:"distributions"`
 	Representative *Representative `json:"representative,omitempty"`
+
+	// Findings are what is wrong with the setup (DESIGN.md "Findings"):
+	// the static findings of the scenario, sorted; never null.
+	Findings []findings.Finding `json:"findings"`
 }
 
 // Objectives are the scenario's objectives; nil when not set.
@@ -230,6 +235,9 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 		Seed:           seed,
 		HorizonSeconds: seconds(cfg.Horizon),
 		Warnings:       []string{},
+		// Without a locator the findings point at the file and key path;
+		// cmd/drsim replaces them with located ones (SetFindings).
+		Findings: findings.Static(cfg, nil),
 	}
 	r.Objectives.Success = human.Round(cfg.Objectives.Success)
 	if cfg.Objectives.HasRTO {

@@ -23,6 +23,7 @@ func WriteText(w io.Writer, r *report.Report) error {
 	m := &r.Metrics
 	fmt.Fprintf(&b, "%d trials (seed %d, horizon %s), %d with an incident, %d unrecovered\n",
 		r.Trials, r.Seed, human.Dur(r.HorizonSeconds), m.IncidentTrials, m.RTOSeconds.Unrecovered)
+	b.WriteString(textFindings(r.Findings))
 
 	b.WriteString("\nRecovery\n")
 	b.WriteString(textTable("  ", append([][]string{recoveryHeader}, recoveryRows(r)...)))
