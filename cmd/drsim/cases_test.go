@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drsim/drsim/findings"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/report"
@@ -41,7 +42,7 @@ type caseRun struct {
 func runCase(t *testing.T, file string) *caseRun {
 	t.Helper()
 	path := filepath.Join("testdata", "cases", file)
-	cfg, err := scenarios.Load(path)
+	cfg, loc, err := scenarios.ResolveLocated(path)
 	if err != nil {
 		t.Fatalf("loading %s: %v", path, err)
 	}
@@ -49,13 +50,15 @@ func runCase(t *testing.T, file string) *caseRun {
 	rep := model.Representative(results)
 	detail := &model.Detail{}
 	model.NewRunner(cfg).Trial(cfg.Seed, rep, detail)
+	r := report.Build(cfg, cfg.Seed, results, detail, rep)
+	r.SetFindings(findings.Static(cfg, loc))
 	return &caseRun{
 		path:    path,
 		cfg:     cfg,
 		results: results,
 		rep:     rep,
 		detail:  detail,
-		report:  report.Build(cfg, cfg.Seed, results, detail, rep),
+		report:  r,
 	}
 }
 

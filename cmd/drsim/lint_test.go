@@ -223,3 +223,29 @@ func TestLintSARIFSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestRunCarriesFindings checks that drsim run puts the located static
+// findings in the text report and in the JSON document: the hidden
+// single-Region key is named, with the cause of the unrecovered service.
+func TestRunCarriesFindings(t *testing.T) {
+	file := filepath.Join("testdata", "cases", "single-region-client-key.toml")
+	code, stdout, stderr := drsim(t, "run", file, "--trials", "20", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"\nFindings (1 error, 0 warnings, 0 info; docs/findings.md)\n",
+		file + ":43:1: error DR103: ", `"tokens", a single-Region key in us-east-1`, "KMSUnavailable", "      fix: "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("text report lacks %q", want)
+		}
+	}
+	code, stdout, _ = drsim(t, "run", file, "--trials", "20", "--quiet", "--format", "json")
+	var doc struct{ Findings []findings.Finding }
+	if err := json.Unmarshal([]byte(stdout), &doc); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	if len(doc.Findings) != 1 || doc.Findings[0].ID != findings.SingleRegionClientKeyAfterFailover || doc.Findings[0].Location.Line != 43 ||
+		strings.Join(doc.Findings[0].Subjects.Keys, ",") != "tokens" {
+		t.Errorf("findings %+v", doc.Findings)
+	}
+}

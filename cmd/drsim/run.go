@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/drsim/drsim/findings"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/render"
@@ -118,7 +119,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err := f.validate(fs); err != nil {
 		return err
 	}
-	cfg, err := scenarios.Resolve(pos[0])
+	cfg, loc, err := scenarios.ResolveLocated(pos[0])
 	if err != nil {
 		return inputError(err)
 	}
@@ -138,6 +139,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	prog := newProgress(stderr, f.quiet, n)
 	s := simulate(cfg, seed, n, f.workers, prog.offset(0))
 	prog.finish()
+	s.report.SetFindings(findings.Static(cfg, loc))
 
 	if *tracePath != "" {
 		i := *traceTrial
