@@ -33,4 +33,10 @@
 // stem starts with "_" are bases for extends, loadable but not listed by
 // Bundled. Resolve takes a command-line argument: a path if a file exists
 // there (or it ends in ".toml"), else a bundled name.
+//
+// ResolveLocated and ParseLocated also return a model.Locator over the
+// position index, so that code explaining a Config (package findings)
+// can point at the file:line:col where a value was written, in the file of
+// the extends chain that wrote it; a value left at its default points at
+// its table header.
 package scenarios

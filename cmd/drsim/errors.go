@@ -14,8 +14,8 @@ const (
 	exitInternal = 1
 	exitInput    = 2
 	exitCheck    = 3
-	// exitFindings: drsim lint found a finding at or above --fail-on.
-	exitFindings = 4
+	// exitLint: drsim lint found a finding at or above --fail-on.
+	exitLint = 4
 )
 
 // exitError carries the exit code of a failed command. A silent error has

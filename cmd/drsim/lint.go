@@ -84,7 +84,7 @@ func cmdLint(args []string, stdout, stderr io.Writer) error {
 		return silentError(exitInput)
 	}
 	if m, ok := findings.Max(all); ok && m >= threshold {
-		return silentError(exitFindings)
+		return silentError(exitLint)
 	}
 	return nil
 }

@@ -44,7 +44,7 @@ func examplePaths() []string {
 // against a golden file, and the exit status.
 func TestLintText(t *testing.T) {
 	code, stdout, stderr := drsim(t, append([]string{"lint"}, examplePaths()...)...)
-	if code != exitFindings || stderr != "" {
+	if code != exitLint || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	golden := filepath.Join("testdata", "lint-examples.golden")
@@ -87,8 +87,8 @@ func TestLintExitCodes(t *testing.T) {
 	}{
 		{[]string{"lint", "snowy"}, exitOK, "", ""},
 		{[]string{"lint", warn}, exitOK, "warning DR203", ""},
-		{[]string{"lint", warn, "--fail-on", "warning"}, exitFindings, "warning DR203", ""},
-		{[]string{"lint", "--fail-on", "info", warn}, exitFindings, "", ""},
+		{[]string{"lint", warn, "--fail-on", "warning"}, exitLint, "warning DR203", ""},
+		{[]string{"lint", "--fail-on", "info", warn}, exitLint, "", ""},
 		{[]string{"lint", bad}, exitInput, "", "horizn: unknown key"},
 		{[]string{"lint", bad, warn}, exitInput, "warning DR203", "1 of 2 scenarios invalid"},
 		{[]string{"lint"}, exitInput, "", "want at least one scenario"},
@@ -107,7 +107,7 @@ func TestLintExitCodes(t *testing.T) {
 // TestLintJSON checks the JSON document: its schema, files and findings.
 func TestLintJSON(t *testing.T) {
 	code, stdout, _ := drsim(t, append([]string{"lint", "--format", "json", "snowy"}, examplePaths()...)...)
-	if code != exitFindings {
+	if code != exitLint {
 		t.Fatalf("exit %d", code)
 	}
 	var doc struct {
@@ -147,7 +147,7 @@ func TestLintSARIFSchema(t *testing.T) {
 		args = append(args, filepath.Join("findings", "testdata", f))
 	}
 	code, stdout, _ := drsim(t, args...)
-	if code != exitFindings {
+	if code != exitLint {
 		t.Fatalf("exit %d", code)
 	}
 	c := jsonschema.NewCompiler()
