@@ -235,9 +235,13 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 		Seed:           seed,
 		HorizonSeconds: seconds(cfg.Horizon),
 		Warnings:       []string{},
-		// Without a locator the findings point at the file and key path;
-		// cmd/drsim replaces them with located ones (SetFindings).
-		Findings: findings.Static(cfg, nil),
+		Findings:       []findings.Finding{},
+	}
+	// Without a locator the findings point at the file and key path;
+	// cmd/drsim replaces them with located ones (SetFindings). A Config
+	// that fails Check has none (Static needs valid indices).
+	if cfg.Check() == nil {
+		r.Findings = findings.Static(cfg, nil)
 	}
 	r.Objectives.Success = human.Round(cfg.Objectives.Success)
 	if cfg.Objectives.HasRTO {
