@@ -253,7 +253,7 @@ func (d *decoder) region(posPath, path, name string, r *refs) int {
 	if i, ok := r.regions[name]; ok {
 		return i
 	}
-	d.errAt(posPath, path, "%q is not a declared region%s", name, suggestOrList(name, "declared", r.regionNames))
+	d.errAt(posPath, path, "%q is not a declared region%s", name, undeclaredRegionHint(name, r.regionNames))
 	return -1
 }
 

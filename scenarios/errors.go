@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	didyoumean "github.com/drsim/drsim/internal/suggest"
 )
 
 // Error is one problem in a scenario file. File is the file where the
@@ -116,68 +118,9 @@ func suggestOrList(s, what string, candidates []string) string {
 	return "; " + what + ": " + strings.Join(candidates, ", ")
 }
 
-// closest returns the candidate nearest to s by optimal string alignment
-// distance, case-insensitively, if it is near enough to be a plausible typo.
+// closest returns the candidate nearest to s, case-insensitively, if it is
+// near enough to be a plausible typo (internal/suggest, the one did-you-mean
+// of drsim, shared with the command line).
 func closest(s string, candidates []string) string {
-	best, bestD := "", -1
-	ls := strings.ToLower(s)
-	for _, c := range candidates {
-		if c == s {
-			continue
-		}
-		lc := strings.ToLower(c)
-		d := osaDistance(ls, lc)
-		limit := max(1, min(len([]rune(s)), len([]rune(c)))/3)
-		if strings.HasPrefix(lc, ls) || strings.HasPrefix(ls, lc) {
-			// "rep" for "replicas", "regionss" for "regions"
-			if min(len(ls), len(lc)) >= 3 {
-				limit = max(limit, abs(len(ls)-len(lc)))
-			}
-		}
-		if d > limit || d >= max(len([]rune(ls)), len([]rune(lc))) {
-			// too far, or nothing in common ("x" for "k")
-			continue
-		}
-		if bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// osaDistance is the optimal string alignment (restricted Damerau-Levenshtein)
-// distance between a and b, over runes.
-func osaDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	n, m := len(ra), len(rb)
-	// three rolling rows
-	prev2 := make([]int, m+1)
-	prev := make([]int, m+1)
-	cur := make([]int, m+1)
-	for j := 0; j <= m; j++ {
-		prev[j] = j
-	}
-	for i := 1; i <= n; i++ {
-		cur[0] = i
-		for j := 1; j <= m; j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[m]
+	return didyoumean.Closest(s, candidates)
 }

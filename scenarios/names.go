@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // regionCodeRE matches the shape of every AWS Region code, current and
@@ -14,6 +16,22 @@ var regionCodeRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|
 // isRegionCode reports whether n is a known AWS Region or has the shape of one.
 func isRegionCode(n string) bool {
 	return slices.Contains(awsRegions, n) || regionCodeRE.MatchString(n)
+}
+
+// undeclaredRegionHint completes the message for a region name that the
+// scenario uses without declaring it. An AWS Region is most likely meant as
+// written, so the hint says how to declare it instead of offering a declared
+// region of a similar shape ("eu-west-1" is not a typo of "us-west-2");
+// anything else gets a did-you-mean or the declared list.
+func undeclaredRegionHint(name string, declared []string) string {
+	if !slices.Contains(awsRegions, name) {
+		return suggestOrList(name, "declared", declared)
+	}
+	hint := fmt.Sprintf("; add [regions.%s] to declare it", name)
+	if len(declared) > 0 {
+		hint += " (declared: " + strings.Join(declared, ", ") + ")"
+	}
+	return hint
 }
 
 // awsRegions are the AWS Region codes a scenario may declare. A typo in a
