@@ -142,9 +142,9 @@ func (s *Stage) Abort() error {
 
 // How Commit put the new set in place.
 const (
-	Renamed     = "renamed"      // the target did not exist: the staging folder was renamed to it
-	Exchanged   = "exchanged"    // the two folders were exchanged in one atomic step
-	FileByFile  = "file by file" // each file was renamed into the target, the JSON last
+	Renamed      = "renamed"      // the target did not exist: the staging folder was renamed to it
+	Exchanged    = "exchanged"    // the two folders were exchanged in one atomic step
+	FileByFile   = "file by file" // each file was renamed into the target, the JSON last
 	notCommitted = ""
 )
 
