@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
 
@@ -281,15 +282,27 @@ func (r *Runner) applyOutage(o *Outage, delta int) {
 // non-nil, is called as trials complete. The results do not depend on
 // workers.
 func RunTrials(cfg *Config, seed uint64, n, workers int, progress func(done int)) []TrialResult {
+	out, _ := RunTrialsContext(context.Background(), cfg, seed, n, workers, progress)
+	return out
+}
+
+// RunTrialsContext is RunTrials that stops early once ctx is done (an
+// interrupted run). It returns the results of the trials done, which are
+// always trials 0 to len(results)-1, exactly what RunTrials with that n
+// returns, and ctx's error when it stopped before n.
+func RunTrialsContext(ctx context.Context, cfg *Config, seed uint64, n, workers int, progress func(done int)) ([]TrialResult, error) {
 	if n <= 0 {
-		return nil
+		return nil, nil
 	}
 	out := make([]TrialResult, n)
-	sim.Parallel(n, workers, func() func(i int) {
+	done := sim.ParallelContext(ctx, n, workers, func() func(i int) {
 		r := NewRunner(cfg)
 		return func(i int) { out[i] = r.Trial(seed, i, nil) }
 	}, progress)
-	return out
+	if done < n {
+		return out[:done:done], ctx.Err()
+	}
+	return out, nil
 }
 
 // Representative returns the index (into results) of the trial whose RTO is

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -28,11 +29,22 @@ const progressEvery = 100 * time.Millisecond
 // the workers stop taking new indices and Parallel panics with the first
 // panic's value, in the calling goroutine.
 func Parallel(n, workers int, newWorker func() func(i int), progress func(done int)) {
+	ParallelContext(context.Background(), n, workers, newWorker, progress)
+}
+
+// ParallelContext is Parallel that stops early once ctx is done: from then
+// on no worker takes a new chunk, each finishes the chunk it is in, and
+// ParallelContext returns the number of indices done. Because chunks are
+// handed out in index order and every chunk taken is finished, the indices
+// done are exactly [0, done), whatever the number of workers; done is n when
+// ctx was not done before the last chunk was taken. progress gets done at
+// the end, not n. The wait for a stop is at most one chunk per worker.
+func ParallelContext(ctx context.Context, n, workers int, newWorker func() func(i int), progress func(done int)) int {
 	if n <= 0 {
 		if progress != nil {
 			progress(0)
 		}
-		return
+		return 0
 	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -56,7 +68,13 @@ func Parallel(n, workers int, newWorker func() func(i int), progress func(done i
 				}
 			}()
 			fn := newWorker()
+			stop := ctx.Done()
 			for !panicked.Load() {
+				select {
+				case <-stop:
+					return
+				default:
+				}
 				start := int(next.Add(parallelChunk)) - parallelChunk
 				if start >= n {
 					return
@@ -92,7 +110,9 @@ func Parallel(n, workers int, newWorker func() func(i int), progress func(done i
 	if panicked.Load() {
 		panic(fmt.Sprintf("sim: parallel worker panicked: %v", panicVal))
 	}
+	finished := int(done.Load())
 	if progress != nil {
-		progress(n)
+		progress(finished)
 	}
+	return finished
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -122,4 +123,47 @@ func TestParallelPanic(t *testing.T) {
 		}
 	}, func(int) {})
 	t.Fatal("Parallel returned after a worker panicked")
+}
+
+// A stopped run has done exactly the indices [0, done), whatever the number
+// of workers, and stops within a chunk per worker.
+func TestParallelContextStopsOnAPrefix(t *testing.T) {
+	const n = 100000
+	for _, workers := range []int{1, 2, 3, 8} {
+		ctx, cancel := context.WithCancel(context.Background())
+		ran := make([]atomic.Bool, n)
+		var calls atomic.Int64
+		done := ParallelContext(ctx, n, workers, func() func(i int) {
+			return func(i int) {
+				ran[i].Store(true)
+				if calls.Add(1) == 500 {
+					cancel()
+				}
+			}
+		}, nil)
+		cancel()
+		if done < 500 || done > 500+workers*parallelChunk {
+			t.Errorf("%d workers: done = %d, want within a chunk per worker of 500", workers, done)
+		}
+		for i := range ran {
+			if ran[i].Load() != (i < done) {
+				t.Fatalf("%d workers: done = %d but index %d ran = %v", workers, done, i, ran[i].Load())
+			}
+		}
+		if int(calls.Load()) != done {
+			t.Errorf("%d workers: %d calls, done = %d", workers, calls.Load(), done)
+		}
+	}
+
+	// a context done before the start runs nothing; one never done runs all
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var last int
+	if done := ParallelContext(ctx, 1000, 2, func() func(int) { return func(int) { t.Error("ran") } }, func(d int) { last = d }); done != 0 || last != 0 {
+		t.Errorf("cancelled before the start: done %d, progress %d", done, last)
+	}
+	results := make([]Time, 1000)
+	if done := ParallelContext(context.Background(), 1000, 2, trialModel(results), nil); done != 1000 || slices.Contains(results, 0) {
+		t.Errorf("never cancelled: done %d", done)
+	}
 }
