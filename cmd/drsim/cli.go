@@ -1,257 +1,295 @@
 package main
 
 import (
+	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"strconv"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/drsim/drsim/internal/suggest"
 )
 
-// command is one subcommand of drsim.
-type command struct {
-	name    string
-	summary string
-	usage   string
-	run     func(args []string, stdout, stderr io.Writer) error
-}
-
-// commands returns the subcommands in the order help lists them.
-func commands() []command {
-	return []command{
-		{"run", "simulate a scenario and print the report", runUsage, cmdRun},
-		{"compare", "run several scenarios with the same seed and compare them", compareUsage, cmdCompare},
-		{"validate", "check scenario files and print every error", validateUsage, cmdValidate},
-		{"lint", "report what cannot work in a setup, where and why (findings)", lintUsage, cmdLint},
-		{"trace", "print the event log of one trial as JSON lines", traceUsage, cmdTrace},
-		{"list", "list the bundled scenarios", listUsage, cmdList},
-		{"version", "print the version, the Go version and the report schema", versionUsage, cmdVersion},
-		{"help", "show help for drsim or one of its commands", helpUsage, cmdHelp},
-	}
-}
-
-func findCommand(name string) (command, bool) {
-	for _, c := range commands() {
-		if c.name == name {
-			return c, true
-		}
-	}
-	return command{}, false
-}
-
-// run is the whole CLI: it runs the subcommand named by args[0] and returns
-// an error whose exit code exitCode tells.
+// run is the whole CLI: it runs the command that args name and returns an
+// error whose exit code exitCode tells. SIGINT and SIGTERM cancel the
+// command's context (a simulating command stops its trials and exits 130);
+// a second signal ends the process at once.
 func run(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		io.WriteString(stderr, mainUsage())
-		return silentError(exitInput)
-	}
-	name := args[0]
-	switch name {
-	case "-h", "-help", "--help":
-		io.WriteString(stdout, mainUsage())
-		return nil
-	case "-version", "--version":
-		name = "version"
-	}
-	c, ok := findCommand(name)
-	if !ok {
-		return &exitError{code: exitInput, err: errors.New(unknownCommand(name)), hint: "Run 'drsim help' for usage."}
-	}
-	if err := c.run(args[1:], stdout, stderr); !errors.Is(err, errHelpShown) {
-		return err
-	}
-	return nil
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop)
+	return newEnv(os.Stdin, stdout, stderr).run(ctx, args)
 }
 
-// unknownCommand says that name is no command, suggesting the closest one.
-func unknownCommand(name string) string {
+// env is what one run of the CLI reads, writes and asks of the machine.
+// Tests replace parts of it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// isTerminal reports whether w is a terminal (for the progress bars).
+	isTerminal func(w io.Writer) bool
+	// memory returns this machine's memory in bytes, false when unknown.
+	memory func() (uint64, bool)
+	// workers is the default of --workers.
+	workers int
+}
+
+func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
+	return &env{
+		stdin:      stdin,
+		stdout:     stdout,
+		stderr:     stderr,
+		isTerminal: isTerminal,
+		memory:     machineMemory,
+		workers:    runtime.NumCPU(),
+	}
+}
+
+// run builds a fresh command tree and executes args in it. A panic
+// anywhere below is recovered here: "internal error, please report" with
+// the stack on stderr, and exit code 1.
+func (e *env) run(ctx context.Context, args []string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "drsim: internal error, please report it with this output: %v\n%s\n\n%s", r, strings.Join(versionLines(readBuildInfo()), "\n"), debug.Stack())
+			err = silentError(exitInternal)
+		}
+	}()
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	return root.ExecuteContext(ctx)
+}
+
+// Command groups, in the order help lists them; a command in no group is
+// listed under "Other commands".
+var commandGroups = []*cobra.Group{
+	{ID: "simulate", Title: "Simulate:"},
+	{ID: "scenarios", Title: "Scenarios:"},
+}
+
+// newRootCmd returns the command tree of drsim, writing to e's streams.
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "drsim",
+		Short: "disaster-recovery simulator for AWS KMS multi-Region keys, S3 replication and DynamoDB global tables",
+		Long: `drsim simulates disaster recovery for AWS KMS multi-Region keys, S3 replication
+and DynamoDB global tables: RTO, RPO, lost writes, KMS failures by cause, the
+chance of meeting the objectives and the monthly cost, over thousands of trials.
+
+A scenario is a TOML file, the name of a bundled scenario (see 'drsim list'),
+or - for standard input.`,
+		Example: `  drsim run snowy
+  drsim run my-setup.toml --trials 5000 --format json
+  drsim compare backup-and-restore pilot-light warm-standby active-active
+  drsim init --strategy warm-standby my-setup.toml
+  drsim validate scenarios/*.toml`,
+		Args:               cobra.ArbitraryArgs,
+		SilenceErrors:      true,
+		SilenceUsage:       true,
+		DisableAutoGenTag:  true,
+		DisableSuggestions: true,
+		CompletionOptions:  cobra.CompletionOptions{DisableDefaultCmd: true},
+		RunE: func(c *cobra.Command, args []string) error {
+			if v, _ := c.Flags().GetBool("version"); v {
+				if len(args) > 0 {
+					return usageError("version", "takes no arguments")
+				}
+				return printVersion(e.stdout)
+			}
+			if len(args) == 0 {
+				io.WriteString(e.stderr, mainHelp(c))
+				return silentError(exitInput)
+			}
+			return &exitError{code: exitInput, err: errors.New(unknownCommand(c, args[0])), hint: "Run 'drsim help' for usage."}
+		},
+	}
+	root.Flags().Bool("version", false, "print the version (the same as 'drsim version')")
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetHelpFunc(func(c *cobra.Command, _ []string) { io.WriteString(c.OutOrStdout(), commandHelp(c)) })
+	root.SetUsageFunc(func(c *cobra.Command) error {
+		_, err := io.WriteString(c.OutOrStderr(), commandHelp(c))
+		return err
+	})
+	root.SetFlagErrorFunc(flagError)
+	root.AddGroup(commandGroups...)
+	root.SetHelpCommand(newHelpCmd())
+	for _, c := range []*cobra.Command{newRunCmd(e), newCompareCmd(e), newTraceCmd(e)} {
+		c.GroupID = "simulate"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{newValidateCmd(e), newLintCmd(e), newInitCmd(e), newListCmd(e)} {
+		c.GroupID = "scenarios"
+		root.AddCommand(c)
+	}
+	root.AddCommand(newVersionCmd(e), newCompletionCmd(e))
+	root.InitDefaultHelpCmd() // now, so that help is listed before a command runs
+	return root
+}
+
+// unknownCommand says that name is no command of root, suggesting the
+// closest one.
+func unknownCommand(root *cobra.Command, name string) string {
 	msg := fmt.Sprintf("unknown command %q", name)
-	if s := suggest(name, commandNames()); s != "" {
+	if s := suggest.Closest(name, commandNames(root)); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return msg
 }
 
-func commandNames() []string {
+// commandNames lists the commands a user can run, help included.
+func commandNames(root *cobra.Command) []string {
 	var names []string
-	for _, c := range commands() {
-		names = append(names, c.name)
+	for _, c := range root.Commands() {
+		if c.IsAvailableCommand() || c.Name() == "help" {
+			names = append(names, c.Name())
+		}
 	}
 	return names
 }
 
-func mainUsage() string {
-	var b strings.Builder
-	b.WriteString(`drsim simulates disaster recovery for AWS KMS multi-Region keys, S3 replication
-and DynamoDB global tables: RTO, RPO, lost writes, KMS failures by cause, the
-chance of meeting the objectives and the monthly cost, over thousands of trials.
-
-Usage:
-  drsim COMMAND [arguments] [flags]
-
-Commands:
-`)
-	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
+// findCommand returns root's available command called name.
+func findCommand(root *cobra.Command, name string) (*cobra.Command, bool) {
+	for _, c := range root.Commands() {
+		if c.Name() == name && (c.IsAvailableCommand() || c.Name() == "help") {
+			return c, true
+		}
 	}
-	b.WriteString(`
-A scenario is a TOML file or the name of a bundled scenario (see 'drsim list').
+	return nil, false
+}
 
-Examples:
-  drsim run snowy
-  drsim run my-setup.toml --trials 5000 --format json
-  drsim compare backup-and-restore pilot-light warm-standby active-active
-  drsim validate scenarios/*.toml
+// flagError turns a flag parsing error into a usage error of the command,
+// in GNU style (--flag), with a did-you-mean for an unknown flag.
+func flagError(c *cobra.Command, err error) error {
+	msg := err.Error()
+	var ne *pflag.NotExistError
+	if errors.As(err, &ne) {
+		if group := ne.GetSpecifiedShortnames(); group != "" {
+			// "-trials": a long flag written with one dash (Go's flag style)
+			if c.Flags().Lookup(group) != nil {
+				msg += fmt.Sprintf(" (did you mean --%s?)", group)
+			} else if s := suggest.Closest(group, flagNames(c)); s != "" {
+				msg += fmt.Sprintf(" (did you mean --%s?)", s)
+			}
+		} else if s := suggest.Closest(ne.GetSpecifiedName(), flagNames(c)); s != "" {
+			msg += fmt.Sprintf(" (did you mean --%s?)", s)
+		}
+	}
+	return usageError(c.Name(), "%s", msg)
+}
 
-Exit codes: 0 ok, 1 internal error, 2 bad input, 3 --check failed, 4 lint findings.
-Run 'drsim help COMMAND' for the flags of a command.
-`)
+// flagNames lists the long flags of c, sorted.
+func flagNames(c *cobra.Command) []string {
+	var names []string
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	})
+	return names
+}
+
+// newHelpCmd is 'drsim help [COMMAND]'.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "show help for drsim or one of its commands",
+		Long:  "Shows the list of commands, or the usage of one command with examples.",
+		Example: `  drsim help
+  drsim help run`,
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []cobra.Completion
+			for _, sub := range c.Root().Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, cobra.CompletionWithDesc(sub.Name(), sub.Short))
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			root := c.Root()
+			switch len(args) {
+			case 0:
+				_, err := io.WriteString(c.OutOrStdout(), mainHelp(root))
+				return err
+			case 1:
+			default:
+				return usageError("help", "too many arguments")
+			}
+			sub, ok := findCommand(root, args[0])
+			if !ok {
+				return usageError("help", "%s", unknownCommand(root, args[0]))
+			}
+			_, err := io.WriteString(c.OutOrStdout(), commandHelp(sub))
+			return err
+		},
+	}
+}
+
+// commandHelp is the help of c: the main help for the root, else the
+// command's usage line, description, flags and examples.
+func commandHelp(c *cobra.Command) string {
+	if !c.HasParent() {
+		return mainHelp(c)
+	}
+	c.InitDefaultHelpFlag() // so that -h is listed whether or not c ran
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: %s\n\n", c.UseLine())
+	b.WriteString(strings.TrimSpace(c.Long))
+	b.WriteString("\n")
+	if c.HasAvailableLocalFlags() {
+		b.WriteString("\nFlags:\n")
+		b.WriteString(c.LocalFlags().FlagUsagesWrapped(80))
+	}
+	if c.Example != "" {
+		b.WriteString("\nExamples:\n")
+		b.WriteString(strings.TrimRight(c.Example, "\n"))
+		b.WriteString("\n")
+	}
 	return b.String()
 }
 
-const helpUsage = `Usage: drsim help [COMMAND]
-
-Shows the list of commands, or the usage of one command with examples.
-
-Examples:
-  drsim help
-  drsim help run
-`
-
-func cmdHelp(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		io.WriteString(stdout, mainUsage())
-		return nil
+// mainHelp is the help of drsim itself: what it does, its commands by
+// group, examples and the exit codes.
+func mainHelp(root *cobra.Command) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(root.Long))
+	b.WriteString("\n\nUsage:\n  drsim COMMAND [arguments] [flags]\n")
+	width := 0
+	for _, c := range root.Commands() {
+		width = max(width, len(c.Name()))
 	}
-	if len(args) > 1 {
-		return usageError("help", "too many arguments")
-	}
-	switch args[0] {
-	case "-h", "-help", "--help":
-		io.WriteString(stdout, helpUsage)
-		return nil
-	}
-	c, ok := findCommand(args[0])
-	if !ok {
-		return usageError("help", "%s", unknownCommand(args[0]))
-	}
-	io.WriteString(stdout, c.usage)
-	return nil
-}
-
-// newFlagSet returns a FlagSet that reports nothing itself: parseFlags
-// turns its errors into usage errors.
-func newFlagSet(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	return fs
-}
-
-// errHelpShown tells that a command's usage was printed for -h/--help: the
-// command stops there and run reports success.
-var errHelpShown = errors.New("help shown")
-
-// parseFlags parses args, allowing flags before and after the positional
-// arguments ("run snowy --trials 100" and "run --trials 100 snowy" are the
-// same); everything after "--" is positional. It returns the positional
-// arguments. On -h or --help it prints usage on stdout and returns
-// errHelpShown.
-func parseFlags(fs *flag.FlagSet, usage string, args []string, stdout io.Writer) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				io.WriteString(stdout, usage)
-				return nil, errHelpShown
+	list := func(title, group string) {
+		var lines []string
+		for _, c := range root.Commands() {
+			if c.GroupID == group && (c.IsAvailableCommand() || c.Name() == "help") {
+				lines = append(lines, fmt.Sprintf("  %-*s  %s\n", width, c.Name(), c.Short))
 			}
-			return nil, usageError(fs.Name(), "%v", err)
 		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-// flagSet reports whether the flag named name was given on the command line.
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == name {
-			set = true
-		}
-	})
-	return set
-}
-
-// formatFlag is a --format value restricted to a set of choices.
-type formatFlag struct {
-	value   string
-	choices []string
-}
-
-func (f *formatFlag) String() string { return f.value }
-
-func (f *formatFlag) Set(s string) error {
-	for _, c := range f.choices {
-		if s == c {
-			f.value = s
-			return nil
+		if len(lines) > 0 {
+			b.WriteString("\n" + title + "\n" + strings.Join(lines, ""))
 		}
 	}
-	return fmt.Errorf("must be one of %s", strings.Join(f.choices, ", "))
-}
-
-// probFlag is a probability in [0, 1].
-type probFlag float64
-
-func (p *probFlag) String() string { return strconv.FormatFloat(float64(*p), 'g', -1, 64) }
-
-func (p *probFlag) Set(s string) error {
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v < 0 || v > 1 {
-		return errors.New("must be a number between 0 and 1")
+	for _, g := range commandGroups {
+		list(g.Title, g.ID)
 	}
-	*p = probFlag(v)
-	return nil
-}
-
-// suggest returns the candidate closest to s by edit distance, or "" when
-// none is close.
-func suggest(s string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	list("Other commands:", "")
+	b.WriteString("\nExamples:\n")
+	b.WriteString(root.Example)
+	b.WriteString("\n\n")
+	b.WriteString(exitCodesHelp)
+	b.WriteString("\nRun 'drsim help COMMAND' for the flags of a command.\n")
+	return b.String()
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -89,21 +91,33 @@ func TestExitCodesAndUsage(t *testing.T) {
 		stderr     string // substring of stderr
 		wantStdout bool   // stdout must be non-empty
 	}{
-		{"no args", nil, 2, "", "Commands:", false},
-		{"help", []string{"help"}, 0, "Commands:", "", true},
-		{"--help", []string{"--help"}, 0, "Commands:", "", true},
+		{"no args", nil, 2, "", "Simulate:\n  compare ", false},
+		{"help", []string{"help"}, 0, "Simulate:\n  compare ", "", true},
+		{"--help", []string{"--help"}, 0, "Simulate:\n  compare ", "", true},
 		{"-h", []string{"-h"}, 0, "Exit codes", "", true},
 		{"help run", []string{"help", "run"}, 0, "--min-probability", "", true},
 		{"help unknown", []string{"help", "rum"}, 2, "", `did you mean "run"`, false},
 		{"unknown command", []string{"rn", "snowy"}, 2, "", `unknown command "rn" (did you mean "run"?)`, false},
 		{"run no scenario", []string{"run"}, 2, "", "want one scenario", false},
 		{"run two scenarios", []string{"run", mini, mini}, 2, "", "got 2 arguments", false},
-		{"run bad format", []string{"run", mini, "--format", "xml"}, 2, "", "must be one of text, json, markdown", false},
-		{"run zero trials", []string{"run", mini, "--trials", "0"}, 2, "", "--trials must be at least 1", false},
-		{"run bad workers", []string{"run", mini, "--workers", "0"}, 2, "", "--workers must be at least 1", false},
-		{"run unknown flag", []string{"run", mini, "--trails", "5"}, 2, "", "flag provided but not defined: -trails", false},
-		{"run bad probability", []string{"run", mini, "--min-probability", "1.5"}, 2, "", "between 0 and 1", false},
-		{"run trace-trial without trace", []string{"run", mini, "--trace-trial", "1"}, 2, "", "--trace-trial needs --trace", false},
+		{"run bad format", []string{"run", mini, "--format", "xml"}, 2, "", `invalid argument "xml" for "--format" flag: must be one of text, json, markdown (or md, txt)`, false},
+		{"run zero trials", []string{"run", mini, "--trials", "0"}, 2, "", `invalid argument "0" for "--trials" flag: must be at least 1`, false},
+		{"run bad workers", []string{"run", mini, "--workers", "0"}, 2, "", `invalid argument "0" for "--workers" flag: must be at least 1`, false},
+		{"run unknown flag", []string{"run", mini, "--trails", "5"}, 2, "", "drsim: run: unknown flag: --trails (did you mean --trials?)\nRun 'drsim help run' for usage.", false},
+		{"run Go-style flag", []string{"run", mini, "-trials", "5"}, 2, "", "unknown shorthand flag: 't' in -trials (did you mean --trials?)", false},
+		{"run negative seed", []string{"run", mini, "--seed", "-1"}, 2, "", `invalid argument "-1" for "--seed" flag: must be a whole number from 0 to 18446744073709551615`, false},
+		{"run bad probability", []string{"run", mini, "--min-probability", "1.5", "--check"}, 2, "", "between 0 and 1", false},
+		{"run min-probability without check", []string{"run", mini, "--min-probability", "0.9"}, 2, "", "run: --min-probability has no effect without --check", false},
+		{"compare min-probability without check", []string{"compare", mini, mini, "--min-probability", "0.9"}, 2, "", "compare: --min-probability has no effect without --check", false},
+		{"run trace-trial without trace", []string{"run", mini, "--trace-trial", "1"}, 2, "", "run: --trace-trial has no effect without --trace", false},
+		{"trace trials with trial", []string{"trace", mini, "--trial", "1", "--trials", "5"}, 2, "", "trace: --trials has no effect with --trial", false},
+		{"validate bad format", []string{"validate", mini, "--format", "md"}, 2, "", "must be one of text, json (or txt)\n", false},
+		{"init without strategy", []string{"init", "-"}, 2, "", "init: --strategy is required: one of backup-and-restore, pilot-light, warm-standby, active-active", false},
+		{"init bad strategy", []string{"init", "--strategy", "cold", "-"}, 2, "", `invalid argument "cold" for "--strategy" flag: must be one of backup-and-restore, pilot-light, warm-standby, active-active`, false},
+		{"init one region", []string{"init", "--strategy", "pilot-light", "--regions", "us-east-1", "-"}, 2, "", "--regions wants two different regions", false},
+		{"init bad region", []string{"init", "--strategy", "pilot-light", "--regions", "us-east-1,US_WEST", "-"}, 2, "", `"US_WEST" is not an AWS Region code`, false},
+		{"completion no shell", []string{"completion"}, 2, "", "want one shell (bash, zsh, fish, powershell)", false},
+		{"completion bad shell", []string{"completion", "tcsh"}, 2, "", `unknown shell "tcsh"`, false},
 		{"run trace-trial out of range", []string{"run", mini, "--trials", "5", "--trace", filepath.Join(t.TempDir(), "x.jsonl"), "--trace-trial", "5"}, 2, "", "between 0 and 4", false},
 		{"run missing file", []string{"run", filepath.Join(t.TempDir(), "nope.toml")}, 2, "", "nope.toml", false},
 		{"run unknown bundled", []string{"run", "snowyy"}, 2, "", "snowyy", false},
@@ -114,9 +128,10 @@ func TestExitCodesAndUsage(t *testing.T) {
 		{"--version", []string{"--version"}, 0, "go go1.", "", true},
 		{"compare one", []string{"compare", mini}, 2, "", "want at least two scenarios", false},
 		{"trace no scenario", []string{"trace", "--trial", "1"}, 2, "", "want one scenario", false},
-		{"trace negative trial", []string{"trace", mini, "--trial", "-2"}, 2, "", "--trial must be at least 0", false},
-		{"trace zero trials", []string{"trace", mini, "--trials", "0"}, 2, "", "trace: --trials must be at least 1", false},
-		{"trace bad workers", []string{"trace", mini, "--workers", "0"}, 2, "", "trace: --workers must be at least 1", false},
+		{"trace negative trial", []string{"trace", mini, "--trial", "-2"}, 2, "", `trace: invalid argument "-2" for "--trial" flag: must be at least 0`, false},
+		{"trace zero trials", []string{"trace", mini, "--trials", "0"}, 2, "", `trace: invalid argument "0" for "--trials" flag: must be at least 1`, false},
+		{"trace bad workers", []string{"trace", mini, "--workers", "0"}, 2, "", `trace: invalid argument "0" for "--workers" flag: must be at least 1`, false},
+		{"root unknown flag", []string{"--verison"}, 2, "", "drsim: drsim: unknown flag: --verison (did you mean --version?)", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,24 +156,36 @@ func TestExitCodesAndUsage(t *testing.T) {
 }
 
 func TestEveryCommandHasHelpWithExamples(t *testing.T) {
-	for _, c := range commands() {
-		for _, h := range []string{"-h", "--help"} {
-			t.Run(c.name+" "+h, func(t *testing.T) {
-				code, stdout, stderr := drsim(t, c.name, h)
-				if code != 0 || stderr != "" {
-					t.Fatalf("exit code %d, stderr %q", code, stderr)
-				}
-				if stdout != c.usage {
-					t.Errorf("printed %q, want the usage of %s", stdout, c.name)
-				}
-				if !strings.HasPrefix(stdout, "Usage: drsim "+c.name) || !strings.Contains(stdout, "Examples:\n  drsim ") {
-					t.Errorf("usage of %s lacks the Usage line or examples:\n%s", c.name, stdout)
-				}
-			})
+	root := newRootCmd(newEnv(nil, io.Discard, io.Discard))
+	names := commandNames(root)
+	for _, want := range []string{"run", "compare", "validate", "trace", "init", "list", "version", "completion", "help"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("no command %s among %q", want, names)
 		}
-		code, stdout, _ := drsim(t, "help", c.name)
-		if code != 0 || stdout != c.usage {
-			t.Errorf("drsim help %s: code %d, printed %q", c.name, code, stdout)
+	}
+	_, mainHelp, _ := drsim(t, "help")
+	for _, name := range names {
+		if !strings.Contains(mainHelp, "\n  "+name+" ") {
+			t.Errorf("drsim help does not list %s", name)
+		}
+		code, usage, _ := drsim(t, "help", name)
+		if code != 0 {
+			t.Errorf("drsim help %s: exit code %d", name, code)
+		}
+		if !strings.HasPrefix(usage, "Usage: drsim "+name) || !strings.Contains(usage, "Examples:\n  drsim ") {
+			t.Errorf("usage of %s lacks the Usage line or examples:\n%s", name, usage)
+		}
+		if name == "help" {
+			continue // "drsim help -h" is the help of help too, but "help --help" is not a command
+		}
+		for _, h := range []string{"-h", "--help"} {
+			code, stdout, stderr := drsim(t, name, h)
+			if code != 0 || stderr != "" {
+				t.Errorf("drsim %s %s: exit code %d, stderr %q", name, h, code, stderr)
+			}
+			if stdout != usage {
+				t.Errorf("drsim %s %s printed\n%s\nwant the usage of drsim help %s:\n%s", name, h, stdout, name, usage)
+			}
 		}
 	}
 }
@@ -278,33 +305,25 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestParseFlagsInterspersed(t *testing.T) {
-	tests := []struct {
-		args   []string
-		pos    []string
-		trials int
-		quiet  bool
-	}{
-		{[]string{"snowy"}, []string{"snowy"}, 0, false},
-		{[]string{"snowy", "--trials", "100"}, []string{"snowy"}, 100, false},
-		{[]string{"--trials", "100", "snowy"}, []string{"snowy"}, 100, false},
-		{[]string{"--trials=100", "a", "--quiet", "b"}, []string{"a", "b"}, 100, true},
-		{[]string{"a", "--", "--quiet"}, []string{"a", "--quiet"}, 0, false},
-		{[]string{"-quiet", "a", "-trials", "7"}, []string{"a"}, 7, true},
+// Flags may come before or after the positional arguments; after "--"
+// everything is positional.
+func TestFlagsAnywhere(t *testing.T) {
+	_, want, _ := drsim(t, "trace", "snowy", "--trial", "3", "--seed", "5")
+	if want == "" {
+		t.Fatal("no trace")
 	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			fs := newFlagSet("test")
-			trials := fs.Int("trials", 0, "")
-			quiet := fs.Bool("quiet", false, "")
-			pos, err := parseFlags(fs, "usage", tt.args, &bytes.Buffer{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(pos) != fmt.Sprint(tt.pos) || *trials != tt.trials || *quiet != tt.quiet {
-				t.Errorf("got %q trials=%d quiet=%v, want %q trials=%d quiet=%v", pos, *trials, *quiet, tt.pos, tt.trials, tt.quiet)
-			}
-		})
+	for _, args := range [][]string{
+		{"trace", "--trial", "3", "--seed", "5", "snowy"},
+		{"trace", "--trial=3", "snowy", "--seed=5"},
+		{"trace", "--seed", "5", "snowy", "--trial", "3"},
+	} {
+		if code, got, stderr := drsim(t, args...); code != 0 || got != want {
+			t.Errorf("%q: exit code %d, stderr %q, output differs: %v", args, code, stderr, got != want)
+		}
+	}
+	code, _, stderr := drsim(t, "validate", "--", "--quiet")
+	if code != 2 || !strings.Contains(stderr, `no file "--quiet"`) {
+		t.Errorf("after --, --quiet is a scenario name: code %d, stderr %q", code, stderr)
 	}
 }
 
@@ -356,39 +375,19 @@ func TestFormatDuration(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
-	names := commandNames()
+func TestUnknownCommandSuggestions(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"rn", "run"}, {"comapre", "compare"}, {"lst", "list"}, {"validat", "validate"}, {"xyzzy", ""},
+		{"rn", "run"}, {"comapre", "compare"}, {"lst", "list"}, {"validat", "validate"}, {"int", "init"}, {"xyzzy", ""},
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.in, names); got != tt.want {
-			t.Errorf("suggest(%q) = %q, want %q", tt.in, got, tt.want)
+		code, _, stderr := drsim(t, tt.in)
+		want := fmt.Sprintf("drsim: unknown command %q (did you mean %q?)\n", tt.in, tt.want)
+		if tt.want == "" {
+			want = fmt.Sprintf("drsim: unknown command %q\n", tt.in)
+		}
+		if code != 2 || !strings.HasPrefix(stderr, want) {
+			t.Errorf("drsim %s: code %d, stderr %q, want %q", tt.in, code, stderr, want)
 		}
 	}
 }
 
-func TestProgressLine(t *testing.T) {
-	var b bytes.Buffer
-	if isTerminal(&b) {
-		t.Fatal("a buffer is not a terminal")
-	}
-	if p := newProgress(&b, false, 10); p.offset(0) != nil {
-		t.Error("progress enabled on a non-terminal")
-	}
-	p := &progressLine{w: &b, total: 10000, start: time.Now(), enabled: true}
-	p.update(10)
-	if b.Len() != 0 {
-		t.Errorf("progress shown before a second: %q", b.String())
-	}
-	p.start = time.Now().Add(-1300 * time.Millisecond)
-	p.offset(4000)(200)
-	if got := b.String(); !regexp.MustCompile(`^\r  4200/10000 trials  42%  1\.[34]s $`).MatchString(got) {
-		t.Errorf("progress line %q", got)
-	}
-	b.Reset()
-	p.finish()
-	if got := b.String(); !strings.HasPrefix(got, "\r ") || !strings.HasSuffix(got, "\r") {
-		t.Errorf("finish printed %q, want the line cleared", got)
-	}
-}

@@ -3,104 +3,139 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
+
+	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/render"
-	"github.com/drsim/drsim/scenarios"
 )
 
-const compareUsage = `Usage: drsim compare A B ... [flags]
-
-Runs two or more scenarios (files or bundled names) with the same seed and
-the same number of trials, and prints them side by side. Trial i of every
-scenario sees the same outage draws (common random numbers), so differences
-come from the setups, not from luck. The seed and trials are the first
-scenario's unless --seed or --trials is given.
-
-Flags:
-  --trials N             number of trials of each scenario
-  --seed S               random seed shared by all scenarios
-  --workers N            parallel workers (default: the number of CPUs)
-  --format F             text, json or markdown (default text)
-  --out DIR              also write compare.json, compare.md, compare.html
-                         and the charts into DIR
-  --check                exit with status 3 when any scenario meets its
-                         objectives in fewer than --min-probability of trials
-  --min-probability P    the bar of --check (default 0.95)
-  --quiet                no progress line on stderr
-
-Examples:
-  drsim compare backup-and-restore pilot-light warm-standby active-active
-  drsim compare snowy snowy-with-rtc.toml --trials 5000 --format markdown
-  drsim compare a.toml b.toml --out cmp/ --check
-`
-
-func cmdCompare(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("compare")
+func newCompareCmd(e *env) *cobra.Command {
 	var f runFlags
-	f.register(fs)
-	pos, err := parseFlags(fs, compareUsage, args, stdout)
-	if err != nil {
-		return err
-	}
-	if len(pos) < 2 {
-		return usageError("compare", "want at least two scenarios, got %d", len(pos))
-	}
-	if err := f.validate(fs); err != nil {
-		return err
-	}
-	cfgs := make([]*model.Config, len(pos))
-	var errs []error
-	for i, arg := range pos {
-		cfg, err := scenarios.Resolve(arg)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		cfgs[i] = cfg
-	}
-	if len(errs) > 0 {
-		return inputError(errors.Join(errs...))
-	}
-	n, seed := f.trialsAndSeed(fs, cfgs[0])
-	if n < 1 {
-		return usageError("compare", "the first scenario asks for %d trials; give --trials", n)
-	}
+	c := &cobra.Command{
+		Use:   "compare A B ...",
+		Short: "run several scenarios with the same seed and compare them",
+		Long: `Runs two or more scenarios (files, bundled names, or - once for standard
+input) with the same seed and the same number of trials, and prints them
+side by side. Trial i of every scenario sees the same outage draws (common
+random numbers), so differences come from the setups, not from luck. The
+seed and trials are the first scenario's unless --seed or --trials is given.
 
-	prog := newProgress(stderr, f.quiet, n*len(cfgs))
-	sims := make([]*simulation, len(cfgs))
-	inputs := make([]report.CompareInput, len(cfgs))
-	for i, cfg := range cfgs {
-		sims[i] = simulate(cfg, seed, n, f.workers, prog.offset(i*n))
-		inputs[i] = report.CompareInput{Cfg: cfg, Results: sims[i].results, Report: sims[i].report}
-	}
-	prog.finish()
-	c := report.Compare(inputs)
+On SIGINT or SIGTERM the trials stop and nothing is written unless
+--partial-ok is given: then the comparison covers the scenarios run so far,
+the last one with the trials it completed, and is marked partial.`,
+		Example: `  drsim compare backup-and-restore pilot-light warm-standby active-active
+  drsim compare snowy snowy-with-rtc.toml --trials 5000 --format markdown
+  drsim compare a.toml b.toml --out cmp/ --check`,
+		ValidArgsFunction: completeScenarios(0),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return usageError("compare", "want at least two scenarios, got %d", len(args))
+			}
+			if err := f.checkDeps(c); err != nil {
+				return err
+			}
+			res := &resolver{stdin: e.stdin}
+			cfgs := make([]*model.Config, len(args))
+			var errs []error
+			for i, arg := range args {
+				cfg, err := res.resolve(arg)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				cfgs[i] = cfg
+			}
+			if len(errs) > 0 {
+				return inputError(errors.Join(errs...))
+			}
+			n, seed := f.trialsAndSeed(cfgs[0])
+			if n < 1 {
+				return usageError("compare", "the first scenario asks for %d trials; give --trials", n)
+			}
+			if err := checkMemory(e, "compare", n*len(cfgs), memoryEstimate(n, cfgs...)); err != nil {
+				return err
+			}
+			outs := &outputs{cmd: "compare", dir: f.out, reserved: []string{render.CompareJSON, render.CompareMD, render.CompareHTML}}
+			if err := outs.check(); err != nil {
+				return err
+			}
 
-	if f.out != "" {
-		if err := render.WriteCompareAll(f.out, c); err != nil {
-			return fmt.Errorf("compare: writing %s: %w", f.out, err)
-		}
-	}
-	if err := writeFormat(stdout, f.format.value, c, report.WriteCompareJSON, render.WriteCompareMarkdown, render.WriteCompareText); err != nil {
-		return fmt.Errorf("compare: %w", err)
-	}
-	if f.check {
-		failed := 0
-		for _, s := range sims {
-			ok, err := checkObjectives(stderr, s, float64(f.minP))
+			names := make([]string, len(cfgs))
+			for i, cfg := range cfgs {
+				names[i] = cfg.Name
+			}
+			prog := newProgress(e, f.quiet, names, n)
+			var sims []*simulation
+			interrupted := false
+			for i, cfg := range cfgs {
+				s := runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(i))
+				if s.interrupted || c.Context().Err() != nil {
+					interrupted = true
+					prog.stop()
+					fmt.Fprintf(e.stderr, "drsim: compare: %s: %s (%d of %d scenarios complete)\n", cfg.Name, s.interruptedMessage(), i, len(cfgs))
+					if len(s.results) > 0 {
+						sims = append(sims, s)
+					}
+					break
+				}
+				s.aggregate(prog.bar(i))
+				prog.bar(i).setPhase(phaseDone)
+				sims = append(sims, s)
+			}
+			if interrupted {
+				if !f.partialOK || len(sims) == 0 {
+					return silentError(exitInterrupted)
+				}
+				if last := sims[len(sims)-1]; last.report == nil {
+					last.aggregate(nil)
+				}
+			}
+			inputs := make([]report.CompareInput, len(sims))
+			for i, s := range sims {
+				inputs[i] = report.CompareInput{Cfg: s.cfg, Results: s.results, Report: s.report}
+			}
+			cmp := report.Compare(inputs)
+			note := func() string {
+				return fmt.Sprintf("PARTIAL COMPARISON: interrupted; %d of %d scenarios run, the last with %s of %s trials",
+					len(sims), len(cfgs), groupDigits(int64(len(sims[len(sims)-1].results))), groupDigits(int64(n)))
+			}
+			if interrupted {
+				cmp.Warnings = append([]string{note()}, cmp.Warnings...)
+			}
+			prog.setPhase(phaseRendering)
+			err := outs.write(func(dir string) error { return render.WriteCompareAll(dir, cmp) })
+			prog.stop()
 			if err != nil {
 				return err
 			}
-			if !ok {
-				failed++
+			if err := writeReport(e.stdout, f.format.v, cmp, interrupted, note,
+				report.WriteCompareJSON, render.WriteCompareMarkdown, render.WriteCompareText); err != nil {
+				return ioError(fmt.Errorf("compare: writing the comparison: %w", err))
 			}
-		}
-		if failed > 0 {
-			return silentError(exitCheck)
-		}
+			if interrupted {
+				return silentError(exitInterrupted)
+			}
+			if f.check {
+				failed := 0
+				for _, s := range sims {
+					ok, err := checkObjectives(e.stderr, s, f.minP)
+					if err != nil {
+						return err
+					}
+					if !ok {
+						failed++
+					}
+				}
+				if failed > 0 {
+					return silentError(exitCheck)
+				}
+			}
+			return nil
+		},
 	}
-	return nil
+	f.register(c, e, "also write compare.json, compare.md, compare.html and the charts into `DIR`, replacing its previous comparison as a whole")
+	return c
 }
+

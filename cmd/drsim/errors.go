@@ -8,15 +8,30 @@ import (
 	"github.com/drsim/drsim/scenarios"
 )
 
-// Exit codes.
+// Exit codes. They are documented in one place for users: the README's
+// "Exit codes" table and 'drsim help' (exitCodesHelp); a test runs each.
 const (
-	exitOK       = 0
-	exitInternal = 1
-	exitInput    = 2
-	exitCheck    = 3
-	// exitLint: drsim lint found a finding at or above --fail-on.
-	exitLint = 4
+	exitOK          = 0   // success
+	exitInternal    = 1   // a bug in drsim: an unexpected error or a recovered panic
+	exitInput       = 2   // bad input: an invalid scenario, bad flags or arguments
+	exitCheck       = 3   // --check: objectives met in fewer trials than --min-probability
+	exitLint        = 4   // drsim lint found a finding at or above --fail-on
+	exitIO          = 5   // an output could not be written (or read back), stdout included
+	exitMemory      = 6   // the run's memory estimate exceeds this machine's memory
+	exitInterrupted = 130 // SIGINT or SIGTERM (128 + SIGINT, the shell convention)
 )
+
+// exitCodesHelp is the table of exit codes that 'drsim help' prints.
+const exitCodesHelp = `Exit codes:
+  0    ok
+  1    internal error (a bug: please report it)
+  2    bad input: invalid scenario, bad flags or arguments
+  3    --check failed: objectives met in fewer trials than --min-probability
+  4    lint findings at or above --fail-on
+  5    I/O error: an output could not be written
+  6    the run's memory estimate exceeds this machine's memory
+  130  interrupted (SIGINT or SIGTERM)
+`
 
 // exitError carries the exit code of a failed command. A silent error has
 // already been reported on stderr by the command itself.
@@ -37,7 +52,8 @@ func (e *exitError) Error() string {
 
 func (e *exitError) Unwrap() error { return e.err }
 
-// usageError reports bad flags or arguments (exit code 2).
+// usageError reports bad flags or arguments of cmd (exit code 2), with a
+// pointer to its help.
 func usageError(cmd, format string, args ...any) error {
 	return &exitError{
 		code: exitInput,
@@ -49,6 +65,11 @@ func usageError(cmd, format string, args ...any) error {
 // inputError marks err as bad input (exit code 2).
 func inputError(err error) error {
 	return &exitError{code: exitInput, err: err}
+}
+
+// ioError marks err as an I/O error on an output (exit code 5).
+func ioError(err error) error {
+	return &exitError{code: exitIO, err: err}
 }
 
 // silentError is an error the command has already reported.

@@ -1,190 +1,163 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
+	"github.com/spf13/cobra"
+
 	"github.com/drsim/drsim/findings"
-	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/render"
-	"github.com/drsim/drsim/scenarios"
 )
 
-const runUsage = `Usage: drsim run FILE|NAME [flags]
+func newRunCmd(e *env) *cobra.Command {
+	var (
+		f          runFlags
+		perTrial   string
+		tracePath  string
+		traceTrial int
+	)
+	c := &cobra.Command{
+		Use:   "run FILE|NAME|-",
+		Short: "simulate a scenario and print the report",
+		Long: `Simulates a scenario (a TOML file, the name of a bundled scenario, or - for
+standard input) over many randomized trials and prints the report. Flags may
+come before or after the scenario.
 
-Simulates a scenario (a TOML file, or the name of a bundled scenario) over
-many randomized trials and prints the report. Flags may come before or after
-the scenario.
-
-Flags:
-  --trials N             number of trials (default: the scenario's trials)
-  --seed S               random seed (default: the scenario's seed)
-  --workers N            parallel workers (default: the number of CPUs);
-                         the report does not depend on it
-  --format F             text, json or markdown (default text)
-  --per-trial FILE.csv   also write one CSV row per trial
-  --out DIR              also write report.json, report.md, report.html and
-                         the charts into DIR
-  --trace FILE.jsonl     also write the event log of one trial as JSON lines
-  --trace-trial N        the trial --trace writes (default: the
-                         representative trial)
-  --check                exit with status 3 when the objectives are met in
-                         fewer than --min-probability of the trials
-  --min-probability P    the bar of --check (default 0.95)
-  --quiet                no progress line on stderr
-
-Examples:
-  drsim run snowy
+Every output file is written atomically, and --out replaces its folder's
+report as a whole; output paths are checked before the first trial. On
+SIGINT or SIGTERM the trials stop, "interrupted after N of M trials" is
+printed and nothing is written (unless --partial-ok); the exit status is 130.`,
+		Example: `  drsim run snowy
   drsim run snowy --trials 10000 --seed 42 --format json > report.json
   drsim run my-setup.toml --out out/ --per-trial out/trials.csv
   drsim run warm-standby --check --min-probability 0.99
   drsim run snowy --trace trial.jsonl --trace-trial 17
-`
+  drsim init --strategy pilot-light - | drsim run -`,
+		ValidArgsFunction: completeScenarios(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError("run", "want one scenario (a file, a bundled name or -), got %d arguments", len(args))
+			}
+			if err := f.checkDeps(c); err != nil {
+				return err
+			}
+			if err := needs(c, "trace-trial", "trace"); err != nil {
+				return err
+			}
+			res := &resolver{stdin: e.stdin}
+			cfg, loc, err := res.resolveLocated(args[0])
+			if err != nil {
+				return err
+			}
+			n, seed := f.trialsAndSeed(cfg)
+			if n < 1 {
+				return usageError("run", "the scenario asks for %d trials; give --trials", n)
+			}
+			if c.Flags().Changed("trace-trial") && traceTrial >= n {
+				return usageError("run", "--trace-trial must be between 0 and %d, got %d", n-1, traceTrial)
+			}
+			if err := checkMemory(e, "run", n, memoryEstimate(n, cfg)); err != nil {
+				return err
+			}
+			outs := &outputs{cmd: "run", dir: f.out, reserved: []string{render.ReportJSON, render.ReportMarkdown, render.ReportHTML}}
+			perTrialOut := outs.addFile("per-trial", perTrial)
+			traceOut := outs.addFile("trace", tracePath)
+			if err := outs.check(); err != nil {
+				return err
+			}
 
-// simFlags are the flags of every command that simulates: run, compare
-// and trace.
-type simFlags struct {
-	trials  int
-	seed    uint64
-	workers int
-	quiet   bool
+			prog := newProgress(e, f.quiet, []string{cfg.Name}, n)
+			s := runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(0))
+			interrupted := s.interrupted || c.Context().Err() != nil
+			if interrupted {
+				prog.stop()
+				fmt.Fprintf(e.stderr, "drsim: run: %s\n", s.interruptedMessage())
+				if !f.partialOK || len(s.results) == 0 {
+					return silentError(exitInterrupted)
+				}
+			}
+			s.aggregate(prog.bar(0))
+			s.report.SetFindings(findings.Static(cfg, loc))
+			prog.bar(0).setPhase(phaseRendering)
+			if perTrialOut != nil {
+				perTrialOut.write = func(w io.Writer) error { return report.WriteCSV(w, s.cfg, s.results) }
+			}
+			if traceOut != nil {
+				i := traceTrial
+				if !c.Flags().Changed("trace-trial") {
+					i = max(s.rep, 0)
+				}
+				traceOut.write = func(w io.Writer) error { return writeTrace(w, s.traceTrial(i)) }
+			}
+			err = outs.write(func(dir string) error { return render.WriteAll(dir, s.report) })
+			prog.stop()
+			if err != nil {
+				return err
+			}
+			if err := writeReport(e.stdout, f.format.v, s.report, s.interrupted, s.partialNote,
+				report.WriteJSON, render.WriteMarkdown, render.WriteText); err != nil {
+				return ioError(fmt.Errorf("run: writing the report: %w", err))
+			}
+			if interrupted {
+				return silentError(exitInterrupted)
+			}
+			if f.check {
+				ok, err := checkObjectives(e.stderr, s, f.minP)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return silentError(exitCheck)
+				}
+			}
+			return nil
+		},
+	}
+	f.register(c, e, "also write report.json, report.md, report.html and the charts into `DIR`, replacing its previous report as a whole")
+	fs := c.Flags()
+	fs.StringVar(&perTrial, "per-trial", "", "also write one CSV row per trial to `FILE` (it may lie inside --out)")
+	c.MarkFlagFilename("per-trial", "csv")
+	fs.StringVar(&tracePath, "trace", "", "also write the event log of one trial as JSON lines to `FILE`")
+	c.MarkFlagFilename("trace", "jsonl")
+	fs.Var(&countValue{v: &traceTrial, min: 0}, "trace-trial", "the trial --trace writes, from 0 (default: the representative trial)")
+	c.RegisterFlagCompletionFunc("trace-trial", cobra.NoFileCompletions)
+	return c
 }
 
-func (f *simFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&f.trials, "trials", 0, "number of trials")
-	fs.Uint64Var(&f.seed, "seed", 0, "random seed")
-	fs.IntVar(&f.workers, "workers", defaultWorkers(), "parallel workers")
-	fs.BoolVar(&f.quiet, "quiet", false, "no progress line")
-}
-
-// runFlags are the flags run and compare share.
-type runFlags struct {
-	simFlags
-	format formatFlag
-	out    string
-	check  bool
-	minP   probFlag
-}
-
-func (f *runFlags) register(fs *flag.FlagSet) {
-	f.simFlags.register(fs)
-	f.format = formatFlag{value: "text", choices: []string{"text", "json", "markdown"}}
-	f.minP = 0.95
-	fs.Var(&f.format, "format", "text, json or markdown")
-	fs.StringVar(&f.out, "out", "", "output directory")
-	fs.BoolVar(&f.check, "check", false, "fail when objectives are not met")
-	fs.Var(&f.minP, "min-probability", "the bar of --check")
-}
-
-// validate checks the values of the shared flags.
-func (f *simFlags) validate(fs *flag.FlagSet) error {
-	if flagSet(fs, "trials") && f.trials < 1 {
-		return usageError(fs.Name(), "--trials must be at least 1, got %d", f.trials)
-	}
-	if f.workers < 1 {
-		return usageError(fs.Name(), "--workers must be at least 1, got %d", f.workers)
-	}
-	return nil
-}
-
-// trialsAndSeed returns the number of trials and the seed of a run of cfg:
-// the scenario's unless --trials or --seed is given.
-func (f *simFlags) trialsAndSeed(fs *flag.FlagSet, cfg *model.Config) (int, uint64) {
-	n, seed := cfg.Trials, cfg.Seed
-	if flagSet(fs, "trials") {
-		n = f.trials
-	}
-	if flagSet(fs, "seed") {
-		seed = f.seed
-	}
-	return n, seed
-}
-
-func cmdRun(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("run")
-	var f runFlags
-	f.register(fs)
-	perTrial := fs.String("per-trial", "", "CSV file with one row per trial")
-	tracePath := fs.String("trace", "", "JSON lines file with the event log of one trial")
-	traceTrial := fs.Int("trace-trial", -1, "the trial --trace writes")
-	pos, err := parseFlags(fs, runUsage, args, stdout)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError("run", "want one scenario (a file or a bundled name), got %d arguments", len(pos))
-	}
-	if err := f.validate(fs); err != nil {
-		return err
-	}
-	cfg, loc, err := scenarios.ResolveLocated(pos[0])
-	if err != nil {
-		return inputError(err)
-	}
-	n, seed := f.trialsAndSeed(fs, cfg)
-	if n < 1 {
-		return usageError("run", "the scenario asks for %d trials; give --trials", n)
-	}
-	if flagSet(fs, "trace-trial") {
-		if *tracePath == "" {
-			return usageError("run", "--trace-trial needs --trace")
-		}
-		if *traceTrial < 0 || *traceTrial >= n {
-			return usageError("run", "--trace-trial must be between 0 and %d, got %d", n-1, *traceTrial)
-		}
-	}
-
-	prog := newProgress(stderr, f.quiet, n)
-	s := simulate(cfg, seed, n, f.workers, prog.offset(0))
-	prog.finish()
-	s.report.SetFindings(findings.Static(cfg, loc))
-
-	if *tracePath != "" {
-		i := *traceTrial
-		if i < 0 {
-			i = max(s.rep, 0)
-		}
-		d := s.traceTrial(i)
-		if err := writeFile(*tracePath, func(w io.Writer) error { return writeTrace(w, d) }); err != nil {
-			return fmt.Errorf("run: writing the trace: %w", err)
-		}
-	}
-	if *perTrial != "" {
-		if err := writeFile(*perTrial, func(w io.Writer) error { return report.WriteCSV(w, cfg, s.results) }); err != nil {
-			return fmt.Errorf("run: writing the per-trial CSV: %w", err)
-		}
-	}
-	if f.out != "" {
-		if err := render.WriteAll(f.out, s.report); err != nil {
-			return fmt.Errorf("run: writing %s: %w", f.out, err)
-		}
-	}
-	if err := writeFormat(stdout, f.format.value, s.report, report.WriteJSON, render.WriteMarkdown, render.WriteText); err != nil {
-		return fmt.Errorf("run: %w", err)
-	}
-	if f.check {
-		ok, err := checkObjectives(stderr, s, float64(f.minP))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return silentError(exitCheck)
-		}
-	}
-	return nil
-}
-
-// writeFormat renders v on w with the writer of the given --format: json,
-// markdown, else text.
-func writeFormat[T any](w io.Writer, format string, v T, json, markdown, text func(io.Writer, T) error) error {
+// writeReport renders v on w in format (json, markdown or text). A partial
+// report's text and Markdown start with a banner saying so; its JSON says
+// so in its first warning.
+func writeReport[T any](w io.Writer, format string, v T, partial bool, note func() string, json, markdown, text func(io.Writer, T) error) error {
 	switch format {
 	case "json":
 		return json(w, v)
 	case "markdown":
+		if partial {
+			if _, err := fmt.Fprintf(w, "> **%s**\n\n", note()); err != nil {
+				return err
+			}
+		}
 		return markdown(w, v)
 	default:
+		if partial {
+			if _, err := fmt.Fprintf(w, "%s\n\n", note()); err != nil {
+				return err
+			}
+		}
 		return text(w, v)
+	}
+}
+
+// completeScenarios completes up to max scenario arguments (0: any
+// number): the bundled names, the .toml files and the folders that start
+// with what was typed.
+func completeScenarios(max int) cobra.CompletionFunc {
+	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if max > 0 && len(args) >= max {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return scenarioCompletions(toComplete)
 	}
 }

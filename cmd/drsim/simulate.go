@@ -1,12 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"runtime"
-	"sync"
 	"time"
 
 	"github.com/drsim/drsim/model"
@@ -14,42 +12,69 @@ import (
 )
 
 // simulation is one scenario run: its trials, the representative trial
-// and the report built from them.
+// and the report built from them. An interrupted run holds the trials done
+// before the interruption, which are trials 0 to len(results)-1.
 type simulation struct {
 	cfg     *model.Config
 	seed    uint64
+	asked   int // the trials asked for
 	results []model.TrialResult
 	rep     int
 	detail  *model.Detail
 	report  *report.Report
+	// interrupted reports that the run stopped before asked trials.
+	interrupted bool
 }
 
-// simulate runs n trials of cfg with seed on workers goroutines, simulates
-// the representative trial again for its detail and builds the report.
-// progress, if not nil, is called with the number of trials done.
-func simulate(cfg *model.Config, seed uint64, n, workers int, progress func(done int)) *simulation {
+// runTrials runs n trials of cfg with seed on workers goroutines until ctx
+// is done, showing progress on b.
+func runTrials(ctx context.Context, cfg *model.Config, seed uint64, n, workers int, b *bar) *simulation {
 	cfg.Seed = seed
 	cfg.Trials = n
-	results := model.RunTrials(cfg, seed, n, workers, progress)
-	rep := model.Representative(results)
-	detail := &model.Detail{}
-	if rep >= 0 && rep < len(results) {
-		model.NewRunner(cfg).Trial(seed, rep, detail)
+	b.setPhase(phaseSimulating)
+	results, err := model.RunTrialsContext(ctx, cfg, seed, n, workers, b.progressFunc())
+	return &simulation{cfg: cfg, seed: seed, asked: n, results: results, interrupted: err != nil}
+}
+
+// aggregate simulates the representative trial again for its detail and
+// builds the report. The report of an interrupted run is marked partial.
+func (s *simulation) aggregate(b *bar) {
+	b.setPhase(phaseAggregating)
+	s.rep = model.Representative(s.results)
+	s.detail = &model.Detail{}
+	if s.rep >= 0 && s.rep < len(s.results) {
+		model.NewRunner(s.cfg).Trial(s.seed, s.rep, s.detail)
 	}
-	return &simulation{
-		cfg:     cfg,
-		seed:    seed,
-		results: results,
-		rep:     rep,
-		detail:  detail,
-		report:  report.Build(cfg, seed, results, detail, rep),
+	s.cfg.Trials = len(s.results)
+	s.report = report.Build(s.cfg, s.seed, s.results, s.detail, s.rep)
+	if s.interrupted {
+		s.report.Warnings = append([]string{s.partialNote()}, s.report.Warnings...)
 	}
+}
+
+// simulate runs and aggregates a whole run of n trials (never
+// interrupted).
+func simulate(cfg *model.Config, seed uint64, n, workers int) *simulation {
+	s := runTrials(context.Background(), cfg, seed, n, workers, nil)
+	s.aggregate(nil)
+	return s
+}
+
+// interruptedMessage is what an interrupted run prints on stderr.
+func (s *simulation) interruptedMessage() string {
+	return fmt.Sprintf("interrupted after %s of %s trials", groupDigits(int64(len(s.results))), groupDigits(int64(s.asked)))
+}
+
+// partialNote is the first warning of a partial report.
+func (s *simulation) partialNote() string {
+	done := len(s.results)
+	return fmt.Sprintf("PARTIAL REPORT: %s; it covers trials 0 to %d, the same as a run with --trials %d", s.interruptedMessage(), done-1, done)
 }
 
 // traceTrial returns the detail of trial i, reusing the representative
 // trial's when it is the one asked for.
 func (s *simulation) traceTrial(i int) *model.Detail {
-	if i == s.rep {
+	if i == s.rep && s.detail != nil {
 		return s.detail
 	}
 	d := &model.Detail{}
@@ -57,28 +82,17 @@ func (s *simulation) traceTrial(i int) *model.Detail {
 	return d
 }
 
-// writeTrace writes the events of d as JSON lines, one event a line.
+// writeTrace writes the events of d as JSON lines, one event a line, with
+// no HTML escaping ("->" stays "->", not "-\u003e").
 func writeTrace(w io.Writer, d *model.Detail) error {
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	for i := range d.Events {
 		if err := enc.Encode(&d.Events[i]); err != nil {
 			return fmt.Errorf("trace: %w", err)
 		}
 	}
 	return nil
-}
-
-// writeFile creates path and writes to it with fn.
-func writeFile(path string, fn func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := fn(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // checkObjectives prints on stderr why the scenario fails the check
@@ -131,69 +145,4 @@ func formatDuration(ns int64) string {
 		}
 	}
 	return s
-}
-
-// defaultWorkers is the default of --workers.
-func defaultWorkers() int { return runtime.NumCPU() }
-
-// progressLine shows "  4200/10000 trials  42%  1.3s" on a terminal,
-// updated in place, once a run has taken more than a second. It is safe
-// for concurrent use.
-type progressLine struct {
-	w       io.Writer
-	total   int
-	start   time.Time
-	mu      sync.Mutex
-	last    time.Time
-	shown   bool
-	enabled bool
-}
-
-// newProgress returns a progress line on stderr for total trials. It stays
-// silent when quiet is set or stderr is not a terminal.
-func newProgress(stderr io.Writer, quiet bool, total int) *progressLine {
-	return &progressLine{w: stderr, total: total, start: time.Now(), enabled: !quiet && isTerminal(stderr)}
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// offset returns a progress callback for a run whose trials count from base.
-func (p *progressLine) offset(base int) func(done int) {
-	if !p.enabled {
-		return nil
-	}
-	return func(done int) { p.update(base + done) }
-}
-
-func (p *progressLine) update(done int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	if now.Sub(p.start) < time.Second || (now.Sub(p.last) < 100*time.Millisecond && done < p.total) {
-		return
-	}
-	p.last = now
-	p.shown = true
-	pct := 0
-	if p.total > 0 {
-		pct = 100 * done / p.total
-	}
-	fmt.Fprintf(p.w, "\r  %d/%d trials  %d%%  %.1fs ", done, p.total, pct, now.Sub(p.start).Seconds())
-}
-
-// finish clears the progress line if it was shown.
-func (p *progressLine) finish() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.shown {
-		fmt.Fprintf(p.w, "\r%*s\r", 50, "")
-		p.shown = false
-	}
 }

@@ -28,7 +28,7 @@ func TestStrategyRTOBands(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := simulate(cfg, cfg.Seed, trials, 2, nil)
+		s := simulate(cfg, cfg.Seed, trials, 2)
 		m := s.report.Metrics.RTOSeconds
 		if m.N < trials/2 || m.Unrecovered > 0 {
 			t.Errorf("%s: %d incident trials, %d unrecovered: the shared outage should hit most trials and every strategy should recover", b.name, m.N, m.Unrecovered)

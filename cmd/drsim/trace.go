@@ -2,73 +2,72 @@ package main
 
 import (
 	"fmt"
-	"io"
+
+	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/model"
-	"github.com/drsim/drsim/scenarios"
 )
 
-const traceUsage = `Usage: drsim trace FILE|NAME [--trial N] [flags]
-
-Simulates one trial and prints its event log on stdout as JSON lines: one
+func newTraceCmd(e *env) *cobra.Command {
+	var (
+		f     simFlags
+		trial int
+	)
+	c := &cobra.Command{
+		Use:   "trace FILE|NAME|- [--trial N]",
+		Short: "print the event log of one trial as JSON lines",
+		Long: `Simulates one trial and prints its event log on stdout as JSON lines: one
 object per event, in simulation order, with t_ns (nanoseconds from the start
 of the trial), kind, subject, region, outcome, error and message. The same as
 'drsim run --trace', for one trial only. Without --trial it runs all trials
-first and traces the representative one.
-
-Flags:
-  --trial N      the trial to trace (0-based)
-  --seed S       random seed (default: the scenario's seed)
-  --trials N     trials to choose the representative one from, when --trial
-                 is not given (default: the scenario's trials)
-  --workers N    parallel workers (default: the number of CPUs)
-  --quiet        no progress line on stderr
-
-Examples:
-  drsim trace snowy --trial 3
+first and traces the representative one (the trial with the median RTO).`,
+		Example: `  drsim trace snowy --trial 3
   drsim trace snowy --trial 3 | jq -r 'select(.kind == "kms-failure") | .message'
-  drsim trace my-setup.toml --seed 9
-`
-
-func cmdTrace(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("trace")
-	trial := fs.Int("trial", -1, "the trial to trace")
-	var f simFlags
-	f.register(fs)
-	pos, err := parseFlags(fs, traceUsage, args, stdout)
-	if err != nil {
-		return err
+  drsim trace my-setup.toml --seed 9`,
+		ValidArgsFunction: completeScenarios(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError("trace", "want one scenario (a file, a bundled name or -), got %d arguments", len(args))
+			}
+			withTrial := c.Flags().Changed("trial")
+			if withTrial && c.Flags().Changed("trials") {
+				return usageError("trace", "--trials has no effect with --trial (it sets the trials the representative trial is chosen from)")
+			}
+			res := &resolver{stdin: e.stdin}
+			cfg, err := res.resolve(args[0])
+			if err != nil {
+				return err
+			}
+			n, seed := f.trialsAndSeed(cfg)
+			var d *model.Detail
+			if withTrial {
+				cfg.Seed = seed
+				d = &model.Detail{}
+				model.NewRunner(cfg).Trial(seed, trial, d)
+			} else {
+				if n < 1 {
+					return usageError("trace", "the scenario asks for %d trials; give --trial or --trials", n)
+				}
+				if err := checkMemory(e, "trace", n, memoryEstimate(n, cfg)); err != nil {
+					return err
+				}
+				prog := newProgress(e, f.quiet, []string{cfg.Name}, n)
+				s := runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(0))
+				prog.stop()
+				if s.interrupted || c.Context().Err() != nil {
+					fmt.Fprintf(e.stderr, "drsim: trace: %s\n", s.interruptedMessage())
+					return silentError(exitInterrupted)
+				}
+				d = s.traceTrial(max(model.Representative(s.results), 0))
+			}
+			if err := writeTrace(e.stdout, d); err != nil {
+				return ioError(fmt.Errorf("trace: writing the trace: %w", err))
+			}
+			return nil
+		},
 	}
-	if len(pos) != 1 {
-		return usageError("trace", "want one scenario (a file or a bundled name), got %d arguments", len(pos))
-	}
-	if flagSet(fs, "trial") && *trial < 0 {
-		return usageError("trace", "--trial must be at least 0, got %d", *trial)
-	}
-	if err := f.validate(fs); err != nil {
-		return err
-	}
-	cfg, err := scenarios.Resolve(pos[0])
-	if err != nil {
-		return inputError(err)
-	}
-	n, seed := f.trialsAndSeed(fs, cfg)
-	var d *model.Detail
-	if *trial >= 0 {
-		cfg.Seed = seed
-		d = &model.Detail{}
-		model.NewRunner(cfg).Trial(seed, *trial, d)
-	} else {
-		if n < 1 {
-			return usageError("trace", "the scenario asks for %d trials; give --trial or --trials", n)
-		}
-		prog := newProgress(stderr, f.quiet, n)
-		s := simulate(cfg, seed, n, f.workers, prog.offset(0))
-		prog.finish()
-		d = s.traceTrial(max(s.rep, 0))
-	}
-	if err := writeTrace(stdout, d); err != nil {
-		return fmt.Errorf("trace: %w", err)
-	}
-	return nil
+	c.Flags().Var(&countValue{v: &trial, min: 0}, "trial", "the trial to trace, from 0")
+	c.RegisterFlagCompletionFunc("trial", cobra.NoFileCompletions)
+	f.register(c, e)
+	return c
 }

@@ -5,51 +5,97 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/report"
 )
 
-const versionUsage = `Usage: drsim version
-
-Prints the version of drsim (the module version, with the VCS revision when
-built from a git checkout), the Go version it was built with and the schema
+func newVersionCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "print the version, the Go version and the report schema",
+		Long: `Prints the version of drsim, the Go version it was built with and the schema
 of the JSON report it writes.
 
-Examples:
-  drsim version
-`
+The version is the module's, from the build information Go records in the
+binary: the release tag (v1.2.0) for 'go install github.com/drsim/drsim/cmd/drsim@v1.2.0'
+or a build at a tagged commit, a pseudo-version (v0.0.0-20260101120000-abcdef123456)
+at an untagged commit, and "(devel)" when the build recorded no version
+control information (go run, or -buildvcs=false). The revision, its time and
+whether the work tree had local changes follow when they were recorded.`,
+		Example: `  drsim version
+  drsim --version`,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError("version", "takes no arguments")
+			}
+			return printVersion(e.stdout)
+		},
+	}
+}
 
-func cmdVersion(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("version")
-	pos, err := parseFlags(fs, versionUsage, args, stdout)
+// printVersion prints the version lines of this binary.
+func printVersion(w io.Writer) error {
+	_, err := io.WriteString(w, strings.Join(versionLines(readBuildInfo()), "\n")+"\n")
 	if err != nil {
-		return err
+		return ioError(fmt.Errorf("version: %w", err))
 	}
-	if len(pos) > 0 {
-		return usageError("version", "takes no arguments")
-	}
-	version, revision := "unknown", ""
+	return nil
+}
+
+// readBuildInfo returns this binary's build information, nil when it has
+// none.
+func readBuildInfo() *debug.BuildInfo {
 	if bi, ok := debug.ReadBuildInfo(); ok {
+		return bi
+	}
+	return nil
+}
+
+// versionLines describes a build: "drsim VERSION", then "revision REV
+// (TIME, modified)" when version control information was recorded, the Go
+// version and the report schema.
+func versionLines(bi *debug.BuildInfo) []string {
+	version := "(unknown)"
+	var rev, when string
+	modified := false
+	goVersion := runtime.Version()
+	if bi != nil {
 		version = bi.Main.Version
 		if version == "" {
 			version = "(devel)"
 		}
+		if bi.GoVersion != "" {
+			goVersion = bi.GoVersion
+		}
 		for _, s := range bi.Settings {
 			switch s.Key {
 			case "vcs.revision":
-				revision = s.Value
+				rev = s.Value
+			case "vcs.time":
+				when = s.Value
 			case "vcs.modified":
-				if s.Value == "true" && revision != "" {
-					revision += "+dirty"
-				}
+				modified = s.Value == "true"
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "drsim %s\n", version)
-	if revision != "" {
-		fmt.Fprintf(stdout, "revision %s\n", revision)
+	lines := []string{"drsim " + version}
+	if rev != "" {
+		var notes []string
+		if when != "" {
+			notes = append(notes, when)
+		}
+		if modified {
+			notes = append(notes, "modified")
+		}
+		line := "revision " + rev
+		if len(notes) > 0 {
+			line += " (" + strings.Join(notes, ", ") + ")"
+		}
+		lines = append(lines, line)
 	}
-	fmt.Fprintf(stdout, "go %s\n", runtime.Version())
-	fmt.Fprintf(stdout, "report schema %s\n", report.Schema)
-	return nil
+	return append(lines, "go "+goVersion, "report schema "+report.Schema)
 }

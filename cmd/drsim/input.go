@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/scenarios"
+)
+
+// stdinName is how errors name a scenario read from standard input; its
+// relative extends resolve against the current folder.
+const stdinName = "<stdin>"
+
+// maxStdin bounds what is read from standard input: far above any
+// scenario, it keeps "drsim run - < /dev/zero" from exhausting memory. The
+// decoder applies its own, tighter limits.
+const maxStdin = 16 << 20
+
+// resolver loads the scenarios named on a command line: a file, a bundled
+// name, or "-" for standard input, which can be read once.
+type resolver struct {
+	stdin     io.Reader
+	stdinUsed bool
+}
+
+// resolve loads arg; errors are bad input (exit code 2).
+func (r *resolver) resolve(arg string) (*model.Config, error) {
+	cfg, _, err := r.resolveLocated(arg)
+	return cfg, err
+}
+
+// resolveLocated is resolve that also returns where each value of the
+// scenario was written (for the findings).
+func (r *resolver) resolveLocated(arg string) (*model.Config, model.Locator, error) {
+	if arg != "-" {
+		cfg, loc, err := scenarios.ResolveLocated(arg)
+		if err != nil {
+			return nil, nil, inputError(err)
+		}
+		return cfg, loc, nil
+	}
+	if r.stdinUsed {
+		return nil, nil, inputError(fmt.Errorf("standard input (-) can be read only once"))
+	}
+	r.stdinUsed = true
+	data, err := io.ReadAll(io.LimitReader(r.stdin, maxStdin+1))
+	if err != nil {
+		return nil, nil, inputError(fmt.Errorf("reading standard input: %w", err))
+	}
+	if len(data) > maxStdin {
+		return nil, nil, inputError(fmt.Errorf("standard input: more than %d MiB; a scenario is a small text file", maxStdin>>20))
+	}
+	cfg, loc, err := scenarios.ParseLocated(stdinName, data, os.ReadFile)
+	if err != nil {
+		return nil, nil, inputError(err)
+	}
+	return cfg, loc, nil
+}
+
+// displayName is how output names a scenario argument.
+func displayName(arg string) string {
+	if arg == "-" {
+		return stdinName
+	}
+	return arg
+}

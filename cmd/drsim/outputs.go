@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/drsim/drsim/internal/atomicfile"
+)
+
+// outputFile is a file a command writes besides stdout: --per-trial or
+// --trace.
+type outputFile struct {
+	flag  string // the flag that names it, "per-trial"
+	path  string
+	write func(io.Writer) error
+}
+
+// outputs are the files and the --out folder of one command. They are
+// checked before any trial runs and written after: every file atomically
+// (atomicfile.WriteFile), the folder as a set (staged beside it, then
+// swapped in), and a file inside the folder as part of the set.
+type outputs struct {
+	cmd string
+	// dir is --out, "" for none; reserved are the names the folder's writer
+	// uses, which a file flag must not take.
+	dir      string
+	reserved []string
+	files    []*outputFile
+}
+
+// addFile registers --flag path; an empty path is no output.
+func (o *outputs) addFile(flag, path string) *outputFile {
+	if path == "" {
+		return nil
+	}
+	f := &outputFile{flag: flag, path: path}
+	o.files = append(o.files, f)
+	return f
+}
+
+// inDir returns path relative to the --out folder when it lies inside it.
+func (o *outputs) inDir(path string) (string, bool) {
+	if o.dir == "" {
+		return "", false
+	}
+	dir, err1 := filepath.Abs(o.dir)
+	p, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(dir, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return rel, true
+}
+
+// check reports, before anything runs, outputs that clash (usage errors,
+// exit 2) or cannot be written (I/O errors, exit 5): a folder where a file
+// is wanted or the reverse, a folder where files cannot be created.
+func (o *outputs) check() error {
+	seen := map[string]string{}
+	for _, f := range o.files {
+		abs, err := filepath.Abs(f.path)
+		if err != nil {
+			return usageError(o.cmd, "--%s %s: %v", f.flag, f.path, err)
+		}
+		if other, dup := seen[abs]; dup {
+			return usageError(o.cmd, "--%s and --%s name the same file %s", other, f.flag, f.path)
+		}
+		seen[abs] = f.flag
+		rel, inside := o.inDir(f.path)
+		switch {
+		case inside && rel == ".":
+			return usageError(o.cmd, "--%s %s is the --out folder; name a file in it, like %s", f.flag, f.path, filepath.Join(o.dir, "trials.csv"))
+		case inside && containsFold(o.reserved, rel):
+			return usageError(o.cmd, "--%s %s would replace the report's own %s in --out", f.flag, f.path, rel)
+		case !inside:
+			if err := atomicfile.CheckFile(f.path); err != nil {
+				return ioError(fmt.Errorf("%s: --%s %s: %w", o.cmd, f.flag, f.path, err))
+			}
+		}
+	}
+	if o.dir != "" {
+		if err := atomicfile.CheckDir(o.dir); err != nil {
+			return ioError(fmt.Errorf("%s: --out %s: %w", o.cmd, o.dir, err))
+		}
+	}
+	return nil
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// write writes every output: the files outside the --out folder, then the
+// folder's set (writeDir fills the staging folder; the files inside --out
+// join it) swapped in whole. drsim's stale temporary files are removed
+// from each folder written to first. Errors are I/O errors (exit 5).
+func (o *outputs) write(writeDir func(dir string) error) error {
+	for _, f := range o.files {
+		if _, inside := o.inDir(f.path); inside {
+			continue
+		}
+		atomicfile.RemoveStale(filepath.Dir(f.path), atomicfile.StaleAfter)
+		if err := atomicfile.WriteFile(f.path, 0o644, f.write); err != nil {
+			return ioError(fmt.Errorf("%s: --%s: %w", o.cmd, f.flag, err))
+		}
+	}
+	if o.dir == "" {
+		return nil
+	}
+	atomicfile.RemoveStale(filepath.Dir(filepath.Clean(o.dir)), atomicfile.StaleAfter)
+	atomicfile.RemoveStale(o.dir, atomicfile.StaleAfter)
+	stage, err := atomicfile.NewStage(o.dir)
+	if err != nil {
+		return ioError(fmt.Errorf("%s: --out %s: %w", o.cmd, o.dir, err))
+	}
+	defer stage.Abort()
+	if err := writeDir(stage.Dir()); err != nil {
+		return ioError(fmt.Errorf("%s: --out %s: %w", o.cmd, o.dir, err))
+	}
+	for _, f := range o.files {
+		rel, inside := o.inDir(f.path)
+		if !inside {
+			continue
+		}
+		if err := atomicfile.WriteFile(filepath.Join(stage.Dir(), rel), 0o644, f.write); err != nil {
+			return ioError(fmt.Errorf("%s: --%s: %w", o.cmd, f.flag, err))
+		}
+	}
+	if _, err := stage.Commit(); err != nil {
+		return ioError(fmt.Errorf("%s: --out %s: %w", o.cmd, o.dir, err))
+	}
+	return nil
+}
