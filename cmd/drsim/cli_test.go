@@ -390,4 +390,3 @@ func TestUnknownCommandSuggestions(t *testing.T) {
 		}
 	}
 }
-

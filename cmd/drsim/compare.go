@@ -138,4 +138,3 @@ the last one with the trials it completed, and is marked partial.`,
 	f.register(c, e, "also write compare.json, compare.md, compare.html and the charts into `DIR`, replacing its previous comparison as a whole")
 	return c
 }
-
