@@ -66,14 +66,14 @@ the last one with the trials it completed, and is marked partial.`,
 			for i, cfg := range cfgs {
 				names[i] = cfg.Name
 			}
-			prog := newProgress(e, f.quiet, names, n)
+			prog := newProgress(c.Context(), e, f.quiet, names, n)
 			var sims []*simulation
 			interrupted := false
 			for i, cfg := range cfgs {
 				s := runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(i))
 				if s.interrupted || c.Context().Err() != nil {
 					interrupted = true
-					prog.stop()
+					prog.abort()
 					fmt.Fprintf(e.stderr, "drsim: compare: %s: %s (%d of %d scenarios complete)\n", cfg.Name, s.interruptedMessage(), i, len(cfgs))
 					if len(s.results) > 0 {
 						sims = append(sims, s)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -38,9 +39,12 @@ func isTerminal(w io.Writer) bool {
 // terminal, without --quiet, once the run has lasted progressDelay; a nil
 // *progress, and its nil bars, do nothing.
 type progress struct {
+	w       io.Writer
 	p       *mpb.Progress
 	bars    []*bar
 	stopped bool
+	// unhook removes the interrupt hook.
+	unhook func() bool
 }
 
 // bar is one scenario's line.
@@ -54,19 +58,22 @@ type bar struct {
 }
 
 // newProgress returns the bars of the named scenarios, of total trials
-// each, or nil when they are not to be shown.
-func newProgress(e *env, quiet bool, names []string, total int) *progress {
+// each, or nil when they are not to be shown. When ctx is done (Ctrl-C) the
+// cursor goes back to the first column at once: the terminal has echoed
+// "^C", and bars drawn after it would start two columns in, wrap and stay.
+func newProgress(ctx context.Context, e *env, quiet bool, names []string, total int) *progress {
 	if quiet || !e.isTerminal(e.stderr) {
 		return nil
 	}
 	delay := make(chan any)
 	time.AfterFunc(progressDelay, func() { close(delay) })
-	p := &progress{p: mpb.New(
+	p := &progress{w: e.stderr, p: mpb.New(
 		mpb.WithOutput(e.stderr),
-		mpb.WithWidth(96),
+		mpb.WithWidth(50),
 		mpb.WithRefreshRate(150*time.Millisecond),
 		mpb.WithRenderDelay(delay),
 	)}
+	p.unhook = context.AfterFunc(ctx, func() { io.WriteString(e.stderr, "\r") })
 	width := 0
 	for _, n := range names {
 		width = max(width, len(n))
@@ -81,6 +88,7 @@ func newProgress(e *env, quiet bool, names []string, total int) *progress {
 			),
 			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return b.status(time.Now()) }, decor.WC{C: decor.DextraSpace})),
 			mpb.BarRemoveOnComplete(),
+			mpb.BarFillerMiddleware(keepMargin),
 		)
 		b.b.SetTotal(int64(total), false)
 		p.bars = append(p.bars, b)
@@ -89,6 +97,15 @@ func newProgress(e *env, quiet bool, names []string, total int) *progress {
 }
 
 func ptr(s string) *string { return &s }
+
+// keepMargin leaves the last two columns of the terminal free, so that a
+// line that starts two columns in (after "^C") does not wrap.
+func keepMargin(base mpb.BarFiller) mpb.BarFiller {
+	return mpb.BarFillerFunc(func(w io.Writer, st decor.Statistics) error {
+		st.AvailableWidth = max(0, st.AvailableWidth-2)
+		return base.Fill(w, st)
+	})
+}
 
 // bar returns the bar of scenario i (nil on a nil progress).
 func (p *progress) bar(i int) *bar {
@@ -114,8 +131,25 @@ func (p *progress) stop() {
 		return
 	}
 	p.stopped = true
+	p.unhook()
 	for _, b := range p.bars {
 		b.end()
+	}
+	p.p.Wait()
+}
+
+// abort removes the bars of an interrupted run, leaving them unfinished,
+// and waits until the terminal is clean.
+func (p *progress) abort() {
+	if p == nil || p.stopped {
+		return
+	}
+	p.stopped = true
+	p.unhook()
+	for _, b := range p.bars {
+		if !b.ended.Swap(true) {
+			b.b.Abort(true)
+		}
 	}
 	p.p.Wait()
 }

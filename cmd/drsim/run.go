@@ -68,11 +68,11 @@ printed and nothing is written (unless --partial-ok); the exit status is 130.`,
 				return err
 			}
 
-			prog := newProgress(e, f.quiet, []string{cfg.Name}, n)
+			prog := newProgress(c.Context(), e, f.quiet, []string{cfg.Name}, n)
 			s := runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(0))
 			interrupted := s.interrupted || c.Context().Err() != nil
 			if interrupted {
-				prog.stop()
+				prog.abort()
 				fmt.Fprintf(e.stderr, "drsim: run: %s\n", s.interruptedMessage())
 				if !f.partialOK || len(s.results) == 0 {
 					return silentError(exitInterrupted)

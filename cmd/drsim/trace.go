@@ -51,13 +51,14 @@ first and traces the representative one (the trial with the median RTO).`,
 				if err := checkMemory(e, "trace", n, memoryEstimate(n, cfg)); err != nil {
 					return err
 				}
-				prog := newProgress(e, f.quiet, []string{cfg.Name}, n)
+				prog := newProgress(c.Context(), e, f.quiet, []string{cfg.Name}, n)
 				s := runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(0))
-				prog.stop()
 				if s.interrupted || c.Context().Err() != nil {
+					prog.abort()
 					fmt.Fprintf(e.stderr, "drsim: trace: %s\n", s.interruptedMessage())
 					return silentError(exitInterrupted)
 				}
+				prog.stop()
 				d = s.traceTrial(max(model.Representative(s.results), 0))
 			}
 			if err := writeTrace(e.stdout, d); err != nil {
