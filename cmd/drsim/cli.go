@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -40,6 +41,9 @@ type env struct {
 	memory func() (uint64, bool)
 	// workers is the default of --workers.
 	workers int
+	// progressDelay is how long a run lasts before its progress bars
+	// appear, so that quick runs print nothing.
+	progressDelay time.Duration
 }
 
 func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
@@ -50,6 +54,8 @@ func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
 		isTerminal: isTerminal,
 		memory:     machineMemory,
 		workers:    runtime.NumCPU(),
+
+		progressDelay: time.Second,
 	}
 }
 

@@ -22,10 +22,6 @@ const (
 	phaseDone        = "done"
 )
 
-// progressDelay is how long a run must last before its bars appear, so
-// that quick runs print nothing.
-const progressDelay = time.Second
-
 // isTerminal reports whether w is a terminal: an *os.File whose descriptor
 // term.IsTerminal accepts. A character device is not enough: /dev/null is
 // one too.
@@ -36,7 +32,7 @@ func isTerminal(w io.Writer) bool {
 
 // progress draws one bar per scenario on stderr (vbauerster/mpb): the
 // phase, trials done, the rate and the time left. It is shown only on a
-// terminal, without --quiet, once the run has lasted progressDelay; a nil
+// terminal, without --quiet, once the run has lasted env.progressDelay; a nil
 // *progress, and its nil bars, do nothing.
 type progress struct {
 	w       io.Writer
@@ -66,7 +62,7 @@ func newProgress(ctx context.Context, e *env, quiet bool, names []string, total 
 		return nil
 	}
 	delay := make(chan any)
-	time.AfterFunc(progressDelay, func() { close(delay) })
+	time.AfterFunc(e.progressDelay, func() { close(delay) })
 	p := &progress{w: e.stderr, p: mpb.New(
 		mpb.WithOutput(e.stderr),
 		mpb.WithWidth(50),
