@@ -89,7 +89,6 @@ func dirNames(t *testing.T, dir string) []string {
 	return names
 }
 
-
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if built.path != "" {
