@@ -74,6 +74,14 @@ func (e *env) run(ctx context.Context, args []string) (err error) {
 	return root.ExecuteContext(ctx)
 }
 
+// rootIntro opens drsim's help.
+const rootIntro = `drsim simulates disaster recovery for AWS KMS multi-Region keys, S3 replication
+and DynamoDB global tables: RTO, RPO, lost writes, KMS failures by cause, the
+chance of meeting the objectives and the monthly cost, over thousands of trials.
+
+A scenario is a TOML file, the name of a bundled scenario (see 'drsim list'),
+or - for standard input.`
+
 // Command groups, in the order help lists them; a command in no group is
 // listed under "Other commands".
 var commandGroups = []*cobra.Group{
@@ -86,12 +94,7 @@ func newRootCmd(e *env) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "drsim",
 		Short: "disaster-recovery simulator for AWS KMS multi-Region keys, S3 replication and DynamoDB global tables",
-		Long: `drsim simulates disaster recovery for AWS KMS multi-Region keys, S3 replication
-and DynamoDB global tables: RTO, RPO, lost writes, KMS failures by cause, the
-chance of meeting the objectives and the monthly cost, over thousands of trials.
-
-A scenario is a TOML file, the name of a bundled scenario (see 'drsim list'),
-or - for standard input.`,
+		Long:  rootIntro + "\n\n" + exitCodesHelp("    "),
 		Example: `  drsim run snowy
   drsim run my-setup.toml --trials 5000 --format json
   drsim compare backup-and-restore pilot-light warm-standby active-active
@@ -271,7 +274,7 @@ func commandHelp(c *cobra.Command) string {
 // group, examples and the exit codes.
 func mainHelp(root *cobra.Command) string {
 	var b strings.Builder
-	b.WriteString(strings.TrimSpace(root.Long))
+	b.WriteString(rootIntro)
 	b.WriteString("\n\nUsage:\n  drsim COMMAND [arguments] [flags]\n")
 	width := 0
 	for _, c := range root.Commands() {
@@ -295,7 +298,7 @@ func mainHelp(root *cobra.Command) string {
 	b.WriteString("\nExamples:\n")
 	b.WriteString(root.Example)
 	b.WriteString("\n\n")
-	b.WriteString(exitCodesHelp)
+	b.WriteString(exitCodesHelp("  "))
 	b.WriteString("\nRun 'drsim help COMMAND' for the flags of a command.\n")
 	return b.String()
 }

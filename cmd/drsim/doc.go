@@ -1,21 +1,36 @@
 // Command drsim is a discrete-event disaster-recovery simulator for AWS KMS
 // multi-Region keys, S3 replication and DynamoDB global tables.
 //
-// It reads a TOML scenario (a file, or the name of a bundled scenario), runs
-// thousands of randomized trials and reports RTO, RPO, lost writes, KMS
-// failures by cause, the probability of meeting the objectives and the
-// monthly cost of the setup.
+// It reads a TOML scenario (a file, the name of a bundled scenario, or -
+// for standard input), runs thousands of randomized trials and reports RTO,
+// RPO, lost writes, KMS failures by cause, the probability of meeting the
+// objectives and the monthly cost of the setup.
 //
 // Usage:
 //
-//	drsim run FILE|NAME [flags]       simulate a scenario and print the report
+//	drsim run FILE|NAME|- [flags]     simulate a scenario and print the report
 //	drsim compare A B ... [flags]     run scenarios with the same seed and compare them
-//	drsim validate FILE...            check scenario files
 //	drsim trace FILE|NAME --trial N   print the event log of one trial as JSON lines
+//	drsim validate FILE...            check scenario files
+//	drsim init [FILE|-]               write a commented starting scenario
 //	drsim list                        list the bundled scenarios
 //	drsim version                     print version information
+//	drsim completion SHELL            print a shell completion script
 //	drsim help [COMMAND]              show help
 //
+// The reference of every command and flag is docs/cli (Markdown, and man
+// pages under docs/cli/man), generated from the command tree by
+// 'go generate ./cmd/drsim'; a test fails when it is out of date.
+//
 // Exit codes: 0 success, 1 internal error, 2 bad input (invalid scenario,
-// bad flags or usage), 3 a --check failed.
+// bad flags or usage), 3 a --check failed, 4 lint findings at or above
+// --fail-on, 5 an output could not be written, 6 the memory estimate
+// exceeds this machine's memory, 130 interrupted.
+//
+// The command line is built on spf13/cobra and pflag (flags, help,
+// completion, the generated docs) and vbauerster/mpb (progress bars), with
+// golang.org/x/term to tell a terminal. main only calls run, which builds a
+// fresh command tree per call: there is no package-level mutable state.
 package main
+
+//go:generate go test -run ^TestCLIDocs$ . -args -update-docs

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/drsim/drsim/scenarios"
 )
@@ -21,17 +22,33 @@ const (
 	exitInterrupted = 130 // SIGINT or SIGTERM (128 + SIGINT, the shell convention)
 )
 
-// exitCodesHelp is the table of exit codes that 'drsim help' prints.
-const exitCodesHelp = `Exit codes:
-  0    ok
-  1    internal error (a bug: please report it)
-  2    bad input: invalid scenario, bad flags or arguments
-  3    --check failed: objectives met in fewer trials than --min-probability
-  4    lint findings at or above --fail-on
-  5    I/O error: an output could not be written
-  6    the run's memory estimate exceeds this machine's memory
-  130  interrupted (SIGINT or SIGTERM)
+// exitCodeTable lists the exit codes, one a line, for 'drsim help', the
+// generated command reference and the README.
+const exitCodeTable = `0    ok
+1    internal error (a bug: please report it)
+2    bad input: invalid scenario, bad flags or arguments
+3    --check failed: objectives met in fewer trials than --min-probability
+4    lint findings at or above --fail-on
+5    I/O error: an output could not be written
+6    the run's memory estimate exceeds this machine's memory
+130  interrupted (SIGINT or SIGTERM)
 `
+
+// exitCodesHelp is the exit code section of a help text: "Exit codes:" and
+// the table, each line indented by indent.
+func exitCodesHelp(indent string) string {
+	var b strings.Builder
+	b.WriteString("Exit codes:\n")
+	if len(indent) >= 4 {
+		b.WriteString("\n") // a Markdown code block needs a blank line before it
+	}
+	for _, l := range strings.SplitAfter(exitCodeTable, "\n") {
+		if l != "" {
+			b.WriteString(indent + l)
+		}
+	}
+	return b.String()
+}
 
 // exitError carries the exit code of a failed command. A silent error has
 // already been reported on stderr by the command itself.
