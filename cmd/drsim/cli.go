@@ -71,7 +71,37 @@ func (e *env) run(ctx context.Context, args []string) (err error) {
 	}()
 	root := newRootCmd(e)
 	root.SetArgs(args)
-	return root.ExecuteContext(ctx)
+	err = root.ExecuteContext(ctx)
+	var ee *exitError
+	if err != nil && !errors.As(err, &ee) {
+		// Our commands return classified errors (see classifyErrors): an
+		// unclassified one comes from cobra's own checks of the command
+		// line, for example the argument count of a cobra command.
+		name := "drsim"
+		if c, _, ferr := root.Find(args); ferr == nil && c != nil {
+			name = c.Name()
+		}
+		return usageError(name, "%v", err)
+	}
+	return err
+}
+
+// classifyErrors makes every command of the tree return an *exitError: an
+// error that a command leaves unclassified is a bug, exit code 1.
+func classifyErrors(c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(c *cobra.Command, args []string) error {
+			err := run(c, args)
+			var ee *exitError
+			if err != nil && !errors.As(err, &ee) {
+				return &exitError{code: exitInternal, err: fmt.Errorf("internal error, please report it: %s: %w", c.Name(), err)}
+			}
+			return err
+		}
+	}
+	for _, sub := range c.Commands() {
+		classifyErrors(sub)
+	}
 }
 
 // rootIntro opens drsim's help.
@@ -142,6 +172,7 @@ func newRootCmd(e *env) *cobra.Command {
 	}
 	root.AddCommand(newVersionCmd(e), newCompletionCmd(e))
 	root.InitDefaultHelpCmd() // now, so that help is listed before a command runs
+	classifyErrors(root)
 	return root
 }
 
@@ -231,8 +262,10 @@ func newHelpCmd() *cobra.Command {
 			root := c.Root()
 			switch len(args) {
 			case 0:
-				_, err := io.WriteString(c.OutOrStdout(), mainHelp(root))
-				return err
+				if _, err := io.WriteString(c.OutOrStdout(), mainHelp(root)); err != nil {
+					return ioError(fmt.Errorf("help: %w", err))
+				}
+				return nil
 			case 1:
 			default:
 				return usageError("help", "too many arguments")
@@ -241,8 +274,10 @@ func newHelpCmd() *cobra.Command {
 			if !ok {
 				return usageError("help", "%s", unknownCommand(root, args[0]))
 			}
-			_, err := io.WriteString(c.OutOrStdout(), commandHelp(sub))
-			return err
+			if _, err := io.WriteString(c.OutOrStdout(), commandHelp(sub)); err != nil {
+				return ioError(fmt.Errorf("help: %w", err))
+			}
+			return nil
 		},
 	}
 }

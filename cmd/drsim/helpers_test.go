@@ -55,8 +55,8 @@ func drsimBinary(t *testing.T) string {
 			return
 		}
 		built.path = filepath.Join(dir, "drsim")
-		cmd := exec.Command("go", "build", "-buildvcs=auto", "-o", built.path, ".")
-		cmd.Env = append(os.Environ(), "GOFLAGS=")
+		cmd := exec.Command("go", "build", "-o", built.path, ".")
+		cmd.Env = append(os.Environ(), "GOFLAGS=-buildvcs=auto")
 		built.out, built.err = cmd.CombinedOutput()
 	})
 	if built.err != nil {

@@ -171,7 +171,7 @@ func initCommand(strategy string, regions []string, key string) string {
 func initScenario(p initParams) (string, error) {
 	var b bytes.Buffer
 	if err := initTemplate.Execute(&b, p); err != nil {
-		return "", fmt.Errorf("init: %w", err)
+		return "", &exitError{code: exitInternal, err: fmt.Errorf("init: %w", err)}
 	}
 	text := b.String()
 	if _, err := scenarios.Parse(p.Name+".toml", []byte(text), func(string) ([]byte, error) { return nil, fs.ErrNotExist }); err != nil {
@@ -183,7 +183,7 @@ func initScenario(p initParams) (string, error) {
 			}
 			return "", usageError("init", "--regions %s,%s: %s", p.Primary, p.DR, strings.Join(msgs, "; "))
 		}
-		return "", fmt.Errorf("init: %w", err)
+		return "", inputError(fmt.Errorf("init: %w", err))
 	}
 	return text, nil
 }
