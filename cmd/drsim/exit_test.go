@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -150,5 +151,20 @@ func TestMemoryEstimateSnowy(t *testing.T) {
 	}
 	if got > 3*(1418<<20) {
 		t.Errorf("estimate %s is over three times the measured peak of 1,418 MiB", formatBytes(got))
+	}
+}
+
+// The README's table of exit codes is the one 'drsim help' prints.
+func TestREADMEExitCodes(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(exitCodeTable, "\n"), "\n") {
+		code, meaning, _ := strings.Cut(line, " ")
+		row := "| " + code + " | " + strings.TrimSpace(meaning) + " |"
+		if !strings.Contains(string(readme), row+"\n") {
+			t.Errorf("README.md lacks the row %q", row)
+		}
 	}
 }
