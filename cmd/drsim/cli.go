@@ -112,11 +112,13 @@ chance of meeting the objectives and the monthly cost, over thousands of trials.
 A scenario is a TOML file, the name of a bundled scenario (see 'drsim list'),
 or - for standard input.`
 
-// Command groups, in the order help lists them; a command in no group is
-// listed under "Other commands".
-var commandGroups = []*cobra.Group{
-	{ID: "simulate", Title: "Simulate:"},
-	{ID: "scenarios", Title: "Scenarios:"},
+// commandGroups returns the command groups, in the order help lists them;
+// a command in no group is listed under "Other commands".
+func commandGroups() []*cobra.Group {
+	return []*cobra.Group{
+		{ID: "simulate", Title: "Simulate:"},
+		{ID: "scenarios", Title: "Scenarios:"},
+	}
 }
 
 // newRootCmd returns the command tree of drsim, writing to e's streams.
@@ -160,7 +162,7 @@ func newRootCmd(e *env) *cobra.Command {
 		return err
 	})
 	root.SetFlagErrorFunc(flagError)
-	root.AddGroup(commandGroups...)
+	root.AddGroup(commandGroups()...)
 	root.SetHelpCommand(newHelpCmd())
 	for _, c := range []*cobra.Command{newRunCmd(e), newCompareCmd(e), newTraceCmd(e)} {
 		c.GroupID = "simulate"
@@ -326,7 +328,7 @@ func mainHelp(root *cobra.Command) string {
 			b.WriteString("\n" + title + "\n" + strings.Join(lines, ""))
 		}
 	}
-	for _, g := range commandGroups {
+	for _, g := range root.Groups() {
 		list(g.Title, g.ID)
 	}
 	list("Other commands:", "")

@@ -90,12 +90,21 @@ func (p *probValue) Set(s string) error {
 	return nil
 }
 
-// formatAliases maps other spellings of the format names to them; the
-// names themselves are matched case-insensitively.
-var formatAliases = map[string]string{"md": "markdown", "txt": "text"}
+// formatAlias returns the format name an alias stands for ("md" is
+// "markdown", "txt" is "text"), or "" for no alias. Names and aliases are
+// matched case-insensitively.
+func formatAlias(a string) string {
+	switch a {
+	case "md":
+		return "markdown"
+	case "txt":
+		return "text"
+	}
+	return ""
+}
 
 // formatValue is a --format value, one of choices, case-insensitive, with
-// the aliases of formatAliases.
+// the aliases of formatAlias.
 type formatValue struct {
 	v       string
 	choices []string
@@ -106,7 +115,7 @@ func (f *formatValue) Type() string   { return "FORMAT" }
 
 func (f *formatValue) Set(s string) error {
 	name := strings.ToLower(strings.TrimSpace(s))
-	if a, ok := formatAliases[name]; ok {
+	if a := formatAlias(name); a != "" {
 		name = a
 	}
 	for _, c := range f.choices {
@@ -123,7 +132,7 @@ func (f *formatValue) aliasHelp() string {
 	var as []string
 	for _, a := range []string{"md", "txt"} {
 		for _, c := range f.choices {
-			if formatAliases[a] == c {
+			if formatAlias(a) == c {
 				as = append(as, a)
 			}
 		}

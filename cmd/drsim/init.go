@@ -17,12 +17,15 @@ import (
 	"github.com/drsim/drsim/scenarios"
 )
 
-// The choices of 'drsim init'. The strategies are the four of the AWS
-// whitepaper "Disaster Recovery of Workloads on AWS: Recovery in the Cloud".
-var (
-	initStrategies = []string{"backup-and-restore", "pilot-light", "warm-standby", "active-active"}
-	initKeys       = []string{"mrk", "single"}
-)
+// initStrategies returns the strategies of 'drsim init': the four of the
+// AWS whitepaper "Disaster Recovery of Workloads on AWS: Recovery in the
+// Cloud".
+func initStrategies() []string {
+	return []string{"backup-and-restore", "pilot-light", "warm-standby", "active-active"}
+}
+
+// initKeys returns the key setups of 'drsim init'.
+func initKeys() []string { return []string{"mrk", "single"} }
 
 // initParams fill the scenario template.
 type initParams struct {
@@ -64,7 +67,7 @@ region's key).`,
 				return usageError("init", "want at most one file, got %d arguments", len(args))
 			}
 			if !c.Flags().Changed("strategy") {
-				return usageError("init", "--strategy is required: one of %s", strings.Join(initStrategies, ", "))
+				return usageError("init", "--strategy is required: one of %s", strings.Join(initStrategies(), ", "))
 			}
 			if len(regions) != 2 || regions[0] == regions[1] {
 				return usageError("init", "--regions wants two different regions, the primary and the recovery region, like us-east-1,us-west-2; got %q", strings.Join(regions, ","))
@@ -107,13 +110,13 @@ region's key).`,
 		},
 	}
 	fs := c.Flags()
-	fs.Var(&choiceValue{v: &strategy, choices: initStrategies}, "strategy", "the DR strategy: "+strings.Join(initStrategies, ", "))
+	fs.Var(&choiceValue{v: &strategy, choices: initStrategies()}, "strategy", "the DR strategy: "+strings.Join(initStrategies(), ", "))
 	fs.StringSliceVar(&regions, "regions", []string{"us-east-1", "us-west-2"}, "the primary region and the recovery region, `A,B`")
 	key = "mrk"
-	fs.Var(&choiceValue{v: &key, choices: initKeys}, "key", "mrk: one multi-Region key; single: a single-Region key per region")
+	fs.Var(&choiceValue{v: &key, choices: initKeys()}, "key", "mrk: one multi-Region key; single: a single-Region key per region")
 	fs.BoolVar(&force, "force", false, "replace FILE if it exists")
-	c.RegisterFlagCompletionFunc("strategy", cobra.FixedCompletions(initStrategies, cobra.ShellCompDirectiveNoFileComp))
-	c.RegisterFlagCompletionFunc("key", cobra.FixedCompletions(initKeys, cobra.ShellCompDirectiveNoFileComp))
+	c.RegisterFlagCompletionFunc("strategy", cobra.FixedCompletions(initStrategies(), cobra.ShellCompDirectiveNoFileComp))
+	c.RegisterFlagCompletionFunc("key", cobra.FixedCompletions(initKeys(), cobra.ShellCompDirectiveNoFileComp))
 	c.RegisterFlagCompletionFunc("regions", cobra.NoFileCompletions)
 	return c
 }

@@ -52,8 +52,8 @@ func TestStdin(t *testing.T) {
 // as written.
 func TestInitEveryCombination(t *testing.T) {
 	regionPairs := [][2]string{{"us-east-1", "us-west-2"}, {"eu-west-1", "eu-central-1"}, {"ap-southeast-2", "ap-northeast-1"}}
-	for _, strategy := range initStrategies {
-		for _, key := range initKeys {
+	for _, strategy := range initStrategies() {
+		for _, key := range initKeys() {
 			for _, rp := range regionPairs {
 				name := fmt.Sprintf("%s/%s/%s,%s", strategy, key, rp[0], rp[1])
 				t.Run(name, func(t *testing.T) {
