@@ -11,9 +11,7 @@ func TestRunTrialsContextInterrupted(t *testing.T) {
 	cfg := snowyConfig()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	calls := 0
-	res, err := RunTrialsContext(ctx, cfg, 5, 200000, 2, func(done int) {
-		calls++
+	res, err := RunTrialsContext(ctx, cfg, 5, 200000, 2, func(int) {
 		cancel() // at the first progress report, about 100 ms in
 	})
 	if err != context.Canceled {
