@@ -87,11 +87,11 @@ func TestStaleTempFilesRemoved(t *testing.T) {
 	for _, s := range stale {
 		os.Chtimes(filepath.Join(dir, s), old, old)
 	}
-	code, _, stderr := drsim(t, "run", "snowy", "--trials", "10", "--out", filepath.Join(dir, "out"), "--quiet")
+	code, _, stderr := drsim(t, "run", "snowy", "--trials", "10", "--per-trial", filepath.Join(dir, "trials.csv"), "--quiet")
 	if code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, stderr)
 	}
-	want := []string{young, "notes.txt", "out"}
+	want := []string{young, "notes.txt", "trials.csv"}
 	if got := dirNames(t, dir); !slices.Equal(got, want) {
 		t.Errorf("folder holds %q, want %q", got, want)
 	}
