@@ -32,6 +32,11 @@ type TrialResult struct {
 	Unavailable float64
 	// Offered and Succeeded count application requests over the horizon.
 	Offered, Succeeded float64
+	// IncidentOffered and IncidentSucceeded count the application requests
+	// offered and succeeded from T0 until the recovery, or until the horizon
+	// when the service did not recover: the incident window. Both are 0
+	// without an incident.
+	IncidentOffered, IncidentSucceeded float64
 	// UpTime is how long the service was up.
 	UpTime sim.Time
 	// FailoverAt is when traffic moved to Failover.To, or -1.
@@ -68,6 +73,46 @@ type OpResult struct {
 	// Refused reports that the last failure was a refusal: the op is not
 	// retried (a failed step, or an action that failed for good).
 	Refused bool
+	// Outcome is how the op ended, set at the end of the trial.
+	Outcome OpOutcome
+}
+
+// OpOutcome is how an action or runbook step ended in a trial.
+type OpOutcome uint8
+
+// Op outcomes. A step is abandoned when it was in progress (running or
+// retrying) when the runbook stopped because the service came back; it is
+// failed when it was refused, or was not done at the horizon (still
+// retrying, or still running). An action is done or failed.
+const (
+	OpNotStarted OpOutcome = iota
+	OpDone
+	OpFailed
+	OpAbandoned
+)
+
+var opOutcomeNames = [...]string{"not started", "done", "failed", "abandoned"}
+
+// String returns "not started", "done", "failed" or "abandoned".
+func (o OpOutcome) String() string {
+	if int(o) < len(opOutcomeNames) {
+		return opOutcomeNames[o]
+	}
+	return "unknown"
+}
+
+// settle sets the outcome of an op at the end of a trial: one that was
+// abandoned stays so; otherwise it is done, failed or not started.
+func (o *OpResult) settle() {
+	switch {
+	case o.Outcome == OpAbandoned:
+	case o.Done:
+		o.Outcome = OpDone
+	case o.Started:
+		o.Outcome = OpFailed
+	default:
+		o.Outcome = OpNotStarted
+	}
 }
 
 // ErrCount counts failed attempts with one error.

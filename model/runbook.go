@@ -223,6 +223,9 @@ func (r *Runner) abandonRunbook() {
 	for i := range r.stepSt {
 		r.eng.Cancel(r.stepSt[i].h)
 		r.stepSt[i].h = sim.Handle{}
+		if st := &r.stepSt[i]; st.started && !st.done && !st.failed {
+			r.stepOp(i).Outcome = OpAbandoned
+		}
 	}
 	r.rbState = rbAbandoned
 	r.trace(Event{Kind: "runbook-abandoned", Subject: "failover", Outcome: "abandoned",

@@ -186,6 +186,9 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 			o.Refused = r.stepSt[si].failed
 		}
 	}
+	for i := range r.res.Ops {
+		r.res.Ops[i].settle()
+	}
 	r.finish(d)
 	return r.res
 }

@@ -253,6 +253,10 @@ func (r *Runner) closeInterval(now sim.Time) {
 	res.Offered += r.cur.offered * dt
 	res.Succeeded += r.cur.succeeded * dt
 	res.Unavailable += r.cur.unavailable * dt
+	if res.Incident && !res.Recovered {
+		res.IncidentOffered += r.cur.offered * dt
+		res.IncidentSucceeded += r.cur.succeeded * dt
+	}
 	for i, v := range r.cur.fail {
 		if v != 0 {
 			res.KMSFailures[i] += v * dt
