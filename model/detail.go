@@ -81,13 +81,13 @@ func (r *Runner) keyLabel(k, reg int) string {
 	return r.cfg.Keys[k].Name + " in " + r.regionNames[reg]
 }
 
-// servingLabel lists the serving regions.
+// servingLabel lists the serving regions: "us-east-1, us-west-2".
 func (r *Runner) servingLabel() string {
 	var b strings.Builder
 	for reg, ok := range r.serving {
 		if ok {
 			if b.Len() > 0 {
-				b.WriteString(",")
+				b.WriteString(", ")
 			}
 			b.WriteString(r.regionNames[reg])
 		}
@@ -135,6 +135,58 @@ func (r *Runner) onKeyChange(c kms.Change) {
 		r.detail.keySeg[i] = -1
 		if c.To.Exists() {
 			r.detail.keySeg[i] = r.openSeg(r.keyLane(c.Key, c.Region), c.To.String())
+		}
+	}
+}
+
+// keyLaneLabel is what the timeline shows for the copy of key k in region
+// reg while it exists: its state, unless calls cannot reach it. It is
+// "Unreachable: KMS down" while KMS in reg is down, and "Unreachable from
+// X: partition" while calls to it from region X fail because a partition
+// cuts X from reg (the first such caller in region order).
+func (r *Runner) keyLaneLabel(k, reg int) string {
+	if !r.KMSUp(reg) {
+		return "Unreachable: KMS down"
+	}
+	from := -1
+	for fi := range r.cur.flows {
+		f := &r.cur.flows[fi]
+		if f.key == k && f.target == reg && f.reason == kms.Unavailable && !r.Linked(f.caller, reg) &&
+			(from < 0 || f.caller < from) {
+			from = f.caller
+		}
+	}
+	if from >= 0 {
+		return "Unreachable from " + r.regionNames[from] + ": partition"
+	}
+	return r.kms.State(k, reg).String()
+}
+
+// traceKeyReach runs at the end of every instant with a state change: it
+// relabels the open key-copy segments whose label (keyLaneLabel) changed,
+// so that a copy is not drawn Enabled while no call can reach it.
+func (r *Runner) traceKeyReach() {
+	if r.d == nil {
+		return
+	}
+	now := r.eng.Now()
+	for k := range r.cfg.Keys {
+		for reg := 0; reg < r.nR; reg++ {
+			i := k*r.nR + reg
+			si := r.detail.keySeg[i]
+			if si < 0 {
+				continue // no copy there
+			}
+			want := r.keyLaneLabel(k, reg)
+			seg := &r.d.Segments[si]
+			switch {
+			case seg.Label == want:
+			case seg.Start == now:
+				seg.Label = want // opened at this instant (a state change)
+			default:
+				r.closeSeg(si)
+				r.detail.keySeg[i] = r.openSeg(r.keyLane(k, reg), want)
+			}
 		}
 	}
 }
@@ -406,7 +458,10 @@ func (r *Runner) finish(d *Detail) {
 }
 
 // backlog samples the expected number of writes accepted before t that have
-// not reached the recovery region, per store, at about 120 points around T0.
+// not reached a region, per store, at 121 points around T0: towards the
+// recovery region (or the failover target) and towards every other region
+// the store replicates into from a region that served at T0, in region
+// order.
 func (r *Runner) backlog(d *Detail) {
 	res := &r.res
 	h := r.cfg.Horizon
@@ -453,14 +508,35 @@ func (r *Runner) backlog(d *Detail) {
 	}
 	const n = 120
 	skip := make([]bool, r.nR)
-	skip[y] = true
+	from := r.atT0 // the regions whose writes a failover would strand
+	if !res.Incident {
+		from = r.serving
+	}
 	for si := range r.stores {
 		s := &r.stores[si]
-		for i := 0; i <= n; i++ {
-			t := lo + (hi-lo)*sim.Time(i)/n
-			srcs := r.sources(s, y, skip, float64(t), float64(t))
-			v := cumAll(srcs, float64(t))
-			d.Backlog = append(d.Backlog, BacklogPoint{T: t, Store: s.name, Region: r.regionNames[y], Writes: v})
+		for dst := 0; dst < r.nR; dst++ {
+			if dst != y && !replicatesTo(s, from, dst, r.nR) {
+				continue
+			}
+			clear(skip)
+			skip[dst] = true
+			for i := 0; i <= n; i++ {
+				t := lo + (hi-lo)*sim.Time(i)/n
+				srcs := r.sources(s, dst, skip, float64(t), float64(t))
+				v := cumAll(srcs, float64(t))
+				d.Backlog = append(d.Backlog, BacklogPoint{T: t, Store: s.name, Region: r.regionNames[dst], Writes: v})
+			}
 		}
 	}
+}
+
+// replicatesTo reports whether store s replicates into region dst from a
+// region of from.
+func replicatesTo(s *store, from []bool, dst, nR int) bool {
+	for x := 0; x < nR; x++ {
+		if x != dst && from[x] && s.linkAt[x*nR+dst] >= 0 {
+			return true
+		}
+	}
+	return false
 }

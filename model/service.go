@@ -317,6 +317,7 @@ func (r *Runner) evaluate() {
 		r.routeBackH = r.eng.After(d, r.routeBackFn, 0)
 	}
 	r.traceRates(now)
+	r.traceKeyReach()
 }
 
 // servesAlone reports whether region reg could keep the service up alone.
