@@ -40,9 +40,10 @@ type CompareScenario struct {
 	ObjectivesMet  ObjectivesMet `json:"objectives_met"`
 	// LostWritesMean is the mean over recovered incident trials.
 	LostWritesMean *float64 `json:"lost_writes_mean"`
-	// DecryptFailuresMean is the mean failed KMS calls per trial.
-	DecryptFailuresMean float64 `json:"decrypt_failures_mean"`
-	MonthlyUSD          float64 `json:"monthly_usd"`
+	// KMSFailuresMean is the mean number of KMS failures (failed KMS
+	// cryptographic calls) per trial; the JSON key keeps schema v1's name.
+	KMSFailuresMean float64 `json:"decrypt_failures_mean"`
+	MonthlyUSD      float64 `json:"monthly_usd"`
 	// RTODistribution is the scenario's RTO quantile grid over incident
 	// trials (Distributions.RTO of its report), for the overlaid CDF chart.
 	RTODistribution []QuantilePoint `json:"rto_distribution"`
@@ -59,8 +60,10 @@ type PairedDiff struct {
 	RTOSeconds Diff `json:"rto_seconds"`
 	RPOSeconds Diff `json:"rpo_seconds"`
 	LostWrites Diff `json:"lost_writes"`
-	// DecryptFailures is over all paired trials.
-	DecryptFailures Diff `json:"decrypt_failures"`
+	// KMSFailures is the difference in KMS failures (failed KMS
+	// cryptographic calls) over all paired trials; the JSON key keeps
+	// schema v1's name.
+	KMSFailures Diff `json:"decrypt_failures"`
 	// MeetBoth is the difference in P(meet both), each scenario judged
 	// against its own objectives, over all paired trials.
 	MeetBoth Diff `json:"meet_both"`
@@ -115,18 +118,18 @@ func Compare(runs []CompareInput) *Comparison {
 	for i, in := range runs {
 		r := reports[i]
 		s := CompareScenario{
-			Scenario:            r.Scenario,
-			Trials:              r.Trials,
-			Seed:                r.Seed,
-			IncidentTrials:      r.Metrics.IncidentTrials,
-			Objectives:          r.Objectives,
-			RTOSeconds:          withoutCIs(r.Metrics.RTOSeconds),
-			RPOSeconds:          r.Metrics.RPOSeconds,
-			ObjectivesMet:       r.ObjectivesMet,
-			LostWritesMean:      r.Metrics.LostWrites.Mean,
-			DecryptFailuresMean: r.Metrics.DecryptFailures.TotalMean,
-			MonthlyUSD:          r.Cost.MonthlyUSD.Total,
-			RTODistribution:     orEmpty(r.Distributions.RTO),
+			Scenario:        r.Scenario,
+			Trials:          r.Trials,
+			Seed:            r.Seed,
+			IncidentTrials:  r.Metrics.IncidentTrials,
+			Objectives:      r.Objectives,
+			RTOSeconds:      withoutCIs(r.Metrics.RTOSeconds),
+			RPOSeconds:      r.Metrics.RPOSeconds,
+			ObjectivesMet:   r.ObjectivesMet,
+			LostWritesMean:  r.Metrics.LostWrites.Mean,
+			KMSFailuresMean: r.Metrics.KMSFailures.TotalMean,
+			MonthlyUSD:      r.Cost.MonthlyUSD.Total,
+			RTODistribution: orEmpty(r.Distributions.RTO),
 		}
 		s.RPOSeconds.PCI95 = nil
 		if i > 0 {
@@ -140,8 +143,8 @@ func Compare(runs []CompareInput) *Comparison {
 			d, paired := pairedDiff(base.Cfg, in.Cfg, base.Results, in.Results, baseAt)
 			d.MonthlyUSD = human.Round(r.Cost.MonthlyUSD.Total - reports[0].Cost.MonthlyUSD.Total)
 			if paired != len(in.Results) || paired != len(base.Results) {
-				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %d trials paired with the baseline (%d and %d trials)",
-					r.Scenario, paired, len(in.Results), len(base.Results)))
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %s trials paired with the baseline (%s and %s trials)",
+					r.Scenario, human.Int(paired), human.Int(len(in.Results)), human.Int(len(base.Results))))
 			}
 			s.VsBaseline = d
 		}
@@ -180,11 +183,11 @@ func pairedDiff(cfgA, cfgB *model.Config, a, b []model.TrialResult, aAt map[int]
 		}
 	}
 	return &PairedDiff{
-		RTOSeconds:      diff(rto),
-		RPOSeconds:      diff(rpo),
-		LostWrites:      diff(lost),
-		DecryptFailures: diff(fails),
-		MeetBoth:        diff(meet),
+		RTOSeconds:  diff(rto),
+		RPOSeconds:  diff(rpo),
+		LostWrites:  diff(lost),
+		KMSFailures: diff(fails),
+		MeetBoth:    diff(meet),
 	}, paired
 }
 

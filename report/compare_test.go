@@ -32,8 +32,8 @@ func TestCompare(t *testing.T) {
 		t.Fatal("no differences")
 	}
 	// 200 trials, 4 unrecovered in both: 196 pairs.
-	if d.RTOSeconds.N != 196 || d.MeetBoth.N != 200 || d.DecryptFailures.N != 200 {
-		t.Errorf("pairs: rto %d meet %d fails %d", d.RTOSeconds.N, d.MeetBoth.N, d.DecryptFailures.N)
+	if d.RTOSeconds.N != 196 || d.MeetBoth.N != 200 || d.KMSFailures.N != 200 {
+		t.Errorf("pairs: rto %d meet %d fails %d", d.RTOSeconds.N, d.MeetBoth.N, d.KMSFailures.N)
 	}
 	if d.RTOSeconds.Mean == nil || *d.RTOSeconds.Mean >= 0 || d.RTOSeconds.CI95[1] >= 0 {
 		t.Errorf("RTO difference should be clearly negative: %+v", d.RTOSeconds)
@@ -43,8 +43,8 @@ func TestCompare(t *testing.T) {
 	if want := 60.0 * 162 / 196; d.RPOSeconds.Mean == nil || !approxEq(*d.RPOSeconds.Mean, want, 1e-8) {
 		t.Errorf("RPO difference %s, want %v", fp(d.RPOSeconds.Mean), want)
 	}
-	if *d.DecryptFailures.Mean != 0 || *d.LostWrites.Mean != 0 {
-		t.Errorf("unchanged metrics differ: %+v %+v", d.DecryptFailures, d.LostWrites)
+	if *d.KMSFailures.Mean != 0 || *d.LostWrites.Mean != 0 {
+		t.Errorf("unchanged metrics differ: %+v %+v", d.KMSFailures, d.LostWrites)
 	}
 	// Dropping RTC saves its 192.48 USD a month.
 	if !approxEq(d.MonthlyUSD, -192.48046875, 1e-8) {

@@ -8,17 +8,19 @@ import (
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 )
 
 // CSVHeader returns the columns of WriteCSV: trial, t0_seconds, rto_seconds,
 // rpo_seconds, lost_writes, lost_<store> per store, failures_<reason> per
 // reason (summed over regions), unavailable, availability, request_success,
-// failover_at_seconds.
+// failover_at_seconds. A store name's control characters are escaped as
+// "\x1b" etc. (escape.Text): a CSV is often looked at in a terminal.
 func CSVHeader(cfg *model.Config) []string {
 	h := []string{"trial", "t0_seconds", "rto_seconds", "rpo_seconds", "lost_writes"}
 	for _, k := range storeKeys(cfg) {
-		h = append(h, "lost_"+k)
+		h = append(h, "lost_"+escape.Text(k))
 	}
 	for r := kms.Reason(1); r < kms.NumReasons; r++ {
 		h = append(h, "failures_"+r.String())

@@ -25,8 +25,11 @@
 //     objectives, an unrecovered trial neither. An objective that is not
 //     set is not judged (p is null); "both" judges the objectives that are
 //     set. Intervals are Wilson score 95% intervals.
-//   - Decrypt failures, unavailable requests, availability and request
-//     success are over all trials.
+//   - KMS failures (failed KMS cryptographic calls; the JSON key is still
+//     decrypt_failures), unavailable requests, availability and request
+//     success are over all trials. The request success over the incident
+//     window (from T0 to the recovery, or the horizon) is over incident
+//     trials: unlike up time / horizon it does not depend on the horizon.
 //   - Compare relies on common random numbers: every scenario ran with the
 //     same seed, so trial i of each saw the same outage draws. Paired
 //     differences use the per-trial differences against the first scenario
@@ -41,17 +44,20 @@
 // # Operations
 //
 // Each action ("action N: <op> <key> <region>") and runbook step is
-// summarised over the trials in which it started: done or not (a step can
-// be overtaken when the original region comes back), mean attempts, failed
+// summarised over trials: in how many it was done, failed (refused, or not
+// done at the horizon), abandoned (in progress when the runbook stopped
+// because the service came back) or not started; mean attempts, failed
 // attempts by AWS error, and when it was done (from the trial start for an
-// action, after T0 for a step), with a one-line story from the
-// representative trial.
+// action, after T0 for a step), with a one-line story labelled as the
+// representative trial's.
 //
 // # Determinism
 //
 // Every float in the document is rounded to 9 significant digits, maps are
 // written with sorted keys and every list is in Config order, so the same
-// results give byte-identical output.
+// results give byte-identical output. Strings are kept as the scenario
+// gave them; the JSON escapes the control characters in them, the CSV
+// header shows them as escapes (escape.Text).
 //
 // # Hand-written pieces
 //

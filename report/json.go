@@ -1,26 +1,59 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"unicode/utf8"
+
+	"github.com/drsim/drsim/report/internal/escape"
 )
 
 // WriteJSON writes r as indented JSON with a trailing newline. The output is
 // byte-deterministic: struct fields in declaration order, map keys sorted,
-// floats rounded when the report was built.
+// floats rounded when the report was built. Strings are written as they
+// are (JSON escapes control characters).
 func WriteJSON(w io.Writer, r *Report) error {
 	return writeJSON(w, r)
 }
 
+// writeJSON writes v as indented JSON. <, > and & are written as they
+// are, not as \u003c etc.: the document is never embedded in a script.
+// The runes a terminal could obey that encoding/json leaves raw (DEL, the
+// C1 controls, the bidirectional formatting characters) are written as
+// \u escapes: the decoded document is the same.
 func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil { // Encode ends with a newline
 		return fmt.Errorf("report: encoding json: %w", err)
 	}
-	b = append(b, '\n')
-	if _, err := w.Write(b); err != nil {
+	if _, err := w.Write(escapeUnsafe(b.Bytes())); err != nil {
 		return fmt.Errorf("report: writing json: %w", err)
 	}
 	return nil
+}
+
+// escapeUnsafe rewrites the unsafe runes (escape.Unsafe) of a JSON
+// document that encoding/json writes raw as \uXXXX escapes. They can only
+// be inside strings: JSON's syntax has none of them.
+func escapeUnsafe(doc []byte) []byte {
+	unsafe := func(r rune) bool { return r >= 0x7f && escape.Unsafe(r) }
+	if !bytes.ContainsFunc(doc, unsafe) {
+		return doc
+	}
+	var out bytes.Buffer
+	for len(doc) > 0 {
+		r, n := utf8.DecodeRune(doc)
+		if unsafe(r) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		} else {
+			out.Write(doc[:n])
+		}
+		doc = doc[n:]
+	}
+	return out.Bytes()
 }

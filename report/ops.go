@@ -36,6 +36,7 @@ func operations(cfg *model.Config, results []model.TrialResult, rep *model.Trial
 		for k := range results {
 			t := &results[k]
 			if i >= len(t.Ops) || !t.Ops[i].Started {
+				s.TrialsNotStarted++
 				continue
 			}
 			o := &t.Ops[i]
@@ -44,20 +45,24 @@ func operations(cfg *model.Config, results []model.TrialResult, rep *model.Trial
 			for _, e := range o.Errors {
 				s.Errors[e.Err] += e.N
 			}
-			if o.Done {
+			switch outcome(o) {
+			case model.OpDone:
 				s.TrialsDone++
 				doneAt = append(doneAt, seconds(o.At))
 				if t.Incident && o.At >= t.T0 {
 					afterT0 = append(afterT0, seconds(o.At-t.T0))
 				}
-			} else {
+				continue
+			case model.OpAbandoned:
+				s.TrialsAbandoned++
+			default:
 				s.TrialsFailed++
-				if o.Code != "" {
-					s.LastErrors[o.Code]++
-				}
-				if o.Refused {
-					s.TrialsRefused++
-				}
+			}
+			if o.Code != "" {
+				s.LastErrors[o.Code]++
+			}
+			if o.Refused {
+				s.TrialsRefused++
 			}
 		}
 		if s.TrialsStarted > 0 {
@@ -75,6 +80,21 @@ func operations(cfg *model.Config, results []model.TrialResult, rep *model.Trial
 		out = append(out, s)
 	}
 	return out
+}
+
+// outcome is how op o ended: its Outcome, or for results that do not carry
+// one (made by hand, or by an older drsim) done when Done, failed when
+// started and not done.
+func outcome(o *model.OpResult) model.OpOutcome {
+	switch {
+	case o.Outcome != model.OpNotStarted:
+		return o.Outcome
+	case o.Done:
+		return model.OpDone
+	case o.Started:
+		return model.OpFailed
+	}
+	return model.OpNotStarted
 }
 
 // pcts3 returns three empirical percentiles of x (sorted in place), nil when
@@ -105,13 +125,15 @@ func repOpText(o *model.OpResult, t *model.TrialResult, step bool) string {
 	}
 	var b strings.Builder
 	if failed > 0 {
-		fmt.Fprintf(&b, "%d %s failed with %s, ", failed, human.Plural(failed, "attempt", "attempts"), errList(o.Errors))
+		fmt.Fprintf(&b, "%s %s failed with %s, ", human.Int(failed), human.Plural(failed, "attempt", "attempts"), errList(o.Errors))
 	}
-	switch {
-	case o.Done:
+	switch oc := outcome(o); {
+	case oc == model.OpDone:
 		fmt.Fprintf(&b, "succeeded at %s", at)
 	case o.Refused:
 		fmt.Fprintf(&b, "refused at %s with %s (not retried)", at, orText(o.Code, o.Err))
+	case oc == model.OpAbandoned:
+		b.WriteString("abandoned when the service came back before the failover")
 	case o.Err != "":
 		fmt.Fprintf(&b, "not done, last attempt at %s failed with %s", at, orText(o.Code, o.Err))
 	default:
@@ -128,25 +150,34 @@ func errList(errs []model.ErrCount) string {
 	}
 	parts := make([]string, len(errs))
 	for i, e := range errs {
-		parts[i] = fmt.Sprintf("%d %s", e.N, e.Err)
+		parts[i] = human.Int(e.N) + " " + e.Err
 	}
 	return strings.Join(parts, ", ")
 }
 
-// opSummaryText is the one-line summary of an op.
+// opSummaryText is the one-line summary of an op: "promote-key: in the
+// representative trial, ...; over all trials, done in 962 of 1,000 started
+// ...".
 func opSummaryText(s *OpSummary) string {
 	var b strings.Builder
 	b.WriteString(s.Name)
 	b.WriteString(": ")
 	if s.Representative != "" {
+		b.WriteString("in the representative trial, ")
 		b.WriteString(s.Representative)
-		b.WriteString("; ")
+		b.WriteString("; over all trials, ")
 	}
 	if s.TrialsStarted == 0 {
 		b.WriteString("never started")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "done in %d of %d started trials", s.TrialsDone, s.TrialsStarted)
+	fmt.Fprintf(&b, "done in %s of %s started", human.Int(s.TrialsDone), human.Int(s.TrialsStarted))
+	if s.TrialsFailed > 0 {
+		fmt.Fprintf(&b, ", failed in %s", human.Int(s.TrialsFailed))
+	}
+	if s.TrialsAbandoned > 0 {
+		fmt.Fprintf(&b, ", abandoned in %s", human.Int(s.TrialsAbandoned))
+	}
 	if s.Op != "" {
 		fmt.Fprintf(&b, ", mean attempts %s", human.Num(s.AttemptsMean))
 	}
@@ -154,7 +185,7 @@ func opSummaryText(s *OpSummary) string {
 		fmt.Fprintf(&b, ", median done %s", p50)
 	}
 	if len(s.Errors) > 0 {
-		fmt.Fprintf(&b, ", failed attempts over all trials: %s", countList(s.Errors))
+		fmt.Fprintf(&b, ", failed attempts: %s", countList(s.Errors))
 	}
 	return b.String()
 }

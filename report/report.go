@@ -61,16 +61,33 @@ type Metrics struct {
 	RPOSeconds Summary `json:"rpo_seconds"`
 	// LostWrites is over recovered incident trials.
 	LostWrites LostSummary `json:"lost_writes"`
-	// DecryptFailures are failed cryptographic calls, mean per trial over all
-	// trials.
-	DecryptFailures Failures `json:"decrypt_failures"`
+	// KMSFailures are the KMS failures: failed KMS cryptographic calls
+	// (Decrypt, Encrypt, GenerateDataKey), mean per trial over all trials.
+	// The JSON key is decrypt_failures, the name schema v1 started with,
+	// kept so that consumers of the document do not break.
+	KMSFailures Failures `json:"decrypt_failures"`
 	// Unavailable is the mean number per trial of requests that failed for a
 	// reason other than KMS.
 	Unavailable float64 `json:"unavailable_requests_mean"`
-	// Availability is up time / horizon, over all trials.
+	// UnavailablePerSecond is Unavailable spread over the horizon: requests
+	// per second (0 when the horizon is 0).
+	UnavailablePerSecond float64 `json:"unavailable_requests_per_second"`
+	// UnavailableShare is the share of all offered requests, over all
+	// trials, that failed for a reason other than KMS (sum of failed over
+	// sum of offered); null when no request was offered.
+	UnavailableShare *float64 `json:"unavailable_requests_share"`
+	// OfferedMean is the mean number of requests offered per trial.
+	OfferedMean float64 `json:"offered_requests_mean"`
+	// Availability is up time / horizon, over all trials. It depends on the
+	// horizon: IncidentRequestSuccess does not.
 	Availability Summary `json:"availability"`
 	// RequestSuccess is succeeded / offered requests, over all trials.
 	RequestSuccess Summary `json:"request_success"`
+	// IncidentRequestSuccess is succeeded / offered requests over the
+	// incident window, from T0 until the recovery (or the horizon when the
+	// service did not recover), over the incident trials with requests
+	// offered in that window: the availability while the service was down.
+	IncidentRequestSuccess Summary `json:"incident_request_success"`
 }
 
 // Summary describes a sample: mean with a 95% confidence interval, empirical
@@ -151,11 +168,22 @@ type OpSummary struct {
 	Kind     string `json:"kind"` // "action" or "step"
 	Op       string `json:"op,omitempty"`
 	Required bool   `json:"required,omitempty"`
-	// TrialsStarted counts the trials in which the op was started, of
-	// which TrialsDone succeeded and TrialsFailed did not.
+	// TrialsStarted counts the trials in which the op was started: each
+	// of them ended done (TrialsDone), failed (TrialsFailed: refused, or
+	// not done at the horizon) or abandoned (TrialsAbandoned: in progress
+	// when the runbook stopped because the service came back), so
+	// TrialsStarted = TrialsDone + TrialsFailed + TrialsAbandoned.
+	// (Before trials_abandoned was added, trials_failed also counted the
+	// abandoned trials.)
 	TrialsStarted int `json:"trials_started"`
 	TrialsDone    int `json:"trials_done"`
 	TrialsFailed  int `json:"trials_failed"`
+	// TrialsAbandoned counts the trials in which the step was abandoned.
+	TrialsAbandoned int `json:"trials_abandoned"`
+	// TrialsNotStarted counts the trials in which the op never started
+	// (the runbook did not reach it, or the action's time was after the
+	// horizon): TrialsStarted + TrialsNotStarted is the number of trials.
+	TrialsNotStarted int `json:"trials_not_started"`
 	// AttemptsMean is the mean number of attempts over started trials.
 	AttemptsMean float64 `json:"attempts_mean"`
 	// Errors counts failed attempts by AWS error name, over all trials.
@@ -163,8 +191,8 @@ type OpSummary struct {
 	// TrialsRefused counts the trials whose op was refused (a failure
 	// that is not retried: a step failed, an action failed for good).
 	TrialsRefused int `json:"trials_refused"`
-	// LastErrors counts the trials that ended not done, by the AWS name of
-	// their last error.
+	// LastErrors counts the trials that ended failed or abandoned, by the
+	// AWS name of their last error.
 	LastErrors map[string]int `json:"last_errors,omitempty"`
 	// DoneAt* are percentiles of the time of success from trial start,
 	// over the trials in which it was done.
@@ -177,7 +205,8 @@ type OpSummary struct {
 	DoneAfterT0P90Seconds *float64 `json:"done_after_t0_p90_seconds"`
 	// Representative tells what happened in the representative trial.
 	Representative string `json:"representative,omitempty"`
-	// Summary is one line: the representative trial, then the aggregate.
+	// Summary is one line: what happened in the representative trial (so
+	// labelled), then over all trials.
 	Summary string `json:"summary"`
 }
 
@@ -208,7 +237,9 @@ type Representative struct {
 	LostWrites *int64   `json:"lost_writes"`
 	// FailoverAtSeconds is when traffic moved to the failover region.
 	FailoverAtSeconds *float64 `json:"failover_at_seconds"`
-	// Reasons names the entries of Rates[i].FailuresByReason.
+	// Reasons names the entries of Rates[i].FailuresByReason, the AWS
+	// error names; Reasons[0] is "OK", the slot of the calls that
+	// succeeded, whose failure rate is always 0.
 	Reasons  []string             `json:"reasons"`
 	Segments []model.Segment      `json:"segments"`
 	Rates    []model.RatePoint    `json:"rates"`
@@ -273,7 +304,7 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 	r.Cost = cost.ComputeCost(cfg)
 	wg.Wait()
 	if bad > 0 {
-		early = append(early, fmt.Sprintf("%d non-finite values in the trial results were counted as 0", bad))
+		early = append(early, fmt.Sprintf("%s non-finite values in the trial results were counted as 0", human.Int(bad)))
 	}
 	if rep != nil && repResult != nil {
 		r.Representative = representative(repResult, rep)
@@ -290,7 +321,7 @@ func representative(t *model.TrialResult, d *model.Detail) *Representative {
 		Trial:     t.Trial,
 		Incident:  t.Incident,
 		Recovered: t.Recovered,
-		Reasons:   append([]string(nil), kms.ReasonNames[:]...),
+		Reasons:   reasonNames(),
 		Segments:  orEmpty(d.Segments),
 		Rates:     orEmpty(d.Rates),
 		Backlog:   orEmpty(d.Backlog),
@@ -309,6 +340,13 @@ func representative(t *model.TrialResult, d *model.Detail) *Representative {
 		rp.FailoverAtSeconds = ptr(seconds(t.FailoverAt))
 	}
 	return rp
+}
+
+// reasonNames are the names of the kms.Reason slots, "OK" for kms.OK.
+func reasonNames() []string {
+	names := append([]string(nil), kms.ReasonNames[:]...)
+	names[kms.OK] = "OK"
+	return names
 }
 
 func orEmpty[T any](s []T) []T {

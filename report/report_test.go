@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/report/internal/fixture"
 	"github.com/drsim/drsim/sim"
 )
@@ -53,7 +54,7 @@ func TestBuildHandMade(t *testing.T) {
 	if s := mt.LostWrites.ByStore["alert-state"]; !eqP(s.Max, 0) {
 		t.Errorf("lost alert-state: %+v", s)
 	}
-	f := mt.DecryptFailures
+	f := mt.KMSFailures
 	if f.ByReason["KMSUnavailable"] != 2 || f.ByReason["DisabledException"] != 1 || f.ByReason["AccessDeniedException"] != 0 || len(f.ByReason) != 6 {
 		t.Errorf("by reason: %v", f.ByReason)
 	}
@@ -224,7 +225,7 @@ func TestOperations(t *testing.T) {
 	if want := "5 attempts failed with KMSUnavailable, succeeded at 8h01m (T0+7h01m)"; p.Representative != want {
 		t.Errorf("representative text %q, want %q", p.Representative, want)
 	}
-	if !strings.HasPrefix(p.Summary, "promote-key: 5 attempts failed") || !strings.Contains(p.Summary, "done in 1 of 1 started trials") {
+	if !strings.HasPrefix(p.Summary, "promote-key: in the representative trial, 5 attempts failed") || !strings.Contains(p.Summary, "; over all trials, done in 1 of 1 started") {
 		t.Errorf("summary %q", p.Summary)
 	}
 	if !eqP(p.DoneAfterT0P50Seconds, 7*3600+60) {
@@ -277,5 +278,105 @@ func TestRequiredStepWarning(t *testing.T) {
 				t.Errorf("op summary %+v", op)
 			}
 		})
+	}
+}
+
+// TestOperationOutcomes: failed, abandoned and not started are counted
+// apart (issue: "page-and-approve … failed 6" for steps overtaken by the
+// recovery), from OpResult.Outcome, or from Done for results without one.
+func TestOperationOutcomes(t *testing.T) {
+	cfg := fixture.SnowyConfig()
+	step := func(o model.OpResult) model.TrialResult {
+		ops := make([]model.OpResult, len(cfg.Failover.Steps))
+		ops[0] = o
+		return model.TrialResult{Trial: 0, Incident: true, Recovered: true, T0: sim.Hour, RTO: sim.Hour, Ops: ops}
+	}
+	res := []model.TrialResult{
+		step(model.OpResult{Started: true, Done: true, At: 2 * sim.Hour, Outcome: model.OpDone}),
+		step(model.OpResult{Started: true, Outcome: model.OpAbandoned}),
+		step(model.OpResult{Started: true, Outcome: model.OpAbandoned}),
+		step(model.OpResult{Started: true, Refused: true, Code: "DisabledException", Outcome: model.OpFailed}),
+		step(model.OpResult{Started: true}),             // no outcome: failed
+		step(model.OpResult{Started: true, Done: true}), // no outcome: done
+		step(model.OpResult{}),
+	}
+	for i := range res {
+		res[i].Trial = i
+	}
+	r := Build(cfg, 1, res, nil, -1)
+	op := r.Operations[0]
+	if op.TrialsStarted != 6 || op.TrialsDone != 2 || op.TrialsFailed != 2 || op.TrialsAbandoned != 2 || op.TrialsNotStarted != 1 {
+		t.Errorf("started %d done %d failed %d abandoned %d not started %d, want 6 2 2 2 1",
+			op.TrialsStarted, op.TrialsDone, op.TrialsFailed, op.TrialsAbandoned, op.TrialsNotStarted)
+	}
+	if !strings.Contains(op.Summary, "done in 2 of 6 started, failed in 2, abandoned in 2") {
+		t.Errorf("summary %q", op.Summary)
+	}
+	r = Build(cfg, 1, res, &model.Detail{}, 1)
+	if want := "abandoned when the service came back before the failover"; r.Operations[0].Representative != want {
+		t.Errorf("representative %q, want %q", r.Operations[0].Representative, want)
+	}
+}
+
+// TestIncidentAvailability: the request success over the incident window
+// is over incident trials, beside the horizon-bound availability, and the
+// requests failed other than by KMS come with a rate and a share.
+func TestIncidentAvailability(t *testing.T) {
+	cfg := fixture.SnowyConfig()
+	m := sim.Minute
+	res := []model.TrialResult{
+		fixture.Trial(0, false, false, 0, 0, 0),
+		fixture.Trial(1, true, true, 10*m, m, 3),
+		fixture.Trial(2, true, true, 20*m, m, 3),
+	}
+	res[1].IncidentOffered, res[1].IncidentSucceeded = 600, 150
+	res[2].IncidentOffered, res[2].IncidentSucceeded = 1200, 0
+	res[1].Unavailable, res[2].Unavailable = 30, 60 // of 100 offered each
+	r := Build(cfg, 1, res, nil, -1)
+	mt := r.Metrics
+	if s := mt.IncidentRequestSuccess; s.N != 2 || !eqP(s.Mean, 0.125) || !eqP(s.Min, 0) || !eqP(s.Max, 0.25) {
+		t.Errorf("incident request success: %+v", s)
+	}
+	if !eqP(mt.UnavailableShare, 0.3) || mt.Unavailable != 30 || !approxEq(mt.UnavailablePerSecond, 30.0/86400, 1e-8) || mt.OfferedMean != 100 {
+		t.Errorf("unavailable: share %s, mean %v, per second %v, offered %v", fp(mt.UnavailableShare), mt.Unavailable, mt.UnavailablePerSecond, mt.OfferedMean)
+	}
+}
+
+// TestRepresentativeReasons: the reason names start with "OK" (the slot of
+// succeeded calls), not an empty string, and stay aligned with
+// FailuresByReason.
+func TestRepresentativeReasons(t *testing.T) {
+	cfg := fixture.SnowyConfig()
+	res := fixture.Synthetic(cfg, 10, 1)
+	r := Build(cfg, 1, res, fixture.Detail(&res[1]), 1)
+	rs := r.Representative.Reasons
+	if len(rs) != int(kms.NumReasons) || rs[0] != "OK" || rs[kms.Unavailable] != "KMSUnavailable" {
+		t.Errorf("reasons %q", rs)
+	}
+	for i, n := range rs {
+		if n == "" {
+			t.Errorf("reason %d has no name", i)
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b.Bytes(), []byte(`"reasons": [
+      "",`)) {
+		t.Error("reasons start with an empty string in the JSON")
+	}
+}
+
+// TestJSONNoHTMLEscapes: <, > and & are written as they are.
+func TestJSONNoHTMLEscapes(t *testing.T) {
+	cfg := fixture.SnowyConfig()
+	cfg.Description = "a <-> b & c"
+	var b bytes.Buffer
+	if err := WriteJSON(&b, Build(cfg, 1, nil, nil, -1)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b.Bytes(), []byte(`"description": "a <-> b & c"`)) || bytes.Contains(b.Bytes(), []byte(`\u003c`)) {
+		t.Errorf("JSON escapes HTML characters:\n%.300s", b.String())
 	}
 }

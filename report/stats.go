@@ -151,10 +151,10 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int)
 	var rto, rpo, lost []float64
 	byStore := make([][]float64, nStores)
 	unrecovered := 0
-	var avail, success []float64
+	var avail, success, incSuccess []float64
 	nRegions := len(cfg.Regions)
 	fails := make([]float64, int(kms.NumReasons)*nRegions)
-	var unavailable float64
+	var unavailable, offered float64
 	for i := range results {
 		t := &results[i]
 		if t.Incident {
@@ -177,8 +177,13 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int)
 		if cfg.Horizon > 0 {
 			avail = append(avail, float64(t.UpTime)/float64(cfg.Horizon))
 		}
-		if offered := fin(t.Offered); offered > 0 {
-			success = append(success, fin(fin(t.Succeeded)/offered))
+		o := fin(t.Offered)
+		if o > 0 {
+			success = append(success, fin(fin(t.Succeeded)/o))
+		}
+		offered += o
+		if io := fin(t.IncidentOffered); t.Incident && io > 0 {
+			incSuccess = append(incSuccess, fin(fin(t.IncidentSucceeded)/io))
 		}
 		for k := range fails {
 			if k < len(t.KMSFailures) {
@@ -195,15 +200,24 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int)
 	}
 	m.Availability = summarize(avail, 0)
 	m.RequestSuccess = summarize(success, 0)
+	m.IncidentRequestSuccess = summarize(incSuccess, 0)
+	if offered > 0 {
+		m.UnavailableShare = finite(unavailable / offered)
+	}
 	n := float64(len(results))
 	if n > 0 {
 		unavailable /= n
+		offered /= n
 		for k := range fails {
 			fails[k] /= n
 		}
 	}
 	m.Unavailable = human.Round(unavailable)
-	m.DecryptFailures = failures(cfg, fails)
+	m.OfferedMean = human.Round(offered)
+	if h := seconds(cfg.Horizon); h > 0 {
+		m.UnavailablePerSecond = human.Round(unavailable / h)
+	}
+	m.KMSFailures = failures(cfg, fails)
 	return m, bad
 }
 
@@ -368,11 +382,11 @@ func warnings(cfg *model.Config, r *Report) []string {
 	case m.IncidentTrials == 0:
 		w = append(w, "no incident in any trial: RTO, RPO and lost writes have no values")
 	case m.IncidentTrials < reliableTrials:
-		w = append(w, fmt.Sprintf("p99 from %d incident trials is not reliable; run ≥%d", m.IncidentTrials, reliableTrials))
+		w = append(w, fmt.Sprintf("p99 from %s incident trials is not reliable; run ≥%s", human.Int(m.IncidentTrials), human.Int(reliableTrials)))
 	}
 	if u := m.RTOSeconds.Unrecovered; u > 0 {
-		w = append(w, fmt.Sprintf("%d %s did not recover within the horizon (%s): their RTO counts as infinite, RPO and lost writes are unknown",
-			u, human.Plural(u, "trial", "trials"), human.Dur(r.HorizonSeconds)))
+		w = append(w, fmt.Sprintf("%s %s did not recover within the horizon (%s): their RTO counts as infinite, RPO and lost writes are unknown",
+			human.Int(u), human.Plural(u, "trial", "trials"), human.Dur(r.HorizonSeconds)))
 	}
 	if r.Trials > 0 {
 		if !cfg.Objectives.HasRTO {
@@ -388,9 +402,9 @@ func warnings(cfg *model.Config, r *Report) []string {
 		// no warning.
 		switch {
 		case op.Kind == "action" && op.TrialsFailed > 0:
-			w = append(w, fmt.Sprintf("%s failed in %d of %d started trials (%s)", op.Name, op.TrialsFailed, op.TrialsStarted, countList(op.LastErrors)))
+			w = append(w, fmt.Sprintf("%s failed in %s of %s started trials (%s)", op.Name, human.Int(op.TrialsFailed), human.Int(op.TrialsStarted), countList(op.LastErrors)))
 		case op.Required && op.TrialsRefused > 0:
-			w = append(w, fmt.Sprintf("required step %q was refused in %d of %d started trials (%s)", op.Name, op.TrialsRefused, op.TrialsStarted, countList(op.LastErrors)))
+			w = append(w, fmt.Sprintf("required step %q was refused in %s of %s started trials (%s)", op.Name, human.Int(op.TrialsRefused), human.Int(op.TrialsStarted), countList(op.LastErrors)))
 		}
 	}
 	return w
@@ -401,7 +415,7 @@ func warnings(cfg *model.Config, r *Report) []string {
 func countList(m map[string]int) string {
 	parts := make([]string, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		parts = append(parts, human.Thousands(fmt.Sprint(m[k]))+" "+k)
+		parts = append(parts, human.Int(m[k])+" "+k)
 	}
 	if len(parts) == 0 {
 		return "no error"

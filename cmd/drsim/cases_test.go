@@ -277,17 +277,17 @@ func (k kmsCase) check(t *testing.T) {
 	var names []string
 	for _, f := range k.failures {
 		names = append(names, f.reason+"/"+f.region)
-		if v := r.Metrics.DecryptFailures.ByReasonRegion[f.reason][f.region]; v <= 0 {
+		if v := r.Metrics.KMSFailures.ByReasonRegion[f.reason][f.region]; v <= 0 {
 			t.Errorf("decrypt_failures.by_reason_region[%s][%s] = %g, want > 0", f.reason, f.region, v)
 		}
-		if v := r.Metrics.DecryptFailures.ByReason[f.reason]; v <= 0 {
+		if v := r.Metrics.KMSFailures.ByReason[f.reason]; v <= 0 {
 			t.Errorf("decrypt_failures.by_reason[%s] = %g, want > 0", f.reason, v)
 		}
-		if v := r.Metrics.DecryptFailures.ByRegion[f.region]; v <= 0 {
+		if v := r.Metrics.KMSFailures.ByRegion[f.region]; v <= 0 {
 			t.Errorf("decrypt_failures.by_region[%s] = %g, want > 0", f.region, v)
 		}
 	}
-	for rs, byReg := range r.Metrics.DecryptFailures.ByReasonRegion {
+	for rs, byReg := range r.Metrics.KMSFailures.ByReasonRegion {
 		for reg, v := range byReg {
 			if v != 0 && !slices.Contains(names, rs+"/"+reg) {
 				t.Errorf("unexpected KMS failures: %g %s in %s per trial", v, rs, reg)

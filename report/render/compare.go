@@ -20,7 +20,7 @@ func compareRows(c *report.Comparison) (header []string, rows [][]string, dHeade
 		rows = append(rows, []string{s.Scenario, human.PctOr(s.ObjectivesMet.Both.P, "-"), human.CIPct(s.ObjectivesMet.Both.CI95),
 			human.DurOr(s.RTOSeconds.P50, inf), human.DurOr(s.RTOSeconds.P90, inf), human.DurOr(s.RTOSeconds.P99, inf),
 			human.DurOr(s.RPOSeconds.P50, "-"), human.DurOr(s.RPOSeconds.P99, "-"), fmt.Sprint(s.RTOSeconds.Unrecovered),
-			human.NumOr(s.LostWritesMean, "-"), human.Num(s.DecryptFailuresMean), human.USD(s.MonthlyUSD)})
+			human.NumOr(s.LostWritesMean, "-"), human.Num(s.KMSFailuresMean), human.USD(s.MonthlyUSD)})
 	}
 	dHeader = []string{"vs " + c.Baseline, "Δ P(meet both)", "Δ RTO mean", "Δ RPO mean", "Δ lost writes", "Δ KMS failures", "Δ cost/month"}
 	for _, s := range c.Scenarios {
@@ -29,7 +29,7 @@ func compareRows(c *report.Comparison) (header []string, rows [][]string, dHeade
 			continue
 		}
 		dRows = append(dRows, []string{s.Scenario, diffText(d.MeetBoth, pctPoints), diffText(d.RTOSeconds, humanSignedDur),
-			diffText(d.RPOSeconds, humanSignedDur), diffText(d.LostWrites, signedNum), diffText(d.DecryptFailures, signedNum),
+			diffText(d.RPOSeconds, humanSignedDur), diffText(d.LostWrites, signedNum), diffText(d.KMSFailures, signedNum),
 			signedUSD(d.MonthlyUSD)})
 	}
 	return header, rows, dHeader, dRows

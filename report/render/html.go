@@ -134,8 +134,8 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart) error {
 	m := &r.Metrics
 	d.Recovery = newTable(recoveryHeader, recoveryRows(r))
 	d.Lost = newTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, lostRows(&m.LostWrites))
-	if m.DecryptFailures.TotalMean > 0 {
-		header, rows := failureRows(&m.DecryptFailures)
+	if m.KMSFailures.TotalMean > 0 {
+		header, rows := failureRows(&m.KMSFailures)
 		d.Failures = newTable(header, rows)
 		d.Failures.Foot = len(rows) - 1
 	}
@@ -218,7 +218,7 @@ func reportCards(r *report.Report) []htmlCard {
 	cards = append(cards, rpo)
 	cards = append(cards,
 		htmlCard{Label: "lost writes", Value: human.NumOr(m.LostWrites.Mean, "-"), Note: "mean per recovered incident, p95 " + human.NumOr(m.LostWrites.P95, "-")},
-		htmlCard{Label: "KMS failures", Value: human.Num(m.DecryptFailures.TotalMean), Note: "failed calls per trial (mean)"},
+		htmlCard{Label: "KMS failures", Value: human.Num(m.KMSFailures.TotalMean), Note: "failed calls per trial (mean)"},
 		htmlCard{Label: "monthly cost", Value: human.USD(r.Cost.MonthlyUSD.Total), Note: "steady state, list prices"},
 	)
 	if m.RTOSeconds.Unrecovered > 0 {

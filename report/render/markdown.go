@@ -44,8 +44,8 @@ func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) e
 	b.WriteString(mdTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, lostRows(&m.LostWrites)))
 
 	b.WriteString("\n## Decrypt failures\n\nMean failed KMS calls per trial, by cause and by the region the call was sent to.\n\n")
-	if m.DecryptFailures.TotalMean > 0 {
-		header, rows := failureRows(&m.DecryptFailures)
+	if m.KMSFailures.TotalMean > 0 {
+		header, rows := failureRows(&m.KMSFailures)
 		rows[len(rows)-1][0] = "**total**"
 		b.WriteString(mdTable(header, rows))
 	} else {
@@ -156,8 +156,8 @@ func verdict(r *report.Report) string {
 					human.Plural(rto.Unrecovered, "trial", "trials"), human.Dur(r.HorizonSeconds))
 			}
 		}
-		if m.DecryptFailures.TotalMean > 0 {
-			fmt.Fprintf(&b, " KMS refused or failed %s cryptographic calls per trial on average.", human.Num(m.DecryptFailures.TotalMean))
+		if m.KMSFailures.TotalMean > 0 {
+			fmt.Fprintf(&b, " KMS refused or failed %s cryptographic calls per trial on average.", human.Num(m.KMSFailures.TotalMean))
 		}
 	}
 	fmt.Fprintf(&b, " The setup costs %s per month.", human.USD(r.Cost.MonthlyUSD.Total))

@@ -33,9 +33,9 @@ func WriteText(w io.Writer, r *report.Report) error {
 	b.WriteString("\nLost writes (per recovered incident trial)\n")
 	b.WriteString(textTable("  ", append([][]string{{"", "n", "mean", "p50", "p90", "p95", "p99", "max"}}, lostRows(&m.LostWrites)...)))
 
-	fmt.Fprintf(&b, "\nDecrypt failures (mean failed KMS calls per trial): %s\n", human.Num(m.DecryptFailures.TotalMean))
-	if m.DecryptFailures.TotalMean > 0 {
-		header, rows := failureRows(&m.DecryptFailures)
+	fmt.Fprintf(&b, "\nDecrypt failures (mean failed KMS calls per trial): %s\n", human.Num(m.KMSFailures.TotalMean))
+	if m.KMSFailures.TotalMean > 0 {
+		header, rows := failureRows(&m.KMSFailures)
 		b.WriteString(textTable("  ", append([][]string{header}, rows...)))
 	}
 

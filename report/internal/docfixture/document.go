@@ -149,7 +149,7 @@ func SyntheticReport() *report.Report {
 			"alert-state": {Mean: Ptr(60), P50: Ptr(60), P95: Ptr(100), N: 997},
 		},
 	}
-	r.Metrics.DecryptFailures = report.Failures{
+	r.Metrics.KMSFailures = report.Failures{
 		TotalMean: 830000,
 		ByReason:  map[string]float64{"KMSUnavailable": 720000, "ThrottlingException": 42000, "DisabledException": 68000},
 		ByRegion:  map[string]float64{"us-east-1": 788000, "us-west-2": 42000},
@@ -220,6 +220,56 @@ func SnowyComparison() *report.Comparison {
 	in := make([]report.CompareInput, len(cfgs))
 	for i := range cfgs {
 		in[i] = report.CompareInput{Cfg: cfgs[i], Results: results[i]}
+	}
+	return report.Compare(in)
+}
+
+// EightScenarios compares eight snowy-shaped scenarios named and shaped
+// like the four DR strategies, snowy and three failure cases: RTOs from a
+// minute to four hours, four different RTO objectives (two of them close),
+// KMS failures in the millions, lost writes in the hundreds of thousands,
+// long names, and two scenarios with the same RTO p95 and cost. It is the
+// widest comparison a page must fit.
+func EightScenarios() *report.Comparison {
+	type variant struct {
+		name       string
+		rto        float64 // RTO scale
+		objective  sim.Time
+		kms, lost  float64 // scales of the KMS failures and lost writes
+		standbyUSD float64
+	}
+	vs := []variant{
+		{"backup-and-restore", 9, sim.Hour, 0, 1100, 300},
+		{"pilot-light", 2, sim.Hour, 0, 1, 1700},
+		{"warm-standby", 0.6, sim.Hour, 0, 1, 2800},
+		{"active-active", 0.07, sim.Hour, 0, 0.5, 7100},
+		{"snowy-alerting", 1, 30 * sim.Minute, 1, 1, 900},
+		{"case-single-region-client-key", 12, 45 * sim.Minute, 15, 0.3, 100},
+		{"case-promote-required", 12, 45 * sim.Minute, 0, 0, 100},
+		{"case-failover-over-quota", 12.2, 30 * sim.Minute, 60, 0, 16000},
+	}
+	in := make([]report.CompareInput, len(vs))
+	for i, v := range vs {
+		cfg := fixture.SnowyConfig()
+		cfg.Name = v.name
+		cfg.Objectives.RTO = v.objective
+		cfg.Costs[1].USD = v.standbyUSD
+		res := fixture.Synthetic(cfg, 300, 7)
+		for k := range res {
+			t := &res[k]
+			if t.Incident && t.Recovered {
+				t.RTO = min(sim.Time(float64(t.RTO)*v.rto), cfg.Horizon-t.T0)
+			}
+			for j := range t.KMSFailures {
+				t.KMSFailures[j] *= v.kms
+			}
+			t.LostTotal = 0
+			for j := range t.LostWrites {
+				t.LostWrites[j] = int64(float64(t.LostWrites[j]) * v.lost)
+				t.LostTotal += t.LostWrites[j]
+			}
+		}
+		in[i] = report.CompareInput{Cfg: cfg, Results: res}
 	}
 	return report.Compare(in)
 }

@@ -56,10 +56,79 @@ func Dur(s float64) string {
 			return fmt.Sprintf("%s%dh%02dm", neg, v/60, v%60)
 		}
 		fallthrough
-	default:
+	case s < 100*86400:
 		v := int64(math.Round(s / 3600))
-		return fmt.Sprintf("%s%dd%02dh", neg, v/24, v%24)
+		if v < 100*24 {
+			return fmt.Sprintf("%s%dd%02dh", neg, v/24, v%24)
+		}
+		fallthrough
+	default:
+		// From 100 days on the hours no longer matter: whole days,
+		// grouped ("36,500d" for a 100-year horizon).
+		return neg + Thousands(strconv.FormatFloat(math.Round(s/86400), 'f', 0, 64)) + "d"
 	}
+}
+
+// Time units in nanoseconds, for DurShort.
+const (
+	nsMilli  = int64(1e6)
+	nsSecond = 1000 * nsMilli
+	nsMinute = 60 * nsSecond
+	nsHour   = 60 * nsMinute
+	nsDay    = 24 * nsHour
+)
+
+// DurShort formats seconds compactly, for chart labels and ticks, without
+// the zero smaller unit: "850ms", "4.2s", "45s", "12m30s", "3h", "3h05m",
+// "2d04h", "36,500d"; NaN is "?" and ±Inf "∞".
+func DurShort(s float64) string {
+	if math.IsNaN(s) {
+		return "?"
+	}
+	if math.IsInf(s, 0) {
+		return "∞"
+	}
+	if s < 0 {
+		return "-" + DurShort(-s)
+	}
+	if s >= 100*86400 {
+		return Dur(s)
+	}
+	d := int64(math.Round(s * float64(nsSecond)))
+	roundTo := func(unit int64) int64 { return (d + unit/2) / unit * unit }
+	switch {
+	case d == 0:
+		return "0s"
+	case d < nsSecond:
+		return fmt.Sprintf("%dms", roundTo(nsMilli)/nsMilli)
+	case d < 10*nsSecond && roundTo(100*nsMilli)%nsSecond != 0:
+		return fmt.Sprintf("%.1fs", float64(roundTo(100*nsMilli))/float64(nsSecond))
+	}
+	switch {
+	case d < nsHour:
+		d = roundTo(nsSecond)
+	case d < nsDay:
+		d = roundTo(nsMinute)
+	default:
+		d = roundTo(nsHour)
+	}
+	switch {
+	case d < nsMinute:
+		return fmt.Sprintf("%ds", d/nsSecond)
+	case d < nsHour:
+		return trimZero(fmt.Sprintf("%dm", d/nsMinute), (d%nsMinute)/nsSecond, "%02ds")
+	case d < nsDay:
+		return trimZero(fmt.Sprintf("%dh", d/nsHour), (d%nsHour)/nsMinute, "%02dm")
+	}
+	return trimZero(fmt.Sprintf("%dd", d/nsDay), (d%nsDay)/nsHour, "%02dh")
+}
+
+// trimZero appends the smaller unit v to head unless it is zero.
+func trimZero(head string, v int64, format string) string {
+	if v == 0 {
+		return head
+	}
+	return head + fmt.Sprintf(format, v)
 }
 
 // DurOr formats an optional duration in seconds; nil is nilText.
@@ -172,3 +241,6 @@ func Round(x float64) float64 {
 	}
 	return v
 }
+
+// Int formats a count with thousands separators: "9,591".
+func Int(n int) string { return Thousands(strconv.Itoa(n)) }
