@@ -23,7 +23,7 @@ import (
 // TestChartsGolden checks every chart of the synthetic report against its
 // golden SVG (go test ./report/chart -run Golden -update rewrites them).
 func TestChartsGolden(t *testing.T) {
-	charts, err := ForReport(docfixture.SyntheticReport())
+	charts, _, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func checkGolden(t *testing.T, path string, got []byte) {
 // reports and requires byte-identical SVG and PNG.
 func TestChartsDeterministic(t *testing.T) {
 	render := func() (svgs, pngs [][]byte) {
-		charts, err := ForReport(docfixture.SyntheticReport())
+		charts, _, err := ForReport(docfixture.SyntheticReport())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestChartsDeterministic(t *testing.T) {
 // TestChartsPNG checks that every chart encodes as a PNG of the expected
 // size that is not blank.
 func TestChartsPNG(t *testing.T) {
-	charts, err := ForReport(docfixture.SyntheticReport())
+	charts, _, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,8 +122,8 @@ func TestChartsPNG(t *testing.T) {
 			t.Fatalf("%s: decoding: %v", c.Name, err)
 		}
 		w, h := c.size()
-		wantW := int(math.Ceil(w.Dots(ChartDPI)))
-		wantH := int(math.Ceil(h.Dots(ChartDPI)))
+		wantW := int(math.Ceil(w.Dots(DPI)))
+		wantH := int(math.Ceil(h.Dots(DPI)))
 		bd := img.Bounds()
 		if d := bd.Dx() - wantW; d < -1 || d > 1 {
 			t.Errorf("%s: width %d, want %d", c.Name, bd.Dx(), wantW)
@@ -146,7 +146,7 @@ func TestChartsPNG(t *testing.T) {
 
 // TestChartsContent checks what the charts say, through their SVG text.
 func TestChartsContent(t *testing.T) {
-	charts, err := ForReport(docfixture.SyntheticReport())
+	charts, _, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,14 +169,14 @@ func TestChartsContent(t *testing.T) {
 			"Representative trial #412 (median RTO): RTO 25m30s, RPO 32s",
 			"time since trial start",
 			"key alerts us-west-2", "step promote-key", "outage us-east-1", "partition us-east-1&lt;-&gt;us-west-2", "service", "serving",
-			"T0 3h", "recovered 3h26m", "T0: service down", "service up again (RTO 25m30s)",
+			"T0 3h", "recovered, traffic moved 3h26m", "T0: service down", "service up again (RTO 25m30s)",
 			"Enabled", "Disabled", "Updating", "regional outage", "serving us-west-2",
-			"fill:#2E9E4F", "fill:#D62728", "fill:#F0A202", // green, red, amber
+			"fill:#117733", "fill:#CC6677", "fill:#DDCC77", // healthy green, broken rose, transition sand
 		}},
 		{"rto-cdf", []string{
-			"RTO over 1000 incident trials: P(RTO ≤ 15m) = 31.2%",
+			"RTO over 1,000 incident trials: P(RTO ≤ 15m) = 31.2%",
 			"share of incident trials with RTO ≤ x",
-			"objective 15m: met in 31.2% of all 1000 trials (95% CI 28.4%–34.2%)",
+			"objective 15m: met in 31.2% of all 1,000 trials (95% CI 28.4%–34.2%)",
 			"3 unrecovered (curve stops at 99.7%)",
 		}},
 		{"rpo-cdf", []string{"RPO over 997 recovered incident trials: P(RPO ≤ 1m) = 87.4%", "objective 1m"}},
@@ -246,12 +246,12 @@ func TestChartsPartialReports(t *testing.T) {
 		{"no incident", noIncident, []string{"timeline", "kms-failures"}},
 		{"all unrecovered", allUnrecovered, []string{"timeline", "backlog", "kms-failures"}},
 		{"no objectives", noObjectives, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
-		{"degenerate", odd, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
+		{"degenerate", odd, []string{"timeline", "rto-cdf", "rpo-cdf"}},
 		{"huge", huge, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			charts, err := ForReport(tt.r)
+			charts, _, err := ForReport(tt.r)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -273,39 +273,12 @@ func TestChartsPartialReports(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ForReport(nil); err == nil {
+	if _, _, err := ForReport(nil); err == nil {
 		t.Error("ForReport(nil): no error")
 	}
 	empty := Chart{Name: "empty"}
 	if err := empty.WriteSVG(&bytes.Buffer{}); err == nil || !strings.HasPrefix(err.Error(), "chart: ") {
 		t.Errorf("WriteSVG without plot: err = %v", err)
-	}
-}
-
-func TestChartDur(t *testing.T) {
-	tests := []struct {
-		s    float64
-		want string
-	}{
-		{0, "0s"},
-		{0.25, "250ms"},
-		{4.24, "4.2s"},
-		{9.96, "10s"},
-		{45, "45s"},
-		{59.6, "1m"},
-		{750, "12m30s"},
-		{3599.8, "1h"},
-		{3 * 3600, "3h"},
-		{3*3600 + 5*60, "3h05m"},
-		{2*86400 + 4*3600, "2d04h"},
-		{-90, "-1m30s"},
-		{math.Inf(1), "∞"},
-		{math.NaN(), "?"},
-	}
-	for _, tt := range tests {
-		if got := chartDur(tt.s); got != tt.want {
-			t.Errorf("chartDur(%v) = %q, want %q", tt.s, got, tt.want)
-		}
 	}
 }
 
@@ -346,21 +319,23 @@ func TestStateColour(t *testing.T) {
 		lane, label string
 		want        any
 	}{
-		{"key a us-east-1", "Enabled", colGreen},
-		{"key a us-east-1", "Disabled", colRed},
-		{"key a us-east-1", "PendingDeletion", colRed},
-		{"key a us-east-1", "PendingReplicaDeletion", colRed},
-		{"key a us-east-1", "Creating", colAmber},
-		{"key a us-east-1", "Updating", colAmber},
-		{"service", "up", colGreen},
-		{"service", "down", colRed},
-		{"step x", "failed", colRed},
-		{"step x", "done", colGreen},
-		{"step x", "running", colTeal},
+		{"key a us-east-1", "Enabled", colHealthy},
+		{"key a us-east-1", "Disabled", colBroken},
+		{"key a us-east-1", "PendingDeletion", colBroken},
+		{"key a us-east-1", "PendingReplicaDeletion", colBroken},
+		{"key a us-east-1", "Creating", colTransition},
+		{"key a us-east-1", "Updating", colTransition},
+		{"service", "up", colHealthy},
+		{"service", "down", colBroken},
+		{"step x", "failed", colBroken},
+		{"step x", "done", colHealthy},
+		{"step x", "running", colRunning},
 		{"outage us-east-1", "kms", colOutage},
-		{"partition a<->b", "cut", colPurple},
-		{"serving", "us-east-1", seriesColour(0)},
-		{"serving", "none", colRed},
+		{"key a us-east-1", "Unreachable: KMS down", colBroken},
+		{"key a us-east-1", "Unreachable from us-west-2: partition", colBroken},
+		{"partition a<->b", "cut", colPartition},
+		{"serving", "us-east-1", servingColours[0]},
+		{"serving", "none", colBroken},
 		{"other", "whatever", colGrey},
 	}
 	for _, tt := range tests {
@@ -395,7 +370,7 @@ func TestTraceWindow(t *testing.T) {
 
 func TestCompareCharts(t *testing.T) {
 	c := docfixture.SyntheticComparison()
-	charts, err := ForComparison(c)
+	charts, _, err := ForComparison(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +390,7 @@ func TestCompareCharts(t *testing.T) {
 		})
 	}
 	svg, _ := charts[0].SVG()
-	for _, w := range []string{"Pareto front", "backup-restore (", "active-active (", "warm-standby-slow (", "dominated scenario",
+	for _, w := range []string{"Pareto front", ">backup-restore<", ">active-active<", ">warm-standby-slow<", "dominated scenario",
 		"(1 not shown: p95 unrecovered)", "monthly cost, USD (lower is better)", "RTO p95 (lower is better)"} {
 		if !strings.Contains(string(svg), w) {
 			t.Errorf("cost-rto: SVG lacks %q", w)
@@ -425,16 +400,16 @@ func TestCompareCharts(t *testing.T) {
 		t.Errorf("cost-rto caption does not name the scenario left out: %s", charts[0].Caption)
 	}
 	svg, _ = charts[1].SVG()
-	for _, w := range []string{"backup-restore (n = 1000): meets RTO in 0.0%", "broken-keys (n = 1000, 100 unrecovered)", "RTO objective 15m"} {
+	for _, w := range []string{"backup-restore (n = 1,000): meets RTO in 0.0%", "broken-keys (n = 1,000, 100 unrecovered)", "RTO objective 15m"} {
 		if !strings.Contains(string(svg), w) {
 			t.Errorf("rto-cdf-compare: SVG lacks %q", w)
 		}
 	}
 
-	if charts, err := ForComparison(&report.Comparison{}); err != nil || len(charts) != 0 {
+	if charts, _, err := ForComparison(&report.Comparison{}); err != nil || len(charts) != 0 {
 		t.Errorf("empty comparison: %d charts, err %v", len(charts), err)
 	}
-	if _, err := ForComparison(nil); err == nil {
+	if _, _, err := ForComparison(nil); err == nil {
 		t.Error("ForComparison(nil): no error")
 	}
 }
@@ -462,14 +437,14 @@ func TestParetoFront(t *testing.T) {
 func BenchmarkCharts(b *testing.B) {
 	r := docfixture.SyntheticReport()
 	for b.Loop() {
-		if _, err := ForReport(r); err != nil {
+		if _, _, err := ForReport(r); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkChartsSVG(b *testing.B) {
-	charts, err := ForReport(docfixture.SyntheticReport())
+	charts, _, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -483,7 +458,7 @@ func BenchmarkChartsSVG(b *testing.B) {
 }
 
 func BenchmarkChartsPNG(b *testing.B) {
-	charts, err := ForReport(docfixture.SyntheticReport())
+	charts, _, err := ForReport(docfixture.SyntheticReport())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -508,11 +483,11 @@ func TestChartsFromJSON(t *testing.T) {
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	a, err := ForReport(r)
+	a, _, err := ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := ForReport(&back)
+	b, _, err := ForReport(&back)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -534,7 +509,7 @@ func TestChartRedraw(t *testing.T) {
 	r := docfixture.SyntheticReport()
 	// T0 and the recovery 30 s apart: their texts must be stacked.
 	r.Representative.RTOSeconds = docfixture.Ptr(30)
-	charts, err := ForReport(r)
+	charts, _, err := ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,33 +7,49 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/drsim/drsim/report"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/internal/escape"
+	"github.com/drsim/drsim/report/internal/human"
 )
 
-// ForComparison builds the charts of a comparison: monthly cost against RTO
-// p95 with the Pareto front, and the RTO distributions of every scenario
-// overlaid. A chart without data is left out. ForComparison only reads c.
-func ForComparison(c *report.Comparison) ([]Chart, error) {
+// Titles of the comparison's charts.
+const (
+	costRTOTitle    = "Monthly cost against RTO p95"
+	compareCDFTitle = "RTO distributions compared"
+)
+
+// ForComparison builds the charts of a comparison: monthly cost against
+// RTO p95 with the Pareto front, and the RTO distributions of every
+// scenario overlaid. A chart without data is left out and listed in the
+// omissions. ForComparison only reads c.
+func ForComparison(c *report.Comparison) ([]Chart, []Omission, error) {
 	if c == nil {
-		return nil, fmt.Errorf("chart: compare charts: nil comparison")
+		return nil, nil, fmt.Errorf("chart: compare charts: nil comparison")
 	}
 	var out []Chart
+	var left []Omission
 	if ch, err := costRTOChart(c); err != nil {
-		return nil, err
+		return nil, nil, err
 	} else if ch != nil {
 		out = append(out, *ch)
+	} else if len(c.Scenarios) > 0 {
+		left = append(left, Omission{Name: "cost-rto", Title: costRTOTitle, Why: "No scenario has a finite RTO p95: none recovered in 95% of its incident trials."})
 	}
 	if ch, err := compareCDFChart(c); err != nil {
-		return nil, err
+		return nil, nil, err
 	} else if ch != nil {
 		out = append(out, *ch)
+	} else if len(c.Scenarios) > 0 {
+		left = append(left, Omission{Name: "rto-cdf-compare", Title: compareCDFTitle, Why: "No scenario has a finite RTO to draw."})
 	}
-	return out, nil
+	return out, left, nil
 }
 
 // paretoFront returns the indices of the points not dominated by another
@@ -64,6 +80,20 @@ func paretoFront(xs, ys []float64) []int {
 	return front
 }
 
+// addMarks adds glyphs at xys to p.
+func addMarks(p *plot.Plot, xys plotter.XYs, g draw.GlyphStyle) error {
+	if len(xys) == 0 {
+		return nil
+	}
+	sc, err := plotter.NewScatter(xys)
+	if err != nil {
+		return err
+	}
+	sc.GlyphStyle = g
+	p.Add(sc)
+	return nil
+}
+
 // costRTOChart draws monthly cost against RTO p95, one point per scenario.
 func costRTOChart(c *report.Comparison) (*Chart, error) {
 	var (
@@ -73,11 +103,11 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	)
 	for _, s := range c.Scenarios {
 		p95 := s.RTOSeconds.P95
-		if p95 == nil || !isFiniteF(*p95) || !isFiniteF(s.MonthlyUSD) {
+		if p95 == nil || !isFinite(*p95) || !isFinite(s.MonthlyUSD) {
 			left = append(left, s.Scenario)
 			continue
 		}
-		names = append(names, s.Scenario)
+		names = append(names, escape.Strip(s.Scenario))
 		xs = append(xs, *p95)
 		ys = append(ys, s.MonthlyUSD)
 	}
@@ -89,8 +119,9 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 		top = math.Max(top, x)
 	}
 	u := pickUnit(math.Max(top, 1) * 1e9)
-	p := newPlot("Monthly cost against RTO p95", "RTO p95 (lower is better)", "monthly cost, USD (lower is better)")
+	p := newPlot(costRTOTitle, "RTO p95 (lower is better)", "monthly cost, USD (lower is better)")
 	p.X.Tick.Marker = timeTicks{u}
+	p.Y.Tick.Marker = niceTicks{prefix: "$"}
 	addGrid(p, true, true)
 
 	var legend []swatch
@@ -99,16 +130,24 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	for _, i := range front {
 		onFront[i] = true
 	}
+	labels := &pointLabels{radius: vg.Points(5), style: text.Style{
+		Color: colDarkGrey, Font: font.From(sansFont, 9), XAlign: draw.XLeft, YAlign: draw.YBottom, Handler: plot.DefaultTextHandler,
+	}}
 	// The front as a staircase: everything above and to the right of it
 	// is dominated.
 	if len(front) > 1 {
 		var st plotter.XYs
+		var avoid []pointLabel
 		for k, i := range front {
 			if k > 0 {
 				st = append(st, plotter.XY{X: u.ofSeconds(xs[i]), Y: ys[front[k-1]]})
 			}
 			st = append(st, plotter.XY{X: u.ofSeconds(xs[i]), Y: ys[i]})
 		}
+		for _, pt := range st {
+			avoid = append(avoid, pointLabel{X: pt.X, Y: pt.Y})
+		}
+		labels.avoid = append(labels.avoid, avoid)
 		l, err := plotter.NewLine(st)
 		if err != nil {
 			return nil, fmt.Errorf("chart: cost chart: %w", err)
@@ -118,7 +157,6 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 		legend = append(legend, swatch{Label: "Pareto front", Line: &l.LineStyle})
 	}
 	var frontPts, otherPts plotter.XYs
-	var labels plotter.XYLabels
 	for i := range xs {
 		pt := plotter.XY{X: u.ofSeconds(xs[i]), Y: ys[i]}
 		if onFront[i] {
@@ -126,48 +164,32 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 		} else {
 			otherPts = append(otherPts, pt)
 		}
-		labels.XYs = append(labels.XYs, pt)
-		labels.Labels = append(labels.Labels, fmt.Sprintf("%s (%s, $%s)", names[i], chartDur(xs[i]), usdShort(ys[i])))
+		labels.points = append(labels.points, pointLabel{X: pt.X, Y: pt.Y, Text: names[i]})
 	}
 	if len(frontPts) > 0 {
-		sc, err := plotter.NewScatter(frontPts)
-		if err != nil {
+		g := draw.GlyphStyle{Color: colFront, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
+		if err := addMarks(p, frontPts, g); err != nil {
 			return nil, fmt.Errorf("chart: cost chart: %w", err)
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: colFront, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
-		p.Add(sc)
-		legend = append(legend, swatch{Label: "scenario on the front (no other is both cheaper and faster)", Glyph: &sc.GlyphStyle})
+		legend = append(legend, swatch{Label: "scenario on the front (no other is both cheaper and faster)", Glyph: &g})
 	}
 	if len(otherPts) > 0 {
-		sc, err := plotter.NewScatter(otherPts)
-		if err != nil {
+		g := draw.GlyphStyle{Color: colGrey, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
+		if err := addMarks(p, otherPts, g); err != nil {
 			return nil, fmt.Errorf("chart: cost chart: %w", err)
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: colGrey, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-		p.Add(sc)
-		legend = append(legend, swatch{Label: "dominated scenario (another is cheaper and faster)", Glyph: &sc.GlyphStyle})
+		legend = append(legend, swatch{Label: "dominated scenario (another is cheaper and faster)", Glyph: &g})
 	}
-	lb, err := plotter.NewLabels(labels)
-	if err != nil {
-		return nil, fmt.Errorf("chart: cost chart: %w", err)
-	}
-	for i := range lb.TextStyle {
-		lb.TextStyle[i].Font = font.From(sansFont, 9)
-		lb.TextStyle[i].Color = colDarkGrey
-		lb.TextStyle[i].YAlign = draw.YBottom
-	}
-	// Above and right of the point, clear of the front's horizontal runs.
-	lb.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(4)}
-	p.Add(lb)
-	// Room for the labels: they are written right of the points.
+	p.Add(labels)
+	// Room for the names: they are written beside the points.
 	p.X.Min = 0
 	p.Y.Min = 0
 	xmax := p.X.Max
 	if xmax <= 0 {
 		xmax = 1
 	}
-	p.X.Max = xmax * 1.45
-	p.Y.Max = math.Max(p.Y.Max, 1) * 1.12
+	p.X.Max = xmax * 1.3
+	p.Y.Max = math.Max(p.Y.Max, 1) * 1.15
 	caption := "Each point is one scenario: its steady-state monthly cost against the 95th percentile of its RTO over incident trials. " +
 		"Scenarios on the dashed Pareto front are not beaten on both at once; the others are."
 	if len(left) > 0 {
@@ -176,34 +198,13 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	}
 	ch := &Chart{
 		Name:    "cost-rto",
-		Title:   "Monthly cost against RTO p95",
+		Title:   costRTOTitle,
 		Caption: caption,
 		Plot:    p,
 		Height:  4.5 * vg.Inch,
 	}
 	ch.setLegend(legend)
 	return ch, nil
-}
-
-// usdShort formats dollars for a label: 1,234 or 12.50.
-func usdShort(x float64) string {
-	if math.Abs(x) >= 100 {
-		s := fmt.Sprintf("%.0f", x)
-		neg := strings.HasPrefix(s, "-")
-		s = strings.TrimPrefix(s, "-")
-		var b strings.Builder
-		for i, ch := range s {
-			if i > 0 && (len(s)-i)%3 == 0 {
-				b.WriteByte(',')
-			}
-			b.WriteRune(ch)
-		}
-		if neg {
-			return "-" + b.String()
-		}
-		return b.String()
-	}
-	return fmt.Sprintf("%.2f", x)
 }
 
 // compareCDFChart overlays the RTO CDFs of the scenarios.
@@ -215,7 +216,7 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 			top = math.Max(top, cdfMax(s.RTODistribution))
 			shown++
 		}
-		if o := s.Objectives.RTOSeconds; o != nil && isFiniteF(*o) {
+		if o := s.Objectives.RTOSeconds; o != nil && isFinite(*o) {
 			top = math.Max(top, *o)
 		}
 	}
@@ -237,7 +238,29 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 		u = unitSeconds
 		xLabel = "RTO (logarithmic scale)"
 	}
+	// One line per distinct objective, in scenario order, named after the
+	// scenarios that share it and drawn in their colour when there is one.
+	type objective struct {
+		seconds float64
+		owners  []int
+	}
+	var objectives []objective
+	for i, s := range c.Scenarios {
+		o := s.Objectives.RTOSeconds
+		if o == nil || !isFinite(*o) {
+			continue
+		}
+		k := 0
+		for k < len(objectives) && objectives[k].seconds != *o {
+			k++
+		}
+		if k == len(objectives) {
+			objectives = append(objectives, objective{seconds: *o})
+		}
+		objectives[k].owners = append(objectives[k].owners, i)
+	}
 	p := newPlot("RTO distributions of the compared scenarios", xLabel, "share of incident trials with RTO ≤ x")
+	strip := newLabelStrip(p, len(objectives))
 	p.X.Tick.Marker = timeTicks{u}
 	if logX {
 		p.X.Scale = plot.LogScale{}
@@ -250,7 +273,7 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 	floor := math.Inf(1)
 	var legend []swatch
 	for i, s := range c.Scenarios {
-		xys, _ := cdfPoints(s.RTODistribution, u)
+		xys := cdfPoints(s.RTODistribution, u)
 		if len(xys) == 0 {
 			continue
 		}
@@ -267,48 +290,31 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 		}
 		l.LineStyle = lineStyle(seriesColour(i), 2, dashes(i))
 		p.Add(l)
-		label := fmt.Sprintf("%s (n = %d", s.Scenario, s.IncidentTrials)
+		g := glyphStyle(i)
+		if err := addMarks(p, glyphsAt(xys, i), g); err != nil {
+			return nil, fmt.Errorf("chart: compare CDF chart: %w", err)
+		}
+		label := fmt.Sprintf("%s (n = %s", s.Scenario, human.Int(s.IncidentTrials))
 		if s.RTOSeconds.Unrecovered > 0 {
-			label += fmt.Sprintf(", %d unrecovered", s.RTOSeconds.Unrecovered)
+			label += fmt.Sprintf(", %s unrecovered", human.Int(s.RTOSeconds.Unrecovered))
 		}
 		label += ")"
 		if s.ObjectivesMet.RTO.P != nil {
-			label += ": meets RTO in " + fmtPercent(*s.ObjectivesMet.RTO.P)
+			label += ": meets RTO in " + human.Pct(*s.ObjectivesMet.RTO.P)
 		}
-		legend = append(legend, swatch{Label: label, Line: &l.LineStyle})
-	}
-	// One line per distinct objective, in scenario order, named after the
-	// scenarios that share it and drawn in their colour when there is one.
-	type objective struct {
-		seconds float64
-		owners  []int
-	}
-	var objectives []objective
-	for i, s := range c.Scenarios {
-		o := s.Objectives.RTOSeconds
-		if o == nil || !isFiniteF(*o) {
-			continue
-		}
-		k := 0
-		for k < len(objectives) && objectives[k].seconds != *o {
-			k++
-		}
-		if k == len(objectives) {
-			objectives = append(objectives, objective{seconds: *o})
-		}
-		objectives[k].owners = append(objectives[k].owners, i)
+		legend = append(legend, swatch{Label: label, Line: &l.LineStyle, Glyph: &g})
 	}
 	for k, o := range objectives {
-		col := color.Color(colT0)
+		col := color.Color(colObjective)
 		if len(o.owners) == 1 && len(objectives) > 1 {
 			col = seriesColour(o.owners[0])
 		}
-		v := newVLine(u.ofSeconds(o.seconds), col, true, "objective "+chartDur(o.seconds))
+		v := newVLine(u.ofSeconds(o.seconds), col, true, "objective "+human.DurShort(o.seconds), strip)
 		if k%2 == 1 {
 			v.Style.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 		}
 		p.Add(v)
-		label := "RTO objective " + chartDur(o.seconds)
+		label := "RTO objective " + human.DurShort(o.seconds)
 		if len(objectives) > 1 {
 			var names []string
 			for _, i := range o.owners {
@@ -332,11 +338,11 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 	}
 	ch := &Chart{
 		Name:  "rto-cdf-compare",
-		Title: "RTO distributions compared",
-		Caption: "Share of incident trials whose RTO is at most x, one curve per scenario (same seed and trial indices). " +
-			"A curve further left and higher recovers faster; a curve that stops below 100% has unrecovered trials.",
+		Title: compareCDFTitle,
+		Caption: "Share of incident trials whose RTO is at most x, one curve per scenario (same seed and trial indices), " +
+			"each with its own colour and mark. A curve further left and higher recovers faster; a curve that stops below 100% has unrecovered trials.",
 		Plot:   p,
-		Height: 4.5 * vg.Inch,
+		Height: 4.5*vg.Inch + vg.Points(labelRowHeight*float64(strip.rows)),
 	}
 	ch.setLegend(legend)
 	return ch, nil
@@ -345,45 +351,15 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 // gridMedian returns the median of a quantile grid in seconds, or 0.
 func gridMedian(q []report.QuantilePoint) float64 {
 	for _, p := range q {
-		if p.P >= 0.5 && p.Seconds != nil && isFiniteF(*p.Seconds) {
+		if p.P >= 0.5 && p.Seconds != nil && isFinite(*p.Seconds) {
 			return *p.Seconds
 		}
 	}
 	return 0
 }
 
-// logTimeTicks label a logarithmic axis in seconds at round durations.
-type logTimeTicks struct{}
-
-// logTickSteps are the labelled durations of a log time axis, and the
-// sparser set used when the range is wide.
-var (
-	logTickDense  = [...]float64{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400}
-	logTickSparse = [...]float64{1, 10, 60, 600, 3600, 6 * 3600, 86400, 7 * 86400, 28 * 86400}
-)
-
-// Ticks implements plot.Ticker.
-func (logTimeTicks) Ticks(lo, hi float64) []plot.Tick {
-	var ticks []plot.Tick
-	for _, v := range logTickDense {
-		if v >= lo && v <= hi {
-			ticks = append(ticks, plot.Tick{Value: v, Label: chartDur(v)})
-		}
-	}
-	if len(ticks) > 9 {
-		ticks = ticks[:0]
-		for _, v := range logTickSparse {
-			if v >= lo && v <= hi {
-				ticks = append(ticks, plot.Tick{Value: v, Label: chartDur(v)})
-			}
-		}
-	}
-	return ticks
-}
-
 // compile-time checks of the plotters' interfaces.
 var (
 	_ plot.Plotter    = (*lanesPlotter)(nil)
 	_ plot.DataRanger = (*lanesPlotter)(nil)
-	_ plot.Plotter    = (*vline)(nil)
 )

@@ -4,34 +4,33 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/drsim/drsim/report"
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/internal/human"
 )
 
 // cdfPoints turns a quantile grid into the points of an empirical CDF, in
 // unit u: x = quantile, y = p. Points whose quantile is null (+Inf, an
-// unrecovered trial) are left out: the curve stops below 1. It returns the
-// largest finite quantile in seconds.
-func cdfPoints(q []report.QuantilePoint, u timeUnit) (plotter.XYs, float64) {
+// unrecovered trial) are left out: the curve stops below 1.
+func cdfPoints(q []report.QuantilePoint, u timeUnit) plotter.XYs {
 	var xys plotter.XYs
-	top := 0.0
 	for _, pt := range q {
-		if pt.Seconds == nil || !isFiniteF(*pt.Seconds) || !isFiniteF(pt.P) {
+		if pt.Seconds == nil || !isFinite(*pt.Seconds) || !isFinite(pt.P) {
 			continue
 		}
 		xys = append(xys, plotter.XY{X: u.ofSeconds(*pt.Seconds), Y: pt.P})
-		top = math.Max(top, *pt.Seconds)
 	}
-	return xys, top
+	return xys
 }
 
 // cdfMax returns the largest finite quantile of the grid, in seconds.
 func cdfMax(q []report.QuantilePoint) float64 {
 	top := 0.0
 	for _, pt := range q {
-		if pt.Seconds != nil && isFiniteF(*pt.Seconds) {
+		if pt.Seconds != nil && isFinite(*pt.Seconds) {
 			top = math.Max(top, *pt.Seconds)
 		}
 	}
@@ -55,20 +54,38 @@ func stepCDF(xys plotter.XYs) plotter.XYs {
 	return out
 }
 
+// glyphsAt returns the points of a CDF where its marks go: where it
+// crosses 10%, 30%, 50%, 70% and 90%, shifted by k/2 percent so that the
+// marks of two curves never sit on each other.
+func glyphsAt(xys plotter.XYs, k int) plotter.XYs {
+	var out plotter.XYs
+	for _, q := range [...]float64{0.1, 0.3, 0.5, 0.7, 0.9} {
+		q += float64(k%8) * 0.01
+		for _, p := range xys {
+			if p.Y >= q {
+				out = append(out, plotter.XY{X: p.X, Y: q})
+				break
+			}
+		}
+	}
+	return out
+}
+
 // cdfChart draws the distribution of one metric with its objective.
 func cdfChart(name, metric string, q []report.QuantilePoint, n, unrecovered int, objective *float64, met report.Probability, what string) (*Chart, error) {
-	top := cdfMax(q)
-	span := top
-	if objective != nil && isFiniteF(*objective) {
+	span := cdfMax(q)
+	hasObjective := objective != nil && isFinite(*objective)
+	if hasObjective {
 		span = math.Max(span, *objective)
 	}
 	u := pickUnit(span * 1e9)
-	xys, _ := cdfPoints(q, u)
-	title := fmt.Sprintf("%s over %d %s", metric, n, what)
-	if objective != nil && met.P != nil {
-		title += fmt.Sprintf(": P(%s ≤ %s) = %s", metric, chartDur(*objective), fmtPercent(*met.P))
+	xys := cdfPoints(q, u)
+	title := fmt.Sprintf("%s over %s %s", metric, human.Int(n), what)
+	if hasObjective && met.P != nil {
+		title += fmt.Sprintf(": P(%s ≤ %s) = %s", metric, human.DurShort(*objective), human.Pct(*met.P))
 	}
 	p := newPlot(title, metric, "share of "+what+" with "+metric+" ≤ x")
+	strip := newLabelStrip(p, 1)
 	p.X.Tick.Marker = timeTicks{u}
 	p.Y.Tick.Marker = percentTicks{}
 	addGrid(p, true, true)
@@ -80,22 +97,22 @@ func cdfChart(name, metric string, q []report.QuantilePoint, n, unrecovered int,
 		if err != nil {
 			return nil, fmt.Errorf("chart: %s chart: %w", name, err)
 		}
-		l.LineStyle = lineStyle(colBlue, 2, nil)
+		l.LineStyle = lineStyle(seriesColour(0), 2, nil)
 		p.Add(l)
-		label := fmt.Sprintf("%s, empirical CDF (n = %d)", metric, n)
+		label := fmt.Sprintf("%s, empirical CDF (n = %s)", metric, human.Int(n))
 		if unrecovered > 0 {
-			label += fmt.Sprintf("; %d unrecovered (curve stops at %s)", unrecovered, fmtPercent(1-float64(unrecovered)/float64(max(n, 1))))
+			label += fmt.Sprintf("; %s unrecovered (curve stops at %s)", human.Int(unrecovered), human.Pct(1-float64(unrecovered)/float64(max(n, 1))))
 		}
 		legend = append(legend, swatch{Label: label, Line: &l.LineStyle})
 	}
-	if objective != nil && isFiniteF(*objective) {
-		v := newVLine(u.ofSeconds(*objective), colT0, true, "objective "+chartDur(*objective))
+	if hasObjective {
+		v := newVLine(u.ofSeconds(*objective), colObjective, true, "objective "+human.DurShort(*objective), strip)
 		p.Add(v)
-		label := "objective " + chartDur(*objective)
+		label := "objective " + human.DurShort(*objective)
 		if met.P != nil {
-			label += fmt.Sprintf(": met in %s of all %d trials", fmtPercent(*met.P), met.N)
+			label += fmt.Sprintf(": met in %s of all %s trials", human.Pct(*met.P), human.Int(met.N))
 			if met.CI95 != nil {
-				label += fmt.Sprintf(" (95%% CI %s–%s)", fmtPercent(met.CI95[0]), fmtPercent(met.CI95[1]))
+				label += fmt.Sprintf(" (95%% CI %s–%s)", human.Pct(met.CI95[0]), human.Pct(met.CI95[1]))
 			}
 		}
 		legend = append(legend, swatch{Label: label, Line: &v.Style})
@@ -109,10 +126,10 @@ func cdfChart(name, metric string, q []report.QuantilePoint, n, unrecovered int,
 		Name:  name,
 		Title: metric + " distribution",
 		Caption: fmt.Sprintf("Share of the %s whose %s is at most x. ", what, metric) +
-			"The dashed red line is the objective; the legend gives the probability of meeting it over all trials " +
+			"The dashed line is the objective; the legend gives the probability of meeting it over all trials " +
 			"(incident-free trials meet it).",
 		Plot:   p,
-		Height: 4 * vg.Inch,
+		Height: 4*vg.Inch + vg.Points(labelRowHeight),
 	}
 	c.setLegend(legend)
 	return c, nil
@@ -126,7 +143,7 @@ func rtoCDFChart(r *report.Report) (*Chart, error) {
 		return nil, err
 	}
 	if d.Unrecovered > 0 {
-		c.Caption += fmt.Sprintf(" %d incident trials did not recover within the horizon: the curve stops below 1.", d.Unrecovered)
+		c.Caption += fmt.Sprintf(" %s incident trials did not recover within the horizon: the curve stops below 1.", human.Int(d.Unrecovered))
 	}
 	return c, nil
 }
@@ -137,5 +154,7 @@ func rpoCDFChart(r *report.Report) (*Chart, error) {
 	return cdfChart("rpo-cdf", "RPO", d.RPO, n, 0, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO, "recovered incident trials")
 }
 
-// thumbnailer is implemented by everything that can appear in a legend.
-var _ plot.Thumbnailer = (*vline)(nil)
+// glyphStyle is the mark of series i.
+func glyphStyle(i int) draw.GlyphStyle {
+	return draw.GlyphStyle{Color: seriesColour(i), Radius: vg.Points(3.2), Shape: seriesGlyph(i)}
+}

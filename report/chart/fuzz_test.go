@@ -29,7 +29,7 @@ func FuzzCharts(f *testing.F) {
 		if r.Representative != nil && len(r.Representative.Segments)+len(r.Representative.Events) > 2000 {
 			return // keep each input cheap
 		}
-		charts, err := ForReport(&r)
+		charts, _, err := ForReport(&r)
 		if err != nil {
 			return
 		}

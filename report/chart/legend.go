@@ -3,6 +3,7 @@ package chart
 import (
 	"image/color"
 
+	"github.com/drsim/drsim/report/internal/escape"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
@@ -58,9 +59,28 @@ func layoutLegend(entries []swatch, width vg.Length) (xs []vg.Length, rows []int
 
 // setLegend puts legend in a strip under the plot and grows the canvas
 // (its height set beforehand) by the strip's height at the default width.
+// Labels lose their control characters, and are shortened with "…" to
+// the strip's width.
 func (c *Chart) setLegend(legend []swatch) {
+	sty := legendTextStyle()
+	room := DefaultWidth - 2*vg.Points(legendPad) - vg.Points(16+14) - vg.Points(14)
+	for i := range legend {
+		legend[i].Label = fitText(sty, escape.Strip(legend[i].Label), room)
+	}
 	c.below = legend
-	c.Height += legendHeight(legend, DefaultChartWidth)
+	c.Height += legendHeight(legend, DefaultWidth)
+}
+
+// fitText shortens s with "…" until it is at most width wide in sty.
+func fitText(sty text.Style, s string, width vg.Length) string {
+	if sty.Width(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 1 && sty.Width(string(r)+"…") > width {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
 }
 
 // legendHeight is the height of the strip the swatches need at width.
@@ -81,10 +101,13 @@ func drawLegend(c draw.Canvas, entries []swatch) {
 		x := left + xs[i]
 		yc := c.Max.Y - vg.Points(float64(rows[i]*legendRowHeight)+legendRowHeight/2)
 		switch {
-		case e.Glyph != nil:
-			c.DrawGlyphNoClip(*e.Glyph, vg.Point{X: x + vg.Points(7), Y: yc})
 		case e.Line != nil:
 			c.StrokeLine2(*e.Line, x, yc, x+vg.Points(14), yc)
+			if e.Glyph != nil {
+				c.DrawGlyphNoClip(*e.Glyph, vg.Point{X: x + vg.Points(7), Y: yc})
+			}
+		case e.Glyph != nil:
+			c.DrawGlyphNoClip(*e.Glyph, vg.Point{X: x + vg.Points(7), Y: yc})
 		default:
 			h := vg.Points(4.5)
 			c.FillPolygon(e.Fill, []vg.Point{

@@ -15,6 +15,8 @@ import (
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/internal/escape"
+	"github.com/drsim/drsim/report/internal/human"
 	"github.com/drsim/drsim/sim"
 )
 
@@ -65,21 +67,21 @@ func timelineLanes(segs []model.Segment) []string {
 	return lanes
 }
 
-// stateColour is the colour of a segment by its lane and label: healthy
-// green, broken red, in transition amber, outages dark red, partitions
-// purple, serving regions in the series palette.
+// stateColour is the colour of a segment by its lane and label: healthy,
+// broken, in transition, running, outages, partitions, and the serving
+// regions in colours of their own (see palette.go).
 func stateColour(lane, label string, servingIndex func(string) int) color.Color {
 	cat := laneCategory(lane)
 	switch cat {
 	case laneOutage:
 		return colOutage
 	case lanePartition:
-		return colPurple
+		return colPartition
 	case laneServing:
 		if l := strings.ToLower(label); l == "" || l == "none" || l == "down" {
-			return colRed
+			return colBroken
 		}
-		return seriesColour(servingIndex(label))
+		return servingColours[servingIndex(label)%len(servingColours)]
 	}
 	l := strings.ToLower(label)
 	switch {
@@ -87,17 +89,18 @@ func stateColour(lane, label string, servingIndex func(string) int) color.Color 
 		strings.Contains(l, "deletion"), strings.Contains(l, "down"),
 		strings.Contains(l, "inaccessible"), strings.Contains(l, "refus"),
 		strings.Contains(l, "denied"), strings.Contains(l, "notfound"),
-		strings.Contains(l, "missing"), strings.Contains(l, "deleted"):
-		return colRed
+		strings.Contains(l, "missing"), strings.Contains(l, "deleted"),
+		strings.Contains(l, "unreachable"):
+		return colBroken
 	case strings.Contains(l, "creating"), strings.Contains(l, "updating"),
 		strings.Contains(l, "retry"), strings.Contains(l, "pending"),
 		strings.Contains(l, "wait"), strings.Contains(l, "import"):
-		return colAmber
+		return colTransition
 	case strings.Contains(l, "enabled"), l == "up", strings.Contains(l, "done"),
 		l == "ok", strings.Contains(l, "success"), strings.Contains(l, "serving"):
-		return colGreen
+		return colHealthy
 	case strings.Contains(l, "run"), strings.Contains(l, "active"):
-		return colTeal
+		return colRunning
 	}
 	return colGrey
 }
@@ -121,7 +124,14 @@ type lanesPlotter struct {
 	n    int
 	bars []laneBar
 	text text.Style
+	// avoid are the x (data units) of the vertical lines drawn over the
+	// lanes: a bar's text is moved off them, or left out.
+	avoid []float64
 }
+
+// minBarWidth is the narrowest a bar is drawn, so that a 90 s step on a
+// day-long timeline is still seen.
+const minBarWidth = 4 // points
 
 // Plot implements plot.Plotter.
 func (lp *lanesPlotter) Plot(c draw.Canvas, p *plot.Plot) {
@@ -131,7 +141,18 @@ func (lp *lanesPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 		y := c.Y(p.Y.Norm(float64(i) - 0.5))
 		c.StrokeLine2(sep, c.Min.X, y, c.Max.X, y)
 	}
-	for _, b := range lp.bars {
+	// Wide bars first: a bar widened to the minimum is drawn over its
+	// neighbours, not under them.
+	order := make([]int, len(lp.bars))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ba, bb := lp.bars[order[a]], lp.bars[order[b]]
+		return ba.x1-ba.x0 > bb.x1-bb.x0
+	})
+	for _, bi := range order {
+		b := lp.bars[bi]
 		x0 := math.Max(b.x0, p.X.Min)
 		x1 := math.Min(b.x1, p.X.Max)
 		if x1 <= x0 {
@@ -139,8 +160,17 @@ func (lp *lanesPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		yc := float64(lp.n - 1 - b.lane)
 		cx0, cx1 := c.X(p.X.Norm(x0)), c.X(p.X.Norm(x1))
-		if cx1-cx0 < vg.Points(1) {
-			cx1 = cx0 + vg.Points(1) // keep very short states visible
+		if w := vg.Points(minBarWidth); cx1-cx0 < w {
+			// Keep very short states visible, centred on when they were.
+			mid := (cx0 + cx1) / 2
+			cx0, cx1 = max(c.Min.X, mid-w/2), min(c.Max.X, mid+w/2)
+			if cx1-cx0 < w {
+				if cx0 == c.Min.X {
+					cx1 = cx0 + w
+				} else {
+					cx0 = cx1 - w
+				}
+			}
 		}
 		cy0, cy1 := c.Y(p.Y.Norm(yc-0.34)), c.Y(p.Y.Norm(yc+0.34))
 		c.FillPolygon(b.fill, []vg.Point{{X: cx0, Y: cy0}, {X: cx1, Y: cy0}, {X: cx1, Y: cy1}, {X: cx0, Y: cy1}})
@@ -153,10 +183,30 @@ func (lp *lanesPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 		if isDark(b.fill) {
 			sty.Color = color.White
 		}
-		if w := sty.Width(b.label); w+vg.Points(6) <= cx1-cx0 {
-			c.FillText(sty, vg.Point{X: cx0 + vg.Points(3), Y: (cy0 + cy1) / 2}, b.label)
+		if x, ok := lp.textAt(c, p, cx0, cx1, sty.Width(b.label)); ok {
+			c.FillText(sty, vg.Point{X: x, Y: (cy0 + cy1) / 2}, b.label)
 		}
 	}
+}
+
+// textAt returns where a text w wide starts in the bar from cx0 to cx1: 3
+// points in, moved right past any vertical line it would cross; ok is false
+// when it does not fit.
+func (lp *lanesPlotter) textAt(c draw.Canvas, p *plot.Plot, cx0, cx1, w vg.Length) (vg.Length, bool) {
+	pad := vg.Points(3)
+	x := cx0 + pad
+	for moved := true; moved; {
+		moved = false
+		for _, a := range lp.avoid {
+			if a < p.X.Min || a > p.X.Max {
+				continue
+			}
+			if lx := c.X(p.X.Norm(a)); lx > x-pad && lx < x+w+pad {
+				x, moved = lx+pad, true
+			}
+		}
+	}
+	return x, x+w+pad <= cx1
 }
 
 // DataRange implements plot.DataRanger.
@@ -213,12 +263,11 @@ func traceWindow(r *report.Report) (lo, hi sim.Time) {
 	return lo, hi
 }
 
-func secondsToTime(s float64) sim.Time {
-	if !isFiniteF(s) {
-		return 0
-	}
-	return sim.Time(math.Round(s * float64(sim.Second)))
-}
+// timelineTitle is the title of the timeline chart.
+const timelineTitle = "Timeline of the representative trial"
+
+// maxLaneName is the widest a lane name is written on the y axis.
+const maxLaneName = 190 // points
 
 // timelineChart draws the lanes of the representative trial.
 func timelineChart(r *report.Report) (*Chart, error) {
@@ -264,7 +313,7 @@ func timelineChart(r *report.Report) (*Chart, error) {
 			lane:  index[s.Lane],
 			x0:    u.of(s.Start),
 			x1:    u.of(end),
-			label: s.Label,
+			label: escape.Strip(s.Label),
 			fill:  fill,
 		})
 		// One legend entry per colour, naming every state drawn in it.
@@ -288,49 +337,67 @@ func timelineChart(r *report.Report) (*Chart, error) {
 	case !rep.Incident:
 		title = fmt.Sprintf("Representative trial #%d: no incident", rep.Trial)
 	case rep.RTOSeconds != nil:
-		title += ": RTO " + chartDur(*rep.RTOSeconds)
+		title += ": RTO " + human.DurShort(*rep.RTOSeconds)
 		if rep.RPOSeconds != nil {
-			title += ", RPO " + chartDur(*rep.RPOSeconds)
+			title += ", RPO " + human.DurShort(*rep.RPOSeconds)
 		}
 	default:
 		title += ": not recovered within the horizon"
 	}
 	p := newPlot(title, "time since trial start", "")
-	addGrid(p, true, false)
-	p.Add(lp)
-	ticks := make([]plot.Tick, len(lanes))
-	for i, l := range lanes {
-		ticks[i] = plot.Tick{Value: float64(len(lanes) - 1 - i), Label: l}
+	// The lines' texts: T0, the recovery, the move of traffic (one text
+	// when the move is the recovery).
+	type mark struct {
+		at    sim.Time
+		col   color.Color
+		dash  []vg.Length
+		text  string
+		entry string
 	}
-	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
-	p.X.Tick.Marker = timeTicks{u}
-	p.Title.Padding = vg.Points(4 + 12*maxLabelRows)
-	rows := &labelRows{}
-	p.Add(rows)
-	p.Y.Tick.Length = 0
-	p.Y.LineStyle.Width = 0
-	p.X.Min, p.X.Max = u.of(lo), u.of(hi)
-
+	var marks []mark
 	if rep.T0Seconds != nil {
 		t0 := secondsToTime(*rep.T0Seconds)
-		l := newVLine(u.of(t0), colT0, false, "T0 "+chartDur(nsSeconds(t0)))
-		l.Above, l.LeftOf, l.rows = true, true, rows
-		p.Add(l)
-		legend = append(legend, swatch{Label: "T0: service down", Line: &l.Style})
+		marks = append(marks, mark{t0, colT0, nil, "T0 " + human.DurShort(nsSeconds(t0)), "T0: service down"})
 		if rep.RTOSeconds != nil {
 			rt := t0 + secondsToTime(*rep.RTOSeconds)
-			l := newVLine(u.of(rt), colRecover, true, "recovered "+chartDur(nsSeconds(rt)))
-			l.Above, l.rows = true, rows
-			p.Add(l)
-			legend = append(legend, swatch{Label: "service up again (RTO " + chartDur(*rep.RTOSeconds) + ")", Line: &l.Style})
+			marks = append(marks, mark{rt, colRecover, []vg.Length{vg.Points(5), vg.Points(3)},
+				"recovered " + human.DurShort(nsSeconds(rt)), "service up again (RTO " + human.DurShort(*rep.RTOSeconds) + ")"})
 		}
 	}
 	if rep.FailoverAtSeconds != nil {
 		ft := secondsToTime(*rep.FailoverAtSeconds)
-		l := newVLine(u.of(ft), colBlue, true, "")
-		l.Style.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		m := mark{ft, colMoved, []vg.Length{vg.Points(2), vg.Points(2)}, "traffic moved " + human.DurShort(nsSeconds(ft)), "traffic moved " + human.DurShort(nsSeconds(ft))}
+		if n := len(marks); n > 1 && max(marks[n-1].at-ft, ft-marks[n-1].at) < sim.Second {
+			marks[n-1].text = "recovered, traffic moved " + human.DurShort(nsSeconds(ft))
+			m.text = ""
+		}
+		marks = append(marks, m)
+	}
+	texts := 0
+	for _, m := range marks {
+		if m.text != "" {
+			texts++
+		}
+	}
+	strip := newLabelStrip(p, texts)
+	addGrid(p, true, false)
+	p.Add(lp)
+	ticks := make([]plot.Tick, len(lanes))
+	sty := p.Y.Tick.Label
+	for i, l := range lanes {
+		ticks[i] = plot.Tick{Value: float64(len(lanes) - 1 - i), Label: fitText(sty, escape.Strip(l), vg.Points(maxLaneName))}
+	}
+	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Tick.Marker = timeTicks{u}
+	p.Y.Tick.Length = 0
+	p.Y.LineStyle.Width = 0
+	p.X.Min, p.X.Max = u.of(lo), u.of(hi)
+	for _, m := range marks {
+		lp.avoid = append(lp.avoid, u.of(m.at))
+		l := newVLine(u.of(m.at), m.col, false, m.text, strip)
+		l.Style.Dashes = m.dash
 		p.Add(l)
-		legend = append(legend, swatch{Label: "traffic moved " + chartDur(nsSeconds(ft)), Line: &l.Style})
+		legend = append(legend, swatch{Label: m.entry, Line: &l.Style})
 	}
 	// 24 points a lane; many lanes share about a thousand points.
 	perLane := 24.0
@@ -338,19 +405,20 @@ func timelineChart(r *report.Report) (*Chart, error) {
 		perLane = math.Max(3, 960/float64(len(lanes)))
 		p.Y.Tick.Label.Font.Size = vg.Points(math.Max(2.5, math.Min(9.5, perLane*0.85)))
 	}
-	h := vg.Points(90 + perLane*float64(max(len(lanes), 2)))
+	h := vg.Points(90+labelRowHeight*float64(strip.rows)) + vg.Points(perLane*float64(max(len(lanes), 2)))
 	c := &Chart{
 		Name:  "timeline",
-		Title: "Timeline of the representative trial",
+		Title: timelineTitle,
 		Caption: "One trial, the one with the median RTO. Each row is a lane: regional outages and partitions, " +
 			"the state of every KMS key copy, the runbook steps, whether the service is up, and where traffic is served. " +
-			"Green is healthy, red is broken, amber is in transition.",
+			"Green is healthy, rose is broken, sand is in transition; a key copy that no call can reach (its region's KMS down, " +
+			"or cut off from its callers by a partition) is drawn Unreachable. A state shorter than the eye can see is drawn a few points wide.",
 		Plot:   p,
 		Height: h,
 	}
 	c.setLegend(legend)
 	if lo > 0 || hi < horizon {
-		c.Caption += fmt.Sprintf(" Zoomed to %s–%s of the %s horizon.", chartDur(nsSeconds(lo)), chartDur(nsSeconds(hi)), chartDur(nsSeconds(horizon)))
+		c.Caption += fmt.Sprintf(" Zoomed to %s–%s of the %s horizon.", human.DurShort(nsSeconds(lo)), human.DurShort(nsSeconds(hi)), human.DurShort(nsSeconds(horizon)))
 	}
 	return c, nil
 }
@@ -363,7 +431,7 @@ func legendName(lane, label string) string {
 	case lanePartition:
 		return "partition"
 	case laneServing:
-		if label == "" {
+		if label == "" || label == "none" {
 			return "serving: none"
 		}
 		return "serving " + label
@@ -372,5 +440,5 @@ func legendName(lane, label string) string {
 	case laneStep:
 		return "step " + label
 	}
-	return label
+	return escape.Strip(label)
 }

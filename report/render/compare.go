@@ -6,21 +6,34 @@ import (
 	"strings"
 
 	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 )
 
-// compareRows returns the per-scenario table and the differences table.
-func compareRows(c *report.Comparison) (header []string, rows [][]string, dHeader []string, dRows [][]string) {
-	header = []string{"scenario", "P(meet both)", "95% CI", "RTO p50", "RTO p90", "RTO p99", "RPO p50", "RPO p99", "unrecovered", "lost mean", "KMS failures", "cost/month"}
+// cell is a table cell: a value and, below it in HTML (beside it in text
+// and Markdown), its interval.
+type cell struct {
+	Main, Sub string
+}
+
+// compareTables returns the per-scenario table and the differences table.
+// P(meet both) and every difference carry their 95% interval as Sub.
+func compareTables(c *report.Comparison) (header []string, rows [][]cell, dHeader []string, dRows [][]cell) {
+	header = []string{"scenario", "P(meet both)", "RTO p50", "RTO p90", "RTO p99", "RPO p50", "RPO p99", "unrecovered", "lost mean", "KMS failures", "cost/month"}
 	for _, s := range c.Scenarios {
 		inf := "-"
 		if s.RTOSeconds.Unrecovered > 0 {
 			inf = "∞"
 		}
-		rows = append(rows, []string{s.Scenario, human.PctOr(s.ObjectivesMet.Both.P, "-"), human.CIPct(s.ObjectivesMet.Both.CI95),
+		row := []cell{{Main: s.Scenario}, {Main: human.PctOr(s.ObjectivesMet.Both.P, "-"), Sub: human.CIPct(s.ObjectivesMet.Both.CI95)}}
+		for _, v := range []string{
 			human.DurOr(s.RTOSeconds.P50, inf), human.DurOr(s.RTOSeconds.P90, inf), human.DurOr(s.RTOSeconds.P99, inf),
-			human.DurOr(s.RPOSeconds.P50, "-"), human.DurOr(s.RPOSeconds.P99, "-"), fmt.Sprint(s.RTOSeconds.Unrecovered),
-			human.NumOr(s.LostWritesMean, "-"), human.Num(s.KMSFailuresMean), human.USD(s.MonthlyUSD)})
+			human.DurOr(s.RPOSeconds.P50, "-"), human.DurOr(s.RPOSeconds.P99, "-"), human.Int(s.RTOSeconds.Unrecovered),
+			human.NumOr(s.LostWritesMean, "-"), human.Num(s.KMSFailuresMean), human.USD(s.MonthlyUSD),
+		} {
+			row = append(row, cell{Main: v})
+		}
+		rows = append(rows, row)
 	}
 	dHeader = []string{"vs " + c.Baseline, "Δ P(meet both)", "Δ RTO mean", "Δ RPO mean", "Δ lost writes", "Δ KMS failures", "Δ cost/month"}
 	for _, s := range c.Scenarios {
@@ -28,23 +41,46 @@ func compareRows(c *report.Comparison) (header []string, rows [][]string, dHeade
 		if d == nil {
 			continue
 		}
-		dRows = append(dRows, []string{s.Scenario, diffText(d.MeetBoth, pctPoints), diffText(d.RTOSeconds, humanSignedDur),
-			diffText(d.RPOSeconds, humanSignedDur), diffText(d.LostWrites, signedNum), diffText(d.KMSFailures, signedNum),
-			signedUSD(d.MonthlyUSD)})
+		dRows = append(dRows, []cell{{Main: s.Scenario}, diffCell(d.MeetBoth, pctPoints), diffCell(d.RTOSeconds, humanSignedDur),
+			diffCell(d.RPOSeconds, humanSignedDur), diffCell(d.LostWrites, signedNum), diffCell(d.KMSFailures, signedNum),
+			{Main: signedUSD(d.MonthlyUSD)}})
 	}
 	return header, rows, dHeader, dRows
 }
 
-// diffText formats a difference with its interval: "+5m00s [+4m10s, +5m50s]".
-func diffText(d report.Diff, f func(float64) string) string {
+// compareRows returns the tables of compareTables as text: the interval of
+// P(meet both) in a column of its own, a difference's after it.
+func compareRows(c *report.Comparison) (header []string, rows [][]string, dHeader []string, dRows [][]string) {
+	h, cr, dh, dcr := compareTables(c)
+	header = append([]string{h[0], h[1], "95% CI"}, h[2:]...)
+	for _, row := range cr {
+		r := []string{row[0].Main, row[1].Main, row[1].Sub}
+		for _, c := range row[2:] {
+			r = append(r, c.Main)
+		}
+		rows = append(rows, r)
+	}
+	for _, row := range dcr {
+		r := make([]string, len(row))
+		for i, c := range row {
+			r[i] = strings.TrimSpace(c.Main + " " + c.Sub)
+		}
+		dRows = append(dRows, r)
+	}
+	return header, rows, dh, dRows
+}
+
+// diffCell formats a difference with its interval: "+5m00s",
+// "[+4m10s, +5m50s]".
+func diffCell(d report.Diff, f func(float64) string) cell {
 	if d.Mean == nil {
-		return "-"
+		return cell{Main: "-"}
 	}
-	s := f(*d.Mean)
+	c := cell{Main: f(*d.Mean)}
 	if d.CI95 != nil {
-		s += " [" + f(d.CI95[0]) + ", " + f(d.CI95[1]) + "]"
+		c.Sub = "[" + f(d.CI95[0]) + ", " + f(d.CI95[1]) + "]"
 	}
-	return s
+	return c
 }
 
 func humanSignedDur(s float64) string {
@@ -81,7 +117,7 @@ func pctPoints(x float64) string {
 func WriteCompareText(w io.Writer, c *report.Comparison) error {
 	var b strings.Builder
 	h, rows, dh, drows := compareRows(c)
-	fmt.Fprintf(&b, "drsim compare: %d scenarios, baseline %s\n\n", len(c.Scenarios), c.Baseline)
+	fmt.Fprintf(&b, "drsim compare: %s scenarios, baseline %s\n\n", human.Int(len(c.Scenarios)), escape.Text(c.Baseline))
 	b.WriteString(textTable("  ", append([][]string{h}, rows...)))
 	if len(drows) > 0 {
 		b.WriteString("\nPaired differences against the baseline (same trials; mean [95% CI])\n")
@@ -89,7 +125,7 @@ func WriteCompareText(w io.Writer, c *report.Comparison) error {
 		b.WriteString("  (RTO, RPO and lost writes over trials incident-free or recovered in both, incident-free as 0)\n")
 	}
 	b.WriteString(textWarnings(c.Warnings))
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	if _, err := io.WriteString(w, safeText(b.String())); err != nil {
 		return fmt.Errorf("render: writing comparison: %w", err)
 	}
 	return nil
@@ -99,11 +135,11 @@ func WriteCompareText(w io.Writer, c *report.Comparison) error {
 func WriteCompareMarkdown(w io.Writer, c *report.Comparison) error {
 	var b strings.Builder
 	h, rows, dh, drows := compareRows(c)
-	fmt.Fprintf(&b, "# DR comparison against %s\n\n", c.Baseline)
-	b.WriteString(mdTable(h, rows))
+	fmt.Fprintf(&b, "# DR comparison against %s\n\n", escape.Markdown(c.Baseline))
+	b.WriteString(mdTable(h, rows, false))
 	if len(drows) > 0 {
 		b.WriteString("\n## Paired differences\n\nSame seed and trial indices (common random numbers); mean difference with its 95% CI. RTO, RPO and lost writes are over trials incident-free or recovered in both, incident-free counting as 0.\n\n")
-		b.WriteString(mdTable(dh, drows))
+		b.WriteString(mdTable(dh, drows, false))
 	}
 	b.WriteString(mdWarnings(c.Warnings))
 	if _, err := io.WriteString(w, b.String()); err != nil {

@@ -4,12 +4,16 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/drsim/drsim/report/internal/escape"
 )
 
 // textTable renders rows as aligned columns separated by two spaces, each
 // line prefixed by indent. The first column and the columns in leftCols are
-// left-aligned, the others right-aligned. Widths count runes.
+// left-aligned, the others right-aligned. Cells are escaped (escape.Text);
+// widths count runes.
 func textTable(indent string, rows [][]string, leftCols ...int) string {
+	rows = escapeRows(rows, escape.Text)
 	var widths []int
 	for _, row := range rows {
 		for i, c := range row {
@@ -45,10 +49,15 @@ func textTable(indent string, rows [][]string, leftCols ...int) string {
 }
 
 // mdTable renders a Markdown table; columns after the first are
-// right-aligned unless listed in leftCols.
-func mdTable(header []string, rows [][]string, leftCols ...int) string {
+// right-aligned unless listed in leftCols. Every cell is plain text and is
+// escaped (escape.Markdown); with boldLast the last row is bold (a total).
+func mdTable(header []string, rows [][]string, boldLast bool, leftCols ...int) string {
 	var b strings.Builder
-	b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
+	b.WriteString("|")
+	for _, h := range header {
+		b.WriteString(" " + escape.Markdown(h) + " |")
+	}
+	b.WriteString("\n|")
 	for i := range header {
 		if i == 0 || slices.Contains(leftCols, i) {
 			b.WriteString("---|")
@@ -57,14 +66,29 @@ func mdTable(header []string, rows [][]string, leftCols ...int) string {
 		}
 	}
 	b.WriteByte('\n')
-	for _, row := range rows {
+	for r, row := range rows {
 		cells := make([]string, len(row))
 		for i, c := range row {
-			cells[i] = mdEscape(c)
+			cells[i] = escape.Markdown(c)
+			if boldLast && r == len(rows)-1 && c != "" {
+				cells[i] = "**" + cells[i] + "**"
+			}
 		}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
 	return b.String()
+}
+
+// escapeRows returns rows with every cell passed through esc.
+func escapeRows(rows [][]string, esc func(string) string) [][]string {
+	out := make([][]string, len(rows))
+	for i, row := range rows {
+		out[i] = make([]string, len(row))
+		for j, c := range row {
+			out[i][j] = esc(c)
+		}
+	}
+	return out
 }
 
 // textWarnings is the "Warnings" section of a text document, "" without
@@ -76,7 +100,7 @@ func textWarnings(ws []string) string {
 	var b strings.Builder
 	b.WriteString("\nWarnings\n")
 	for _, w := range ws {
-		b.WriteString("  ! " + w + "\n")
+		b.WriteString("  ! " + escape.Text(w) + "\n")
 	}
 	return b.String()
 }
@@ -90,12 +114,7 @@ func mdWarnings(ws []string) string {
 	var b strings.Builder
 	b.WriteString("\n## Warnings\n\n")
 	for _, w := range ws {
-		b.WriteString("- " + mdEscape(w) + "\n")
+		b.WriteString("- " + escape.Markdown(w) + "\n")
 	}
 	return b.String()
-}
-
-// mdEscape escapes the characters that would break a Markdown table cell.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }

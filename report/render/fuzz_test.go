@@ -90,10 +90,10 @@ func FuzzHTML(f *testing.F) {
 		if r.Representative != nil && len(r.Representative.Segments)+len(r.Representative.Events) > 2000 {
 			return // keep each input cheap
 		}
-		charts, err := chart.ForReport(&r)
+		charts, omitted, err := chart.ForReport(&r)
 		if err != nil {
 			return
 		}
-		_ = WriteHTML(io.Discard, &r, charts)
+		_ = WriteHTML(io.Discard, &r, charts, omitted)
 	})
 }

@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"maps"
 	"math"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
+	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 	"github.com/drsim/drsim/sim"
 )
@@ -40,16 +39,36 @@ func htmlTemplates() (*template.Template, error) {
 }
 
 // htmlTable is a table ready to render; Num marks right-aligned columns.
+// Every string in it has lost its control characters (escape.Strip); the
+// template escapes the rest.
 type htmlTable struct {
 	Header []string
-	Rows   [][]string
+	Rows   [][]cell
 	Num    []bool
 	// Foot is the index of the first footer (total) row, or -1.
 	Foot int
 }
 
 func newTable(header []string, rows [][]string, leftCols ...int) *htmlTable {
-	t := &htmlTable{Header: header, Rows: rows, Num: make([]bool, len(header)), Foot: -1}
+	cells := make([][]cell, len(rows))
+	for i, row := range rows {
+		cells[i] = make([]cell, len(row))
+		for j, c := range row {
+			cells[i][j] = cell{Main: c}
+		}
+	}
+	return newCellTable(header, cells, leftCols...)
+}
+
+func newCellTable(header []string, rows [][]cell, leftCols ...int) *htmlTable {
+	t := &htmlTable{Header: stripAll(header), Num: make([]bool, len(header)), Foot: -1}
+	for _, row := range rows {
+		r := make([]cell, len(row))
+		for j, c := range row {
+			r[j] = cell{Main: escape.Strip(c.Main), Sub: escape.Strip(c.Sub)}
+		}
+		t.Rows = append(t.Rows, r)
+	}
 	for i := 1; i < len(header); i++ {
 		t.Num[i] = true
 	}
@@ -67,6 +86,15 @@ func (t *htmlTable) Cell(i int) string {
 		return "num"
 	}
 	return ""
+}
+
+// stripAll returns ss with the control characters of each removed.
+func stripAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = escape.Strip(s)
+	}
+	return out
 }
 
 // htmlCard is one key number at the top of the report.
@@ -90,20 +118,30 @@ type htmlEvent struct {
 }
 
 type htmlReport struct {
-	R            *report.Report
+	Schema       string
+	Title        string
+	Description  string
+	File         string
 	Verdict      template.HTML
 	VerdictClass string
 	Facts        string
 	Cards        []htmlCard
+	Warnings     []string
 	Recovery     *htmlTable
 	Lost         *htmlTable
+	FailuresNote string
 	Failures     *htmlTable
-	Availability string
+	Availability *htmlTable
+	Unavailable  string
 	Cost         *htmlTable
+	OpsNote      string
 	Ops          *htmlTable
 	OpNotes      []string
+	RepHeading   string
 	RepText      string
+	Events       int
 	Charts       []htmlChart
+	Omitted      []string
 	Trace        []htmlEvent
 	TraceCut     int
 	Assumptions  []string
@@ -114,9 +152,11 @@ const maxTraceRows = 5000
 
 // WriteHTML writes the report as one self-contained HTML page: inline CSS,
 // the charts as inline SVG, no script and no external resource (a Content
-// Security Policy forbids them). It prints well. charts are usually
-// chart.ForReport(r); pass nil for a page without charts.
-func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart) error {
+// Security Policy forbids them). It prints well. charts and omitted are
+// usually those of chart.ForReport(r); pass nil for a page without charts.
+// Strings from the scenario lose their control characters and are escaped
+// by html/template.
+func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart, omitted []chart.Omission) error {
 	if r == nil {
 		return fmt.Errorf("render: html: nil report")
 	}
@@ -124,45 +164,56 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart) error {
 	if err != nil {
 		return err
 	}
-	d := &htmlReport{R: r}
-	d.Verdict = markdownBold(verdict(r))
+	d := &htmlReport{
+		Schema:      escape.Strip(r.Schema),
+		Title:       escape.Strip(r.Scenario),
+		Description: escape.Strip(r.Description),
+		File:        escape.Strip(r.File),
+		Warnings:    stripAll(r.Warnings),
+	}
+	d.Verdict = htmlSpans(verdict(r))
 	d.VerdictClass = verdictClass(r.ObjectivesMet.Both)
-	d.Facts = fmt.Sprintf("%d trials · seed %d · horizon %s · success threshold %s of requests",
-		r.Trials, r.Seed, human.Dur(r.HorizonSeconds), human.Pct(r.Objectives.Success))
+	d.Facts = runFacts(r) + " · success threshold " + human.Pct(r.Objectives.Success) + " of requests"
 	d.Cards = reportCards(r)
 
 	m := &r.Metrics
 	d.Recovery = newTable(recoveryHeader, recoveryRows(r))
-	d.Lost = newTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, lostRows(&m.LostWrites))
+	d.Lost = newTable(lostHeader, lostRows(&m.LostWrites))
+	d.FailuresNote = kmsFailuresNote
 	if m.KMSFailures.TotalMean > 0 {
 		header, rows := failureRows(&m.KMSFailures)
 		d.Failures = newTable(header, rows)
 		d.Failures.Foot = len(rows) - 1
 	}
-	d.Availability = availabilityText(m)
+	d.Availability = newTable(availabilityHeader, availabilityRows(m), 1)
+	d.Unavailable = escape.Strip(capitalize(unavailableText(r))) + "."
 
-	costs := costRows(&r.Cost.MonthlyUSD, "total")
-	d.Cost = newTable([]string{"item", "USD/month", "detail"}, costs, 2)
+	costs := costRows(&r.Cost.MonthlyUSD)
+	d.Cost = newTable(costHeader, costs, 2)
 	d.Cost.Foot = len(costs) - 1
 
 	if len(r.Operations) > 0 {
-		d.Ops = newTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done p50", "done p90", "errors"}, opRows(r.Operations, true), 1, 8)
+		d.OpsNote = opNote
+		d.Ops = newTable(opHeader(true), opRows(r.Operations, true), 1, 10)
 		for _, op := range r.Operations {
 			if op.Summary != "" {
-				d.OpNotes = append(d.OpNotes, op.Summary)
+				d.OpNotes = append(d.OpNotes, escape.Strip(op.Summary))
 			}
 		}
 	}
 	if rp := r.Representative; rp != nil {
-		d.RepText = fmt.Sprintf("Trial %d: %s.", rp.Trial, representativeText(rp))
+		d.RepHeading = representativeHeading(rp)
+		d.RepText = capitalize(representativeText(rp)) + "."
+		d.Events = len(rp.Events)
 		for i, e := range rp.Events {
 			if i == maxTraceRows {
 				d.TraceCut = len(rp.Events) - maxTraceRows
 				break
 			}
 			d.Trace = append(d.Trace, htmlEvent{
-				T: clock(float64(e.T) / float64(sim.Second)), Kind: e.Kind, Subject: e.Subject, Region: e.Region,
-				Outcome: e.Outcome, Error: e.Error, Message: e.Message, Class: eventClass(e.Kind, e.Error),
+				T: clock(float64(e.T) / float64(sim.Second)), Kind: escape.Strip(e.Kind), Subject: escape.Strip(e.Subject),
+				Region: escape.Strip(e.Region), Outcome: escape.Strip(e.Outcome), Error: escape.Strip(e.Error),
+				Message: escape.Strip(e.Message), Class: eventClass(e.Kind, e.Error),
 			})
 		}
 	}
@@ -170,14 +221,24 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart) error {
 	if err != nil {
 		return err
 	}
+	d.Omitted = omissionTexts(omitted)
 	d.Assumptions = []string{
-		fmt.Sprintf("%d trials, seed %d, horizon %s; the service is up while at least %s of its requests succeed.",
-			r.Trials, r.Seed, human.Dur(r.HorizonSeconds), human.Pct(r.Objectives.Success)),
+		fmt.Sprintf("%s trials, seed %d, horizon %s; the service is up while at least %s of its requests succeed.",
+			human.Int(r.Trials), r.Seed, human.Dur(r.HorizonSeconds), human.Pct(r.Objectives.Success)),
 		"RTO is over incident trials (unrecovered ones count as ∞), RPO and lost writes over recovered incident trials; P(meet) is over all trials, an incident-free trial meeting both objectives.",
-		pricesAssumption(&r.Cost.PriceBook),
+		escape.Strip(pricesAssumption(&r.Cost.PriceBook)),
 		intervalsAssumption,
 	}
 	return execute(t, w, "report.html.tmpl", d)
+}
+
+// omissionTexts are the sentences of the charts left out.
+func omissionTexts(omitted []chart.Omission) []string {
+	var out []string
+	for _, o := range omitted {
+		out = append(out, escape.Strip(o.Title+": "+o.Why))
+	}
+	return out
 }
 
 // execute renders into a buffer first so that a template error never
@@ -218,12 +279,13 @@ func reportCards(r *report.Report) []htmlCard {
 	cards = append(cards, rpo)
 	cards = append(cards,
 		htmlCard{Label: "lost writes", Value: human.NumOr(m.LostWrites.Mean, "-"), Note: "mean per recovered incident, p95 " + human.NumOr(m.LostWrites.P95, "-")},
-		htmlCard{Label: "KMS failures", Value: human.Num(m.KMSFailures.TotalMean), Note: "failed calls per trial (mean)"},
+		htmlCard{Label: kmsFailuresHeading, Value: human.Num(m.KMSFailures.TotalMean), Note: "failed KMS calls per trial (mean)"},
+		htmlCard{Label: "availability while down", Value: human.PctOr(m.IncidentRequestSuccess.Mean, "-"), Note: "requests succeeded from T0 to recovery (mean)"},
 		htmlCard{Label: "monthly cost", Value: human.USD(r.Cost.MonthlyUSD.Total), Note: "steady state, list prices"},
 	)
 	if m.RTOSeconds.Unrecovered > 0 {
-		cards = append(cards, htmlCard{Label: "unrecovered", Value: fmt.Sprint(m.RTOSeconds.Unrecovered),
-			Note: fmt.Sprintf("of %d incident trials", m.IncidentTrials), Class: "bad"})
+		cards = append(cards, htmlCard{Label: "unrecovered", Value: human.Int(m.RTOSeconds.Unrecovered),
+			Note: "of " + human.Int(m.IncidentTrials) + " incident trials", Class: "bad"})
 	}
 	return cards
 }
@@ -251,33 +313,18 @@ func boundClass(v *float64, objective float64) string {
 	return "bad"
 }
 
-// markdownBold escapes s and turns its **bold** spans into <strong>.
-func markdownBold(s string) template.HTML {
-	parts := strings.Split(s, "**")
+// htmlSpans writes spans as HTML, the bold ones in <strong>; the text is
+// stripped of control characters and escaped.
+func htmlSpans(spans []span) template.HTML {
 	var b strings.Builder
-	for i, p := range parts {
-		open := i%2 == 1 && i < len(parts)-1
-		if open {
-			b.WriteString("<strong>")
+	for _, s := range spans {
+		t := template.HTMLEscapeString(escape.Strip(s.Text))
+		if s.Bold {
+			t = "<strong>" + t + "</strong>"
 		}
-		b.WriteString(template.HTMLEscapeString(p))
-		if open {
-			b.WriteString("</strong>")
-		}
+		b.WriteString(t)
 	}
 	return template.HTML(b.String())
-}
-
-// errorsText lists error counts sorted by name: "KMSUnavailable ×3".
-func errorsText(m map[string]int) string {
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		parts = append(parts, fmt.Sprintf("%s ×%d", k, m[k]))
-	}
-	if len(parts) == 0 {
-		return "-"
-	}
-	return strings.Join(parts, ", ")
 }
 
 // clock formats seconds since the trial start as h:mm:ss.mmm.
@@ -325,7 +372,7 @@ func inlineSVG(c *chart.Chart, n int) (template.HTML, error) {
 		return "", fmt.Errorf("render: chart %q: no <svg> element", c.Name)
 	}
 	s = "<svg " + s[loc[1]:]
-	label := template.HTMLEscapeString(c.Title)
+	label := template.HTMLEscapeString(escape.Strip(c.Title))
 	s = svgSize.ReplaceAllString(s, fmt.Sprintf(`<svg class="chart" role="img" aria-labelledby="fig-%d-title"`, n))
 	s = strings.Replace(s, ">", fmt.Sprintf(">\n<title id=\"fig-%d-title\">%s</title>", n, label), 1)
 	return template.HTML(s), nil
@@ -338,23 +385,27 @@ func inlineCharts(charts []chart.Chart) ([]htmlChart, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, htmlChart{Name: charts[i].Name, Title: charts[i].Title, Caption: charts[i].Caption, SVG: svg, Number: i + 1})
+		out = append(out, htmlChart{Name: charts[i].Name, Title: escape.Strip(charts[i].Title), Caption: escape.Strip(charts[i].Caption), SVG: svg, Number: i + 1})
 	}
 	return out, nil
 }
 
 type htmlCompare struct {
-	C        *report.Comparison
+	Schema   string
+	Baseline string
 	Summary  string
 	Table    *htmlTable
 	Diffs    *htmlTable
 	Charts   []htmlChart
+	Omitted  []string
 	Warnings []string
 }
 
 // WriteCompareHTML writes a comparison as one self-contained HTML page, like
-// WriteHTML. charts are usually chart.ForComparison(c).
-func WriteCompareHTML(w io.Writer, c *report.Comparison, charts []chart.Chart) error {
+// WriteHTML. charts and omitted are usually those of
+// chart.ForComparison(c). The tables fit the page: an interval is written
+// under its value.
+func WriteCompareHTML(w io.Writer, c *report.Comparison, charts []chart.Chart, omitted []chart.Omission) error {
 	if c == nil {
 		return fmt.Errorf("render: compare html: nil comparison")
 	}
@@ -362,16 +413,18 @@ func WriteCompareHTML(w io.Writer, c *report.Comparison, charts []chart.Chart) e
 	if err != nil {
 		return err
 	}
-	h, rows, dh, drows := compareRows(c)
-	d := &htmlCompare{C: c, Table: newTable(h, rows)}
+	h, rows, dh, drows := compareTables(c)
+	h[1] = "P(meet both) [95% CI]"
+	d := &htmlCompare{Schema: escape.Strip(c.Schema), Baseline: escape.Strip(c.Baseline), Table: newCellTable(h, rows),
+		Warnings: stripAll(c.Warnings), Omitted: omissionTexts(omitted)}
 	if len(drows) > 0 {
-		d.Diffs = newTable(dh, drows)
+		d.Diffs = newCellTable(dh, drows)
 	}
 	names := make([]string, len(c.Scenarios))
 	for i, s := range c.Scenarios {
 		names[i] = s.Scenario
 	}
-	d.Summary = fmt.Sprintf("%d scenarios compared against the baseline %s: %s.", len(c.Scenarios), c.Baseline, strings.Join(names, ", "))
+	d.Summary = escape.Strip(fmt.Sprintf("%s scenarios compared against the baseline %s: %s.", human.Int(len(c.Scenarios)), c.Baseline, strings.Join(names, ", ")))
 	d.Charts, err = inlineCharts(charts)
 	if err != nil {
 		return err

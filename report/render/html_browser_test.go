@@ -3,7 +3,10 @@ package render
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"html"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
 	"github.com/drsim/drsim/report/internal/docfixture"
 )
@@ -132,21 +136,21 @@ func TestHTMLInBrowser(t *testing.T) {
 	shots := screenshotDir(t)
 
 	r := docfixture.SyntheticReport()
-	charts, err := chart.ForReport(r)
+	charts, omitted, err := chart.ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var page bytes.Buffer
-	if err := WriteHTML(&page, r, charts); err != nil {
+	if err := WriteHTML(&page, r, charts, omitted); err != nil {
 		t.Fatal(err)
 	}
 	c := docfixture.SyntheticComparison()
-	cc, err := chart.ForComparison(c)
+	cc, comitted, err := chart.ForComparison(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var cpage bytes.Buffer
-	if err := WriteCompareHTML(&cpage, c, cc); err != nil {
+	if err := WriteCompareHTML(&cpage, c, cc, comitted); err != nil {
 		t.Fatal(err)
 	}
 
@@ -163,6 +167,9 @@ func TestHTMLInBrowser(t *testing.T) {
 		}},
 		{name: "compare", page: cpage.Bytes(), wantDOM: []string{
 			"Comparison against backup-restore", `id="chart-cost-rto"`, `id="chart-rto-cdf-compare"`,
+		}},
+		{name: "compare 8 scenarios", page: comparePage(t, docfixture.EightScenarios()), wantDOM: []string{
+			"Comparison against backup-and-restore", "case-single-region-client-key", `<span class="ci">`,
 		}},
 		{name: "broken: script error", wantConsole: true, page: []byte(
 			`<!DOCTYPE html><html><head><meta charset="utf-8"><title>broken</title></head>` +
@@ -227,4 +234,152 @@ func printToPDF(t *testing.T, path, pdf string) []string {
 	t.Helper()
 	_, console := runChromium(t, path, "--no-pdf-header-footer", "--print-to-pdf="+pdf)
 	return console
+}
+
+// comparePage renders a comparison's HTML page with its charts.
+func comparePage(t *testing.T, c *report.Comparison) []byte {
+	t.Helper()
+	charts, omitted, err := chart.ForComparison(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteCompareHTML(&b, c, charts, omitted); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// layout is what measureScript reports about a page in the browser.
+type layout struct {
+	// Viewport is the width of the window's content (CSS pixels);
+	// ScrollWidth the width of the document: wider means a horizontal
+	// scroll bar.
+	Viewport, ScrollWidth, MainWidth float64
+	// Overflows are the scrolling boxes (.scroll) whose content is wider
+	// than they are.
+	Overflows []struct {
+		Scroll, Client float64
+		Text           string
+	}
+	// Boxes are the widths of every table and chart, with the trace
+	// opened.
+	Boxes []struct {
+		Tag  string
+		W    float64
+		Text string
+	}
+}
+
+// measureScript opens every <details>, then writes the layout as JSON in
+// a <pre id="measure"> for --dump-dom to return.
+const measureScript = `<script>
+(function () {
+  document.querySelectorAll('details').forEach(function (d) { d.open = true; });
+  var de = document.documentElement, main = document.querySelector('main');
+  var m = {Viewport: de.clientWidth, ScrollWidth: de.scrollWidth, MainWidth: main.getBoundingClientRect().width, Overflows: [], Boxes: []};
+  document.querySelectorAll('.scroll').forEach(function (e) {
+    if (e.scrollWidth > e.clientWidth + 1) m.Overflows.push({Scroll: e.scrollWidth, Client: e.clientWidth, Text: e.textContent.slice(0, 60)});
+  });
+  document.querySelectorAll('table, svg.chart').forEach(function (e) {
+    m.Boxes.push({Tag: e.tagName, W: e.getBoundingClientRect().width, Text: e.textContent.slice(0, 40)});
+  });
+  var p = document.createElement('pre'); p.id = 'measure'; p.textContent = JSON.stringify(m);
+  document.body.appendChild(p);
+})();
+</script>`
+
+var measureOut = regexp.MustCompile(`(?s)<pre id="measure">(.*?)</pre>`)
+
+// measureLayout loads page at width 1280 in headless Chromium, with its
+// Content Security Policy lifted so that measureScript may run, and
+// returns the layout it measured.
+func measureLayout(t *testing.T, page []byte, dir, stem string) layout {
+	t.Helper()
+	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`)
+	if !csp.Match(page) {
+		t.Fatal("page has no Content Security Policy to lift")
+	}
+	probe := csp.ReplaceAll(page, nil)
+	probe = bytes.Replace(probe, []byte("</body>"), []byte(measureScript+"</body>"), 1)
+	path := filepath.Join(dir, stem+"-measure.html")
+	if err := os.WriteFile(path, probe, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, console := runChromium(t, path, "--hide-scrollbars", "--window-size=1280,2000", "--dump-dom")
+	for _, m := range console {
+		t.Errorf("console: %s", m)
+	}
+	m := measureOut.FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the measuring script did not run:\n%s", lastLines(dom, 5))
+	}
+	var l layout
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &l); err != nil {
+		t.Fatalf("layout %q: %v", m[1], err)
+	}
+	return l
+}
+
+// TestHTMLFitsThePage loads the report and an 8-scenario comparison at
+// 1280 pixels: nothing scrolls sideways (the page, or a table in its
+// box), and every table and chart is as wide as the page's content
+// (issue: the paired table was wider than the page; charts were 990
+// pixels wide, tables 1104).
+func TestHTMLFitsThePage(t *testing.T) {
+	if _, err := os.Stat(chromiumBin); err != nil {
+		t.Skip("chromium not installed: apt-get install chromium (CI installs it)")
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	r := docfixture.SyntheticReport()
+	charts, omitted, err := chart.ForReport(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page bytes.Buffer
+	if err := WriteHTML(&page, r, charts, omitted); err != nil {
+		t.Fatal(err)
+	}
+	// A scenario run by the model, with its long trace.
+	_, _, snowy := docfixture.SnowyReport()
+	sc, so, err := chart.ForReport(snowy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snowyPage bytes.Buffer
+	if err := WriteHTML(&snowyPage, snowy, sc, so); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		page []byte
+	}{
+		{"report", page.Bytes()},
+		{"snowy", snowyPage.Bytes()},
+		{"compare 8 scenarios", comparePage(t, docfixture.EightScenarios())},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := measureLayout(t, tt.page, dir, strings.ReplaceAll(tt.name, " ", "-"))
+			if l.Viewport < 1200 || l.Viewport > 1280 {
+				t.Fatalf("viewport %v pixels wide, want 1280 (less a scroll bar)", l.Viewport)
+			}
+			if l.ScrollWidth > l.Viewport {
+				t.Errorf("the page is %v pixels wide in a %v pixel window: it scrolls sideways", l.ScrollWidth, l.Viewport)
+			}
+			for _, o := range l.Overflows {
+				t.Errorf("a table is %v pixels wide in its %v pixel box: %q", o.Scroll, o.Client, o.Text)
+			}
+			if len(l.Boxes) < 3 {
+				t.Fatalf("%d tables and charts measured", len(l.Boxes))
+			}
+			for _, b := range l.Boxes {
+				if math.Abs(b.W-l.MainWidth) > 1 {
+					t.Errorf("%s %q is %v pixels wide, the page's content %v", b.Tag, b.Text, b.W, l.MainWidth)
+				}
+			}
+		})
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
 	"github.com/drsim/drsim/report/internal/docfixture"
@@ -19,23 +20,23 @@ import (
 // synthetic documents against testdata (-update rewrites them).
 func TestWriteHTMLGolden(t *testing.T) {
 	r := docfixture.SyntheticReport()
-	charts, err := chart.ForReport(r)
+	charts, omitted, err := chart.ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteHTML(&b, r, charts); err != nil {
+	if err := WriteHTML(&b, r, charts, omitted); err != nil {
 		t.Fatal(err)
 	}
 	rpGolden(t, "html-report.html", b.Bytes())
 
 	c := docfixture.SyntheticComparison()
-	cc, err := chart.ForComparison(c)
+	cc, comitted, err := chart.ForComparison(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.Reset()
-	if err := WriteCompareHTML(&b, c, cc); err != nil {
+	if err := WriteCompareHTML(&b, c, cc, comitted); err != nil {
 		t.Fatal(err)
 	}
 	rpGolden(t, "html-compare.html", b.Bytes())
@@ -48,12 +49,12 @@ var externalRef = regexp.MustCompile(`(?i)(\s(src|href|action|poster|srcset)\s*=
 // has no script, prints, escapes what it shows and inlines every chart.
 func TestWriteHTMLSelfContained(t *testing.T) {
 	r := docfixture.SyntheticReport()
-	charts, err := chart.ForReport(r)
+	charts, omitted, err := chart.ForReport(r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteHTML(&b, r, charts); err != nil {
+	if err := WriteHTML(&b, r, charts, omitted); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()
@@ -87,7 +88,7 @@ func TestWriteHTMLSelfContained(t *testing.T) {
 		{"cost total row", `<tr class="total"><th scope="row">total</th><td class="num">$2,043.17</td>`, 1},
 		{"failures total row", `<tr class="total"><th scope="row">total</th>`, 2},
 		{"unrecovered card", `<div class="label">unrecovered</div><div class="value">3</div>`, 1},
-		{"operation errors", "KMSUnavailable ×2200", 1},
+		{"operation errors", "KMSUnavailable ×2,200", 1},
 	}
 	for _, tt := range tests {
 		if got := strings.Count(page, tt.want); got != tt.count {
@@ -120,12 +121,12 @@ func TestWriteHTMLPartial(t *testing.T) {
 			var charts []chart.Chart
 			if tt.charts {
 				var err error
-				if charts, err = chart.ForReport(tt.r); err != nil {
+				if charts, _, err = chart.ForReport(tt.r); err != nil {
 					t.Fatal(err)
 				}
 			}
 			var b bytes.Buffer
-			if err := WriteHTML(&b, tt.r, charts); err != nil {
+			if err := WriteHTML(&b, tt.r, charts, nil); err != nil {
 				t.Fatal(err)
 			}
 			for _, w := range tt.want {
@@ -147,33 +148,29 @@ type failWriter struct{}
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteHTMLErrors(t *testing.T) {
-	if err := WriteHTML(&bytes.Buffer{}, nil, nil); err == nil || !strings.HasPrefix(err.Error(), "render: ") {
+	if err := WriteHTML(&bytes.Buffer{}, nil, nil, nil); err == nil || !strings.HasPrefix(err.Error(), "render: ") {
 		t.Errorf("nil report: err = %v", err)
 	}
-	if err := WriteCompareHTML(&bytes.Buffer{}, nil, nil); err == nil {
+	if err := WriteCompareHTML(&bytes.Buffer{}, nil, nil, nil); err == nil {
 		t.Error("nil comparison: no error")
 	}
-	err := WriteHTML(failWriter{}, docfixture.SyntheticReport(), nil)
+	err := WriteHTML(failWriter{}, docfixture.SyntheticReport(), nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.HasPrefix(err.Error(), "render: ") {
 		t.Errorf("failing writer: err = %v", err)
 	}
 	bad := []chart.Chart{{Name: "no-plot", Title: "x"}}
-	if err := WriteHTML(&bytes.Buffer{}, docfixture.SyntheticReport(), bad); err == nil {
+	if err := WriteHTML(&bytes.Buffer{}, docfixture.SyntheticReport(), bad, nil); err == nil {
 		t.Error("chart without plot: no error")
 	}
 }
 
-func TestMarkdownBold(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain", "plain"},
-		{"**a** b", "<strong>a</strong> b"},
-		{"x **<y>** z **w**", "x <strong>&lt;y&gt;</strong> z <strong>w</strong>"},
-		{"unclosed **bold", "unclosed bold"},
+func TestSpans(t *testing.T) {
+	spans := []span{{Text: "x <y> **z**", Bold: true}, {Text: " and \x1b[31mred"}}
+	if got, want := string(htmlSpans(spans)), "<strong>x &lt;y&gt; **z**</strong> and [31mred"; got != want {
+		t.Errorf("htmlSpans = %q, want %q", got, want)
 	}
-	for _, tt := range tests {
-		if got := string(markdownBold(tt.in)); got != tt.want {
-			t.Errorf("markdownBold(%q) = %q, want %q", tt.in, got, tt.want)
-		}
+	if got, want := mdSpans(spans), `**x &lt;y&gt; \*\*z\*\*** and \\x1b\[31mred`; got != want {
+		t.Errorf("mdSpans = %q, want %q", got, want)
 	}
 }
 
@@ -207,10 +204,32 @@ func TestWriteAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range []string{"(timeline.png)", "(rto-cdf.png)", "(kms-failures.png)"} {
+	for _, l := range []string{"(timeline.png)", "(rto-cdf.png)", "(kms-failures.png)", "```mermaid\nxychart-beta"} {
 		if !bytes.Contains(md, []byte(l)) {
-			t.Errorf("report.md does not link %s", l)
+			t.Errorf("report.md lacks %s", l)
 		}
+	}
+	// A chart left out is named, with the reason, in report.md and
+	// report.html.
+	quiet := docfixture.SyntheticReport()
+	for i := range quiet.Representative.Rates {
+		quiet.Representative.Rates[i].FailuresByReason = [kms.NumReasons]float64{}
+	}
+	qdir := t.TempDir()
+	if err := WriteAll(qdir, quiet); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"report.md", "report.html"} {
+		b, err := os.ReadFile(filepath.Join(qdir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte("KMS failures by cause: No KMS call failed in the representative trial (#412).")) {
+			t.Errorf("%s does not say why the KMS chart is left out", f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(qdir, "kms-failures.png")); err == nil {
+		t.Error("an empty KMS chart was written")
 	}
 	js, err := os.ReadFile(filepath.Join(dir, "report.json"))
 	if err != nil {
@@ -314,12 +333,12 @@ func TestValidChartName(t *testing.T) {
 
 func BenchmarkWriteHTML(b *testing.B) {
 	r := docfixture.SyntheticReport()
-	charts, err := chart.ForReport(r)
+	charts, omitted, err := chart.ForReport(r)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if err := WriteHTML(io.Discard, r, charts); err != nil {
+		if err := WriteHTML(io.Discard, r, charts, omitted); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,89 +3,113 @@ package render
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
 	"github.com/drsim/drsim/report"
-	"github.com/drsim/drsim/report/cost"
+	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 )
 
 // MarkdownOptions tune WriteMarkdownOptions.
 type MarkdownOptions struct {
-	// ChartLinks are relative paths of chart images to embed, in order.
+	// ChartLinks are relative paths of chart images to link, in order
+	// (the PNGs that WriteAll writes beside the Markdown).
 	ChartLinks []string
+	// Omitted are sentences about the charts left out because they would
+	// be empty.
+	Omitted []string
 }
 
 // WriteMarkdown writes the report as Markdown ready to paste into a pull
-// request, without charts.
+// request comment: the RTO and RPO distributions are inline Mermaid
+// charts, which GitHub renders; no image is linked.
 func WriteMarkdown(w io.Writer, r *report.Report) error {
 	return WriteMarkdownOptions(w, r, MarkdownOptions{})
 }
 
 // WriteMarkdownOptions writes the report as Markdown: a title, a verdict,
-// tables for recovery, lost writes, failures, cost and operations, the
-// charts given in opts, warnings and assumptions.
+// tables for recovery, lost writes, KMS failures, availability, cost and
+// operations, the distributions as Mermaid charts, the chart images given
+// in opts, warnings and assumptions. Every string from the scenario is
+// escaped (escape.Markdown): it can open no link, image or HTML.
 func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) error {
 	var b strings.Builder
 	m := &r.Metrics
-	fmt.Fprintf(&b, "# DR simulation: %s\n\n", r.Scenario)
+	md := escape.Markdown
+	fmt.Fprintf(&b, "# DR simulation: %s\n\n", md(r.Scenario))
 	if r.Description != "" {
-		fmt.Fprintf(&b, "_%s_\n\n", mdEscape(r.Description))
+		fmt.Fprintf(&b, "_%s_\n\n", md(r.Description))
 	}
-	b.WriteString(verdict(r))
-	b.WriteString("\n\n")
+	b.WriteString(mdSpans(verdict(r)))
+	b.WriteString("\n\n" + md(runFacts(r)) + ".\n\n")
 
 	b.WriteString("## Recovery\n\n")
-	b.WriteString(mdTable(recoveryHeader, recoveryRows(r)))
-	b.WriteString("\nRTO is over incident trials (unrecovered ones count as ∞), RPO over recovered incident trials; P(meet) is over all trials.\n\n")
+	b.WriteString(mdTable(recoveryHeader, recoveryRows(r), false))
+	b.WriteString("\nRTO is over incident trials (unrecovered ones count as ∞), RPO over recovered incident trials; P(meet) is over all trials.\n")
+	for _, d := range []struct {
+		metric, what string
+		q            []report.QuantilePoint
+		n            int
+		objective    *float64
+		met          report.Probability
+	}{
+		{"RTO", "incident trials", r.Distributions.RTO, r.Distributions.IncidentTrials, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO},
+		{"RPO", "recovered incident trials", r.Distributions.RPO, r.Distributions.IncidentTrials - r.Distributions.Unrecovered, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO},
+	} {
+		b.WriteString(mermaidCDF(d.metric, d.what, d.q, d.n, d.objective, d.met))
+	}
 
-	b.WriteString("## Lost writes\n\n")
-	b.WriteString(mdTable([]string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max"}, lostRows(&m.LostWrites)))
+	b.WriteString("\n## Lost writes\n\n")
+	b.WriteString(mdTable(lostHeader, lostRows(&m.LostWrites), false))
 
-	b.WriteString("\n## Decrypt failures\n\nMean failed KMS calls per trial, by cause and by the region the call was sent to.\n\n")
+	b.WriteString("\n## " + kmsFailuresHeading + "\n\n" + md(kmsFailuresNote) + "\n\n")
 	if m.KMSFailures.TotalMean > 0 {
 		header, rows := failureRows(&m.KMSFailures)
-		rows[len(rows)-1][0] = "**total**"
-		b.WriteString(mdTable(header, rows))
+		b.WriteString(mdTable(header, rows, true))
 	} else {
 		b.WriteString("None.\n")
 	}
-	b.WriteString("\n" + availabilityText(m) + "\n")
 
-	fmt.Fprintf(&b, "\n## Monthly cost: %s\n\n", human.USD(r.Cost.MonthlyUSD.Total))
-	b.WriteString(mdTable([]string{"item", "USD/month", "detail"}, costRows(&r.Cost.MonthlyUSD, "**total**"), 2))
+	b.WriteString("\n## Availability\n\n")
+	b.WriteString(mdTable(availabilityHeader, availabilityRows(m), false, 1))
+	b.WriteString("\n" + md(capitalize(unavailableText(r))) + ".\n")
 
-	if len(r.Operations) > 0 {
-		b.WriteString("\n## Operations\n\n")
-		b.WriteString(mdTable([]string{"operation", "op", "started", "done", "failed", "attempts", "done p50", "done p90"}, opRows(r.Operations, false), 1))
-		b.WriteByte('\n')
-		for _, op := range r.Operations {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(op.Summary))
-		}
-	}
+	fmt.Fprintf(&b, "\n## Monthly cost: %s\n\n", md(human.USD(r.Cost.MonthlyUSD.Total)))
+	b.WriteString(mdTable(costHeader, costRows(&r.Cost.MonthlyUSD), true, 2))
 
 	if rp := r.Representative; rp != nil {
-		fmt.Fprintf(&b, "\nRepresentative trial %d: %s.\n", rp.Trial, representativeText(rp))
+		fmt.Fprintf(&b, "\n## %s\n\n%s.\n", md(representativeHeading(rp)), md(capitalize(representativeText(rp))))
 	}
 
-	if len(opts.ChartLinks) > 0 {
-		b.WriteString("\n## Charts\n\n")
-		for i, l := range opts.ChartLinks {
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			alt := strings.TrimSuffix(filepath.Base(l), filepath.Ext(l))
-			fmt.Fprintf(&b, "![%s](%s)\n", alt, l)
+	if len(r.Operations) > 0 {
+		b.WriteString("\n## Operations\n\n" + md(opNote) + "\n\n")
+		b.WriteString(mdTable(opHeader(false), opRows(r.Operations, false), false, 1))
+		b.WriteByte('\n')
+		for _, op := range r.Operations {
+			fmt.Fprintf(&b, "- %s\n", md(op.Summary))
 		}
+	}
+
+	if len(opts.ChartLinks) > 0 || len(opts.Omitted) > 0 {
+		var items []string
+		for _, l := range opts.ChartLinks {
+			alt := strings.TrimSuffix(filepath.Base(l), filepath.Ext(l))
+			items = append(items, fmt.Sprintf("![%s](%s)", md(alt), mdLink(l)))
+		}
+		for _, o := range opts.Omitted {
+			items = append(items, md(o))
+		}
+		b.WriteString("\n## Charts\n\n" + strings.Join(items, "\n\n") + "\n")
 	}
 
 	b.WriteString(mdWarnings(r.Warnings))
 
 	b.WriteString("\n## Assumptions\n\n")
-	fmt.Fprintf(&b, "- %d trials, seed %d, horizon %s; objectives success threshold %s of requests.\n",
-		r.Trials, r.Seed, human.Dur(r.HorizonSeconds), human.Pct(r.Objectives.Success))
-	b.WriteString("- " + pricesAssumption(&r.Cost.PriceBook) + "\n")
+	fmt.Fprintf(&b, "- %s\n", md(fmt.Sprintf("%s trials, seed %d, horizon %s; objectives success threshold %s of requests.",
+		human.Int(r.Trials), r.Seed, human.Dur(r.HorizonSeconds), human.Pct(r.Objectives.Success))))
+	b.WriteString("- " + md(pricesAssumption(&r.Cost.PriceBook)) + "\n")
 	var over []string
 	for _, e := range r.Cost.PriceBook.Entries {
 		if e.Overridden {
@@ -93,73 +117,119 @@ func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) e
 		}
 	}
 	if len(over) > 0 {
-		fmt.Fprintf(&b, "- Prices overridden by the scenario: %s.\n", strings.Join(over, ", "))
+		fmt.Fprintf(&b, "- %s\n", md("Prices overridden by the scenario: "+strings.Join(over, ", ")+"."))
 	}
-	b.WriteString("- " + intervalsAssumption + "\n")
+	b.WriteString("- " + md(intervalsAssumption) + "\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("render: writing markdown: %w", err)
 	}
 	return nil
 }
 
-// intervalsAssumption says how the report's intervals are computed.
-const intervalsAssumption = "Percentile intervals are distribution-free (order statistics); probabilities use Wilson 95% intervals."
-
-// pricesAssumption says where the prices come from and the units of the
-// cost model.
-func pricesAssumption(p *cost.PriceBookInfo) string {
-	return fmt.Sprintf("Prices: %s, dated %s; a month is %d h, a GB is 2^30 bytes.", p.Source, p.Date, cost.HoursPerMonth)
+// mdSpans writes spans as Markdown, the bold ones in **.
+func mdSpans(spans []span) string {
+	var b strings.Builder
+	for _, s := range spans {
+		t := escape.Markdown(s.Text)
+		if s.Bold {
+			t = "**" + t + "**"
+		}
+		b.WriteString(t)
+	}
+	return b.String()
 }
 
-// verdict is the one-paragraph summary of the run.
-func verdict(r *report.Report) string {
-	m := &r.Metrics
-	var b strings.Builder
-	var objs []string
-	if r.Objectives.RTOSeconds != nil {
-		objs = append(objs, "RTO ≤ "+human.Dur(*r.Objectives.RTOSeconds))
+// mdLink escapes a relative link target: spaces and parentheses would end
+// it.
+func mdLink(l string) string {
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(l)
+}
+
+// capitalize upper-cases the first letter of s.
+func capitalize(s string) string {
+	if s == "" {
+		return s
 	}
-	if r.Objectives.RPOSeconds != nil {
-		objs = append(objs, "RPO ≤ "+human.Dur(*r.Objectives.RPOSeconds))
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// mermaidPoints is the number of points of a Mermaid CDF.
+const mermaidPoints = 41
+
+// mermaidCDF draws an empirical CDF as a Mermaid xychart-beta line chart
+// (which GitHub renders in Markdown), with the objective and the
+// probability of meeting it in its title; "" when there is nothing to draw.
+// The line is F(x) in percent at mermaidPoints evenly spaced x from 0.
+func mermaidCDF(metric, what string, q []report.QuantilePoint, n int, objective *float64, met report.Probability) string {
+	var pts []report.QuantilePoint
+	top := 0.0
+	for _, p := range q {
+		if p.Seconds != nil && !math.IsNaN(*p.Seconds) && !math.IsInf(*p.Seconds, 0) && !math.IsNaN(p.P) {
+			pts = append(pts, p)
+			top = math.Max(top, *p.Seconds)
+		}
 	}
-	both := r.ObjectivesMet.Both
+	if len(pts) == 0 {
+		return ""
+	}
+	if objective != nil && !math.IsInf(*objective, 0) && !math.IsNaN(*objective) {
+		top = math.Max(top, *objective)
+	}
+	unit, name := 1.0, "seconds"
 	switch {
-	case r.Trials == 0:
-		b.WriteString("**No trials were run.**")
-	case both.P == nil:
-		fmt.Fprintf(&b, "**%s has no RTO or RPO objective**, so it is not judged.", r.Scenario)
-	case both.Met == both.N:
-		fmt.Fprintf(&b, "**Meets its objectives (%s) in every one of %d trials** (95%% CI %s).",
-			strings.Join(objs, ", "), both.N, human.CIPct(both.CI95))
-	default:
-		fmt.Fprintf(&b, "**Meets its objectives (%s) in %s of trials** (95%% CI %s); it misses them in %d of %d.",
-			strings.Join(objs, ", "), human.Pct(*both.P), human.CIPct(both.CI95), both.N-both.Met, both.N)
+	case top > 3*86400:
+		unit, name = 86400, "days"
+	case top > 3*3600:
+		unit, name = 3600, "hours"
+	case top > 180:
+		unit, name = 60, "minutes"
 	}
-	if r.Trials > 0 {
-		if m.IncidentTrials == 0 {
-			b.WriteString(" No trial had an incident.")
-		} else {
-			fmt.Fprintf(&b, " %d of %d trials had an incident", m.IncidentTrials, r.Trials)
-			rto := &m.RTOSeconds
-			if rto.P50 != nil {
-				fmt.Fprintf(&b, "; their median RTO is %s (p99 %s)", human.Dur(*rto.P50), human.DurOr(rto.P99, "∞"))
-			}
-			if m.RPOSeconds.P50 != nil {
-				fmt.Fprintf(&b, ", median RPO %s (p99 %s)", human.Dur(*m.RPOSeconds.P50), human.DurOr(m.RPOSeconds.P99, "-"))
-			}
-			if m.LostWrites.Mean != nil {
-				fmt.Fprintf(&b, ", %s lost writes on average", human.Num(*m.LostWrites.Mean))
-			}
-			b.WriteString(".")
-			if rto.Unrecovered > 0 {
-				fmt.Fprintf(&b, " %d %s did not recover within %s.", rto.Unrecovered,
-					human.Plural(rto.Unrecovered, "trial", "trials"), human.Dur(r.HorizonSeconds))
+	xmax := niceCeil(top * 1.05 / unit)
+	var ys []string
+	for i := 0; i < mermaidPoints; i++ {
+		x := xmax * unit * float64(i) / (mermaidPoints - 1)
+		f := 0.0
+		for _, p := range pts {
+			if *p.Seconds <= x {
+				f = math.Max(f, p.P)
 			}
 		}
-		if m.KMSFailures.TotalMean > 0 {
-			fmt.Fprintf(&b, " KMS refused or failed %s cryptographic calls per trial on average.", human.Num(m.KMSFailures.TotalMean))
-		}
+		ys = append(ys, trimFloat(f*100))
 	}
-	fmt.Fprintf(&b, " The setup costs %s per month.", human.USD(r.Cost.MonthlyUSD.Total))
+	title := fmt.Sprintf("%s over %s %s", metric, human.Int(n), what)
+	if objective != nil && met.P != nil {
+		title += fmt.Sprintf(", P(%s ≤ %s) = %s", metric, human.Dur(*objective), human.Pct(*met.P))
+	}
+	var b strings.Builder
+	b.WriteString("\n```mermaid\nxychart-beta\n")
+	fmt.Fprintf(&b, "    title \"%s\"\n", strings.ReplaceAll(title, `"`, "'"))
+	fmt.Fprintf(&b, "    x-axis \"%s (%s)\" 0 --> %s\n", metric, name, trimFloat(xmax))
+	fmt.Fprintf(&b, "    y-axis \"share of %s (%%)\" 0 --> 100\n", what)
+	fmt.Fprintf(&b, "    line [%s]\n", strings.Join(ys, ", "))
+	b.WriteString("```\n")
 	return b.String()
+}
+
+// niceCeil rounds x up to 1, 2, 2.5 or 5 times a power of ten.
+func niceCeil(x float64) float64 {
+	if !(x > 0) {
+		return 1
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, m := range [...]float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= x*(1-1e-12) {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+// trimFloat formats x with at most 3 decimals and no useless zeros.
+func trimFloat(x float64) string {
+	s := fmt.Sprintf("%.3f", x)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
+	"github.com/drsim/drsim/report/internal/escape"
 )
 
 // Output file names written by WriteAll and WriteCompareAll; every chart is
@@ -24,15 +25,15 @@ const (
 )
 
 // WriteAll creates dir (and its parents) and writes the report in every
-// format: report.json (the canonical document), report.md (linking the
-// chart PNGs), report.html (self-contained) and each chart as NAME.svg and
-// NAME.png. Each file is written to a temporary name and renamed, so a
+// format: report.json (the canonical document), report.md (the
+// distributions inline as Mermaid charts, and links to the chart PNGs),
+// report.html (self-contained) and each chart as NAME.svg and NAME.png. Each file is written to a temporary name and renamed, so a
 // failure never leaves a truncated file under the final name.
 func WriteAll(dir string, r *report.Report) error {
 	if r == nil {
 		return fmt.Errorf("render: write all: nil report")
 	}
-	charts, err := chart.ForReport(r)
+	charts, omitted, err := chart.ForReport(r)
 	if err != nil {
 		return err
 	}
@@ -42,9 +43,9 @@ func WriteAll(dir string, r *report.Report) error {
 		html:      ReportHTML,
 		writeJSON: func(w io.Writer) error { return report.WriteJSON(w, r) },
 		writeMD: func(w io.Writer, links []string) error {
-			return WriteMarkdownOptions(w, r, MarkdownOptions{ChartLinks: links})
+			return WriteMarkdownOptions(w, r, MarkdownOptions{ChartLinks: links, Omitted: omissionTexts(omitted)})
 		},
-		writeHTML: func(w io.Writer) error { return WriteHTML(w, r, charts) },
+		writeHTML: func(w io.Writer) error { return WriteHTML(w, r, charts, omitted) },
 	})
 }
 
@@ -55,7 +56,7 @@ func WriteCompareAll(dir string, c *report.Comparison) error {
 	if c == nil {
 		return fmt.Errorf("render: write all: nil comparison")
 	}
-	charts, err := chart.ForComparison(c)
+	charts, omitted, err := chart.ForComparison(c)
 	if err != nil {
 		return err
 	}
@@ -69,11 +70,11 @@ func WriteCompareAll(dir string, c *report.Comparison) error {
 			if err := WriteCompareMarkdown(&b, c); err != nil {
 				return err
 			}
-			b.WriteString(markdownChartLinks(charts, links))
+			b.WriteString(markdownChartLinks(charts, links, omitted))
 			_, err := w.Write(b.Bytes())
 			return err
 		},
-		writeHTML: func(w io.Writer) error { return WriteCompareHTML(w, c, charts) },
+		writeHTML: func(w io.Writer) error { return WriteCompareHTML(w, c, charts, omitted) },
 	})
 }
 
@@ -139,17 +140,19 @@ func validChartName(s string) bool {
 }
 
 // markdownChartLinks is a Markdown "Charts" section with one image per
-// chart, titled.
-func markdownChartLinks(charts []chart.Chart, links []string) string {
-	if len(links) == 0 {
+// chart, titled, and a sentence per chart left out.
+func markdownChartLinks(charts []chart.Chart, links []string, omitted []chart.Omission) string {
+	if len(links) == 0 && len(omitted) == 0 {
 		return ""
 	}
-	var b strings.Builder
-	b.WriteString("\n## Charts\n\n")
+	var items []string
 	for i, l := range links {
-		fmt.Fprintf(&b, "![%s](%s)\n\n", mdEscape(charts[i].Title), l)
+		items = append(items, fmt.Sprintf("![%s](%s)", escape.Markdown(charts[i].Title), mdLink(l)))
 	}
-	return b.String()
+	for _, o := range omissionTexts(omitted) {
+		items = append(items, escape.Markdown(o))
+	}
+	return "\n## Charts\n\n" + strings.Join(items, "\n\n") + "\n"
 }
 
 // writeFileAtomic writes dir/name through a temporary file in dir.

@@ -2,8 +2,11 @@ package render
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -106,13 +109,71 @@ func TestMarkdownCharts(t *testing.T) {
 	}
 }
 
+// mermaidBlock matches a Mermaid xychart-beta line chart.
+var mermaidBlock = regexp.MustCompile("(?s)```mermaid\nxychart-beta\n    title \"([^\"]*)\"\n    x-axis \"[^\"]*\" 0 --> ([0-9.]+)\n    y-axis \"[^\"]*\" 0 --> 100\n    line \\[([^\\]]*)\\]\n```")
+
+// TestMarkdownMermaid: a Markdown report pasted into a pull request shows
+// its RTO and RPO distributions (GitHub renders Mermaid xychart-beta), and
+// the curves are the empirical CDFs (issue: the charts were linked by
+// relative path, so a pasted comment showed none).
+func TestMarkdownMermaid(t *testing.T) {
+	_, _, r := docfixture.SnowyReport()
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	blocks := mermaidBlock.FindAllStringSubmatch(b.String(), -1)
+	if len(blocks) != 2 {
+		t.Fatalf("%d Mermaid charts, want 2 (RTO, RPO):\n%s", len(blocks), b.String())
+	}
+	for i, metric := range []string{"RTO", "RPO"} {
+		m := blocks[i]
+		if !strings.HasPrefix(m[1], metric+" over ") || !strings.Contains(m[1], "P("+metric+" ≤ ") {
+			t.Errorf("title %q", m[1])
+		}
+		ys := strings.Split(m[3], ", ")
+		if len(ys) != mermaidPoints {
+			t.Fatalf("%s: %d points, want %d", metric, len(ys), mermaidPoints)
+		}
+		prev := -1.0
+		for _, y := range ys {
+			v, err := strconv.ParseFloat(y, 64)
+			if err != nil || v < prev || v > 100 {
+				t.Fatalf("%s: the curve %v is not a CDF in percent", metric, ys)
+			}
+			prev = v
+		}
+		if prev < 90 {
+			t.Errorf("%s: the curve ends at %v%%: the x axis is too short", metric, prev)
+		}
+	}
+	// The RTO at x = 0 is 0%, and F(x) matches the quantile grid: the
+	// share of trials at most the grid's median is at least 50%.
+	xmax, _ := strconv.ParseFloat(blocks[0][2], 64)
+	med := *r.Metrics.RTOSeconds.P50 / 60
+	ys := strings.Split(blocks[0][3], ", ")
+	k := int(math.Ceil(med / xmax * float64(mermaidPoints-1)))
+	if v, _ := strconv.ParseFloat(ys[k], 64); ys[0] != "0" || v < 50 {
+		t.Errorf("RTO curve: F(0) = %s, F(%.3g min) = %v%%, want 0 and ≥ 50 (median %.3g min)", ys[0], float64(k)*xmax/float64(mermaidPoints-1), v, med)
+	}
+	// No distribution, no chart.
+	empty := &report.Report{Schema: report.Schema, Scenario: "empty", Warnings: []string{}}
+	b.Reset()
+	if err := WriteMarkdown(&b, empty); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "```mermaid") {
+		t.Error("a Mermaid chart without data")
+	}
+}
+
 func TestTextTable(t *testing.T) {
 	got := textTable("  ", [][]string{{"", "a", "bb"}, {"name", "1", "∞"}})
 	want := "        a  bb\n  name  1   ∞\n"
 	if got != want {
 		t.Errorf("textTable:\n%q\nwant\n%q", got, want)
 	}
-	md := mdTable([]string{"x", "y"}, [][]string{{"a|b", "1"}})
+	md := mdTable([]string{"x", "y"}, [][]string{{"a|b", "1"}}, false)
 	if md != "| x | y |\n|---|---:|\n| a\\|b | 1 |\n" {
 		t.Errorf("mdTable: %q", md)
 	}
@@ -159,5 +220,41 @@ func TestGoldenCompare(t *testing.T) {
 			}
 			rpGolden(t, tt.file, b.Bytes())
 		})
+	}
+}
+
+// TestRepresentativeTrialNamed: wherever a value of the representative
+// trial appears it says so (issue: the Operations bullets described the
+// representative trial without saying so).
+func TestRepresentativeTrialNamed(t *testing.T) {
+	_, _, r := docfixture.SnowyReport()
+	for name, write := range map[string]func(*bytes.Buffer) error{
+		"text":     func(b *bytes.Buffer) error { return WriteText(b, r) },
+		"markdown": func(b *bytes.Buffer) error { return WriteMarkdown(b, r) },
+		"html":     func(b *bytes.Buffer) error { return WriteHTML(b, r, nil, nil) },
+	} {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		lines := 0
+		for _, l := range strings.Split(b.String(), "\n") {
+			// The one-line stories of the operations in that trial.
+			if strings.Contains(l, "succeeded at") || strings.Contains(l, "last attempt at") {
+				lines++
+				if !strings.Contains(l, "in the representative trial") {
+					t.Errorf("%s: %q does not say it is the representative trial", name, l)
+				}
+			}
+			if strings.Contains(l, "down at ") && !strings.Contains(strings.ToLower(l), "representative trial") {
+				t.Errorf("%s: %q does not say it is the representative trial", name, l)
+			}
+		}
+		if lines < 4 {
+			t.Errorf("%s: %d operation stories, want 4", name, lines)
+		}
+		if !strings.Contains(b.String(), "Representative trial 1 (the trial with the median RTO)") {
+			t.Errorf("%s: no heading for the representative trial", name)
+		}
 	}
 }

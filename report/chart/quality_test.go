@@ -1,0 +1,329 @@
+package chart
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
+	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/internal/docfixture"
+	"github.com/drsim/drsim/report/internal/fixture"
+	"github.com/drsim/drsim/sim"
+)
+
+// typeName names the dynamic type of v.
+func typeName(v any) string { return reflect.TypeOf(v).String() }
+
+// variantReports are reports that stress the charts' layout, by name.
+func variantReports() map[string]*report.Report {
+	out := map[string]*report.Report{"synthetic": docfixture.SyntheticReport()}
+
+	// An RTO distribution that rises to 99% just before a 30 m objective:
+	// the objective's text once hid the curve between 26 and 28 minutes.
+	near := docfixture.SyntheticReport()
+	near.Distributions.RTO = docfixture.SyntheticGrid(21*60, 0.12, 0)
+	near.Objectives.RTOSeconds = docfixture.Ptr(1800)
+	out["objective near the curve"] = near
+
+	// T0, the move of traffic 30 s later and the recovery 2 minutes after.
+	close := docfixture.SyntheticReport()
+	rp := close.Representative
+	rp.FailoverAtSeconds = docfixture.Ptr(*rp.T0Seconds + 30)
+	rp.RTOSeconds = docfixture.Ptr(150)
+	out["T0 and traffic moved 30 s apart"] = close
+
+	// Everything at once: T0, traffic moved and the recovery.
+	same := docfixture.SyntheticReport()
+	same.Representative.RTOSeconds = docfixture.Ptr(1)
+	same.Representative.FailoverAtSeconds = docfixture.Ptr(*same.Representative.T0Seconds + 1)
+	out["T0, move and recovery within a second"] = same
+
+	// A 90 s step on a day-long timeline, and a short one at its edge.
+	day := docfixture.SyntheticReport()
+	day.HorizonSeconds = 86400
+	day.Representative.Segments = append(day.Representative.Segments,
+		model.Segment{Lane: "step dns", Start: 3*sim.Hour + 25*sim.Minute, End: 3*sim.Hour + 26*sim.Minute + 30*sim.Second, Label: "done"},
+		model.Segment{Lane: "step dns", Start: 0, End: 20 * sim.Second, Label: "running"},
+		model.Segment{Lane: "service", Start: 23 * sim.Hour, End: 24 * sim.Hour, Label: "up"},
+		model.Segment{Lane: "serving", Start: 23 * sim.Hour, End: 24 * sim.Hour, Label: "us-east-1, us-west-2"})
+	out["90 s step on a day"] = day
+
+	// A real model trial: snowy-shaped, with the names the model gives.
+	cfg := fixture.SnowyConfig()
+	res := fixture.Synthetic(cfg, 50, 3)
+	var d model.Detail
+	model.NewRunner(cfg).Trial(cfg.Seed, 1, &d)
+	out["model trial"] = report.Build(cfg, cfg.Seed, res, &d, 1)
+	return out
+}
+
+// allChartSVGs renders every chart of the variant reports and of the
+// comparisons, by "report/chart".
+func allChartSVGs(t *testing.T) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	add := func(prefix string, charts []Chart) {
+		for i := range charts {
+			svg, err := charts[i].SVG()
+			if err != nil {
+				t.Fatalf("%s/%s: %v", prefix, charts[i].Name, err)
+			}
+			out[prefix+"/"+charts[i].Name] = svg
+		}
+	}
+	for name, r := range variantReports() {
+		charts, _, err := ForReport(r)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		add(name, charts)
+	}
+	for name, c := range map[string]*report.Comparison{"comparison": docfixture.SyntheticComparison(), "8 scenarios": docfixture.EightScenarios()} {
+		charts, _, err := ForComparison(c)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		add(name, charts)
+	}
+	return out
+}
+
+// TestLabelsNeverOverlap reads the rendered SVG of every chart: no text
+// covers another text or a data line, and none leaves the canvas (issue:
+// the objective's text hid the RTO curve; in an 8-scenario comparison the
+// objectives' texts collided; the T0 and "traffic moved" texts overlapped).
+func TestLabelsNeverOverlap(t *testing.T) {
+	for name, doc := range allChartSVGs(t) {
+		t.Run(name, func(t *testing.T) { checkLabels(t, name, doc) })
+	}
+}
+
+// TestCheckLabelsCatches: the check fails on the layouts it is meant to
+// catch, so that it cannot pass by not looking.
+func TestCheckLabelsCatches(t *testing.T) {
+	bad := []struct{ name, svg string }{
+		{"two texts on each other", `<svg viewBox="0 0 200 100"><g transform="scale(1, -1) translate(0, -100)">
+<text x="10" y="-50" transform="scale(1, -1)" style="font-size:9px">objective</text>
+<text x="20" y="-50" transform="scale(1, -1)" style="font-size:9px">objective 45m</text></g></svg>`},
+		{"a text on a curve", `<svg viewBox="0 0 200 100"><g transform="scale(1, -1) translate(0, -100)">
+<path d="M0,52L200,52" style="fill:none;stroke:#332288;stroke-width:2" />
+<text x="10" y="-50" transform="scale(1, -1)" style="font-size:9px">objective 30m</text></g></svg>`},
+		{"a text off the canvas", `<svg viewBox="0 0 200 100"><g transform="scale(1, -1) translate(0, -100)">
+<text x="180" y="-50" transform="scale(1, -1)" style="font-size:9px">objective 30m</text></g></svg>`},
+	}
+	for _, b := range bad {
+		ft := &testing.T{}
+		done := make(chan bool)
+		go func() {
+			defer func() { done <- true }()
+			checkLabels(ft, b.name, []byte(b.svg))
+		}()
+		<-done
+		if !ft.Failed() {
+			t.Errorf("%s: not caught", b.name)
+		}
+	}
+}
+
+// TestTimelineMinimumWidth: a 90 s step on a day-long timeline is drawn at
+// least minBarWidth points wide, and so is every other bar.
+func TestTimelineMinimumWidth(t *testing.T) {
+	r := variantReports()["90 s step on a day"]
+	lo, hi := traceWindow(r)
+	if lo != 0 || hi != 24*sim.Hour {
+		t.Fatalf("window [%v, %v], want the whole day", lo, hi)
+	}
+	c, err := timelineChart(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := c.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := parseSVG(t, svg)
+	narrow := 0
+	for _, p := range d.Paths {
+		if p.Fill == "" || p.Arcs || len(p.Pts) != 4 {
+			continue
+		}
+		w := max(p.Pts[0].X, p.Pts[1].X, p.Pts[2].X, p.Pts[3].X) - min(p.Pts[0].X, p.Pts[1].X, p.Pts[2].X, p.Pts[3].X)
+		if w < vg.Points(minBarWidth)-0.01 {
+			t.Errorf("a %s bar is %.2f points wide, want ≥ %d", p.Fill, w, minBarWidth)
+		}
+		if w < vg.Points(minBarWidth)+0.01 {
+			narrow++
+		}
+	}
+	// The 90 s step and the 20 s one at the start: both widened.
+	if narrow < 2 {
+		t.Errorf("%d bars at the minimum width, want the two short steps", narrow)
+	}
+	if !strings.Contains(string(svg), "serving us-east-1, us-west-2") {
+		t.Error(`the legend does not read "serving us-east-1, us-west-2"`)
+	}
+}
+
+// TestOmittedCharts: a chart that would be empty is left out, with a
+// sentence saying why (issue: the KMS chart was an empty 0–1 axis).
+func TestOmittedCharts(t *testing.T) {
+	noFailures := docfixture.SyntheticReport()
+	for i := range noFailures.Representative.Rates {
+		noFailures.Representative.Rates[i].FailuresByReason = [kms.NumReasons]float64{}
+	}
+	noBacklog := docfixture.SyntheticReport()
+	for i := range noBacklog.Representative.Backlog {
+		noBacklog.Representative.Backlog[i].Writes = 0
+	}
+	noRep := docfixture.SyntheticReport()
+	noRep.Representative = nil
+	noIncident := docfixture.SyntheticReport()
+	noIncident.Distributions = report.Distributions{}
+	unrecovered := docfixture.SyntheticReport()
+	unrecovered.Distributions.Unrecovered = 1000
+	for i := range unrecovered.Distributions.RTO {
+		unrecovered.Distributions.RTO[i].Seconds = nil
+	}
+	tests := []struct {
+		name    string
+		r       *report.Report
+		omitted map[string]string // chart → part of the sentence
+	}{
+		{"no failed KMS call", noFailures, map[string]string{"kms-failures": "No KMS call failed in the representative trial (#412)."}},
+		{"nothing pending", noBacklog, map[string]string{"backlog": "No write was waiting for replication around T0"}},
+		{"no representative", noRep, map[string]string{"timeline": "no representative trial"}},
+		{"no incident", noIncident, map[string]string{"rto-cdf": "No trial had an incident", "rpo-cdf": "no RPO"}},
+		{"all unrecovered", unrecovered, map[string]string{"rto-cdf": "every RTO is infinite"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			charts, omitted, err := ForReport(tt.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, o := range omitted {
+				got[o.Name] = o.Why
+				if o.Title == "" || o.Why == "" {
+					t.Errorf("omission %+v lacks a title or a reason", o)
+				}
+			}
+			for name, want := range tt.omitted {
+				if !strings.Contains(got[name], want) {
+					t.Errorf("%s: omitted because %q, want %q (omitted: %v)", name, got[name], want, got)
+				}
+				for _, c := range charts {
+					if c.Name == name {
+						t.Errorf("%s drawn although omitted", name)
+					}
+				}
+			}
+			if len(charts)+len(omitted) < 3 {
+				t.Errorf("%d charts and %d omissions: a chart vanished without a word", len(charts), len(omitted))
+			}
+		})
+	}
+	_, omitted, err := ForComparison(&report.Comparison{Scenarios: []report.CompareScenario{{Scenario: "x"}}})
+	if err != nil || len(omitted) != 2 {
+		t.Errorf("comparison without RTOs: omitted %v, err %v", omitted, err)
+	}
+}
+
+// TestBacklogEveryDestination: the backlog chart draws every store →
+// region of the document (the model samples every replica destination),
+// with enough y ticks to read it (issue: two).
+func TestBacklogEveryDestination(t *testing.T) {
+	r := docfixture.SyntheticReport()
+	var extra []model.BacklogPoint
+	for _, b := range r.Representative.Backlog {
+		if b.Store == "alerts" {
+			b.Region = "eu-west-1"
+			b.Writes *= 1.7
+			extra = append(extra, b)
+		}
+	}
+	r.Representative.Backlog = append(r.Representative.Backlog, extra...)
+	c, err := backlogChart(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := c.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"alerts → us-west-2", "alert-state → us-west-2", "alerts → eu-west-1"} {
+		if !strings.Contains(string(svg), want) {
+			t.Errorf("backlog chart lacks %q", want)
+		}
+	}
+	labels := 0
+	for _, tk := range c.Plot.Y.Tick.Marker.Ticks(c.Plot.Y.Min, c.Plot.Y.Max) {
+		if tk.Label != "" {
+			labels++
+		}
+	}
+	if labels < 4 {
+		t.Errorf("backlog y axis has %d labelled ticks, want ≥ 4", labels)
+	}
+	if !strings.Contains(c.Caption, "every other region the store replicates into") {
+		t.Errorf("caption: %s", c.Caption)
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	tests := []struct {
+		lo, hi float64
+		prefix string
+		want   string
+	}{
+		{0, 287, "", "0 50 100 150 200 250"},
+		{0, 26000, "$", "$0 $5,000 $10,000 $15,000 $20,000 $25,000"},
+		{0, 1.15, "", "0 0.2 0.4 0.6 0.8 1"},
+		{0, 0.3, "", "0 0.05 0.1 0.15 0.2 0.25 0.3"},
+		{-30, 30, "", "-30 -20 -10 0 10 20 30"},
+		{0, 575, "", "0 100 200 300 400 500"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tk := range (niceTicks{prefix: tt.prefix}).Ticks(tt.lo, tt.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("ticks(%v, %v) = %s, want %s", tt.lo, tt.hi, g, tt.want)
+		}
+		if n := len(got); n < 4 || n > 8 {
+			t.Errorf("ticks(%v, %v): %d labels", tt.lo, tt.hi, n)
+		}
+	}
+	// Degenerate ranges fall back to the library's ticker without panic.
+	for _, r := range [][2]float64{{0, 0}, {1, 1}, {0, 1e300}} {
+		_ = niceTicks{}.Ticks(r[0], r[1])
+	}
+	var _ plot.Ticker = niceTicks{}
+	_ = fmt.Sprint()
+}
+
+// TestChartNumbers: the numbers of four digits or more that the charts
+// write (ticks, titles, legends) have thousands separators; trial numbers
+// ("#412") and names are identifiers.
+func TestChartNumbers(t *testing.T) {
+	long := regexp.MustCompile(`(#|[A-Za-z_.]|)([0-9]{4,})`)
+	for name, doc := range allChartSVGs(t) {
+		for _, tx := range parseSVG(t, doc).Texts {
+			for _, m := range long.FindAllStringSubmatch(tx.Text, -1) {
+				if m[1] == "" {
+					t.Errorf("%s: %q writes %s without thousands separators", name, tx.Text, m[2])
+				}
+			}
+		}
+	}
+}
