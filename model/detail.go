@@ -460,8 +460,8 @@ func (r *Runner) finish(d *Detail) {
 // backlog samples the expected number of writes accepted before t that have
 // not reached a region, per store, at 121 points around T0: towards the
 // recovery region (or the failover target) and towards every other region
-// the store replicates into from a region that served at T0, in region
-// order.
+// a failover could go to, one the store replicates into from a region that
+// served at T0 and whose store service is up at T0, in region order.
 func (r *Runner) backlog(d *Detail) {
 	res := &r.res
 	h := r.cfg.Horizon
@@ -514,8 +514,15 @@ func (r *Runner) backlog(d *Detail) {
 	}
 	for si := range r.stores {
 		s := &r.stores[si]
+		svc := svcS3
+		if s.table != nil {
+			svc = svcDynamoDB
+		}
 		for dst := 0; dst < r.nR; dst++ {
-			if dst != y && !replicatesTo(s, from, dst, r.nR) {
+			// Besides the recovery region, the regions a failover could go
+			// to: fed by replication, and with the store's service up at
+			// the centre of the window.
+			if dst != y && (!replicatesTo(s, from, dst, r.nR) || !r.svcUpAt(dst, svc, center)) {
 				continue
 			}
 			clear(skip)

@@ -124,4 +124,18 @@ func TestBacklogEveryReplica(t *testing.T) {
 			t.Errorf("%s at T0 = %g, want about %g", k, series[k], w)
 		}
 	}
+
+	// Both regions serve: the table also replicates from us-west-2 to
+	// us-east-1, but us-east-1 is down at T0, so no failover goes there
+	// and its pile of writes from us-west-2 is not drawn.
+	cfg.App.Serve = []int{east, west}
+	d = Detail{}
+	NewRunner(cfg).Trial(1, 0, &d)
+	seen := map[string]bool{}
+	for _, p := range d.Backlog {
+		seen[p.Store+" → "+p.Region] = true
+	}
+	if seen["t → us-east-1"] || !seen["t → us-west-2"] {
+		t.Errorf("active/active: backlog series %v, want t → us-west-2 and not t → us-east-1 (down)", seen)
+	}
 }
