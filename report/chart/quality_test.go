@@ -272,7 +272,7 @@ func TestBacklogEveryDestination(t *testing.T) {
 	if labels < 4 {
 		t.Errorf("backlog y axis has %d labelled ticks, want ≥ 4", labels)
 	}
-	if !strings.Contains(c.Caption, "every other region the store replicates into") {
+	if !strings.Contains(c.Caption, "every other region a failover could go to") {
 		t.Errorf("caption: %s", c.Caption)
 	}
 }

@@ -129,7 +129,8 @@ func backlogChart(r *report.Report) (*Chart, error) {
 		Title: backlogTitle,
 		Caption: "Expected number of writes accepted so far that have not yet reached a copy of each store " +
 			"(store → region), in the representative trial: towards the region that serves after the recovery, and towards " +
-			"every other region the store replicates into. What is still in flight at T0 is what a failover to that region would strand.",
+			"every other region a failover could go to (one the store replicates into, up at T0). What is still in flight at T0 " +
+			"is what a failover to that region would strand.",
 		Plot:   p,
 		Height: DefaultHeight + vg.Points(labelRowHeight),
 	}
