@@ -258,3 +258,30 @@ func TestRepresentativeTrialNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestOneNameForKMSFailures: failed KMS cryptographic calls are "KMS
+// failures" in every format (issue: "Decrypt failures" in some).
+func TestOneNameForKMSFailures(t *testing.T) {
+	r := docfixture.SyntheticReport()
+	c := docfixture.EightScenarios()
+	for name, write := range map[string]func(*bytes.Buffer) error{
+		"text":             func(b *bytes.Buffer) error { return WriteText(b, r) },
+		"markdown":         func(b *bytes.Buffer) error { return WriteMarkdown(b, r) },
+		"html":             func(b *bytes.Buffer) error { return WriteHTML(b, r, nil, nil) },
+		"compare text":     func(b *bytes.Buffer) error { return WriteCompareText(b, c) },
+		"compare markdown": func(b *bytes.Buffer) error { return WriteCompareMarkdown(b, c) },
+		"compare html":     func(b *bytes.Buffer) error { return WriteCompareHTML(b, c, nil, nil) },
+	} {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		s := strings.ToLower(b.String())
+		if strings.Contains(s, "decrypt failure") {
+			t.Errorf("%s says \"decrypt failures\"", name)
+		}
+		if !strings.Contains(s, "kms failures") {
+			t.Errorf("%s does not name the KMS failures", name)
+		}
+	}
+}
