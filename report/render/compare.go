@@ -3,6 +3,8 @@ package render
 import (
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/drsim/drsim/report"
@@ -105,9 +107,14 @@ func signedUSD(x float64) string {
 }
 
 // pctPoints formats a difference of probabilities in percentage points.
+// A difference that rounds to zero is "+0.0pp", never "-0.0pp".
 func pctPoints(x float64) string {
-	s := fmt.Sprintf("%.1f", x*100)
-	if x >= 0 {
+	v := math.Round(x*1000) / 10
+	if v == 0 {
+		v = 0 // no negative zero
+	}
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	if v >= 0 {
 		s = "+" + s
 	}
 	return s + "pp"

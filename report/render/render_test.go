@@ -285,3 +285,14 @@ func TestOneNameForKMSFailures(t *testing.T) {
 		}
 	}
 }
+
+func TestPctPoints(t *testing.T) {
+	for _, tt := range []struct {
+		x    float64
+		want string
+	}{{0.981, "+98.1pp"}, {-0.0133, "-1.3pp"}, {-0.0001, "+0.0pp"}, {0, "+0.0pp"}, {0.00049, "+0.0pp"}, {-0.5, "-50.0pp"}} {
+		if got := pctPoints(tt.x); got != tt.want {
+			t.Errorf("pctPoints(%v) = %q, want %q", tt.x, got, tt.want)
+		}
+	}
+}
