@@ -39,7 +39,7 @@ type Report struct {
 	Distributions  Distributions   `json:"distributions"`
 	Representative *Representative `json:"representative,omitempty"`
 
-	// Findings are what is wrong with the setup (DESIGN.md "Findings"):
+	// Findings are what is wrong with the setup (docs/findings.md):
 	// the static findings of the scenario, sorted; never null.
 	Findings []findings.Finding `json:"findings"`
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/drsim/drsim/report/internal/human"
 )
 
-// Cost model constants (DESIGN.md "Cost").
+// Cost model constants (see the package doc).
 const (
 	// HoursPerMonth is the length of a billing month.
 	HoursPerMonth = 730
@@ -122,9 +122,9 @@ func keyCopies(k *model.Key) int {
 	return n
 }
 
-// ComputeCost returns the steady-state monthly cost of cfg (DESIGN.md
-// "Cost"). Items are in price book order, each in Config order, then the
-// [costs.monthly] items by name.
+// ComputeCost returns the steady-state monthly cost of cfg under the model
+// the package doc describes. Items are in price book order, each in Config
+// order, then the [costs.monthly] items by name.
 func ComputeCost(cfg *model.Config) Cost {
 	book := PriceBook(cfg.Prices)
 	price := map[string]float64{}

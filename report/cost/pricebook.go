@@ -4,7 +4,7 @@ package cost
 const PriceBookDate = "2026-11-27"
 
 // PriceBookSource says where the embedded prices come from.
-const PriceBookSource = "AWS public list prices, USD, us-east-1/us-west-2 (drsim reference/aws-facts.md)"
+const PriceBookSource = "AWS public list prices, USD, us-east-1/us-west-2 (docs/aws-behaviour.md, Prices)"
 
 // PriceEntry is one price of the book.
 type PriceEntry struct {
