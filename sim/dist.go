@@ -34,7 +34,10 @@ const (
 // parameters. (A literal with those left zero still works: the methods derive
 // them on the fly, more slowly.) Constructors validate nothing; see Validate.
 type Dist struct {
-	Kind       DistKind
+	Kind DistKind
+	// profile is the index+1 of the named profile the Dist was built from
+	// (ProfileDist), 0 for none; it changes only how the Dist prints.
+	profile    uint8
 	P1, P2, P3 float64
 	// derived parameters (set by the constructors). LogNormal: mu = ln median,
 	// sigma = log-sd. Empirical: mu = ln p50, sigma and sigma2 the log-slopes
@@ -399,6 +402,37 @@ func (d Dist) LimitedMean(y float64) float64 {
 	return math.NaN()
 }
 
+// TailMean returns E[(X − y)⁺] = ∫_y^∞ S(s) ds in nanoseconds, y in
+// nanoseconds (for y < 0 it is Mean − y). It is Mean − LimitedMean(y),
+// computed directly for the lognormal (E[X]·Q(z−σ) − y·Q(z), z = (ln y −
+// μ)/σ) and exponential (m·e^(−y/m)) families so that it keeps its relative
+// precision far in the tail, where the difference would cancel; the
+// replication model uses it for the writes of a steady start, accepted
+// before t=0 and still in flight.
+func (d Dist) TailMean(y float64) float64 {
+	if !(y > 0) {
+		return d.Mean() - math.Min(y, 0)
+	}
+	if math.IsInf(y, 1) {
+		return 0
+	}
+	switch d.Kind {
+	case LogNormal:
+		d.fill()
+		if d.sigma <= 0 {
+			return math.Max(d.P1-y, 0)
+		}
+		z := (math.Log(y) - d.mu) / d.sigma
+		return math.Max(0, math.Exp(d.mu+d.sigma*d.sigma/2)*normQ(z-d.sigma)-y*normQ(z))
+	case Exponential:
+		if d.P1 <= 0 {
+			return 0
+		}
+		return d.P1 * math.Exp(-y/d.P1)
+	}
+	return math.Max(0, d.Mean()-d.LimitedMean(y))
+}
+
 // Max returns the supremum of the support: +Inf for unbounded families.
 func (d Dist) Max() float64 {
 	switch d.Kind {
@@ -461,9 +495,12 @@ func (d Dist) IsConst() bool {
 // "30s", "uniform(5m, 15m)", "normal(mean=4m, sd=1m)",
 // "lognormal(median=6s, p99=1m30s)", "exponential(mean=20s)",
 // "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=2h)",
-// "empirical(p50=1s, p90=5s, p99=30s)". Parameters are rounded to the
-// nanosecond.
+// "empirical(p50=1s, p90=5s, p99=30s)"; a named profile prints as
+// "profile(aws-regional)". Parameters are rounded to the nanosecond.
 func (d Dist) String() string {
+	if n := d.Profile(); n != "" {
+		return "profile(" + n + ")"
+	}
 	f := func(v float64) string { return formatFloatDuration(v) }
 	switch d.Kind {
 	case Const:

@@ -78,7 +78,20 @@
 // Survival(Quantile(u)) = 1-u, to 1e-9 relative (or a thousandth of a
 // nanosecond). [Dist.String] prints the canonical scenario spelling with
 // human durations, e.g. "lognormal(median=6s, p99=1m30s)"; [Dist.Validate]
-// checks parameters; constructors validate nothing.
+// checks parameters; constructors validate nothing. [Dist.TailMean]
+// (E[(X−y)⁺]) keeps its relative precision far in the tail for the lognormal
+// and exponential families.
+//
+// # Named profiles
+//
+// A named outage profile ([ProfileDist], written profile(NAME) in a
+// scenario) is a Dist built from published events; it prints back as
+// profile(NAME) and [Dist.Profile] returns its name. [Profiles] lists each
+// profile's data points and sources. profile(aws-regional) is the lognormal
+// with the log-hours mean and (n−1) standard deviation of the eight AWS
+// regional events of aws-facts G8 (μ = 1.8283, σ = 0.6740 ln hours: median
+// 6.22 h, p90 14.8 h, p99 29.9 h); the sample is biased towards large events
+// and each summary defines the event's end its own way.
 //
 // # Parallel trials
 //
