@@ -21,11 +21,15 @@ func (r *Runner) storeIndex(ref StoreRef) int {
 }
 
 // latestCopy returns the newest snapshot whose copy is usable at t in the
-// backup region: the largest k ≥ 1 with k·every + copy_k ≤ t whose copy
-// completed while the vault key worked there (DESIGN.md, Backups). The copy
-// draw of snapshot k is the k-th draw of the counter-based stream
-// ("backup/"+store, "copy"), so no event per snapshot is needed and the
-// draws do not depend on which snapshots were looked at.
+// backup region: the largest k with k·every + copy_k ≤ t whose copy
+// completed while the vault key worked there (DESIGN.md, Backups). Under
+// an empty start k ≥ 1 (the first snapshot at every); under a steady start
+// every integer k, those before 0 included (taken on schedule, with no
+// outage before 0 and the vault key usable then). The copy draw of
+// snapshot k is the counter-k draw of the counter-based stream
+// ("backup/"+store, "copy") (k ≤ 0 as the two's complement counter), so no
+// event per snapshot is needed and the draws do not depend on which
+// snapshots were looked at.
 func (r *Runner) latestCopy(s *store, t sim.Time) (k int64, ok bool) {
 	b := s.backup
 	if b == nil || b.Every <= 0 {
@@ -33,10 +37,16 @@ func (r *Runner) latestCopy(s *store, t sim.Time) (k int64, ok bool) {
 	}
 	sub := sim.NewSubstreams(r.seed, s.backupStream, "copy")
 	src, svc := r.backupSource(s)
-	for k = int64(t / b.Every); k >= 1; k-- {
+	minK := int64(1)
+	if r.cfg.Start == StartSteady {
+		// Unbounded in principle; a copy that took longer than a million
+		// intervals is not one anybody waits for.
+		minK = int64(t/b.Every) - 1_000_000
+	}
+	for k = int64(t / b.Every); k >= minK; k-- {
 		at := sim.Time(k) * b.Every
 		// No snapshot is taken while the source store's service is down.
-		if !r.svcUpAt(src, svc, at) {
+		if at >= 0 && !r.svcUpAt(src, svc, at) {
 			continue
 		}
 		if done := at + sub.Draw(b.Copy, uint64(k)); done <= t && s.vaultOKAt(done) {
@@ -47,19 +57,27 @@ func (r *Runner) latestCopy(s *store, t sim.Time) (k int64, ok bool) {
 }
 
 // backupSource returns the region whose copy of the store is snapshotted,
-// and the service it needs: a bucket's source region; for a table, its
-// replica in the first region the app serves from at t=0, else its first
+// and the service it needs: the store's copy in the first region served at
+// t=0 that holds one, else the bucket's region or the table's first
 // replica.
 func (r *Runner) backupSource(s *store) (region, svc int) {
+	svc = svcDynamoDB
 	if s.bucket != nil {
-		return s.bucket.Region, svcS3
+		svc = svcS3
 	}
 	for _, reg := range r.cfg.App.Serve {
-		if s.rep[reg] >= 0 {
-			return reg, svcDynamoDB
+		if s.bucket != nil {
+			if reg == s.bucket.Region || (s.dstAt[reg] >= 0 && s.dst[s.dstAt[reg]].rule >= 0) {
+				return reg, svc
+			}
+		} else if j := s.rep[reg]; j >= 0 && j < len(s.table.Regions) {
+			return reg, svc
 		}
 	}
-	return s.table.Regions[0], svcDynamoDB
+	if s.bucket != nil {
+		return s.bucket.Region, svc
+	}
+	return s.table.Regions[0], svc
 }
 
 // restore makes the newest usable backup copy of the store the live data
@@ -67,19 +85,19 @@ func (r *Runner) backupSource(s *store) (region, svc int) {
 func (r *Runner) restore(ref StoreRef) error {
 	si := r.storeIndex(ref)
 	if si < 0 || r.stores[si].backup == nil {
-		return &opError{code: "ValidationException", msg: "the store has no backup"}
+		return &opError{op: "RestoreBackup", code: "ValidationException", msg: "the store has no backup"}
 	}
 	s := &r.stores[si]
 	b := s.backup
 	now := r.eng.Now()
 	rs, _ := r.kms.Usable(b.Key, b.To)
 	if rs != kms.OK {
-		return &opError{code: rs.String(), transient: r.kms.Transient(rs, b.Key, b.To),
+		return &opError{op: "RestoreBackup", code: rs.String(), transient: r.kms.Transient(rs, b.Key, b.To),
 			msg: "vault key " + r.keyLabel(b.Key, b.To) + " is not usable (" + rs.String() + ")"}
 	}
 	k, ok := r.latestCopy(s, now)
 	if !ok {
-		return &opError{code: "BackupNotReady", transient: true,
+		return &opError{op: "RestoreBackup", code: "BackupNotReady", transient: true,
 			msg: "no backup copy of " + s.name + " is usable in " + r.regionNames[b.To] + " yet"}
 	}
 	s.restored = true

@@ -7,8 +7,10 @@ import (
 
 // Check reports the first structural problem of c that would make a Runner
 // misbehave: a region, key, store or step index out of range, an unknown op
-// kind, a table with no region or whose Keys do not match its Regions, a
-// backup without an interval. (A restore-backup of a store without backup
+// kind or an op without the arguments it needs, a table with no region or
+// whose Keys do not match its Regions, a backup without an interval, an
+// error rate outside [0, 1] (0 reads as 1), a partition with phases or an
+// error rate, a needs entry that is not one service in a region. (A restore-backup of a store without backup
 // is not an error here: the op fails at run time with ValidationException.)
 // Package scenarios produces Configs that pass; Configs built in Go should
 // be checked before NewRunner.
@@ -110,6 +112,12 @@ func (c *Config) Check() error {
 			return err
 		}
 	}
+	rate := func(what string, e float64) error {
+		if !(e >= 0 && e <= 1) {
+			return fmt.Errorf("model: %s: error rate %v outside (0, 1] (0 reads as 1)", what, e)
+		}
+		return nil
+	}
 	for i := range c.Outages {
 		o := &c.Outages[i]
 		if o.Kind == Partition {
@@ -119,8 +127,21 @@ func (c *Config) Check() error {
 			if err := region("outages.regions", o.Regions[1]); err != nil {
 				return err
 			}
-		} else if err := region("outages.region", o.Region); err != nil {
+			if len(o.Phases) > 0 || o.ErrorRate != 0 {
+				return fmt.Errorf("model: outages[%d]: a partition has no phases or error rate", i)
+			}
+			continue
+		}
+		if err := region("outages.region", o.Region); err != nil {
 			return err
+		}
+		if err := rate(fmt.Sprintf("outages[%d]", i), o.ErrorRate); err != nil {
+			return err
+		}
+		for j := range o.Phases {
+			if err := rate(fmt.Sprintf("outages[%d].phases[%d]", i, j), o.Phases[j].ErrorRate); err != nil {
+				return err
+			}
 		}
 	}
 	if fo := c.Failover; fo != nil {
@@ -136,6 +157,17 @@ func (c *Config) Check() error {
 					return fmt.Errorf("model: failover.steps.%s.after: step index %d out of range", fo.Steps[i].Name, a)
 				}
 			}
+			for _, n := range fo.Steps[i].Needs {
+				if n.ARC {
+					continue
+				}
+				if err := region("failover.steps."+fo.Steps[i].Name+".needs", n.Region); err != nil {
+					return err
+				}
+				if serviceIndex(n.Service) < 0 || n.Service == SvcApp {
+					return fmt.Errorf("model: failover.steps.%s.needs: not one service: %d", fo.Steps[i].Name, n.Service)
+				}
+			}
 			if err := c.checkOp("failover.steps."+fo.Steps[i].Name, &fo.Steps[i].Op); err != nil {
 				return err
 			}
@@ -149,14 +181,44 @@ func (c *Config) Check() error {
 	return nil
 }
 
-// checkOp checks an action's or a step's op: a known kind and, for
-// restore-backup, a store in range.
+// checkOp checks an action's or a step's op: a known kind; for
+// restore-backup a store in range; for the table-replica ops a table and a
+// region, for the bucket-rule ops a bucket and a destination other than
+// its region (and put-bucket-replication a key).
 func (c *Config) checkOp(what string, op *Op) error {
 	if int(op.Kind) >= len(OpNames) {
 		return fmt.Errorf("model: %s: unknown operation %d", what, op.Kind)
 	}
-	if op.Kind == OpRestoreBackup {
+	inRange := func(r, n int) bool { return r >= 0 && r < n }
+	switch op.Kind {
+	case OpRestoreBackup:
 		return c.checkStore(what, op.Store)
+	case OpCreateTableReplica, OpDeleteTableReplica:
+		if op.Store.Kind != StoreTable {
+			return fmt.Errorf("model: %s: %s needs a table", what, op.Kind)
+		}
+		if err := c.checkStore(what, op.Store); err != nil {
+			return err
+		}
+		if !inRange(op.Region, len(c.Regions)) {
+			return fmt.Errorf("model: %s: %s: region index %d out of range", what, op.Kind, op.Region)
+		}
+		if op.Kind == OpCreateTableReplica && op.Key >= len(c.Keys) {
+			return fmt.Errorf("model: %s: key index %d out of range", what, op.Key)
+		}
+	case OpPutBucketReplication, OpDeleteBucketReplication:
+		if op.Store.Kind != StoreBucket {
+			return fmt.Errorf("model: %s: %s needs a bucket", what, op.Kind)
+		}
+		if err := c.checkStore(what, op.Store); err != nil {
+			return err
+		}
+		if !inRange(op.To, len(c.Regions)) || op.To == c.Buckets[op.Store.Index].Region {
+			return fmt.Errorf("model: %s: %s: destination region index %d out of range or the bucket's own", what, op.Kind, op.To)
+		}
+		if op.Kind == OpPutBucketReplication && !inRange(op.Key, len(c.Keys)) {
+			return fmt.Errorf("model: %s: key index %d out of range", what, op.Key)
+		}
 	}
 	return nil
 }

@@ -11,13 +11,14 @@ import (
 )
 
 // strandConfig is a table replicated from us-east-1 to us-west-2 with the
-// given lag, written at rate writes/s from t=0 in us-east-1; us-east-1 fails
+// given lag, written at rate writes/s from t=0 (an empty start) in us-east-1; us-east-1 fails
 // entirely at t0 for longer than the failover, which moves traffic to
 // us-west-2 after 2 minutes.
 func strandConfig(lag sim.Dist, writes float64, t0 sim.Time) *Config {
 	k := Key{Name: "k", MultiRegion: true, Primary: east, Replicas: []int{west}, Users: []string{"app"}}
 	return &Config{
 		Name:       "strand",
+		Start:      StartEmpty,
 		Horizon:    t0 + 4*sim.Hour,
 		Account:    "111122223333",
 		Objectives: Objectives{Success: 0.99},

@@ -12,7 +12,7 @@ import (
 // detailState tracks the open timeline segments of a trial with Detail.
 type detailState struct {
 	prevFail   []float64
-	outSeg     []int // per outage: open segment, or -1
+	outSeg     []int // per window: open segment, or -1
 	keySeg     []int // [key*nR+region]
 	stepSeg    []int
 	repSeg     []int // [store*nR+region]: open replica-state segment
@@ -46,7 +46,7 @@ func (r *Runner) detailStart() {
 		return
 	}
 	ds := &r.detail
-	ds.outSeg = resetInts(ds.outSeg, len(r.cfg.Outages))
+	ds.outSeg = resetInts(ds.outSeg, len(r.wins))
 	ds.keySeg = resetInts(ds.keySeg, len(r.cfg.Keys)*r.nR)
 	ds.stepSeg = resetInts(ds.stepSeg, len(r.stepSt))
 	ds.repSeg = resetInts(ds.repSeg, len(r.stores)*r.nR)
@@ -191,46 +191,59 @@ func (r *Runner) traceKeyReach() {
 	}
 }
 
-func (r *Runner) traceOutage(oi int, start bool) {
+// traceWindow traces the start or end of window wi: an outage, a phase of
+// one (its event is the outage: Subject is the outage's label), or a
+// partition.
+func (r *Runner) traceWindow(wi int, start bool) {
 	if r.d == nil {
 		return
 	}
-	o := &r.cfg.Outages[oi]
+	w := &r.wins[wi]
+	o := &r.cfg.Outages[w.outage]
 	var lane, kind, reg, msg string
-	if o.Kind == Partition {
-		a, b := r.regionNames[o.Regions[0]], r.regionNames[o.Regions[1]]
+	if w.kind == Partition {
+		a, b := r.regionNames[w.regions[0]], r.regionNames[w.regions[1]]
 		lane = "partition " + a + "<->" + b
 		kind = "partition-"
 		reg = a + "<->" + b
 		msg = "partition between " + a + " and " + b
 	} else {
-		reg = r.regionNames[o.Region]
+		reg = r.regionNames[w.region]
 		lane = "outage " + reg
 		kind = "outage-"
-		msg = "outage of " + servicesLabel(o.Services) + " in " + reg
+		what := w.services.String()
+		if w.services == SvcAll {
+			what = "every service"
+		}
+		msg = "outage of " + what + " in " + reg
+		if w.rate < 1 {
+			msg += " at an error rate of " + strconv.FormatFloat(100*w.rate, 'g', 4, 64) + "%"
+		}
+		if w.phase >= 0 {
+			msg = "phase " + strconv.Itoa(w.phase+1) + " of " + strconv.Itoa(len(o.Phases)) + ": " + msg
+		}
 	}
 	if start {
 		kind += "start"
 		msg += " starts"
-		r.detail.outSeg[oi] = r.openSeg(lane, o.Label())
+		r.detail.outSeg[wi] = r.openSeg(lane, w.label)
 	} else {
 		kind += "end"
 		msg += " ends"
-		r.closeSeg(r.detail.outSeg[oi])
-		r.detail.outSeg[oi] = -1
+		r.closeSeg(r.detail.outSeg[wi])
+		r.detail.outSeg[wi] = -1
 	}
 	r.trace(Event{Kind: kind, Subject: o.Label(), Region: reg, Message: msg})
 }
 
-func servicesLabel(s Services) string {
-	names := [...]string{"kms", "s3", "dynamodb", "app"}
-	var parts []string
-	for i, n := range names {
-		if s&(1<<i) != 0 {
-			parts = append(parts, n)
-		}
-	}
-	return strings.Join(parts, ",")
+// traceSTS traces a change of the app's credentials from an STS endpoint.
+func (r *Runner) traceSTS(region int, msg string) {
+	r.trace(Event{Kind: "credentials", Subject: "app", Region: r.regionNames[region], Message: msg})
+}
+
+// traceRule traces a change of a bucket's replication rule towards to.
+func (r *Runner) traceRule(si, to int, outcome, msg string) {
+	r.trace(Event{Kind: "replication", Subject: r.stores[si].name, Region: r.regionNames[to], Outcome: outcome, Message: msg})
 }
 
 func (r *Runner) traceService(up bool) {
@@ -395,20 +408,27 @@ func (r *Runner) explain(reason kms.Reason, reg int, total float64) {
 			if th == 0 {
 				continue
 			}
-			rate = f.rate * f.calls * th
+			rate = f.rate * f.calls * (1 - r.svcErr(reg, svcKMS)) * th
 			why = "demand " + strconv.FormatFloat(r.cur.demand[reg], 'f', 0, 64) + "/s over quota " +
 				strconv.FormatFloat(r.cfg.Regions[reg].KMSRPS, 'f', 0, 64) + "/s"
 		case f.reason == reason && reason != kms.Throttling:
 			rate = f.rate * f.calls
 			why = r.whyFailed(f)
+		case reason == kms.Unavailable && f.reason == kms.OK && r.svcErr(reg, svcKMS) > 0:
+			e := r.svcErr(reg, svcKMS)
+			rate = f.rate * f.calls * e
+			why = "gray failure of KMS in " + r.regionNames[reg] + " at an error rate of " + strconv.FormatFloat(100*e, 'g', 4, 64) + "%"
 		default:
 			continue
 		}
 		if f.repl {
 			src := r.stores[f.store].bucket.Region
-			rate = r.cur.w[f.store*nR+src] * f.calls
-			if reason == kms.Throttling {
-				rate *= r.cur.theta[reg]
+			rate = r.cur.w[f.store*nR+src] * f.scale * f.calls
+			switch {
+			case reason == kms.Throttling:
+				rate *= (1 - r.svcErr(reg, svcKMS)) * r.cur.theta[reg]
+			case f.reason == kms.OK: // a gray failure of KMS
+				rate *= r.svcErr(reg, svcKMS)
 			}
 		}
 		if rate == 0 {
@@ -417,7 +437,7 @@ func (r *Runner) explain(reason kms.Reason, reg int, total float64) {
 		s := &r.stores[f.store]
 		what := "request to " + s.name
 		if f.repl {
-			what = "replication of " + s.name + " to " + r.regionNames[s.bucket.Replication[f.rule].To]
+			what = "replication of " + s.name + " to " + r.regionNames[f.rule]
 		}
 		msg := cryptoOpNames[f.op] + " by " + f.principal + " on key " + r.cfg.Keys[f.key].Name + " in " + r.regionNames[reg] +
 			": " + reason.String() + " (" + why + "; " + what + ", from " + r.regionNames[f.caller] + ") at " +

@@ -95,11 +95,15 @@ func backupConfig(t0 sim.Time) *Config {
 }
 
 // TestBackupRestore: the restored copy's data is the snapshot time, so RPO
-// ≈ T0 − snapshot time and the writes since the snapshot are lost; a
-// restore before the first copy is usable retries (BackupNotReady).
+// ≈ T0 − snapshot time and the writes since the snapshot are lost; under an
+// empty start a restore before the first copy is usable retries
+// (BackupNotReady); under a steady start the snapshots taken at 0 and
+// before exist (DESIGN "Steady start": k·every for every integer k), so
+// RPO can exceed T0.
 func TestBackupRestore(t *testing.T) {
 	tests := []struct {
 		name     string
+		start    StartMode
 		t0       sim.Time
 		snap     sim.Time
 		notReady bool
@@ -108,13 +112,17 @@ func TestBackupRestore(t *testing.T) {
 		// snapshot before T0.
 		restoreAfter sim.Time
 	}{
-		{"snapshot 5h", 5*sim.Hour + 30*sim.Minute, 5 * sim.Hour, false, 0},
-		{"first copy not ready", sim.Hour + 5*sim.Minute, sim.Hour, true, 0},
-		{"no snapshot while the source is down", 5*sim.Hour + 30*sim.Minute, 5 * sim.Hour, false, 3 * sim.Hour},
+		{"snapshot 5h", StartEmpty, 5*sim.Hour + 30*sim.Minute, 5 * sim.Hour, false, 0},
+		{"snapshot 5h, steady", StartSteady, 5*sim.Hour + 30*sim.Minute, 5 * sim.Hour, false, 0},
+		{"first copy not ready", StartEmpty, sim.Hour + 5*sim.Minute, sim.Hour, true, 0},
+		{"steady: the snapshot at 0", StartSteady, sim.Hour + 5*sim.Minute, 0, false, 0},
+		{"steady: a snapshot before 0", StartSteady, 5 * sim.Minute, -sim.Hour, false, 0},
+		{"no snapshot while the source is down", StartEmpty, 5*sim.Hour + 30*sim.Minute, 5 * sim.Hour, false, 3 * sim.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := backupConfig(tt.t0)
+			cfg.Start = tt.start
 			cfg.Failover.Steps[0].Duration = sim.ConstDist(tt.restoreAfter)
 			var d Detail
 			res := NewRunner(cfg).Trial(4, 0, &d)

@@ -71,7 +71,7 @@ func checkInvariants(t *testing.T, cfg *Config, res *TrialResult) {
 		}
 		sum += n
 	}
-	if sum != res.LostTotal || res.RPO < 0 || (res.RPO > 0 && res.RPO > res.T0) || (sum > 0) != (res.RPO > 0 || res.LostTotal > 0) {
+	if sum != res.LostTotal || res.RPO < 0 || (cfg.Start == StartEmpty && res.RPO > res.T0) || (sum > 0) != (res.RPO > 0 || res.LostTotal > 0) {
 		t.Errorf("lost=%v total=%d RPO=%v T0=%v", res.LostWrites, res.LostTotal, res.RPO, res.T0)
 	}
 	for i, v := range res.KMSFailures {

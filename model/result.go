@@ -23,6 +23,10 @@ type TrialResult struct {
 	// then the tables.
 	LostWrites []int64
 	LostTotal  int64
+	// StoreRPO is each store's RPO, in LostWrites order: T0 minus the
+	// store's oldest missing write (0 when it has none or it is after T0).
+	// RPO is the largest.
+	StoreRPO []sim.Time
 	// KMSFailures holds failed cryptographic calls (expected counts) by
 	// reason and region, at [int(reason)*len(Config.Regions)+region].
 	KMSFailures []float64

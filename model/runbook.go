@@ -20,6 +20,10 @@ type stepState struct {
 	// lastErr is the error of the last failed attempt; it becomes
 	// OpResult.Err at the end of the trial if the step is not done.
 	lastErr error
+	// att is the stream of the step's attempts ("step/NAME", "attempt"):
+	// one uniform per attempt, set up at the first attempt.
+	att     sim.Stream
+	attInit bool
 }
 
 func (r *Runner) initSteps() {
@@ -107,7 +111,8 @@ func retryInterval(step *Step) sim.Time {
 	return step.Retry
 }
 
-// stepFire runs when a step's duration is over, and at every retry.
+// stepFire runs when a step's duration is over, and at every retry: it
+// makes one attempt (its needs, then its op, at this instant).
 func (r *Runner) stepFire(i int) {
 	st := &r.stepSt[i]
 	st.h = sim.Handle{}
@@ -116,11 +121,15 @@ func (r *Runner) stepFire(i int) {
 	}
 	step := &r.cfg.Failover.Steps[i]
 	res := r.stepOp(i)
-	if step.Op.Kind == OpNone {
+	if step.Op.Kind == OpNone && len(step.Needs) == 0 {
 		r.stepDone(i)
 		return
 	}
-	err := r.doOp(&step.Op)
+	if !st.attInit {
+		st.att.Init(r.seed, r.steps[i].stream, "attempt")
+		st.attInit = true
+	}
+	err := r.attempt(&step.Op, step.Needs, st.att.Uniform(), r.steps[i].stream)
 	now := r.eng.Now()
 	res.Attempts++
 	res.At = now
@@ -136,7 +145,7 @@ func (r *Runner) stepFire(i int) {
 		if r.d != nil {
 			r.traceStep(i, "step-op", "retry", err.Error())
 		}
-		st.h = r.eng.After(retryInterval(step), r.stepFireFn, i)
+		r.retryStep(i)
 		return
 	}
 	st.failed = true
@@ -157,6 +166,15 @@ func (r *Runner) stepFire(i int) {
 	// or after the move, as a success does.
 	r.startDependents(i)
 	r.checkFailover()
+}
+
+// retryStep schedules the next attempt of step i after a transient
+// failure, one retry interval later. It is the one place where retries are
+// scheduled: every attempt is an event, each with its own uniform. (The
+// failed attempts of one run of retries under unchanged state could be
+// drawn as one geometric count instead: DESIGN "Clarifications".)
+func (r *Runner) retryStep(i int) {
+	r.stepSt[i].h = r.eng.After(retryInterval(&r.cfg.Failover.Steps[i]), r.stepFireFn, i)
 }
 
 func (r *Runner) stepDone(i int) {
@@ -232,14 +250,16 @@ func (r *Runner) abandonRunbook() {
 		Message: "service up again before the failover: traffic stays, runbook stopped"})
 }
 
-// action attempts operator action ai once.
+// action attempts operator action ai once, with one uniform from its
+// stream ("action/N", "attempt").
 func (r *Runner) action(ai int) {
 	a := &r.cfg.Actions[ai]
 	res := &r.res.Ops[ai]
 	res.Started = true
 	res.Attempts = 1
 	res.At = r.eng.Now()
-	err := r.doOp(&a.Op)
+	st := sim.NewStream(r.seed, r.actionStreams[ai], "attempt")
+	err := r.attempt(&a.Op, nil, st.Uniform(), r.actionStreams[ai])
 	if err == nil {
 		res.Done = true
 	} else {
@@ -251,44 +271,123 @@ func (r *Runner) action(ai int) {
 	r.traceAction(ai, err)
 }
 
-// doOp issues op now.
-func (r *Runner) doOp(op *Op) error {
+// gray decides the gray failures of one attempt from its one uniform: each
+// check with failure probability e fails when the uniform is below e;
+// otherwise the uniform is rescaled to (0, 1) given that it was not, so
+// that the successive checks of the attempt are independent.
+type gray struct{ u float64 }
+
+// fails reports whether a check with failure probability e fails.
+func (g *gray) fails(e float64) bool {
+	switch {
+	case e <= 0:
+		return false
+	case e >= 1 || g.u < e:
+		return true
+	}
+	g.u = (g.u - e) / (1 - e)
+	return false
+}
+
+// attempt makes one attempt now: the needs in order, then the op with the
+// needs its kind implies (where AWS sends it). A needs check and the op at
+// the same instant are one attempt, with one uniform u for every gray
+// failure it meets. stream names the step or action ("step/NAME",
+// "action/N"), for draws on success (a new table replica's copy time).
+func (r *Runner) attempt(op *Op, needs []Need, u float64, stream string) error {
+	g := gray{u}
+	for _, n := range needs {
+		if err := r.checkNeed(n, &g); err != nil {
+			return err
+		}
+	}
+	return r.doOp(op, &g, stream)
+}
+
+// checkNeed checks one needs entry: a service down at an error rate of 1
+// fails it; a gray failure fails it with probability e. ARC routing
+// control needs ARCQuorum of its cluster's regions up. The failure is
+// transient, named after the service (NeedReason).
+func (r *Runner) checkNeed(n Need, g *gray) error {
+	if n.ARC {
+		if !r.arcAvailable() {
+			return &opError{op: "needs", code: NeedReason(n), transient: true,
+				msg: "ARC routing control is unavailable: fewer than 3 of its cluster's 5 regions are up"}
+		}
+		return nil
+	}
+	svc := serviceIndex(n.Service)
+	if svc < 0 || n.Region < 0 || n.Region >= r.nR {
+		return nil
+	}
+	if e := r.svcErr(n.Region, svc); e >= 1 {
+		return &opError{op: "needs", code: NeedReason(n), transient: true,
+			msg: ServiceNames[svc] + " in " + r.regionNames[n.Region] + " is unavailable"}
+	} else if g.fails(e) {
+		return &opError{op: "needs", code: NeedReason(n), transient: true,
+			msg: ServiceNames[svc] + " in " + r.regionNames[n.Region] + " failed the call (gray failure)"}
+	}
+	return nil
+}
+
+// serviceIndex returns the index of the one service bit of s, or -1.
+func serviceIndex(s Services) int {
+	for i := 0; i < numSvc; i++ {
+		if s == 1<<i {
+			return i
+		}
+	}
+	return -1
+}
+
+// doOp issues op now, with the attempt's gray draw.
+func (r *Runner) doOp(op *Op, g *gray, stream string) error {
 	k := r.kms
+	by := kms.Caller{Principal: r.cfg.Principal(op), U: g.u}
 	switch op.Kind {
+	case OpNone:
+		return nil
 	case OpReplicateKey:
-		return k.ReplicateKey(op.Key, op.Region, op.Users, op.HasUsers)
+		return k.ReplicateKey(by, op.Key, op.Region, op.Users, op.HasUsers)
 	case OpUpdatePrimaryRegion:
-		return k.UpdatePrimaryRegion(op.Key, op.Region)
+		return k.UpdatePrimaryRegion(by, op.Key, op.Region)
 	case OpEnableKey:
-		return k.EnableKey(op.Key, op.Region)
+		return k.EnableKey(by, op.Key, op.Region)
 	case OpDisableKey:
-		return k.DisableKey(op.Key, op.Region)
+		return k.DisableKey(by, op.Key, op.Region)
 	case OpScheduleKeyDeletion:
 		w := op.Window
 		if w == 0 {
 			w = kms.DefaultDeletionWindow
 		}
-		return k.ScheduleKeyDeletion(op.Key, op.Region, w)
+		return k.ScheduleKeyDeletion(by, op.Key, op.Region, w)
 	case OpCancelKeyDeletion:
-		return k.CancelKeyDeletion(op.Key, op.Region)
+		return k.CancelKeyDeletion(by, op.Key, op.Region)
 	case OpRotateKey:
-		return k.RotateKeyOnDemand(op.Key)
+		return k.RotateKeyOnDemand(by, op.Key)
 	case OpPutKeyPolicy:
-		return k.PutKeyPolicy(op.Key, op.Region, op.Users)
+		return k.PutKeyPolicy(by, op.Key, op.Region, op.Users)
 	case OpRestoreBackup:
 		return r.restore(op.Store)
+	case OpCreateTableReplica:
+		return r.createTableReplica(op, g, stream)
+	case OpDeleteTableReplica:
+		return r.deleteTableReplica(op, g)
+	case OpPutBucketReplication, OpDeleteBucketReplication:
+		return r.bucketRule(op, g)
 	}
-	return &opError{code: "ValidationException", msg: "model: unknown operation"}
+	return &opError{op: "op", code: "ValidationException", msg: "model: unknown operation"}
 }
 
-// opError is a failed store operation (restore-backup).
+// opError is a failed store operation or needs check.
 type opError struct {
+	op        string // the AWS API ("RestoreBackup", "UpdateTable", ...) or "needs"
 	code      string
 	transient bool
 	msg       string
 }
 
-func (e *opError) Error() string { return "model: RestoreBackup: " + e.code + ": " + e.msg }
+func (e *opError) Error() string { return "model: " + e.op + ": " + e.code + ": " + e.msg }
 
 // errInfo returns the AWS error name of err and whether it is transient.
 func errInfo(err error) (code string, transient bool) {

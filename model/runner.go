@@ -10,14 +10,31 @@ import (
 	"github.com/drsim/drsim/sim"
 )
 
-// Service indices into Runner.down (per region, per service).
+// Service indices into Runner.down and Runner.errRate (per region, per
+// service), in the bit order of Services.
 const (
 	svcKMS = iota
 	svcS3
 	svcDynamoDB
 	svcApp
+	svcSTS
+	svcRoute53Control
+	svcIAMControl
 	numSvc
 )
+
+// window is one service window of the scenario: an outage without phases,
+// one phase of an outage, or a partition.
+type window struct {
+	outage   int // index into Config.Outages
+	phase    int // index into the outage's Phases, -1 for the outage itself
+	kind     OutageKind
+	region   int
+	regions  [2]int
+	services Services
+	rate     float64 // error rate in (0, 1]
+	label    string  // the outage's label, with " phase N" for a phase
+}
 
 // Runner simulates trials of one scenario. A Runner is not safe for
 // concurrent use: use one per worker. It reuses its memory across trials.
@@ -30,32 +47,54 @@ type Runner struct {
 	regionNames []string
 	// stream names, built once
 	outageStreams, actionStreams []string
+	phaseStreams                 [][]string // [outage][phase]: "outage/NAME/phase-N"
+	wins                         []window
+	winOf                        [][]int // [outage] -> its windows (one per phase, or one)
 	stores                       []store
 	steps                        []stepInfo // static runbook structure
+	stsEndpoint                  []int      // [region] the region of its STS endpoint, -1: never fails
+	arc                          []int      // the ARC cluster's regions (-1: undeclared, never down)
+	// svcExists[region] are the services that exist there (the global
+	// control planes only in us-east-1): a region is down as a whole when
+	// all of them are.
+	svcExists []Services
 
 	// pre-bound handlers (no closure per event)
-	outageStartFn, outageEndFn, actionFn    sim.Func
+	winStartFn, winEndFn, actionFn          sim.Func
 	runbookStartFn, stepFireFn, routeBackFn sim.Func
-	leaveFn, archiveFn                      sim.Func
+	leaveFn, archiveFn, credsFn, usableFn   sim.Func
+
+	// w0 holds the accepted-write intensity of every store in every region
+	// before t=0 under a steady start ([store*nR+region]), computed once
+	// from the t=0 state with no outage or action applied.
+	w0     []float64
+	w0Done bool
 
 	// ---- per-trial state ----
 	seed uint64
 	d    *Detail
 	res  TrialResult
 
-	down     []int // [region*numSvc+svc] outages in force
-	part     []int // [a*nR+b] partitions in force (symmetric)
-	outageOn []bool
-	// outWin holds [start, end) of every outage that happens in this trial
-	// (end sim.Forever when it outlasts the horizon), indexed like
-	// Config.Outages; start -1 when it does not happen. Backups ask it
-	// whether a source was up at a snapshot time without an event per
-	// snapshot.
-	outWin  [][2]sim.Time
-	serving []bool
-	before  []bool // serving set before the failover (route back)
-	atT0    []bool // serving set at T0
-	hypo    []bool // scratch serving set
+	down    []int     // [region*numSvc+svc] full (e = 1) windows in force
+	errRate []float64 // [region*numSvc+svc] combined error rate 1 − Π(1 − e_i)
+	part    []int     // [a*nR+b] partitions in force (symmetric)
+	winOn   []bool
+	// winSpan holds [start, end) of every window that happens in this
+	// trial (end sim.Forever when it outlasts the horizon); start -1 when
+	// it does not happen. Backups ask it whether a source was up at a
+	// snapshot time without an event per snapshot.
+	winSpan [][2]sim.Time
+	// STS: credsH[e] is the pending expiry of the app's cached credentials
+	// after the failure of the STS endpoint in region e, credsGone[e] that
+	// they have expired while it is still down.
+	credsH     []sim.Handle
+	credsGone  []bool
+	stsStream  sim.Stream
+	stsStarted bool
+	serving    []bool
+	before     []bool // serving set before the failover (route back)
+	atT0       []bool // serving set at T0
+	hypo       []bool // scratch serving set
 
 	tPrev sim.Time
 	cur   rates // rates in force since tPrev; cur.up is the service state
@@ -95,44 +134,125 @@ func NewRunner(cfg *Config) *Runner {
 		r.regionNames[i] = cfg.Regions[i].Name
 	}
 	r.kms = kms.New(cfg.Keys, r.regionNames, cfg.Account, r, r.eng, r.onKeyChange)
-	r.outageStartFn = r.outageStart
-	r.outageEndFn = r.outageEnd
+	r.winStartFn = r.windowStart
+	r.winEndFn = r.windowEnd
 	r.actionFn = r.action
 	r.runbookStartFn = r.runbookStart
 	r.stepFireFn = r.stepFire
 	r.routeBackFn = r.routeBack
 	r.leaveFn = r.replicaLeave
 	r.archiveFn = r.replicaArchive
+	r.credsFn = r.credsExpire
+	r.usableFn = r.replicaUsable
 	r.eng.SetEndOfInstant(r.evaluate)
 
 	r.down = make([]int, nR*numSvc)
+	r.errRate = make([]float64, nR*numSvc)
 	r.part = make([]int, nR*nR)
-	r.outageOn = make([]bool, len(cfg.Outages))
-	r.outWin = make([][2]sim.Time, len(cfg.Outages))
+	r.credsH = make([]sim.Handle, nR)
+	r.credsGone = make([]bool, nR)
 	r.serving = make([]bool, nR)
 	r.before = make([]bool, nR)
 	r.atT0 = make([]bool, nR)
 	r.hypo = make([]bool, nR)
-	for oi := range cfg.Outages {
-		r.outageStreams = append(r.outageStreams, "outage/"+cfg.Outages[oi].Stream)
-	}
+	r.initWindows()
 	for ai := range cfg.Actions {
 		r.actionStreams = append(r.actionStreams, "action/"+strconv.Itoa(ai+1))
+	}
+	r.svcExists = make([]Services, nR)
+	r.stsEndpoint = make([]int, nR)
+	for reg := 0; reg < nR; reg++ {
+		r.svcExists[reg] = SvcAll &^ SvcGlobalControl
+		if r.regionNames[reg] == ControlPlaneRegion {
+			r.svcExists[reg] = SvcAll
+		}
+		r.stsEndpoint[reg] = r.stsEndpointOf(reg)
+	}
+	arc := cfg.ARCRegions
+	if len(arc) == 0 {
+		arc = DefaultARCRegions
+	}
+	for _, n := range arc {
+		r.arc = append(r.arc, slices.Index(r.regionNames, n))
 	}
 	r.initStores()
 	r.initSteps()
 	r.cur.init(nR, len(r.stores))
 	r.scr.init(nR, len(r.stores))
+	r.w0 = make([]float64, len(r.stores)*nR)
 	return r
 }
 
-// KMSUp implements kms.Net.
+// initWindows flattens the outages and their phases into windows and
+// names their streams.
+func (r *Runner) initWindows() {
+	cfg := r.cfg
+	r.winOf = make([][]int, len(cfg.Outages))
+	r.phaseStreams = make([][]string, len(cfg.Outages))
+	for oi := range cfg.Outages {
+		o := &cfg.Outages[oi]
+		r.outageStreams = append(r.outageStreams, "outage/"+o.Stream)
+		if len(o.Phases) == 0 {
+			r.winOf[oi] = append(r.winOf[oi], len(r.wins))
+			r.wins = append(r.wins, window{outage: oi, phase: -1, kind: o.Kind, region: o.Region, regions: o.Regions,
+				services: o.Services, rate: Rate(o.ErrorRate), label: o.Label()})
+			continue
+		}
+		for pi := range o.Phases {
+			p := &o.Phases[pi]
+			r.phaseStreams[oi] = append(r.phaseStreams[oi], "outage/"+o.Stream+"/phase-"+strconv.Itoa(pi+1))
+			r.winOf[oi] = append(r.winOf[oi], len(r.wins))
+			r.wins = append(r.wins, window{outage: oi, phase: pi, kind: RegionOutage, region: o.Region,
+				services: p.Services, rate: Rate(p.ErrorRate), label: o.Label() + " phase " + strconv.Itoa(pi+1)})
+		}
+	}
+	r.winOn = make([]bool, len(r.wins))
+	r.winSpan = make([][2]sim.Time, len(r.wins))
+}
+
+// KMSUp implements kms.Net: KMS is up in region unless a window takes it
+// down at an error rate of 1.
 func (r *Runner) KMSUp(region int) bool { return r.down[region*numSvc+svcKMS] == 0 }
+
+// KMSErrorRate implements kms.GrayNet: the combined error rate of KMS in
+// region.
+func (r *Runner) KMSErrorRate(region int) float64 { return r.errRate[region*numSvc+svcKMS] }
 
 // Linked implements kms.Net.
 func (r *Runner) Linked(a, b int) bool { return a == b || r.part[a*r.nR+b] == 0 }
 
+// svcUp reports whether service svc of region is up: not taken down at an
+// error rate of 1 (a gray failure leaves it up, failing a fraction of its
+// requests: svcErr).
 func (r *Runner) svcUp(region, svc int) bool { return r.down[region*numSvc+svc] == 0 }
+
+// svcErr returns the combined error rate of service svc in region: 1 −
+// Π(1 − e_i) over the windows in force, 1 when one is at 1.
+func (r *Runner) svcErr(region, svc int) float64 { return r.errRate[region*numSvc+svc] }
+
+// regionDown reports whether every service of region is down at an error
+// rate of 1 (ARC counts such a region as down, DESIGN "Clarifications").
+func (r *Runner) regionDown(region int) bool {
+	for svc := 0; svc < numSvc; svc++ {
+		if r.svcExists[region]&(1<<svc) != 0 && r.down[region*numSvc+svc] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// arcAvailable reports whether ARC routing control is available: at least
+// ARCQuorum of the cluster's regions are up (docs/aws-behaviour.md G4; an undeclared
+// region is never down).
+func (r *Runner) arcAvailable() bool {
+	up := 0
+	for _, reg := range r.arc {
+		if reg < 0 || !r.regionDown(reg) {
+			up++
+		}
+	}
+	return up >= ARCQuorum
+}
 
 // Trial simulates trial index i of a run with the given seed and returns its
 // metrics. If d is non-nil it is filled with the trial's trace and timeline.
@@ -148,24 +268,29 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	r.resetTrial(i)
 	r.eng.Reset()
 	r.kms.Reset(ts)
+	if !r.w0Done {
+		r.steadyRates()
+	}
 	r.detailStart()
 
-	// Outages: three draws each, always.
+	// Outages: three draws each, always, then two per phase, always.
 	for oi := range cfg.Outages {
 		o := &cfg.Outages[oi]
 		st := sim.NewStream(ts, r.outageStreams[oi], "outage")
 		u := st.Uniform()
 		start := st.Draw(o.Start)
 		dur := st.Draw(o.Duration)
-		r.outWin[oi] = [2]sim.Time{-1, -1}
-		if u < o.Probability && start <= cfg.Horizon {
-			r.eng.At(start, r.outageStartFn, oi)
-			end := sim.Forever
-			if dur < sim.Forever-start {
-				end = start + dur
-			}
-			r.eng.At(end, r.outageEndFn, oi)
-			r.outWin[oi] = [2]sim.Time{start, end}
+		happens := u < o.Probability && start <= cfg.Horizon
+		if len(o.Phases) == 0 {
+			r.schedWindow(r.winOf[oi][0], happens, start, dur)
+			continue
+		}
+		for pi := range o.Phases {
+			ph := &o.Phases[pi]
+			ps := sim.NewStream(ts, r.phaseStreams[oi][pi], "outage")
+			off := ps.Draw(ph.Offset)
+			pd := ps.Draw(ph.Duration)
+			r.schedWindow(r.winOf[oi][pi], happens, satAdd(start, off), pd)
 		}
 	}
 	for ai := range cfg.Actions {
@@ -193,6 +318,37 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	return r.res
 }
 
+// satAdd returns a + b, saturated at sim.Forever.
+func satAdd(a, b sim.Time) sim.Time {
+	if b >= sim.Forever-a {
+		return sim.Forever
+	}
+	return a + b
+}
+
+// schedWindow schedules window wi over [start, start+dur) when the outage
+// happens and the window starts within the horizon.
+func (r *Runner) schedWindow(wi int, happens bool, start, dur sim.Time) {
+	r.winSpan[wi] = [2]sim.Time{-1, -1}
+	if !happens || start > r.cfg.Horizon {
+		return
+	}
+	end := satAdd(start, dur)
+	r.eng.At(start, r.winStartFn, wi)
+	r.eng.At(end, r.winEndFn, wi)
+	r.winSpan[wi] = [2]sim.Time{start, end}
+}
+
+// steadyRates computes the accepted-write intensities before t=0 of a
+// steady start: the rates of the t=0 state (after the trial's reset, before
+// any event), with no outage or action applied. They do not depend on the
+// trial, so a Runner computes them once.
+func (r *Runner) steadyRates() {
+	r.computeRates(r.serving, &r.scr)
+	copy(r.w0, r.scr.w)
+	r.w0Done = true
+}
+
 func (r *Runner) resetTrial(i int) {
 	cfg := r.cfg
 	nOps := len(cfg.Actions)
@@ -207,11 +363,16 @@ func (r *Runner) resetTrial(i int) {
 	*res = TrialResult{Trial: i, FailoverAt: -1}
 	res.Ops = make([]OpResult, nOps)
 	res.LostWrites = make([]int64, nStores)
+	res.StoreRPO = make([]sim.Time, nStores)
 	res.KMSFailures = make([]float64, nFail)
 
 	clear(r.down)
+	clear(r.errRate)
 	clear(r.part)
-	clear(r.outageOn)
+	clear(r.winOn)
+	clear(r.credsH)
+	clear(r.credsGone)
+	r.stsStarted = false
 	clear(r.serving)
 	for _, s := range cfg.App.Serve {
 		r.serving[s] = true
@@ -227,56 +388,86 @@ func (r *Runner) resetTrial(i int) {
 		r.stepSt[si] = stepState{}
 	}
 	for si := range r.stores {
-		r.stores[si].reset()
+		r.resetStore(&r.stores[si])
 	}
 }
 
-// svcUpAt reports whether service svc of region was up at time t of this
-// trial, from the outages drawn at its start (past or future).
+// svcUpAt reports whether service svc of region was up (not down at an
+// error rate of 1) at time t of this trial, from the windows drawn at its
+// start (past or future).
 func (r *Runner) svcUpAt(region, svc int, t sim.Time) bool {
-	for oi := range r.cfg.Outages {
-		o := &r.cfg.Outages[oi]
-		w := r.outWin[oi]
-		if o.Kind == RegionOutage && o.Region == region && o.Services&(1<<svc) != 0 &&
-			w[0] >= 0 && w[0] <= t && t < w[1] {
+	for wi := range r.wins {
+		w := &r.wins[wi]
+		sp := r.winSpan[wi]
+		if w.kind == RegionOutage && w.region == region && w.services&(1<<svc) != 0 && w.rate >= 1 &&
+			sp[0] >= 0 && sp[0] <= t && t < sp[1] {
 			return false
 		}
 	}
 	return true
 }
 
-// outageStart applies outage oi.
-func (r *Runner) outageStart(oi int) {
-	o := &r.cfg.Outages[oi]
-	r.outageOn[oi] = true
-	r.applyOutage(o, 1)
+// windowStart applies window wi.
+func (r *Runner) windowStart(wi int) {
+	r.winOn[wi] = true
+	r.applyWindow(wi, 1)
 	r.eng.MarkDirty()
-	r.traceOutage(oi, true)
+	r.traceWindow(wi, true)
 }
 
-// outageEnd lifts outage oi.
-func (r *Runner) outageEnd(oi int) {
-	if !r.outageOn[oi] {
+// windowEnd lifts window wi.
+func (r *Runner) windowEnd(wi int) {
+	if !r.winOn[wi] {
 		return
 	}
-	o := &r.cfg.Outages[oi]
-	r.outageOn[oi] = false
-	r.applyOutage(o, -1)
+	r.winOn[wi] = false
+	r.applyWindow(wi, -1)
 	r.eng.MarkDirty()
-	r.traceOutage(oi, false)
+	r.traceWindow(wi, false)
 }
 
-func (r *Runner) applyOutage(o *Outage, delta int) {
-	if o.Kind == Partition {
-		a, b := o.Regions[0], o.Regions[1]
+// applyWindow adds (delta 1) or removes (-1) window wi's effect: a
+// partition, or its services' error rates in its region. A region's STS
+// endpoint failing starts the clock of the app's cached credentials.
+func (r *Runner) applyWindow(wi, delta int) {
+	w := &r.wins[wi]
+	if w.kind == Partition {
+		a, b := w.regions[0], w.regions[1]
 		r.part[a*r.nR+b] += delta
 		r.part[b*r.nR+a] += delta
 		return
 	}
-	for s := 0; s < numSvc; s++ {
-		if o.Services&(1<<s) != 0 {
-			r.down[o.Region*numSvc+s] += delta
+	stsWas := r.svcUp(w.region, svcSTS)
+	if w.rate >= 1 {
+		for s := 0; s < numSvc; s++ {
+			if w.services&(1<<s) != 0 {
+				r.down[w.region*numSvc+s] += delta
+			}
 		}
+	}
+	r.recomputeErr(w.region)
+	if stsNow := r.svcUp(w.region, svcSTS); stsNow != stsWas {
+		r.stsChange(w.region, stsNow)
+	}
+}
+
+// recomputeErr sets the combined error rate of every service of region from
+// the windows in force: 1 when one is at 1, else 1 − Π(1 − e_i).
+func (r *Runner) recomputeErr(region int) {
+	for s := 0; s < numSvc; s++ {
+		i := region*numSvc + s
+		if r.down[i] > 0 {
+			r.errRate[i] = 1
+			continue
+		}
+		ok := 1.0
+		for wi := range r.wins {
+			w := &r.wins[wi]
+			if r.winOn[wi] && w.kind == RegionOutage && w.region == region && w.services&(1<<s) != 0 {
+				ok *= 1 - w.rate
+			}
+		}
+		r.errRate[i] = 1 - ok
 	}
 }
 

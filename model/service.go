@@ -16,7 +16,7 @@ var cryptoOpNames = [...]string{"Decrypt", "GenerateDataKey", "Encrypt"}
 
 // flow is a class of requests (or of replicated objects) that make the same
 // KMS call: rate per second, calls per request, and the call's outcome
-// before throttling.
+// before gray failures and throttling.
 type flow struct {
 	rate      float64
 	calls     float64
@@ -28,8 +28,12 @@ type flow struct {
 	op        uint8
 	write     bool
 	repl      bool
-	rule      int
+	rule      int // destination region of a replication flow
 	principal string
+	// scale multiplies the source's accepted write rate for a replication
+	// flow: the fraction of the writes that reach this call (gray failures
+	// of S3 at either end, of KMS at the source for the Encrypt).
+	scale float64
 }
 
 // rates are the rates in force between two state changes.
@@ -65,7 +69,10 @@ func (rt *rates) reset() {
 }
 
 // computeRates fills rt with the rates that follow from the current state
-// when the regions in serving serve the traffic.
+// when the regions in serving serve the traffic. Gray failures apply
+// independently, in this order: the app's, the store's (and, for a table,
+// KMS at rest), KMS's at the call's target, then throttling, which takes
+// the excess fraction θ of the calls that would otherwise succeed.
 func (r *Runner) computeRates(serving []bool, rt *rates) {
 	cfg := r.cfg
 	nR := r.nR
@@ -75,7 +82,7 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 	for reg := 0; reg < nR; reg++ {
 		if serving[reg] {
 			n++
-			if r.svcUp(reg, svcApp) {
+			if r.appErr(reg) < 1 {
 				appUp = true
 			}
 		}
@@ -91,7 +98,7 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 		if !serving[reg] {
 			continue
 		}
-		regUp := r.svcUp(reg, svcApp)
+		appE := r.appErr(reg)
 		for si := range r.stores {
 			s := &r.stores[si]
 			if s.bucket != nil {
@@ -99,9 +106,14 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 				wr, rd := b.Writes*share, b.Reads*share
 				rt.offered += wr + rd
 				key, ok, _ := r.copyKey(s, reg)
-				if !regUp || !r.svcUp(reg, svcS3) || !ok {
+				s3E := r.svcErr(reg, svcS3)
+				if appE >= 1 || s3E >= 1 || !ok {
 					rt.unavailable += wr + rd
 					continue
+				}
+				if pass := (1 - appE) * (1 - s3E); pass < 1 {
+					rt.unavailable += (wr + rd) * (1 - pass)
+					wr, rd = wr*pass, rd*pass
 				}
 				calls := 1.0
 				if b.BucketKey {
@@ -121,13 +133,15 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 			t := s.table
 			wr, rd := t.Writes*share, t.Reads*share
 			rt.offered += wr + rd
-			if !regUp || !r.svcUp(reg, svcDynamoDB) {
+			ddbE := r.svcErr(reg, svcDynamoDB)
+			atRest, usable := r.tableUsable(s, reg)
+			if appE >= 1 || ddbE >= 1 || !usable {
 				rt.unavailable += wr + rd
 				continue
 			}
-			if !r.tableUsable(s, reg) {
-				rt.unavailable += wr + rd
-				continue
+			if pass := (1 - appE) * (1 - ddbE) * (1 - r.svcErr(atRest, svcKMS)); pass < 1 {
+				rt.unavailable += (wr + rd) * (1 - pass)
+				wr, rd = wr*pass, rd*pass
 			}
 			if t.ClientKey < 0 {
 				rt.succeeded += wr + rd
@@ -150,7 +164,7 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 	for i := range rt.flows {
 		f := &rt.flows[i]
 		if f.write && f.reason == kms.OK {
-			rt.wAtt[f.store*nR+f.caller] += f.rate
+			rt.wAtt[f.store*nR+f.caller] += f.rate * (1 - r.svcErr(f.target, svcKMS))
 		}
 	}
 	// S3 replication: one call at the source, one at the destination per
@@ -171,25 +185,27 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 		if b.BucketKey {
 			calls = 0.01
 		}
-		for li := range s.links {
-			l := &s.links[li]
-			dst := l.to
-			if !r.svcUp(src, svcS3) || !r.svcUp(dst, svcS3) || !r.Linked(src, dst) {
+		for di := range s.dst {
+			dd := &s.dst[di]
+			dst := dd.to
+			if !dd.on || !r.svcUp(src, svcS3) || !r.svcUp(dst, svcS3) || !r.Linked(src, dst) {
 				continue
 			}
-			rule := &b.Replication[l.rule]
-			rs, ts := r.kms.Crypto(rule.Role, b.Key, src)
-			rt.flows = append(rt.flows, flow{rate: wa, calls: calls, reason: rs, target: ts, caller: src,
-				key: b.Key, store: si, op: opDecrypt, repl: true, rule: l.rule, principal: rule.Role})
+			pass := (1 - r.svcErr(src, svcS3)) * (1 - r.svcErr(dst, svcS3))
+			rs, ts := r.kms.Crypto(dd.role, b.Key, src)
+			rt.flows = append(rt.flows, flow{rate: wa * pass, calls: calls, reason: rs, target: ts, caller: src,
+				key: b.Key, store: si, op: opDecrypt, repl: true, rule: dst, principal: dd.role, scale: pass})
 			if rs != kms.OK {
 				continue
 			}
-			rd, td := r.kms.Crypto(rule.Role, rule.Key, dst)
-			rt.flows = append(rt.flows, flow{rate: wa, calls: calls, reason: rd, target: td, caller: dst,
-				key: rule.Key, store: si, op: opEncrypt, repl: true, rule: l.rule, principal: rule.Role})
+			pass *= 1 - r.svcErr(ts, svcKMS)
+			rd, td := r.kms.Crypto(dd.role, dd.key, dst)
+			rt.flows = append(rt.flows, flow{rate: wa * pass, calls: calls, reason: rd, target: td, caller: dst,
+				key: dd.key, store: si, op: opEncrypt, repl: true, rule: dst, principal: dd.role, scale: pass})
 		}
 	}
-	// Demand and throttling per target region: every call that reaches KMS.
+	// Demand and throttling per target region: every call that reaches KMS
+	// (gray failures of KMS included: those calls reach it and fail there).
 	for i := range rt.flows {
 		f := &rt.flows[i]
 		if f.reason != kms.Unavailable {
@@ -205,27 +221,35 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 	for i := 0; i < nApp; i++ {
 		f := &rt.flows[i]
 		if f.reason == kms.OK {
+			kE := r.svcErr(f.target, svcKMS)
 			th := rt.theta[f.target]
-			ok := f.rate * (1 - th)
+			ok := f.rate * (1 - kE) * (1 - th)
 			rt.succeeded += ok
 			if f.write {
 				rt.w[f.store*nR+f.caller] += ok
 			}
+			if kE > 0 {
+				rt.fail[int(kms.Unavailable)*nR+f.target] += f.rate * f.calls * kE
+			}
 			if th > 0 {
-				rt.fail[int(kms.Throttling)*nR+f.target] += f.rate * f.calls * th
+				rt.fail[int(kms.Throttling)*nR+f.target] += f.rate * f.calls * (1 - kE) * th
 			}
 			continue
 		}
 		rt.fail[int(f.reason)*nR+f.target] += f.rate * f.calls
 	}
-	// Replication calls fail at the rate of accepted writes.
+	// Replication calls fail at the rate of accepted writes that reach them.
 	for i := nApp; i < len(rt.flows); i++ {
 		f := &rt.flows[i]
 		src := r.stores[f.store].bucket.Region
-		wAcc := rt.w[f.store*nR+src]
+		wAcc := rt.w[f.store*nR+src] * f.scale
 		if f.reason == kms.OK {
+			kE := r.svcErr(f.target, svcKMS)
+			if kE > 0 {
+				rt.fail[int(kms.Unavailable)*nR+f.target] += wAcc * f.calls * kE
+			}
 			if th := rt.theta[f.target]; th > 0 {
-				rt.fail[int(kms.Throttling)*nR+f.target] += wAcc * f.calls * th
+				rt.fail[int(kms.Throttling)*nR+f.target] += wAcc * f.calls * (1 - kE) * th
 			}
 			continue
 		}

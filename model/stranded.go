@@ -8,30 +8,34 @@ import (
 
 // piece is a stretch [d, e) of a replication link during which a write
 // arriving at the destination is PENDING with probability f (it re-enters
-// at e with a fresh lag) or FAILED with probability r. c is the probability
-// that a write arriving in the piece is still missing at the evaluation time
-// T: r + f·M(e), with M(e) = 1 for e ≥ T.
+// at e with a fresh lag), FAILED with probability r, or HELD with
+// probability h (delivered at e). c is the probability that a write
+// arriving in the piece is still missing at the evaluation time T: r +
+// f·M(e) + h·[e ≥ T], with M(e) = 1 for e ≥ T.
 type piece struct {
-	d, e, f, r, c float64
+	d, e, f, r, h, c float64
 }
 
-// Missing-write modes of a (source region, recovery region) pair.
+// Missing-write modes of a source.
 const (
 	modeLag  = iota // replicated with lag and link pieces
-	modeAll         // never arrives (no copy, no link)
+	modeAll         // never arrives (no copy, no link, no rule)
 	modeSnap        // restored backup: writes after snap are missing
 )
 
-// source is the contribution of the writes accepted in one region to the
-// writes missing in the recovery region at time T.
+// source is the contribution of the writes accepted in one region during
+// [lo, hi) to the writes missing in the recovery region at time T. With
+// lo = −Inf (a steady start) the writes before 0 arrive at the intensity
+// w0; from 0 on at the recorded intensity w.
 type source struct {
 	w      []wPt
+	w0     float64
 	lag    sim.Dist
 	mode   int
 	snap   float64
 	pieces []piece
 	T      float64
-	upto   float64 // writes accepted before upto count
+	lo, hi float64
 }
 
 // gInt returns ∫_0^y S(u) du for the lag, with S(u) = 1 for u < 0.
@@ -42,10 +46,14 @@ func gInt(d *sim.Dist, y float64) float64 {
 	return d.LimitedMean(y)
 }
 
-// intS returns ∫_a^b S(c − t) dt.
+// intS returns ∫_a^b S(c − t) dt (a may be −Inf: then it is ∫_{c−b}^∞ S =
+// E[(L − (c−b))⁺], from the lag's tail directly).
 func intS(d *sim.Dist, c, a, b float64) float64 {
 	if b <= a {
 		return 0
+	}
+	if math.IsInf(a, -1) {
+		return d.TailMean(c - b)
 	}
 	return gInt(d, c-a) - gInt(d, c-b)
 }
@@ -63,7 +71,7 @@ func sGE(d *sim.Dist, y float64) float64 {
 func buildPieces(dst []piece, pts []linkPt, lag *sim.Dist, T float64) []piece {
 	dst = dst[:0]
 	for i, p := range pts {
-		if p.f == 0 && p.r == 0 {
+		if p.f == 0 && p.r == 0 && p.h == 0 {
 			continue
 		}
 		d := float64(p.t)
@@ -74,7 +82,7 @@ func buildPieces(dst []piece, pts []linkPt, lag *sim.Dist, T float64) []piece {
 		if i+1 < len(pts) {
 			e = float64(pts[i+1].t)
 		}
-		dst = append(dst, piece{d: d, e: e, f: p.f, r: p.r})
+		dst = append(dst, piece{d: d, e: e, f: p.f, r: p.r, h: p.h})
 	}
 	for k := len(dst) - 1; k >= 0; k-- {
 		pk := &dst[k]
@@ -83,6 +91,9 @@ func buildPieces(dst []piece, pts []linkPt, lag *sim.Dist, T float64) []piece {
 			me = missingAt(dst[k+1:], lag, pk.e, T)
 		}
 		pk.c = pk.r + pk.f*me
+		if pk.e >= T {
+			pk.c += pk.h
+		}
 	}
 	return dst
 }
@@ -106,7 +117,8 @@ func missingAt(pieces []piece, lag *sim.Dist, x, T float64) float64 {
 	return m
 }
 
-// intM returns ∫_a^b M(t) dt for a lag-mode source (a < b ≤ T).
+// intM returns ∫_a^b M(t) dt for a lag-mode source (a < b ≤ T; a may be
+// −Inf).
 func intM(pieces []piece, lag *sim.Dist, a, b, T float64) float64 {
 	v := intS(lag, T, a, b)
 	for i := range pieces {
@@ -147,7 +159,8 @@ func (s *source) mOf(x float64) float64 {
 	return missingAt(s.pieces, &s.lag, x, s.T)
 }
 
-// intOf returns ∫_a^b M(t) dt for the source.
+// intOf returns ∫_a^b M(t) dt for the source (a may be −Inf, not in
+// modeAll).
 func (s *source) intOf(a, b float64) float64 {
 	if b <= a {
 		return 0
@@ -162,13 +175,19 @@ func (s *source) intOf(a, b float64) float64 {
 	return intM(s.pieces, &s.lag, a, b, s.T)
 }
 
-// cum returns the expected number of writes accepted in [0, x) (x ≤ upto)
-// that are missing at T: ∫_0^x w(t) M(t) dt.
+// cum returns the expected number of writes accepted in [lo, x) (x ≤ hi)
+// that are missing at T: ∫ w(t) M(t) dt.
 func (s *source) cum(x float64) float64 {
-	x = math.Min(x, s.upto)
+	x = math.Min(x, s.hi)
+	if x <= s.lo {
+		return 0
+	}
 	v := 0.0
+	if s.lo < 0 && s.w0 > 0 {
+		v += s.w0 / float64(sim.Second) * s.intOf(s.lo, math.Min(x, 0))
+	}
 	for i, p := range s.w {
-		a := float64(p.t)
+		a := math.Max(float64(p.t), s.lo)
 		if a >= x {
 			break
 		}
@@ -185,12 +204,15 @@ func (s *source) cum(x float64) float64 {
 }
 
 // density returns w(x⁻)·M(x) (writes per ns), with the intensity in force
-// just before x, so that it is defined at x = upto.
+// just before x, so that it is defined at x = hi.
 func (s *source) density(x float64) float64 {
-	if x > s.upto {
+	if x > s.hi || x <= s.lo {
 		return 0
 	}
 	w := 0.0
+	if x <= 0 {
+		w = s.w0
+	}
 	for _, p := range s.w {
 		if float64(p.t) >= x {
 			break
@@ -209,39 +231,142 @@ type strandScratch struct {
 	pieces [][]piece
 }
 
+// add appends a source and returns it, with a piece buffer for modeLag.
+func (sc *strandScratch) add(src source, pts []linkPt) {
+	if src.hi <= src.lo {
+		return
+	}
+	if len(sc.pieces) <= len(sc.srcs) {
+		sc.pieces = append(sc.pieces, nil)
+	}
+	if src.mode == modeLag {
+		sc.pieces[len(sc.srcs)] = buildPieces(sc.pieces[len(sc.srcs)], pts, &src.lag, src.T)
+		src.pieces = sc.pieces[len(sc.srcs)]
+	}
+	sc.srcs = append(sc.srcs, src)
+}
+
 // sources fills r.sc.srcs with the sources of store s towards region y for
-// the writes accepted before upto that are missing at T, from every region
-// for which skip is false.
-func (r *Runner) sources(s *store, y int, skip []bool, upto, T float64) []source {
+// the writes accepted before hi that are missing at T, from every region
+// for which skip is false. Under a steady start the writes before 0 count
+// where they could have reached y (a link existed); where nothing could
+// ever reach y (no copy there, no rule, or writes to a destination bucket,
+// which S3 replicates nowhere) only the writes since 0 count: a history
+// that never left its region has no finite size.
+func (r *Runner) sources(s *store, y int, skip []bool, hi, T float64) []source {
 	sc := &r.sc
 	sc.srcs = sc.srcs[:0]
 	_, hasCopy, restored := r.copyKey(s, y)
+	steady := r.cfg.Start == StartSteady
+	lo := 0.0
+	if steady {
+		lo = math.Inf(-1)
+	}
 	for x := 0; x < r.nR; x++ {
-		if x == y || (skip != nil && skip[x]) || len(s.w[x]) == 0 {
+		w0 := r.w0[s.idx*r.nR+x]
+		if x == y || (skip != nil && skip[x]) || (len(s.w[x]) == 0 && !(steady && w0 > 0)) {
 			continue
 		}
-		if len(sc.pieces) <= len(sc.srcs) {
-			sc.pieces = append(sc.pieces, nil)
-		}
-		src := source{w: s.w[x], T: T, upto: upto, mode: modeAll}
+		base := source{w: s.w[x], w0: w0, T: T, lo: lo, hi: hi, mode: modeAll}
 		switch {
 		case restored:
-			src.mode = modeSnap
-			src.snap = float64(s.snap)
+			base.mode = modeSnap
+			base.snap = float64(s.snap)
+			sc.add(base, nil)
 		case !hasCopy:
-			src.mode = modeAll
+			sc.add(r.allSince0(base), nil)
+		case s.table != nil:
+			r.tableSources(s, base, x, s.rep[y], 0)
 		default:
-			if li := s.linkAt[x*r.nR+y]; li >= 0 {
-				l := &s.links[li]
-				src.mode = modeLag
-				src.lag = l.lag
-				sc.pieces[len(sc.srcs)] = buildPieces(sc.pieces[len(sc.srcs)], l.pts, &src.lag, T)
-				src.pieces = sc.pieces[len(sc.srcs)]
-			}
+			r.bucketSources(s, base, x, y)
 		}
-		sc.srcs = append(sc.srcs, src)
 	}
 	return sc.srcs
+}
+
+// allSince0 returns src in modeAll over the writes since 0.
+func (r *Runner) allSince0(src source) source {
+	src.mode = modeAll
+	src.lo = math.Max(src.lo, 0)
+	return src
+}
+
+// tableSources adds the sources of the writes of base (accepted in region
+// x) missing in table slot jy at base.T. A replica present at t=0 gets them
+// over the link x→y. A replica created at c from slot js and usable at U
+// holds nothing before U; from then on the writes accepted since c that
+// reached it over the link (held until U), and the writes accepted before c
+// that its source held at c (all of js's own, and those of x that had
+// reached js by c).
+func (r *Runner) tableSources(s *store, base source, x, jy, depth int) {
+	y := s.slotRegion[jy]
+	if x == y {
+		return // accepted there
+	}
+	c := s.createdAt[jy]
+	li := s.linkAt[x*r.nR+y]
+	if li < 0 {
+		r.sc.add(r.allSince0(base), nil)
+		return
+	}
+	if math.IsInf(c, -1) {
+		base.mode = modeLag
+		base.lag = s.links[li].lag
+		r.sc.add(base, s.links[li].pts)
+		return
+	}
+	if base.T < float64(s.usableAt[jy]) || depth > len(s.slotRegion) {
+		r.sc.add(r.allSince0(base), nil)
+		return
+	}
+	after := base
+	after.mode = modeLag
+	after.lag = s.links[li].lag
+	after.lo = math.Max(base.lo, c)
+	r.sc.add(after, s.links[li].pts)
+	if base.lo < c {
+		before := base
+		before.hi = math.Min(base.hi, c)
+		before.T = c
+		r.tableSources(s, before, x, s.src[jy], depth+1)
+	}
+}
+
+// bucketSources adds the sources of the writes of base (accepted in region
+// x) missing in the destination bucket in y at base.T: the writes of the
+// source bucket during each epoch of the rule towards y, evaluated at
+// min(T, the epoch's cut); the writes outside every epoch, and those of a
+// destination bucket, never arrive.
+func (r *Runner) bucketSources(s *store, base source, x, y int) {
+	if x != s.bucket.Region {
+		r.sc.add(r.allSince0(base), nil)
+		return
+	}
+	d := &s.dst[s.dstAt[y]]
+	l := &s.links[d.link]
+	gap := math.Max(base.lo, 0) // writes since 0 before the next epoch: no rule
+	if len(d.epochs) > 0 && math.IsInf(d.epochs[0].from, -1) {
+		gap = base.lo
+	}
+	for _, e := range d.epochs {
+		if e.from > gap {
+			g := r.allSince0(base)
+			g.lo, g.hi = gap, math.Min(e.from, base.hi)
+			r.sc.add(g, nil)
+		}
+		src := base
+		src.mode = modeLag
+		src.lag = e.lag
+		src.lo, src.hi = math.Max(base.lo, e.from), math.Min(base.hi, e.until)
+		src.T = math.Min(base.T, e.cut)
+		r.sc.add(src, l.pts)
+		gap = math.Max(gap, e.until)
+	}
+	if gap < base.hi {
+		g := r.allSince0(base)
+		g.lo = math.Max(gap, 0)
+		r.sc.add(g, nil)
+	}
 }
 
 func cumAll(srcs []source, x float64) float64 {
@@ -260,14 +385,30 @@ func densityAll(srcs []source, x float64) float64 {
 	return v
 }
 
-// solveOldest returns the s in [0, t0] with cumAll(s) = e (0 < e < lambda
-// = cumAll(t0), which the caller has computed). The cumulative grows
-// roughly exponentially towards t0 (the survival tail), so it takes Newton
-// steps on ln cumAll − ln e from t0, safeguarded by bisection, until the
+// solveOldest returns the s ≤ hi with cumAll(s) = e (0 < e < lambda =
+// cumAll(hi), which the caller has computed). When cumAll(0) > e (a steady
+// start, the oldest missing write before 0) it first finds a lower bracket
+// by doubling a step back from 0. The cumulative grows roughly
+// exponentially towards hi (the survival tail), so it takes Newton steps on
+// ln cumAll − ln e from hi, safeguarded by bisection (taken when Newton's
+// step leaves the bracket, or creeps across a flat stretch), until the
 // bracket or the step is under a nanosecond or the expected count matches e
 // to 1e-10.
-func solveOldest(srcs []source, e, lambda, t0 float64) float64 {
-	lo, hi := 0.0, t0
+func solveOldest(srcs []source, e, lambda, hi float64) float64 {
+	lo := 0.0
+	if hi > 0 && cumAll(srcs, 0) > e {
+		hi = 0
+	}
+	if hi <= 0 {
+		step := float64(sim.Hour)
+		lo = -step
+		for it := 0; it < 80 && cumAll(srcs, lo) > e; it++ {
+			hi = lo
+			step *= 2
+			lo = -step
+		}
+		lambda = cumAll(srcs, hi)
+	}
 	x, c := hi, lambda
 	le := math.Log(e)
 	for it := 0; it < 200; it++ {
@@ -284,11 +425,15 @@ func solveOldest(srcs []source, e, lambda, t0 float64) float64 {
 		}
 		xn := 0.5 * (lo + hi)
 		if m := densityAll(srcs, x); m > 0 && c > 0 {
-			n := x - (math.Log(c)-le)*c/m
-			if math.Abs(n-x) < 0.5 {
+			d := math.Log(c) - le
+			n := x - d*c/m
+			if math.Abs(n-x) < 0.5 && math.Abs(d) < 1 {
 				break
 			}
-			if n > lo && n < hi {
+			// Newton's step, unless it lands outside the bracket or creeps
+			// (a short step while the count is far from e: a flat stretch
+			// of the cumulative), where bisection is faster.
+			if n > lo && n < hi && (math.Abs(d) < 1 || math.Abs(n-x) > (hi-lo)/8) {
 				xn = n
 			}
 		}
@@ -312,8 +457,10 @@ func (r *Runner) recoveryRegion(serving []bool) int {
 }
 
 // stranded computes the RPO and the lost writes at recovery time T: the
-// writes accepted before T0 in regions that no longer serve that have not
-// reached the recovery region by T.
+// writes accepted (before traffic left their region: the region accepts
+// none after) in regions that no longer serve, that have not reached the
+// recovery region by T. A store's RPO is T0 minus its oldest missing write
+// (0 when that is after T0); the trial's is the largest.
 func (r *Runner) stranded(T sim.Time) {
 	res := &r.res
 	y := r.recoveryRegion(r.serving)
@@ -326,20 +473,21 @@ func (r *Runner) stranded(T sim.Time) {
 		if y < 0 {
 			continue
 		}
-		srcs := r.sources(s, y, r.serving, t0, float64(T))
+		srcs := r.sources(s, y, r.serving, float64(T), float64(T))
 		if len(srcs) == 0 {
 			continue
 		}
-		lambda := cumAll(srcs, t0)
+		lambda := cumAll(srcs, float64(T))
 		e := -math.Log(u1)
 		if !(e < lambda) {
 			continue
 		}
-		x := solveOldest(srcs, e, lambda, t0)
-		p := sim.Time(math.Round(t0 - x))
+		x := solveOldest(srcs, e, lambda, float64(T))
+		p := sim.Time(math.Round(math.Min(t0-x, float64(sim.Forever))))
 		if p < 0 {
 			p = 0
 		}
+		res.StoreRPO[si] = p
 		rpo = max(rpo, p)
 		lost := 1 + poissonInv(lambda-e, u2)
 		res.LostWrites[si] = lost

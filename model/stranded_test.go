@@ -20,11 +20,11 @@ func linkCases() []linkCase {
 	s := float64(sim.Second)
 	return []linkCase{
 		{"pending then failed", sim.ExponentialDist(20 * sim.Second),
-			[]linkPt{{0, 0, 0}, {100 * sim.Second, 1, 0}, {160 * sim.Second, 0, 0}, {200 * sim.Second, 0.3, 0.5}, {230 * sim.Second, 0, 0}}, 300 * s},
+			[]linkPt{{0, 0, 0, 0}, {100 * sim.Second, 1, 0, 0}, {160 * sim.Second, 0, 0, 0}, {200 * sim.Second, 0.3, 0.5, 0}, {230 * sim.Second, 0, 0, 0}}, 300 * s},
 		{"adjacent pieces, open end", sim.LogNormalDist(6*sim.Second, 90*sim.Second),
-			[]linkPt{{50 * sim.Second, 0.25, 0}, {80 * sim.Second, 1, 0}, {120 * sim.Second, 0, 1}}, 400 * s},
+			[]linkPt{{50 * sim.Second, 0.25, 0, 0}, {80 * sim.Second, 1, 0, 0}, {120 * sim.Second, 0, 1, 0}}, 400 * s},
 		{"throttled", sim.UniformDist(5*sim.Second, 40*sim.Second),
-			[]linkPt{{10 * sim.Second, 0.4, 0}, {70 * sim.Second, 0.9, 0.05}, {90 * sim.Second, 0, 0}}, 150 * s},
+			[]linkPt{{10 * sim.Second, 0.4, 0, 0}, {70 * sim.Second, 0.9, 0.05, 0}, {90 * sim.Second, 0, 0, 0}}, 150 * s},
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 // cryptoMix sets up a mix of calls: successes, several failure reasons, both kinds
 // of key.
 func cryptoMix(f *fixture) {
-	f.ok(f.k.DisableKey(kDrift, usw2))
+	f.ok(f.k.DisableKey(by, kDrift, usw2))
 	f.net.cut[usw2][use1] = true
 }
 
@@ -49,10 +49,10 @@ func TestTrialsReuseMemory(t *testing.T) {
 		eng.Reset()
 		seed++
 		k.Reset(seed)
-		if k.ReplicateKey(kAlerts, euw1, []string{"x"}, true) != nil ||
-			k.PutKeyPolicy(kAlerts, usw2, []string{"y"}) != nil ||
-			k.UpdatePrimaryRegion(kDrift, usw2) != nil ||
-			k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day) != nil {
+		if k.ReplicateKey(by, kAlerts, euw1, []string{"x"}, true) != nil ||
+			k.PutKeyPolicy(by, kAlerts, usw2, []string{"y"}) != nil ||
+			k.UpdatePrimaryRegion(by, kDrift, usw2) != nil ||
+			k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day) != nil {
 			t.Fatal("an operation failed")
 		}
 		eng.Run(400 * sim.Day)

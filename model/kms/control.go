@@ -23,6 +23,7 @@ const (
 // call describes one control-plane call while it is checked.
 type call struct {
 	k      *KMS
+	by     Caller
 	op     string
 	key    int
 	region int // the Region the call names, or -1
@@ -100,6 +101,33 @@ func (c call) reach(sentTo, region int) error {
 	return nil
 }
 
+// grayFail returns KMSUnavailable (transient) when the call fails in a gray
+// failure of KMS: by.U below the combined error rate 1 − Π(1 − e_r) of the
+// Regions a and b it involves (b < 0: one Region).
+func (c call) grayFail(a, b int) error {
+	if c.k.gray == nil {
+		return nil
+	}
+	ok := 1 - c.k.gray.KMSErrorRate(a)
+	if b >= 0 && b != a {
+		ok *= 1 - c.k.gray.KMSErrorRate(b)
+	}
+	if e := 1 - ok; e > 0 && c.by.U < e {
+		return c.fail(CodeUnavailable, true, "the call failed in a gray failure of KMS (error rate %.3g)", e)
+	}
+	return nil
+}
+
+// admin checks that the caller is an admin of key's copy in region (G5:
+// kms:<op> in that copy's key policy).
+func (c call) admin(region int, role string) error {
+	if Allows(c.k.keys[c.key].AdminsFor(region), c.by.Principal) {
+		return nil
+	}
+	return c.fail(CodeAccessDenied, false, "%s is not allowed kms:%s on the %s in %s (not in its admins)",
+		c.by.Principal, c.op, role, c.k.regionName(region))
+}
+
 // exists checks that key has a copy in region.
 func (c call) exists(region int) error {
 	if st := c.k.copyAt(c.key, region).state; !st.Exists() {
@@ -145,36 +173,40 @@ func first(errs ...error) error {
 	return nil
 }
 
-// ReplicateKey creates a replica of key in region (K5, K6). The call is
-// sent to the current primary's Region; see ReplicateKeyFrom.
-func (k *KMS) ReplicateKey(key, region int, users []string, hasUsers bool) error {
-	return k.ReplicateKeyFrom(key, k.Primary(key), region, users, hasUsers)
+// ReplicateKey creates a replica of key in region (K5, K6) on behalf of
+// by. The call is sent to the current primary's Region; see
+// ReplicateKeyFrom.
+func (k *KMS) ReplicateKey(by Caller, key, region int, users []string, hasUsers bool) error {
+	return k.ReplicateKeyFrom(by, key, k.Primary(key), region, users, hasUsers)
 }
 
 // ReplicateKeyFrom is ReplicateKey called on key's copy in Region from (the
-// ARN the caller names). The checks, in order: KMS up in from
-// (KMSUnavailable); a single-Region key (UnsupportedOperationException, K2);
-// no copy in from (NotFoundException); from not the primary
+// ARN the caller names). The checks, in order (reachability and gray
+// failure, then admins, then key state): KMS down in from or in region, or
+// a partition between them (KMSUnavailable); a gray failure of KMS in
+// either (KMSUnavailable); by.Principal not an admin of the copy in from
+// (AccessDeniedException, G5); a single-Region key
+// (UnsupportedOperationException, K2); no copy in from
+// (NotFoundException); from not the primary
 // (UnsupportedOperationException, K5); a related key already in region, in
 // any state, pending deletion included (AlreadyExistsException, K3); the
 // primary Disabled (DisabledException), PendingDeletion or
 // PendingReplicaDeletion (KMSInvalidStateException), Creating or Updating
-// (KMSInvalidStateException, transient); KMS down in region or a partition
-// between from and region (KMSUnavailable).
+// (KMSInvalidStateException, transient).
 //
 // On success the new copy is Creating and becomes Enabled after a
 // Params.Creating draw (K6). Its policy: users when hasUsers, else the
 // key's Users; then the key's UsersIn entry for region replaces it when
 // there is one (SCENARIO.md). It holds every material version (K6).
-func (k *KMS) ReplicateKeyFrom(key, from, region int, users []string, hasUsers bool) error {
-	c := call{k, OpReplicateKey, key, region}
+func (k *KMS) ReplicateKeyFrom(by Caller, key, from, region int, users []string, hasUsers bool) error {
+	c := call{k, by, OpReplicateKey, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
 	if !k.validRegion(from) {
 		return c.fail(CodeValidation, false, "no region with index %d", from)
 	}
-	if err := c.up(from); err != nil {
+	if err := first(c.up(from), c.reach(from, region), c.grayFail(from, region), c.admin(from, "primary")); err != nil {
 		return err
 	}
 	kd := &k.keys[key]
@@ -192,7 +224,7 @@ func (k *KMS) ReplicateKeyFrom(key, from, region int, users []string, hasUsers b
 	if st := k.copyAt(key, region).state; st.Exists() {
 		return c.fail(CodeAlreadyExists, false, "%s already holds a related key (%s)", k.regionName(region), st)
 	}
-	if err := first(c.refusal(p, "primary", false), c.busy(p, "primary"), c.reach(p, region)); err != nil {
+	if err := first(c.refusal(p, "primary", false), c.busy(p, "primary")); err != nil {
 		return err
 	}
 	nc := k.copyAt(key, region)
@@ -212,21 +244,25 @@ func (k *KMS) ReplicateKeyFrom(key, from, region int, users []string, hasUsers b
 	return nil
 }
 
-// UpdatePrimaryRegion makes key's copy in region the primary (K8). The call
-// is sent to the current primary's Region. The checks, in order: KMS up in
-// the primary's Region (KMSUnavailable); a single-Region key
-// (UnsupportedOperationException, K2); no primary copy or no copy in region
-// (NotFoundException); region already the primary: success, nothing changes
-// (AWS documents no error for this; drsim treats the call as idempotent);
-// KMS down in region or a partition (KMSUnavailable); either copy Disabled
-// (DisabledException) or pending deletion (KMSInvalidStateException);
-// either copy Creating or Updating (KMSInvalidStateException, transient).
+// UpdatePrimaryRegion makes key's copy in region the primary (K8) on behalf
+// of by. The call is sent to the current primary's Region. The checks, in
+// order (reachability and gray failure, then admins, then key state): no
+// primary (NotFoundException); KMS down in the primary's Region or in
+// region, or a partition between them (KMSUnavailable); a gray failure of
+// KMS in either (KMSUnavailable); by.Principal not an admin of the current
+// primary or of the copy in region (AccessDeniedException, G5); a
+// single-Region key (UnsupportedOperationException, K2); no primary copy or
+// no copy in region (NotFoundException); region already the primary:
+// success, nothing changes (AWS documents no error for this; drsim treats
+// the call as idempotent); either copy Disabled (DisabledException) or
+// pending deletion (KMSInvalidStateException); either copy Creating or
+// Updating (KMSInvalidStateException, transient).
 //
 // On success the primary role moves at once and both copies are Updating
 // for one Params.Updating draw, then Enabled. Crypto keeps working while
 // Updating; policies, material and the rotation setting do not change.
-func (k *KMS) UpdatePrimaryRegion(key, region int) error {
-	c := call{k, OpUpdatePrimaryRegion, key, region}
+func (k *KMS) UpdatePrimaryRegion(by Caller, key, region int) error {
+	c := call{k, by, OpUpdatePrimaryRegion, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -234,7 +270,8 @@ func (k *KMS) UpdatePrimaryRegion(key, region int) error {
 	if p < 0 {
 		return c.fail(CodeNotFound, false, "%s has no primary", k.ks[key].id)
 	}
-	if err := c.up(p); err != nil {
+	if err := first(c.up(p), c.reach(p, region), c.grayFail(p, region),
+		c.admin(p, "primary"), c.admin(region, "new primary")); err != nil {
 		return err
 	}
 	if !k.keys[key].MultiRegion {
@@ -246,8 +283,7 @@ func (k *KMS) UpdatePrimaryRegion(key, region int) error {
 	if region == p {
 		return nil
 	}
-	if err := first(c.reach(p, region),
-		c.refusal(p, "primary", false), c.refusal(region, "replica", false),
+	if err := first(c.refusal(p, "primary", false), c.refusal(region, "replica", false),
 		c.busy(p, "primary"), c.busy(region, "replica")); err != nil {
 		return err
 	}
@@ -264,17 +300,18 @@ func (k *KMS) UpdatePrimaryRegion(key, region int) error {
 	return nil
 }
 
-// enableDisable implements EnableKey and DisableKey: the copy in region
-// must exist and be Enabled or Disabled (pending deletion:
-// KMSInvalidStateException; Creating or Updating: the same, transient).
-// Enabling an Enabled copy or disabling a Disabled one succeeds and changes
-// nothing.
-func (k *KMS) enableDisable(op string, key, region int, to State) error {
-	c := call{k, op, key, region}
+// enableDisable implements EnableKey and DisableKey: KMS must be up in
+// region (KMSUnavailable, also in a gray failure), by.Principal an admin of
+// the copy (AccessDeniedException, G5), and the copy must exist and be
+// Enabled or Disabled (pending deletion: KMSInvalidStateException; Creating
+// or Updating: the same, transient). Enabling an Enabled copy or disabling
+// a Disabled one succeeds and changes nothing.
+func (k *KMS) enableDisable(by Caller, op string, key, region int, to State) error {
+	c := call{k, by, op, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := first(c.up(region), c.exists(region),
+	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key"), c.exists(region),
 		c.refusal(region, "key", true), c.busy(region, "key")); err != nil {
 		return err
 	}
@@ -286,32 +323,34 @@ func (k *KMS) enableDisable(op string, key, region int, to State) error {
 
 // EnableKey enables key's copy in region (K4: per copy). The call is sent
 // to region.
-func (k *KMS) EnableKey(key, region int) error {
-	return k.enableDisable(OpEnableKey, key, region, Enabled)
+func (k *KMS) EnableKey(by Caller, key, region int) error {
+	return k.enableDisable(by, OpEnableKey, key, region, Enabled)
 }
 
 // DisableKey disables key's copy in region (K4: per copy; K7: other copies
 // keep working). The call is sent to region.
-func (k *KMS) DisableKey(key, region int) error {
-	return k.enableDisable(OpDisableKey, key, region, StateDisabled)
+func (k *KMS) DisableKey(by Caller, key, region int) error {
+	return k.enableDisable(by, OpDisableKey, key, region, StateDisabled)
 }
 
 // ScheduleKeyDeletion schedules the deletion of key's copy in region after
 // a waiting period of window, 7 to 30 days (K11; ValidationException
-// outside). The call is sent to region. The copy must exist and be Enabled
-// or Disabled (pending deletion already: KMSInvalidStateException; Creating
-// or Updating: the same, transient).
+// outside). The call is sent to region: KMS must be up there
+// (KMSUnavailable, also in a gray failure) and by.Principal an admin of the
+// copy (AccessDeniedException, G5). The copy must exist and be Enabled or
+// Disabled (pending deletion already: KMSInvalidStateException; Creating or
+// Updating: the same, transient).
 //
 // A replica, or a primary without replicas, becomes PendingDeletion and is
 // Deleted when the window ends. A primary that still has replicas (in any
 // state) becomes PendingReplicaDeletion; its window starts when its last
 // replica is deleted, and it is then PendingDeletion.
-func (k *KMS) ScheduleKeyDeletion(key, region int, window sim.Time) error {
-	c := call{k, OpScheduleKeyDeletion, key, region}
+func (k *KMS) ScheduleKeyDeletion(by Caller, key, region int, window sim.Time) error {
+	c := call{k, by, OpScheduleKeyDeletion, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := c.up(region); err != nil {
+	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key")); err != nil {
 		return err
 	}
 	if window < MinDeletionWindow || window > MaxDeletionWindow {
@@ -332,13 +371,14 @@ func (k *KMS) ScheduleKeyDeletion(key, region int, window sim.Time) error {
 // CancelKeyDeletion cancels the scheduled deletion of key's copy in region;
 // the copy becomes Disabled (K11). It works for PendingDeletion and
 // PendingReplicaDeletion; any other state: KMSInvalidStateException. The
-// call is sent to region.
-func (k *KMS) CancelKeyDeletion(key, region int) error {
-	c := call{k, OpCancelKeyDeletion, key, region}
+// call is sent to region (KMSUnavailable, also in a gray failure), and
+// by.Principal must be an admin of the copy (AccessDeniedException, G5).
+func (k *KMS) CancelKeyDeletion(by Caller, key, region int) error {
+	c := call{k, by, OpCancelKeyDeletion, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := first(c.up(region), c.exists(region)); err != nil {
+	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key"), c.exists(region)); err != nil {
 		return err
 	}
 	cp := k.copyAt(key, region)
@@ -355,13 +395,15 @@ func (k *KMS) CancelKeyDeletion(key, region int) error {
 
 // RotateKeyOnDemand adds a key material version now (K9). The call is sent
 // to the primary's Region (the home Region of a single-Region key, which is
-// allowed). The checks, in order: KMS up there (KMSUnavailable); no primary
-// copy (NotFoundException); primary Disabled (DisabledException), pending
-// deletion (KMSInvalidStateException), Creating or Updating
+// allowed). The checks, in order: KMS up there (KMSUnavailable, also in a
+// gray failure); by.Principal an admin of the primary
+// (AccessDeniedException, G5); no primary copy (NotFoundException); primary
+// Disabled (DisabledException), pending deletion
+// (KMSInvalidStateException), Creating or Updating
 // (KMSInvalidStateException, transient); 25 on-demand rotations already
 // done (LimitExceededException).
-func (k *KMS) RotateKeyOnDemand(key int) error {
-	c := call{k, OpRotateKeyOnDemand, key, -1}
+func (k *KMS) RotateKeyOnDemand(by Caller, key int) error {
+	c := call{k, by, OpRotateKeyOnDemand, key, -1}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -369,7 +411,8 @@ func (k *KMS) RotateKeyOnDemand(key int) error {
 	if p < 0 {
 		return c.fail(CodeNotFound, false, "%s has no primary", k.ks[key].id)
 	}
-	if err := first(c.up(p), c.exists(p), c.refusal(p, "primary", false), c.busy(p, "primary")); err != nil {
+	if err := first(c.up(p), c.grayFail(p, -1), c.admin(p, "primary"),
+		c.exists(p), c.refusal(p, "primary", false), c.busy(p, "primary")); err != nil {
 		return err
 	}
 	s := &k.ks[key]
@@ -382,15 +425,17 @@ func (k *KMS) RotateKeyOnDemand(key int) error {
 }
 
 // PutKeyPolicy replaces the policy of key's copy in region with users (K4:
-// per copy; other copies keep theirs). The call is sent to region. It works
-// in every state of an existing copy but Creating (KMSInvalidStateException,
-// transient). users is copied.
-func (k *KMS) PutKeyPolicy(key, region int, users []string) error {
-	c := call{k, OpPutKeyPolicy, key, region}
+// per copy; other copies keep theirs). The call is sent to region
+// (KMSUnavailable, also in a gray failure), and by.Principal must be an
+// admin of the copy (AccessDeniedException, G5); it changes the users, not
+// the admins. It works in every state of an existing copy but Creating
+// (KMSInvalidStateException, transient). users is copied.
+func (k *KMS) PutKeyPolicy(by Caller, key, region int, users []string) error {
+	c := call{k, by, OpPutKeyPolicy, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := c.up(region); err != nil {
+	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key")); err != nil {
 		return err
 	}
 	if err := c.exists(region); err != nil {
@@ -411,22 +456,23 @@ func (k *KMS) PutKeyPolicy(key, region int, users []string) error {
 // (a replica: UnsupportedOperationException); the period must be 90 to 2560
 // days (ValidationException). The primary must be Enabled or Updating
 // (Disabled: DisabledException; pending deletion: KMSInvalidStateException).
-func (k *KMS) EnableKeyRotation(key, region int, period sim.Time) error {
-	return k.setRotation(OpEnableKeyRotation, key, region, period)
+// KMS must be up in region and by.Principal an admin of that copy.
+func (k *KMS) EnableKeyRotation(by Caller, key, region int, period sim.Time) error {
+	return k.setRotation(by, OpEnableKeyRotation, key, region, period)
 }
 
 // DisableKeyRotation turns automatic rotation off (K9); the same rules as
 // EnableKeyRotation apply.
-func (k *KMS) DisableKeyRotation(key, region int) error {
-	return k.setRotation(OpDisableKeyRotation, key, region, 0)
+func (k *KMS) DisableKeyRotation(by Caller, key, region int) error {
+	return k.setRotation(by, OpDisableKeyRotation, key, region, 0)
 }
 
-func (k *KMS) setRotation(op string, key, region int, period sim.Time) error {
-	c := call{k, op, key, region}
+func (k *KMS) setRotation(by Caller, op string, key, region int, period sim.Time) error {
+	c := call{k, by, op, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := first(c.up(region), c.exists(region)); err != nil {
+	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key"), c.exists(region)); err != nil {
 		return err
 	}
 	s := &k.ks[key]

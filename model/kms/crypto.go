@@ -1,7 +1,5 @@
 package kms
 
-import "slices"
-
 // resolve finds the copy a cryptographic call by a caller in region caller
 // goes to (K12): for a multi-Region key the related copy in the caller's
 // Region, for a single-Region key its home Region. It returns NotFound (and
@@ -56,13 +54,13 @@ func stateReason(s State) Reason {
 // the caller's Region, or no such key: NotFound, target = caller); network
 // (KMS down in the target Region, or the caller partitioned from it:
 // Unavailable); state (K10); policy (principal not in the copy's users:
-// AccessDenied). It does not allocate.
+// AccessDenied; "*" in the users admits anyone). It does not allocate.
 func (k *KMS) Crypto(principal string, key, caller int) (r Reason, target int) {
 	r, target, c := k.usable(key, caller)
 	if r != OK {
 		return r, target
 	}
-	if !slices.Contains(c.users, principal) {
+	if !Allows(c.users, principal) {
 		return AccessDenied, target
 	}
 	return OK, target

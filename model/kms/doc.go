@@ -19,8 +19,8 @@
 //
 // # Rules
 //
-// The rules are those of the shared reference aws-facts.md, K1..K13. Tests
-// are named after the rule they check (TestK5_..., TestK11_...).
+// The rules are those of docs/aws-behaviour.md, K1..K13 and G5. Tests are
+// named after the rule they check (TestK5_..., TestK11_..., TestG5_...).
 //
 //	rule  what                                          where
 //	K1    mrk- + 32 hex / UUID IDs, same ID, ARNs       keyID, New, KMS.ID, KMS.ARN
@@ -41,6 +41,7 @@
 //	      PendingReplicaDeletion                        onDeleted, startDeletion
 //	K12   resolution in the caller's Region             resolve
 //	K13   default quotas                                DefaultQuota (key.go); applied by package model
+//	G5    control-plane permissions: admins             call.admin, Key.AdminsFor, Allows
 //
 // # Data plane
 //
@@ -58,17 +59,26 @@
 //
 // # Control plane
 //
-// Every operation returns nil or an *Error carrying the AWS error name
-// (Code), whether it is transient, and a message. Calls go where AWS sends
-// them and need KMS up there (KMSUnavailable, transient, otherwise):
-// ReplicateKey, UpdatePrimaryRegion and RotateKeyOnDemand to the current
-// primary's Region (the first two also need KMS up in the other Region and
-// no partition between the two); the per-copy operations (EnableKey,
-// DisableKey, ScheduleKeyDeletion, CancelKeyDeletion, PutKeyPolicy) to the
-// copy's Region. The operator is an administrator: no policy check. A
+// Every operation is made by a Caller (a principal and the uniform of the
+// attempt) and returns nil or an *Error carrying the AWS error name (Code),
+// whether it is transient, and a message. Calls go where AWS sends them and
+// need KMS up there (KMSUnavailable, transient, otherwise): ReplicateKey,
+// UpdatePrimaryRegion and RotateKeyOnDemand to the current primary's Region
+// (the first two also need KMS up in the other Region and no partition
+// between the two); the per-copy operations (EnableKey, DisableKey,
+// ScheduleKeyDeletion, CancelKeyDeletion, PutKeyPolicy) to the copy's
+// Region. A call checks, in this order: reachability (the Regions above),
+// then a gray failure (a Net that is also a GrayNet: the call fails with
+// KMSUnavailable when Caller.U is below 1 − Π(1 − e_r) over the Regions it
+// involves), then permissions (G5: the caller must be in the admins of the
+// copies involved, Key.AdminsFor: ReplicateKey and rotation the primary's,
+// UpdatePrimaryRegion both the current primary's and the new one's, the
+// per-copy operations that copy's; a miss is AccessDeniedException, a
+// refusal; the default admins, "*", admit anyone), then the key's state. A
 // KMSInvalidStateException caused by a copy that is Creating or Updating is
 // transient (it clears on its own); every other error is a refusal. Invalid
-// indices give ValidationException, never a panic.
+// indices give ValidationException, never a panic. The data plane's users
+// and the admins both accept "*" (Wildcard), any principal.
 //
 // The state × operation matrix of a copy ("t" marks a transient error, all
 // others are refusals; the last column is the state of the primary for

@@ -24,13 +24,14 @@ func Example() {
 		fmt.Printf("%v %s %s: %s -> %s (%s)\n", eng.Now() > 0, c.What, regions[c.Region], c.From, c.To, c.Detail)
 	})
 	k.Reset(1)
+	by := kms.Caller{Principal: "dr-operator"} // the default admins, "*", admit anyone
 
 	fmt.Println(k.ARN(0, 2))
 	r, target := k.Crypto("alerts-app", 0, 0)
 	fmt.Println(r, regions[target])
 
-	fmt.Println(k.ReplicateKey(0, 2, nil, false))
-	if err := k.ReplicateKey(0, 0, nil, false); err != nil {
+	fmt.Println(k.ReplicateKey(by, 0, 2, nil, false))
+	if err := k.ReplicateKey(by, 0, 0, nil, false); err != nil {
 		fmt.Println(err)
 	}
 	r, _ = k.Crypto("alerts-app", 0, 0)

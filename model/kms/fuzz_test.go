@@ -35,21 +35,21 @@ func FuzzOperations(f *testing.F) {
 			var err error
 			switch op {
 			case 0:
-				err = k.ReplicateKey(key, r, users[data[i+1]%3], data[i+2]&8 != 0)
+				err = k.ReplicateKey(by, key, r, users[data[i+1]%3], data[i+2]&8 != 0)
 			case 1:
-				err = k.UpdatePrimaryRegion(key, r)
+				err = k.UpdatePrimaryRegion(by, key, r)
 			case 2:
-				err = k.EnableKey(key, r)
+				err = k.EnableKey(by, key, r)
 			case 3:
-				err = k.DisableKey(key, r)
+				err = k.DisableKey(by, key, r)
 			case 4:
-				err = k.ScheduleKeyDeletion(key, r, sim.Time(data[i+2]%40)*sim.Day)
+				err = k.ScheduleKeyDeletion(by, key, r, sim.Time(data[i+2]%40)*sim.Day)
 			case 5:
-				err = k.CancelKeyDeletion(key, r)
+				err = k.CancelKeyDeletion(by, key, r)
 			case 6:
-				err = k.RotateKeyOnDemand(key)
+				err = k.RotateKeyOnDemand(by, key)
 			case 7:
-				err = k.PutKeyPolicy(key, r, users[data[i+2]%3])
+				err = k.PutKeyPolicy(by, key, r, users[data[i+2]%3])
 			case 8:
 				if r >= 0 && r < 3 {
 					net.down[r] = !net.down[r]
@@ -61,7 +61,7 @@ func FuzzOperations(f *testing.F) {
 					net.cut[key][r] = !net.cut[key][r]
 				}
 			case 11:
-				err = k.EnableKeyRotation(key, r, sim.Time(data[i+2])*30*sim.Day)
+				err = k.EnableKeyRotation(by, key, r, sim.Time(data[i+2])*30*sim.Day)
 			}
 			if err != nil {
 				if _, isErr := err.(*Error); !isErr || ErrorCode(err) == "" || err.Error() == "" {

@@ -165,3 +165,7 @@ func TestFixtureStartsAtScenarioState(t *testing.T) {
 		t.Errorf("pending events after Reset = %d, want 1 (the rotation of %q)", f.eng.Pending(), "rotating")
 	}
 }
+
+// by is the caller of the tests' control-plane calls: the default operator,
+// an admin of every copy whose admins are the default ("*").
+var by = Caller{Principal: "operator"}

@@ -17,9 +17,51 @@ type Key struct {
 	UsersIn []RegionUsers
 	// Rotation is the automatic rotation period; 0 means off.
 	Rotation sim.Time
+	// Admins are the principals allowed control-plane operations on every
+	// copy (format 1.1 admins, docs/aws-behaviour.md G5). nil means the default, ["*"]:
+	// anyone (the 1.0 behaviour); an empty non-nil slice admits nobody.
+	Admins []string
+	// AdminsIn holds per-region admins replacing Admins for that copy
+	// (admins_in), sorted by region. A replica created later gets
+	// AdminsIn[region], else Admins; PutKeyPolicy changes users, not admins.
+	AdminsIn []RegionUsers
 }
 
-// RegionUsers is a per-region key policy.
+// Wildcard in a list of principals (users, users_in, admins, admins_in)
+// admits any principal.
+const Wildcard = "*"
+
+// Allows reports whether principal is in list, or list holds Wildcard.
+// It does not allocate.
+func Allows(list []string, principal string) bool {
+	for _, p := range list {
+		if p == principal || p == Wildcard {
+			return true
+		}
+	}
+	return false
+}
+
+// AdminsFor returns the admins of the copy in region r: AdminsIn[r] if
+// given, else Admins, and ["*"] when neither is set. Admins are fixed by
+// the scenario: no operation changes them.
+func (k *Key) AdminsFor(r int) []string {
+	for _, a := range k.AdminsIn {
+		if a.Region == r {
+			return a.Users
+		}
+	}
+	if k.Admins == nil {
+		return anyone
+	}
+	return k.Admins
+}
+
+// anyone is the default admins list; never modified.
+var anyone = []string{Wildcard}
+
+// RegionUsers is a per-region list of principals: a key policy's users
+// (users_in) or a copy's admins (admins_in).
 type RegionUsers struct {
 	Region int
 	Users  []string

@@ -35,6 +35,7 @@ type KMS struct {
 	regions  []string
 	account  string
 	net      Net
+	gray     GrayNet // net, when it knows gray failures; else nil
 	eng      *sim.Engine
 	onChange func(Change)
 	params   Params
@@ -99,6 +100,7 @@ func New(keys []Key, regions []string, account string, net Net, eng *sim.Engine,
 		ks:       make([]keyState, len(keys)),
 		cs:       make([]copyState, len(keys)*nr),
 	}
+	k.gray, _ = net.(GrayNet)
 	k.rotateFn = k.onRotate
 	k.createdFn = k.onCreated
 	k.updatedFn = k.onUpdated

@@ -14,13 +14,13 @@ var stateSetups = []struct {
 	setup func(f *fixture) int
 }{
 	{Enabled, func(f *fixture) int { return usw2 }},
-	{StateDisabled, func(f *fixture) int { f.ok(f.k.DisableKey(kAlerts, usw2)); return usw2 }},
-	{Creating, func(f *fixture) int { f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false)); return euw1 }},
-	{Updating, func(f *fixture) int { f.ok(f.k.UpdatePrimaryRegion(kAlerts, usw2)); return usw2 }},
-	{PendingDeletion, func(f *fixture) int { f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day)); return usw2 }},
-	{PendingReplicaDeletion, func(f *fixture) int { f.ok(f.k.ScheduleKeyDeletion(kAlerts, use1, 7*sim.Day)); return use1 }},
+	{StateDisabled, func(f *fixture) int { f.ok(f.k.DisableKey(by, kAlerts, usw2)); return usw2 }},
+	{Creating, func(f *fixture) int { f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false)); return euw1 }},
+	{Updating, func(f *fixture) int { f.ok(f.k.UpdatePrimaryRegion(by, kAlerts, usw2)); return usw2 }},
+	{PendingDeletion, func(f *fixture) int { f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day)); return usw2 }},
+	{PendingReplicaDeletion, func(f *fixture) int { f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, use1, 7*sim.Day)); return use1 }},
 	{Deleted, func(f *fixture) int {
-		f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day))
+		f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day))
 		f.run(7 * sim.Day)
 		return usw2
 	}},
@@ -32,11 +32,11 @@ var copyOps = []struct {
 	name string
 	do   func(k *KMS, key, region int) error
 }{
-	{"EnableKey", func(k *KMS, key, r int) error { return k.EnableKey(key, r) }},
-	{"DisableKey", func(k *KMS, key, r int) error { return k.DisableKey(key, r) }},
-	{"ScheduleKeyDeletion", func(k *KMS, key, r int) error { return k.ScheduleKeyDeletion(key, r, 7*sim.Day) }},
-	{"CancelKeyDeletion", func(k *KMS, key, r int) error { return k.CancelKeyDeletion(key, r) }},
-	{"PutKeyPolicy", func(k *KMS, key, r int) error { return k.PutKeyPolicy(key, r, []string{"x"}) }},
+	{"EnableKey", func(k *KMS, key, r int) error { return k.EnableKey(by, key, r) }},
+	{"DisableKey", func(k *KMS, key, r int) error { return k.DisableKey(by, key, r) }},
+	{"ScheduleKeyDeletion", func(k *KMS, key, r int) error { return k.ScheduleKeyDeletion(by, key, r, 7*sim.Day) }},
+	{"CancelKeyDeletion", func(k *KMS, key, r int) error { return k.CancelKeyDeletion(by, key, r) }},
+	{"PutKeyPolicy", func(k *KMS, key, r int) error { return k.PutKeyPolicy(by, key, r, []string{"x"}) }},
 }
 
 // outcome is the expected result of an operation: an error code (with its
@@ -104,16 +104,16 @@ func TestControlPlaneNeedsKMSUpWhereSent(t *testing.T) {
 		sentTo int
 		do     func(k *KMS) error
 	}{
-		{"ReplicateKey", use1, func(k *KMS) error { return k.ReplicateKey(kAlerts, euw1, nil, false) }},
-		{"UpdatePrimaryRegion", use1, func(k *KMS) error { return k.UpdatePrimaryRegion(kAlerts, usw2) }},
-		{"EnableKey", usw2, func(k *KMS) error { return k.EnableKey(kAlerts, usw2) }},
-		{"DisableKey", usw2, func(k *KMS) error { return k.DisableKey(kAlerts, usw2) }},
-		{"ScheduleKeyDeletion", usw2, func(k *KMS) error { return k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day) }},
-		{"CancelKeyDeletion", usw2, func(k *KMS) error { return k.CancelKeyDeletion(kAlerts, usw2) }},
-		{"RotateKeyOnDemand", use1, func(k *KMS) error { return k.RotateKeyOnDemand(kAlerts) }},
-		{"PutKeyPolicy", usw2, func(k *KMS) error { return k.PutKeyPolicy(kAlerts, usw2, nil) }},
-		{"EnableKeyRotation", use1, func(k *KMS) error { return k.EnableKeyRotation(kAlerts, use1, 365*sim.Day) }},
-		{"legacy RotateKeyOnDemand", use1, func(k *KMS) error { return k.RotateKeyOnDemand(kLegacy) }},
+		{"ReplicateKey", use1, func(k *KMS) error { return k.ReplicateKey(by, kAlerts, euw1, nil, false) }},
+		{"UpdatePrimaryRegion", use1, func(k *KMS) error { return k.UpdatePrimaryRegion(by, kAlerts, usw2) }},
+		{"EnableKey", usw2, func(k *KMS) error { return k.EnableKey(by, kAlerts, usw2) }},
+		{"DisableKey", usw2, func(k *KMS) error { return k.DisableKey(by, kAlerts, usw2) }},
+		{"ScheduleKeyDeletion", usw2, func(k *KMS) error { return k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day) }},
+		{"CancelKeyDeletion", usw2, func(k *KMS) error { return k.CancelKeyDeletion(by, kAlerts, usw2) }},
+		{"RotateKeyOnDemand", use1, func(k *KMS) error { return k.RotateKeyOnDemand(by, kAlerts) }},
+		{"PutKeyPolicy", usw2, func(k *KMS) error { return k.PutKeyPolicy(by, kAlerts, usw2, nil) }},
+		{"EnableKeyRotation", use1, func(k *KMS) error { return k.EnableKeyRotation(by, kAlerts, use1, 365*sim.Day) }},
+		{"legacy RotateKeyOnDemand", use1, func(k *KMS) error { return k.RotateKeyOnDemand(by, kLegacy) }},
 	}
 	for _, op := range ops {
 		t.Run(op.name, func(t *testing.T) {
@@ -155,15 +155,15 @@ func TestInvalidIndicesDoNotPanic(t *testing.T) {
 			}
 			_ = f.k.Transient(InvalidState, key, r)
 			for _, err := range []error{
-				f.k.ReplicateKey(key, r, nil, false),
-				f.k.UpdatePrimaryRegion(key, r),
-				f.k.EnableKey(key, r),
-				f.k.DisableKey(key, r),
-				f.k.ScheduleKeyDeletion(key, r, 7*sim.Day),
-				f.k.CancelKeyDeletion(key, r),
-				f.k.PutKeyPolicy(key, r, nil),
-				f.k.EnableKeyRotation(key, r, 365*sim.Day),
-				f.k.DisableKeyRotation(key, r),
+				f.k.ReplicateKey(by, key, r, nil, false),
+				f.k.UpdatePrimaryRegion(by, key, r),
+				f.k.EnableKey(by, key, r),
+				f.k.DisableKey(by, key, r),
+				f.k.ScheduleKeyDeletion(by, key, r, 7*sim.Day),
+				f.k.CancelKeyDeletion(by, key, r),
+				f.k.PutKeyPolicy(by, key, r, nil),
+				f.k.EnableKeyRotation(by, key, r, 365*sim.Day),
+				f.k.DisableKeyRotation(by, key, r),
 			} {
 				wantErr(t, err, CodeValidation, false)
 			}
@@ -171,7 +171,7 @@ func TestInvalidIndicesDoNotPanic(t *testing.T) {
 				t.Errorf("introspection of (%d, %d) returned a value", key, r)
 			}
 		}
-		wantErr(t, f.k.RotateKeyOnDemand(key), CodeValidation, false)
+		wantErr(t, f.k.RotateKeyOnDemand(by, key), CodeValidation, false)
 		if f.k.Primary(key) != -1 || f.k.ID(key) != "" || f.k.Name(key) != "" || f.k.MaterialVersions(key) != 0 ||
 			f.k.Rotations(key) != 0 || f.k.OnDemandRotations(key) != 0 || f.k.RotationPeriod(key) != 0 {
 			t.Errorf("introspection of key %d returned a value", key)
@@ -179,8 +179,8 @@ func TestInvalidIndicesDoNotPanic(t *testing.T) {
 	}
 	// Valid key, invalid Region.
 	for _, r := range []int{-1, 3} {
-		wantErr(t, f.k.ReplicateKey(kAlerts, r, nil, false), CodeValidation, false)
-		wantErr(t, f.k.ReplicateKeyFrom(kAlerts, r, euw1, nil, false), CodeValidation, false)
+		wantErr(t, f.k.ReplicateKey(by, kAlerts, r, nil, false), CodeValidation, false)
+		wantErr(t, f.k.ReplicateKeyFrom(by, kAlerts, r, euw1, nil, false), CodeValidation, false)
 		if rr, tg := f.k.Crypto("app", kAlerts, r); rr != NotFound || tg != r {
 			t.Errorf("Crypto from Region %d = %v, %d", r, rr, tg)
 		}
@@ -212,9 +212,9 @@ func TestNewIgnoresInvalidKeyDescriptions(t *testing.T) {
 	if eng.Pending() != 0 {
 		t.Errorf("%d events scheduled, want 0", eng.Pending())
 	}
-	wantErr(t, k.UpdatePrimaryRegion(0, 1), CodeNotFound, false)
-	wantErr(t, k.RotateKeyOnDemand(0), CodeNotFound, false)
-	wantErr(t, k.ReplicateKey(0, 1, nil, false), CodeValidation, false)
+	wantErr(t, k.UpdatePrimaryRegion(by, 0, 1), CodeNotFound, false)
+	wantErr(t, k.RotateKeyOnDemand(by, 0), CodeNotFound, false)
+	wantErr(t, k.ReplicateKey(by, 0, 1, nil, false), CodeValidation, false)
 	if r, _ := k.Crypto("app", 0, 0); r != NotFound {
 		t.Errorf("Crypto on a key without copies = %v", r)
 	}
@@ -227,15 +227,15 @@ func TestErrorMessages(t *testing.T) {
 		err  error
 		want string
 	}{
-		{f.k.ReplicateKey(kAlerts, usw2, nil, false),
+		{f.k.ReplicateKey(by, kAlerts, usw2, nil, false),
 			"kms: ReplicateKey alerts to us-west-2: AlreadyExistsException: us-west-2 already holds a related key (Enabled)"},
-		{f.k.UpdatePrimaryRegion(kAlerts, euw1),
+		{f.k.UpdatePrimaryRegion(by, kAlerts, euw1),
 			"kms: UpdatePrimaryRegion alerts to eu-west-1: NotFoundException: no copy of " + f.k.ID(kAlerts) + " in eu-west-1 (Absent)"},
-		{f.k.ScheduleKeyDeletion(kAlerts, usw2, 3*sim.Day),
+		{f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 3*sim.Day),
 			"kms: ScheduleKeyDeletion alerts in us-west-2: ValidationException: waiting period 3d is outside 7d..30d"},
-		{f.k.RotateKeyOnDemand(7), "kms: RotateKeyOnDemand: ValidationException: no key with index 7"},
-		{f.k.EnableKey(kAlerts, 5), "kms: EnableKey alerts in region#5: ValidationException: no region with index 5"},
-		{f.k.CancelKeyDeletion(kAlerts, use1),
+		{f.k.RotateKeyOnDemand(by, 7), "kms: RotateKeyOnDemand: ValidationException: no key with index 7"},
+		{f.k.EnableKey(by, kAlerts, 5), "kms: EnableKey alerts in region#5: ValidationException: no region with index 5"},
+		{f.k.CancelKeyDeletion(by, kAlerts, use1),
 			"kms: CancelKeyDeletion alerts in us-east-1: KMSInvalidStateException: the key in us-east-1 is Enabled, not pending deletion"},
 	}
 	for _, tt := range tests {
@@ -247,8 +247,8 @@ func TestErrorMessages(t *testing.T) {
 			t.Errorf("got  %q\nwant %q", got, tt.want)
 		}
 	}
-	f.ok(f.k.DisableKey(kAlerts, use1))
-	err := f.k.RotateKeyOnDemand(kAlerts)
+	f.ok(f.k.DisableKey(by, kAlerts, use1))
+	err := f.k.RotateKeyOnDemand(by, kAlerts)
 	if got, want := err.Error(), "kms: RotateKeyOnDemand alerts: DisabledException: the primary in us-east-1 is Disabled"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -59,8 +59,8 @@ func TestK1_IDsAreDeterministicPerAccountAndName(t *testing.T) {
 
 func TestK2_SingleRegionKeyCannotBecomeMultiRegion(t *testing.T) {
 	f := newFixture(t)
-	f.wantErr(f.k.ReplicateKey(kLegacy, usw2, nil, false), CodeUnsupported, false)
-	f.wantErr(f.k.UpdatePrimaryRegion(kLegacy, usw2), CodeUnsupported, false)
+	f.wantErr(f.k.ReplicateKey(by, kLegacy, usw2, nil, false), CodeUnsupported, false)
+	f.wantErr(f.k.UpdatePrimaryRegion(by, kLegacy, usw2), CodeUnsupported, false)
 	f.state(kLegacy, usw2, Absent)
 	if p := f.k.Primary(kLegacy); p != use1 {
 		t.Errorf("Primary(legacy) = %d, want home %d", p, use1)
@@ -70,24 +70,24 @@ func TestK2_SingleRegionKeyCannotBecomeMultiRegion(t *testing.T) {
 func TestK3_OneRelatedKeyPerRegion(t *testing.T) {
 	f := newFixture(t)
 	// The primary's own Region and a replica's Region already hold a related key.
-	f.wantErr(f.k.ReplicateKey(kAlerts, use1, nil, false), CodeAlreadyExists, false)
-	f.wantErr(f.k.ReplicateKey(kAlerts, usw2, nil, false), CodeAlreadyExists, false)
+	f.wantErr(f.k.ReplicateKey(by, kAlerts, use1, nil, false), CodeAlreadyExists, false)
+	f.wantErr(f.k.ReplicateKey(by, kAlerts, usw2, nil, false), CodeAlreadyExists, false)
 	// Also while that replica is pending deletion.
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day))
-	f.wantErr(f.k.ReplicateKey(kAlerts, usw2, nil, false), CodeAlreadyExists, false)
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day))
+	f.wantErr(f.k.ReplicateKey(by, kAlerts, usw2, nil, false), CodeAlreadyExists, false)
 	// Once deleted, the Region is free again.
 	f.run(7 * sim.Day)
 	f.state(kAlerts, usw2, Deleted)
-	f.ok(f.k.ReplicateKey(kAlerts, usw2, nil, false))
+	f.ok(f.k.ReplicateKey(by, kAlerts, usw2, nil, false))
 	f.state(kAlerts, usw2, Creating)
 }
 
 func TestK3_OnePrimaryPerSet(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false))
+	f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false))
 	f.run(tCreate)
 	for _, to := range []int{usw2, euw1, use1} {
-		f.ok(f.k.UpdatePrimaryRegion(kAlerts, to))
+		f.ok(f.k.UpdatePrimaryRegion(by, kAlerts, to))
 		f.run(tUpdate)
 		if p := f.k.Primary(kAlerts); p != to {
 			t.Fatalf("Primary = %d, want %d", p, to)
@@ -95,7 +95,7 @@ func TestK3_OnePrimaryPerSet(t *testing.T) {
 		// The replicas refuse to act as primary.
 		for r := range testRegions {
 			if r != to {
-				f.wantErr(f.k.ReplicateKeyFrom(kAlerts, r, euw1, nil, false), CodeUnsupported, false)
+				f.wantErr(f.k.ReplicateKeyFrom(by, kAlerts, r, euw1, nil, false), CodeUnsupported, false)
 			}
 		}
 	}
@@ -103,7 +103,7 @@ func TestK3_OnePrimaryPerSet(t *testing.T) {
 
 func TestK4_MaterialSharedPolicyAndStatePerCopy(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.RotateKeyOnDemand(kAlerts))
+	f.ok(f.k.RotateKeyOnDemand(by, kAlerts))
 	for _, r := range []int{use1, usw2} {
 		if got := f.k.CopyMaterial(kAlerts, r); got != 2 {
 			t.Errorf("CopyMaterial(alerts, %s) = %d, want 2", testRegions[r], got)
@@ -112,8 +112,8 @@ func TestK4_MaterialSharedPolicyAndStatePerCopy(t *testing.T) {
 	if got := f.k.CopyMaterial(kAlerts, euw1); got != 0 {
 		t.Errorf("CopyMaterial in a Region without copy = %d, want 0", got)
 	}
-	f.ok(f.k.PutKeyPolicy(kAlerts, usw2, []string{"ops"}))
-	f.ok(f.k.DisableKey(kAlerts, use1))
+	f.ok(f.k.PutKeyPolicy(by, kAlerts, usw2, []string{"ops"}))
+	f.ok(f.k.DisableKey(by, kAlerts, use1))
 	f.state(kAlerts, usw2, Enabled)
 	f.crypto(kAlerts, use1, Disabled, use1)
 	f.crypto(kAlerts, usw2, AccessDenied, usw2)
@@ -122,7 +122,7 @@ func TestK4_MaterialSharedPolicyAndStatePerCopy(t *testing.T) {
 	}
 	// The policy given is copied: changing the caller's slice changes nothing.
 	pol := []string{"app"}
-	f.ok(f.k.PutKeyPolicy(kAlerts, usw2, pol))
+	f.ok(f.k.PutKeyPolicy(by, kAlerts, usw2, pol))
 	pol[0] = "mallory"
 	f.crypto(kAlerts, usw2, OK, usw2)
 	// The key's configuration is never modified.
@@ -133,12 +133,12 @@ func TestK4_MaterialSharedPolicyAndStatePerCopy(t *testing.T) {
 
 func TestK5_ReplicateKeyFromReplicaIsUnsupported(t *testing.T) {
 	f := newFixture(t)
-	f.wantErr(f.k.ReplicateKeyFrom(kAlerts, usw2, euw1, nil, false), CodeUnsupported, false)
+	f.wantErr(f.k.ReplicateKeyFrom(by, kAlerts, usw2, euw1, nil, false), CodeUnsupported, false)
 	f.state(kAlerts, euw1, Absent)
 	// Calling a Region with no copy at all.
-	f.wantErr(f.k.ReplicateKeyFrom(kSolo, usw2, euw1, nil, false), CodeNotFound, false)
+	f.wantErr(f.k.ReplicateKeyFrom(by, kSolo, usw2, euw1, nil, false), CodeNotFound, false)
 	// Through the primary it works.
-	f.ok(f.k.ReplicateKeyFrom(kAlerts, use1, euw1, nil, false))
+	f.ok(f.k.ReplicateKeyFrom(by, kAlerts, use1, euw1, nil, false))
 	f.state(kAlerts, euw1, Creating)
 }
 
@@ -166,7 +166,7 @@ func TestK5_ReplicateKeyIsSentToThePrimaryRegion(t *testing.T) {
 			for _, c := range tt.cut {
 				f.net.cut[c[0]][c[1]] = true
 			}
-			wantErr(t, f.k.ReplicateKey(kAlerts, euw1, nil, false), tt.code, tt.transient)
+			wantErr(t, f.k.ReplicateKey(by, kAlerts, euw1, nil, false), tt.code, tt.transient)
 			want := Creating
 			if tt.code != "" {
 				want = Absent
@@ -184,36 +184,36 @@ func TestK5_ReplicateKeyPrimaryStates(t *testing.T) {
 		transient bool
 	}{
 		{"enabled", func(f *fixture) {}, "", false},
-		{"disabled", func(f *fixture) { f.ok(f.k.DisableKey(kAlerts, use1)) }, CodeDisabled, false},
-		{"pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(kAlerts, use1, 7*sim.Day)) },
+		{"disabled", func(f *fixture) { f.ok(f.k.DisableKey(by, kAlerts, use1)) }, CodeDisabled, false},
+		{"pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, use1, 7*sim.Day)) },
 			CodeInvalidState, false},
-		{"updating", func(f *fixture) { f.ok(f.k.UpdatePrimaryRegion(kAlerts, usw2)) }, CodeInvalidState, true},
-		{"replica disabled (irrelevant)", func(f *fixture) { f.ok(f.k.DisableKey(kAlerts, usw2)) }, "", false},
+		{"updating", func(f *fixture) { f.ok(f.k.UpdatePrimaryRegion(by, kAlerts, usw2)) }, CodeInvalidState, true},
+		{"replica disabled (irrelevant)", func(f *fixture) { f.ok(f.k.DisableKey(by, kAlerts, usw2)) }, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			tt.setup(f)
-			wantErr(t, f.k.ReplicateKey(kAlerts, euw1, nil, false), tt.code, tt.transient)
+			wantErr(t, f.k.ReplicateKey(by, kAlerts, euw1, nil, false), tt.code, tt.transient)
 		})
 	}
 	t.Run("pending deletion", func(t *testing.T) {
 		f := newFixture(t)
-		f.ok(f.k.ScheduleKeyDeletion(kSolo, use1, 7*sim.Day))
-		f.wantErr(f.k.ReplicateKey(kSolo, euw1, nil, false), CodeInvalidState, false)
+		f.ok(f.k.ScheduleKeyDeletion(by, kSolo, use1, 7*sim.Day))
+		f.wantErr(f.k.ReplicateKey(by, kSolo, euw1, nil, false), CodeInvalidState, false)
 	})
 	t.Run("deleted", func(t *testing.T) {
 		f := newFixture(t)
-		f.ok(f.k.ScheduleKeyDeletion(kSolo, use1, 7*sim.Day))
+		f.ok(f.k.ScheduleKeyDeletion(by, kSolo, use1, 7*sim.Day))
 		f.run(8 * sim.Day)
-		f.wantErr(f.k.ReplicateKey(kSolo, euw1, nil, false), CodeNotFound, false)
+		f.wantErr(f.k.ReplicateKey(by, kSolo, euw1, nil, false), CodeNotFound, false)
 	})
 }
 
 func TestK6_NewReplicaIsCreatingThenEnabled(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.RotateKeyOnDemand(kAlerts))
-	f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false))
+	f.ok(f.k.RotateKeyOnDemand(by, kAlerts))
+	f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false))
 	f.state(kAlerts, euw1, Creating)
 	f.crypto(kAlerts, euw1, InvalidState, euw1)
 	if !f.k.Transient(InvalidState, kAlerts, euw1) {
@@ -250,8 +250,8 @@ func TestK6_NewReplicaPolicy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			// The primary's current policy is not copied (K6).
-			f.ok(f.k.PutKeyPolicy(tt.key, use1, []string{"someone-else"}))
-			f.ok(f.k.ReplicateKey(tt.key, euw1, tt.users, tt.hasUsers))
+			f.ok(f.k.PutKeyPolicy(by, tt.key, use1, []string{"someone-else"}))
+			f.ok(f.k.ReplicateKey(by, tt.key, euw1, tt.users, tt.hasUsers))
 			if got := f.k.Users(tt.key, euw1); !slices.Equal(got, tt.want) {
 				t.Errorf("policy = %v, want %v", got, tt.want)
 			}
@@ -264,9 +264,9 @@ func TestK7_ReplicaWorksWithoutItsPrimary(t *testing.T) {
 		name  string
 		setup func(f *fixture)
 	}{
-		{"primary disabled", func(f *fixture) { f.ok(f.k.DisableKey(kAlerts, use1)) }},
+		{"primary disabled", func(f *fixture) { f.ok(f.k.DisableKey(by, kAlerts, use1)) }},
 		{"primary region KMS down", func(f *fixture) { f.net.down[use1] = true }},
-		{"primary pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(kAlerts, use1, 7*sim.Day)) }},
+		{"primary pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, use1, 7*sim.Day)) }},
 		{"partitioned from primary", func(f *fixture) { f.net.cut[use1][usw2] = true }},
 	}
 	for _, tt := range tests {
@@ -304,7 +304,7 @@ func TestK8_UpdatePrimaryRegionGoesToPrimaryRegion(t *testing.T) {
 			for _, c := range tt.cut {
 				f.net.cut[c[0]][c[1]] = true
 			}
-			wantErr(t, f.k.UpdatePrimaryRegion(kAlerts, usw2), tt.code, tt.transient)
+			wantErr(t, f.k.UpdatePrimaryRegion(by, kAlerts, usw2), tt.code, tt.transient)
 			want := usw2
 			if tt.code != "" {
 				want = use1
@@ -318,8 +318,8 @@ func TestK8_UpdatePrimaryRegionGoesToPrimaryRegion(t *testing.T) {
 
 func TestK8_BothCopiesUpdatingThenEnabled(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.PutKeyPolicy(kAlerts, usw2, []string{"app"}))
-	f.ok(f.k.UpdatePrimaryRegion(kAlerts, usw2))
+	f.ok(f.k.PutKeyPolicy(by, kAlerts, usw2, []string{"app"}))
+	f.ok(f.k.UpdatePrimaryRegion(by, kAlerts, usw2))
 	if p := f.k.Primary(kAlerts); p != usw2 {
 		t.Fatalf("primary did not move at the call: %d", p)
 	}
@@ -330,12 +330,12 @@ func TestK8_BothCopiesUpdatingThenEnabled(t *testing.T) {
 	f.crypto(kAlerts, usw2, OK, usw2)
 	// Enable/Disable, ReplicateKey and ScheduleKeyDeletion fail, transiently.
 	for _, r := range []int{use1, usw2} {
-		f.wantErr(f.k.DisableKey(kAlerts, r), CodeInvalidState, true)
-		f.wantErr(f.k.EnableKey(kAlerts, r), CodeInvalidState, true)
-		f.wantErr(f.k.ScheduleKeyDeletion(kAlerts, r, 7*sim.Day), CodeInvalidState, true)
+		f.wantErr(f.k.DisableKey(by, kAlerts, r), CodeInvalidState, true)
+		f.wantErr(f.k.EnableKey(by, kAlerts, r), CodeInvalidState, true)
+		f.wantErr(f.k.ScheduleKeyDeletion(by, kAlerts, r, 7*sim.Day), CodeInvalidState, true)
 	}
-	f.wantErr(f.k.ReplicateKey(kAlerts, euw1, nil, false), CodeInvalidState, true)
-	f.wantErr(f.k.UpdatePrimaryRegion(kAlerts, use1), CodeInvalidState, true)
+	f.wantErr(f.k.ReplicateKey(by, kAlerts, euw1, nil, false), CodeInvalidState, true)
+	f.wantErr(f.k.UpdatePrimaryRegion(by, kAlerts, use1), CodeInvalidState, true)
 	f.run(tUpdate - 1)
 	f.state(kAlerts, use1, Updating)
 	f.run(1)
@@ -361,8 +361,8 @@ func TestK8_BothCopiesUpdatingThenEnabled(t *testing.T) {
 		t.Errorf("primary changes = %+v", primaries)
 	}
 	// Now the old primary is a replica.
-	f.wantErr(f.k.ReplicateKeyFrom(kAlerts, use1, euw1, nil, false), CodeUnsupported, false)
-	f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false))
+	f.wantErr(f.k.ReplicateKeyFrom(by, kAlerts, use1, euw1, nil, false), CodeUnsupported, false)
+	f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false))
 }
 
 func TestK8_UpdatePrimaryRegionStates(t *testing.T) {
@@ -376,25 +376,25 @@ func TestK8_UpdatePrimaryRegionStates(t *testing.T) {
 		{"enabled", func(f *fixture) {}, usw2, "", false},
 		{"already primary is a no-op", func(f *fixture) {}, use1, "", false},
 		{"no copy in region", func(f *fixture) {}, euw1, CodeNotFound, false},
-		{"replica disabled", func(f *fixture) { f.ok(f.k.DisableKey(kAlerts, usw2)) }, usw2, CodeDisabled, false},
-		{"primary disabled", func(f *fixture) { f.ok(f.k.DisableKey(kAlerts, use1)) }, usw2, CodeDisabled, false},
-		{"replica pending deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day)) },
+		{"replica disabled", func(f *fixture) { f.ok(f.k.DisableKey(by, kAlerts, usw2)) }, usw2, CodeDisabled, false},
+		{"primary disabled", func(f *fixture) { f.ok(f.k.DisableKey(by, kAlerts, use1)) }, usw2, CodeDisabled, false},
+		{"replica pending deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day)) },
 			usw2, CodeInvalidState, false},
-		{"primary pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(kAlerts, use1, 7*sim.Day)) },
+		{"primary pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, use1, 7*sim.Day)) },
 			usw2, CodeInvalidState, false},
-		{"replica creating", func(f *fixture) { f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false)) },
+		{"replica creating", func(f *fixture) { f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false)) },
 			euw1, CodeInvalidState, true},
-		{"replica created", func(f *fixture) { f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false)); f.run(tCreate) },
+		{"replica created", func(f *fixture) { f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false)); f.run(tCreate) },
 			euw1, "", false},
 		{"replica deleted", func(f *fixture) {
-			f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day))
+			f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day))
 			f.run(7 * sim.Day)
 		}, usw2, CodeNotFound, false},
 		{"disabled beats updating", func(f *fixture) {
-			f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false))
+			f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false))
 			f.run(tCreate)
-			f.ok(f.k.DisableKey(kAlerts, euw1))
-			f.ok(f.k.UpdatePrimaryRegion(kAlerts, usw2))
+			f.ok(f.k.DisableKey(by, kAlerts, euw1))
+			f.ok(f.k.UpdatePrimaryRegion(by, kAlerts, usw2))
 		}, euw1, CodeDisabled, false},
 	}
 	for _, tt := range tests {
@@ -403,7 +403,7 @@ func TestK8_UpdatePrimaryRegionStates(t *testing.T) {
 			tt.setup(f)
 			before := f.k.Primary(kAlerts)
 			n := len(f.changes)
-			wantErr(t, f.k.UpdatePrimaryRegion(kAlerts, tt.to), tt.code, tt.transient)
+			wantErr(t, f.k.UpdatePrimaryRegion(by, kAlerts, tt.to), tt.code, tt.transient)
 			switch {
 			case tt.code != "" || tt.to == before:
 				if f.k.Primary(kAlerts) != before || len(f.changes) != n {
@@ -421,7 +421,7 @@ func TestK8_UpdatePrimaryRegionStates(t *testing.T) {
 func TestK9_AutomaticRotationSkipsDisabledKeys(t *testing.T) {
 	f := newFixture(t)
 	const period = 90 * sim.Day
-	f.ok(f.k.ReplicateKey(kRotating, usw2, nil, false))
+	f.ok(f.k.ReplicateKey(by, kRotating, usw2, nil, false))
 	f.run(period - 1)
 	if v := f.k.MaterialVersions(kRotating); v != 1 {
 		t.Fatalf("rotated before the period: %d versions", v)
@@ -433,12 +433,12 @@ func TestK9_AutomaticRotationSkipsDisabledKeys(t *testing.T) {
 	if f.k.CopyMaterial(kRotating, usw2) != 2 {
 		t.Errorf("replica lacks the current material")
 	}
-	f.ok(f.k.DisableKey(kRotating, use1))
+	f.ok(f.k.DisableKey(by, kRotating, use1))
 	f.run(period)
 	if v := f.k.MaterialVersions(kRotating); v != 2 {
 		t.Fatalf("a disabled key rotated: %d versions", v)
 	}
-	f.ok(f.k.EnableKey(kRotating, use1))
+	f.ok(f.k.EnableKey(by, kRotating, use1))
 	f.run(period / 2)
 	if v := f.k.MaterialVersions(kRotating); v != 2 {
 		t.Fatalf("rotation not at the next period: %d versions", v)
@@ -467,12 +467,12 @@ func TestK9_AutomaticRotationSkipsDisabledKeys(t *testing.T) {
 
 func TestK9_RotationFollowsTheNewPrimary(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.ReplicateKey(kRotating, usw2, nil, false))
+	f.ok(f.k.ReplicateKey(by, kRotating, usw2, nil, false))
 	f.run(tCreate)
-	f.ok(f.k.UpdatePrimaryRegion(kRotating, usw2))
+	f.ok(f.k.UpdatePrimaryRegion(by, kRotating, usw2))
 	f.run(tUpdate)
 	// The old primary (now a replica) being disabled does not stop rotation.
-	f.ok(f.k.DisableKey(kRotating, use1))
+	f.ok(f.k.DisableKey(by, kRotating, use1))
 	f.run(90 * sim.Day)
 	if v := f.k.MaterialVersions(kRotating); v != 2 {
 		t.Fatalf("%d versions, want 2", v)
@@ -486,11 +486,11 @@ func TestK9_RotateKeyOnDemandLimit(t *testing.T) {
 	for _, key := range []int{kAlerts, kLegacy} {
 		f := newFixture(t)
 		for i := range MaxOnDemandRotations {
-			if err := f.k.RotateKeyOnDemand(key); err != nil {
+			if err := f.k.RotateKeyOnDemand(by, key); err != nil {
 				t.Fatalf("%s: rotation %d: %v", f.k.Name(key), i+1, err)
 			}
 		}
-		f.wantErr(f.k.RotateKeyOnDemand(key), CodeLimitExceeded, false)
+		f.wantErr(f.k.RotateKeyOnDemand(by, key), CodeLimitExceeded, false)
 		if v := f.k.MaterialVersions(key); v != 1+MaxOnDemandRotations {
 			t.Errorf("%s: %d versions, want %d", f.k.Name(key), v, 1+MaxOnDemandRotations)
 		}
@@ -505,15 +505,15 @@ func TestK9_RotateKeyOnDemandErrors(t *testing.T) {
 		transient bool
 	}{
 		{"enabled", func(f *fixture) {}, "", false},
-		{"primary disabled", func(f *fixture) { f.ok(f.k.DisableKey(kAlerts, use1)) }, CodeDisabled, false},
-		{"replica disabled", func(f *fixture) { f.ok(f.k.DisableKey(kAlerts, usw2)) }, "", false},
+		{"primary disabled", func(f *fixture) { f.ok(f.k.DisableKey(by, kAlerts, use1)) }, CodeDisabled, false},
+		{"replica disabled", func(f *fixture) { f.ok(f.k.DisableKey(by, kAlerts, usw2)) }, "", false},
 		{"primary KMS down", func(f *fixture) { f.net.down[use1] = true }, CodeUnavailable, true},
 		{"replica KMS down", func(f *fixture) { f.net.down[usw2] = true }, "", false},
-		{"updating", func(f *fixture) { f.ok(f.k.UpdatePrimaryRegion(kAlerts, usw2)) }, CodeInvalidState, true},
-		{"pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(kAlerts, use1, 7*sim.Day)) },
+		{"updating", func(f *fixture) { f.ok(f.k.UpdatePrimaryRegion(by, kAlerts, usw2)) }, CodeInvalidState, true},
+		{"pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, use1, 7*sim.Day)) },
 			CodeInvalidState, false},
 		{"sent to the new primary", func(f *fixture) {
-			f.ok(f.k.UpdatePrimaryRegion(kAlerts, usw2))
+			f.ok(f.k.UpdatePrimaryRegion(by, kAlerts, usw2))
 			f.run(tUpdate)
 			f.net.down[use1] = true
 		}, "", false},
@@ -522,7 +522,7 @@ func TestK9_RotateKeyOnDemandErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			tt.setup(f)
-			wantErr(t, f.k.RotateKeyOnDemand(kAlerts), tt.code, tt.transient)
+			wantErr(t, f.k.RotateKeyOnDemand(by, kAlerts), tt.code, tt.transient)
 			want := 2
 			if tt.code != "" {
 				want = 1
@@ -536,11 +536,11 @@ func TestK9_RotateKeyOnDemandErrors(t *testing.T) {
 
 func TestK9_RotationIsSetOnThePrimaryOnly(t *testing.T) {
 	f := newFixture(t)
-	f.wantErr(f.k.EnableKeyRotation(kAlerts, usw2, 365*sim.Day), CodeUnsupported, false)
-	f.wantErr(f.k.DisableKeyRotation(kRotating, usw2), CodeNotFound, false)
-	f.wantErr(f.k.EnableKeyRotation(kAlerts, use1, 89*sim.Day), CodeValidation, false)
-	f.wantErr(f.k.EnableKeyRotation(kAlerts, use1, 2561*sim.Day), CodeValidation, false)
-	f.ok(f.k.EnableKeyRotation(kAlerts, use1, DefaultRotationPeriod))
+	f.wantErr(f.k.EnableKeyRotation(by, kAlerts, usw2, 365*sim.Day), CodeUnsupported, false)
+	f.wantErr(f.k.DisableKeyRotation(by, kRotating, usw2), CodeNotFound, false)
+	f.wantErr(f.k.EnableKeyRotation(by, kAlerts, use1, 89*sim.Day), CodeValidation, false)
+	f.wantErr(f.k.EnableKeyRotation(by, kAlerts, use1, 2561*sim.Day), CodeValidation, false)
+	f.ok(f.k.EnableKeyRotation(by, kAlerts, use1, DefaultRotationPeriod))
 	if p := f.k.RotationPeriod(kAlerts); p != DefaultRotationPeriod {
 		t.Errorf("RotationPeriod = %d", p)
 	}
@@ -552,7 +552,7 @@ func TestK9_RotationIsSetOnThePrimaryOnly(t *testing.T) {
 	if before != 5 {
 		t.Errorf("rotating (90d) has %d versions after 365d, want 5", before)
 	}
-	f.ok(f.k.DisableKeyRotation(kRotating, use1))
+	f.ok(f.k.DisableKeyRotation(by, kRotating, use1))
 	f.run(DefaultRotationPeriod)
 	if v := f.k.MaterialVersions(kRotating); v != before {
 		t.Errorf("rotation off, yet %d versions (was %d)", v, before)
@@ -568,20 +568,20 @@ func TestK10_CryptoByState(t *testing.T) {
 		transient bool
 	}{
 		{"enabled", func(f *fixture) {}, usw2, OK, false},
-		{"disabled", func(f *fixture) { f.ok(f.k.DisableKey(kAlerts, usw2)) }, usw2, Disabled, false},
-		{"creating", func(f *fixture) { f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false)) }, euw1, InvalidState, true},
-		{"updating", func(f *fixture) { f.ok(f.k.UpdatePrimaryRegion(kAlerts, usw2)) }, usw2, OK, false},
-		{"pending deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day)) },
+		{"disabled", func(f *fixture) { f.ok(f.k.DisableKey(by, kAlerts, usw2)) }, usw2, Disabled, false},
+		{"creating", func(f *fixture) { f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false)) }, euw1, InvalidState, true},
+		{"updating", func(f *fixture) { f.ok(f.k.UpdatePrimaryRegion(by, kAlerts, usw2)) }, usw2, OK, false},
+		{"pending deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day)) },
 			usw2, InvalidState, false},
-		{"pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(kAlerts, use1, 7*sim.Day)) },
+		{"pending replica deletion", func(f *fixture) { f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, use1, 7*sim.Day)) },
 			use1, InvalidState, false},
 		{"deleted", func(f *fixture) {
-			f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day))
+			f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day))
 			f.run(7 * sim.Day)
 		}, usw2, NotFound, false},
 		{"cancelled deletion is disabled", func(f *fixture) {
-			f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day))
-			f.ok(f.k.CancelKeyDeletion(kAlerts, usw2))
+			f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day))
+			f.ok(f.k.CancelKeyDeletion(by, kAlerts, usw2))
 		}, usw2, Disabled, false},
 	}
 	for _, tt := range tests {
@@ -613,13 +613,13 @@ func TestK11_DeletionWindowBounds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f := newFixture(t)
-		wantErr(t, f.k.ScheduleKeyDeletion(kAlerts, usw2, tt.window), tt.code, false)
+		wantErr(t, f.k.ScheduleKeyDeletion(by, kAlerts, usw2, tt.window), tt.code, false)
 	}
 }
 
 func TestK11_ReplicaDeletedIndependently(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 10*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 10*sim.Day))
 	f.state(kAlerts, usw2, PendingDeletion)
 	f.state(kAlerts, use1, Enabled)
 	f.run(10*sim.Day - 1)
@@ -632,21 +632,21 @@ func TestK11_ReplicaDeletedIndependently(t *testing.T) {
 	if f.k.Users(kAlerts, usw2) != nil || f.k.CopyMaterial(kAlerts, usw2) != 0 {
 		t.Errorf("a deleted copy keeps policy or material")
 	}
-	f.wantErr(f.k.EnableKey(kAlerts, usw2), CodeNotFound, false)
-	f.wantErr(f.k.CancelKeyDeletion(kAlerts, usw2), CodeNotFound, false)
+	f.wantErr(f.k.EnableKey(by, kAlerts, usw2), CodeNotFound, false)
+	f.wantErr(f.k.CancelKeyDeletion(by, kAlerts, usw2), CodeNotFound, false)
 }
 
 func TestK11_PrimaryWithReplicasWaitsForReplicaDeletion(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false))
+	f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false))
 	f.run(tCreate)
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, use1, 7*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, use1, 7*sim.Day))
 	f.state(kAlerts, use1, PendingReplicaDeletion)
 	f.crypto(kAlerts, use1, InvalidState, use1)
 	f.run(30 * sim.Day)
 	f.state(kAlerts, use1, PendingReplicaDeletion) // replicas still there
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day))
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, euw1, 20*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, euw1, 20*sim.Day))
 	f.run(7 * sim.Day)
 	f.state(kAlerts, usw2, Deleted)
 	f.state(kAlerts, use1, PendingReplicaDeletion) // euw1 still pending
@@ -665,9 +665,9 @@ func TestK11_PrimaryWithReplicasWaitsForReplicaDeletion(t *testing.T) {
 
 func TestK11_PrimaryWithoutReplicasIsPendingDeletion(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.ScheduleKeyDeletion(kSolo, use1, 7*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kSolo, use1, 7*sim.Day))
 	f.state(kSolo, use1, PendingDeletion)
-	f.ok(f.k.ScheduleKeyDeletion(kLegacy, use1, 7*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kLegacy, use1, 7*sim.Day))
 	f.state(kLegacy, use1, PendingDeletion)
 	f.run(7 * sim.Day)
 	f.state(kSolo, use1, Deleted)
@@ -677,21 +677,21 @@ func TestK11_PrimaryWithoutReplicasIsPendingDeletion(t *testing.T) {
 
 func TestK11_CancelKeyDeletionReturnsDisabled(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day))
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, use1, 7*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, use1, 7*sim.Day))
 	f.run(sim.Day)
-	f.ok(f.k.CancelKeyDeletion(kAlerts, usw2))
-	f.ok(f.k.CancelKeyDeletion(kAlerts, use1))
+	f.ok(f.k.CancelKeyDeletion(by, kAlerts, usw2))
+	f.ok(f.k.CancelKeyDeletion(by, kAlerts, use1))
 	f.state(kAlerts, usw2, StateDisabled)
 	f.state(kAlerts, use1, StateDisabled)
 	f.run(60 * sim.Day)
 	f.state(kAlerts, usw2, StateDisabled) // the deletion event was cancelled
 	f.state(kAlerts, use1, StateDisabled)
-	f.wantErr(f.k.CancelKeyDeletion(kAlerts, usw2), CodeInvalidState, false)
-	f.ok(f.k.EnableKey(kAlerts, usw2))
+	f.wantErr(f.k.CancelKeyDeletion(by, kAlerts, usw2), CodeInvalidState, false)
+	f.ok(f.k.EnableKey(by, kAlerts, usw2))
 	f.crypto(kAlerts, usw2, OK, usw2)
 	// Scheduling again works and deletes at the new window's end.
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day))
 	f.run(7 * sim.Day)
 	f.state(kAlerts, usw2, Deleted)
 	f.state(kAlerts, use1, StateDisabled) // not pending: stays
@@ -699,9 +699,9 @@ func TestK11_CancelKeyDeletionReturnsDisabled(t *testing.T) {
 
 func TestK11_CancelledReplicaDeletionKeepsPrimaryWaiting(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, use1, 7*sim.Day))
-	f.ok(f.k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day))
-	f.ok(f.k.CancelKeyDeletion(kAlerts, usw2))
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, use1, 7*sim.Day))
+	f.ok(f.k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day))
+	f.ok(f.k.CancelKeyDeletion(by, kAlerts, usw2))
 	f.run(30 * sim.Day)
 	f.state(kAlerts, use1, PendingReplicaDeletion)
 	f.state(kAlerts, usw2, StateDisabled)
@@ -741,7 +741,7 @@ func TestK12_SingleRegionKeyIsCalledInItsHomeRegion(t *testing.T) {
 		{"caller KMS down is irrelevant", func(f *fixture) { f.net.down[usw2] = true }, usw2, OK},
 		{"partition", func(f *fixture) { f.net.cut[usw2][use1] = true }, usw2, Unavailable},
 		{"partition, home caller", func(f *fixture) { f.net.cut[usw2][use1] = true }, use1, OK},
-		{"disabled", func(f *fixture) { f.ok(f.k.DisableKey(kLegacy, use1)) }, euw1, Disabled},
+		{"disabled", func(f *fixture) { f.ok(f.k.DisableKey(by, kLegacy, use1)) }, euw1, Disabled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

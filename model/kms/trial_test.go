@@ -16,11 +16,11 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestResetRestoresTheInitialState(t *testing.T) {
 	f := newFixture(t)
-	f.ok(f.k.ReplicateKey(kAlerts, euw1, nil, false))
-	f.ok(f.k.PutKeyPolicy(kAlerts, usw2, []string{"nobody"}))
-	f.ok(f.k.UpdatePrimaryRegion(kDrift, usw2))
-	f.ok(f.k.ScheduleKeyDeletion(kLegacy, use1, 7*sim.Day))
-	f.ok(f.k.RotateKeyOnDemand(kSolo))
+	f.ok(f.k.ReplicateKey(by, kAlerts, euw1, nil, false))
+	f.ok(f.k.PutKeyPolicy(by, kAlerts, usw2, []string{"nobody"}))
+	f.ok(f.k.UpdatePrimaryRegion(by, kDrift, usw2))
+	f.ok(f.k.ScheduleKeyDeletion(by, kLegacy, use1, 7*sim.Day))
+	f.ok(f.k.RotateKeyOnDemand(by, kSolo))
 	f.run(400 * sim.Day)
 	f.state(kLegacy, use1, Deleted)
 
@@ -62,7 +62,7 @@ func enabledAt(t *testing.T, keys []Key, key int, seed uint64) sim.Time {
 		}
 	})
 	k.Reset(seed)
-	if err := k.ReplicateKey(key, euw1, nil, false); err != nil {
+	if err := k.ReplicateKey(by, key, euw1, nil, false); err != nil {
 		t.Fatal(err)
 	}
 	eng.Run(sim.Minute)
@@ -101,7 +101,7 @@ func TestUpdatingDrawIsSharedByBothCopies(t *testing.T) {
 		}
 	})
 	k.Reset(9)
-	if err := k.UpdatePrimaryRegion(kAlerts, usw2); err != nil {
+	if err := k.UpdatePrimaryRegion(by, kAlerts, usw2); err != nil {
 		t.Fatal(err)
 	}
 	eng.Run(sim.Minute)
@@ -129,19 +129,19 @@ func TestGoldenTrace(t *testing.T) {
 		do   func() error
 	}
 	steps := []step{
-		{0, "replicate alerts to eu-west-1", func() error { return k.ReplicateKey(kAlerts, euw1, []string{"ops"}, true) }},
-		{sim.Second, "promote eu-west-1 while Creating", func() error { return k.UpdatePrimaryRegion(kAlerts, euw1) }},
-		{sim.Minute, "promote eu-west-1", func() error { return k.UpdatePrimaryRegion(kAlerts, euw1) }},
-		{2 * sim.Minute, "disable old primary", func() error { return k.DisableKey(kAlerts, use1) }},
+		{0, "replicate alerts to eu-west-1", func() error { return k.ReplicateKey(by, kAlerts, euw1, []string{"ops"}, true) }},
+		{sim.Second, "promote eu-west-1 while Creating", func() error { return k.UpdatePrimaryRegion(by, kAlerts, euw1) }},
+		{sim.Minute, "promote eu-west-1", func() error { return k.UpdatePrimaryRegion(by, kAlerts, euw1) }},
+		{2 * sim.Minute, "disable old primary", func() error { return k.DisableKey(by, kAlerts, use1) }},
 		{3 * sim.Minute, "KMS down in us-west-2", func() error { net.down[usw2] = true; return nil }},
-		{4 * sim.Minute, "schedule us-west-2 deletion", func() error { return k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day) }},
+		{4 * sim.Minute, "schedule us-west-2 deletion", func() error { return k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day) }},
 		{5 * sim.Minute, "KMS up in us-west-2", func() error { net.down[usw2] = false; return nil }},
-		{6 * sim.Minute, "schedule us-west-2 deletion", func() error { return k.ScheduleKeyDeletion(kAlerts, usw2, 7*sim.Day) }},
-		{7 * sim.Minute, "schedule primary deletion", func() error { return k.ScheduleKeyDeletion(kAlerts, euw1, 10*sim.Day) }},
-		{8 * sim.Minute, "put policy on legacy", func() error { return k.PutKeyPolicy(kLegacy, use1, []string{"app", "ops"}) }},
-		{9 * sim.Minute, "rotate legacy", func() error { return k.RotateKeyOnDemand(kLegacy) }},
-		{2 * sim.Day, "cancel primary deletion", func() error { return k.CancelKeyDeletion(kAlerts, euw1) }},
-		{3 * sim.Day, "schedule old primary deletion", func() error { return k.ScheduleKeyDeletion(kAlerts, use1, 30*sim.Day) }},
+		{6 * sim.Minute, "schedule us-west-2 deletion", func() error { return k.ScheduleKeyDeletion(by, kAlerts, usw2, 7*sim.Day) }},
+		{7 * sim.Minute, "schedule primary deletion", func() error { return k.ScheduleKeyDeletion(by, kAlerts, euw1, 10*sim.Day) }},
+		{8 * sim.Minute, "put policy on legacy", func() error { return k.PutKeyPolicy(by, kLegacy, use1, []string{"app", "ops"}) }},
+		{9 * sim.Minute, "rotate legacy", func() error { return k.RotateKeyOnDemand(by, kLegacy) }},
+		{2 * sim.Day, "cancel primary deletion", func() error { return k.CancelKeyDeletion(by, kAlerts, euw1) }},
+		{3 * sim.Day, "schedule old primary deletion", func() error { return k.ScheduleKeyDeletion(by, kAlerts, use1, 30*sim.Day) }},
 	}
 	for _, s := range steps {
 		eng.Run(s.at)

@@ -10,10 +10,35 @@ import (
 // Net tells the KMS model about the network. It is implemented by package
 // model, which knows the outages in force.
 type Net interface {
-	// KMSUp reports whether the KMS service is up in region.
+	// KMSUp reports whether the KMS service is up in region (a gray failure
+	// below an error rate of 1 leaves it up).
 	KMSUp(region int) bool
 	// Linked reports whether no partition separates a and b (true when a == b).
 	Linked(a, b int) bool
+}
+
+// GrayNet is implemented by a Net that also knows gray failures (format
+// 1.1 error_rate): the fraction of the calls to KMS in a region that fail.
+// A control-plane call fails with KMSUnavailable (transient) when its
+// Caller.U is below the combined rate 1 − Π(1 − e_r) of the Regions it
+// involves. A Net without it has none.
+type GrayNet interface {
+	// KMSErrorRate returns the fraction in [0, 1] of the calls to KMS in
+	// region that fail.
+	KMSErrorRate(region int) float64
+}
+
+// Caller is who makes a control-plane call, and the uniform that decides
+// whether it fails in a gray failure (DESIGN "Control-plane permissions",
+// "Gray failures").
+type Caller struct {
+	// Principal is checked against the admins of the copies involved
+	// (docs/aws-behaviour.md G5); Key.AdminsFor says who they are.
+	Principal string
+	// U is a uniform in (0, 1), one per attempt, from the stream of the
+	// step or action that makes the call. Without gray failures it is not
+	// looked at and may be 0.
+	U float64
 }
 
 // State is the key state of one regional copy of a key. Absent and Deleted
@@ -120,6 +145,7 @@ const (
 	CodeNotFound      = "NotFoundException"
 	CodeLimitExceeded = "LimitExceededException"
 	CodeValidation    = "ValidationException"
+	CodeAccessDenied  = "AccessDeniedException"
 )
 
 // Error is a failed control-plane call, named after the AWS error.
@@ -135,8 +161,8 @@ type Error struct {
 	// Code is the AWS error name, one of the Code constants.
 	Code string
 	// Transient reports whether retrying later can succeed without an
-	// operator changing anything (KMSUnavailable, or
-	// KMSInvalidStateException caused by a Creating or Updating copy).
+	// operator changing anything (KMSUnavailable, a gray failure included,
+	// or KMSInvalidStateException caused by a Creating or Updating copy).
 	Transient bool
 	// format and args explain the failure; they are formatted only when
 	// the message is asked for (Message, Error), because a runbook retrying
