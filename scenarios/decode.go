@@ -44,22 +44,25 @@ type section struct {
 // The sections of scenario format v1.
 var (
 	secTop = &section{"at the top of the file, before any [table]", []string{"name", "description", "horizon", "trials", "seed", "account", "extends",
-		"objectives", "regions", "keys", "app", "buckets", "tables", "outages", "failover", "actions", "costs", "prices"}}
+		"start", "objectives", "regions", "keys", "app", "buckets", "tables", "outages", "failover", "actions", "costs", "prices", "arc"}}
 	secObjectives  = &section{"in [objectives]", []string{"rto", "rpo", "success"}}
 	secRegion      = &section{"in [regions.NAME]", []string{"kms_rps"}}
-	secKey         = &section{"in [keys.NAME]", []string{"multi_region", "primary", "replicas", "region", "users", "users_in", "rotation"}}
-	secApp         = &section{"in [app]", []string{"principal", "serve"}}
+	secKey         = &section{"in [keys.NAME]", []string{"multi_region", "primary", "replicas", "region", "users", "users_in", "rotation", "admins", "admins_in"}}
+	secApp         = &section{"in [app]", []string{"principal", "serve", "sts", "credentials_ttl"}}
 	secBucket      = &section{"in [buckets.NAME]", []string{"region", "key", "bucket_key", "object_size", "writes", "reads", "replication", "backup"}}
 	secReplication = &section{"in [[buckets.NAME.replication]]", []string{"to", "key", "role", "rtc", "lag"}}
 	secBackup      = &section{"in [buckets.NAME.backup] or [tables.NAME.backup]", []string{"to", "every", "copy", "key"}}
 	secTable       = &section{"in [tables.NAME]", []string{"regions", "key", "keys_in", "item_size", "writes", "reads", "lag", "client_key", "backup"}}
-	secOutage      = &section{"in [[outages]]", []string{"name", "kind", "region", "services", "regions", "start", "duration", "probability"}}
-	secFailover    = &section{"in [failover]", []string{"from", "to", "detect", "steps"}}
-	secStep        = &section{"in [[failover.steps]]", []string{"name", "after", "op", "key", "region", "store", "window", "users", "duration", "required", "retry"}}
-	secAction      = &section{"in [[actions]]", []string{"at", "op", "key", "region", "store", "window", "users"}}
-	secCosts       = &section{"in [costs]", []string{"monthly"}}
-	sections       = []*section{secTop, secObjectives, secRegion, secKey, secApp, secBucket, secReplication, secBackup,
-		secTable, secOutage, secFailover, secStep, secAction, secCosts}
+	secOutage      = &section{"in [[outages]]", []string{"name", "kind", "region", "services", "regions", "start", "duration", "probability", "error_rate", "phases"}}
+	secPhase       = &section{"in [[outages.phases]]", []string{"services", "offset", "duration", "error_rate"}}
+	secFailover    = &section{"in [failover]", []string{"from", "to", "detect", "steps", "operator"}}
+	secStep        = &section{"in [[failover.steps]]", []string{"name", "after", "op", "key", "region", "store", "window", "users", "duration", "required", "retry",
+		"needs", "principal", "to", "rtc", "copy"}}
+	secAction = &section{"in [[actions]]", []string{"at", "op", "key", "region", "store", "window", "users", "principal", "to", "rtc", "copy"}}
+	secCosts  = &section{"in [costs]", []string{"monthly"}}
+	secARC    = &section{"in [arc]", []string{"regions"}}
+	sections  = []*section{secTop, secObjectives, secRegion, secKey, secApp, secBucket, secReplication, secBackup,
+		secTable, secOutage, secPhase, secFailover, secStep, secAction, secCosts, secARC}
 )
 
 // homeOf says where key k belongs when it is not allowed in sec, or "".
@@ -70,22 +73,34 @@ func homeOf(k string, sec *section) string {
 			homes = append(homes, s.where)
 		}
 	}
-	if len(homes) == 0 || len(homes) > 2 {
+	switch {
+	case len(homes) == 0 || len(homes) > 3:
 		return ""
+	case len(homes) == 3:
+		return homes[0] + ", " + homes[1] + " or " + homes[2]
 	}
 	return strings.Join(homes, " or ")
 }
 
 // serviceNames are the spellings of the services, in bit order: the
 // service serviceNames[i] is model.Services(1) << i (model.SvcKMS, SvcS3,
-// SvcDynamoDB, SvcApp).
-var serviceNames = [...]string{"kms", "s3", "dynamodb", "app"}
+// SvcDynamoDB, SvcApp, SvcSTS, SvcRoute53Control, SvcIAMControl).
+var serviceNames = model.ServiceNames
+
+// arcNeed is the needs entry of ARC routing control.
+const arcNeed = "arc-routing-control"
+
+// needServices are the services a step may need (all but the app's
+// compute), then ARC routing control: the candidates of a did-you-mean.
+var needServices = []string{"kms", "s3", "dynamodb", "sts", "route53-control", "iam-control", arcNeed}
 
 // refs holds the name → index maps of a scenario.
 type refs struct {
 	regions, keys, buckets, tables map[string]int
 	regionNames, keyNames          []string
 	storeNames                     []string
+	// keysIn names the tables written with keys_in (one key per region).
+	keysIn map[string]bool
 }
 
 // decode builds the Config from the merged tree.
@@ -140,8 +155,19 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 		}
 	}
 
+	if st, ok := top.str("start"); ok {
+		switch st {
+		case "steady":
+			c.Start = model.StartSteady
+		case "empty":
+			c.Start = model.StartEmpty
+		default:
+			d.errorf("start", "unknown start %q%s", st, suggestOrList(st, "starts", model.StartNames[:]))
+		}
+	}
+	c.ARCRegions = d.arc(top)
 	c.Objectives = d.objectives(top.table("objectives"))
-	r := &refs{}
+	r := &refs{keysIn: map[string]bool{}}
 	c.Regions = d.regions(top, r)
 	keyObjs := d.declare(top, "keys", &r.keys, &r.keyNames)
 	bucketObjs := d.declare(top, "buckets", &r.buckets, nil)
@@ -161,6 +187,9 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 		c.Buckets = append(c.Buckets, d.bucket(o, r))
 	}
 	for _, o := range tableObjs {
+		if o.has("keys_in") {
+			r.keysIn[parentLast(o.path)] = true
+		}
 		c.Tables = append(c.Tables, d.table(o, r))
 	}
 	c.Outages = d.outages(top, r)
@@ -170,6 +199,45 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 	}
 	c.Costs, c.Prices = d.costs(top)
 	return c
+}
+
+// arc reads [arc] regions: exactly five distinct AWS Region codes, which
+// need not be declared under [regions] (nil when absent: the default).
+func (d *decoder) arc(top *obj) []string {
+	if !top.has("arc") {
+		return nil
+	}
+	o := top.table("arc")
+	if o.m == nil {
+		return nil
+	}
+	o.known(secARC)
+	names, paths, ok := o.strs("regions")
+	if !ok {
+		if !o.has("regions") {
+			o.missing("regions", "the five regions of the ARC cluster")
+		}
+		return nil
+	}
+	good := true
+	for i, n := range names {
+		switch {
+		case !isRegionCode(n):
+			d.errAt(paths[i], o.child("regions"), "%q is not an AWS Region code%s", n, suggest(n, awsRegions))
+			good = false
+		case slices.Contains(names[:i], n):
+			d.errAt(paths[i], o.child("regions"), "%q is listed twice", n)
+			good = false
+		}
+	}
+	if len(names) != 5 {
+		d.errorf(o.child("regions"), "an ARC cluster has exactly 5 regions, got %d", len(names))
+		good = false
+	}
+	if !good {
+		return nil
+	}
+	return names
 }
 
 func (d *decoder) objectives(o *obj) model.Objectives {
@@ -382,6 +450,32 @@ func (d *decoder) key(o *obj, r *refs) model.Key {
 		k.UsersIn = append(k.UsersIn, model.RegionUsers{Region: ri, Users: us})
 	}
 	sort.Slice(k.UsersIn, func(i, j int) bool { return k.UsersIn[i].Region < k.UsersIn[j].Region })
+	if v, ok := o.get("admins"); ok {
+		k.Admins, _ = d.users(o.child("admins"), v)
+		if k.Admins == nil {
+			k.Admins = []string{} // admins = []: nobody
+		}
+	} else {
+		k.Admins = []string{kms.Wildcard}
+	}
+	ai := o.table("admins_in")
+	for _, rn := range sortedKeys(ai.m) {
+		p := ai.child(rn)
+		ri := d.region(p, p, rn, r)
+		us, _ := d.users(p, ai.m[rn])
+		if ri < 0 {
+			continue
+		}
+		if !k.MultiRegion && k.Primary >= 0 && ri != k.Primary {
+			d.errorf(p, "a single-Region key has its only copy in %q, not %q", r.regionNames[k.Primary], rn)
+			continue
+		}
+		if us == nil {
+			us = []string{}
+		}
+		k.AdminsIn = append(k.AdminsIn, model.RegionUsers{Region: ri, Users: us})
+	}
+	sort.Slice(k.AdminsIn, func(i, j int) bool { return k.AdminsIn[i].Region < k.AdminsIn[j].Region })
 	if t, ok := o.duration("rotation"); ok {
 		if t < MinRotation || t > MaxRotation {
 			d.errorf(o.child("rotation"), "rotation period %s is outside 90d..2560d", sim.FormatDuration(t))
@@ -429,6 +523,24 @@ func (d *decoder) app(top *obj, r *refs) model.App {
 		a.Serve = serve
 	} else {
 		o.missing("serve", "the regions serving traffic at t=0")
+	}
+	if st, ok := o.str("sts"); ok {
+		switch st {
+		case "regional":
+			a.STS = model.STSRegional
+		case "global":
+			a.STS = model.STSGlobal
+		default:
+			d.errorf(o.child("sts"), "unknown STS endpoint %q%s", st, suggestOrList(st, "endpoints", model.STSNames[:]))
+		}
+	}
+	a.CredentialsTTL = model.DefaultCredentialsTTL
+	if t, ok := o.duration("credentials_ttl"); ok {
+		if t <= 0 {
+			d.errorf(o.child("credentials_ttl"), "must be positive (how long cached credentials outlive an STS failure)")
+		} else {
+			a.CredentialsTTL = t
+		}
 	}
 	return a
 }
@@ -620,6 +732,7 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 		if s, ok := o.str("kind"); ok {
 			kind = s
 		}
+		phased := o.has("phases")
 		switch kind {
 		case "region":
 			ou.Kind = model.RegionOutage
@@ -627,32 +740,25 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 				d.errorf(o.child("regions"), "a region outage takes one region (write region = ...), or set kind = \"partition\"")
 			}
 			ou.Region = d.regionKey(o, "region", r, true, "the region that goes down")
-			ou.Services = model.SvcAll
-			if names, paths, ok := o.strs("services"); ok {
-				ou.Services = 0
-				if len(names) == 0 {
-					d.errorf(o.child("services"), "empty; omit it to take all four services down")
-				}
-				for j, n := range names {
-					i := slices.Index(serviceNames[:], n)
-					if i < 0 {
-						d.errAt(paths[j], o.child("services"), "unknown service %q%s", n, suggestOrList(n, "services", serviceNames[:]))
-						continue
+			if phased {
+				for _, k := range []string{"services", "duration", "error_rate"} {
+					if o.has(k) {
+						d.errorf(o.child(k), "an outage in phases sets %s per phase, in [[outages.phases]]", k)
 					}
-					svc := model.Services(1) << i
-					if ou.Services&svc != 0 {
-						d.errAt(paths[j], o.child("services"), "%q is listed twice", n)
-					}
-					ou.Services |= svc
 				}
+				ou.Phases = d.phases(o, ou.Region, r)
+			} else {
+				ou.Services = d.services(o, ou.Region, r)
+				ou.ErrorRate = d.errorRate(o)
 			}
 		case "partition":
 			ou.Kind = model.Partition
-			for _, k := range []string{"region", "services"} {
+			for _, k := range []string{"region", "services", "error_rate", "phases"} {
 				if o.has(k) {
 					d.errorf(o.child(k), "not used by a partition, which cuts the link between the two regions of `regions`")
 				}
 			}
+			phased = false
 			if regs, ok := d.regionList(o, "regions", r); ok {
 				if len(regs) != 2 {
 					d.errorf(o.child("regions"), "a partition needs exactly two distinct regions, got %d", len(regs))
@@ -670,10 +776,12 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 		} else if !o.has("start") {
 			o.missing("start", `when the outage begins, like "uniform(2h, 10h)"`)
 		}
-		if s, ok := o.dist("duration"); ok {
-			ou.Duration = s
-		} else if !o.has("duration") {
-			o.missing("duration", `how long it lasts, like "lognormal(median=3h, p99=10h)"`)
+		if !phased {
+			if s, ok := o.dist("duration"); ok {
+				ou.Duration = s
+			} else if !o.has("duration") {
+				o.missing("duration", `how long it lasts, like "lognormal(median=3h, p99=10h)" or "profile(aws-regional)"`)
+			}
 		}
 		if p, ok := o.number("probability"); ok {
 			if p < 0 || p > 1 {
@@ -687,9 +795,95 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 	return out
 }
 
+// services reads o.services (default: every service), in a region outage
+// or a phase of one in region.
+func (d *decoder) services(o *obj, region int, r *refs) model.Services {
+	names, paths, ok := o.strs("services")
+	if !ok {
+		return model.SvcAll
+	}
+	var svcs model.Services
+	if len(names) == 0 {
+		d.errorf(o.child("services"), "empty; omit it to take every service down")
+	}
+	for j, n := range names {
+		i := slices.Index(serviceNames[:], n)
+		if i < 0 {
+			d.errAt(paths[j], o.child("services"), "unknown service %q%s", n, suggestOrList(n, "services", serviceNames[:]))
+			continue
+		}
+		svc := model.Services(1) << i
+		if svcs&svc != 0 {
+			d.errAt(paths[j], o.child("services"), "%q is listed twice", n)
+		}
+		if svc&model.SvcGlobalControl != 0 && region >= 0 && r.regionNames[region] != model.ControlPlaneRegion {
+			d.errAt(paths[j], o.child("services"), "%q exists only in %s, where its control plane is hosted (rule %s, docs/aws-behaviour.md), not in %q",
+				n, model.ControlPlaneRegion, controlRule(svc), r.regionNames[region])
+		}
+		svcs |= svc
+	}
+	return svcs
+}
+
+// controlRule names the AWS rule that puts a global control plane in
+// us-east-1.
+func controlRule(svc model.Services) string {
+	if svc == model.SvcRoute53Control {
+		return "G1"
+	}
+	return "G2"
+}
+
+// errorRate reads o.error_rate: a number in (0, 1], default 1.
+func (d *decoder) errorRate(o *obj) float64 {
+	e, ok := o.number("error_rate")
+	if !ok {
+		return 1
+	}
+	if !(e > 0 && e <= 1) {
+		d.errorf(o.child("error_rate"), "must be in (0, 1] (the fraction of requests that fail), got %v", e)
+		return 1
+	}
+	return e
+}
+
+// phases reads the [[outages.phases]] of an outage in region.
+func (d *decoder) phases(o *obj, region int, r *refs) []model.Phase {
+	objs := o.tables("phases")
+	if objs == nil {
+		if v, _ := o.get("phases"); v != nil {
+			return nil // wrong type: reported
+		}
+	}
+	if len(objs) == 0 {
+		d.errorf(o.child("phases"), "an outage in phases needs at least one [[outages.phases]]")
+		return nil
+	}
+	var ps []model.Phase
+	for _, po := range objs {
+		if po.m == nil {
+			continue
+		}
+		po.known(secPhase)
+		p := model.Phase{Offset: sim.ConstDist(0)}
+		p.Services = d.services(po, region, r)
+		p.ErrorRate = d.errorRate(po)
+		if dd, ok := po.dist("offset"); ok {
+			p.Offset = dd
+		}
+		if dd, ok := po.dist("duration"); ok {
+			p.Duration = dd
+		} else if !po.has("duration") {
+			po.missing("duration", `how long the phase lasts, like "2h52m"`)
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
 // opSpec says which operation arguments are required (2), optional (1) or
 // not used (0).
-type opSpec struct{ key, region, store, window, users int }
+type opSpec struct{ key, region, store, window, users, to, rtc, copy int }
 
 var opSpecs = [...]opSpec{
 	model.OpReplicateKey:        {key: 2, region: 2, users: 1},
@@ -701,25 +895,61 @@ var opSpecs = [...]opSpec{
 	model.OpRotateKey:           {key: 2, region: 1}, // "not needed": the primary rotates
 	model.OpPutKeyPolicy:        {key: 2, region: 2, users: 2},
 	model.OpRestoreBackup:       {store: 2, region: 1}, // if given, the backup's own region
+
+	model.OpCreateTableReplica:      {store: 2, region: 2, key: 1, copy: 1}, // key: required with keys_in
+	model.OpDeleteTableReplica:      {store: 2, region: 2},
+	model.OpPutBucketReplication:    {store: 2, to: 2, key: 2, rtc: 1},
+	model.OpDeleteBucketReplication: {store: 2, to: 2},
 }
 
-var opArgHelp = map[string]string{
-	"key":    "the key acted on",
-	"region": "the region of the copy acted on",
-	"store":  "the bucket or table whose backup is restored",
-	"users":  "the principals of the new key policy",
+// opArgHelp explains an op's argument in a "required" error.
+func opArgHelp(kind model.OpKind, arg string) string {
+	switch {
+	case arg == "store" && kind == model.OpRestoreBackup:
+		return "the bucket or table whose backup is restored"
+	case arg == "store" && (kind == model.OpCreateTableReplica || kind == model.OpDeleteTableReplica):
+		return "the table"
+	case arg == "store":
+		return "the bucket"
+	case arg == "region" && kind == model.OpCreateTableReplica:
+		return "the region of the new replica"
+	case arg == "region" && kind == model.OpDeleteTableReplica:
+		return "the region of the replica removed"
+	case arg == "to":
+		return "the destination region of the rule"
+	case arg == "key" && kind == model.OpPutBucketReplication:
+		return "the rule's replica key, usable in to"
+	case arg == "key" && kind == model.OpCreateTableReplica:
+		return "the new replica's key (the table has one key per region)"
+	case arg == "key":
+		return "the key acted on"
+	case arg == "region":
+		return "the region of the copy acted on"
+	case arg == "users":
+		return "the principals of the new key policy"
+	}
+	return ""
 }
+
+// opKeys are the op arguments, for "only used with op" errors.
+var opKeys = []string{"key", "region", "store", "window", "users", "to", "rtc", "copy"}
 
 // op decodes the op of an action or a step. The caller has checked the keys.
 func (d *decoder) op(o *obj, r *refs, c *model.Config, required bool) model.Op {
-	op := model.Op{Key: -1, Region: -1}
+	op := model.Op{Key: -1, Region: -1, To: -1}
+	if s, ok := o.str("principal"); ok {
+		if strings.TrimSpace(s) == "" {
+			d.errorf(o.child("principal"), "must not be empty")
+		}
+		op.Principal = s
+	}
 	name, ok := o.str("op")
 	if !ok {
 		if required && !o.has("op") {
 			o.missing("op", "one of "+strings.Join(model.OpNames[1:], ", "))
 		}
 		if !o.has("op") {
-			for _, k := range []string{"key", "region", "store", "window", "users"} {
+			for _, k := range opKeys {
 				if o.has(k) {
 					d.errorf(o.child(k), "only used with op = ...")
 				}
@@ -743,10 +973,15 @@ func (d *decoder) op(o *obj, r *refs, c *model.Config, required bool) model.Op {
 			d.errorf(o.child(k), "not used by %s", name)
 			return false
 		case level == 2 && !o.has(k):
-			o.missing(k, fmt.Sprintf("%s needs %s", name, opArgHelp[k]))
+			o.missing(k, fmt.Sprintf("%s needs %s", name, opArgHelp(op.Kind, k)))
 			return false
 		}
 		return level > 0 && o.has(k)
+	}
+	if op.Kind == model.OpCreateTableReplica && !o.has("key") {
+		if s, _ := o.str("store"); r.keysIn[s] {
+			o.missing("key", fmt.Sprintf("%s needs %s", name, opArgHelp(op.Kind, "key")))
+		}
 	}
 	if use("key", spec.key) {
 		op.Key = d.keyRef(o, "key", r, true)
@@ -755,10 +990,25 @@ func (d *decoder) op(o *obj, r *refs, c *model.Config, required bool) model.Op {
 		op.Region = d.regionKey(o, "region", r, true, "")
 	}
 	if use("store", spec.store) {
-		op.Store = d.storeRef(o, r, c)
-		if b := storeBackup(c, op.Store); b != nil && op.Region >= 0 && op.Region != b.To {
+		op.Store = d.storeRef(o, r, c, op.Kind)
+		if b := storeBackup(c, op.Store); op.Kind == model.OpRestoreBackup && b != nil && op.Region >= 0 && op.Region != b.To {
 			d.errorf(o.child("region"), "restore-backup restores into the backup's region %q, not %q",
 				r.regionNames[b.To], r.regionNames[op.Region])
+		}
+	}
+	if use("to", spec.to) {
+		op.To = d.regionKey(o, "to", r, true, "")
+		if op.Store.Kind == model.StoreBucket && op.Store.Index < len(c.Buckets) && op.To >= 0 &&
+			op.To == c.Buckets[op.Store.Index].Region && o.has("store") {
+			d.errorf(o.child("to"), "%q is the source bucket's region", r.regionNames[op.To])
+		}
+	}
+	if use("rtc", spec.rtc) {
+		op.RTC, _ = o.boolean("rtc")
+	}
+	if use("copy", spec.copy) {
+		if dd, ok := o.dist("copy"); ok {
+			op.Copy, op.HasCopy = dd, true
 		}
 	}
 	if op.Kind == model.OpScheduleKeyDeletion {
@@ -792,25 +1042,42 @@ func storeBackup(c *model.Config, ref model.StoreRef) *model.Backup {
 	return nil
 }
 
-// storeRef resolves o.store to a bucket or table that has a backup.
-func (d *decoder) storeRef(o *obj, r *refs, c *model.Config) model.StoreRef {
+// storeRef resolves o.store for an op of the given kind: for restore-backup
+// a bucket or table that has a backup, for the table-replica ops a table,
+// for the bucket-rule ops a bucket.
+func (d *decoder) storeRef(o *obj, r *refs, c *model.Config, kind model.OpKind) model.StoreRef {
 	s, ok := o.str("store")
 	if !ok {
 		return model.StoreRef{}
 	}
-	var backup *model.Backup
 	ref := model.StoreRef{}
-	if i, ok := r.buckets[s]; ok {
-		ref = model.StoreRef{Kind: model.StoreBucket, Index: i}
-		if i < len(c.Buckets) {
-			backup = c.Buckets[i].Backup
+	bi, isBucket := r.buckets[s]
+	ti, isTable := r.tables[s]
+	switch kind {
+	case model.OpCreateTableReplica, model.OpDeleteTableReplica:
+		if !isTable {
+			d.errorf(o.child("store"), "%q is not a declared table%s", s, suggestOrList(s, "tables", sortedKeys(r.tables)))
 		}
-	} else if i, ok := r.tables[s]; ok {
-		ref = model.StoreRef{Kind: model.StoreTable, Index: i}
-		if i < len(c.Tables) {
-			backup = c.Tables[i].Backup
+		return model.StoreRef{Kind: model.StoreTable, Index: ti}
+	case model.OpPutBucketReplication, model.OpDeleteBucketReplication:
+		if !isBucket {
+			d.errorf(o.child("store"), "%q is not a declared bucket%s", s, suggestOrList(s, "buckets", sortedKeys(r.buckets)))
 		}
-	} else {
+		return model.StoreRef{Kind: model.StoreBucket, Index: bi}
+	}
+	var backup *model.Backup
+	switch {
+	case isBucket:
+		ref = model.StoreRef{Kind: model.StoreBucket, Index: bi}
+		if bi < len(c.Buckets) {
+			backup = c.Buckets[bi].Backup
+		}
+	case isTable:
+		ref = model.StoreRef{Kind: model.StoreTable, Index: ti}
+		if ti < len(c.Tables) {
+			backup = c.Tables[ti].Backup
+		}
+	default:
 		d.errorf(o.child("store"), "%q is not a declared bucket or table%s", s, suggestOrList(s, "stores", r.storeNames))
 		return ref
 	}
@@ -822,6 +1089,60 @@ func (d *decoder) storeRef(o *obj, r *refs, c *model.Config) model.StoreRef {
 		d.errorf(o.child("store"), "%q has no backup to restore (add [%s.%s.backup])", s, section, s)
 	}
 	return ref
+}
+
+// needs reads a step's needs: "SERVICE@REGION" entries (a declared region;
+// route53-control and iam-control only in us-east-1) or
+// "arc-routing-control".
+func (d *decoder) needs(o *obj, r *refs) []model.Need {
+	names, paths, ok := o.strs("needs")
+	if !ok {
+		return nil
+	}
+	var out []model.Need
+	seen := map[string]bool{}
+	for i, e := range names {
+		p := paths[i]
+		if seen[e] {
+			d.errAt(p, o.child("needs"), "%q is listed twice", e)
+			continue
+		}
+		seen[e] = true
+		if e == arcNeed {
+			out = append(out, model.Need{ARC: true, Region: -1})
+			continue
+		}
+		svcName, regName, hasAt := strings.Cut(e, "@")
+		if !hasAt {
+			if slices.Contains(needServices, svcName) || slices.Contains(serviceNames[:], svcName) {
+				d.errAt(p, o.child("needs"), "%q names no region: write SERVICE@REGION, like \"%s@us-east-1\"", e, svcName)
+			} else {
+				d.errAt(p, o.child("needs"), "unknown need %q%s; write SERVICE@REGION, like \"route53-control@us-east-1\", or %q",
+					e, suggest(svcName, needServices), arcNeed)
+			}
+			continue
+		}
+		si := slices.Index(serviceNames[:], svcName)
+		if si < 0 || !slices.Contains(needServices, svcName) {
+			why := suggestOrList(svcName, "services a step can need", needServices[:len(needServices)-1])
+			if svcName == "app" {
+				why = " (the app's compute is what the runbook moves, not something a step needs)"
+			}
+			d.errAt(p, o.child("needs"), "unknown service %q%s", svcName, why)
+			continue
+		}
+		ri := d.region(p, o.child("needs"), regName, r)
+		svc := model.Services(1) << si
+		if ri >= 0 && svc&model.SvcGlobalControl != 0 && regName != model.ControlPlaneRegion {
+			d.errAt(p, o.child("needs"), "%q exists only in %s, where its control plane is hosted (rule %s, docs/aws-behaviour.md): write %s@%s",
+				svcName, model.ControlPlaneRegion, controlRule(svc), svcName, model.ControlPlaneRegion)
+			continue
+		}
+		if ri >= 0 {
+			out = append(out, model.Need{Service: svc, Region: ri})
+		}
+	}
+	return out
 }
 
 func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
@@ -843,6 +1164,12 @@ func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
 		f.Detect = dt
 	} else if !o.has("detect") {
 		o.missing("detect", `time from the service going down to the runbook starting, like "normal(mean=4m, sd=1m)"`)
+	}
+	if s, ok := o.str("operator"); ok {
+		if strings.TrimSpace(s) == "" {
+			d.errorf(o.child("operator"), "must not be empty")
+		}
+		f.Operator = s
 	}
 	steps := o.tables("steps")
 	index := map[string]int{}
@@ -888,6 +1215,7 @@ func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
 			}
 		}
 		st.Op = d.op(so, r, c, false)
+		st.Needs = d.needs(so, r)
 		if dur, ok := so.dist("duration"); ok {
 			st.Duration = dur
 		}
@@ -950,7 +1278,7 @@ func (d *decoder) stepCycles(steps []model.Step, objs []*obj) {
 }
 
 func (d *decoder) action(o *obj, r *refs, c *model.Config) model.Action {
-	a := model.Action{Op: model.Op{Key: -1, Region: -1}}
+	a := model.Action{Op: model.Op{Key: -1, Region: -1, To: -1}}
 	if o.m == nil {
 		return a
 	}

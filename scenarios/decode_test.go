@@ -266,7 +266,7 @@ func TestSemanticErrors(t *testing.T) {
 		{"unknown op far from any", []string{`op = "disable-key"`, `op = "reboot"`},
 			[]string{`t.toml:61:1: actions[0].op: unknown op "reboot"; ops: replicate-key, update-primary-region, enable-key, disable-key, schedule-key-deletion, cancel-key-deletion, rotate-key, put-key-policy, restore-backup`}},
 		{"empty services", []string{"duration = \"2h\"\n\n", "duration = \"2h\"\nservices = []\n"},
-			[]string{`t.toml:43:1: outages[0].services: empty; omit it to take all four services down`}},
+			[]string{`t.toml:43:1: outages[0].services: empty; omit it to take every service down`}},
 		{"failover from equals to", []string{`to = "us-west-2"
 detect`, `to = "us-east-1"
 detect`},
@@ -414,9 +414,11 @@ func TestDefaults(t *testing.T) {
 	check("Account", c.Account, "111122223333")
 	check("Objectives", c.Objectives, model.Objectives{Success: 0.99})
 	check("Regions", c.Regions, []model.Region{{Name: "eu-west-1", KMSRPS: 100000}, {Name: "sa-east-1", KMSRPS: 250}, {Name: "us-east-1", KMSRPS: 100000}, {Name: "us-west-2", KMSRPS: 100000}})
-	check("Keys[0]", c.Keys[0], model.Key{Name: "mrk", MultiRegion: true, Primary: 2, Replicas: []int{3}, Users: []string{"app"}})
-	check("Keys[1]", c.Keys[1], model.Key{Name: "single", Primary: 2})
-	check("App", c.App, model.App{Principal: "app", Serve: []int{2}})
+	check("Start", c.Start, model.StartSteady)
+	check("ARCRegions", c.ARCRegions, []string(nil))
+	check("Keys[0]", c.Keys[0], model.Key{Name: "mrk", MultiRegion: true, Primary: 2, Replicas: []int{3}, Users: []string{"app"}, Admins: []string{"*"}})
+	check("Keys[1]", c.Keys[1], model.Key{Name: "single", Primary: 2, Admins: []string{"*"}})
+	check("App", c.App, model.App{Principal: "app", Serve: []int{2}, STS: model.STSRegional, CredentialsTTL: sim.Hour})
 	b := c.Buckets[0]
 	check("ObjectSize", b.ObjectSize, int64(64<<10))
 	check("Replication", b.Replication, []model.Replication{{To: 3, Key: 0, Role: "s3-replication", Lag: model.DefaultS3Lag(false), LagDefault: true}})
@@ -425,14 +427,14 @@ func TestDefaults(t *testing.T) {
 	check("Table", tb, model.Table{Name: "t", Regions: []int{2, 3}, Keys: []int{0, 0}, ItemSize: 1024, Lag: model.DefaultDynamoDBLag(), LagDefault: true, ClientKey: -1,
 		Backup: &model.Backup{To: 3, Every: sim.Hour, Copy: sim.ConstDist(10 * sim.Minute), Key: 0}})
 	check("Outages", c.Outages, []model.Outage{{Stream: "outage-1", Kind: model.RegionOutage, Region: 2, Services: model.SvcAll, Regions: [2]int{-1, -1},
-		Start: sim.ConstDist(sim.Hour), Duration: sim.ConstDist(2 * sim.Hour), Probability: 1}})
+		Start: sim.ConstDist(sim.Hour), Duration: sim.ConstDist(2 * sim.Hour), Probability: 1, ErrorRate: 1}})
 	check("Failover", *c.Failover, model.Failover{From: 2, To: 3, Detect: sim.ConstDist(5 * sim.Minute), Steps: []model.Step{
-		{Name: "a", Op: model.Op{Key: -1, Region: -1}, Duration: sim.ConstDist(0), Required: true, Retry: sim.Minute},
-		{Name: "b", After: []int{0}, Op: model.Op{Kind: model.OpUpdatePrimaryRegion, Key: 0, Region: 3}, Duration: sim.ConstDist(0), Required: true, Retry: sim.Minute},
+		{Name: "a", Op: model.Op{Key: -1, Region: -1, To: -1}, Duration: sim.ConstDist(0), Required: true, Retry: sim.Minute},
+		{Name: "b", After: []int{0}, Op: model.Op{Kind: model.OpUpdatePrimaryRegion, Key: 0, Region: 3, To: -1}, Duration: sim.ConstDist(0), Required: true, Retry: sim.Minute},
 	}})
 	check("Actions", c.Actions, []model.Action{
-		{At: sim.ConstDist(sim.Hour), Op: model.Op{Kind: model.OpScheduleKeyDeletion, Key: 0, Region: 3, Window: 30 * sim.Day}},
-		{At: sim.ConstDist(2 * sim.Hour), Op: model.Op{Kind: model.OpRestoreBackup, Key: -1, Region: -1, Store: model.StoreRef{Kind: model.StoreTable, Index: 0}}},
+		{At: sim.ConstDist(sim.Hour), Op: model.Op{Kind: model.OpScheduleKeyDeletion, Key: 0, Region: 3, Window: 30 * sim.Day, To: -1}},
+		{At: sim.ConstDist(2 * sim.Hour), Op: model.Op{Kind: model.OpRestoreBackup, Key: -1, Region: -1, To: -1, Store: model.StoreRef{Kind: model.StoreTable, Index: 0}}},
 	})
 	check("Costs", c.Costs, []model.CostItem(nil))
 	check("Prices", c.Prices, map[string]float64{})
@@ -475,7 +477,11 @@ func TestServices(t *testing.T) {
 		{`["dynamodb"]`, model.SvcDynamoDB},
 		{`["app"]`, model.SvcApp},
 		{`["app", "kms"]`, model.SvcApp | model.SvcKMS},
-		{`["kms", "s3", "dynamodb", "app"]`, model.SvcAll},
+		{`["kms", "s3", "dynamodb", "app"]`, model.SvcKMS | model.SvcS3 | model.SvcDynamoDB | model.SvcApp},
+		{`["sts"]`, model.SvcSTS},
+		{`["route53-control"]`, model.SvcRoute53Control},
+		{`["iam-control"]`, model.SvcIAMControl},
+		{`["kms", "s3", "dynamodb", "app", "sts", "route53-control", "iam-control"]`, model.SvcAll},
 	}
 	for _, tt := range tests {
 		src := edit(t, "duration = \"2h\"\n\n", "duration = \"2h\"\nservices = "+tt.list+"\n\n")

@@ -28,7 +28,7 @@ func TestExtendsMerge(t *testing.T) {
 	// [objectives] merges deeply: rto from the child, rpo from the base.
 	check("Objectives", c.Objectives, model.Objectives{RTO: 10 * sim.Minute, RPO: 5 * sim.Minute, HasRTO: true, HasRPO: true, Success: 0.99})
 	// [app]: principal from the base, serve (an array) replaced whole.
-	check("App", c.App, model.App{Principal: "app", Serve: []int{1, 2}})
+	check("App", c.App, model.App{Principal: "app", Serve: []int{1, 2}, CredentialsTTL: sim.Hour})
 	// [tables.t]: regions replaced, key and writes inherited.
 	tb := c.Tables[0]
 	check("Table.Regions", tb.Regions, []int{1, 2})

@@ -74,7 +74,8 @@ func dump(b *strings.Builder, v reflect.Value, indent string) {
 }
 
 // durationFields are the sim.Time fields of model.Config, printed as durations.
-var durationFields = map[string]bool{"Horizon": true, "RTO": true, "RPO": true, "Rotation": true, "Every": true, "Window": true, "Retry": true}
+var durationFields = map[string]bool{"Horizon": true, "RTO": true, "RPO": true, "Rotation": true, "Every": true, "Window": true, "Retry": true,
+	"CredentialsTTL": true}
 
 func render(c *model.Config) string {
 	var b strings.Builder
@@ -85,7 +86,7 @@ func render(c *model.Config) string {
 // TestGolden decodes the shared example scenarios (copied into testdata/)
 // and compares the full Config with testdata/NAME.golden.
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"snowy", "every-construct"} {
+	for _, name := range []string{"snowy", "every-construct", "every-construct-11"} {
 		t.Run(name, func(t *testing.T) {
 			c, err := Load(filepath.Join("testdata", name+".toml"))
 			if err != nil {
@@ -299,11 +300,14 @@ func checkConfig(c *model.Config) error {
 				bad("key %s: users_in region %d", k.Name, u.Region)
 			}
 		}
+		if k.Admins == nil {
+			bad("key %s: admins not filled in", k.Name)
+		}
 		if k.Rotation != 0 && (k.Rotation < MinRotation || k.Rotation > MaxRotation) {
 			bad("key %s: rotation %d", k.Name, k.Rotation)
 		}
 	}
-	if c.App.Principal == "" || len(c.App.Serve) == 0 {
+	if c.App.Principal == "" || len(c.App.Serve) == 0 || c.App.CredentialsTTL <= 0 {
 		bad("app %+v", c.App)
 	}
 	for _, r := range c.App.Serve {
@@ -344,8 +348,17 @@ func checkConfig(c *model.Config) error {
 		}
 		switch o.Kind {
 		case model.RegionOutage:
-			if !reg(o.Region) || o.Services == 0 || o.Services&^model.SvcAll != 0 {
-				bad("outage %s: region %d services %d", o.Stream, o.Region, o.Services)
+			if len(o.Phases) > 0 {
+				if o.Services != 0 || o.ErrorRate != 0 {
+					bad("outage %s: phases with services %d error rate %v", o.Stream, o.Services, o.ErrorRate)
+				}
+				for _, p := range o.Phases {
+					if p.Services == 0 || p.Services&^model.SvcAll != 0 || !(p.ErrorRate > 0 && p.ErrorRate <= 1) {
+						bad("outage %s: phase %+v", o.Stream, p)
+					}
+				}
+			} else if !reg(o.Region) || o.Services == 0 || o.Services&^model.SvcAll != 0 || !(o.ErrorRate > 0 && o.ErrorRate <= 1) {
+				bad("outage %s: region %d services %d error rate %v", o.Stream, o.Region, o.Services, o.ErrorRate)
 			}
 		case model.Partition:
 			if !reg(o.Regions[0]) || !reg(o.Regions[1]) || o.Regions[0] >= o.Regions[1] {
@@ -354,13 +367,22 @@ func checkConfig(c *model.Config) error {
 		}
 	}
 	checkOp := func(where string, op model.Op) {
-		if op.Key != -1 && !key(op.Key) || op.Region != -1 && !reg(op.Region) {
+		if op.Key != -1 && !key(op.Key) || op.Region != -1 && !reg(op.Region) || op.To != -1 && !reg(op.To) {
 			bad("%s: op %+v", where, op)
 		}
 		switch op.Kind {
 		case model.OpNone:
 		case model.OpRestoreBackup:
 			if op.Key != -1 || op.Region != -1 {
+				bad("%s: op %+v", where, op)
+			}
+		case model.OpCreateTableReplica, model.OpDeleteTableReplica:
+			if op.Store.Kind != model.StoreTable || !reg(op.Region) || op.To != -1 {
+				bad("%s: op %+v", where, op)
+			}
+		case model.OpPutBucketReplication, model.OpDeleteBucketReplication:
+			if op.Store.Kind != model.StoreBucket || !reg(op.To) || op.Region != -1 ||
+				(op.Kind == model.OpPutBucketReplication) != key(op.Key) {
 				bad("%s: op %+v", where, op)
 			}
 		case model.OpRotateKey:
@@ -389,6 +411,11 @@ func checkConfig(c *model.Config) error {
 					bad("step %s: after %v", s.Name, s.After)
 				}
 			}
+			for _, n := range s.Needs {
+				if !n.ARC && (!reg(n.Region) || n.Service == 0 || n.Service&(n.Service-1) != 0 || n.Service == model.SvcApp) {
+					bad("step %s: needs %+v", s.Name, n)
+				}
+			}
 			checkOp("step "+s.Name, s.Op)
 		}
 	}
@@ -397,6 +424,9 @@ func checkConfig(c *model.Config) error {
 			bad("action %d has no op", i)
 		}
 		checkOp(fmt.Sprintf("action %d", i), a.Op)
+	}
+	if len(c.ARCRegions) != 0 && len(c.ARCRegions) != 5 {
+		bad("arc regions %v", c.ARCRegions)
 	}
 	for i := 1; i < len(c.Costs); i++ {
 		if c.Costs[i-1].Name >= c.Costs[i].Name {
@@ -421,7 +451,7 @@ func FuzzParse(f *testing.F) {
 		}
 		return nil
 	})
-	for _, p := range []string{"testdata/snowy.toml", "testdata/every-construct.toml", "testdata/extends/child.toml"} {
+	for _, p := range []string{"testdata/snowy.toml", "testdata/every-construct.toml", "testdata/every-construct-11.toml", "testdata/extends/child.toml"} {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)
 		}

@@ -28,7 +28,8 @@ func ParseDuration(s string) (sim.Time, error) {
 // ParseDist parses a duration distribution: a constant duration or one of
 // uniform(min, max), normal(mean=, sd=), lognormal(median=, p99=),
 // exponential(mean=), triangular(min, mode, max), weibull(shape=, scale=),
-// empirical(p50=, p90=, p99=). Parameters may be given by name, in any order,
+// empirical(p50=, p90=, p99=), or a named outage profile such as
+// profile(aws-regional) (sim.Profiles lists them). Parameters may be given by name, in any order,
 // or by position in the order shown.
 func ParseDist(s string) (sim.Dist, error) {
 	d, err := parseDist(s)
@@ -179,11 +180,11 @@ var families = []family{
 }
 
 func familyNames() []string {
-	names := make([]string, len(families))
+	names := make([]string, len(families), len(families)+1)
 	for i, f := range families {
 		names[i] = f.name
 	}
-	return names
+	return append(names, "profile")
 }
 
 // fmtDur formats nanoseconds for messages, in the scenario syntax.
@@ -203,6 +204,9 @@ func parseDist(s string) (sim.Dist, error) {
 		return sim.ConstDist(d), nil
 	}
 	name := strings.ToLower(strings.TrimSpace(t[:open]))
+	if name == "profile" {
+		return parseProfile(s, t[open:])
+	}
 	var fam *family
 	for i := range families {
 		if families[i].name == name {
@@ -418,4 +422,21 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("size %q is too large", s)
 	}
 	return int64(v), nil
+}
+
+// parseProfile parses the "(NAME)" of profile(NAME): a named outage profile
+// (sim.ProfileDist); an unknown name is an error with a did-you-mean.
+func parseProfile(s, rest string) (sim.Dist, error) {
+	if !strings.HasSuffix(rest, ")") {
+		return sim.Dist{}, fmt.Errorf("profile: missing \")\" at the end, as in \"profile(aws-regional)\"")
+	}
+	n := strings.TrimSpace(rest[1 : len(rest)-1])
+	if n == "" {
+		return sim.Dist{}, fmt.Errorf("profile: no name in %q; profiles: %s", s, strings.Join(sim.ProfileNames(), ", "))
+	}
+	d, ok := sim.ProfileDist(n)
+	if !ok {
+		return sim.Dist{}, fmt.Errorf("unknown profile %q%s", n, suggestOrList(n, "profiles", sim.ProfileNames()))
+	}
+	return d, nil
 }
