@@ -41,7 +41,8 @@ func (r *Runner) updateTable(s *store, api string, g *gray) (int, error) {
 // DESIGN "Replica and rule operations"). Checks, in order: the implied need
 // (updateTable: the replica copied from is the one UpdateTable goes to);
 // a replica already in the region (ValidationException); the new replica's
-// key (op.Key, else the table's) usable there: KMS unreachable is
+// key (op.Key, else the table's) in that region (a single-Region key
+// elsewhere: ValidationException) and usable there: KMS unreachable is
 // transient (KMSUnavailable), a Creating or Updating copy too
 // (KMSInvalidStateException), any other failure is ValidationException
 // ("KMSMasterKeyId must be specified for each replica"), a refusal. The new
@@ -70,6 +71,11 @@ func (r *Runner) createTableReplica(op *Op, g *gray, stream string) error {
 	key := op.Key
 	if key < 0 {
 		key = s.table.Keys[0]
+	}
+	if kd := &r.cfg.Keys[key]; !kd.MultiRegion && kd.Primary != reg {
+		return &opError{op: api, code: "ValidationException",
+			msg: "KMSMasterKeyId must be specified for each replica: the single-Region key " + kd.Name + " is in " +
+				r.regionNames[kd.Primary] + ", not " + r.regionNames[reg]}
 	}
 	if rs, _ := r.kms.Usable(key, reg); rs != kms.OK {
 		if r.kms.Transient(rs, key, reg) {

@@ -36,6 +36,10 @@ type source struct {
 	pieces []piece
 	T      float64
 	lo, hi float64
+	// pre caches the count of the writes before 0 (cum(0)), which every
+	// cum(x ≥ 0) adds; preOK says it is computed.
+	pre   float64
+	preOK bool
 }
 
 // gInt returns ∫_0^y S(u) du for the lag, with S(u) = 1 for u < 0.
@@ -184,7 +188,13 @@ func (s *source) cum(x float64) float64 {
 	}
 	v := 0.0
 	if s.lo < 0 && s.w0 > 0 {
-		v += s.w0 / float64(sim.Second) * s.intOf(s.lo, math.Min(x, 0))
+		if x < 0 {
+			return s.w0 / float64(sim.Second) * s.intOf(s.lo, x)
+		}
+		if !s.preOK {
+			s.pre, s.preOK = s.w0/float64(sim.Second)*s.intOf(s.lo, 0), true
+		}
+		v = s.pre
 	}
 	for i, p := range s.w {
 		a := math.Max(float64(p.t), s.lo)
@@ -386,17 +396,22 @@ func densityAll(srcs []source, x float64) float64 {
 }
 
 // solveOldest returns the s ≤ hi with cumAll(s) = e (0 < e < lambda =
-// cumAll(hi), which the caller has computed). When cumAll(0) > e (a steady
-// start, the oldest missing write before 0) it first finds a lower bracket
-// by doubling a step back from 0. The cumulative grows roughly
-// exponentially towards hi (the survival tail), so it takes Newton steps on
-// ln cumAll − ln e from hi, safeguarded by bisection (taken when Newton's
-// step leaves the bracket, or creeps across a flat stretch), until the
+// cumAll(hi), which the caller has computed). It first lowers hi to the
+// last moment any source accepted writes (the cumulative is flat after
+// it). When cumAll(0) > e (a steady start, the oldest missing write before
+// 0) it finds a lower bracket by doubling a step back from 0. The
+// cumulative grows roughly exponentially towards hi (the survival tail), so
+// it takes Newton steps on ln cumAll − ln e from hi, safeguarded by
+// bisection (taken when Newton's step leaves the bracket, or when the
+// cumulative is flat to rounding where Newton's step creeps), until the
 // bracket or the step is under a nanosecond or the expected count matches e
 // to 1e-10.
 func solveOldest(srcs []source, e, lambda, hi float64) float64 {
+	if last := lastWrite(srcs, hi); last < hi {
+		hi = last
+	}
 	lo := 0.0
-	if hi > 0 && cumAll(srcs, 0) > e {
+	if hi > 0 && hasPre(srcs) && cumAll(srcs, 0) > e {
 		hi = 0
 	}
 	if hi <= 0 {
@@ -411,6 +426,7 @@ func solveOldest(srcs []source, e, lambda, hi float64) float64 {
 	}
 	x, c := hi, lambda
 	le := math.Log(e)
+	prev := math.NaN()
 	for it := 0; it < 200; it++ {
 		if it > 0 {
 			c = cumAll(srcs, x)
@@ -427,19 +443,58 @@ func solveOldest(srcs []source, e, lambda, hi float64) float64 {
 		if m := densityAll(srcs, x); m > 0 && c > 0 {
 			d := math.Log(c) - le
 			n := x - d*c/m
-			if math.Abs(n-x) < 0.5 && math.Abs(d) < 1 {
+			flat := math.Abs(c-prev) <= 1e-9*c
+			if math.Abs(n-x) < 0.5 && math.Abs(d) < 1 && !flat {
 				break
 			}
-			// Newton's step, unless it lands outside the bracket or creeps
-			// (a short step while the count is far from e: a flat stretch
-			// of the cumulative), where bisection is faster.
-			if n > lo && n < hi && (math.Abs(d) < 1 || math.Abs(n-x) > (hi-lo)/8) {
+			if n > lo && n < hi && !flat {
 				xn = n
 			}
 		}
+		prev = c
 		x = xn
 	}
 	return x
+}
+
+// lastWrite returns the last moment before hi at which a source accepted
+// writes that count (the cumulative is flat after it), at most hi.
+func lastWrite(srcs []source, hi float64) float64 {
+	last := math.Inf(-1)
+	for i := range srcs {
+		s := &srcs[i]
+		end := math.Min(hi, s.hi)
+		found := false
+		for k := len(s.w) - 1; k >= 0; k-- {
+			if t := float64(s.w[k].t); t < end {
+				if s.w[k].w == 0 {
+					end = t
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			end = math.Inf(-1)
+			if s.lo < 0 && s.w0 > 0 {
+				end = math.Min(hi, 0)
+			}
+		}
+		if end > s.lo {
+			last = math.Max(last, end)
+		}
+	}
+	return math.Min(last, hi)
+}
+
+// hasPre reports whether a source counts writes before 0.
+func hasPre(srcs []source) bool {
+	for i := range srcs {
+		if srcs[i].lo < 0 && srcs[i].w0 > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // recoveryRegion returns the region the stranded writes are counted

@@ -55,9 +55,9 @@ func (r *Runner) stsChange(region int, up bool) {
 	if up {
 		if r.credsGone[region] {
 			r.credsGone[region] = false
-			r.eng.MarkDirty()
 			for reg, ok := range r.serving {
-				if ok && r.stsEndpoint[reg] == region {
+				if ok && r.stsEndpoint[reg] == region && r.svcUp(reg, svcApp) {
+					r.eng.MarkDirty()
 					r.traceSTS(region, "STS in "+r.regionNames[region]+" is back: the app gets credentials again")
 					break
 				}
@@ -82,10 +82,10 @@ func (r *Runner) credsExpire(region int) {
 		return
 	}
 	r.credsGone[region] = true
-	// Only the regions that serve now feel it (those that serve later
-	// read credsGone when their rates are computed).
+	// Only the regions that serve now, with their app up, feel it (those
+	// that serve later read credsGone when their rates are computed).
 	for reg, ok := range r.serving {
-		if ok && r.stsEndpoint[reg] == region {
+		if ok && r.stsEndpoint[reg] == region && r.svcUp(reg, svcApp) {
 			r.eng.MarkDirty()
 			r.traceSTS(region, "the app's cached credentials from STS in "+r.regionNames[region]+
 				" expired: its requests in the regions that use that endpoint fail until STS is back")

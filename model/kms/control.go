@@ -118,6 +118,32 @@ func (c call) grayFail(a, b int) error {
 	return nil
 }
 
+// gate makes the checks every control-plane call starts with, in order,
+// each only if the previous passed: reachability (KMS up in sentTo; with
+// other ≥ 0, up there too and no partition between them), a gray failure
+// of KMS in those Regions, then the admins of the copy in sentTo (role) and,
+// with other2 ≥ 0, of the copy in other2 (role2).
+func (c call) gate(sentTo, other int, role string, other2 int, role2 string) error {
+	if err := c.up(sentTo); err != nil {
+		return err
+	}
+	if other >= 0 {
+		if err := c.reach(sentTo, other); err != nil {
+			return err
+		}
+	}
+	if err := c.grayFail(sentTo, other); err != nil {
+		return err
+	}
+	if err := c.admin(sentTo, role); err != nil {
+		return err
+	}
+	if other2 >= 0 {
+		return c.admin(other2, role2)
+	}
+	return nil
+}
+
 // admin checks that the caller is an admin of key's copy in region (G5:
 // kms:<op> in that copy's key policy).
 func (c call) admin(region int, role string) error {
@@ -206,7 +232,7 @@ func (k *KMS) ReplicateKeyFrom(by Caller, key, from, region int, users []string,
 	if !k.validRegion(from) {
 		return c.fail(CodeValidation, false, "no region with index %d", from)
 	}
-	if err := first(c.up(from), c.reach(from, region), c.grayFail(from, region), c.admin(from, "primary")); err != nil {
+	if err := c.gate(from, region, "primary", -1, ""); err != nil {
 		return err
 	}
 	kd := &k.keys[key]
@@ -270,8 +296,7 @@ func (k *KMS) UpdatePrimaryRegion(by Caller, key, region int) error {
 	if p < 0 {
 		return c.fail(CodeNotFound, false, "%s has no primary", k.ks[key].id)
 	}
-	if err := first(c.up(p), c.reach(p, region), c.grayFail(p, region),
-		c.admin(p, "primary"), c.admin(region, "new primary")); err != nil {
+	if err := c.gate(p, region, "primary", region, "new primary"); err != nil {
 		return err
 	}
 	if !k.keys[key].MultiRegion {
@@ -311,7 +336,10 @@ func (k *KMS) enableDisable(by Caller, op string, key, region int, to State) err
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key"), c.exists(region),
+	if err := c.gate(region, -1, "key", -1, ""); err != nil {
+		return err
+	}
+	if err := first(c.exists(region),
 		c.refusal(region, "key", true), c.busy(region, "key")); err != nil {
 		return err
 	}
@@ -350,7 +378,7 @@ func (k *KMS) ScheduleKeyDeletion(by Caller, key, region int, window sim.Time) e
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key")); err != nil {
+	if err := c.gate(region, -1, "key", -1, ""); err != nil {
 		return err
 	}
 	if window < MinDeletionWindow || window > MaxDeletionWindow {
@@ -378,7 +406,10 @@ func (k *KMS) CancelKeyDeletion(by Caller, key, region int) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key"), c.exists(region)); err != nil {
+	if err := c.gate(region, -1, "key", -1, ""); err != nil {
+		return err
+	}
+	if err := c.exists(region); err != nil {
 		return err
 	}
 	cp := k.copyAt(key, region)
@@ -411,8 +442,10 @@ func (k *KMS) RotateKeyOnDemand(by Caller, key int) error {
 	if p < 0 {
 		return c.fail(CodeNotFound, false, "%s has no primary", k.ks[key].id)
 	}
-	if err := first(c.up(p), c.grayFail(p, -1), c.admin(p, "primary"),
-		c.exists(p), c.refusal(p, "primary", false), c.busy(p, "primary")); err != nil {
+	if err := c.gate(p, -1, "primary", -1, ""); err != nil {
+		return err
+	}
+	if err := first(c.exists(p), c.refusal(p, "primary", false), c.busy(p, "primary")); err != nil {
 		return err
 	}
 	s := &k.ks[key]
@@ -435,7 +468,7 @@ func (k *KMS) PutKeyPolicy(by Caller, key, region int, users []string) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key")); err != nil {
+	if err := c.gate(region, -1, "key", -1, ""); err != nil {
 		return err
 	}
 	if err := c.exists(region); err != nil {
@@ -472,7 +505,10 @@ func (k *KMS) setRotation(by Caller, op string, key, region int, period sim.Time
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if err := first(c.up(region), c.grayFail(region, -1), c.admin(region, "key"), c.exists(region)); err != nil {
+	if err := c.gate(region, -1, "key", -1, ""); err != nil {
+		return err
+	}
+	if err := c.exists(region); err != nil {
 		return err
 	}
 	s := &k.ks[key]
