@@ -89,7 +89,7 @@
 // profile(NAME) and [Dist.Profile] returns its name. [Profiles] lists each
 // profile's data points and sources. profile(aws-regional) is the lognormal
 // with the log-hours mean and (n−1) standard deviation of the eight AWS
-// regional events of aws-facts G8 (μ = 1.8283, σ = 0.6740 ln hours: median
+// regional events of docs/aws-behaviour.md G8 (μ = 1.8283, σ = 0.6740 ln hours: median
 // 6.22 h, p90 14.8 h, p99 29.9 h); the sample is biased towards large events
 // and each summary defines the event's end its own way.
 //

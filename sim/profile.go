@@ -10,7 +10,7 @@ import (
 // distribution is allowed. It samples by inverse CDF from one uniform, like
 // every other Dist, and prints back as profile(NAME).
 //
-// Profile "aws-regional" (aws-facts G8) is the lognormal whose log-hours
+// Profile "aws-regional" (docs/aws-behaviour.md G8) is the lognormal whose log-hours
 // mean and (n−1) standard deviation are those of the eight whole-event
 // durations of the AWS post-event summaries listed in ProfileEvent order:
 // μ = 1.8283, σ = 0.6740 (ln hours), so median 6.22 h, p90 14.8 h, p99
