@@ -22,18 +22,25 @@ const Schema = "drsim.report/v1"
 // trial, a percentile that falls on an unrecovered trial, an objective that
 // is not set).
 type Report struct {
-	Schema         string        `json:"schema"`
-	Scenario       string        `json:"scenario"`
-	Description    string        `json:"description,omitempty"`
-	File           string        `json:"file,omitempty"`
-	Trials         int           `json:"trials"`
-	Seed           uint64        `json:"seed"`
-	HorizonSeconds float64       `json:"horizon_seconds"`
-	Objectives     Objectives    `json:"objectives"`
-	Metrics        Metrics       `json:"metrics"`
-	ObjectivesMet  ObjectivesMet `json:"objectives_met"`
-	Cost           cost.Cost     `json:"cost"`
-	Operations     []OpSummary   `json:"operations"`
+	Schema         string     `json:"schema"`
+	Scenario       string     `json:"scenario"`
+	Description    string     `json:"description,omitempty"`
+	File           string     `json:"file,omitempty"`
+	Trials         int        `json:"trials"`
+	Seed           uint64     `json:"seed"`
+	HorizonSeconds float64    `json:"horizon_seconds"`
+	Objectives     Objectives `json:"objectives"`
+	// Start is "steady" or "empty": what the trials assume existed at t=0.
+	Start string `json:"start"`
+	// Outages are the scenario's outages as written, each event once with
+	// its phases; Profiles the named outage profiles it uses, with their
+	// data points and sources.
+	Outages       []OutageSummary  `json:"outages"`
+	Profiles      []ProfileSummary `json:"profiles"`
+	Metrics       Metrics          `json:"metrics"`
+	ObjectivesMet ObjectivesMet    `json:"objectives_met"`
+	Cost          cost.Cost        `json:"cost"`
+	Operations    []OpSummary      `json:"operations"`
 	// Warnings say where the statistics are weak or the run is unusual.
 	Warnings       []string        `json:"warnings"`
 	Distributions  Distributions   `json:"distributions"`
@@ -265,6 +272,9 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 		Trials:         len(results),
 		Seed:           seed,
 		HorizonSeconds: seconds(cfg.Horizon),
+		Start:          cfg.Start.String(),
+		Outages:        outageSummaries(cfg),
+		Profiles:       profileSummaries(cfg),
 		Warnings:       []string{},
 		Findings:       []findings.Finding{},
 	}
@@ -310,6 +320,7 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 		r.Representative = representative(repResult, rep)
 	}
 	r.Warnings = append(early, warnings(cfg, r)...)
+	r.Warnings = append(r.Warnings, tailWarnings(cfg, results)...)
 	if r.Warnings == nil {
 		r.Warnings = []string{}
 	}

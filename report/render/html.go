@@ -229,6 +229,15 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart, omitted []ch
 		escape.Strip(pricesAssumption(&r.Cost.PriceBook)),
 		intervalsAssumption,
 	}
+	for i := range r.Outages {
+		d.Assumptions = append(d.Assumptions, "Outage "+outageText(&r.Outages[i]))
+	}
+	if r.Start != "" {
+		d.Assumptions = append(d.Assumptions, startText(r.Start))
+	}
+	for i := range r.Profiles {
+		d.Assumptions = append(d.Assumptions, profileText(&r.Profiles[i]))
+	}
 	return execute(t, w, "report.html.tmpl", d)
 }
 

@@ -45,6 +45,14 @@ func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) e
 	b.WriteString(mdSpans(verdict(r)))
 	b.WriteString("\n\n" + md(runFacts(r)) + ".\n\n")
 
+	if len(r.Outages) > 0 {
+		b.WriteString("## Outages\n\n")
+		for i := range r.Outages {
+			fmt.Fprintf(&b, "- %s\n", md(outageText(&r.Outages[i])))
+		}
+		b.WriteByte('\n')
+	}
+
 	b.WriteString("## Recovery\n\n")
 	b.WriteString(mdTable(recoveryHeader, recoveryRows(r), false))
 	b.WriteString("\nRTO is over incident trials (unrecovered ones count as ∞), RPO over recovered incident trials; P(meet) is over all trials.\n")
@@ -120,6 +128,12 @@ func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) e
 		fmt.Fprintf(&b, "- %s\n", md("Prices overridden by the scenario: "+strings.Join(over, ", ")+"."))
 	}
 	b.WriteString("- " + md(intervalsAssumption) + "\n")
+	if r.Start != "" {
+		b.WriteString("- " + md(startText(r.Start)) + "\n")
+	}
+	for i := range r.Profiles {
+		b.WriteString("- " + md(profileText(&r.Profiles[i])) + "\n")
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("render: writing markdown: %w", err)
 	}

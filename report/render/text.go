@@ -22,6 +22,7 @@ func WriteText(w io.Writer, r *report.Report) error {
 	}
 	m := &r.Metrics
 	b.WriteString(runFacts(r) + "\n")
+	b.WriteString(scenarioText(r))
 	b.WriteString(textFindings(r.Findings))
 
 	b.WriteString("\nRecovery\n")
@@ -78,4 +79,23 @@ func safeText(s string) string {
 		lines[i] = escape.Text(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// scenarioText lists the outages (each event once, with its phases), the
+// start and the named profiles used, with their sources.
+func scenarioText(r *report.Report) string {
+	var b strings.Builder
+	if len(r.Outages) > 0 {
+		b.WriteString("\nOutages\n")
+		for i := range r.Outages {
+			fmt.Fprintf(&b, "  - %s\n", escape.Text(outageText(&r.Outages[i])))
+		}
+	}
+	if r.Start != "" {
+		fmt.Fprintf(&b, "  %s\n", startText(r.Start))
+	}
+	for i := range r.Profiles {
+		fmt.Fprintf(&b, "  %s\n", profileText(&r.Profiles[i]))
+	}
+	return b.String()
 }

@@ -1,0 +1,69 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report/internal/fixture"
+	"github.com/drsim/drsim/sim"
+)
+
+// TestTailWarning: a store whose RPO p50 or p95 exceeds the p99.99 of its
+// replication lag gets a warning naming the store and the distribution
+// (with RTC, snowy's bucket: its p95, not its p50, which is set by the
+// oldest of thousands of writes in flight); never for a bounded lag.
+func TestTailWarning(t *testing.T) {
+	run := func(edit func(c *model.Config)) *Report {
+		cfg := fixture.SnowyConfig()
+		cfg.Buckets[0].Replication[0].Role = "s3-replication"
+		edit(cfg)
+		res := model.RunTrials(cfg, 7, 300, 2, nil)
+		return Build(cfg, 7, res, nil, -1)
+	}
+	has := func(r *Report, sub string) bool {
+		for _, w := range r.Warnings {
+			if strings.Contains(w, sub) {
+				return true
+			}
+		}
+		return false
+	}
+	rtc := run(func(*model.Config) {})
+	if !has(rtc, `store "alerts": RPO p95 `) || has(rtc, "RPO p50") {
+		t.Errorf("RTC: want a tail warning on the p95 only: %v", rtc.Warnings)
+	}
+	noRTC := run(func(c *model.Config) {
+		c.Buckets[0].Replication[0].RTC = false
+		c.Buckets[0].Replication[0].Lag = model.DefaultS3Lag(false)
+	})
+	want := `store "alerts": RPO p50 `
+	if !has(noRTC, want) || !has(noRTC, "of its replication lag lognormal(median=30s, p99=30m)") {
+		t.Errorf("no RTC: no tail warning %q naming the lag: %v", want, noRTC.Warnings)
+	}
+	if has(noRTC, `store "alert-state"`) {
+		t.Errorf("the table's RPO is not on its lag's tail: %v", noRTC.Warnings)
+	}
+	bounded := run(func(c *model.Config) {
+		c.Buckets[0].Replication[0].Lag = sim.UniformDist(sim.Hour, 30*sim.Hour)
+	})
+	if has(bounded, "extrapolated tail") {
+		t.Errorf("bounded lag: unexpected tail warning: %v", bounded.Warnings)
+	}
+}
+
+// TestOutagesListed: the report lists each event once, with its phases,
+// and names the profiles it uses with their data points and sources
+// (render's TestScenarioText checks how the text report prints them).
+func TestOutagesListed(t *testing.T) {
+	cfg := fixture.PhasedSnowyConfig()
+	r := Build(cfg, 7, model.RunTrials(cfg, 7, 20, 2, nil), nil, -1)
+	if len(r.Outages) != 2 || len(r.Outages[1].Phases) != 2 || r.Outages[0].Duration != "profile(aws-regional)" ||
+		r.Outages[1].Phases[1].ErrorRate != 0.5 || r.Start != "steady" {
+		t.Fatalf("outages %+v start %q", r.Outages, r.Start)
+	}
+	if len(r.Profiles) != 1 || r.Profiles[0].Name != "aws-regional" || len(r.Profiles[0].Events) != 8 ||
+		r.Profiles[0].Events[5].Source != "https://aws.amazon.com/message/12721/" {
+		t.Fatalf("profiles %+v", r.Profiles)
+	}
+}
