@@ -20,7 +20,7 @@ import (
 // is "pilot-light". Files whose stem starts with "_" are bases for extends:
 // loadable, not listed.
 //
-//go:embed *.toml strategies/*.toml
+//go:embed *.toml strategies/*.toml control-planes/*.toml
 var bundledFS embed.FS
 
 // Info describes a bundled scenario.
