@@ -7,8 +7,11 @@
 // # Trials are state-change driven
 //
 // A trial resets the engine and the KMS model, draws every outage (three
-// draws each, from the stream "outage/"+name, whether or not it happens),
-// schedules the outages and the operator actions ("action/N"), then runs.
+// draws each, from the stream "outage/"+name, whether or not it happens;
+// then two per phase from "outage/NAME/phase-i", i from 1, always),
+// schedules its windows (an outage without phases is one window, one with
+// phases one window per phase, a partition one window) and the operator
+// actions ("action/N"), then runs.
 // Handlers (pre-bound method values, no closure per event) only change state
 // and mark the instant dirty; at the end of every dirty instant
 // Runner.evaluate closes the interval since the previous evaluation by
@@ -31,6 +34,55 @@
 // quota/demand of the calls that would succeed there fails with
 // ThrottlingException. The service is up while succeeded/offered ≥
 // objectives.success.
+//
+// # Format 1.1: service state, gray failures, control planes
+//
+// The service state is per (region, service) for the seven services (kms,
+// s3, dynamodb, app, sts, route53-control, iam-control): down counts the
+// windows in force at an error rate of 1, errRate the combined rate 1 −
+// Π(1 − e_i) of all windows in force (1 when one is full), recomputed at
+// each window start and end. A service is up (svcUp) unless down; a gray
+// failure (0 < e < 1) leaves it up and fails a fraction e of its requests
+// (svcErr). computeRates applies the rates independently, in the order
+// app, store (for a table also KMS at rest), KMS at the call's target,
+// throttling (θ on the calls that would otherwise succeed; gray-failed
+// calls reach KMS and count in its demand). linkStatus turns the gray rates
+// of the stores at either end (and of KMS where the keys are used) into
+// the PENDING fraction f of the link's pieces; the app's rate does not
+// touch replication. No event is added per request: rates change only at
+// window boundaries.
+//
+// STS: each region depends on one STS endpoint (stsEndpoint: its own, or
+// us-east-1 for an opt-in region with App.STS = STSGlobal). When that
+// endpoint goes down (error rate 1) the app's credentials last a further
+// uniform(0, ttl] (one uniform of "app/sts" per failure, sequential), then
+// appErr is 1 in every region that depends on it until STS is back.
+//
+// Runbook attempts: a step's attempt (at the end of its duration, then
+// every retry) is its needs checked in order, then its op; a needs check
+// and the op at the same instant are one attempt, with one uniform from
+// ("step/NAME", "attempt") (an action: ("action/N", "attempt")). The
+// uniform decides every gray failure the attempt meets, in order (type
+// gray: a check with rate e fails when u < e, else u is rescaled to
+// (u−e)/(1−e)), so the checks are independent. Needs: a service down fails
+// with its reason (NeedReason), a gray one with probability e;
+// "arc-routing-control" while fewer than ARCQuorum of the ARC regions are
+// up (regionDown: every service that exists there down at 1). Ops carry the
+// needs AWS implies: KMS ops are checked by package kms (reachability, gray
+// failure with the same uniform, admins (G5) of Config.Principal(op), then
+// state); table-replica ops need DynamoDB up in the first live replica's
+// region (updateTable), bucket-rule ops S3 up in the source bucket's
+// region. Retries are scheduled in one place, retryStep: one event per
+// attempt (a closed form of the attempts of one run of retries under
+// unchanged state, with the failed gray attempts as one geometric count,
+// would replace it there).
+//
+// Replica slots: a table has one slot per region that holds a replica at
+// t=0 or that a create-table-replica op names; a slot is present or not,
+// with its key, its creation time c, the time U its copy is usable and the
+// slot it was copied from. A bucket has one destination per configured
+// rule or put-bucket-replication op; its rule's epochs record the write
+// times each rule covered, with its lag, and the cut of a deleted rule.
 //
 // # Stranded writes, exactly, without per-write events
 //
@@ -79,6 +131,34 @@
 // P(RPO ≤ t) = exp(−λ∫_t^T0 S) for exponential and lognormal lags at 10 and
 // 100,000 writes/s.
 //
+// Format 1.1 generalises the sources. A source is the writes of one
+// region accepted in a window [lo, hi) of write times, evaluated at its own
+// T. The writes that count are those accepted in regions that no longer
+// serve, before traffic left them (so the window ends at the recovery time;
+// a region accepts nothing once it stops serving), and a store's RPO is T0
+// minus its oldest missing write, 0 when that is after T0. A link piece
+// may also HOLD a fraction h of the writes arriving in it (a table replica
+// being copied): c_k = r_k + f_k·M(e_k) + h_k·[e_k ≥ T], still a constant
+// per piece. A bucket's rule epochs give one source each (the epoch's lag,
+// T = min(T, cut)); write times outside every epoch never arrive. A table
+// replica created at c from slot s, usable at U, holds nothing before U;
+// the writes since c come over the link (held until U); those of region x
+// before c count as missing when they were missing at s at time c: the
+// same construction, evaluated at T = c towards s (recursively for a
+// replica copied from a copy). Under a steady start a lag-mode or snapshot
+// source starts at lo = −∞ with the intensity w0 of the t=0 state (computed
+// once per Runner from the state after the reset, with no outage or action
+// applied) and healthy links before 0: ∫_{−∞}^b S(c−t) dt = E[(L −
+// (c−b))⁺] (sim.Dist.TailMean, accurate far in the tail), so the pre-0
+// count costs O(pieces) too, and is cached per source. Where nothing could
+// ever reach the recovery region (no copy, no rule, writes to a destination
+// bucket) only the writes since 0 count: such a history has no finite size.
+// solveOldest then looks below 0 when cumAll(0) exceeds E (doubling a step
+// back for a bracket). TestSteadyStartClosedForm checks counts against
+// Poisson(λ·E[L]) and RPO against P(RPO ≤ r) = exp(−λ·E[(L−r)⁺]) (r may
+// exceed T0); TestSteadyStartInvariance that the no-RTC snowy's RPO and lost
+// writes have the same distribution with the outage at 2 h and at 200 h.
+//
 // Detail.Backlog is the same integral with T = t and upper limit t: the
 // expected number of writes accepted before t that have not reached the
 // recovery region by t.
@@ -94,12 +174,14 @@
 // (the AWS API Reference, ReplicaDescription: "The replica will not be
 // deleted and replication will stop from and to this region"); 7 days of
 // inaccessibility archive it (no copy from then on). Backups cost no event per
-// snapshot: a restore at t looks for the newest k ≥ 1 with k·every + copy_k ≤
-// t, searching down from floor(t/every), where copy_k is drawn from the
+// snapshot: a restore at t looks for the newest k with k·every + copy_k ≤
+// t (k ≥ 1 under an empty start, any integer under a steady start),
+// searching down from floor(t/every), where copy_k is drawn from the
 // stream ("backup/"+store, k), skipping snapshots taken while the source
 // store's service was down and copies that completed while the vault key
 // was not usable in the backup region (its usability is recorded at its
-// change points, like the links').
+// change points, like the links'; usable before 0). The snapshot source is
+// the store's copy in the first region served at t=0.
 //
 // # Runbook
 //

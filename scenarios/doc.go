@@ -1,7 +1,8 @@
-// Package scenarios reads drsim scenario files (TOML, format v1, described in
-// SCENARIO.md) and turns them into a validated *model.Config: every default
-// filled in, every reference to a region, key, store or step resolved to an
-// index, and named things sorted by name.
+// Package scenarios reads drsim scenario files (TOML, format 1.1, described in
+// docs/scenario-format.md; every 1.0 file is a 1.1 file) and turns them into
+// a validated *model.Config: every default filled in (admins ["*"], an error
+// rate of 1, credentials_ttl 1h, ...), every reference to a region, key,
+// store or step resolved to an index, and named things sorted by name.
 //
 // Loading is strict. Unknown keys, wrong types and semantic mistakes (an
 // undeclared region, a replica in the primary's region, a cycle among
@@ -24,12 +25,12 @@
 // "1h30m", "365d"), ParseDist ("uniform(5m, 15m)", "normal(mean=4m, sd=1m)",
 // "lognormal(median=8s, p99=2m)", "exponential(mean=20s)",
 // "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=10m)",
-// "empirical(p50=1m, p90=5m, p99=30m)" or a constant
-// duration), ParseRate ("20/s", "1200/min", "2M/day" or a number per second)
+// "empirical(p50=1m, p90=5m, p99=30m)", a named outage profile
+// "profile(aws-regional)" (sim.ProfileDist) or a constant duration), ParseRate ("20/s", "1200/min", "2M/day" or a number per second)
 // and ParseSize ("256KiB", "2KB" or a number of bytes).
 //
-// The bundled scenarios (*.toml and strategies/*.toml in this directory) are
-// embedded; a bundled scenario is named by its file stem, and files whose
+// The bundled scenarios (*.toml, strategies/*.toml and control-planes/*.toml
+// in this directory) are embedded; a bundled scenario is named by its file stem, and files whose
 // stem starts with "_" are bases for extends, loadable but not listed by
 // Bundled. Resolve takes a command-line argument: a path if a file exists
 // there (or it ends in ".toml"), else a bundled name.
