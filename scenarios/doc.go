@@ -26,12 +26,15 @@
 // "lognormal(median=8s, p99=2m)", "exponential(mean=20s)",
 // "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=10m)",
 // "empirical(p50=1m, p90=5m, p99=30m)", a named outage profile
-// "profile(aws-regional)" (sim.ProfileDist) or a constant duration), ParseRate ("20/s", "1200/min", "2M/day" or a number per second)
-// and ParseSize ("256KiB", "2KB" or a number of bytes).
+// "profile(aws-regional)" (sim.ProfileDist) or a constant duration),
+// ParseRate ("20/s", "1200/min", "2M/day" or a number per second) and
+// ParseSize ("256KiB", "2KB" or a number of bytes).
 //
 // The bundled scenarios (*.toml, strategies/*.toml and control-planes/*.toml
-// in this directory) are embedded; a bundled scenario is named by its file stem, and files whose
-// stem starts with "_" are bases for extends, loadable but not listed by
+// in this directory) are embedded; a bundled scenario is named by its file
+// stem (so stems must be unique across the folders: the control-planes base
+// is _control-planes.toml, not a second _base.toml), and files whose stem
+// starts with "_" are bases for extends, loadable but not listed by
 // Bundled. Resolve takes a command-line argument: a path if a file exists
 // there (or it ends in ".toml"), else a bundled name.
 //
