@@ -64,3 +64,35 @@ func BenchmarkSnowyTrialDetail(b *testing.B) {
 		r.Trial(1, i, &d)
 	}
 }
+
+// BenchmarkSnowyTrialEmpty: one trial of the snowy scenario with
+// start = "empty" (format 1.0's start), to measure the steady start's cost
+// in the same run.
+func BenchmarkSnowyTrialEmpty(b *testing.B) {
+	cfg := snowyConfig()
+	cfg.Start = StartEmpty
+	benchTrials(b, cfg)
+}
+
+// snowy11Config is snowy with format 1.1 constructs on top: a gray failure
+// of the app, the outage in phases (the control planes for 7 h), a step
+// that needs Route 53's control plane and admins on the key.
+func snowy11Config() *Config {
+	cfg := snowyConfig()
+	o := &cfg.Outages[0]
+	o.Phases = []Phase{
+		{Services: SvcAll &^ SvcRoute53Control, Offset: sim.ConstDist(0), Duration: o.Duration, ErrorRate: 1},
+		{Services: SvcRoute53Control, Offset: sim.ConstDist(0), Duration: sim.ConstDist(7 * sim.Hour), ErrorRate: 1},
+	}
+	cfg.Outages = append(cfg.Outages, Outage{Name: "gray app", Stream: "gray app", Kind: RegionOutage, Region: west,
+		Services: SvcApp, ErrorRate: 0.2, Start: sim.UniformDist(0, 20*sim.Hour), Duration: sim.ConstDist(2 * sim.Hour), Probability: 1})
+	cfg.Keys[0].Admins = []string{"dr-operator"}
+	cfg.Failover.Operator = "dr-operator"
+	cfg.Failover.Steps[3].Needs = []Need{{Service: SvcRoute53Control, Region: east}}
+	return cfg
+}
+
+// BenchmarkSnowyTrial11: one trial of snowy11Config.
+func BenchmarkSnowyTrial11(b *testing.B) {
+	benchTrials(b, snowy11Config())
+}

@@ -299,3 +299,23 @@ func TestPhases(t *testing.T) {
 		}
 	}
 }
+
+// TestGrayPhasesNoPerRequestEvents: gray failures and phases add no
+// per-request events: a trial evaluates the same instants and traces the
+// same events at 10 and at 100,000 writes per second.
+func TestGrayPhasesNoPerRequestEvents(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		var counts [2][2]int
+		for j, rate := range []float64{10, 100000} {
+			cfg := snowy11Config()
+			cfg.Buckets[0].Writes, cfg.Tables[0].Writes = rate, rate
+			cfg.Regions[east].KMSRPS, cfg.Regions[west].KMSRPS = 1e12, 1e12
+			var d Detail
+			NewRunner(cfg).Trial(9, i, &d)
+			counts[j] = [2]int{len(d.Rates), len(d.Events)}
+		}
+		if counts[0] != counts[1] {
+			t.Fatalf("trial %d: (rate points, events) %v at 10/s, %v at 100,000/s", i, counts[0], counts[1])
+		}
+	}
+}

@@ -11,6 +11,10 @@ import (
 type stepInfo struct {
 	stream     string
 	dependents []int
+	// needErr caches the errors of the step's needs, [need][down, gray]: a
+	// step waiting for a control plane fails an attempt every retry for
+	// hours, so they are made once per Runner (an error is immutable).
+	needErr [][2]error
 }
 
 // stepState is the per-trial state of a runbook step.
@@ -34,6 +38,7 @@ func (r *Runner) initSteps() {
 	r.steps = make([]stepInfo, len(fo.Steps))
 	for i := range fo.Steps {
 		r.steps[i].stream = "step/" + fo.Steps[i].Name
+		r.steps[i].needErr = make([][2]error, len(fo.Steps[i].Needs))
 	}
 	for i := range fo.Steps {
 		for _, a := range fo.Steps[i].After {
@@ -129,7 +134,7 @@ func (r *Runner) stepFire(i int) {
 		st.att.Init(r.seed, r.steps[i].stream, "attempt")
 		st.attInit = true
 	}
-	err := r.attempt(&step.Op, step.Needs, st.att.Uniform(), r.steps[i].stream)
+	err := r.attempt(&step.Op, step.Needs, r.steps[i].needErr, st.att.Uniform(), r.steps[i].stream)
 	now := r.eng.Now()
 	res.Attempts++
 	res.At = now
@@ -259,7 +264,7 @@ func (r *Runner) action(ai int) {
 	res.Attempts = 1
 	res.At = r.eng.Now()
 	st := sim.NewStream(r.seed, r.actionStreams[ai], "attempt")
-	err := r.attempt(&a.Op, nil, st.Uniform(), r.actionStreams[ai])
+	err := r.attempt(&a.Op, nil, nil, st.Uniform(), r.actionStreams[ai])
 	if err == nil {
 		res.Done = true
 	} else {
@@ -294,10 +299,10 @@ func (g *gray) fails(e float64) bool {
 // the same instant are one attempt, with one uniform u for every gray
 // failure it meets. stream names the step or action ("step/NAME",
 // "action/N"), for draws on success (a new table replica's copy time).
-func (r *Runner) attempt(op *Op, needs []Need, u float64, stream string) error {
+func (r *Runner) attempt(op *Op, needs []Need, cache [][2]error, u float64, stream string) error {
 	g := gray{u}
-	for _, n := range needs {
-		if err := r.checkNeed(n, &g); err != nil {
+	for i, n := range needs {
+		if err := r.checkNeed(n, &g, cache[i][:]); err != nil {
 			return err
 		}
 	}
@@ -307,27 +312,37 @@ func (r *Runner) attempt(op *Op, needs []Need, u float64, stream string) error {
 // checkNeed checks one needs entry: a service down at an error rate of 1
 // fails it; a gray failure fails it with probability e. ARC routing
 // control needs ARCQuorum of its cluster's regions up. The failure is
-// transient, named after the service (NeedReason).
-func (r *Runner) checkNeed(n Need, g *gray) error {
-	if n.ARC {
-		if !r.arcAvailable() {
-			return &opError{op: "needs", code: NeedReason(n), transient: true,
-				msg: "ARC routing control is unavailable: fewer than 3 of its cluster's 5 regions are up"}
+// transient, named after the service (NeedReason). cache holds the need's
+// errors [down, gray], made at their first use.
+func (r *Runner) checkNeed(n Need, g *gray, cache []error) error {
+	k := 0
+	switch {
+	case n.ARC:
+		if r.arcAvailable() {
+			return nil
 		}
+	case serviceIndex(n.Service) < 0 || n.Region < 0 || n.Region >= r.nR:
 		return nil
+	default:
+		e := r.svcErr(n.Region, serviceIndex(n.Service))
+		if e < 1 {
+			if !g.fails(e) {
+				return nil
+			}
+			k = 1
+		}
 	}
-	svc := serviceIndex(n.Service)
-	if svc < 0 || n.Region < 0 || n.Region >= r.nR {
-		return nil
+	if cache[k] == nil {
+		msg := "ARC routing control is unavailable: fewer than 3 of its cluster's 5 regions are up"
+		if !n.ARC {
+			msg = ServiceNames[serviceIndex(n.Service)] + " in " + r.regionNames[n.Region] + " is unavailable"
+			if k == 1 {
+				msg = ServiceNames[serviceIndex(n.Service)] + " in " + r.regionNames[n.Region] + " failed the call (gray failure)"
+			}
+		}
+		cache[k] = &opError{op: "needs", code: NeedReason(n), transient: true, msg: msg}
 	}
-	if e := r.svcErr(n.Region, svc); e >= 1 {
-		return &opError{op: "needs", code: NeedReason(n), transient: true,
-			msg: ServiceNames[svc] + " in " + r.regionNames[n.Region] + " is unavailable"}
-	} else if g.fails(e) {
-		return &opError{op: "needs", code: NeedReason(n), transient: true,
-			msg: ServiceNames[svc] + " in " + r.regionNames[n.Region] + " failed the call (gray failure)"}
-	}
-	return nil
+	return cache[k]
 }
 
 // serviceIndex returns the index of the one service bit of s, or -1.
