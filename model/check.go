@@ -34,6 +34,9 @@ func (c *Config) Check() error {
 	if c.Horizon <= 0 {
 		return errors.New("model: horizon must be positive")
 	}
+	if n := len(c.ARCRegions); n != 0 && n != 5 {
+		return fmt.Errorf("model: arc.regions: %d regions, want 5", n)
+	}
 	for _, r := range c.App.Serve {
 		if err := region("app.serve", r); err != nil {
 			return err

@@ -169,6 +169,31 @@ func TestG4_ARCRoutingControl(t *testing.T) {
 	if res.FailoverAt != 3*sim.Hour || res.Ops[0].Errors[0].Err != "EndpointTemporarilyUnavailableException" {
 		t.Errorf("three regions down: failover at %v, errors %+v; want 3h, EndpointTemporarilyUnavailableException", res.FailoverAt, res.Ops[0].Errors)
 	}
+	// [arc] regions: a cluster with only us-east-1 and us-west-2 declared
+	// keeps three regions up whatever happens to them.
+	custom := func(arc []string) TrialResult {
+		cfg := baseConfig()
+		cfg.Regions = regs
+		cfg.ARCRegions = arc
+		cfg.Keys[0].Primary, cfg.Keys[0].Replicas = use1, []int{usw2}
+		cfg.App.Serve = []int{use1}
+		cfg.Buckets = []Bucket{{Name: "b", Region: use1, Key: 0, BucketKey: true, Writes: 10, Reads: 10}}
+		st := step("flip", 2*sim.Minute)
+		st.Needs = []Need{{ARC: true, Region: -1}}
+		cfg.Failover = &Failover{From: use1, To: usw2, Detect: sim.ConstDist(sim.Minute), Steps: []Step{st}}
+		cfg.Outages = []Outage{regionOut("east", use1, SvcAll, 1, 10*sim.Hour), regionOut("euw1", euw1, SvcAll, 1, 5*sim.Hour),
+			regionOut("usw2", usw2, SvcAll, 1, 2*sim.Hour)}
+		if err := cfg.Check(); err != nil {
+			t.Fatal(err)
+		}
+		return NewRunner(cfg).Trial(1, 0, nil)
+	}
+	if r := custom([]string{"us-east-1", "us-west-2", "ap-south-1", "sa-east-1", "ca-central-1"}); len(r.Ops[0].Errors) != 0 {
+		t.Errorf("custom cluster with two declared regions: errors %+v", r.Ops[0].Errors)
+	}
+	if r := custom([]string{"us-east-1", "us-west-2", "eu-west-1", "sa-east-1", "ca-central-1"}); len(r.Ops[0].Errors) == 0 {
+		t.Errorf("custom cluster with three declared regions down: no wait")
+	}
 	// A region with only some services down, or all at an error rate
 	// below 1, is not down.
 	for _, o := range []Outage{regionOut("kms", euw1, SvcKMS, 1, 5*sim.Hour), regionOut("gray", euw1, SvcAll, 0.9, 5*sim.Hour)} {
