@@ -46,6 +46,40 @@ func fuzzConfig(b []byte) *Config {
 		cfg.Tables[0].Backup = &Backup{To: west, Every: sim.Time(at(26)%12+1) * 10 * sim.Minute, Copy: sim.UniformDist(0, 20*sim.Minute), Key: 0}
 		cfg.Failover.Steps[1].Op = Op{Kind: OpRestoreBackup, Key: -1, Region: -1, Store: StoreRef{Kind: StoreTable, Index: 0}}
 	}
+	// Format 1.1: the start, a gray failure, phases, needs, admins and the
+	// replica and rule ops.
+	if at(27)&1 == 1 {
+		cfg.Start = StartEmpty
+	}
+	if e := at(28); e > 0 {
+		o.ErrorRate = float64(e) / 255
+	}
+	if at(29)&1 == 1 {
+		o.Phases = []Phase{
+			{Services: Services(at(30)) & SvcAll, Offset: sim.ConstDist(0), Duration: o.Duration, ErrorRate: float64(at(31)%10+1) / 10},
+			{Services: Services(at(32)) & SvcAll, Offset: sim.ConstDist(sim.Time(at(33)) * sim.Minute), Duration: sim.ConstDist(sim.Time(at(34)) * 5 * sim.Minute)},
+		}
+		o.ErrorRate = 0
+	}
+	if at(35)&1 == 1 {
+		cfg.Failover.Steps[3].Needs = []Need{{Service: Services(1) << (at(36) % 7), Region: int(at(37)) % 3}, {ARC: at(36)&8 != 0, Region: -1}}
+		if cfg.Failover.Steps[3].Needs[0].Service == SvcApp {
+			cfg.Failover.Steps[3].Needs[0].Service = SvcSTS
+		}
+	}
+	if at(38)&1 == 1 {
+		cfg.Keys[0].Admins = []string{"dr-operator"}
+		cfg.Failover.Operator = []string{"", "dr-operator", "intruder"}[at(38)%3]
+	}
+	ops := []Op{
+		{Kind: OpCreateTableReplica, Store: StoreRef{StoreTable, 0}, Region: 2, Key: -1, To: -1, Copy: sim.ConstDist(sim.Time(at(40)) * sim.Minute), HasCopy: true},
+		{Kind: OpDeleteTableReplica, Store: StoreRef{StoreTable, 0}, Region: int(at(40)) % 3, Key: -1, To: -1},
+		{Kind: OpPutBucketReplication, Store: StoreRef{StoreBucket, 0}, To: 1 + int(at(40))%2, Key: 0, Region: -1, RTC: at(40)&4 != 0},
+		{Kind: OpDeleteBucketReplication, Store: StoreRef{StoreBucket, 0}, To: 1 + int(at(40))%2, Key: -1, Region: -1},
+	}
+	if k := at(39); k != 0 {
+		cfg.Actions = append(cfg.Actions, Action{At: sim.ConstDist(sim.Time(at(41)) * 5 * sim.Minute), Op: ops[int(k)%len(ops)]})
+	}
 	return cfg
 }
 
@@ -88,6 +122,10 @@ func FuzzTrial(f *testing.F) {
 	f.Add([]byte{0, 15, 12, 36, 0, 1, 20, 30, 200, 255, 5, 0, 10, 0, 3, 6, 1, 1, 8, 0, 2, 10, 1, 10, 5, 1, 6})
 	f.Add([]byte{1, 1, 0, 255, 2, 0, 1, 255, 255, 1, 255, 1, 255, 1, 7, 0, 2, 4, 1, 1, 5, 2, 2, 0, 0, 0, 0})
 	f.Add([]byte{})
+	f.Add([]byte{0, 127, 12, 36, 0, 1, 20, 30, 200, 255, 5, 0, 10, 0, 3, 6, 1, 1, 8, 0, 2, 10, 1, 10, 5, 1, 6,
+		0, 80, 1, 127, 3, 16, 157, 100, 1, 6, 0, 2, 1, 30, 40})
+	f.Add([]byte{0, 127, 12, 36, 0, 1, 20, 30, 200, 255, 5, 0, 10, 0, 3, 6, 1, 1, 8, 0, 2, 10, 1, 10, 5, 1, 6,
+		1, 0, 0, 0, 0, 0, 0, 0, 1, 13, 1, 1, 3, 12, 20})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cfg := fuzzConfig(b)
 		if err := cfg.Check(); err != nil {

@@ -252,7 +252,8 @@ func TestParseSize(t *testing.T) {
 
 func FuzzParseDist(f *testing.F) {
 	for _, s := range []string{"90s", "uniform(5m, 15m)", "normal(mean=4m, sd=1m)", "lognormal(median=8s, p99=2m)",
-		"exponential(mean=20s)", "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=10m)", "empirical(p50=1m, p90=2m, p99=3m)", "normal(0s, 1s)", "uniform(,)", "(", ")"} {
+		"exponential(mean=20s)", "triangular(2m, 5m, 20m)", "weibull(shape=1.5, scale=10m)", "empirical(p50=1m, p90=2m, p99=3m)", "normal(0s, 1s)", "uniform(,)", "(", ")",
+		"profile(aws-regional)", "PROFILE( aws-regional )", "profile()", "profile(x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -267,7 +268,7 @@ func FuzzParseDist(f *testing.F) {
 				t.Fatalf("ParseDist(%q).Quantile(%v) = %v", s, u, q)
 			}
 		}
-		if back, err := ParseDist(d.String()); err != nil || back.Kind != d.Kind {
+		if back, err := ParseDist(d.String()); err != nil || back.Kind != d.Kind || back.Profile() != d.Profile() {
 			t.Fatalf("ParseDist(ParseDist(%q).String() = %q) = %+v, %v", s, d.String(), back, err)
 		}
 	})
