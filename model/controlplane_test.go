@@ -89,11 +89,20 @@ func TestG3_STS(t *testing.T) {
 	cfg.App.CredentialsTTL = 30 * sim.Minute
 	for i := 0; i < 5; i++ {
 		res := NewRunner(cfg).Trial(2, i, nil)
-		st := sim.NewStream(sim.TrialSeed(2, i), "app/sts", "credentials")
-		want := sim.Hour + sim.Time(st.Uniform()*float64(30*sim.Minute))
+		// The first failure of us-east-1's endpoint: counter 1 of ("app/sts", "us-east-1").
+		u := sim.NewSubstreams(sim.TrialSeed(2, i), "app/sts", "us-east-1").Uniform(1)
+		want := sim.Hour + sim.Time(u*float64(30*sim.Minute))
 		if !res.Incident || res.T0 != want || res.T0+res.RTO != 5*sim.Hour {
 			t.Errorf("trial %d: T0 %v (want %v), back at %v (want 5h)", i, res.T0, want, res.T0+res.RTO)
 		}
+	}
+	// The whole region down 1h..3h, STS alone until 6h: when the app comes
+	// back at 3h its credentials (from 1h, at most 30m) are gone, so the
+	// service stays down until STS is back.
+	cfg.Outages = []Outage{regionOutage(east, SvcAll, sim.Hour, 2*sim.Hour), regionOutage(east, SvcSTS, sim.Hour, 5*sim.Hour)}
+	cfg.Outages[1].Stream = "sts"
+	if res := NewRunner(cfg).Trial(2, 0, nil); res.T0 != sim.Hour || res.T0+res.RTO != 6*sim.Hour {
+		t.Errorf("app back before STS: T0 %v, back at %v; want 1h, 6h", res.T0, res.T0+res.RTO)
 	}
 	// Global, from the opt-in il-central-1 (and me-central-1): us-east-1's
 	// STS failure reaches both, at the same instant (one draw per failure).

@@ -10,6 +10,8 @@ import (
 // stepInfo is the static structure of a runbook step.
 type stepInfo struct {
 	stream     string
+	durKey     sim.StreamKey // ("step/NAME", "duration")
+	attKey     sim.StreamKey // ("step/NAME", "attempt")
 	dependents []int
 	// needErr caches the errors of the step's needs, [need][down, gray]: a
 	// step waiting for a control plane fails an attempt every retry for
@@ -38,6 +40,8 @@ func (r *Runner) initSteps() {
 	r.steps = make([]stepInfo, len(fo.Steps))
 	for i := range fo.Steps {
 		r.steps[i].stream = "step/" + fo.Steps[i].Name
+		r.steps[i].durKey = sim.NewStreamKey(r.steps[i].stream, "duration")
+		r.steps[i].attKey = sim.NewStreamKey(r.steps[i].stream, "attempt")
 		r.steps[i].needErr = make([][2]error, len(fo.Steps[i].Needs))
 	}
 	for i := range fo.Steps {
@@ -59,7 +63,7 @@ func (r *Runner) startRunbook() {
 	if fo == nil || r.rbState != rbIdle {
 		return
 	}
-	r.failStream.Init(r.seed, "failover", "detect")
+	r.failStream.InitKey(r.seed, r.detectKey)
 	d := r.failStream.Draw(fo.Detect)
 	r.rbState = rbDetecting
 	r.rbStartH = r.eng.After(d, r.runbookStartFn, 0)
@@ -100,7 +104,8 @@ func (r *Runner) startStep(i int) {
 	st.started = true
 	op := r.stepOp(i)
 	op.Started = true
-	s := sim.NewStream(r.seed, r.steps[i].stream, "duration")
+	var s sim.Stream
+	s.InitKey(r.seed, r.steps[i].durKey)
 	d := s.Draw(step.Duration)
 	st.h = r.eng.After(d, r.stepFireFn, i)
 	r.traceStep(i, "step-start", "", "")
@@ -131,7 +136,7 @@ func (r *Runner) stepFire(i int) {
 		return
 	}
 	if !st.attInit {
-		st.att.Init(r.seed, r.steps[i].stream, "attempt")
+		st.att.InitKey(r.seed, r.steps[i].attKey)
 		st.attInit = true
 	}
 	err := r.attempt(&step.Op, step.Needs, r.steps[i].needErr, st.att.Uniform(), r.steps[i].stream)
@@ -263,7 +268,8 @@ func (r *Runner) action(ai int) {
 	res.Started = true
 	res.Attempts = 1
 	res.At = r.eng.Now()
-	st := sim.NewStream(r.seed, r.actionStreams[ai], "attempt")
+	var st sim.Stream
+	st.InitKey(r.seed, r.actionAttKeys[ai])
 	err := r.attempt(&a.Op, nil, nil, st.Uniform(), r.actionStreams[ai])
 	if err == nil {
 		res.Done = true

@@ -45,9 +45,14 @@ type Runner struct {
 	nR  int
 
 	regionNames []string
-	// stream names, built once
+	// stream names, built once, and the keys of the streams set up every
+	// trial (names hashed once)
 	outageStreams, actionStreams []string
 	phaseStreams                 [][]string // [outage][phase]: "outage/NAME/phase-N"
+	outageKeys, actionAtKeys     []sim.StreamKey
+	actionAttKeys                []sim.StreamKey
+	phaseKeys                    [][]sim.StreamKey
+	detectKey                    sim.StreamKey
 	wins                         []window
 	winOf                        [][]int // [outage] -> its windows (one per phase, or one)
 	stores                       []store
@@ -87,14 +92,14 @@ type Runner struct {
 	// STS: credsH[e] is the pending expiry of the app's cached credentials
 	// after the failure of the STS endpoint in region e, credsGone[e] that
 	// they have expired while it is still down.
-	credsH     []sim.Handle
-	credsGone  []bool
-	stsStream  sim.Stream
-	stsStarted bool
-	serving    []bool
-	before     []bool // serving set before the failover (route back)
-	atT0       []bool // serving set at T0
-	hypo       []bool // scratch serving set
+	credsH    []sim.Handle
+	credsGone []bool
+	stsSince  []sim.Time // when the STS endpoint in the region last failed
+	stsFails  []uint64   // how many times it failed in this trial
+	serving   []bool
+	before    []bool // serving set before the failover (route back)
+	atT0      []bool // serving set at T0
+	hypo      []bool // scratch serving set
 
 	tPrev sim.Time
 	cur   rates // rates in force since tPrev; cur.up is the service state
@@ -151,6 +156,8 @@ func NewRunner(cfg *Config) *Runner {
 	r.part = make([]int, nR*nR)
 	r.credsH = make([]sim.Handle, nR)
 	r.credsGone = make([]bool, nR)
+	r.stsSince = make([]sim.Time, nR)
+	r.stsFails = make([]uint64, nR)
 	r.serving = make([]bool, nR)
 	r.before = make([]bool, nR)
 	r.atT0 = make([]bool, nR)
@@ -158,7 +165,10 @@ func NewRunner(cfg *Config) *Runner {
 	r.initWindows()
 	for ai := range cfg.Actions {
 		r.actionStreams = append(r.actionStreams, "action/"+strconv.Itoa(ai+1))
+		r.actionAtKeys = append(r.actionAtKeys, sim.NewStreamKey(r.actionStreams[ai], "at"))
+		r.actionAttKeys = append(r.actionAttKeys, sim.NewStreamKey(r.actionStreams[ai], "attempt"))
 	}
+	r.detectKey = sim.NewStreamKey("failover", "detect")
 	r.svcExists = make([]Services, nR)
 	r.stsEndpoint = make([]int, nR)
 	for reg := 0; reg < nR; reg++ {
@@ -189,9 +199,11 @@ func (r *Runner) initWindows() {
 	cfg := r.cfg
 	r.winOf = make([][]int, len(cfg.Outages))
 	r.phaseStreams = make([][]string, len(cfg.Outages))
+	r.phaseKeys = make([][]sim.StreamKey, len(cfg.Outages))
 	for oi := range cfg.Outages {
 		o := &cfg.Outages[oi]
 		r.outageStreams = append(r.outageStreams, "outage/"+o.Stream)
+		r.outageKeys = append(r.outageKeys, sim.NewStreamKey(r.outageStreams[oi], "outage"))
 		if len(o.Phases) == 0 {
 			r.winOf[oi] = append(r.winOf[oi], len(r.wins))
 			r.wins = append(r.wins, window{outage: oi, phase: -1, kind: o.Kind, region: o.Region, regions: o.Regions,
@@ -201,6 +213,7 @@ func (r *Runner) initWindows() {
 		for pi := range o.Phases {
 			p := &o.Phases[pi]
 			r.phaseStreams[oi] = append(r.phaseStreams[oi], "outage/"+o.Stream+"/phase-"+strconv.Itoa(pi+1))
+			r.phaseKeys[oi] = append(r.phaseKeys[oi], sim.NewStreamKey(r.phaseStreams[oi][pi], "outage"))
 			r.winOf[oi] = append(r.winOf[oi], len(r.wins))
 			r.wins = append(r.wins, window{outage: oi, phase: pi, kind: RegionOutage, region: o.Region,
 				services: p.Services, rate: Rate(p.ErrorRate), label: o.Label() + " phase " + strconv.Itoa(pi+1)})
@@ -276,7 +289,8 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	// Outages: three draws each, always, then two per phase, always.
 	for oi := range cfg.Outages {
 		o := &cfg.Outages[oi]
-		st := sim.NewStream(ts, r.outageStreams[oi], "outage")
+		var st sim.Stream
+		st.InitKey(ts, r.outageKeys[oi])
 		u := st.Uniform()
 		start := st.Draw(o.Start)
 		dur := st.Draw(o.Duration)
@@ -287,14 +301,16 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 		}
 		for pi := range o.Phases {
 			ph := &o.Phases[pi]
-			ps := sim.NewStream(ts, r.phaseStreams[oi][pi], "outage")
+			var ps sim.Stream
+			ps.InitKey(ts, r.phaseKeys[oi][pi])
 			off := ps.Draw(ph.Offset)
 			pd := ps.Draw(ph.Duration)
 			r.schedWindow(r.winOf[oi][pi], happens, satAdd(start, off), pd)
 		}
 	}
 	for ai := range cfg.Actions {
-		st := sim.NewStream(ts, r.actionStreams[ai], "at")
+		var st sim.Stream
+		st.InitKey(ts, r.actionAtKeys[ai])
 		at := st.Draw(cfg.Actions[ai].At)
 		r.eng.At(at, r.actionFn, ai)
 	}
@@ -372,7 +388,7 @@ func (r *Runner) resetTrial(i int) {
 	clear(r.winOn)
 	clear(r.credsH)
 	clear(r.credsGone)
-	r.stsStarted = false
+	clear(r.stsFails)
 	clear(r.serving)
 	for _, s := range cfg.App.Serve {
 		r.serving[s] = true
@@ -437,7 +453,7 @@ func (r *Runner) applyWindow(wi, delta int) {
 		r.part[b*r.nR+a] += delta
 		return
 	}
-	stsWas := r.svcUp(w.region, svcSTS)
+	stsWas, appWas := r.svcUp(w.region, svcSTS), r.svcUp(w.region, svcApp)
 	if w.rate >= 1 {
 		for s := 0; s < numSvc; s++ {
 			if w.services&(1<<s) != 0 {
@@ -448,6 +464,13 @@ func (r *Runner) applyWindow(wi, delta int) {
 	r.recomputeErr(w.region)
 	if stsNow := r.svcUp(w.region, svcSTS); stsNow != stsWas {
 		r.stsChange(w.region, stsNow)
+	}
+	if !appWas && r.svcUp(w.region, svcApp) {
+		// The app is back: if its STS endpoint is still down, its cached
+		// credentials are now what keeps it going.
+		if e := r.stsEndpoint[w.region]; e >= 0 && !r.svcUp(e, svcSTS) {
+			r.scheduleCreds(e)
+		}
 	}
 }
 

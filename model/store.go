@@ -68,8 +68,10 @@ type bucketDst struct {
 type store struct {
 	name string
 	idx  int // index into Runner.stores
-	// lostStream and backupStream name the store's random streams.
+	// lostStream and backupStream name the store's random streams; lostKey
+	// is the key of (lostStream, "lost").
 	lostStream, backupStream string
+	lostKey                  sim.StreamKey
 	// bucket or table is the store's config (the other is nil).
 	bucket *Bucket
 	table  *Table
@@ -163,7 +165,8 @@ func (r *Runner) initStores() {
 	nR := r.nR
 	mk := func(name string, b *Backup) store {
 		s := store{name: name, backup: b, idx: len(r.stores),
-			lostStream: "store/" + name, backupStream: "backup/" + name}
+			lostStream: "store/" + name, backupStream: "backup/" + name,
+			lostKey: sim.NewStreamKey("store/"+name, "lost")}
 		s.w = make([][]wPt, nR)
 		s.linkAt = make([]int, nR*nR)
 		for i := range s.linkAt {

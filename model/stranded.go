@@ -192,7 +192,7 @@ func (s *source) cum(x float64) float64 {
 			return s.w0 / float64(sim.Second) * s.intOf(s.lo, x)
 		}
 		if !s.preOK {
-			s.pre, s.preOK = s.w0/float64(sim.Second)*s.intOf(s.lo, 0), true
+			s.pre, s.preOK = s.preCount(), true
 		}
 		v = s.pre
 	}
@@ -211,6 +211,29 @@ func (s *source) cum(x float64) float64 {
 		v += p.w / float64(sim.Second) * s.intOf(a, b)
 	}
 	return v
+}
+
+// negligible is the expected count of missing writes from before 0 below
+// which preCount leaves them out: they change a trial's result only with a
+// probability of that order.
+const negligible = 1e-12
+
+// preCount returns the expected number of writes accepted before 0 that
+// are missing at T. A write accepted at t < 0 that arrives before D, the
+// start of the link's first unhealthy piece (or T), has arrived, so the
+// count is at most w0·E[(L − D)⁺]; below negligible it is taken as 0, which
+// spares the closed form's 1 + 2·pieces tail integrals.
+func (s *source) preCount() float64 {
+	if s.mode == modeLag {
+		D := s.T
+		if len(s.pieces) > 0 {
+			D = math.Min(D, s.pieces[0].d)
+		}
+		if s.w0/float64(sim.Second)*s.lag.TailMean(D) < negligible {
+			return 0
+		}
+	}
+	return s.w0 / float64(sim.Second) * s.intOf(s.lo, 0)
 }
 
 // density returns w(x⁻)·M(x) (writes per ns), with the intensity in force
@@ -523,7 +546,8 @@ func (r *Runner) stranded(T sim.Time) {
 	var rpo sim.Time
 	for si := range r.stores {
 		s := &r.stores[si]
-		st := sim.NewStream(r.seed, s.lostStream, "lost")
+		var st sim.Stream
+		st.InitKey(r.seed, s.lostKey)
 		u1, u2 := st.Uniform(), st.Uniform()
 		if y < 0 {
 			continue

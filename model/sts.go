@@ -46,9 +46,16 @@ func (r *Runner) credentialsTTL() sim.Time {
 
 // stsChange is called when the STS endpoint of region goes down (up false)
 // or comes back. When it goes down, the app's cached credentials last a
-// further uniform(0, credentials_ttl]: one uniform from the stream
-// "app/sts" per failure, whichever regions depend on the endpoint. When it
-// comes back, they are fresh again.
+// further uniform(0, credentials_ttl]: one uniform per failure, whichever
+// regions depend on the endpoint. When it comes back, they are fresh again.
+//
+// The uniform of the k-th failure of the endpoint in region R is the
+// counter-k draw of the counter-based stream ("app/sts", R), so it can be
+// drawn lazily: the expiry is scheduled only once a region that depends on
+// the endpoint has its app up while STS is down (at the failure, or when
+// the app comes back, scheduleCreds), at the same time an eager draw would
+// give. A region outage takes the app and STS down together, and then no
+// event is added.
 func (r *Runner) stsChange(region int, up bool) {
 	r.eng.Cancel(r.credsH[region])
 	r.credsH[region] = sim.Handle{}
@@ -65,13 +72,26 @@ func (r *Runner) stsChange(region int, up bool) {
 		}
 		return
 	}
-	if !r.stsStarted {
-		r.stsStream.Init(r.seed, "app/sts", "credentials")
-		r.stsStarted = true
+	r.stsFails[region]++
+	r.stsSince[region] = r.eng.Now()
+	for reg := range r.stsEndpoint {
+		if r.stsEndpoint[reg] == region && r.svcUp(reg, svcApp) {
+			r.scheduleCreds(region)
+			return
+		}
 	}
-	u := r.stsStream.Uniform()
-	last := sim.Time(u * float64(r.credentialsTTL()))
-	r.credsH[region] = r.eng.After(last, r.credsFn, region)
+}
+
+// scheduleCreds schedules the expiry of the credentials from the STS
+// endpoint in region, down since stsSince[region], unless it is scheduled
+// or past: at stsSince + u·credentials_ttl, or now if that is earlier.
+func (r *Runner) scheduleCreds(region int) {
+	if r.credsGone[region] || r.eng.Scheduled(r.credsH[region]) {
+		return
+	}
+	u := sim.NewSubstreams(r.seed, "app/sts", r.regionNames[region]).Uniform(r.stsFails[region])
+	at := r.stsSince[region] + sim.Time(u*float64(r.credentialsTTL()))
+	r.credsH[region] = r.eng.At(max(at, r.eng.Now()), r.credsFn, region)
 }
 
 // credsExpire fires when the app's cached credentials from the STS endpoint

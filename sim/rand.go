@@ -28,7 +28,21 @@ func NewStream(trialSeed uint64, name, purpose string) Stream {
 
 // Init reseeds s in place as the stream for (trialSeed, name, purpose).
 func (s *Stream) Init(trialSeed uint64, name, purpose string) {
-	k := streamKey(name, purpose)
+	s.InitKey(trialSeed, NewStreamKey(name, purpose))
+}
+
+// StreamKey is the hash of a stream's (name, purpose), computed once with
+// NewStreamKey so that a component whose stream is set up every trial does
+// not hash its names every trial.
+type StreamKey uint64
+
+// NewStreamKey returns the key of the streams named (name, purpose).
+func NewStreamKey(name, purpose string) StreamKey { return StreamKey(streamKey(name, purpose)) }
+
+// InitKey reseeds s in place as the stream for (trialSeed, key): the same
+// stream as Init with the names of key.
+func (s *Stream) InitKey(trialSeed uint64, key StreamKey) {
+	k := uint64(key)
 	s.pcg.Seed(mix(trialSeed^k), mix(k+0x632be59bd9b4e019))
 }
 

@@ -177,3 +177,16 @@ func TestSubstream(t *testing.T) {
 		t.Fatalf("Draw = %d, want %d", got, want)
 	}
 }
+
+// TestStreamKey: a stream set up from a precomputed key is the stream of
+// its names.
+func TestStreamKey(t *testing.T) {
+	a := NewStream(42, "step/dns", "attempt")
+	var b Stream
+	b.InitKey(42, NewStreamKey("step/dns", "attempt"))
+	for i := 0; i < 10; i++ {
+		if x, y := a.Uniform(), b.Uniform(); x != y {
+			t.Fatalf("draw %d: %v vs %v", i, x, y)
+		}
+	}
+}

@@ -29,7 +29,7 @@ type call struct {
 	region int // the Region the call names, or -1
 }
 
-func (c call) fail(code string, transient bool, format string, args ...any) error {
+func (c *call) fail(code string, transient bool, format string, args ...any) error {
 	e := &Error{Op: c.op, Code: code, Transient: transient, format: format, args: args}
 	if c.k.validKey(c.key) {
 		e.Key = c.k.keys[c.key].Name
@@ -41,7 +41,7 @@ func (c call) fail(code string, transient bool, format string, args ...any) erro
 }
 
 // validate checks the indices of a call.
-func (c call) validate() error {
+func (c *call) validate() error {
 	if !c.k.validKey(c.key) {
 		return c.fail(CodeValidation, false, "no key with index %d", c.key)
 	}
@@ -52,7 +52,7 @@ func (c call) validate() error {
 }
 
 // up checks that KMS is up in the Region the call is sent to.
-func (c call) up(sentTo int) error {
+func (c *call) up(sentTo int) error {
 	if !c.k.net.KMSUp(sentTo) {
 		return c.unavailable(sentTo, -1)
 	}
@@ -64,8 +64,8 @@ func (c call) up(sentTo int) error {
 // A runbook retries a failing op every few minutes for as long as an
 // outage lasts, so these errors are made once per KMS and reused: an
 // Error is immutable once returned.
-func (c call) unavailable(sentTo, other int) error {
-	ek := unavailKey{op: c.op, key: c.key, region: c.region, sentTo: sentTo, other: other}
+func (c *call) unavailable(sentTo, other int) error {
+	ek := unavailKey{op: opID(c.op), key: int32(c.key), region: int32(c.region), sentTo: int32(sentTo), other: int32(other)}
 	if e, ok := c.k.unavail[ek]; ok {
 		return e
 	}
@@ -83,15 +83,44 @@ func (c call) unavailable(sentTo, other int) error {
 	return err
 }
 
-// unavailKey identifies a cached KMSUnavailable error.
+// unavailKey identifies a cached KMSUnavailable error. It holds no string,
+// so that a lookup hashes a few bytes: a step retrying an op while KMS is
+// down makes one per attempt.
 type unavailKey struct {
-	op                         string
-	key, region, sentTo, other int
+	op                         uint8
+	key, region, sentTo, other int32
+}
+
+// opID numbers the control-plane operations for unavailKey.
+func opID(op string) uint8 {
+	switch op {
+	case OpReplicateKey:
+		return 1
+	case OpUpdatePrimaryRegion:
+		return 2
+	case OpEnableKey:
+		return 3
+	case OpDisableKey:
+		return 4
+	case OpScheduleKeyDeletion:
+		return 5
+	case OpCancelKeyDeletion:
+		return 6
+	case OpRotateKeyOnDemand:
+		return 7
+	case OpPutKeyPolicy:
+		return 8
+	case OpEnableKeyRotation:
+		return 9
+	case OpDisableKeyRotation:
+		return 10
+	}
+	return 0
 }
 
 // reach checks that KMS is up in region and that it is not partitioned from
 // sentTo (for calls that involve two Regions).
-func (c call) reach(sentTo, region int) error {
+func (c *call) reach(sentTo, region int) error {
 	if !c.k.net.KMSUp(region) {
 		return c.unavailable(region, -1)
 	}
@@ -104,7 +133,7 @@ func (c call) reach(sentTo, region int) error {
 // grayFail returns KMSUnavailable (transient) when the call fails in a gray
 // failure of KMS: by.U below the combined error rate 1 − Π(1 − e_r) of the
 // Regions a and b it involves (b < 0: one Region).
-func (c call) grayFail(a, b int) error {
+func (c *call) grayFail(a, b int) error {
 	if c.k.gray == nil {
 		return nil
 	}
@@ -123,7 +152,7 @@ func (c call) grayFail(a, b int) error {
 // other ≥ 0, up there too and no partition between them), a gray failure
 // of KMS in those Regions, then the admins of the copy in sentTo (role) and,
 // with other2 ≥ 0, of the copy in other2 (role2).
-func (c call) gate(sentTo, other int, role string, other2 int, role2 string) error {
+func (c *call) gate(sentTo, other int, role string, other2 int, role2 string) error {
 	if err := c.up(sentTo); err != nil {
 		return err
 	}
@@ -146,7 +175,7 @@ func (c call) gate(sentTo, other int, role string, other2 int, role2 string) err
 
 // admin checks that the caller is an admin of key's copy in region (G5:
 // kms:<op> in that copy's key policy).
-func (c call) admin(region int, role string) error {
+func (c *call) admin(region int, role string) error {
 	if Allows(c.k.keys[c.key].AdminsFor(region), c.by.Principal) {
 		return nil
 	}
@@ -155,7 +184,7 @@ func (c call) admin(region int, role string) error {
 }
 
 // exists checks that key has a copy in region.
-func (c call) exists(region int) error {
+func (c *call) exists(region int) error {
 	if st := c.k.copyAt(c.key, region).state; !st.Exists() {
 		return c.fail(CodeNotFound, false, "no copy of %s in %s (%s)",
 			c.k.ks[c.key].id, c.k.regionName(region), st)
@@ -166,7 +195,7 @@ func (c call) exists(region int) error {
 // refusal returns the permanent error for a copy whose state forbids an
 // operation that needs it Enabled (or Enabled/Disabled when disabledOK), or
 // nil.
-func (c call) refusal(region int, role string, disabledOK bool) error {
+func (c *call) refusal(region int, role string, disabledOK bool) error {
 	st := c.k.copyAt(c.key, region).state
 	switch st {
 	case StateDisabled:
@@ -181,7 +210,7 @@ func (c call) refusal(region int, role string, disabledOK bool) error {
 
 // busy returns the transient error for a copy that is Creating or Updating,
 // or nil.
-func (c call) busy(region int, role string) error {
+func (c *call) busy(region int, role string) error {
 	st := c.k.copyAt(c.key, region).state
 	if st == Creating || st == Updating {
 		return c.fail(CodeInvalidState, true, "the %s in %s is %s", role, c.k.regionName(region), st)
@@ -225,7 +254,7 @@ func (k *KMS) ReplicateKey(by Caller, key, region int, users []string, hasUsers 
 // key's Users; then the key's UsersIn entry for region replaces it when
 // there is one (SCENARIO.md). It holds every material version (K6).
 func (k *KMS) ReplicateKeyFrom(by Caller, key, from, region int, users []string, hasUsers bool) error {
-	c := call{k, by, OpReplicateKey, key, region}
+	c := &call{k, by, OpReplicateKey, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -288,7 +317,7 @@ func (k *KMS) ReplicateKeyFrom(by Caller, key, from, region int, users []string,
 // for one Params.Updating draw, then Enabled. Crypto keeps working while
 // Updating; policies, material and the rotation setting do not change.
 func (k *KMS) UpdatePrimaryRegion(by Caller, key, region int) error {
-	c := call{k, by, OpUpdatePrimaryRegion, key, region}
+	c := &call{k, by, OpUpdatePrimaryRegion, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -332,7 +361,7 @@ func (k *KMS) UpdatePrimaryRegion(by Caller, key, region int) error {
 // or Updating: the same, transient). Enabling an Enabled copy or disabling
 // a Disabled one succeeds and changes nothing.
 func (k *KMS) enableDisable(by Caller, op string, key, region int, to State) error {
-	c := call{k, by, op, key, region}
+	c := &call{k, by, op, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -374,7 +403,7 @@ func (k *KMS) DisableKey(by Caller, key, region int) error {
 // state) becomes PendingReplicaDeletion; its window starts when its last
 // replica is deleted, and it is then PendingDeletion.
 func (k *KMS) ScheduleKeyDeletion(by Caller, key, region int, window sim.Time) error {
-	c := call{k, by, OpScheduleKeyDeletion, key, region}
+	c := &call{k, by, OpScheduleKeyDeletion, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -402,7 +431,7 @@ func (k *KMS) ScheduleKeyDeletion(by Caller, key, region int, window sim.Time) e
 // call is sent to region (KMSUnavailable, also in a gray failure), and
 // by.Principal must be an admin of the copy (AccessDeniedException, G5).
 func (k *KMS) CancelKeyDeletion(by Caller, key, region int) error {
-	c := call{k, by, OpCancelKeyDeletion, key, region}
+	c := &call{k, by, OpCancelKeyDeletion, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -434,7 +463,7 @@ func (k *KMS) CancelKeyDeletion(by Caller, key, region int) error {
 // (KMSInvalidStateException, transient); 25 on-demand rotations already
 // done (LimitExceededException).
 func (k *KMS) RotateKeyOnDemand(by Caller, key int) error {
-	c := call{k, by, OpRotateKeyOnDemand, key, -1}
+	c := &call{k, by, OpRotateKeyOnDemand, key, -1}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -464,7 +493,7 @@ func (k *KMS) RotateKeyOnDemand(by Caller, key int) error {
 // the admins. It works in every state of an existing copy but Creating
 // (KMSInvalidStateException, transient). users is copied.
 func (k *KMS) PutKeyPolicy(by Caller, key, region int, users []string) error {
-	c := call{k, by, OpPutKeyPolicy, key, region}
+	c := &call{k, by, OpPutKeyPolicy, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -501,7 +530,7 @@ func (k *KMS) DisableKeyRotation(by Caller, key, region int) error {
 }
 
 func (k *KMS) setRotation(by Caller, op string, key, region int, period sim.Time) error {
-	c := call{k, by, op, key, region}
+	c := &call{k, by, op, key, region}
 	if err := c.validate(); err != nil {
 		return err
 	}

@@ -54,6 +54,9 @@ type KMS struct {
 type keyState struct {
 	id     string
 	stream string // "kms/" + name
+	// createKey and updateKey are the keys of the streams (stream,
+	// "creating") and (stream, "updating"), hashed once.
+	createKey, updateKey sim.StreamKey
 	// initial copies, validated: primary (home) region or -1, and replicas
 	home     int
 	replicas []int
@@ -110,6 +113,8 @@ func New(keys []Key, regions []string, account string, net Net, eng *sim.Engine,
 		s := &k.ks[i]
 		s.id = keyID(account, key.Name, key.MultiRegion)
 		s.stream = "kms/" + key.Name
+		s.createKey = sim.NewStreamKey(s.stream, "creating")
+		s.updateKey = sim.NewStreamKey(s.stream, "updating")
 		s.home = -1
 		if key.Primary >= 0 && key.Primary < nr {
 			s.home = key.Primary
@@ -162,8 +167,8 @@ func (k *KMS) Reset(trialSeed uint64) {
 		s.onDemand = 0
 		s.rotH = sim.Handle{}
 		s.period = 0
-		s.create.Init(trialSeed, s.stream, "creating")
-		s.update.Init(trialSeed, s.stream, "updating")
+		s.create.InitKey(trialSeed, s.createKey)
+		s.update.InitKey(trialSeed, s.updateKey)
 		if s.home < 0 {
 			continue
 		}
