@@ -380,10 +380,13 @@ func OpLabel(cfg *model.Config, i int) string {
 	return fmt.Sprintf("op %d", i+1)
 }
 
-// opText spells an op with its arguments: "<op> <key> <region>".
+// opText spells an op with its arguments: "<op> <store> <key> <region>",
+// and "to <region>" for the bucket-rule ops.
 func opText(cfg *model.Config, op *model.Op) string {
 	parts := []string{op.Kind.String()}
-	if op.Kind == model.OpRestoreBackup {
+	switch op.Kind {
+	case model.OpRestoreBackup, model.OpCreateTableReplica, model.OpDeleteTableReplica,
+		model.OpPutBucketReplication, model.OpDeleteBucketReplication:
 		names := cfg.StoreNames()
 		idx := op.Store.Index
 		if op.Store.Kind == model.StoreTable {
@@ -398,6 +401,9 @@ func opText(cfg *model.Config, op *model.Op) string {
 	}
 	if op.Region >= 0 && op.Region < len(cfg.Regions) {
 		parts = append(parts, cfg.Regions[op.Region].Name)
+	}
+	if op.To >= 0 && op.To < len(cfg.Regions) && (op.Kind == model.OpPutBucketReplication || op.Kind == model.OpDeleteBucketReplication) {
+		parts = append(parts, "to "+cfg.Regions[op.To].Name)
 	}
 	return strings.Join(parts, " ")
 }
