@@ -55,8 +55,13 @@
 // STS: each region depends on one STS endpoint (stsEndpoint: its own, or
 // us-east-1 for an opt-in region with App.STS = STSGlobal). When that
 // endpoint goes down (error rate 1) the app's credentials last a further
-// uniform(0, ttl] (one uniform of "app/sts" per failure, sequential), then
-// appErr is 1 in every region that depends on it until STS is back.
+// uniform(0, ttl], then appErr is 1 in every region that depends on it
+// until STS is back. The uniform of the k-th failure of the endpoint in
+// region R is the counter-k draw of the counter-based stream ("app/sts",
+// R): one per failure, shared by the regions that depend on it, and drawn
+// lazily, so the expiry is scheduled only when some dependent region has
+// its app up (at the failure, or when the app comes back); a region outage
+// that takes the app and STS down together adds no event.
 //
 // Runbook attempts: a step's attempt (at the end of its duration, then
 // every retry) is its needs checked in order, then its op; a needs check
