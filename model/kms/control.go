@@ -26,7 +26,8 @@ type call struct {
 	by     Caller
 	op     string
 	key    int
-	region int // the Region the call names, or -1
+	region int   // the Region the call names, or -1
+	opID   uint8 // opID(op), for the error cache
 }
 
 func (c *call) fail(code string, transient bool, format string, args ...any) error {
@@ -65,8 +66,8 @@ func (c *call) up(sentTo int) error {
 // outage lasts, so these errors are made once per KMS and reused: an
 // Error is immutable once returned.
 func (c *call) unavailable(sentTo, other int) error {
-	ek := unavailKey{op: opID(c.op), key: int32(c.key), region: int32(c.region), sentTo: int32(sentTo), other: int32(other)}
-	if e, ok := c.k.unavail[ek]; ok {
+	ek, cacheable := packUnavail(c.opID, c.key, c.region, sentTo, other)
+	if e, ok := c.k.unavail[ek]; ok && cacheable {
 		return e
 	}
 	var err error
@@ -76,19 +77,25 @@ func (c *call) unavailable(sentTo, other int) error {
 		err = c.fail(CodeUnavailable, true, "%s cannot reach %s (partition)",
 			c.k.regionName(sentTo), c.k.regionName(other))
 	}
+	if !cacheable {
+		return err
+	}
 	if c.k.unavail == nil {
-		c.k.unavail = map[unavailKey]error{}
+		c.k.unavail = map[uint64]error{}
 	}
 	c.k.unavail[ek] = err
 	return err
 }
 
-// unavailKey identifies a cached KMSUnavailable error. It holds no string,
-// so that a lookup hashes a few bytes: a step retrying an op while KMS is
-// down makes one per attempt.
-type unavailKey struct {
-	op                         uint8
-	key, region, sentTo, other int32
+// packUnavail packs the identity of a cached KMSUnavailable error into a
+// word, so that a lookup hashes 8 bytes (a step retrying an op while KMS is
+// down makes one per attempt): op (8 bits), key (16), and the three
+// Regions + 1 (12 each). ok is false when an index does not fit.
+func packUnavail(op uint8, key, region, sentTo, other int) (k uint64, ok bool) {
+	if key < 0 || key >= 1<<16 || region < -1 || region >= 1<<12-1 || sentTo < -1 || sentTo >= 1<<12-1 || other < -1 || other >= 1<<12-1 {
+		return 0, false
+	}
+	return uint64(op) | uint64(key)<<8 | uint64(region+1)<<24 | uint64(sentTo+1)<<36 | uint64(other+1)<<48, true
 }
 
 // opID numbers the control-plane operations for unavailKey.
@@ -254,7 +261,7 @@ func (k *KMS) ReplicateKey(by Caller, key, region int, users []string, hasUsers 
 // key's Users; then the key's UsersIn entry for region replaces it when
 // there is one (SCENARIO.md). It holds every material version (K6).
 func (k *KMS) ReplicateKeyFrom(by Caller, key, from, region int, users []string, hasUsers bool) error {
-	c := &call{k, by, OpReplicateKey, key, region}
+	c := &call{k, by, OpReplicateKey, key, region, opID(OpReplicateKey)}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -317,7 +324,7 @@ func (k *KMS) ReplicateKeyFrom(by Caller, key, from, region int, users []string,
 // for one Params.Updating draw, then Enabled. Crypto keeps working while
 // Updating; policies, material and the rotation setting do not change.
 func (k *KMS) UpdatePrimaryRegion(by Caller, key, region int) error {
-	c := &call{k, by, OpUpdatePrimaryRegion, key, region}
+	c := &call{k, by, OpUpdatePrimaryRegion, key, region, opID(OpUpdatePrimaryRegion)}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -361,7 +368,7 @@ func (k *KMS) UpdatePrimaryRegion(by Caller, key, region int) error {
 // or Updating: the same, transient). Enabling an Enabled copy or disabling
 // a Disabled one succeeds and changes nothing.
 func (k *KMS) enableDisable(by Caller, op string, key, region int, to State) error {
-	c := &call{k, by, op, key, region}
+	c := &call{k, by, op, key, region, opID(op)}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -403,7 +410,7 @@ func (k *KMS) DisableKey(by Caller, key, region int) error {
 // state) becomes PendingReplicaDeletion; its window starts when its last
 // replica is deleted, and it is then PendingDeletion.
 func (k *KMS) ScheduleKeyDeletion(by Caller, key, region int, window sim.Time) error {
-	c := &call{k, by, OpScheduleKeyDeletion, key, region}
+	c := &call{k, by, OpScheduleKeyDeletion, key, region, opID(OpScheduleKeyDeletion)}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -431,7 +438,7 @@ func (k *KMS) ScheduleKeyDeletion(by Caller, key, region int, window sim.Time) e
 // call is sent to region (KMSUnavailable, also in a gray failure), and
 // by.Principal must be an admin of the copy (AccessDeniedException, G5).
 func (k *KMS) CancelKeyDeletion(by Caller, key, region int) error {
-	c := &call{k, by, OpCancelKeyDeletion, key, region}
+	c := &call{k, by, OpCancelKeyDeletion, key, region, opID(OpCancelKeyDeletion)}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -463,7 +470,7 @@ func (k *KMS) CancelKeyDeletion(by Caller, key, region int) error {
 // (KMSInvalidStateException, transient); 25 on-demand rotations already
 // done (LimitExceededException).
 func (k *KMS) RotateKeyOnDemand(by Caller, key int) error {
-	c := &call{k, by, OpRotateKeyOnDemand, key, -1}
+	c := &call{k, by, OpRotateKeyOnDemand, key, -1, opID(OpRotateKeyOnDemand)}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -493,7 +500,7 @@ func (k *KMS) RotateKeyOnDemand(by Caller, key int) error {
 // the admins. It works in every state of an existing copy but Creating
 // (KMSInvalidStateException, transient). users is copied.
 func (k *KMS) PutKeyPolicy(by Caller, key, region int, users []string) error {
-	c := &call{k, by, OpPutKeyPolicy, key, region}
+	c := &call{k, by, OpPutKeyPolicy, key, region, opID(OpPutKeyPolicy)}
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -530,7 +537,7 @@ func (k *KMS) DisableKeyRotation(by Caller, key, region int) error {
 }
 
 func (k *KMS) setRotation(by Caller, op string, key, region int, period sim.Time) error {
-	c := &call{k, by, op, key, region}
+	c := &call{k, by, op, key, region, opID(op)}
 	if err := c.validate(); err != nil {
 		return err
 	}

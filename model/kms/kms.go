@@ -48,7 +48,7 @@ type KMS struct {
 	rotateFn, createdFn, updatedFn, deletedFn sim.Func
 
 	// unavail caches KMSUnavailable errors (see call.unavailable).
-	unavail map[unavailKey]error
+	unavail map[uint64]error
 }
 
 type keyState struct {
