@@ -3,6 +3,7 @@ package model
 import (
 	"testing"
 
+	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/sim"
 )
 
@@ -273,5 +274,24 @@ func TestG5_RunbookPrincipal(t *testing.T) {
 	cfg := &Config{}
 	if cfg.Principal(&Op{}) != DefaultOperator {
 		t.Error("default principal")
+	}
+}
+
+// TestAttemptSeesTheInstant: an attempt sees the state after every change
+// of its instant. The second action is scheduled (at trial start) for the
+// very instant the first one's UpdatePrimaryRegion leaves Updating (an
+// event scheduled later, at 1h): it runs after that change, so the copy is
+// Enabled again and DisableKey succeeds (before it, it would have failed
+// with KMSInvalidStateException).
+func TestAttemptSeesTheInstant(t *testing.T) {
+	for i := 0; i < 5; i++ {
+		st := sim.NewStream(sim.TrialSeed(3, i), "kms/k", "updating")
+		d := st.Draw(kms.DefaultParams().Updating)
+		cfg := baseConfig()
+		cfg.Actions = []Action{action(sim.Hour, OpUpdatePrimaryRegion, 0, west), action(sim.Hour+d, OpDisableKey, 0, west)}
+		res := NewRunner(cfg).Trial(3, i, nil)
+		if !res.Ops[0].Done || !res.Ops[1].Done {
+			t.Fatalf("trial %d: ops %+v", i, res.Ops)
+		}
 	}
 }

@@ -64,7 +64,10 @@
 // that takes the app and STS down together adds no event.
 //
 // Runbook attempts: a step's attempt (at the end of its duration, then
-// every retry) is its needs checked in order, then its op; a needs check
+// every retry) is its needs checked in order, then its op. An attempt (a
+// step's or an action's) that falls due is queued and made at the start of
+// the end-of-instant evaluation (runAttempts), in the order they fell due,
+// so that it sees the state after every change of its instant; a needs check
 // and the op at the same instant are one attempt, with one uniform from
 // ("step/NAME", "attempt") (an action: ("action/N", "attempt")). The
 // uniform decides every gray failure the attempt meets, in order (type

@@ -121,8 +121,10 @@ func retryInterval(step *Step) sim.Time {
 	return step.Retry
 }
 
-// stepFire runs when a step's duration is over, and at every retry: it
-// makes one attempt (its needs, then its op, at this instant).
+// stepFire runs when a step's duration is over, and at every retry: a
+// step without op and needs is done; otherwise it makes one attempt (its
+// needs, then its op) at this instant, once every change of the instant is
+// applied (queued for runAttempts).
 func (r *Runner) stepFire(i int) {
 	st := &r.stepSt[i]
 	st.h = sim.Handle{}
@@ -130,11 +132,38 @@ func (r *Runner) stepFire(i int) {
 		return
 	}
 	step := &r.cfg.Failover.Steps[i]
-	res := r.stepOp(i)
 	if step.Op.Kind == OpNone && len(step.Needs) == 0 {
 		r.stepDone(i)
 		return
 	}
+	r.due = append(r.due, i)
+	r.eng.MarkDirty()
+}
+
+// runAttempts makes the attempts due at this instant, in the order they
+// fell due, after every other change of the instant (an attempt sees the
+// state after every change of its instant: DESIGN "Clarifications"). It runs
+// at the start of the end-of-instant evaluation; what the attempts change
+// is judged in the same instant.
+func (r *Runner) runAttempts() {
+	for k := 0; k < len(r.due); k++ {
+		if i := r.due[k]; i >= 0 {
+			r.stepAttempt(i)
+		} else {
+			r.actionAttempt(-i - 1)
+		}
+	}
+	r.due = r.due[:0]
+}
+
+// stepAttempt makes one attempt of step i.
+func (r *Runner) stepAttempt(i int) {
+	st := &r.stepSt[i]
+	if st.done || st.failed || r.rbState == rbAbandoned {
+		return
+	}
+	step := &r.cfg.Failover.Steps[i]
+	res := r.stepOp(i)
 	if !st.attInit {
 		st.att.InitKey(r.seed, r.steps[i].attKey)
 		st.attInit = true
@@ -260,9 +289,16 @@ func (r *Runner) abandonRunbook() {
 		Message: "service up again before the failover: traffic stays, runbook stopped"})
 }
 
-// action attempts operator action ai once, with one uniform from its
-// stream ("action/N", "attempt").
+// action fires at operator action ai's time: its one attempt is made once
+// every change of the instant is applied (runAttempts).
 func (r *Runner) action(ai int) {
+	r.due = append(r.due, -ai-1)
+	r.eng.MarkDirty()
+}
+
+// actionAttempt attempts operator action ai once, with one uniform from
+// its stream ("action/N", "attempt").
+func (r *Runner) actionAttempt(ai int) {
 	a := &r.cfg.Actions[ai]
 	res := &r.res.Ops[ai]
 	res.Started = true

@@ -105,6 +105,10 @@ type Runner struct {
 	cur   rates // rates in force since tPrev; cur.up is the service state
 	scr   rates // scratch for hypothetical routing
 
+	// due holds the attempts that fell due at this instant, in order: a
+	// step's index, or -(action+1) (runAttempts)
+	due []int
+
 	// runbook
 	rbState    int
 	rbStartH   sim.Handle
@@ -397,6 +401,7 @@ func (r *Runner) resetTrial(i int) {
 	clear(r.atT0)
 	r.tPrev = 0
 	r.cur.reset()
+	r.due = r.due[:0]
 	r.rbState = rbIdle
 	r.rbStartH = sim.Handle{}
 	r.routeBackH = sim.Handle{}

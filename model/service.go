@@ -300,6 +300,7 @@ func (r *Runner) evaluate() {
 	if now > r.cfg.Horizon {
 		return
 	}
+	r.runAttempts()
 	r.closeInterval(now)
 	r.updateReplicas(now)
 	if r.d != nil {
