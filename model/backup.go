@@ -102,7 +102,7 @@ func (r *Runner) restore(ref StoreRef) error {
 	}
 	s.restored = true
 	s.snap = sim.Time(k) * b.Every
-	r.eng.MarkDirty()
+	r.markDirty()
 	if r.d != nil {
 		r.trace(Event{Kind: "backup", Subject: s.name, Region: r.regionNames[b.To], Outcome: "restored",
 			Message: "restored " + s.name + " in " + r.regionNames[b.To] + " from the snapshot of " + sim.FormatDuration(s.snap)})

@@ -100,7 +100,7 @@ func (r *Runner) servingLabel() string {
 
 // onKeyChange is the kms change callback.
 func (r *Runner) onKeyChange(c kms.Change) {
-	r.eng.MarkDirty()
+	r.markDirty()
 	if r.d == nil {
 		return
 	}

@@ -98,7 +98,7 @@ func (r *Runner) createTableReplica(op *Op, g *gray, stream string) error {
 	s.src[jy] = js
 	s.inacc[jy], s.left[jy], s.archived[jy] = false, false, false
 	s.usableH[jy] = r.eng.At(s.usableAt[jy], r.usableFn, si*r.nR+reg)
-	r.eng.MarkDirty()
+	r.markDirty()
 	if r.d != nil {
 		r.traceReplica(si, reg, "CREATING", "create-table-replica: copying from the replica in "+
 			r.regionNames[s.slotRegion[js]]+", usable at "+sim.FormatDuration(s.usableAt[jy]))
@@ -115,7 +115,7 @@ func (r *Runner) replicaUsable(arg int) {
 	if !s.present[j] {
 		return
 	}
-	r.eng.MarkDirty()
+	r.markDirty()
 	r.traceReplica(si, reg, "ACTIVE", "initial copy done: the new replica serves and replicates")
 }
 
@@ -143,7 +143,7 @@ func (r *Runner) deleteTableReplica(op *Op, g *gray) error {
 	for _, h := range []sim.Handle{s.leaveH[j], s.archH[j], s.usableH[j]} {
 		r.eng.Cancel(h)
 	}
-	r.eng.MarkDirty()
+	r.markDirty()
 	r.traceReplica(si, op.Region, "DELETED", "delete-table-replica: the replica and what only it held are gone")
 	return nil
 }
@@ -184,7 +184,7 @@ func (r *Runner) bucketRule(op *Op, g *gray) error {
 	if op.Kind == OpDeleteBucketReplication {
 		if d.on {
 			d.on = false
-			r.eng.MarkDirty()
+			r.markDirty()
 			r.traceRule(si, op.To, "deleted", "delete-bucket-replication: nothing more replicates to "+r.regionNames[op.To])
 		}
 		return nil
@@ -192,7 +192,7 @@ func (r *Runner) bucketRule(op *Op, g *gray) error {
 	d.on, d.exists = true, true
 	d.key, d.role = op.Key, DefaultRole
 	d.epochs = append(d.epochs, epoch{from: now, until: math.Inf(1), cut: math.Inf(1), lag: DefaultS3Lag(op.RTC)})
-	r.eng.MarkDirty()
+	r.markDirty()
 	r.traceRule(si, op.To, "put", "put-bucket-replication: objects written from now on replicate to "+r.regionNames[op.To]+
 		" under key "+r.keyLabel(op.Key, op.To))
 	return nil

@@ -137,7 +137,7 @@ func (r *Runner) stepFire(i int) {
 		return
 	}
 	r.due = append(r.due, i)
-	r.eng.MarkDirty()
+	r.eng.MarkDirty() // for runAttempts; the attempt marks its own changes
 }
 
 // runAttempts makes the attempts due at this instant, in the order they
@@ -266,7 +266,7 @@ func (r *Runner) checkFailover() {
 	r.serving[fo.From] = false
 	r.serving[fo.To] = true
 	r.res.FailoverAt = r.eng.Now()
-	r.eng.MarkDirty()
+	r.markDirty()
 	if r.d != nil {
 		r.traceRouting("traffic-moved", "traffic moved from "+r.regionNames[fo.From]+" to "+r.regionNames[fo.To]+"; serving: "+r.servingLabel())
 	}
@@ -293,7 +293,7 @@ func (r *Runner) abandonRunbook() {
 // every change of the instant is applied (runAttempts).
 func (r *Runner) action(ai int) {
 	r.due = append(r.due, -ai-1)
-	r.eng.MarkDirty()
+	r.eng.MarkDirty() // for runAttempts
 }
 
 // actionAttempt attempts operator action ai once, with one uniform from
@@ -314,7 +314,7 @@ func (r *Runner) actionAttempt(ai int) {
 		res.Errors = addErr(res.Errors, code)
 		res.Err, res.Code, res.Refused = err.Error(), code, !transient
 	}
-	r.eng.MarkDirty()
+	r.markDirty()
 	r.traceAction(ai, err)
 }
 

@@ -108,6 +108,10 @@ type Runner struct {
 	// due holds the attempts that fell due at this instant, in order: a
 	// step's index, or -(action+1) (runAttempts)
 	due []int
+	// changed reports a change of state at this instant (markDirty): an
+	// instant with only failed attempts changes nothing and is not
+	// re-evaluated.
+	changed bool
 
 	// runbook
 	rbState    int
@@ -238,6 +242,13 @@ func (r *Runner) KMSErrorRate(region int) float64 { return r.errRate[region*numS
 // Linked implements kms.Net.
 func (r *Runner) Linked(a, b int) bool { return a == b || r.part[a*r.nR+b] == 0 }
 
+// markDirty records a change of state at this instant: the service is
+// evaluated at its end.
+func (r *Runner) markDirty() {
+	r.changed = true
+	r.eng.MarkDirty()
+}
+
 // svcUp reports whether service svc of region is up: not taken down at an
 // error rate of 1 (a gray failure leaves it up, failing a fraction of its
 // requests: svcErr).
@@ -318,7 +329,7 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 		at := st.Draw(cfg.Actions[ai].At)
 		r.eng.At(at, r.actionFn, ai)
 	}
-	r.eng.MarkDirty()
+	r.markDirty()
 	r.eng.Run(cfg.Horizon)
 	r.closeInterval(cfg.Horizon)
 	// A step that is not done keeps the error of its last attempt (stepDone
@@ -402,6 +413,7 @@ func (r *Runner) resetTrial(i int) {
 	r.tPrev = 0
 	r.cur.reset()
 	r.due = r.due[:0]
+	r.changed = false
 	r.rbState = rbIdle
 	r.rbStartH = sim.Handle{}
 	r.routeBackH = sim.Handle{}
@@ -432,7 +444,7 @@ func (r *Runner) svcUpAt(region, svc int, t sim.Time) bool {
 func (r *Runner) windowStart(wi int) {
 	r.winOn[wi] = true
 	r.applyWindow(wi, 1)
-	r.eng.MarkDirty()
+	r.markDirty()
 	r.traceWindow(wi, true)
 }
 
@@ -443,7 +455,7 @@ func (r *Runner) windowEnd(wi int) {
 	}
 	r.winOn[wi] = false
 	r.applyWindow(wi, -1)
-	r.eng.MarkDirty()
+	r.markDirty()
 	r.traceWindow(wi, false)
 }
 

@@ -301,6 +301,10 @@ func (r *Runner) evaluate() {
 		return
 	}
 	r.runAttempts()
+	if !r.changed {
+		return // only attempts that changed nothing
+	}
+	r.changed = false
 	r.closeInterval(now)
 	r.updateReplicas(now)
 	if r.d != nil {
@@ -379,7 +383,7 @@ func (r *Runner) routeBack(int) {
 	}
 	copy(r.serving, r.before)
 	r.res.RoutedBack = true
-	r.eng.MarkDirty()
+	r.markDirty()
 	if r.d != nil {
 		r.traceRouting("routed-back", "health-checked routing sent traffic back to "+r.servingLabel())
 	}

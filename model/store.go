@@ -365,7 +365,7 @@ func (r *Runner) replicaLeave(arg int) {
 		return
 	}
 	s.left[j] = true
-	r.eng.MarkDirty()
+	r.markDirty()
 	r.traceReplica(si, reg, "LEFT", "inaccessible for 20h: the replica left the replication group for good")
 }
 
@@ -378,7 +378,7 @@ func (r *Runner) replicaArchive(arg int) {
 		return
 	}
 	s.archived[j] = true
-	r.eng.MarkDirty()
+	r.markDirty()
 	r.traceReplica(si, reg, "ARCHIVED", "inaccessible for 7 days: the replica is archived")
 }
 

@@ -64,7 +64,7 @@ func (r *Runner) stsChange(region int, up bool) {
 			r.credsGone[region] = false
 			for reg, ok := range r.serving {
 				if ok && r.stsEndpoint[reg] == region && r.svcUp(reg, svcApp) {
-					r.eng.MarkDirty()
+					r.markDirty()
 					r.traceSTS(region, "STS in "+r.regionNames[region]+" is back: the app gets credentials again")
 					break
 				}
@@ -106,7 +106,7 @@ func (r *Runner) credsExpire(region int) {
 	// that serve later read credsGone when their rates are computed).
 	for reg, ok := range r.serving {
 		if ok && r.stsEndpoint[reg] == region && r.svcUp(reg, svcApp) {
-			r.eng.MarkDirty()
+			r.markDirty()
 			r.traceSTS(region, "the app's cached credentials from STS in "+r.regionNames[region]+
 				" expired: its requests in the regions that use that endpoint fail until STS is back")
 			return
