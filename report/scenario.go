@@ -253,11 +253,11 @@ func tailWarnings(cfg *model.Config, results []model.TrialResult) []string {
 		if math.IsNaN(q) || (p50 <= q && p95 <= q) {
 			continue
 		}
-		which := fmt.Sprintf("p95 %s", human.Dur(human.Round(p95)))
+		which := fmt.Sprintf("p95 %s exceeds", human.Dur(human.Round(p95)))
 		if p50 > q {
-			which = fmt.Sprintf("p50 %s and p95 %s", human.Dur(human.Round(p50)), human.Dur(human.Round(p95)))
+			which = fmt.Sprintf("p50 %s and p95 %s exceed", human.Dur(human.Round(p50)), human.Dur(human.Round(p95)))
 		}
-		w = append(w, fmt.Sprintf("store %q: RPO %s exceed the p99.99 (%s) of its replication lag %s: they rest on writes older than that, on the distribution's extrapolated tail",
+		w = append(w, fmt.Sprintf("store %q: RPO %s the p99.99 (%s) of its replication lag %s: set by writes older than that, it rests on the distribution's extrapolated tail",
 			name, which, human.Dur(human.Round(q)), lag))
 	}
 	return w
