@@ -213,9 +213,9 @@
 //	go test -c -o f11.test ./model    # at this branch
 //	/usr/bin/time -f %U main.test -test.run XXX -test.bench 'SnowyTrial$' -test.benchtime 50000x -test.cpu 1
 //
-// medians 0.80 s (main) and 0.885 s (1.1, steady start): 1.11×, within the
-// 1.2× budget; the Go benchmark (wall clock) alternated 30 times gave
-// medians 27.2 µs and 26.0 µs under that load. CPU per trial, medians of
+// medians 0.80 s (main) and 0.90 s (1.1, steady start): 1.13×, within the
+// 1.2× budget; BenchmarkSnowyTrial (wall clock, -benchtime 10000x) of the
+// two binaries alternated 30 times: medians 16.2 µs and 18.1 µs (1.12×). CPU per trial, medians of
 // five runs of 20,000 (-test.cpu 1): BenchmarkSnowyTrial 18.0 µs (7
 // allocations: the result's slices), BenchmarkSnowyTrialEmpty 17.0 µs (the
 // steady start costs one tail integral per source and link piece, O(1) per
