@@ -30,6 +30,9 @@ func operations(cfg *model.Config, results []model.TrialResult, rep *model.Trial
 			s.Kind = "step"
 			s.Op = st.Op.Kind.String()
 			s.Required = st.Required
+			for _, n := range st.Needs {
+				s.Needs = append(s.Needs, needText(cfg, n))
+			}
 		}
 		var attempts int
 		var doneAt, afterT0 []float64
@@ -178,7 +181,7 @@ func opSummaryText(s *OpSummary) string {
 	if s.TrialsAbandoned > 0 {
 		fmt.Fprintf(&b, ", abandoned in %s", human.Int(s.TrialsAbandoned))
 	}
-	if s.Op != "" {
+	if s.Op != "" || len(s.Needs) > 0 {
 		fmt.Fprintf(&b, ", mean attempts %s", human.Num(s.AttemptsMean))
 	}
 	if p50 := s.DoneText(true); p50 != "-" {
@@ -217,4 +220,16 @@ func orText(s, alt string) string {
 		return s
 	}
 	return alt
+}
+
+// needText spells a needs entry as a scenario writes it.
+func needText(cfg *model.Config, n model.Need) string {
+	if n.ARC {
+		return "arc-routing-control"
+	}
+	reg := ""
+	if n.Region >= 0 && n.Region < len(cfg.Regions) {
+		reg = cfg.Regions[n.Region].Name
+	}
+	return n.Service.String() + "@" + reg
 }

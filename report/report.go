@@ -175,6 +175,10 @@ type OpSummary struct {
 	Kind     string `json:"kind"` // "action" or "step"
 	Op       string `json:"op,omitempty"`
 	Required bool   `json:"required,omitempty"`
+	// Needs are a step's needs as written ("route53-control@us-east-1",
+	// "arc-routing-control"): a step with needs makes attempts even
+	// without an op.
+	Needs []string `json:"needs,omitempty"`
 	// TrialsStarted counts the trials in which the op was started: each
 	// of them ended done (TrialsDone), failed (TrialsFailed: refused, or
 	// not done at the horizon) or abandoned (TrialsAbandoned: in progress

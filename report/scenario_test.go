@@ -67,3 +67,16 @@ func TestOutagesListed(t *testing.T) {
 		t.Fatalf("profiles %+v", r.Profiles)
 	}
 }
+
+// TestOpNeeds: a step's needs are listed with its operation summary, and a
+// step with needs but no op counts its attempts.
+func TestOpNeeds(t *testing.T) {
+	cfg := fixture.SnowyConfig()
+	cfg.Failover.Steps[3].Needs = []model.Need{{Service: model.SvcRoute53Control, Region: 0}, {ARC: true, Region: -1}}
+	r := Build(cfg, 7, model.RunTrials(cfg, 7, 20, 2, nil), nil, -1)
+	dns := r.Operations[len(r.Operations)-1]
+	if strings.Join(dns.Needs, " ") != "route53-control@us-east-1 arc-routing-control" || dns.AttemptsMean < 1 ||
+		!strings.Contains(dns.Summary, "mean attempts") {
+		t.Errorf("dns: needs %v, attempts %v, summary %q", dns.Needs, dns.AttemptsMean, dns.Summary)
+	}
+}

@@ -192,7 +192,7 @@ func dashIfEmpty(s string) string {
 
 // attemptsText is the mean attempts of an op, "-" for a step without op.
 func attemptsText(op *report.OpSummary) string {
-	if op.Op == "" {
+	if op.Op == "" && len(op.Needs) == 0 {
 		return "-"
 	}
 	return human.Num(op.AttemptsMean)
