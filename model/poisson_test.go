@@ -87,3 +87,71 @@ func BenchmarkPoissonInv(b *testing.B) {
 		})
 	}
 }
+
+// TestPoissonInvCF: from poissonCFMin on, the Cornish–Fisher quantile is
+// the exact one: against mpmath (50 digits, bisection on the regularized
+// incomplete gamma function), and against the quadrature walk, still
+// accurate at 1e9 and 3e9 away from the far tails.
+func TestPoissonInvCF(t *testing.T) {
+	refs := []struct {
+		mu, u float64
+		k     int64
+	}{
+		{1e9, 1e-12, 999777558}, {1e9, 0.123456789, 999963385}, {1e9, 0.5, 1000000000},
+		{1e9, 0.999999, 1000150320}, {1e9, 0.999999999999, 1000222458},
+		{3e9, 1e-12, 2999614714}, {3e9, 0.123456789, 2999936580}, {3e9, 0.5, 3000000000},
+		{3e9, 0.999999, 3000260359}, {3e9, 0.999999999999, 3000385303},
+		{1e12, 1e-12, 999992965524}, {1e12, 0.123456789, 999998842121}, {1e12, 0.5, 1000000000000},
+		{1e12, 0.999999, 1000004753428},
+	}
+	for _, r := range refs {
+		if got := poissonInv(r.mu, r.u); got != r.k {
+			t.Errorf("poissonInv(%g, %g) = %d, want %d", r.mu, r.u, got, r.k)
+		}
+	}
+	st := sim.NewStream(1, "test", "poisson-cf")
+	for _, mu := range []float64{poissonCFMin, 3e9} {
+		for i := 0; i < 20000; i++ {
+			u := st.Uniform()
+			if u < 1e-9 || u > 1-1e-9 {
+				continue
+			}
+			if cf, q := poissonInvCF(mu, u), poissonInvQuad(mu, u); cf != q {
+				t.Errorf("mu=%g u=%.17g: Cornish–Fisher %d, quadrature %d", mu, u, cf, q)
+			}
+		}
+	}
+}
+
+// TestPoissonInvHugeMean: the quantile of any mean comes back at once
+// (writes = 1e30 used to loop forever once k + 1 == k in float64), is
+// non-decreasing in u, never negative, and saturates at math.MaxInt64 at
+// and above 2^63 instead of overflowing into a negative count (writes = 1e20
+// printed −9.22e18 lost writes).
+func TestPoissonInvHugeMean(t *testing.T) {
+	us := []float64{0x1p-53, 1e-12, 0.001, 0.3, 0.5, 0.7, 0.999, 1 - 1e-12, 1 - 0x1p-53}
+	for _, mu := range []float64{0.5, 100, 5000, 1e6, 1e10, 1e12, 0x1p52, 1e17, 3.2e18, 9e18, 1e19, 1e20, 1e30, 1e308, math.MaxFloat64, math.Inf(1)} {
+		prev := int64(-1)
+		for _, u := range us {
+			k := poissonInv(mu, u)
+			if k < prev {
+				t.Errorf("poissonInv(%g, %g) = %d, below %d at a smaller u (or negative)", mu, u, k, prev)
+			}
+			prev = k
+			sd := math.Sqrt(mu)
+			if mu >= 1000 && mu < 1e18 && math.Abs(float64(k)-mu) > 8.3*sd {
+				t.Errorf("poissonInv(%g, %g) = %d, more than 8.3 sd from the mean", mu, u, k)
+			}
+		}
+		for _, u := range []float64{0, -1, 1, 2, math.NaN()} { // outside (0, 1): clamped
+			if k := poissonInv(mu, u); k < 0 {
+				t.Errorf("poissonInv(%g, %g) = %d", mu, u, k)
+			}
+		}
+	}
+	for _, mu := range []float64{1e19, 1e20, 1e30, math.MaxFloat64, math.Inf(1)} {
+		if k := poissonInv(mu, 0.5); k != math.MaxInt64 {
+			t.Errorf("poissonInv(%g, 0.5) = %d, want math.MaxInt64 (saturated)", mu, k)
+		}
+	}
+}
