@@ -68,6 +68,9 @@ type scanner struct {
 	idx        posIndex
 	arrays     map[string]int // array-of-tables path -> number of elements so far
 	depth      int
+	// the last position computed, so that the columns of many values on
+	// one long line are counted once, not from the line start each time
+	lastLine, lastOff, lastCol int
 }
 
 // scanPositions returns the position index of a TOML document.
@@ -113,7 +116,13 @@ func (s *scanner) pos(off int) Pos {
 	if off > len(s.src) {
 		off = len(s.src)
 	}
-	return Pos{File: s.file, Line: lo + 1, Col: utf8.RuneCountInString(s.src[start:off]) + 1}
+	col := 1
+	if s.lastLine == lo+1 && s.lastOff >= start && s.lastOff <= off {
+		col, start = s.lastCol, s.lastOff
+	}
+	col += utf8.RuneCountInString(s.src[start:off])
+	s.lastLine, s.lastOff, s.lastCol = lo+1, off, col
+	return Pos{File: s.file, Line: lo + 1, Col: col}
 }
 
 func (s *scanner) record(path string, off int, table bool) {

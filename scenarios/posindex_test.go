@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -133,5 +134,30 @@ func TestPathHelpers(t *testing.T) {
 	}
 	if !within("a.b[0].c", "a.b") || within("a.bc", "a.b") || !within("a.b", "a.b") {
 		t.Error("within is wrong")
+	}
+}
+
+// Columns on one long line are counted incrementally (a 100,000-item array
+// on one line took 11 s when each column was counted from the line start),
+// and stay right across multi-byte characters and lines.
+func TestScanPositionsLongLine(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`x = ["é", `)
+	const n = 100000
+	for i := 0; i < n; i++ {
+		b.WriteString("1, ")
+	}
+	b.WriteString("]\ny = [2, 3]\n")
+	idx := scanPositions("t.toml", b.String())
+	for _, c := range []struct {
+		path      string
+		line, col int
+	}{
+		{"x[0]", 1, 6}, {"x[1]", 1, 11}, {"x[2]", 1, 14}, {elemPath("x", n), 1, 11 + 3*(n-1)},
+		{"y", 2, 1}, {"y[0]", 2, 6}, {"y[1]", 2, 9},
+	} {
+		if e := idx[c.path]; e.Line != c.line || e.Col != c.col {
+			t.Errorf("%s at %d:%d, want %d:%d", c.path, e.Line, e.Col, c.line, c.col)
+		}
 	}
 }
