@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -349,23 +348,41 @@ func dropUnder(idx posIndex, p string) {
 
 // mergeInto puts src on top of dst: tables merge deeply; anything else in
 // src replaces dst's value whole, and the index entries of the replaced
-// value are dropped.
+// value are dropped (in one pass over the index, whatever the number of
+// values replaced).
 func mergeInto(dst, src map[string]any, at string, idx posIndex) {
-	keys := make([]string, 0, len(src))
-	for k := range src {
-		keys = append(keys, k)
+	replaced := map[string]bool{}
+	mergeTree(dst, src, at, replaced)
+	if len(replaced) == 0 {
+		return
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		sv := src[k]
+	for k := range idx {
+		for p := k; ; p = parentPath(p) {
+			if replaced[p] {
+				delete(idx, k)
+				break
+			}
+			if p == "" {
+				break
+			}
+		}
+	}
+}
+
+// mergeTree is mergeInto without the index: it adds the paths of the values
+// of dst it replaced to replaced.
+func mergeTree(dst, src map[string]any, at string, replaced map[string]bool) {
+	for k, sv := range src {
 		p := keyPath(at, k)
 		if sm, ok := sv.(map[string]any); ok {
 			if dm, ok := dst[k].(map[string]any); ok {
-				mergeInto(dm, sm, p, idx)
+				mergeTree(dm, sm, p, replaced)
 				continue
 			}
 		}
+		if _, had := dst[k]; had {
+			replaced[p] = true
+		}
 		dst[k] = sv
-		dropUnder(idx, p)
 	}
 }
