@@ -1124,7 +1124,7 @@ func (d *decoder) needs(o *obj, r *refs) []model.Need {
 		}
 		si := slices.Index(serviceNames[:], svcName)
 		if si < 0 || !slices.Contains(needServices, svcName) {
-			why := suggestOrList(svcName, "services a step can need", needServices[:len(needServices)-1])
+			why := suggestOrList(svcName, "services a step can need", needServices[:len(needServices)-1]).String()
 			if svcName == "app" {
 				why = " (the app's compute is what the runbook moves, not something a step needs)"
 			}

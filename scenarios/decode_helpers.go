@@ -18,7 +18,12 @@ type decoder struct {
 	top  string // the file being loaded, for errors without a position
 	idx  posIndex
 	errs ErrorList
+	// errors not recorded beyond maxErrors
+	dropped int
 }
+
+// maxErrors is the most errors the decoder records; the rest are counted.
+const maxErrors = 200
 
 // lookup returns the position of path, or of its nearest ancestor that has
 // one, or the top file.
@@ -57,6 +62,10 @@ func parentPath(p string) string {
 
 // errAt records an error positioned at posPath and shown as path.
 func (d *decoder) errAt(posPath, path, format string, args ...any) {
+	if len(d.errs) >= maxErrors {
+		d.dropped++
+		return
+	}
 	pos := d.lookup(posPath)
 	d.errs = append(d.errs, &Error{File: pos.File, Line: pos.Line, Col: pos.Col, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
@@ -127,7 +136,11 @@ func (o *obj) known(sec *section) {
 		if slices.Contains(sec.keys, k) {
 			continue
 		}
-		if s := suggest(k, sec.keys); s != "" {
+		if len(o.d.errs) >= maxErrors {
+			o.d.dropped++
+			continue
+		}
+		if s := suggest(k, sec.keys).String(); s != "" {
 			o.d.errorf(o.child(k), "unknown key%s", s)
 		} else if home := homeOf(k, sec); home != "" {
 			o.d.errorf(o.child(k), "unknown key here; %s belongs %s", k, home)

@@ -557,9 +557,11 @@ func TestSuggest(t *testing.T) {
 		{"rgion", cands, ` (did you mean "region"?)`},
 		{"colour", []string{"a", "b"}, "; names: a, b"},
 		{"colour", nil, ""}, // nothing declared: no empty list
+		{"colour", []string{"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "b0", "b1"},
+			"; names: a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, … and 2 more"},
 	}
 	for _, tt := range lists {
-		if got := suggestOrList(tt.in, "names", tt.cands); got != tt.want {
+		if got := suggestOrList(tt.in, "names", tt.cands).String(); got != tt.want {
 			t.Errorf("suggestOrList(%q, %q) = %q, want %q", tt.in, tt.cands, got, tt.want)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	didyoumean "github.com/drsim/drsim/internal/suggest"
 )
@@ -100,27 +101,66 @@ func sortErrors(l ErrorList) ErrorList {
 	return out
 }
 
-// suggest returns ` (did you mean "x"?)` when one of the candidates is close
-// to s, else "". Candidates are considered in order; the first closest wins.
-func suggest(s string, candidates []string) string {
-	if m := closest(s, candidates); m != "" {
-		return fmt.Sprintf(" (did you mean %q?)", m)
-	}
-	return ""
+// A hint is a did-you-mean and, from suggestOrList, the list of candidates
+// when none is close. It is computed when formatted (it is a fmt.Stringer),
+// so that the errors the decoder no longer records (beyond maxErrors) cost
+// nothing.
+type hint struct {
+	s, what    string
+	candidates []string
+	list       bool
 }
 
-// suggestOrList returns a did-you-mean when a candidate is close to s, else
-// "; what: a, b, c", or "" when there are no candidates.
-func suggestOrList(s, what string, candidates []string) string {
-	if hint := suggest(s, candidates); hint != "" || len(candidates) == 0 {
-		return hint
-	}
-	return "; " + what + ": " + strings.Join(candidates, ", ")
+// suggest returns a hint that formats as ` (did you mean "x"?)` when one of
+// the candidates is close to s, else "". Candidates are considered in
+// order; the first closest wins.
+func suggest(s string, candidates []string) hint { return hint{s: s, candidates: candidates} }
+
+// suggestOrList returns a hint that formats as a did-you-mean when a
+// candidate is close to s, else "; what: a, b, c" (at most maxListed names,
+// then how many more), or "" when there are no candidates.
+func suggestOrList(s, what string, candidates []string) hint {
+	return hint{s: s, what: what, candidates: candidates, list: true}
 }
+
+// maxListed is the most candidates a hint lists.
+const maxListed = 10
+
+func (h hint) String() string {
+	if m := closest(h.s, h.candidates); m != "" {
+		return fmt.Sprintf(" (did you mean %q?)", m)
+	}
+	if !h.list || len(h.candidates) == 0 {
+		return ""
+	}
+	if n := len(h.candidates); n > maxListed {
+		return fmt.Sprintf("; %s: %s, … and %d more", h.what, strings.Join(h.candidates[:maxListed], ", "), n-maxListed)
+	}
+	return "; " + h.what + ": " + strings.Join(h.candidates, ", ")
+}
+
+// Bounds on the work of a did-you-mean (a file may declare thousands of
+// names, each of any length): no suggestion among more than
+// maxSuggestCandidates candidates, and none for or of a name longer than
+// maxSuggestRunes runes.
+const (
+	maxSuggestCandidates = 500
+	maxSuggestRunes      = 64
+)
 
 // closest returns the candidate nearest to s, case-insensitively, if it is
 // near enough to be a plausible typo (internal/suggest, the one did-you-mean
-// of drsim, shared with the command line).
+// of drsim, shared with the command line). It considers no more than
+// maxSuggestCandidates candidates and no name longer than maxSuggestRunes.
 func closest(s string, candidates []string) string {
-	return didyoumean.Closest(s, candidates)
+	if len(candidates) > maxSuggestCandidates || utf8.RuneCountInString(s) > maxSuggestRunes {
+		return ""
+	}
+	short := candidates[:0:0]
+	for _, c := range candidates {
+		if utf8.RuneCountInString(c) <= maxSuggestRunes {
+			short = append(short, c)
+		}
+	}
+	return didyoumean.Closest(s, short)
 }

@@ -203,6 +203,9 @@ func parseSource(src source, readFile func(string) ([]byte, error)) (*model.Conf
 	}
 	d := &decoder{top: src.display, idx: idx}
 	c := d.decode(tree)
+	if d.dropped > 0 {
+		d.errs = append(d.errs, &Error{File: src.display, Msg: fmt.Sprintf("%d more errors not shown (the first %d are)", d.dropped, maxErrors)})
+	}
 	if errs := append(l.errs, d.errs...); len(errs) > 0 {
 		return nil, nil, sortErrors(errs)
 	}

@@ -22,14 +22,29 @@ func isRegionCode(n string) bool {
 // scenario uses without declaring it. An AWS Region is most likely meant as
 // written, so the hint says how to declare it instead of offering a declared
 // region of a similar shape ("eu-west-1" is not a typo of "us-west-2");
-// anything else gets a did-you-mean or the declared list.
-func undeclaredRegionHint(name string, declared []string) string {
+// anything else gets a did-you-mean or the declared list. Like a hint, it
+// is computed when formatted.
+func undeclaredRegionHint(name string, declared []string) fmt.Stringer {
 	if !slices.Contains(awsRegions, name) {
 		return suggestOrList(name, "declared", declared)
 	}
-	hint := fmt.Sprintf("; add [regions.%s] to declare it", name)
-	if len(declared) > 0 {
-		hint += " (declared: " + strings.Join(declared, ", ") + ")"
+	return declareHint{name, declared}
+}
+
+// declareHint says how to declare an AWS Region, and lists at most
+// maxListed of the declared ones.
+type declareHint struct {
+	name     string
+	declared []string
+}
+
+func (h declareHint) String() string {
+	hint := fmt.Sprintf("; add [regions.%s] to declare it", h.name)
+	switch n := len(h.declared); {
+	case n > maxListed:
+		hint += fmt.Sprintf(" (declared: %s, … and %d more)", strings.Join(h.declared[:maxListed], ", "), n-maxListed)
+	case n > 0:
+		hint += " (declared: " + strings.Join(h.declared, ", ") + ")"
 	}
 	return hint
 }
