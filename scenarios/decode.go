@@ -134,8 +134,10 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 		top.missing("horizon", `simulated time per trial, like "24h"`)
 	}
 	if n, ok := top.integer("trials"); ok {
-		if n <= 0 || n > 1<<31-1 {
+		if n <= 0 {
 			d.errorf("trials", "must be a positive integer, got %d", n)
+		} else if msg := trialsLimit(n); msg != "" {
+			d.errorf("trials", "%s", msg)
 		} else {
 			c.Trials = int(n)
 		}

@@ -203,6 +203,7 @@ func parseSource(src source, readFile func(string) ([]byte, error)) (*model.Conf
 	}
 	d := &decoder{top: src.display, idx: idx}
 	c := d.decode(tree)
+	d.checkLimits(c)
 	if d.dropped > 0 {
 		d.errs = append(d.errs, &Error{File: src.display, Msg: fmt.Sprintf("%d more errors not shown (the first %d are)", d.dropped, maxErrors)})
 	}
@@ -226,6 +227,10 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 			return nil, nil, false
 		}
 		src.data = data
+	}
+	if e := scanLimits(src.display, string(src.data)); e != nil {
+		l.errs = append(l.errs, e)
+		return nil, nil, false
 	}
 	tree := map[string]any{}
 	if _, err := toml.Decode(string(src.data), &tree); err != nil {
@@ -271,6 +276,10 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 			l.fail(at.File, at.Line, at.Col, "extends", "cycle: %s", strings.Join(names, " → "))
 			return nil, nil, false
 		}
+	}
+	if len(l.chain) >= MaxExtendsChain-1 {
+		l.fail(at.File, at.Line, at.Col, "extends", "%s", limitErr("extends chain", "%s would be the %dth file of the chain", base.display, len(l.chain)+1))
+		return nil, nil, false
 	}
 	btree, bidx, ok := l.load(base)
 	if !ok {
