@@ -21,6 +21,21 @@
 // private, so the package keeps its own position index (posindex.go) built
 // by a lenient scan of the raw text.
 //
+// extends is confined (extends.go): it reads regular files under the
+// folder of the scenario loaded, or under the root given with WithRoot
+// (the CLI's --root), and refuses paths that leave it, symbolic links
+// included, and devices, named pipes and folders. A base must be a drsim
+// scenario (its own name, and a horizon or an extends); errors never quote
+// a file that is not one.
+//
+// Every input is bounded (limits.go, docs/limits.md): the size, nesting,
+// array items and keys of a file's text are checked by a linear scan before
+// BurntSushi/toml decodes it (limitscan.go: the decoder's cost grows with
+// the square of the nesting, and no TOML library reports these counts
+// before doing that work), and rates, trials, horizon, retry and backup
+// intervals, sizes, prices and costs after. A value beyond a limit is an
+// Error naming the limit and why it exists.
+//
 // The value mini-languages have their own parsers: ParseDuration ("90s",
 // "1h30m", "365d"), ParseDist ("uniform(5m, 15m)", "normal(mean=4m, sd=1m)",
 // "lognormal(median=8s, p99=2m)", "exponential(mean=20s)",

@@ -44,7 +44,13 @@ func TestExtendsMerge(t *testing.T) {
 }
 
 func TestExtendsChain(t *testing.T) {
-	c, err := Load("testdata/extends/sub/grandchild.toml")
+	// sub/grandchild.toml extends "../child.toml": outside its own folder,
+	// so the root must be given
+	_, err := Load("testdata/extends/sub/grandchild.toml")
+	if err == nil || !strings.Contains(err.Error(), `grandchild.toml:1:1: extends: "../child.toml" is outside the folder of testdata/extends/sub/grandchild.toml (give a root with --root to widen it)`) {
+		t.Errorf("without a root: got %v", err)
+	}
+	c, err := Load("testdata/extends/sub/grandchild.toml", WithRoot("testdata/extends"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,11 @@
 package scenarios
 
 import (
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -84,18 +86,46 @@ func bundledNames(withBases bool) []string {
 }
 
 // Load reads and validates the scenario file at path. Relative extends are
-// resolved against the file's directory, then as bundled names.
-func Load(file string) (*model.Config, error) {
-	c, _, err := load(file)
+// resolved against the file's directory, then as bundled names. extends may
+// read only regular files under the file's folder, or under the root given
+// with WithRoot (see extends.go). A file larger than MaxFileSize is an
+// error (Load reads no more of it).
+func Load(file string, opts ...Option) (*model.Config, error) {
+	c, _, err := load(file, opts...)
 	return c, err
 }
 
-func load(file string) (*model.Config, model.Locator, error) {
-	data, err := os.ReadFile(file)
+func load(file string, opts ...Option) (*model.Config, model.Locator, error) {
+	data, err := readFile(file)
 	if err != nil {
 		return nil, nil, fmt.Errorf("scenarios: %w", err)
 	}
-	return ParseLocated(file, data, os.ReadFile)
+	o := applyOptions(opts)
+	root := cmp.Or(o.root, filepath.Dir(file))
+	where := rootName(root, file, o.root != "")
+	files := &osFiles{dir: root, where: where}
+	defer files.close()
+	c, loc, err := parseSource(fileSource(file, data), files, root, where)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.File = file
+	return c, loc, nil
+}
+
+// readFile reads at most MaxFileSize+1 bytes of file: enough for the limit
+// check to say it is too big, and bounded for /dev/zero.
+func readFile(file string) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+}
+
+func fileSource(filename string, data []byte) source {
+	return source{id: "file:" + canonical(filename), display: filename, dir: filepath.Dir(filename), data: data, loaded: true}
 }
 
 // LoadBundled loads a bundled scenario by name (the file stem, as listed by
@@ -112,7 +142,7 @@ func loadBundled(name string) (*model.Config, model.Locator, error) {
 		return nil, nil, fmt.Errorf("scenarios: no bundled scenario %q%s; bundled: %s", name,
 			suggest(stem, bundledNames(false)), strings.Join(bundledNames(false), ", "))
 	}
-	c, loc, err := parseSource(source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil)
+	c, loc, err := parseSource(source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil, "", "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,18 +151,18 @@ func loadBundled(name string) (*model.Config, model.Locator, error) {
 }
 
 // Resolve loads arg as a file if a file exists there or arg ends in ".toml",
-// else as a bundled name.
-func Resolve(arg string) (*model.Config, error) {
-	c, _, err := ResolveLocated(arg)
+// else as a bundled name. The options apply to a file (see Load).
+func Resolve(arg string, opts ...Option) (*model.Config, error) {
+	c, _, err := ResolveLocated(arg, opts...)
 	return c, err
 }
 
 // ResolveLocated is Resolve that also returns where each value of the
 // scenario was written (for findings that point at file:line:col).
-func ResolveLocated(arg string) (*model.Config, model.Locator, error) {
+func ResolveLocated(arg string, opts ...Option) (*model.Config, model.Locator, error) {
 	st, statErr := os.Stat(arg)
 	if statErr == nil && !st.IsDir() {
-		return load(arg)
+		return load(arg, opts...)
 	}
 	stem := strings.TrimSuffix(arg, ".toml")
 	_, bundled := bundledPaths()[stem]
@@ -141,7 +171,7 @@ func ResolveLocated(arg string) (*model.Config, model.Locator, error) {
 		if statErr != nil && bundled && !isPath {
 			return nil, nil, fmt.Errorf("scenarios: no file %q (the bundled scenario of that name runs as %q)", arg, stem)
 		}
-		return load(arg)
+		return load(arg, opts...)
 	}
 	if bundled {
 		return loadBundled(stem)
@@ -153,18 +183,27 @@ func ResolveLocated(arg string) (*model.Config, model.Locator, error) {
 
 // Parse decodes and validates a scenario. filename names the file in errors
 // and anchors relative extends; readExtends reads such files (nil: only
-// bundled names can be extended). Problems with the scenario are returned as
+// bundled names can be extended), and is asked only for paths under the
+// root: filename's folder, or the one given with WithRoot. It should return
+// an error wrapping fs.ErrNotExist for a missing file, and is trusted with
+// the rest (Load's own reader refuses devices, named pipes and symbolic
+// links that leave the root). Problems with the scenario are returned as
 // an ErrorList.
-func Parse(filename string, data []byte, readExtends func(path string) ([]byte, error)) (*model.Config, error) {
-	c, _, err := ParseLocated(filename, data, readExtends)
+func Parse(filename string, data []byte, readExtends func(path string) ([]byte, error), opts ...Option) (*model.Config, error) {
+	c, _, err := ParseLocated(filename, data, readExtends, opts...)
 	return c, err
 }
 
 // ParseLocated is Parse that also returns where each value of the scenario
 // was written, in filename or in the files it extends.
-func ParseLocated(filename string, data []byte, readExtends func(path string) ([]byte, error)) (*model.Config, model.Locator, error) {
-	src := source{id: "file:" + canonical(filename), display: filename, dir: filepath.Dir(filename), data: data, loaded: true}
-	c, loc, err := parseSource(src, readExtends)
+func ParseLocated(filename string, data []byte, readExtends func(path string) ([]byte, error), opts ...Option) (*model.Config, model.Locator, error) {
+	o := applyOptions(opts)
+	root := cmp.Or(o.root, filepath.Dir(filename))
+	var files baseFiles
+	if readExtends != nil {
+		files = funcFiles(readExtends)
+	}
+	c, loc, err := parseSource(fileSource(filename, data), files, root, rootName(root, filename, o.root != ""))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -187,16 +226,24 @@ type source struct {
 	dir     string // directory for relative extends (slash-separated when bundled)
 	data    []byte
 	loaded  bool
+	// base marks a file named by an extends (not bundled): its content is
+	// shown in errors only if it is a drsim scenario. name is the extends
+	// value, written at namedAt.
+	base    bool
+	name    string
+	namedAt Pos
 }
 
 type loader struct {
-	readFile func(string) ([]byte, error)
-	errs     ErrorList
-	chain    []source
+	files baseFiles // nil: only bundled names can be extended
+	root  string    // the folder extends reads from, as given
+	where string    // the root in errors
+	errs  ErrorList
+	chain []source
 }
 
-func parseSource(src source, readFile func(string) ([]byte, error)) (*model.Config, model.Locator, error) {
-	l := &loader{readFile: readFile}
+func parseSource(src source, files baseFiles, root, where string) (*model.Config, model.Locator, error) {
+	l := &loader{files: files, root: root, where: where}
 	tree, idx, ok := l.load(src)
 	if !ok {
 		return nil, nil, sortErrors(l.errs)
@@ -229,11 +276,19 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 		src.data = data
 	}
 	if e := scanLimits(src.display, string(src.data)); e != nil {
-		l.errs = append(l.errs, e)
+		if src.base && !looksLikeScenario(string(src.data)) {
+			l.notScenario(src, "is beyond the limits on a file")
+		} else {
+			l.errs = append(l.errs, e)
+		}
 		return nil, nil, false
 	}
 	tree := map[string]any{}
 	if _, err := toml.Decode(string(src.data), &tree); err != nil {
+		if src.base && !looksLikeScenario(string(src.data)) {
+			l.notScenario(src, "is not valid TOML")
+			return nil, nil, false
+		}
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			// The decoder's line is off by one at a newline; the byte
@@ -246,6 +301,10 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 		} else {
 			l.fail(src.display, 0, 0, "", "TOML: %v", err)
 		}
+		return nil, nil, false
+	}
+	if src.base && !isScenarioTree(tree) {
+		l.notScenario(src, "lacks them")
 		return nil, nil, false
 	}
 	idx := scanPositions(src.display, string(src.data))
@@ -281,6 +340,7 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 		l.fail(at.File, at.Line, at.Col, "extends", "%s", limitErr("extends chain", "%s would be the %dth file of the chain", base.display, len(l.chain)+1))
 		return nil, nil, false
 	}
+	base.namedAt = at
 	btree, bidx, ok := l.load(base)
 	if !ok {
 		return nil, nil, false
@@ -310,43 +370,7 @@ func (l *loader) read(src source) ([]byte, error) {
 	if src.bundled {
 		return bundledFS.ReadFile(src.id[len("bundled:"):])
 	}
-	if l.readFile == nil {
-		return nil, fmt.Errorf("cannot read %s", src.display)
-	}
-	return l.readFile(src.display)
-}
-
-// resolveExtends finds the base named by extends in src: a path relative to
-// src (a path wins), else a bundled name.
-func (l *loader) resolveExtends(src source, name string) (source, error) {
-	if strings.TrimSpace(name) == "" {
-		return source{}, errors.New("empty; give a file path or a bundled scenario name")
-	}
-	if src.bundled {
-		p := path.Clean(path.Join(src.dir, name))
-		if st, err := fs.Stat(bundledFS, p); err == nil && !st.IsDir() {
-			return source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil
-		}
-	} else if l.readFile != nil {
-		p := name
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(src.dir, name)
-		}
-		data, err := l.readFile(p)
-		if err == nil {
-			return source{id: "file:" + canonical(p), display: p, dir: filepath.Dir(p), data: data, loaded: true}, nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return source{}, err
-		}
-	}
-	stem := strings.TrimSuffix(path.Base(filepath.ToSlash(name)), ".toml")
-	if !strings.ContainsAny(name, `/\`) {
-		if p, ok := bundledPaths()[stem]; ok {
-			return source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil
-		}
-	}
-	return source{}, fmt.Errorf("no file %q next to %s and no bundled scenario %q%s", name, src.display, stem, suggest(stem, bundledNames(true)))
+	return nil, fmt.Errorf("cannot read %s", src.display)
 }
 
 // dropUnder removes every index entry at or below p.
