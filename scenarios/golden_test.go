@@ -457,6 +457,9 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte(base))
+	for _, s := range hostileSeeds() {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse("fuzz.toml", data, nil)
 		if err != nil {
