@@ -40,10 +40,10 @@ func bigShapes() map[string]string {
 		"merge-child.toml": "extends = 'merge-base.toml'\n" + strings.Replace(base, "horizon", "trials = 1\nseed", 1),
 	}
 	// a chain one file too long
-	for i := 1; i <= MaxExtendsChain; i++ {
+	for i := 1; i <= MaxExtendsChain+1; i++ {
 		shapes[fmt.Sprintf("chain-%d.toml", i)] = fmt.Sprintf("extends = 'chain-%d.toml'\nname = 'c'\nhorizon = '1h'\n", i+1)
 	}
-	shapes[fmt.Sprintf("chain-%d.toml", MaxExtendsChain)] = "name = 'c'\nhorizon = '1h'\n"
+	shapes[fmt.Sprintf("chain-%d.toml", MaxExtendsChain+1)] = "name = 'c'\nhorizon = '1h'\n"
 	for k, v := range map[string]string{
 		"deep-tables-1m.toml":   head + "[costs" + strings.Repeat(".a", 2*n) + "]\n",
 		"deep-inline-1m.toml":   head + "x = " + strings.Repeat("{a=", n) + "1" + strings.Repeat("}", n) + "\n",
@@ -92,8 +92,8 @@ func TestHostileInputs(t *testing.T) {
 		{in("many-keys.toml"), `many-keys.toml:\d+:1: more than 50,000 keys and table headers \(limit "keys" is 50,000: `},
 		{in("many-keys-inline.toml"), `many-keys-inline.toml:4:\d+: more than 50,000 keys and table headers`},
 		{in("merge-child.toml"), `merge-child.toml: app: required`},
-		{in("chain-2.toml"), `chain-2.toml: app: required`}, // 15 files: loaded, and incomplete
-		{in("chain-1.toml"), `chain-15.toml:1:1: extends: .*chain-16.toml would be the 16th file of the chain \(limit "extends chain" is 16 files: `},
+		{in("chain-2.toml"), `chain-2.toml: app: required`}, // 16 files: loaded, and incomplete
+		{in("chain-1.toml"), `chain-16.toml:1:1: extends: .*chain-17.toml would be file 17 of the chain \(limit "extends chain" is 16 files: `},
 		{h("trials-max.toml"), `trials-max.toml:4:1: trials: 2147483647 is more than 100,000,000 \(limit "trials" is 100,000,000: `},
 		{h("horizon-200y.toml"), `horizon-200y.toml:4:1: horizon: 73000d is more than 100 years \(limit "horizon"`},
 		{h("writes-1e30.toml"), `writes-1e30.toml:5:1: tables.alert-state.writes: 1e\+30 per second is more than 1e9 per second \(limit "rate"`},

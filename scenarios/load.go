@@ -336,8 +336,8 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 			return nil, nil, false
 		}
 	}
-	if len(l.chain) >= MaxExtendsChain-1 {
-		l.fail(at.File, at.Line, at.Col, "extends", "%s", limitErr("extends chain", "%s would be the %dth file of the chain", base.display, len(l.chain)+1))
+	if len(l.chain) >= MaxExtendsChain {
+		l.fail(at.File, at.Line, at.Col, "extends", "%s", limitErr("extends chain", "%s would be file %d of the chain", base.display, len(l.chain)+1))
 		return nil, nil, false
 	}
 	base.namedAt = at
