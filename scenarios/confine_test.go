@@ -212,3 +212,31 @@ func TestLoadBounded(t *testing.T) {
 }
 
 func quoteTOML(s string) string { return `"` + strings.ReplaceAll(s, `\`, `\\`) + `"` }
+
+// FilesOnDisk gives Parse the confined reader of Load, for a scenario read
+// from standard input: a named pipe or a link out of the root is refused,
+// and a base inside is read.
+func TestParseFilesOnDisk(t *testing.T) {
+	_, proj := confineTree(t)
+	name := filepath.Join(proj, "<stdin>")
+	for ext, want := range map[string]string{
+		"fifo":      `extends: .*fifo is a named pipe \(FIFO\), not a regular file`,
+		"esc":       `extends: .*esc leads, through a symbolic link, outside the folder of`,
+		"base.toml": "",
+	} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := Parse(name, []byte("extends = \""+ext+"\"\nname = \"x\"\n"), os.ReadFile, FilesOnDisk())
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			checkNoLeak(t, err)
+			if want == "" && err != nil || want != "" && (err == nil || !regexp.MustCompile(want).MatchString(err.Error())) {
+				t.Errorf("%s: got %v, want %q", ext, err, want)
+			}
+		case <-time.After(hostileTimeout):
+			t.Fatalf("%s: the parse hangs", ext)
+		}
+	}
+}

@@ -36,6 +36,7 @@ type Option func(*options)
 
 type options struct {
 	root string
+	disk bool
 }
 
 // WithRoot confines extends to regular files under the folder dir (and its
@@ -45,6 +46,13 @@ type options struct {
 // file extends another; an error opening it is reported at that extends.
 // WithRoot("") keeps the default.
 func WithRoot(dir string) Option { return func(o *options) { o.root = dir } }
+
+// FilesOnDisk makes Parse and ParseLocated read the files that extends
+// names from disk, confined as Load confines them (regular files under the
+// root: the folder of the filename given, or WithRoot), instead of through
+// their readExtends, which is then ignored. It is for a scenario that does
+// not come from a file, such as standard input.
+func FilesOnDisk() Option { return func(o *options) { o.disk = true } }
 
 func applyOptions(opts []Option) options {
 	var o options

@@ -187,8 +187,8 @@ func ResolveLocated(arg string, opts ...Option) (*model.Config, model.Locator, e
 // root: filename's folder, or the one given with WithRoot. It should return
 // an error wrapping fs.ErrNotExist for a missing file, and is trusted with
 // the rest (Load's own reader refuses devices, named pipes and symbolic
-// links that leave the root). Problems with the scenario are returned as
-// an ErrorList.
+// links that leave the root; FilesOnDisk gives Parse that reader).
+// Problems with the scenario are returned as an ErrorList.
 func Parse(filename string, data []byte, readExtends func(path string) ([]byte, error), opts ...Option) (*model.Config, error) {
 	c, _, err := ParseLocated(filename, data, readExtends, opts...)
 	return c, err
@@ -199,11 +199,17 @@ func Parse(filename string, data []byte, readExtends func(path string) ([]byte, 
 func ParseLocated(filename string, data []byte, readExtends func(path string) ([]byte, error), opts ...Option) (*model.Config, model.Locator, error) {
 	o := applyOptions(opts)
 	root := cmp.Or(o.root, filepath.Dir(filename))
+	where := rootName(root, filename, o.root != "")
 	var files baseFiles
-	if readExtends != nil {
+	switch {
+	case o.disk:
+		disk := &osFiles{dir: root, where: where}
+		defer disk.close()
+		files = disk
+	case readExtends != nil:
 		files = funcFiles(readExtends)
 	}
-	c, loc, err := parseSource(fileSource(filename, data), files, root, rootName(root, filename, o.root != ""))
+	c, loc, err := parseSource(fileSource(filename, data), files, root, where)
 	if err != nil {
 		return nil, nil, err
 	}
