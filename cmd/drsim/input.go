@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/scenarios"
@@ -52,7 +51,7 @@ func (r *resolver) resolveLocated(arg string) (*model.Config, model.Locator, err
 	if len(data) > maxStdin {
 		return nil, nil, inputError(fmt.Errorf("standard input: more than %d MiB; a scenario is a small text file", maxStdin>>20))
 	}
-	cfg, loc, err := scenarios.ParseLocated(stdinName, data, os.ReadFile)
+	cfg, loc, err := scenarios.ParseLocated(stdinName, data, nil, scenarios.FilesOnDisk())
 	if err != nil {
 		return nil, nil, inputError(err)
 	}
