@@ -10,13 +10,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/scenarios"
 )
 
-// countValue is a flag holding a whole number of at least min: trials,
-// workers, a trial index. It accepts "10000", "10_000" and "1e4".
+// countValue is a flag holding a whole number of at least min (and at most
+// max, for trials: scenarios.MaxTrials): trials, workers, a trial index. It accepts "10000", "10_000" and "1e4".
 type countValue struct {
 	v   *int
 	min int
+	max int // 0: none
 }
 
 func (c *countValue) String() string { return strconv.Itoa(*c.v) }
@@ -29,6 +31,9 @@ func (c *countValue) Set(s string) error {
 	}
 	if n < int64(c.min) {
 		return fmt.Errorf("must be at least %d", c.min)
+	}
+	if c.max > 0 && n > int64(c.max) {
+		return fmt.Errorf("must be at most %s (docs/limits.md)", groupDigits(int64(c.max)))
 	}
 	*c.v = int(n)
 	return nil
@@ -175,7 +180,7 @@ type simFlags struct {
 
 func (f *simFlags) register(c *cobra.Command, e *env) {
 	fs := c.Flags()
-	fs.Var(&countValue{v: &f.trials, min: 1}, "trials", "number of trials (default: the scenario's)")
+	fs.Var(&countValue{v: &f.trials, min: 1, max: scenarios.MaxTrials}, "trials", "number of trials (default: the scenario's)")
 	fs.Var(&seedValue{v: &f.seed}, "seed", "random seed, 0 to 18446744073709551615 (default: the scenario's)")
 	fs.Var(&countValue{v: &f.workers, min: 1}, "workers", "parallel workers; the report does not depend on them (default: the number of CPUs)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bars on stderr (they are shown only on a terminal)")
