@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -63,7 +62,7 @@ func confineTree(t *testing.T) (dir, proj string) {
 			t.Skipf("no symbolic links here: %v", err)
 		}
 	}
-	if err := syscall.Mkfifo(filepath.Join(proj, "fifo"), 0o644); err != nil {
+	if err := mkfifo(filepath.Join(proj, "fifo")); err != nil {
 		t.Skipf("no named pipes here: %v", err)
 	}
 	return dir, proj

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -76,7 +75,7 @@ func FuzzLoadExtends(f *testing.F) {
 	_ = os.Symlink("../outside/creds.env", filepath.Join(proj, "esc"))
 	_ = os.Symlink("../outside", filepath.Join(proj, "esc-dir"))
 	_ = os.Symlink("sub/real.toml", filepath.Join(proj, "ok-link"))
-	_ = syscall.Mkfifo(filepath.Join(proj, "fifo"), 0o644)
+	_ = mkfifo(filepath.Join(proj, "fifo"))
 
 	for _, ext := range []string{"base.toml", "../outside/creds.env", filepath.Join(dir, "outside/creds.env"),
 		"/etc/passwd", "/dev/zero", "fifo", "esc", "esc-dir/creds.env", "ok-link", "foreign.toml",

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -22,7 +21,7 @@ func TestStdinExtendsConfined(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "creds.env"), []byte("KEY="+secret+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo(filepath.Join(proj, "fifo"), 0o644); err != nil {
+	if err := mkfifo(filepath.Join(proj, "fifo")); err != nil {
 		t.Skipf("no named pipes: %v", err)
 	}
 	if err := os.Symlink("../creds.env", filepath.Join(proj, "esc")); err != nil {
