@@ -38,7 +38,10 @@ const (
 func trialBytes(cfg *model.Config) float64 {
 	stores := len(cfg.Buckets) + len(cfg.Tables)
 	regions := len(cfg.Regions)
-	ops := len(cfg.Actions) + len(cfg.Failover.Steps)
+	ops := len(cfg.Actions)
+	if cfg.Failover != nil {
+		ops += len(cfg.Failover.Steps)
+	}
 	b := float64(unsafe.Sizeof(model.TrialResult{}))
 	b += float64(8*stores + allocOverhead)                      // LostWrites
 	b += float64(8*int(kms.NumReasons)*regions + allocOverhead) // KMSFailures
