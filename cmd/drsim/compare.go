@@ -13,6 +13,7 @@ import (
 
 func newCompareCmd(e *env) *cobra.Command {
 	var f runFlags
+	var res *resolver
 	c := &cobra.Command{
 		Use:   "compare A B ...",
 		Short: "run several scenarios with the same seed and compare them",
@@ -36,7 +37,6 @@ the last one with the trials it completed, and is marked partial.`,
 			if err := f.checkDeps(c); err != nil {
 				return err
 			}
-			res := &resolver{stdin: e.stdin}
 			cfgs := make([]*model.Config, len(args))
 			var errs []error
 			for i, arg := range args {
@@ -136,5 +136,6 @@ the last one with the trials it completed, and is marked partial.`,
 		},
 	}
 	f.register(c, e, "also write compare.json, compare.md, compare.html and the charts into `DIR`, replacing its previous comparison as a whole")
+	res = newResolver(e, c)
 	return c
 }

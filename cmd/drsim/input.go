@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/spf13/cobra"
+
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/scenarios"
 )
@@ -22,6 +24,25 @@ const maxStdin = 16 << 20
 type resolver struct {
 	stdin     io.Reader
 	stdinUsed bool
+	// root is --root: the folder extends may read under (default: the
+	// folder of the file that names the base).
+	root string
+}
+
+// newResolver returns a resolver reading standard input from e and
+// registers its --root flag on c.
+func newResolver(e *env, c *cobra.Command) *resolver {
+	r := &resolver{stdin: e.stdin}
+	c.Flags().StringVar(&r.root, "root", "", "let extends read files anywhere under `DIR` (default: under the folder of the file that names them)")
+	return r
+}
+
+// options returns the loader options of the command line.
+func (r *resolver) options() []scenarios.Option {
+	if r.root == "" {
+		return nil
+	}
+	return []scenarios.Option{scenarios.WithRoot(r.root)}
 }
 
 // resolve loads arg; errors are bad input (exit code 2).
@@ -34,7 +55,7 @@ func (r *resolver) resolve(arg string) (*model.Config, error) {
 // scenario was written (for the findings).
 func (r *resolver) resolveLocated(arg string) (*model.Config, model.Locator, error) {
 	if arg != "-" {
-		cfg, loc, err := scenarios.ResolveLocated(arg)
+		cfg, loc, err := scenarios.ResolveLocated(arg, r.options()...)
 		if err != nil {
 			return nil, nil, inputError(err)
 		}
@@ -51,7 +72,7 @@ func (r *resolver) resolveLocated(arg string) (*model.Config, model.Locator, err
 	if len(data) > maxStdin {
 		return nil, nil, inputError(fmt.Errorf("standard input: more than %d MiB; a scenario is a small text file", maxStdin>>20))
 	}
-	cfg, loc, err := scenarios.ParseLocated(stdinName, data, nil, scenarios.FilesOnDisk())
+	cfg, loc, err := scenarios.ParseLocated(stdinName, data, nil, append(r.options(), scenarios.FilesOnDisk())...)
 	if err != nil {
 		return nil, nil, inputError(err)
 	}

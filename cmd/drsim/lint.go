@@ -12,6 +12,7 @@ import (
 func newLintCmd(e *env) *cobra.Command {
 	var format formatValue
 	failOn := "error"
+	var res *resolver
 	c := &cobra.Command{
 		Use:   "lint FILE|NAME|-...",
 		Short: "report what cannot work in a setup, where and why (findings)",
@@ -39,7 +40,6 @@ input (a file that does not load: its errors are printed).`,
 			if err != nil {
 				return usageError("lint", "%v", err)
 			}
-			res := &resolver{stdin: e.stdin}
 			var files []findings.FileFindings
 			var all []findings.Finding
 			bad := 0
@@ -82,6 +82,7 @@ input (a file that does not load: its errors are printed).`,
 	severities := []string{"error", "warning", "info"}
 	c.Flags().Var(&choiceValue{v: &failOn, choices: severities}, "fail-on", "exit with status 4 when a finding of this severity or worse is present: error, warning or info")
 	c.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(severities, cobra.ShellCompDirectiveNoFileComp))
+	res = newResolver(e, c)
 	return c
 }
 

@@ -18,6 +18,7 @@ func newRunCmd(e *env) *cobra.Command {
 		tracePath  string
 		traceTrial int
 	)
+	var res *resolver
 	c := &cobra.Command{
 		Use:   "run FILE|NAME|-",
 		Short: "simulate a scenario and print the report",
@@ -46,7 +47,6 @@ printed and nothing is written (unless --partial-ok); the exit status is 130.`,
 			if err := needs(c, "trace-trial", "trace"); err != nil {
 				return err
 			}
-			res := &resolver{stdin: e.stdin}
 			cfg, loc, err := res.resolveLocated(args[0])
 			if err != nil {
 				return err
@@ -123,6 +123,7 @@ printed and nothing is written (unless --partial-ok); the exit status is 130.`,
 	c.MarkFlagFilename("trace", "jsonl")
 	fs.Var(&countValue{v: &traceTrial, min: 0}, "trace-trial", "the trial --trace writes, from 0 (default: the representative trial)")
 	c.RegisterFlagCompletionFunc("trace-trial", cobra.NoFileCompletions)
+	res = newResolver(e, c)
 	return c
 }
 

@@ -13,6 +13,7 @@ func newTraceCmd(e *env) *cobra.Command {
 		f     simFlags
 		trial int
 	)
+	var res *resolver
 	c := &cobra.Command{
 		Use:   "trace FILE|NAME|- [--trial N]",
 		Short: "print the event log of one trial as JSON lines",
@@ -33,7 +34,6 @@ first and traces the representative one (the trial with the median RTO).`,
 			if withTrial && c.Flags().Changed("trials") {
 				return usageError("trace", "--trials has no effect with --trial (it sets the trials the representative trial is chosen from)")
 			}
-			res := &resolver{stdin: e.stdin}
 			cfg, err := res.resolve(args[0])
 			if err != nil {
 				return err
@@ -70,5 +70,6 @@ first and traces the representative one (the trial with the median RTO).`,
 	c.Flags().Var(&countValue{v: &trial, min: 0}, "trial", "the trial to trace, from 0")
 	c.RegisterFlagCompletionFunc("trial", cobra.NoFileCompletions)
 	f.register(c, e)
+	res = newResolver(e, c)
 	return c
 }

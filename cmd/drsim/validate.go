@@ -44,6 +44,7 @@ const validateSchema = "drsim.validate/v1"
 
 func newValidateCmd(e *env) *cobra.Command {
 	var format formatValue
+	var res *resolver
 	c := &cobra.Command{
 		Use:   "validate FILE|NAME|-...",
 		Short: "check scenario files and print every error",
@@ -62,7 +63,6 @@ scenario is invalid.`,
 			if len(args) == 0 {
 				return usageError("validate", "want at least one scenario file")
 			}
-			res := &resolver{stdin: e.stdin}
 			doc := validateReport{Schema: validateSchema, Scenarios: []validateResult{}}
 			for _, arg := range args {
 				r := validateResult{File: displayName(arg), Errors: []validateError{}}
@@ -100,6 +100,7 @@ scenario is invalid.`,
 		},
 	}
 	addFormatFlag(c, &format, "text", "json")
+	res = newResolver(e, c)
 	return c
 }
 
