@@ -107,6 +107,9 @@ type obj struct {
 // object returns v as a table, or an empty obj after reporting a type error.
 func (d *decoder) object(path string, v any) *obj {
 	o := &obj{d: d, path: path}
+	if d.placeholder(path, v) {
+		return o
+	}
 	switch m := v.(type) {
 	case map[string]any:
 		o.m = m
@@ -150,8 +153,13 @@ func (o *obj) known(sec *section) {
 	}
 }
 
+// get returns the value of k; a placeholder is reported and read as absent
+// (has still reports it, so that no "required" error follows).
 func (o *obj) get(k string) (any, bool) {
 	v, ok := o.m[k]
+	if ok && o.d.placeholder(o.child(k), v) {
+		return nil, false
+	}
 	return v, ok
 }
 
@@ -214,6 +222,9 @@ func (o *obj) integer(k string) (int64, bool) {
 
 // number reads a finite integer or float.
 func (d *decoder) number(path string, v any) (float64, bool) {
+	if d.placeholder(path, v) {
+		return 0, false
+	}
 	switch n := v.(type) {
 	case int64:
 		return float64(n), true
@@ -339,6 +350,9 @@ func (o *obj) strs(k string) ([]string, []string, bool) {
 }
 
 func (d *decoder) strs(path string, v any) ([]string, []string, bool) {
+	if d.placeholder(path, v) {
+		return nil, nil, false
+	}
 	arr, ok := v.([]any)
 	if !ok {
 		if _, isTables := v.([]map[string]any); isTables {
