@@ -165,12 +165,12 @@ func TestAllows(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		who, action          string
+		who, action        string
 		allowed, undecided bool
 	}{
-		{"app", "kms:Decrypt", true, false},      // its own grant decides
-		{"app", "kms:Encrypt", true, true},       // only through the account root
-		{"nobody", "kms:Encrypt", true, true},    // likewise
+		{"app", "kms:Decrypt", true, false},       // its own grant decides
+		{"app", "kms:Encrypt", true, true},        // only through the account root
+		{"nobody", "kms:Encrypt", true, true},     // likewise
 		{"app", "kms:NoSuchAction", false, false}, // not modelled
 	} {
 		al, un := a.Allows(tc.who, tc.action)
