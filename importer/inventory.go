@@ -114,6 +114,9 @@ type Copy struct {
 	Policy        *policy.Analysis
 	PolicyUnknown string
 	PolicyRefs    []string
+	// PolicyNote says where a known policy came from when it is not
+	// written in the input ("none given: the default key policy").
+	PolicyNote string
 	// Disabled is set when the input says the copy is disabled.
 	Disabled bool
 }
@@ -332,6 +335,29 @@ func (inv *Inventory) ExternalKey(ref, region, by string) *Key {
 	}
 	inv.Keys = append(inv.Keys, k)
 	inv.Warn("%s refers to key %s, which is not in the input: its policy (users, admins) is left to fill in", by, ref)
+	return k
+}
+
+// PrimaryFromARN returns the key whose primary copy has the given ARN,
+// creating it when the input does not define it: a multi-Region key whose
+// primary copy is in the ARN's region, with an unknown policy. by names the
+// replica that refers to it.
+func (inv *Inventory) PrimaryFromARN(arn, by string) *Key {
+	for _, k := range inv.Keys {
+		if k.Primary != nil && k.Primary.ARN == arn {
+			return k
+		}
+	}
+	a, _ := ParseARN(arn)
+	id := strings.TrimPrefix(a.Resource, "key/")
+	inv.SeeAccount(a.Account)
+	k := &Key{
+		Hint: "external-" + shortID(id), Qualified: "external-" + id, KeyID: id, MultiRegion: true,
+		Source: "not in the input: primary key " + arn + ", referenced by " + by,
+	}
+	inv.AddKey(k, &Copy{Region: a.Region, ARN: arn, Source: "primary key " + arn + " (not in the input)",
+		PolicyUnknown: "the primary key is not in the input"})
+	inv.Warn("%s replicates primary key %s, which is not in the input: its policy (users, admins) is left to fill in", by, arn)
 	return k
 }
 

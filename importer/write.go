@@ -324,19 +324,34 @@ func (w *writer) accessList(table, key string, c *Copy, perCopy bool) {
 	w.array(key, es)
 }
 
-// grantNote is the comment on a principal of a users or admins list.
+// grantNote is the comment on a principal of a users or admins list: the
+// statements that grant it (those its notes do not name already), what it
+// lacks of the crypto actions, and its notes; "undecided: " first when the
+// policy alone cannot decide.
 func grantNote(pr *policy.Principal, users bool) string {
 	var parts []string
-	s := "allowed by " + strings.Join(pr.Statements, ", ")
-	if pr.Undecided {
-		s = "undecided: " + s
+	var by []string
+	for _, st := range pr.Statements {
+		named := false
+		for _, n := range pr.Notes {
+			named = named || strings.Contains(n, st)
+		}
+		if !named {
+			by = append(by, st)
+		}
 	}
-	parts = append(parts, s)
+	if len(by) > 0 {
+		parts = append(parts, "allowed by "+strings.Join(by, ", "))
+	}
 	if users && len(pr.Crypto) < len(policy.CryptoActions) {
 		parts = append(parts, "only "+strings.Join(pr.Crypto, ", "))
 	}
 	parts = append(parts, pr.Notes...)
-	return strings.Join(parts, "; ")
+	s := strings.Join(parts, "; ")
+	if pr.Undecided {
+		s = "undecided: " + s
+	}
+	return s
 }
 
 func (w *writer) externalKey(p string, k *Key) {

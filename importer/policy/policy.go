@@ -610,3 +610,16 @@ func appendNew(l []string, s string) []string {
 	}
 	return append(l, s)
 }
+
+// DefaultPolicy returns the key policy AWS KMS attaches to a key created
+// (or replicated) without one: a single statement that allows the account
+// root every KMS action, so that IAM policies decide (AWS KMS Developer
+// Guide, "Default key policy"). account is the 12-digit account ID, or ""
+// when unknown.
+func DefaultPolicy(account string) string {
+	if account == "" {
+		account = "ACCOUNT"
+	}
+	return `{"Version": "2012-10-17", "Id": "key-default-1", "Statement": [{"Sid": "Enable IAM User Permissions", "Effect": "Allow", ` +
+		`"Principal": {"AWS": "arn:aws:iam::` + account + `:root"}, "Action": "kms:*", "Resource": "*"}]}`
+}
