@@ -47,9 +47,9 @@ func TestParseARN(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"arn:aws:iam::111122223333:role/service-role/s3-replication": "s3-replication",
-		"arn:aws:iam::111122223333:user/alice":                        "alice",
-		"arn:aws:sts::111122223333:assumed-role/app/session-1":        "app",
-		"plain":                                                       "plain",
+		"arn:aws:iam::111122223333:user/alice":                       "alice",
+		"arn:aws:sts::111122223333:assumed-role/app/session-1":       "app",
+		"plain": "plain",
 	} {
 		if got := PrincipalName(in); got != want {
 			t.Errorf("PrincipalName(%q) = %q, want %q", in, got, want)

@@ -65,7 +65,7 @@ func (d *decoder) resolve(s *scope, module string, e expression, depth int) []ta
 			}
 		case "local", "each", "count", "path", "terraform", "self":
 		default:
-			addr := ref
+			var addr string
 			if root == "data" {
 				typ, r2, _ := strings.Cut(rest, ".")
 				name, key, _ := splitStep(r2)
