@@ -1,0 +1,239 @@
+package terraform
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/drsim/drsim/importer"
+)
+
+func decodeFixture(t *testing.T, name string) *importer.Inventory {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := Decode(path, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.Finish()
+	return inv
+}
+
+func keyNamed(t *testing.T, inv *importer.Inventory, name string) *importer.Key {
+	t.Helper()
+	for _, k := range inv.Keys {
+		if k.Name == name {
+			return k
+		}
+	}
+	t.Fatalf("no key %q", name)
+	return nil
+}
+
+// TestStateModulesAndRegions checks the state fixture: a replica in a child
+// module linked to its primary by ARN, a single-Region key two modules
+// down, and regions read from the v6 region attribute (root module) and
+// from ARNs (the v5-style child modules).
+func TestStateModulesAndRegions(t *testing.T) {
+	inv := decodeFixture(t, "state.json")
+	if inv.Kind != "terraform state" || inv.Account != "111122223333" {
+		t.Errorf("kind %q, account %q", inv.Kind, inv.Account)
+	}
+	orders := keyNamed(t, inv, "orders")
+	if !orders.MultiRegion || orders.Primary.Region != "us-east-1" || len(orders.Replicas) != 1 ||
+		orders.Replicas[0].Region != "us-west-2" || orders.Replicas[0].Source != "module.dr_west.aws_kms_replica_key.this" {
+		t.Errorf("orders: primary %+v, replicas %+v", orders.Primary, orders.Replicas)
+	}
+	if orders.RotationDays != 180 {
+		t.Errorf("rotation %d days, want 180 (rotation_period_in_days)", orders.RotationDays)
+	}
+	eu := keyNamed(t, inv, "eu")
+	if eu.MultiRegion || eu.Primary.Region != "eu-west-1" || eu.Source != "module.dr_west.module.eu.aws_kms_key.this" {
+		t.Errorf("eu: %+v %+v", eu, eu.Primary)
+	}
+	if len(inv.Buckets) != 3 {
+		t.Fatalf("%d buckets, want 3 (archive, logs, the module's destination)", len(inv.Buckets))
+	}
+	src := inv.Buckets[0]
+	if src.Region != "us-east-1" || len(src.Rules) != 1 || src.Rules[0].Dest != inv.Buckets[2] || src.Rules[0].To != "us-west-2" ||
+		src.Rules[0].Key.Key != orders || !src.Rules[0].RTC || !src.Rules[0].SSEKMSObjects || src.Role != "s3-replication" {
+		t.Errorf("source bucket %+v, rule %+v", src, src.Rules[0])
+	}
+	if inv.Buckets[2].Region != "us-west-2" || inv.Buckets[2].DestinationOf != src.Rules[0] {
+		t.Errorf("destination bucket: region %q, destination of %v", inv.Buckets[2].Region, inv.Buckets[2].DestinationOf)
+	}
+	tbl := inv.Tables[0]
+	var got []string
+	for _, r := range tbl.Replicas {
+		got = append(got, r.Region+"="+r.Key.Key.Name)
+	}
+	if want := []string{"us-east-1=orders", "eu-west-1=eu", "us-west-2=orders"}; !slices.Equal(got, want) {
+		t.Errorf("table replicas %v, want %v", got, want)
+	}
+}
+
+// TestPlanReferences checks that a plan, whose ARNs are unknown, is linked
+// through the configuration: a replica's primary through a module call's
+// argument (var.primary_key_arn), keys and destination buckets through
+// module outputs, the replication role through aws_iam_role's name, regions
+// through the provider configurations (a variable and constants), and an
+// unknown policy told apart from an absent one.
+func TestPlanReferences(t *testing.T) {
+	inv := decodeFixture(t, "plan.json")
+	if inv.Kind != "terraform plan" {
+		t.Errorf("kind %q", inv.Kind)
+	}
+	media := keyNamed(t, inv, "media")
+	var reps []string
+	for _, c := range media.Replicas {
+		reps = append(reps, c.Region+" "+c.Source)
+	}
+	if want := []string{"eu-west-1 module.eu.aws_kms_replica_key.this", "us-west-2 module.west.aws_kms_replica_key.this"}; media.Primary.Region != "us-east-1" || !slices.Equal(reps, want) {
+		t.Errorf("media: primary %q, replicas %v, want %v", media.Primary.Region, reps, want)
+	}
+	eu := media.CopyIn("eu-west-1")
+	if eu.Policy != nil || !strings.Contains(eu.PolicyUnknown, "unknown until apply") || !slices.Equal(eu.PolicyRefs, []string{"s3-replication (aws_iam_role.replication)"}) {
+		t.Errorf("eu policy %v, unknown %q, refs %q", eu.Policy, eu.PolicyUnknown, eu.PolicyRefs)
+	}
+	if media.CopyIn("us-west-2").Policy == nil {
+		t.Error("the us-west-2 replica's policy is known in the plan")
+	}
+	b := inv.Buckets[0]
+	if b.BucketName != "media-use1" || b.Region != "us-east-1" || b.SSE.Key.Key != media || b.Role != "s3-replication" {
+		t.Errorf("bucket %+v, SSE %+v", b, b.SSE)
+	}
+	var rules []string
+	for _, r := range b.Rules {
+		rules = append(rules, r.ID+" "+r.To+" "+r.Dest.BucketName+" "+r.Key.Region+" "+r.Filter)
+	}
+	if want := []string{`media-to-usw2 us-west-2 media-usw2 us-west-2 `, `originals-to-euw1 eu-west-1 media-euw1 eu-west-1 prefix "originals/"`}; !slices.Equal(rules, want) {
+		t.Errorf("rules %q, want %q", rules, want)
+	}
+	var tbl []string
+	for _, r := range inv.Tables[0].Replicas {
+		tbl = append(tbl, r.Region+"="+r.Key.Key.Name+"@"+r.Key.Region)
+	}
+	if want := []string{"us-east-1=media@us-east-1", "eu-west-1=media@eu-west-1", "us-west-2=media@us-west-2"}; !slices.Equal(tbl, want) {
+		t.Errorf("table replicas %v, want %v", tbl, want)
+	}
+	if !slices.ContainsFunc(inv.Warnings, func(w string) bool {
+		return strings.Contains(w, `replica key "media" in us-west-2 does not allow the replication role "s3-replication" kms:Encrypt`)
+	}) {
+		t.Errorf("no warning for the us-west-2 replica's policy: %q", inv.Warnings)
+	}
+}
+
+// TestDecodeErrors checks that bad input gives positioned errors.
+func TestDecodeErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"{\n  \"format_version\": \"1.0\",\n  \"values\": {\"root_module\": {\"resources\": [}}\n}",
+			`importer: f.json:3:44: malformed JSON: invalid character '}' looking for beginning of value`},
+		{"{\"format_version\": \"1.0\", \"values\": {\"root_module\": {\"resources\": {}}}}",
+			`importer: f.json:1:67: values.root_module.resources: expected an array, got an object`},
+		{`{"format_version": "1.0"} {}`, `importer: f.json:1:27: malformed JSON: more than one JSON value`},
+		{`{"values": {}}`, `importer: f.json: not the output of terraform show -json (no format_version); run terraform show -json on a state or a saved plan`},
+		{`{"format_version": "2.0"}`, `importer: f.json: format_version: unsupported version "2.0": drsim reads format 1.x`},
+		{`{"format_version": "1.0", "values": {"root_module": {"resources": [{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
+		   "values": {"arn": "arn:aws:kms:us-east-1:111122223333:key/k", "policy": "{\"Statement\": 5}"}}]}}}`,
+			`importer: f.json: aws_kms_key.k: policy: key policy: Statement: expected an object or an array of objects, got a number`},
+		{`{"format_version": "1.0", "values": {"root_module": {"resources": [{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
+		   "values": {"key_id": "k"}}]}}}`,
+			`importer: f.json: aws_kms_key.k: cannot tell its region: no region attribute, no ARN with a region, and no provider configuration with a region`},
+	} {
+		_, err := Decode("f.json", []byte(tc.in))
+		var el importer.ErrorList
+		if !errors.As(err, &el) || err.Error() != tc.want {
+			t.Errorf("Decode(%.60s...):\n got  %v\n want %s", tc.in, err, tc.want)
+		}
+	}
+}
+
+// TestUnresolvedReference checks that a plan reference that leads to no key
+// is named, with its address, in a warning and in the placeholder.
+func TestUnresolvedReference(t *testing.T) {
+	in := `{"format_version": "1.2",
+	 "planned_values": {"root_module": {"resources": [
+	   {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "values": {"bucket": "b1", "region": "us-east-1"}},
+	   {"address": "aws_s3_bucket_server_side_encryption_configuration.b", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "b",
+	    "values": {"bucket": "b1", "region": "us-east-1", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]}}]}},
+	 "resource_changes": [{"address": "aws_s3_bucket_server_side_encryption_configuration.b", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "b",
+	   "change": {"actions": ["create"], "after_unknown": {"rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": true}]}]}}}],
+	 "configuration": {"root_module": {"resources": [{"address": "aws_s3_bucket_server_side_encryption_configuration.b", "mode": "managed",
+	   "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "b", "provider_config_key": "aws",
+	   "expressions": {"rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": {"references": ["local.key_arn"]}}]}]}}]}}}`
+	inv, err := Decode("p.json", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.Finish()
+	r := importer.Render(inv, importer.Options{})
+	want := "aws_s3_bucket_server_side_encryption_configuration.b: rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id refers to local.key_arn, which is no key in the input"
+	if !slices.Contains(inv.Warnings, want) {
+		t.Errorf("warnings %q, want %q", inv.Warnings, want)
+	}
+	if !strings.Contains(string(r.Text), `key = "FILL-IN: the key that encrypts bucket b1 (rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id is unknown until apply and refers to local.key_arn`) {
+		t.Errorf("no placeholder naming the reference:\n%s", r.Text)
+	}
+}
+
+// Small seeds: the fuzzer minimizes every new input it finds, which takes
+// minutes on the fixtures' tens of kilobytes.
+const (
+	seedState = `{"format_version": "1.0", "values": {"root_module": {"resources": [
+ {"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k", "values": {"arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1", "key_id": "mrk-1", "multi_region": true, "enable_key_rotation": true,
+  "policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:role/app\"}, \"Action\": \"kms:*\"}]}"}},
+ {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "values": {"bucket": "b", "region": "us-east-1",
+  "replication_configuration": [{"role": "arn:aws:iam::111122223333:role/r", "rules": [{"status": "Enabled", "destination": [{"bucket": "arn:aws:s3:::c", "replica_kms_key_id": "arn:aws:kms:us-west-2:111122223333:key/mrk-1"}]}]}]}},
+ {"address": "aws_dynamodb_table.t", "mode": "managed", "type": "aws_dynamodb_table", "name": "t", "values": {"name": "t", "arn": "arn:aws:dynamodb:us-east-1:111122223333:table/t",
+  "server_side_encryption": [{"enabled": true, "kms_key_arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1"}], "replica": [{"region_name": "us-west-2"}]}}],
+ "child_modules": [{"address": "module.m", "resources": [
+ {"address": "module.m.aws_kms_replica_key.r", "mode": "managed", "type": "aws_kms_replica_key", "name": "r", "values": {"arn": "arn:aws:kms:us-west-2:111122223333:key/mrk-1", "primary_key_arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1", "enabled": false}}]}]}}}`
+	seedPlan = `{"format_version": "1.2", "variables": {"region": {"value": "us-east-1"}},
+ "planned_values": {"root_module": {"resources": [{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k", "values": {"multi_region": true}}],
+  "child_modules": [{"address": "module.m[0]", "resources": [{"address": "module.m[0].aws_kms_replica_key.r", "mode": "managed", "type": "aws_kms_replica_key", "name": "r", "values": {}}]}]}},
+ "resource_changes": [{"address": "aws_kms_key.k", "change": {"after_unknown": {"arn": true, "policy": true}}},
+  {"address": "module.m[0].aws_kms_replica_key.r", "change": {"after_unknown": {"primary_key_arn": true, "policy": true}}}],
+ "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {"region": {"references": ["var.region"]}}}, "aws.w": {"name": "aws", "alias": "w", "expressions": {"region": {"constant_value": "us-west-2"}}}},
+  "root_module": {"resources": [{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k", "provider_config_key": "aws", "expressions": {"policy": {"references": ["aws_iam_role.x.arn"]}}}],
+   "module_calls": {"m": {"expressions": {"p": {"references": ["aws_kms_key.k.arn", "aws_kms_key.k"]}}, "module": {"outputs": {"o": {"expression": {"references": ["module.m.o"]}}},
+    "resources": [{"address": "aws_kms_replica_key.r", "mode": "managed", "type": "aws_kms_replica_key", "name": "r", "provider_config_key": "aws.w", "expressions": {"primary_key_arn": {"references": ["var.p"]}, "policy": {"references": ["local.p"]}}}]}}}}}}`
+)
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(seedState))
+	f.Add([]byte(seedPlan))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		inv, err := Decode("f.json", data)
+		if err != nil {
+			var el importer.ErrorList
+			if !errors.As(err, &el) || len(el) == 0 {
+				t.Fatalf("error %T %v", err, err)
+			}
+			return
+		}
+		inv.Finish()
+		importer.Render(inv, importer.Options{})
+	})
+}
+
+// TestFuzzSeeds checks that the fuzz seeds are valid input that reaches the
+// linking code, not errors.
+func TestFuzzSeeds(t *testing.T) {
+	for _, s := range []string{seedState, seedPlan} {
+		inv, err := Decode("seed.json", []byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv.Finish()
+		if len(inv.Keys) != 1 || len(inv.Keys[0].Replicas) != 1 {
+			t.Errorf("%s: keys %+v", inv.Kind, inv.Keys)
+		}
+	}
+}
