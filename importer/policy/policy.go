@@ -477,7 +477,11 @@ func (a *analyzer) grant(st *statement) {
 				a.count(AccountRoot)
 				rootCounted = true
 			}
-			p.note(true, "account root %s: IAM policies decide (%s)", pr.account, st.label)
+			acct := ""
+			if accountID.MatchString(pr.account) {
+				acct = " " + pr.account
+			}
+			p.note(true, "account root%s: IAM policies decide (%s)", acct, st.label)
 		}
 		if cond != "" {
 			p.note(true, "%s", cond)
@@ -545,8 +549,10 @@ func (pr principal) display() string {
 	switch {
 	case pr.ignored != "":
 		return pr.ignored
-	case pr.root:
+	case pr.root && accountID.MatchString(pr.account):
 		return "account " + pr.account
+	case pr.root:
+		return "the account"
 	}
 	return pr.name
 }

@@ -1,0 +1,221 @@
+package cloudformation
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/drsim/drsim/importer"
+)
+
+func decode1(t *testing.T, file, src, region string) (*importer.Inventory, error) {
+	t.Helper()
+	return Decode([]Template{{File: file, Data: []byte(src), Region: region}})
+}
+
+// TestFixtureLinks checks what the pair of templates imports to: the
+// replica in the JSON stack linked to the YAML stack's key, the rule's
+// replica key found through the multi-Region key's shared ID, the
+// destination bucket folded into the rule, the role named by its RoleName
+// (a !Sub of a parameter's default), the conditional buckets.
+func TestFixtureLinks(t *testing.T) {
+	inv, _ := importFixture(t)
+	if len(inv.Keys) != 1 {
+		t.Fatalf("%d keys, want 1", len(inv.Keys))
+	}
+	k := inv.Keys[0]
+	if !k.MultiRegion || k.Primary.Region != "us-east-1" || len(k.Replicas) != 1 || k.Replicas[0].Region != "us-west-2" ||
+		k.KeyID != "mrk-5e1c7a9b3d2f4e6a8c0b1d3f5a7c9e2b" || k.RotationDays != 180 {
+		t.Errorf("key %+v, replicas %+v", k, k.Replicas)
+	}
+	var names []string
+	for _, b := range inv.Buckets {
+		names = append(names, b.Hint)
+	}
+	// StagingScratchBucket's condition is false: not created.
+	if want := []string{"payments-ledger-us-east-1", "payments-audit-us-east-1", "payments-ledger-us-west-2"}; !slices.Equal(names, want) {
+		t.Errorf("buckets %q, want %q", names, want)
+	}
+	r := inv.Buckets[0].Rules[0]
+	if r.Dest != inv.Buckets[2] || r.To != "us-west-2" || r.Key.Key != k || r.Key.Region != "us-west-2" ||
+		r.Role != "payments-s3-replication-prod" || !r.RTC || !r.SSEKMSObjects {
+		t.Errorf("rule %+v", r)
+	}
+	var reps []string
+	for _, rep := range inv.Tables[0].Replicas {
+		reps = append(reps, rep.Region+"="+rep.Key.Key.Name+"@"+rep.Key.Region)
+	}
+	if want := []string{"us-east-1=payments-key@", "us-west-2=payments-key@us-west-2"}; !slices.Equal(reps, want) {
+		t.Errorf("table replicas %q, want %q", reps, want)
+	}
+}
+
+// TestIntrinsics checks the functions drsim evaluates, in both forms.
+func TestIntrinsics(t *testing.T) {
+	src := `
+Parameters:
+  Env: {Type: String, Default: prod}
+  Names: {Type: CommaDelimitedList, Default: "a, b, c"}
+  NoDefault: {Type: String}
+Mappings:
+  Regions:
+    us-east-1: {Suffix: use1}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+  Both: !And [!Condition Prod, !Not [!Equals [!Ref Env, dev]]]
+  Either: !Or [!Equals [x, y], !Condition Prod]
+Resources:
+  K:
+    Type: AWS::KMS::Key
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Join ["-", [!Select [1, !Ref Names], !FindInMap [Regions, !Ref "AWS::Region", Suffix], !If [Both, p, q], !If [Either, e, f]]]
+      Tags:
+        - {Key: a, Value: !Sub ["${X}-${AWS::StackName}-${!Literal}", {X: !Base64 hi}]}
+        - {Key: b, Value: !Split [",", "x,y"]}
+        - {Key: c, Value: !Ref NoDefault}
+        - {Key: d, Value: {"Fn::GetAZs": ""}}
+        - {Key: e, Value: {"Fn::Sub": "${K.Arn}"}}
+`
+	d := &decoder{inv: &importer.Inventory{}}
+	root, err := parseTemplate("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := &template{file: "s.yaml", region: "us-east-1", stack: "stack", root: root, resources: map[string]*resource{}, exports: map[string]*node{}}
+	d.declare(tm)
+	d.templates = []*template{tm}
+	d.run()
+	if len(d.errs) > 0 {
+		t.Fatal(d.errs)
+	}
+	b := tm.resources["B"]
+	if name, _ := d.str(b, "BucketName"); name != "b-use1-p-e" {
+		t.Errorf("BucketName = %q, want b-use1-p-e", name)
+	}
+	tags, _ := d.prop(b, "Tags")
+	want := []string{
+		`map[Key:a Value:aGk=-stack-${Literal}]`,
+		`map[Key:b Value:[x y]]`,
+		`map[Key:c Value:{parameter NoDefault has no Default}]`,
+		`map[Key:d Value:{Fn::GetAZs is not evaluated by drsim}]`,
+	}
+	for i, w := range want {
+		if got := fmt.Sprint(tags.([]any)[i]); got != w {
+			t.Errorf("tag %d = %s, want %s", i, got, w)
+		}
+	}
+	if s, ok := d.render(tags.([]any)[4].(map[string]any)["Value"]); !ok || s != "arn:aws:kms:us-east-1:ACCOUNT-ID:key/cfnkey/s.yaml/K" {
+		t.Errorf("!Sub ${K.Arn} renders %q", s)
+	}
+}
+
+// TestImportValue checks Fn::ImportValue against another template's
+// exports, and the warning for an export no template gives.
+func TestImportValue(t *testing.T) {
+	keys := `{"Resources": {"K": {"Type": "AWS::KMS::Key", "Properties": {"MultiRegion": true}}},
+	  "Outputs": {"A": {"Value": {"Fn::GetAtt": ["K", "Arn"]}, "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-KeyArn"}}}}}`
+	data := `Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: b
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: {SSEAlgorithm: "aws:kms", KMSMasterKeyID: !ImportValue keys-KeyArn}
+  C:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: c
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: {SSEAlgorithm: "aws:kms", KMSMasterKeyID: !ImportValue other-KeyArn}
+`
+	inv, err := Decode([]Template{{File: "keys.json", Data: []byte(keys), Region: "eu-west-1"}, {File: "data.yaml", Data: []byte(data), Region: "eu-west-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := inv.Buckets[0].SSE.Key; k.Key != inv.Keys[0] || k.Region != "eu-west-1" || k.Via != "!ImportValue keys-KeyArn" {
+		t.Errorf("B's key %+v", k)
+	}
+	if k := inv.Buckets[1].SSE.Key; k.Key != nil || !strings.Contains(k.Unknown, `Fn::ImportValue "other-KeyArn", exported by no template given`) {
+		t.Errorf("C's key %+v", k)
+	}
+	want := `data.yaml:15:86: Resources.C.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID: Fn::ImportValue "other-KeyArn": no template given exports it (import the exporting stack's template too)`
+	if !slices.Contains(inv.Warnings, want) {
+		t.Errorf("warnings %q\nwant %q", inv.Warnings, want)
+	}
+}
+
+// TestDecodeErrors checks that bad templates give positioned errors, all of
+// them at once.
+func TestDecodeErrors(t *testing.T) {
+	for _, tc := range []struct{ file, src, want string }{
+		{"a.yaml", "Resources:\n  K:\n    Type: AWS::KMS::Key\n   Properties: {}\n",
+			"importer: a.yaml:4:4: malformed YAML: "},
+		{"a.json", "{\"Resources\": {\"K\": {\"Type\": \"AWS::KMS::Key\",}}}",
+			"importer: a.json:1:46: malformed JSON: invalid character '}' looking for beginning of object key string"},
+		{"a.yaml", "- a\n- b\n", "importer: a.yaml:1:1: a template is a mapping with Resources, got a list"},
+		{"a.yaml", "Description: x\n", "importer: a.yaml:1:1: Resources: missing or not a mapping: a template declares its resources under Resources"},
+		{"a.yaml", "Resources:\n  K:\n    Properties: {}\n", "importer: a.yaml:2:3: Resources.K: a resource needs a Type, like AWS::KMS::Key"},
+		{"a.yaml", "Resources:\n  Key:\n    Type: AWS::KMS::Key\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Reff Key\n      Tags: [{Key: k, Value: !Ref Kye}]\n",
+			"importer: a.yaml:7:19: Resources.B.Properties.BucketName: unknown tag !Reff (did you mean !Ref?)\n" +
+				"importer: a.yaml:8:30: Resources.B.Properties.Tags[0].Value: Ref Kye: no resource or parameter Kye (did you mean Key?)"},
+		{"a.yaml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !GetAtt Nope.Arn\n",
+			"importer: a.yaml:5:19: Resources.B.Properties.BucketName: Fn::GetAtt Nope.Arn: no resource Nope"},
+		{"a.yaml", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
+			"importer: a.yaml:6:40: template too large: aliases expand to more than 1048576 values"},
+		{"a.yaml", "a: 1\n---\nb: 2\n", "importer: a.yaml:3:2: more than one YAML document; a template is one"},
+		{"a.yaml", "Resources:\n  K:\n    Type: AWS::KMS::Key\n  K:\n    Type: AWS::KMS::Key\n", "importer: a.yaml:4:3: "},
+	} {
+		_, err := decode1(t, tc.file, tc.src, "us-east-1")
+		var el importer.ErrorList
+		if !errors.As(err, &el) || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q:\n got  %v\n want %s...", tc.src, err, tc.want)
+		}
+	}
+}
+
+// TestUnknownValues checks that values drsim cannot know become placeholders
+// saying why.
+func TestUnknownValues(t *testing.T) {
+	src := `Parameters:
+  KeyArn: {Type: String}
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: b
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: {SSEAlgorithm: "aws:kms", KMSMasterKeyID: !Ref KeyArn}
+`
+	inv, err := decode1(t, "u.yaml", src, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.Finish()
+	r := importer.Render(inv, importer.Options{})
+	if !strings.Contains(string(r.Text), `key = "FILL-IN: the key that encrypts bucket b (parameter KeyArn has no Default)"`) {
+		t.Errorf("no placeholder for the key:\n%s", r.Text)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("Resources:\n  K: {Type: AWS::KMS::Key, Properties: {MultiRegion: true, KeyPolicy: {Statement: [{Effect: Allow, Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}, Action: 'kms:*'}]}}}\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: !Join ['-', [a, !Ref 'AWS::Region']], BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'aws:kms', KMSMasterKeyID: !GetAtt K.Arn}}]}, ReplicationConfiguration: {Role: r, Rules: [{Status: Enabled, Destination: {Bucket: 'arn:aws:s3:::c', EncryptionConfiguration: {ReplicaKmsKeyID: !If [C, !Ref K, x]}}}]}}\nConditions: {C: !Equals [a, a]}\n"), []byte(`{"Resources": {"R": {"Type": "AWS::KMS::ReplicaKey", "Properties": {"PrimaryKeyArn": "arn:aws:kms:us-east-1:1:key/mrk-1", "KeyPolicy": "{}"}}, "T": {"Type": "AWS::DynamoDB::GlobalTable", "Properties": {"SSESpecification": {"SSEEnabled": true}, "Replicas": [{"Region": "us-west-2", "SSESpecification": {"KMSMasterKeyId": {"Fn::GetAtt": ["R", "Arn"]}}}]}}}}`))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		inv, err := Decode([]Template{{File: "a.yaml", Data: a, Region: "us-east-1"}, {File: "b.json", Data: b, Region: "us-west-2"}})
+		if err != nil {
+			var el importer.ErrorList
+			if !errors.As(err, &el) || len(el) == 0 {
+				t.Fatalf("error %T %v", err, err)
+			}
+			return
+		}
+		inv.Finish()
+		importer.Render(inv, importer.Options{})
+	})
+}
