@@ -588,13 +588,6 @@ func (d *decoder) primaryOf(r *resource) *importer.Key {
 	return d.inv.PrimaryFromARN(arn, r.source())
 }
 
-func orWhy(why, dflt string) string {
-	if why != "" {
-		return why
-	}
-	return dflt
-}
-
 func (d *decoder) bucket(r *resource) {
 	name := d.physicalName(r, "BucketName")
 	b := &importer.Bucket{Hint: name, Qualified: r.t.stack + "-" + r.logical, Source: r.source(), Region: r.t.region}
