@@ -3,6 +3,8 @@ package importer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/drsim/drsim/importer/policy"
 )
 
 // Finish links and checks a decoded inventory: it folds destination buckets
@@ -172,6 +174,15 @@ func (r *Rule) writable() (bool, string) {
 	return true, ""
 }
 
+// check adds the warnings drsim's static findings cannot give: a copy
+// disabled in the input, a rotation period outside the KMS range, and a
+// replication role that a key policy names but allows only some of the
+// crypto actions (drsim's users do not distinguish actions, so a role
+// allowed kms:Decrypt but not kms:Encrypt at the destination would pass the
+// findings and fail in AWS). A role a policy does not name at all, a replica
+// key without a copy in the destination (G7) and a table replica without a
+// copy of its key (G6) are static findings, which drsim import runs on the
+// imported scenario.
 func (inv *Inventory) check() {
 	for _, k := range inv.Keys {
 		for _, c := range k.Copies() {
@@ -184,10 +195,6 @@ func (inv *Inventory) check() {
 		}
 	}
 	for _, b := range inv.liveBuckets() {
-		src := inv.copyFor(b.SSE.Key, b.Region)
-		if b.SSE.Key.Key != nil && src == nil && !b.SSE.Key.Key.External {
-			inv.Warn("%s: bucket %q in %s is encrypted with key %q, which has no copy in %s: S3 needs an SSE-KMS key in the bucket's region", b.SSE.Source, b.Name, b.Region, b.SSE.Key.Key.Name, b.Region)
-		}
 		for _, r := range b.Rules {
 			ok, why := r.writable()
 			if !ok {
@@ -196,32 +203,11 @@ func (inv *Inventory) check() {
 				}
 				continue
 			}
-			if r.Key.Key == nil {
+			if r.Key.Key == nil || r.Role == "" {
 				continue
 			}
-			dst := r.Key.Key.CopyIn(r.To)
-			if dst == nil {
-				if !r.Key.Key.External {
-					inv.Warn("%s: the replica key %q has no copy in the destination region %s: S3 cannot encrypt replicas there (aws-facts G7)", r.Source, r.Key.Key.Name, r.To)
-				}
-				continue
-			}
-			role := r.Role
-			if role == "" {
-				continue
-			}
-			inv.checkAllows(src, role, "kms:Decrypt", fmt.Sprintf("bucket %q cannot replicate to %s: S3 replication decrypts at the source", b.Name, r.To), r.Source)
-			inv.checkAllows(dst, role, "kms:Encrypt", fmt.Sprintf("bucket %q cannot replicate to %s: S3 replication encrypts at the destination", b.Name, r.To), r.Source)
-		}
-	}
-	for _, t := range inv.liveTables() {
-		for _, rep := range t.Replicas {
-			if rep.Key.Key == nil || rep.Key.Key.External {
-				continue
-			}
-			if rep.Key.Key.CopyIn(rep.Region) == nil {
-				inv.Warn("%s: table %q has a replica in %s, where key %q has no copy: DynamoDB needs a key in the replica's region (aws-facts G6)", rep.Source, t.Name, rep.Region, rep.Key.Key.Name)
-			}
+			inv.checkAction(inv.copyFor(b.SSE.Key, b.Region), r.Role, "kms:Decrypt", fmt.Sprintf("bucket %q cannot replicate to %s: S3 replication decrypts at the source", b.Name, r.To), r.Source)
+			inv.checkAction(r.Key.Key.CopyIn(r.To), r.Role, "kms:Encrypt", fmt.Sprintf("bucket %q cannot replicate to %s: S3 replication encrypts at the destination", b.Name, r.To), r.Source)
 		}
 	}
 }
@@ -235,22 +221,25 @@ func (inv *Inventory) copyFor(ref KeyRef, region string) *Copy {
 	return ref.Key.CopyIn(region)
 }
 
-// checkAllows warns when c's known policy does not allow principal action.
-func (inv *Inventory) checkAllows(c *Copy, principal, action, effect, source string) {
+// checkAction warns when c's known policy lets principal use the key
+// (it is one of drsim's users) but not for action.
+func (inv *Inventory) checkAction(c *Copy, principal, action, effect, source string) {
 	if c == nil || c.Policy == nil {
 		return
 	}
-	if ok, _ := c.Policy.Allows(principal, action); ok {
+	user := false
+	for _, a := range policy.CryptoActions {
+		ok, _ := c.Policy.Allows(principal, a)
+		user = user || ok
+	}
+	if ok, _ := c.Policy.Allows(principal, action); ok || !user {
 		return
 	}
 	kind := "replica key"
 	if c == c.Key.Primary {
 		kind = "key"
-		if c.Key.MultiRegion {
-			kind = "primary key"
-		}
 	}
-	inv.Warn("%s: %s %q in %s does not allow the replication role %q %s: %s (%s)", c.Source, kind, c.Key.Name, c.Region, principal, action, effect, source)
+	inv.Warn("%s: %s %q in %s allows the replication role %q some crypto actions but not %s: %s (%s); drsim's users do not tell actions apart, so only this warning says it", c.Source, kind, c.Key.Name, c.Region, principal, action, effect, source)
 }
 
 func orUnknown(s string) string {

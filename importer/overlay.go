@@ -37,7 +37,7 @@ func Overlay(r *Rendered, imported string) []byte {
 		if h.Key == "outages" && h.Table == "" {
 			what += `, for example: [[outages]] region = "us-east-1" start = "uniform(2h, 20h)" duration = "lognormal(median=3h, p99=12h)"`
 		}
-		w.placeholder(h.Table, h.Key, strings.TrimSpace(what))
+		w.placeholder(h.Table, h.Key, strings.TrimSpace(what), "")
 	}
 	return []byte(w.b.String())
 }

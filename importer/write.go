@@ -20,6 +20,15 @@ type Options struct {
 	// Output is the path the scenario is written to ("" for stdout); the
 	// header shows the extends line that refers to it.
 	Output string
+	// Neutral writes, instead of each placeholder, a neutral value where
+	// the format requires one (a horizon, the app, "*" for an unknown key
+	// policy) and a comment where it does not; stores and rules whose key
+	// or role is unknown are commented out. The text has the same lines as
+	// the scenario Render writes otherwise, so that what scenarios and the
+	// static findings say about it is positioned in that scenario. drsim
+	// import loads it to check what it writes and to run the static
+	// findings on the infrastructure.
+	Neutral bool
 }
 
 // Rendered is a scenario written by Render.
@@ -46,7 +55,7 @@ const Header = "# drsim scenario imported by drsim import."
 // placeholder with a positioned message until a file extending this one
 // sets it.
 func Render(inv *Inventory, opt Options) *Rendered {
-	w := &writer{}
+	w := &writer{neutral: opt.Neutral}
 	name := opt.Name
 	if name == "" && len(inv.Inputs) > 0 {
 		name = Sanitize(strings.TrimSuffix(filepath.Base(inv.Inputs[0]), filepath.Ext(inv.Inputs[0])))
@@ -84,15 +93,20 @@ func Render(inv *Inventory, opt Options) *Rendered {
 	if inv.Account != "" {
 		w.kv("account", quote(inv.Account), "the account in the input's ARNs")
 	}
-	w.placeholder("", "horizon", `simulated time per trial, like "24h", longer than the outages you simulate`)
-	w.placeholder("", "outages", `the outages to simulate, as [[outages]] tables (docs/scenario-format.md, "outages")`)
-	w.placeholder("", "failover", `the runbook, as a [failover] table with from, to, detect and [[failover.steps]] (docs/scenario-format.md, "failover")`)
+	regions := inv.Regions()
+	first := ""
+	if len(regions) > 0 {
+		first = regions[0]
+	}
+	w.placeholder("", "horizon", `simulated time per trial, like "24h", longer than the outages you simulate`, quote("24h"))
+	w.placeholder("", "outages", `the outages to simulate, as [[outages]] tables (docs/scenario-format.md, "outages")`, "")
+	w.placeholder("", "failover", `the runbook, as a [failover] table with from, to, detect and [[failover.steps]] (docs/scenario-format.md, "failover")`, "")
 	w.blank()
 	w.table("objectives", "")
-	w.placeholder("objectives", "rto", `the recovery time objective, like "30m"`)
-	w.placeholder("objectives", "rpo", `the recovery point objective, like "5m"`)
+	w.placeholder("objectives", "rto", `the recovery time objective, like "30m"`, "")
+	w.placeholder("objectives", "rpo", `the recovery point objective, like "5m"`, "")
 	w.blank()
-	for _, r := range inv.Regions() {
+	for _, r := range regions {
 		w.table("regions."+r, "")
 	}
 	w.blank()
@@ -102,8 +116,8 @@ func Render(inv *Inventory, opt Options) *Rendered {
 	if len(principals) > 0 {
 		what += "; the key policies name " + strings.Join(principals, ", ")
 	}
-	w.placeholder("app", "principal", what)
-	w.placeholder("app", "serve", `the regions serving traffic at t=0, like ["us-east-1"]`)
+	w.placeholder("app", "principal", what, quote("drsim-import"))
+	w.placeholder("app", "serve", `the regions serving traffic at t=0, like ["us-east-1"]`, "["+quote(first)+"]")
 	for _, k := range inv.Keys {
 		w.blank()
 		w.key(k)
@@ -169,9 +183,16 @@ func (h Hole) Path() string {
 type writer struct {
 	b     strings.Builder
 	holes []Hole
+	// neutral: see Options.Neutral; muted comments out every line.
+	neutral, muted bool
 }
 
-func (w *writer) line(s string) { w.b.WriteString(s + "\n") }
+func (w *writer) line(s string) {
+	if w.muted && s != "" {
+		s = "# " + s
+	}
+	w.b.WriteString(s + "\n")
+}
 
 func (w *writer) blank() {
 	if !strings.HasSuffix(w.b.String(), "\n\n") {
@@ -196,10 +217,18 @@ func (w *writer) kv(key, value, note string) {
 	w.line(s)
 }
 
-// placeholder writes key = "FILL-IN: what".
-func (w *writer) placeholder(table, key, what string) {
-	w.kv(key, quote(scenarios.Placeholder(what)), "")
+// placeholder writes key = "FILL-IN: what"; in neutral mode, key = neutral,
+// or a comment when neutral is "".
+func (w *writer) placeholder(table, key, what, neutral string) {
 	w.holes = append(w.holes, Hole{table, key, what})
+	switch {
+	case !w.neutral:
+		w.kv(key, quote(scenarios.Placeholder(what)), "")
+	case neutral != "":
+		w.kv(key, neutral, "")
+	default:
+		w.line("# " + key + " (to fill in)")
+	}
 }
 
 // entry is one element of a multi-line array: a value with a comment, or a
@@ -300,7 +329,7 @@ func (w *writer) accessList(table, key string, c *Copy, perCopy bool) {
 			ask += "; it refers to " + strings.Join(c.PolicyRefs, ", ")
 		}
 		ask += ")"
-		w.placeholder(table, key, ask)
+		w.placeholder(table, key, ask, `["*"]`)
 		return
 	}
 	var es []entry
@@ -356,17 +385,25 @@ func grantNote(pr *policy.Principal, users bool) string {
 
 func (w *writer) externalKey(p string, k *Key) {
 	refs := strings.Join(k.Refs, ", ")
+	first, rest := "", []string{}
+	for i, r := range k.Refs {
+		if i == 0 {
+			first = quote(r)
+		} else {
+			rest = append(rest, quote(r))
+		}
+	}
 	if k.MultiRegion {
 		w.kv("multi_region", "true", "the key ID starts with mrk-")
-		w.placeholder(p, "primary", "the primary region of multi-Region key "+k.KeyID+" (not in the input; it is used in "+refs+")")
-		w.placeholder(p, "replicas", "the replica regions of multi-Region key "+k.KeyID+", like [\"us-west-2\"]")
+		w.placeholder(p, "primary", "the primary region of multi-Region key "+k.KeyID+" (not in the input; it is used in "+refs+")", first)
+		w.placeholder(p, "replicas", "the replica regions of multi-Region key "+k.KeyID+", like [\"us-west-2\"]", "["+strings.Join(rest, ", ")+"]")
 	} else if len(k.Refs) == 1 {
 		w.kv("region", quote(k.Refs[0]), "the region of its ARN")
 	} else {
-		w.placeholder(p, "region", "the region of key "+k.KeyID)
+		w.placeholder(p, "region", "the region of key "+k.KeyID, first)
 	}
-	w.placeholder(p, "users", "the principals the key policy of "+k.KeyID+" allows kms:Decrypt, kms:Encrypt or kms:GenerateDataKey (the key is not in the input)")
-	w.placeholder(p, "admins", "the principals the key policy of "+k.KeyID+" allows every control-plane action, or [\"*\"] (the key is not in the input)")
+	w.placeholder(p, "users", "the principals the key policy of "+k.KeyID+" allows kms:Decrypt, kms:Encrypt or kms:GenerateDataKey (the key is not in the input)", `["*"]`)
+	w.placeholder(p, "admins", "the principals the key policy of "+k.KeyID+" allows every control-plane action, or [\"*\"] (the key is not in the input)", `["*"]`)
 }
 
 // keyValue writes key = the name of ref's key, or a placeholder.
@@ -376,7 +413,7 @@ func (w *writer) keyValue(table, key string, ref KeyRef, source, what string) {
 		if why == "" {
 			why = "the input gives none"
 		}
-		w.placeholder(table, key, what+" ("+why+")")
+		w.placeholder(table, key, what+" ("+why+")", "")
 		return
 	}
 	note := source
@@ -388,6 +425,8 @@ func (w *writer) keyValue(table, key string, ref KeyRef, source, what string) {
 
 func (w *writer) bucket(b *Bucket) {
 	p := "buckets." + b.Name
+	w.muted = w.neutral && b.SSE.Key.Key == nil
+	defer func() { w.muted = false }()
 	note := b.Source
 	if b.BucketName != "" && !strings.Contains(b.Source, b.BucketName) {
 		note += " (bucket " + b.BucketName + ")"
@@ -398,8 +437,8 @@ func (w *writer) bucket(b *Bucket) {
 	if b.SSE.BucketKey {
 		w.kv("bucket_key", "true", b.SSE.Source)
 	}
-	w.placeholder(p, "writes", `PUTs per second to bucket `+bucketLabel(b)+`, all regions together, like 20 or "1200/min"`)
-	w.placeholder(p, "reads", `GETs per second from bucket `+bucketLabel(b)+`, all regions together, like 50 or "3000/min"`)
+	w.placeholder(p, "writes", `PUTs per second to bucket `+bucketLabel(b)+`, all regions together, like 20 or "1200/min"`, "")
+	w.placeholder(p, "reads", `GETs per second from bucket `+bucketLabel(b)+`, all regions together, like 50 or "3000/min"`, "")
 	w.line("# object_size: not in the input; the default is 64KiB (it sets transfer and storage costs)")
 	for _, r := range b.Rules {
 		ok, why := r.writable()
@@ -408,6 +447,8 @@ func (w *writer) bucket(b *Bucket) {
 			continue
 		}
 		w.blank()
+		bucketMuted := w.muted
+		w.muted = bucketMuted || w.neutral && (r.Key.Key == nil || r.Role == "")
 		rp := p + ".replication"
 		w.line("[[" + rp + "]]  # " + comment(r.Source))
 		dest := r.DestName
@@ -422,7 +463,7 @@ func (w *writer) bucket(b *Bucket) {
 		if r.Role != "" {
 			w.kv("role", quote(r.Role), b.RoleSource)
 		} else {
-			w.placeholder(rp, "role", "the replication role's name ("+b.RoleSource+" gives none that is known)")
+			w.placeholder(rp, "role", "the replication role's name ("+b.RoleSource+" gives none that is known)", "")
 		}
 		if r.RTC {
 			w.kv("rtc", "true", "Replication Time Control enabled")
@@ -430,6 +471,7 @@ func (w *writer) bucket(b *Bucket) {
 		if r.Filter != "" {
 			w.line("# filter " + comment(r.Filter) + ": drsim replicates every object of the bucket")
 		}
+		w.muted = bucketMuted
 	}
 }
 
@@ -442,6 +484,10 @@ func bucketLabel(b *Bucket) string {
 
 func (w *writer) tableStore(t *Table) {
 	p := "tables." + t.Name
+	for _, r := range t.Replicas {
+		w.muted = w.muted || w.neutral && r.Key.Key == nil
+	}
+	defer func() { w.muted = false }()
 	note := t.Source
 	if t.TableName != "" && !strings.Contains(t.Source, t.TableName) {
 		note += " (table " + t.TableName + ")"
@@ -463,8 +509,8 @@ func (w *writer) tableStore(t *Table) {
 	if same || len(t.Replicas) == 1 {
 		w.keyValue(p, "key", t.Replicas[0].Key, t.Replicas[0].Source, "the at-rest key of table "+label)
 	}
-	w.placeholder(p, "writes", `writes per second to table `+label+`, all regions together, like 100 or "6000/min"`)
-	w.placeholder(p, "reads", `reads per second from table `+label+`, all regions together, like 400`)
+	w.placeholder(p, "writes", `writes per second to table `+label+`, all regions together, like 100 or "6000/min"`, "")
+	w.placeholder(p, "reads", `reads per second from table `+label+`, all regions together, like 400`, "")
 	w.line("# item_size: not in the input; the default is 1KiB (it sets the replicated write cost)")
 	if same || len(t.Replicas) == 1 {
 		return

@@ -123,11 +123,6 @@ func TestPlanReferences(t *testing.T) {
 	if want := []string{"us-east-1=media@us-east-1", "eu-west-1=media@eu-west-1", "us-west-2=media@us-west-2"}; !slices.Equal(tbl, want) {
 		t.Errorf("table replicas %v, want %v", tbl, want)
 	}
-	if !slices.ContainsFunc(inv.Warnings, func(w string) bool {
-		return strings.Contains(w, `replica key "media" in us-west-2 does not allow the replication role "s3-replication" kms:Encrypt`)
-	}) {
-		t.Errorf("no warning for the us-west-2 replica's policy: %q", inv.Warnings)
-	}
 }
 
 // TestDecodeErrors checks that bad input gives positioned errors.
