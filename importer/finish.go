@@ -23,18 +23,21 @@ func (inv *Inventory) Finish() {
 	inv.check()
 }
 
-// fold marks the buckets that are destinations of an imported bucket's rule.
-// Buckets are taken in input order: a bucket already kept as a source stays
-// one, so two buckets replicating to each other keep the first as the source
-// (drsim replicates S3 one way) and the second's rule back is reported.
+// fold marks the buckets that are destinations of an imported bucket's rule
+// (Bucket.DestinationOf): drsim implies destination buckets. S3 replicates
+// one way in drsim, so of two buckets replicating to each other the first
+// in input order is the source and the other's rule back is not imported
+// (with a warning); a destination that replicates on to a third bucket (a
+// chain) stays a bucket of its own, with a warning.
 func (inv *Inventory) fold() {
 	byName := map[string]*Bucket{}
-	for _, b := range inv.Buckets {
+	order := map[*Bucket]int{}
+	for i, b := range inv.Buckets {
+		order[b] = i
 		if b.BucketName != "" {
 			byName[b.BucketName] = b
 		}
 	}
-	kept := map[*Bucket]bool{}
 	for _, b := range inv.Buckets {
 		for _, r := range b.Rules {
 			if r.Dest == nil && r.DestName != "" {
@@ -47,25 +50,40 @@ func (inv *Inventory) fold() {
 				r.To = r.Key.Region // the replica key is in the destination region (G7)
 			}
 		}
-		if b.DestinationOf != nil {
-			if len(b.Rules) > 0 {
-				inv.Warn("%s replicates back to the bucket it receives from (%s): drsim replicates S3 one way, from the source bucket; its own rules are not imported", b.Source, b.DestinationOf.Source)
-			}
-			continue
-		}
-		kept[b] = true
+	}
+	for _, b := range inv.Buckets {
 		for _, r := range b.Rules {
-			if r.Dest == nil || r.Dest == b {
+			d := r.Dest
+			if d == nil || d == b {
 				continue
 			}
-			if kept[r.Dest] {
-				inv.Warn("%s replicates to %s, which is itself the source of replication to this bucket: drsim replicates S3 one way; this rule is not imported", r.Source, r.Dest.Source)
-				r.twoWay = true
+			for _, back := range d.Rules {
+				if back.Dest == b && order[d] > order[b] && !back.twoWay {
+					back.twoWay = true
+					inv.Warn("%s replicates back to the bucket it receives from (%s): drsim replicates S3 one way, from the first bucket of the input; this rule is not imported", back.Source, r.Source)
+				}
+			}
+		}
+	}
+	source := func(b *Bucket) bool {
+		for _, r := range b.Rules {
+			if !r.twoWay && r.Dest != b {
+				return true
+			}
+		}
+		return false
+	}
+	for _, b := range inv.Buckets {
+		for _, r := range b.Rules {
+			d := r.Dest
+			if r.twoWay || d == nil || d == b || d.DestinationOf != nil {
 				continue
 			}
-			if r.Dest.DestinationOf == nil {
-				r.Dest.DestinationOf = r
+			if source(d) {
+				inv.Warn("%s replicates to %s, which replicates on to another bucket: drsim does not chain replication; %s is written as a bucket of its own too", r.Source, d.Source, d.Source)
+				continue
 			}
+			d.DestinationOf = r
 		}
 	}
 }
