@@ -92,7 +92,7 @@ func Run(req Request, stdout, stderr io.Writer) error {
 	opt := importer.Options{Name: req.Name, Command: req.Command, Output: req.Output}
 	r := importer.Render(inv, opt)
 	opt.Neutral = true
-	problems, found := lint(importer.Render(inv, opt).Text, displayName(req.Output))
+	problems, found := lint(importer.Render(inv, opt).Text, displayName(req.Output), unknownPolicies(inv))
 
 	if req.Output == "" {
 		if _, err := stdout.Write(r.Text); err != nil {
@@ -243,10 +243,31 @@ var importFindings = []string{
 	findings.ReplicationRoleNotInDestination, findings.ReplicationRoleNotInSource,
 }
 
+// unknownPolicies lists the key copies whose policy is unknown, as
+// "KEY@REGION": the neutral rendering lets anyone use them, so a finding
+// about them says nothing.
+func unknownPolicies(inv *importer.Inventory) []string {
+	var out []string
+	for _, k := range inv.Keys {
+		for _, c := range k.Copies() {
+			if c.Policy == nil {
+				out = append(out, k.Name+"@"+c.Region)
+			}
+		}
+		if k.External {
+			for _, r := range k.Refs {
+				out = append(out, k.Name+"@"+r)
+			}
+		}
+	}
+	return out
+}
+
 // lint loads the neutral rendering of the import (same lines as the file
 // written) and returns its load errors, if any, else the static findings
-// on the infrastructure (an empty, non-nil slice when there are none).
-func lint(neutral []byte, name string) ([]string, []findings.Finding) {
+// on the infrastructure (an empty, non-nil slice when there are none),
+// leaving out those about a key copy whose policy is unknown.
+func lint(neutral []byte, name string, unknown []string) ([]string, []findings.Finding) {
 	file := name
 	if !strings.HasSuffix(file, ".toml") {
 		file = "imported.toml"
@@ -265,11 +286,22 @@ func lint(neutral []byte, name string) ([]string, []findings.Finding) {
 	}
 	out := []findings.Finding{}
 	for _, f := range findings.Static(cfg, loc) {
-		if slices.Contains(importFindings, f.ID) {
+		if slices.Contains(importFindings, f.ID) && !aboutUnknown(f, unknown) {
 			out = append(out, f)
 		}
 	}
 	return nil, out
+}
+
+func aboutUnknown(f findings.Finding, unknown []string) bool {
+	for _, k := range f.Subjects.Keys {
+		for _, r := range f.Subjects.Regions {
+			if slices.Contains(unknown, k+"@"+r) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // writeImported writes the imported scenario to path, unless a file there
