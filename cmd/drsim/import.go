@@ -42,8 +42,8 @@ Flags:
   --force          overwrite -o FILE even if drsim import did not write it
 
 Examples:
-  terraform show -json > state.json
   drsim import terraform state.json -o infra.toml --overlay my-setup.toml
+      (state.json from: terraform show -json > state.json)
   drsim import cloudformation east.yaml --region us-east-1 west.json --region us-west-2 -o infra.toml
   drsim import aws ./aws-outputs -o infra.toml
 `
