@@ -47,3 +47,7 @@ func TestGolden(t *testing.T) {
 	importer.Summary(&sum, inv, r)
 	checkGolden(t, filepath.Join("testdata", "account.summary"), sum.Bytes())
 }
+
+func renderText(inv *importer.Inventory) string {
+	return string(importer.Render(inv, importer.Options{Name: "account"}).Text)
+}
