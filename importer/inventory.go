@@ -37,6 +37,16 @@ type Inventory struct {
 	Warnings []string
 
 	accounts map[string]bool
+	warned   map[string]bool
+	// byARN indexes the keys by copy ARN and by key ID (KeyByARN); nil
+	// when stale.
+	byARN map[string]keyLoc
+}
+
+// keyLoc is where an ARN or key ID points: a key and, for an ARN, a region.
+type keyLoc struct {
+	key    *Key
+	region string
 }
 
 // Unsupported is a resource type drsim does not import and where it occurs.
@@ -94,10 +104,28 @@ func (k *Key) CopyIn(region string) *Copy {
 	return nil
 }
 
-// AddReplica adds a replica copy of k.
-func (k *Key) AddReplica(c *Copy) {
+// AddReplica adds a replica copy c to key k.
+func (inv *Inventory) AddReplica(k *Key, c *Copy) {
 	c.Key = k
 	k.Replicas = append(k.Replicas, c)
+	inv.index(k, c)
+}
+
+// index adds key k and its copy c (nil: only the key's ID) to the index of
+// KeyByARN, when it is built; the first entry of an ARN or ID wins.
+func (inv *Inventory) index(k *Key, c *Copy) {
+	if inv.byARN == nil {
+		return
+	}
+	add := func(s string, l keyLoc) {
+		if _, dup := inv.byARN[s]; s != "" && !dup {
+			inv.byARN[s] = l
+		}
+	}
+	add(k.KeyID, keyLoc{key: k})
+	if c != nil {
+		add(c.ARN, keyLoc{key: k, region: c.Region})
+	}
 }
 
 // Copy is one regional copy of a key, with its own key policy and state (K4).
@@ -226,8 +254,13 @@ func (inv *Inventory) AddKey(k *Key, primary *Copy) *Key {
 		k.Primary = primary
 	}
 	inv.Keys = append(inv.Keys, k)
+	inv.index(k, primary)
 	return k
 }
+
+// Reindex tells the inventory that a key's KeyID or a copy's ARN changed
+// after the key was added.
+func (inv *Inventory) Reindex() { inv.byARN = nil }
 
 // Unsupport records that address, of resource type typ, is not imported.
 func (inv *Inventory) Unsupport(typ, address string) {
@@ -243,7 +276,11 @@ func (inv *Inventory) Unsupport(typ, address string) {
 // Warn records a warning.
 func (inv *Inventory) Warn(format string, args ...any) {
 	w := fmt.Sprintf(format, args...)
-	if !slices.Contains(inv.Warnings, w) {
+	if inv.warned == nil {
+		inv.warned = map[string]bool{}
+	}
+	if !inv.warned[w] {
+		inv.warned[w] = true
 		inv.Warnings = append(inv.Warnings, w)
 	}
 }
@@ -276,32 +313,35 @@ func isAccountID(s string) bool {
 	return true
 }
 
-// KeyByARN returns the key copy an ARN or key ID names among the keys
-// already in the inventory: a key ARN names a copy by region and key ID (the
-// copies of a multi-Region key share their ID, K1); a bare key ID names the
-// key. The region is that of the ARN, or "" for a bare ID.
+// KeyByARN returns the key an ARN or key ID names among the keys already in
+// the inventory: a copy's ARN names that copy's key and region; a key ARN
+// of a region with no copy names the key by its ID (the copies of a
+// multi-Region key share their ID, K1) and that region; a bare key ID names
+// the key, with region "".
 func (inv *Inventory) KeyByARN(s string) (*Key, string) {
-	a, ok := ParseARN(s)
-	id, region := s, ""
-	if ok {
-		if a.Service != "kms" || !strings.HasPrefix(a.Resource, "key/") {
-			return nil, a.Region
-		}
-		id, region = strings.TrimPrefix(a.Resource, "key/"), a.Region
-	}
-	for _, k := range inv.Keys {
-		for _, c := range k.Copies() {
-			if c.ARN != "" && c.ARN == s {
-				return k, c.Region
+	if inv.byARN == nil {
+		inv.byARN = map[string]keyLoc{}
+		for _, k := range inv.Keys {
+			inv.index(k, nil)
+			for _, c := range k.Copies() {
+				inv.index(k, c)
 			}
 		}
 	}
-	for _, k := range inv.Keys {
-		if k.KeyID != "" && k.KeyID == id {
-			return k, region
-		}
+	if l, ok := inv.byARN[s]; ok {
+		return l.key, l.region
 	}
-	return nil, region
+	a, ok := ParseARN(s)
+	if !ok {
+		return nil, ""
+	}
+	if a.Service != "kms" || !strings.HasPrefix(a.Resource, "key/") {
+		return nil, a.Region
+	}
+	if l, ok := inv.byARN[strings.TrimPrefix(a.Resource, "key/")]; ok {
+		return l.key, a.Region
+	}
+	return nil, a.Region
 }
 
 // ExternalKey returns the key an ARN or ID names that the input does not
@@ -333,7 +373,7 @@ func (inv *Inventory) ExternalKey(ref, region, by string) *Key {
 	if region != "" {
 		k.Refs = []string{region}
 	}
-	inv.Keys = append(inv.Keys, k)
+	inv.AddKey(k, nil)
 	inv.Warn("%s refers to key %s, which is not in the input: its policy (users, admins) is left to fill in", by, ref)
 	return k
 }

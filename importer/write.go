@@ -336,6 +336,9 @@ func (w *writer) accessList(table, key string, c *Copy, perCopy bool) {
 	if perCopy {
 		es = append(es, entry{"", c.Source})
 	}
+	if c.PolicyNote != "" && what == "users" {
+		es = append(es, entry{"", c.PolicyNote})
+	}
 	if what == "users" && len(c.Policy.Ignored) > 0 {
 		es = append(es, entry{"", "not drsim principals: " + strings.Join(c.Policy.Ignored, ", ")})
 	}

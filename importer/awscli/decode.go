@@ -448,7 +448,7 @@ func (d *decoder) buildKeys() {
 				d.inv.AddKey(k, c)
 				continue
 			}
-			k.AddReplica(c)
+			d.inv.AddReplica(k, c)
 		}
 		if kf.rotation != nil && kf.rotation.KeyRotationEnabled != nil && *kf.rotation.KeyRotationEnabled {
 			k.RotationDays, k.RotationSource = 365, kf.rotSrc

@@ -416,6 +416,9 @@ func (d *decoder) keyRef(r *resource, by string, path ...string) importer.KeyRef
 	}
 	if s, ok := v.(*sym); ok && len(s.parts) == 1 && s.parts[0].ref != nil && s.parts[0].ref.r.key != nil {
 		ref := s.parts[0].ref
+		if ref.r.copy == nil {
+			return importer.KeyRef{Unknown: ref.r.source() + " is not imported (see the warnings)", Via: via}
+		}
 		region := ""
 		if ref.attr == "Arn" {
 			region = ref.r.t.region
@@ -537,7 +540,7 @@ func (d *decoder) replicaKey(r *resource) {
 		d.inv.Warn("%s: its primary %s is not a multi-Region key (MultiRegion is not true)", r.source(), k.Source)
 		k.MultiRegion = true
 	}
-	k.AddReplica(c)
+	d.inv.AddReplica(k, c)
 	r.key, r.copy = k, c
 }
 
@@ -554,6 +557,10 @@ func (d *decoder) primaryOf(r *resource) *importer.Key {
 		return nil
 	}
 	if s, ok := v.(*sym); ok && len(s.parts) == 1 && s.parts[0].ref != nil && s.parts[0].ref.r.key != nil {
+		if s.parts[0].ref.r.copy == nil {
+			d.inv.Warn("%s: PrimaryKeyArn %s is not imported: the replica is not imported", r.source(), s.parts[0].ref.r.source())
+			return nil
+		}
 		return s.parts[0].ref.r.key
 	}
 	arn, ok := d.render(v)
@@ -581,6 +588,7 @@ func (d *decoder) primaryOf(r *resource) *importer.Key {
 		k := cands[0].key
 		k.KeyID = strings.TrimPrefix(a.Resource, "key/")
 		cands[0].copy.ARN = arn
+		d.inv.Reindex()
 		d.inv.SeeAccount(a.Account)
 		d.inv.Warn("%s: PrimaryKeyArn %s is taken to be %s, the only multi-Region key the templates create in %s", r.source(), arn, k.Source, a.Region)
 		return k

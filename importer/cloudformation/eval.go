@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"encoding/base64"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -100,11 +101,14 @@ func (d *decoder) eval(t *template, n *node, path string, depth int) any {
 	return out
 }
 
+// tagNames lists the short-form tags, sorted (for a deterministic
+// did-you-mean).
 func tagNames() []string {
-	var out []string
+	out := make([]string, 0, len(intrinsics))
 	for k := range intrinsics {
 		out = append(out, k)
 	}
+	sort.Strings(out)
 	return out
 }
 

@@ -36,7 +36,8 @@ func Decode(file string, data []byte) (*importer.Inventory, error) {
 	if major, _, _ := strings.Cut(doc.FormatVersion, "."); major != "1" && major != "0" {
 		return nil, importer.ErrorList{{File: file, Path: "format_version", Msg: fmt.Sprintf("unsupported version %q: drsim reads format 1.x", doc.FormatVersion)}}
 	}
-	d := &decoder{file: file, doc: &doc, byAddr: map[string]*instance{}, changes: map[string]*resourceChange{}}
+	d := &decoder{file: file, doc: &doc, byAddr: map[string]*instance{}, changes: map[string]*resourceChange{},
+		bucketsByName: map[string]*importer.Bucket{}, tablesByARN: map[string]*importer.Table{}}
 	d.plan = doc.PlannedValues != nil || doc.ResourceChanges != nil || doc.Configuration != nil
 	d.inv = &importer.Inventory{Kind: "terraform state", Inputs: []string{file}}
 	vals := doc.Values
@@ -70,6 +71,9 @@ type decoder struct {
 	changes map[string]*resourceChange
 	root    *scope // the configuration's root module (plans)
 	errs    importer.ErrorList
+
+	bucketsByName map[string]*importer.Bucket
+	tablesByARN   map[string]*importer.Table
 }
 
 // instance is one resource instance of the values tree.
@@ -363,7 +367,7 @@ func (d *decoder) replicaKey(in *instance) {
 		d.inv.Warn("%s: its primary %s is not a multi-Region key (multi_region is not true)", in.res.Address, k.Source)
 		k.MultiRegion = true
 	}
-	k.AddReplica(c)
+	d.inv.AddReplica(k, c)
 	in.key, in.copy = k, c
 }
 
@@ -383,7 +387,15 @@ func (d *decoder) s3Bucket(in *instance) {
 	}
 	b := &importer.Bucket{Hint: h, Qualified: q, Source: in.res.Address, BucketName: name, Region: d.regionOrErr(in)}
 	in.bucket = b
+	d.addBucket(b)
+}
+
+// addBucket adds b to the inventory and indexes it by name.
+func (d *decoder) addBucket(b *importer.Bucket) {
 	d.inv.Buckets = append(d.inv.Buckets, b)
+	if _, dup := d.bucketsByName[b.BucketName]; b.BucketName != "" && !dup {
+		d.bucketsByName[b.BucketName] = b
+	}
 }
 
 // bucketOf returns the bucket an attribute (bucket, global_table_arn, a
@@ -392,12 +404,7 @@ func (d *decoder) s3Bucket(in *instance) {
 func (d *decoder) bucketOf(in *instance, path ...any) *importer.Bucket {
 	name := importer.BucketNameOf(str(in.values(), path...))
 	if name != "" {
-		for _, b := range d.inv.Buckets {
-			if b.BucketName == name {
-				return b
-			}
-		}
-		return nil
+		return d.bucketsByName[name]
 	}
 	for _, t := range d.targets(in, path...) {
 		if t.inst != nil && t.inst.bucket != nil {
@@ -419,7 +426,7 @@ func (d *decoder) sseConfig(in *instance) {
 		// The bucket is managed elsewhere: import it from its encryption.
 		b = &importer.Bucket{Hint: name, Qualified: in.res.Address, Source: in.res.Address + " (bucket " + name + " is not in the input)",
 			BucketName: name, Region: d.regionOrErr(in)}
-		d.inv.Buckets = append(d.inv.Buckets, b)
+		d.addBucket(b)
 	}
 	b.SSE = d.sseRule(in, []any{"rule"})
 }
@@ -685,17 +692,16 @@ func (d *decoder) dynamoTable(in *instance) {
 	}
 	in.table = t
 	d.inv.Tables = append(d.inv.Tables, t)
+	if arn := str(v, "arn"); arn != "" {
+		d.tablesByARN[arn] = t
+	}
 }
 
 func (d *decoder) tableReplica(in *instance) {
 	v := in.values()
 	var t *importer.Table
 	if arn := str(v, "global_table_arn"); arn != "" {
-		for _, cand := range d.insts {
-			if cand.table != nil && str(cand.values(), "arn") == arn {
-				t = cand.table
-			}
-		}
+		t = d.tablesByARN[arn]
 	} else {
 		for _, tg := range d.targets(in, "global_table_arn") {
 			if tg.inst != nil && tg.inst.table != nil {

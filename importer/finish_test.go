@@ -1,0 +1,180 @@
+package importer
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/drsim/drsim/importer/policy"
+)
+
+// setup builds an inventory: one multi-Region key with copies in the given
+// regions (policy: the users given, each allowed the three crypto actions)
+// and buckets named by region.
+func setup(t *testing.T, regions []string, users ...string) (*Inventory, *Key) {
+	t.Helper()
+	inv := &Inventory{Kind: "test", Inputs: []string{"in.json"}}
+	var principals []string
+	for _, u := range users {
+		principals = append(principals, `"arn:aws:iam::111122223333:role/`+u+`"`)
+	}
+	doc := `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": [` + strings.Join(principals, ",") + `]}, "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]}]}`
+	pol := func() *policy.Analysis {
+		a, err := policy.Analyze(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	k := inv.AddKey(&Key{Hint: "k", Source: "key", KeyID: "mrk-1", MultiRegion: true}, &Copy{Region: regions[0], Source: "primary", Policy: pol()})
+	for _, r := range regions[1:] {
+		inv.AddReplica(k, &Copy{Region: r, Source: "replica " + r, Policy: pol()})
+	}
+	return inv, k
+}
+
+func bucket(inv *Inventory, k *Key, name, region string) *Bucket {
+	b := &Bucket{Hint: name, BucketName: name, Region: region, Source: "bucket " + name,
+		SSE: &SSE{Source: "sse " + name, Algorithm: "aws:kms", Key: KeyRef{Key: k, Region: region}}}
+	inv.Buckets = append(inv.Buckets, b)
+	return b
+}
+
+func rule(b *Bucket, k *Key, dest, to string) *Rule {
+	r := &Rule{Source: b.BucketName + "->" + dest, Enabled: true, SSEKMSObjects: true, DestName: dest,
+		Key: KeyRef{Key: k, Region: to}, Role: "repl"}
+	b.Rules = append(b.Rules, r)
+	return r
+}
+
+// TestFold checks which buckets become the destinations of rules: a plain
+// pair, two buckets replicating to each other (the first in input order is
+// the source), a chain, and a rule to a bucket outside the input.
+func TestFold(t *testing.T) {
+	inv, k := setup(t, []string{"us-east-1", "us-west-2", "eu-west-1"}, "app", "repl")
+	a := bucket(inv, k, "a", "us-west-2") // listed first: the source of a<->b
+	b := bucket(inv, k, "b", "us-east-1")
+	c := bucket(inv, k, "c", "us-east-1")
+	d := bucket(inv, k, "d", "us-west-2")
+	e := bucket(inv, k, "e", "eu-west-1")
+	ab := rule(a, k, "b", "us-east-1")
+	ba := rule(b, k, "a", "us-west-2")
+	rule(c, k, "d", "us-west-2")
+	rule(d, k, "e", "eu-west-1")
+	out := rule(c, k, "outside", "us-east-1")
+	inv.Finish()
+	if b.DestinationOf != ab || a.DestinationOf != nil || !ba.twoWay {
+		t.Errorf("a<->b: a destination of %v, b of %v, b's rule two-way %v", a.DestinationOf, b.DestinationOf, ba.twoWay)
+	}
+	if d.DestinationOf != nil || e.DestinationOf == nil {
+		t.Errorf("chain c->d->e: d destination of %v (want none: it replicates on), e of %v", d.DestinationOf, e.DestinationOf)
+	}
+	if out.To != "us-east-1" || out.Dest != nil {
+		t.Errorf("rule to a bucket outside the input: to %q, dest %v", out.To, out.Dest)
+	}
+	var names []string
+	for _, b := range inv.liveBuckets() {
+		names = append(names, b.Name)
+	}
+	if want := []string{"a", "c", "d"}; !slices.Equal(names, want) { // b and e are destinations
+		t.Errorf("stores %q, want %q", names, want)
+	}
+	joined := strings.Join(inv.Warnings, "\n")
+	for _, w := range []string{"b->a replicates back to the bucket it receives from (a->b)", "c->d replicates to bucket d, which replicates on to another bucket"} {
+		if !strings.Contains(joined, w) {
+			t.Errorf("no warning %q in\n%s", w, joined)
+		}
+	}
+}
+
+// TestRulesNotWritten checks each reason a rule is left out of the
+// scenario, each with a warning.
+func TestRulesNotWritten(t *testing.T) {
+	inv, k := setup(t, []string{"us-east-1", "us-west-2"}, "app", "repl")
+	b := bucket(inv, k, "src", "us-east-1")
+	off := rule(b, k, "x", "us-west-2")
+	off.Enabled = false
+	plain := rule(b, k, "y", "us-west-2")
+	plain.SSEKMSObjects = false
+	nokey := rule(b, k, "z", "us-west-2")
+	nokey.Key = KeyRef{}
+	inv.Finish()
+	r := Render(inv, Options{})
+	for _, w := range []string{"the rule is disabled", "does not select SSE-KMS encrypted objects", "it has no replica KMS key"} {
+		if !strings.Contains(string(r.Text), "# not imported: ") || !strings.Contains(strings.Join(inv.Warnings, "\n"), w) {
+			t.Errorf("no comment and warning for %q:\n%s\n%q", w, r.Text, inv.Warnings)
+		}
+	}
+	if strings.Contains(string(r.Text), "[[buckets.src.replication]]") {
+		t.Errorf("a rule was written:\n%s", r.Text)
+	}
+}
+
+// TestActionLevelWarning checks the one policy check the static findings
+// cannot make: a role the destination policy names but allows only
+// kms:Decrypt.
+func TestActionLevelWarning(t *testing.T) {
+	inv, k := setup(t, []string{"us-east-1", "us-west-2"}, "app", "repl")
+	dst := k.CopyIn("us-west-2")
+	a, _ := policy.Analyze(`{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:role/repl"}, "Action": "kms:Decrypt"}}`)
+	dst.Policy = a
+	b := bucket(inv, k, "src", "us-east-1")
+	rule(b, k, "dst", "us-west-2")
+	inv.Finish()
+	want := `replica us-west-2: replica key "k" in us-west-2 allows the replication role "repl" some crypto actions but not kms:Encrypt`
+	if !strings.Contains(strings.Join(inv.Warnings, "\n"), want) {
+		t.Errorf("warnings %q, want %q", inv.Warnings, want)
+	}
+}
+
+// TestRenderIsTOML checks that what Render and Overlay write is TOML,
+// that every placeholder is one, and that the neutral rendering has the
+// same number of lines.
+func TestRenderIsTOML(t *testing.T) {
+	inv, k := setup(t, []string{"us-east-1", "us-west-2"}, "app", "repl")
+	k.Primary.Policy = nil
+	k.Primary.PolicyUnknown = `weird "quoted"\ text` + "\x01"
+	b := bucket(inv, k, "src", "us-east-1")
+	rule(b, k, "dst", "us-west-2")
+	b.Source = "bucket with a\nnewline"
+	inv.Finish()
+	r := Render(inv, Options{Output: "dir/infra.toml"})
+	var v map[string]any
+	if _, err := toml.Decode(string(r.Text), &v); err != nil {
+		t.Fatalf("not TOML: %v\n%s", err, r.Text)
+	}
+	if n := strings.Count(string(r.Text), `= "FILL-IN:`); n != len(r.Placeholders) {
+		t.Errorf("%d FILL-IN values, %d placeholders", n, len(r.Placeholders))
+	}
+	if got := v["keys"].(map[string]any)["k"].(map[string]any)["users"]; !strings.Contains(got.(string), "weird \"quoted\"\\ text\x01") {
+		t.Errorf("users = %q", got)
+	}
+	n := Render(inv, Options{Output: "dir/infra.toml", Neutral: true})
+	if a, b := strings.Count(string(r.Text), "\n"), strings.Count(string(n.Text), "\n"); a != b {
+		t.Errorf("neutral rendering has %d lines, the scenario %d", b, a)
+	}
+	o := Overlay(r, "dir/infra.toml")
+	var ov map[string]any
+	if _, err := toml.Decode(string(o), &ov); err != nil {
+		t.Fatalf("overlay not TOML: %v\n%s", err, o)
+	}
+	if ov["extends"] != "infra.toml" || strings.Count(string(o), `= "FILL-IN:`) != len(r.Placeholders) {
+		t.Errorf("overlay:\n%s", o)
+	}
+}
+
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		`plain`:        `"plain"`,
+		`a "b" \c`:     `"a \"b\" \\c"`,
+		"tab\tnl\n":    `"tab\tnl\n"`,
+		"ctl\x01\x7f":  `"ctl\u0001\u007F"`,
+		"é unicode ✓": `"é unicode ✓"`,
+	} {
+		if got := quote(in); got != want {
+			t.Errorf("quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
