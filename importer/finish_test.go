@@ -167,10 +167,10 @@ func TestRenderIsTOML(t *testing.T) {
 
 func TestQuote(t *testing.T) {
 	for in, want := range map[string]string{
-		`plain`:        `"plain"`,
-		`a "b" \c`:     `"a \"b\" \\c"`,
-		"tab\tnl\n":    `"tab\tnl\n"`,
-		"ctl\x01\x7f":  `"ctl\u0001\u007F"`,
+		`plain`:       `"plain"`,
+		`a "b" \c`:    `"a \"b\" \\c"`,
+		"tab\tnl\n":   `"tab\tnl\n"`,
+		"ctl\x01\x7f": `"ctl\u0001\u007F"`,
 		"é unicode ✓": `"é unicode ✓"`,
 	} {
 		if got := quote(in); got != want {
