@@ -239,3 +239,27 @@ func TestNoOverwrite(t *testing.T) {
 		}
 	}
 }
+
+// TestNeutralHasTheSameLines checks, for each fixture, that the neutral
+// rendering the import loads and lints has the lines of the scenario it
+// writes, line for line except where a placeholder or a muted store is,
+// so that positions in one are positions in the other.
+func TestNeutralHasTheSameLines(t *testing.T) {
+	for _, fx := range fixtures {
+		inv, err := decode(fx.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv.Finish()
+		r := strings.Split(string(importer.Render(inv, importer.Options{}).Text), "\n")
+		n := strings.Split(string(importer.Render(inv, importer.Options{Neutral: true}).Text), "\n")
+		if len(r) != len(n) {
+			t.Fatalf("%s: %d lines, neutral %d", fx.name, len(r), len(n))
+		}
+		for i := range r {
+			if r[i] != n[i] && !strings.Contains(r[i], `"FILL-IN:`) && "# "+r[i] != n[i] {
+				t.Errorf("%s: line %d differs:\n  %s\n  %s", fx.name, i+1, r[i], n[i])
+			}
+		}
+	}
+}
