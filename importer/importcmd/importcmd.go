@@ -269,8 +269,8 @@ func unknownPolicies(inv *importer.Inventory) []string {
 // leaving out those about a key copy whose policy is unknown.
 func lint(neutral []byte, name string, unknown []string) ([]string, []findings.Finding) {
 	file := name
-	if !strings.HasSuffix(file, ".toml") {
-		file = "imported.toml"
+	if name == displayName("") {
+		file = "stdout"
 	}
 	cfg, loc, err := scenarios.ParseLocated(file, neutral, nil)
 	if err != nil {
