@@ -105,6 +105,7 @@ type posError struct {
 	msg string
 }
 
+// Error formats e as "LINE:COL: message".
 func (e *posError) Error() string { return fmt.Sprintf("%d:%d: %s", e.pos.line, e.pos.col, e.msg) }
 
 func tokenPos(n ast.Node) pos {

@@ -67,13 +67,17 @@ type Request struct {
 // usage hint).
 type UsageError struct{ Msg string }
 
+// Error returns the message, without a prefix: the CLI adds "import: ".
 func (e *UsageError) Error() string { return e.Msg }
 
 // InputError is an input that drsim import refuses (exit status 2): a file
 // it would overwrite, a missing file.
 type InputError struct{ Err error }
 
+// Error returns the wrapped error's message.
 func (e *InputError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error (an *fs.PathError for a missing file).
 func (e *InputError) Unwrap() error { return e.Err }
 
 // Run carries out req: the scenario goes to stdout (or req.Output), the

@@ -154,6 +154,8 @@ type Error struct {
 	Msg       string
 }
 
+// Error formats e as "key policy LINE:COL: PATH: message" (the position
+// and the path only when known).
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("key policy")

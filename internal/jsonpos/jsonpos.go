@@ -38,6 +38,8 @@ type Error struct {
 	Msg       string
 }
 
+// Error formats e as "LINE:COL: message", or the message alone when the
+// position is unknown.
 func (e *Error) Error() string {
 	if e.Line == 0 {
 		return e.Msg
