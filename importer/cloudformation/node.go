@@ -72,7 +72,7 @@ func parseTemplate(file string, data []byte) (*node, error) {
 			return nil, &posError{pos{e.Line, e.Col}, e.Msg}
 		}
 	}
-	f, err := parser.ParseBytes(data, 0)
+	f, err := parseYAML(data)
 	if err != nil {
 		var se *yaml.SyntaxError
 		if errors.As(err, &se) && se.Token != nil {
@@ -94,6 +94,18 @@ func parseTemplate(file string, data []byte) (*node, error) {
 	return n, nil
 }
 
+// parseYAML calls goccy/go-yaml's parser. A panic inside the library (a
+// fuzzed input found one in its syntax tree) is turned into an error, so
+// that no input makes drsim import panic.
+func parseYAML(data []byte) (f *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("the YAML library failed on this input: %v", r)
+		}
+	}()
+	return parser.ParseBytes(data, 0)
+}
+
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
@@ -108,7 +120,19 @@ type posError struct {
 // Error formats e as "LINE:COL: message".
 func (e *posError) Error() string { return fmt.Sprintf("%d:%d: %s", e.pos.line, e.pos.col, e.msg) }
 
+// tokenPos returns the position of a node's token, or the zero pos. A
+// document without a body has no token of its own in goccy/go-yaml
+// (its GetToken dereferences the body), so it takes its "---" token's.
 func tokenPos(n ast.Node) pos {
+	if d, ok := n.(*ast.DocumentNode); ok {
+		if d == nil || d.Body == nil {
+			if d != nil && d.Start != nil {
+				return pos{d.Start.Position.Line, d.Start.Position.Column}
+			}
+			return pos{}
+		}
+		n = d.Body
+	}
 	if n == nil || n.GetToken() == nil {
 		return pos{}
 	}
