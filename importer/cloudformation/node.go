@@ -86,8 +86,20 @@ func parseTemplate(file string, data []byte) (*node, error) {
 	if len(f.Docs) > 1 {
 		return nil, &posError{tokenPos(f.Docs[1]), "more than one YAML document; a template is one"}
 	}
+	return buildTree(f.Docs[0].Body)
+}
+
+// buildTree copies goccy's tree into nodes. The library's nodes call each
+// other's methods (GetToken), and a malformed tree could hold a typed nil:
+// a panic there is turned into an error, like a parse failure.
+func buildTree(body ast.Node) (n *node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = nil, &posError{pos{}, fmt.Sprintf("malformed YAML: the YAML library failed on this input: %v", r)}
+		}
+	}()
 	b := &builder{anchors: map[string]*node{}}
-	n := b.build(f.Docs[0].Body, 0)
+	n = b.build(body, 0)
 	if b.err != nil {
 		return nil, b.err
 	}
