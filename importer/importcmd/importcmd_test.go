@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,17 @@ var fixtures = []struct {
 	{"account", Request{Source: AWSCLI, Inputs: []Input{{Path: "../awscli/testdata/account"}}}, "account.overlay.toml"},
 }
 
+// needFormat11 skips a test that loads an import when scenarios does not
+// decode format 1.1's admins yet (issue 9, developed beside this one): every
+// import writes admins, so nothing it writes loads without it.
+func needFormat11(t *testing.T) {
+	t.Helper()
+	const probe = "name = \"p\"\nhorizon = \"1h\"\n[regions.us-east-1]\n[keys.k]\nregion = \"us-east-1\"\nadmins = [\"*\"]\n[app]\nprincipal = \"a\"\nserve = [\"us-east-1\"]\n"
+	if _, err := scenarios.Parse("probe.toml", []byte(probe), nil); err != nil {
+		t.Skipf("scenarios does not decode format 1.1's admins yet (%v): the import cannot load", err)
+	}
+}
+
 // importInto runs an import of req into dir/name.toml and returns the
 // summary.
 func importInto(t *testing.T, req Request, dir, name string) string {
@@ -48,6 +60,7 @@ func importInto(t *testing.T, req Request, dir, name string) string {
 // alone is rejected for its placeholders only, and that with its overlay
 // it validates, passes the model's checks and runs trials.
 func TestFixturesValidateAndRun(t *testing.T) {
+	needFormat11(t)
 	for _, fx := range fixtures {
 		t.Run(fx.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -97,23 +110,43 @@ func copyFile(t *testing.T, from, to string) {
 }
 
 // TestStaticFindingsOnImport checks that an import runs drsim's static
-// findings on the imported infrastructure: the plan's us-west-2 replica
-// key does not allow the replication role.
+// findings on the imported infrastructure, positioned in the file written:
+// the us-west-2 replica key of the state and of the plan does not allow the
+// replication role (DR105, at that copy's users_in entry).
 func TestStaticFindingsOnImport(t *testing.T) {
-	for _, tc := range []struct{ fixture, want string }{
-		{"plan", `plan.toml:65:3: error DR105: replication role "s3-replication" of bucket "media-use1" is not in the key policy of "media" in us-west-2`},
-		{"state", `state.toml:51:3: error DR105: replication role "s3-replication" of bucket "orders-archive-use1" is not in the key policy of "orders" in us-west-2`},
+	needFormat11(t)
+	for _, tc := range []struct{ fixture, key, want string }{
+		{"plan", "media", `error DR105: replication role "s3-replication" of bucket "media-use1" is not in the key policy of "media" in us-west-2`},
+		{"state", "orders", `error DR105: replication role "s3-replication" of bucket "orders-archive-use1" is not in the key policy of "orders" in us-west-2`},
 	} {
 		for _, fx := range fixtures {
 			if fx.name != tc.fixture {
 				continue
 			}
-			sum := importInto(t, fx.req, t.TempDir(), fx.name)
-			if !strings.Contains(sum, tc.want) {
-				t.Errorf("%s: the summary has no finding %q:\n%s", fx.name, tc.want, sum)
+			dir := t.TempDir()
+			sum := importInto(t, fx.req, dir, fx.name)
+			out := filepath.Join(dir, fx.name+".toml")
+			data, _ := os.ReadFile(out)
+			line := lineOf(string(data), "[keys."+tc.key+".users_in]", "us-west-2 = ")
+			if want := fmt.Sprintf("%s:%d:1: %s", out, line, tc.want); line == 0 || !strings.Contains(sum, want) {
+				t.Errorf("%s: the summary has no finding %q:\n%s", fx.name, want, sum)
 			}
 		}
 	}
+}
+
+// lineOf returns the 1-based line of the first line starting with prefix
+// after the line header, or 0.
+func lineOf(text, header, prefix string) int {
+	seen := false
+	for i, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, header) {
+			seen = true
+		} else if seen && strings.HasPrefix(l, prefix) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // TestReimportKeepsOverlay imports the state, adds the user's overlay,
@@ -122,6 +155,7 @@ func TestStaticFindingsOnImport(t *testing.T) {
 // imports again: the overlay is byte for byte the same, the imported file
 // follows the change, and the pair validates and runs.
 func TestReimportKeepsOverlay(t *testing.T) {
+	needFormat11(t)
 	dir := t.TempDir()
 	req := fixtures[0].req
 	req.Overlay = filepath.Join(dir, "state-dr.toml")
