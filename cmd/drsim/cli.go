@@ -168,7 +168,7 @@ func newRootCmd(e *env) *cobra.Command {
 		c.GroupID = "simulate"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newValidateCmd(e), newLintCmd(e), newInitCmd(e), newListCmd(e)} {
+	for _, c := range []*cobra.Command{newValidateCmd(e), newLintCmd(e), newInitCmd(e), newImportCmd(e), newListCmd(e)} {
 		c.GroupID = "scenarios"
 		root.AddCommand(c)
 	}

@@ -34,7 +34,7 @@ func TestImportCLI(t *testing.T) {
 		{"no region", []string{"import", "cloudformation", east}, 2, "", "give one --region per template"},
 		{"region for terraform", []string{"import", "terraform", plan, "--region", "us-east-1"}, 2, "", "--region is for cloudformation templates"},
 		{"aws wants a folder", []string{"import", "aws", plan}, 2, "", "is not a folder"},
-		{"help", []string{"help", "import"}, 0, "drsim import cloudformation TEMPLATE... --region R...", ""},
+		{"help", []string{"help", "import"}, 0, "drsim import cloudformation east.yaml --region us-east-1 west.json --region us-west-2", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := drsim(t, tc.args...)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/drsim/drsim/importer"
 	"github.com/drsim/drsim/importer/policy"
+	"github.com/drsim/drsim/internal/suggest"
 )
 
 // Template is one stack's template: its file name (for errors and
@@ -756,45 +757,11 @@ func (d *decoder) table(r *resource) {
 	d.inv.Tables = append(d.inv.Tables, t)
 }
 
-// suggestFrom returns ` (did you mean "x"?)` for the closest candidate.
+// suggestFrom returns ` (did you mean X?)` for the candidate
+// internal/suggest finds closest, or "".
 func suggestFrom(s string, candidates []string) string {
-	best, bestD := "", len(s)/2+1
-	if bestD > 3 {
-		bestD = 3
+	if best := suggest.Closest(s, candidates); best != "" {
+		return fmt.Sprintf(" (did you mean %s?)", best)
 	}
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %s?)", best)
-}
-
-// editDistance is the optimal string alignment distance: insertions,
-// deletions, substitutions and transpositions of neighbours cost 1.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
+	return ""
 }

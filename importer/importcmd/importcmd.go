@@ -23,6 +23,7 @@ import (
 	"github.com/drsim/drsim/importer/awscli"
 	"github.com/drsim/drsim/importer/cloudformation"
 	"github.com/drsim/drsim/importer/terraform"
+	"github.com/drsim/drsim/internal/atomicfile"
 	"github.com/drsim/drsim/scenarios"
 )
 
@@ -70,6 +71,15 @@ type UsageError struct{ Msg string }
 // Error returns the message, without a prefix: the CLI adds "import: ".
 func (e *UsageError) Error() string { return e.Msg }
 
+// WriteError is an output that could not be written (exit status 5).
+type WriteError struct{ Err error }
+
+// Error returns the wrapped error's message.
+func (e *WriteError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *WriteError) Unwrap() error { return e.Err }
+
 // InputError is an input that drsim import refuses (exit status 2): a file
 // it would overwrite, a missing file.
 type InputError struct{ Err error }
@@ -83,7 +93,7 @@ func (e *InputError) Unwrap() error { return e.Err }
 // Run carries out req: the scenario goes to stdout (or req.Output), the
 // summary to stderr. It returns a *UsageError for a malformed request, an
 // importer.ErrorList for bad input (file:line:col), an *InputError for a
-// file it will not read or overwrite, and other errors for failed writes.
+// file it will not read or overwrite, and a *WriteError for a failed write.
 func Run(req Request, stdout, stderr io.Writer) error {
 	if err := check(req); err != nil {
 		return err
@@ -100,7 +110,7 @@ func Run(req Request, stdout, stderr io.Writer) error {
 
 	if req.Output == "" {
 		if _, err := stdout.Write(r.Text); err != nil {
-			return fmt.Errorf("import: %w", err)
+			return &WriteError{fmt.Errorf("import: %w", err)}
 		}
 	} else if err := writeImported(req.Output, r.Text, req.Force); err != nil {
 		return err
@@ -145,7 +155,10 @@ func Run(req Request, stdout, stderr io.Writer) error {
 		next = "a file of yours that extends " + displayName(req.Output)
 	}
 	fmt.Fprintf(w, "  next: fill in the placeholders in %s, then drsim validate it\n", next)
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return &WriteError{fmt.Errorf("import: %w", err)}
+	}
+	return nil
 }
 
 // check validates a request.
@@ -322,26 +335,15 @@ func writeImported(path string, text []byte, force bool) error {
 	return writeFile(path, text)
 }
 
-// writeFile writes data to path through a temporary file in the same
-// folder, renamed into place, so that a failed write leaves the old file.
+// writeFile writes data to path atomically (internal/atomicfile): a failed
+// write leaves the old file.
 func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	err := atomicfile.WriteFile(path, 0o644, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("import: %w", err)
+		return &WriteError{fmt.Errorf("import: %w", err)}
 	}
 	return nil
 }
