@@ -13,6 +13,7 @@
 //	drsim trace FILE|NAME --trial N   print the event log of one trial as JSON lines
 //	drsim validate FILE...            check scenario files
 //	drsim init [FILE|-]               write a commented starting scenario
+//	drsim import SOURCE INPUT...      write a scenario from Terraform, CloudFormation or AWS CLI output
 //	drsim list                        list the bundled scenarios
 //	drsim version                     print version information
 //	drsim completion SHELL            print a shell completion script
