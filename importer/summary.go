@@ -77,7 +77,7 @@ func Summary(w io.Writer, inv *Inventory, r *Rendered) {
 		fmt.Fprintf(w, "  key policies: %d undecidable (%s), marked \"undecided\" in the file\n", total, strings.Join(kinds, ", "))
 	}
 	if c.UnknownPolicies > 0 {
-		fmt.Fprintf(w, "  key policies: %s unknown, left to fill in\n", plural(c.UnknownPolicies, "copy's policy"))
+		fmt.Fprintf(w, "  key policies: unknown for %s, left to fill in\n", plural(c.UnknownPolicies, "copy"))
 	}
 	if len(inv.Unsupported) > 0 {
 		us := append([]*Unsupported(nil), inv.Unsupported...)
@@ -101,8 +101,6 @@ func plural(n int, what string) string {
 	}
 	switch {
 	case strings.HasSuffix(what, "copy"):
-		what = strings.TrimSuffix(what, "y") + "ies"
-	case strings.HasSuffix(what, "policy"):
 		what = strings.TrimSuffix(what, "y") + "ies"
 	default:
 		what += "s"
