@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -175,6 +176,48 @@ func TestQuote(t *testing.T) {
 	} {
 		if got := quote(in); got != want {
 			t.Errorf("quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestK1ARNsOfRelatedKeysShareTheKeyID checks that an ARN naming a
+// multi-Region key in any region resolves to that key, with the ARN's
+// region: related keys share their key ID and their ARNs differ only in
+// the region (K1), which is how templates name a replica.
+func TestK1ARNsOfRelatedKeysShareTheKeyID(t *testing.T) {
+	inv, k := setup(t, []string{"us-east-1", "us-west-2"}, "app")
+	k.Primary.ARN = "arn:aws:kms:us-east-1:111122223333:key/mrk-1"
+	inv.Reindex()
+	for _, tc := range []struct{ in, region string }{
+		{"arn:aws:kms:us-east-1:111122223333:key/mrk-1", "us-east-1"},
+		{"arn:aws:kms:us-west-2:111122223333:key/mrk-1", "us-west-2"},
+		{"arn:aws:kms:eu-west-1:111122223333:key/mrk-1", "eu-west-1"}, // no copy there: Finish's checks and the findings say so
+		{"mrk-1", ""},
+	} {
+		if got, region := inv.KeyByARN(tc.in); got != k || region != tc.region {
+			t.Errorf("KeyByARN(%s) = %v, %q; want the key, %q", tc.in, got, region, tc.region)
+		}
+	}
+	if got, _ := inv.KeyByARN("arn:aws:kms:us-east-1:111122223333:key/mrk-2"); got != nil {
+		t.Errorf("another key ID resolved to %v", got)
+	}
+}
+
+// TestK9RotationPeriod checks that a rotation period outside KMS's 90 to
+// 2560 days (K9) is reported and not written.
+func TestK9RotationPeriod(t *testing.T) {
+	for _, tc := range []struct {
+		days  int
+		write bool
+	}{{89, false}, {90, true}, {365, true}, {2560, true}, {2561, false}} {
+		inv, k := setup(t, []string{"us-east-1"}, "app")
+		k.RotationDays = tc.days
+		inv.Finish()
+		text := string(Render(inv, Options{}).Text)
+		written := strings.Contains(text, fmt.Sprintf("rotation = \"%dd\"", tc.days))
+		warned := strings.Contains(strings.Join(inv.Warnings, "\n"), "outside 90..2560")
+		if written != tc.write || warned == tc.write {
+			t.Errorf("%d days: written %v, warned %v", tc.days, written, warned)
 		}
 	}
 }
