@@ -30,17 +30,6 @@ var fixtures = []struct {
 	{"account", Request{Source: AWSCLI, Inputs: []Input{{Path: "../awscli/testdata/account"}}}, "account.overlay.toml"},
 }
 
-// needFormat11 skips a test that loads an import when scenarios does not
-// decode format 1.1's admins yet (issue 9, developed beside this one): every
-// import writes admins, so nothing it writes loads without it.
-func needFormat11(t *testing.T) {
-	t.Helper()
-	const probe = "name = \"p\"\nhorizon = \"1h\"\n[regions.us-east-1]\n[keys.k]\nregion = \"us-east-1\"\nadmins = [\"*\"]\n[app]\nprincipal = \"a\"\nserve = [\"us-east-1\"]\n"
-	if _, err := scenarios.Parse("probe.toml", []byte(probe), nil); err != nil {
-		t.Skipf("scenarios does not decode format 1.1's admins yet (%v): the import cannot load", err)
-	}
-}
-
 // importInto runs an import of req into dir/name.toml and returns the
 // summary.
 func importInto(t *testing.T, req Request, dir, name string) string {
@@ -60,7 +49,6 @@ func importInto(t *testing.T, req Request, dir, name string) string {
 // alone is rejected for its placeholders only, and that with its overlay
 // it validates, passes the model's checks and runs trials.
 func TestFixturesValidateAndRun(t *testing.T) {
-	needFormat11(t)
 	for _, fx := range fixtures {
 		t.Run(fx.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -114,7 +102,6 @@ func copyFile(t *testing.T, from, to string) {
 // the us-west-2 replica key of the state and of the plan does not allow the
 // replication role (DR105, at that copy's users_in entry).
 func TestStaticFindingsOnImport(t *testing.T) {
-	needFormat11(t)
 	for _, tc := range []struct{ fixture, key, want string }{
 		{"plan", "media", `error DR105: replication role "s3-replication" of bucket "media-use1" is not in the key policy of "media" in us-west-2`},
 		{"state", "orders", `error DR105: replication role "s3-replication" of bucket "orders-archive-use1" is not in the key policy of "orders" in us-west-2`},
@@ -155,7 +142,6 @@ func lineOf(text, header, prefix string) int {
 // imports again: the overlay is byte for byte the same, the imported file
 // follows the change, and the pair validates and runs.
 func TestReimportKeepsOverlay(t *testing.T) {
-	needFormat11(t)
 	dir := t.TempDir()
 	req := fixtures[0].req
 	req.Overlay = filepath.Join(dir, "state-dr.toml")
