@@ -19,7 +19,8 @@
 // trials, the effect on RTO, RPO and lost writes, the representative trial).
 //
 // Locations come from a model.Locator (scenarios.ResolveLocated returns
-// one), so that this package imports only model and sim. A value left at
+// one), so that this package imports only model (model/kms for the principal
+// wildcard "*", which admits anyone) and sim. A value left at
 // its default points at its table header; with extends, at the file the
 // value was written in.
 //

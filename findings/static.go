@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/sim"
 )
 
@@ -192,14 +193,14 @@ func (c *checker) replicationKeys() {
 					c.keyFix(k, rule.To),
 					"bucket %q replicates to %s with replica key %q (%s), which has no copy in %s: reads of the replica there call %s",
 					b.Name, c.region(rule.To), k.Name, c.describeKey(k), c.region(rule.To), c.callTarget(k, rule.To))
-			} else if t := model.CallRegion(c.cfg, rule.Key, rule.To); t >= 0 && !slices.Contains(k.UsersFor(t), rule.Role) {
+			} else if t := model.CallRegion(c.cfg, rule.Key, rule.To); t >= 0 && !kms.Allows(k.UsersFor(t), rule.Role) {
 				c.add(ReplicationRoleNotInDestination, -1, c.usersPath(k, t),
 					Subjects{Keys: []string{k.Name}, Stores: []string{b.Name}, Regions: []string{c.region(t)}, Principals: []string{rule.Role}}, "",
 					fmt.Sprintf("add %q to %s", rule.Role, c.usersPath(k, t)),
 					"replication role %q of bucket %q is not in the key policy of %q in %s: every object replicated to %s fails kms:Encrypt with AccessDeniedException and is left FAILED",
 					rule.Role, b.Name, k.Name, c.region(t), c.region(rule.To))
 			}
-			if t := model.CallRegion(c.cfg, b.Key, b.Region); t >= 0 && !slices.Contains(src.UsersFor(t), rule.Role) {
+			if t := model.CallRegion(c.cfg, b.Key, b.Region); t >= 0 && !kms.Allows(src.UsersFor(t), rule.Role) {
 				c.add(ReplicationRoleNotInSource, -1, c.usersPath(src, t),
 					Subjects{Keys: []string{src.Name}, Stores: []string{b.Name}, Regions: []string{c.region(t)}, Principals: []string{rule.Role}}, "",
 					fmt.Sprintf("add %q to %s", rule.Role, c.usersPath(src, t)),
@@ -306,7 +307,7 @@ func (c *checker) appPolicies() {
 		for _, u := range uses {
 			id := copyID{u.key, u.target}
 			k := &c.cfg.Keys[u.key]
-			if seen[id] || slices.Contains(k.UsersFor(u.target), app) {
+			if seen[id] || kms.Allows(k.UsersFor(u.target), app) {
 				continue
 			}
 			seen[id] = true
