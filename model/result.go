@@ -30,6 +30,19 @@ type TrialResult struct {
 	// KMSFailures holds failed cryptographic calls (expected counts) by
 	// reason and region, at [int(reason)*len(Config.Regions)+region].
 	KMSFailures []float64
+	// KMSFailuresBy holds the same failed calls by class: each entry a
+	// Cause of kind CauseKMSCall (the app's calls) or CauseReplicationCall
+	// (S3 replication's) naming the reason, key, store, caller's and
+	// target region and principal, with its expected count; sorted by
+	// Cause, zero counts left out, nil when there is none. Summed by
+	// reason and target region they give KMSFailures. A trial has a few
+	// entries; reports use only their sums over trials (KMS failures by
+	// key and by store).
+	KMSFailuresBy []CauseCount
+	// Causes are the causes of harm observed in the trial (see Cause and
+	// its kinds), sorted, without duplicates; nil when there is none.
+	// Dynamic findings (package findings) aggregate them over trials.
+	Causes []Cause
 	// Unavailable counts requests that failed for a reason other than a
 	// failed KMS call (app or store down, no usable copy, DynamoDB at-rest
 	// key unusable).

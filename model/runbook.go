@@ -22,7 +22,9 @@ type stepInfo struct {
 // stepState is the per-trial state of a runbook step.
 type stepState struct {
 	started, done, failed bool
-	h                     sim.Handle
+	// startAt is when the step started (its duration began)
+	startAt sim.Time
+	h       sim.Handle
 	// lastErr is the error of the last failed attempt; it becomes
 	// OpResult.Err at the end of the trial if the step is not done.
 	lastErr error
@@ -75,6 +77,7 @@ func (r *Runner) runbookStart(int) {
 	}
 	r.rbStartH = sim.Handle{}
 	r.rbState = rbRunning
+	r.rbStartAt = r.eng.Now()
 	if r.d != nil {
 		r.trace(Event{Kind: "runbook-start", Subject: "failover",
 			Message: "runbook started: fail over from " + r.regionNames[r.cfg.Failover.From] + " to " + r.regionNames[r.cfg.Failover.To]})
@@ -102,6 +105,7 @@ func (r *Runner) startStep(i int) {
 	}
 	step := &r.cfg.Failover.Steps[i]
 	st.started = true
+	st.startAt = r.eng.Now()
 	op := r.stepOp(i)
 	op.Started = true
 	var s sim.Stream
@@ -473,4 +477,46 @@ func addErr(list []ErrCount, code string) []ErrCount {
 		return list
 	}
 	return slices.Insert(list, i, ErrCount{Err: code, N: 1})
+}
+
+// slowFailover returns the CauseSlowFailover of a trial whose service came
+// back at the instant traffic moved, later than the RTO objective: the
+// longest part of the failover's critical path, walked back from the last
+// required step done at the move through, at each step, the step of its
+// after list that finished last, to the detection (T0 to the runbook's
+// start). A step's part is its start to its success (its retries
+// included). Ties go to the part nearest the move, the detection last.
+func (r *Runner) slowFailover() (Cause, bool) {
+	res := &r.res
+	fo := r.cfg.Failover
+	ob := &r.cfg.Objectives
+	if fo == nil || !ob.HasRTO || !res.Recovered || res.RTO <= ob.RTO || res.FailoverAt < 0 ||
+		res.T0+res.RTO != res.FailoverAt || r.rbStartAt < 0 {
+		return 0, false
+	}
+	j := -1
+	for i := range fo.Steps {
+		if fo.Steps[i].Required && r.stepSt[i].done && r.stepOp(i).At == res.FailoverAt {
+			j = i
+			break
+		}
+	}
+	best, bestD := -1, sim.Time(-1)
+	for j >= 0 {
+		if d := r.stepOp(j).At - r.stepSt[j].startAt; d > bestD {
+			best, bestD = j, d
+		}
+		next := -1
+		for _, a := range fo.Steps[j].After {
+			if next < 0 || r.stepOp(a).At > r.stepOp(next).At {
+				next = a
+			}
+		}
+		j = next
+	}
+	op := -1
+	if best >= 0 && bestD >= r.rbStartAt-res.T0 {
+		op = len(r.cfg.Actions) + best
+	}
+	return SlowFailoverCause(op), true
 }

@@ -75,6 +75,9 @@ type Runner struct {
 	w0     []float64
 	w0Done bool
 
+	// principals is Config.Principals (Cause.Principal indexes it).
+	principals []string
+
 	// ---- per-trial state ----
 	seed uint64
 	d    *Detail
@@ -122,6 +125,13 @@ type Runner struct {
 
 	detail detailState
 	sc     strandScratch
+
+	// attribution: the trial's failed KMS calls by class and its causes
+	// (TrialResult.KMSFailuresBy and Causes), reused across trials
+	kmsBy  []CauseCount
+	causes []Cause
+	// rbStartAt is when the runbook started (after the detection)
+	rbStartAt sim.Time
 }
 
 // Runbook states. A runbook goes Idle → Detecting → Running, then Moved
@@ -196,7 +206,9 @@ func NewRunner(cfg *Config) *Runner {
 	r.initStores()
 	r.initSteps()
 	r.cur.init(nR, len(r.stores))
+	r.cur.attr = true
 	r.scr.init(nR, len(r.stores))
+	r.principals = cfg.Principals()
 	r.w0 = make([]float64, len(r.stores)*nR)
 	return r
 }
@@ -345,8 +357,57 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	for i := range r.res.Ops {
 		r.res.Ops[i].settle()
 	}
+	r.opCauses()
+	r.finishAttribution()
 	r.finish(d)
 	return r.res
+}
+
+// opCauses adds the CauseStep of every op that held the failover back or
+// was refused, and the CauseSlowFailover of a failover that recovered the
+// service later than the RTO objective.
+func (r *Runner) opCauses() {
+	res := &r.res
+	nA := len(r.cfg.Actions)
+	for i := range res.Ops {
+		o := &res.Ops[i]
+		if o.Code == "" {
+			continue
+		}
+		required := i >= nA && r.cfg.Failover.Steps[i-nA].Required
+		if o.Refused || (i < nA && o.Outcome == OpFailed) ||
+			(required && (o.Outcome == OpFailed || o.Outcome == OpAbandoned)) {
+			r.causes = addCause(r.causes, StepCause(i))
+		}
+	}
+	if c, ok := r.slowFailover(); ok {
+		r.causes = addCause(r.causes, c)
+	}
+}
+
+// finishAttribution copies the trial's attribution into its result (fresh
+// slices: results are kept by callers): the failed KMS calls by class,
+// sorted by class, without zeros; the causes, sorted.
+func (r *Runner) finishAttribution() {
+	res := &r.res
+	n := 0
+	for _, c := range r.kmsBy {
+		if c.N != 0 {
+			n++
+		}
+	}
+	if n > 0 {
+		res.KMSFailuresBy = make([]CauseCount, 0, n)
+		for _, c := range r.kmsBy {
+			if c.N != 0 {
+				res.KMSFailuresBy = append(res.KMSFailuresBy, c)
+			}
+		}
+		slices.SortFunc(res.KMSFailuresBy, func(a, b CauseCount) int { return cmp.Compare(a.Cause, b.Cause) })
+	}
+	if len(r.causes) > 0 {
+		res.Causes = slices.Clone(r.causes)
+	}
 }
 
 // satAdd returns a + b, saturated at sim.Forever.
@@ -412,6 +473,9 @@ func (r *Runner) resetTrial(i int) {
 	clear(r.atT0)
 	r.tPrev = 0
 	r.cur.reset()
+	r.kmsBy = r.kmsBy[:0]
+	r.causes = r.causes[:0]
+	r.rbStartAt = -1
 	r.due = r.due[:0]
 	r.changed = false
 	r.rbState = rbIdle

@@ -30,6 +30,7 @@ type flow struct {
 	repl      bool
 	rule      int // destination region of a replication flow
 	principal string
+	who       int // principal's index into Config.Principals
 	// scale multiplies the source's accepted write rate for a replication
 	// flow: the fraction of the writes that reach this call (gray failures
 	// of S3 at either end, of KMS at the source for the Encrypt).
@@ -46,6 +47,18 @@ type rates struct {
 	flows                           []flow
 	success                         float64
 	up                              bool
+
+	// attr asks computeRates for the attribution below (the rates in
+	// force, not a hypothetical routing): fails are the failed KMS calls
+	// per second by class (a Cause of kind CauseKMSCall or
+	// CauseReplicationCall), cand the requests per second that the
+	// app-side causes fail, decisive the causes that keep the service
+	// down (decisive), repl the replication causes in force.
+	attr     bool
+	fails    []CauseCount
+	cand     []CauseCount
+	decisive []Cause
+	repl     []Cause
 }
 
 func (rt *rates) init(nR, nStores int) {
@@ -66,6 +79,17 @@ func (rt *rates) reset() {
 	rt.flows = rt.flows[:0]
 	rt.success = 1
 	rt.up = true
+	rt.fails = rt.fails[:0]
+	rt.cand = rt.cand[:0]
+	rt.decisive = rt.decisive[:0]
+	rt.repl = rt.repl[:0]
+}
+
+// actionable reports whether a KMS call from caller sent to target that
+// failed with reason is a cause (Cause): anything but KMS down in the
+// caller's own region.
+func actionable(reason kms.Reason, caller, target int) bool {
+	return reason != kms.OK && (reason != kms.Unavailable || caller != target)
 }
 
 // computeRates fills rt with the rates that follow from the current state
@@ -109,6 +133,9 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 				s3E := r.svcErr(reg, svcS3)
 				if appE >= 1 || s3E >= 1 || !ok {
 					rt.unavailable += wr + rd
+					if rt.attr {
+						r.attrUnavailable(rt, si, reg, appE >= 1, s3E >= 1, wr+rd)
+					}
 					continue
 				}
 				if pass := (1 - appE) * (1 - s3E); pass < 1 {
@@ -122,11 +149,11 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 				rs, t := r.kms.Crypto(app, key, reg)
 				if wr > 0 {
 					rt.flows = append(rt.flows, flow{rate: wr, calls: calls, reason: rs, target: t, caller: reg,
-						key: key, store: si, op: opGenerateDataKey, write: true, rule: -1, principal: app})
+						key: key, store: si, op: opGenerateDataKey, write: true, rule: -1, principal: app, who: 0})
 				}
 				if rd > 0 {
 					rt.flows = append(rt.flows, flow{rate: rd, calls: calls, reason: rs, target: t, caller: reg,
-						key: key, store: si, op: opDecrypt, rule: -1, principal: app})
+						key: key, store: si, op: opDecrypt, rule: -1, principal: app, who: 0})
 				}
 				continue
 			}
@@ -137,10 +164,20 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 			atRest, usable := r.tableUsable(s, reg)
 			if appE >= 1 || ddbE >= 1 || !usable {
 				rt.unavailable += wr + rd
+				if rt.attr {
+					r.attrUnavailable(rt, si, reg, appE >= 1, ddbE >= 1, wr+rd)
+				}
 				continue
 			}
-			if pass := (1 - appE) * (1 - ddbE) * (1 - r.svcErr(atRest, svcKMS)); pass < 1 {
+			kE := r.svcErr(atRest, svcKMS)
+			if pass := (1 - appE) * (1 - ddbE) * (1 - kE); pass < 1 {
 				rt.unavailable += (wr + rd) * (1 - pass)
+				if rt.attr && kE > 0 && atRest != reg {
+					// a gray failure of KMS in another region, where the
+					// replica's at-rest key is called
+					key, _, _ := r.copyKey(s, reg)
+					rt.cand = addCount(rt.cand, StoreUnavailableCause(si, reg, kms.Unavailable, key, atRest), (wr+rd)*(1-appE)*(1-ddbE)*kE)
+				}
 				wr, rd = wr*pass, rd*pass
 			}
 			if t.ClientKey < 0 {
@@ -152,11 +189,11 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 			rs, tg := r.kms.Crypto(app, t.ClientKey, reg)
 			if wr > 0 {
 				rt.flows = append(rt.flows, flow{rate: wr, calls: 1, reason: rs, target: tg, caller: reg,
-					key: t.ClientKey, store: si, op: opGenerateDataKey, write: true, rule: -1, principal: app})
+					key: t.ClientKey, store: si, op: opGenerateDataKey, write: true, rule: -1, principal: app, who: 0})
 			}
 			if rd > 0 {
 				rt.flows = append(rt.flows, flow{rate: rd, calls: 1, reason: rs, target: tg, caller: reg,
-					key: t.ClientKey, store: si, op: opDecrypt, rule: -1, principal: app})
+					key: t.ClientKey, store: si, op: opDecrypt, rule: -1, principal: app, who: 0})
 			}
 		}
 	}
@@ -193,15 +230,19 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 			}
 			pass := (1 - r.svcErr(src, svcS3)) * (1 - r.svcErr(dst, svcS3))
 			rs, ts := r.kms.Crypto(dd.role, b.Key, src)
+			who := -1
+			if rt.attr {
+				who = r.principalIndex(dd.role)
+			}
 			rt.flows = append(rt.flows, flow{rate: wa * pass, calls: calls, reason: rs, target: ts, caller: src,
-				key: b.Key, store: si, op: opDecrypt, repl: true, rule: dst, principal: dd.role, scale: pass})
+				key: b.Key, store: si, op: opDecrypt, repl: true, rule: dst, principal: dd.role, who: who, scale: pass})
 			if rs != kms.OK {
 				continue
 			}
 			pass *= 1 - r.svcErr(ts, svcKMS)
 			rd, td := r.kms.Crypto(dd.role, dd.key, dst)
 			rt.flows = append(rt.flows, flow{rate: wa * pass, calls: calls, reason: rd, target: td, caller: dst,
-				key: dd.key, store: si, op: opEncrypt, repl: true, rule: dst, principal: dd.role, scale: pass})
+				key: dd.key, store: si, op: opEncrypt, repl: true, rule: dst, principal: dd.role, who: who, scale: pass})
 		}
 	}
 	// Demand and throttling per target region: every call that reaches KMS
@@ -230,13 +271,31 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 			}
 			if kE > 0 {
 				rt.fail[int(kms.Unavailable)*nR+f.target] += f.rate * f.calls * kE
+				if rt.attr {
+					c := KMSCallCause(kms.Unavailable, f.key, f.store, f.caller, f.target, f.who)
+					rt.fails = addCount(rt.fails, c, f.rate*f.calls*kE)
+					if f.caller != f.target {
+						rt.cand = addCount(rt.cand, c, f.rate*kE)
+					}
+				}
 			}
 			if th > 0 {
 				rt.fail[int(kms.Throttling)*nR+f.target] += f.rate * f.calls * (1 - kE) * th
+				if rt.attr {
+					rt.fails = addCount(rt.fails, KMSCallCause(kms.Throttling, f.key, f.store, f.caller, f.target, f.who), f.rate*f.calls*(1-kE)*th)
+					rt.cand = addCount(rt.cand, ThrottledCause(f.target), f.rate*(1-kE)*th)
+				}
 			}
 			continue
 		}
 		rt.fail[int(f.reason)*nR+f.target] += f.rate * f.calls
+		if rt.attr {
+			c := KMSCallCause(f.reason, f.key, f.store, f.caller, f.target, f.who)
+			rt.fails = addCount(rt.fails, c, f.rate*f.calls)
+			if actionable(f.reason, f.caller, f.target) {
+				rt.cand = addCount(rt.cand, c, f.rate)
+			}
+		}
 	}
 	// Replication calls fail at the rate of accepted writes that reach them.
 	for i := nApp; i < len(rt.flows); i++ {
@@ -247,17 +306,37 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 			kE := r.svcErr(f.target, svcKMS)
 			if kE > 0 {
 				rt.fail[int(kms.Unavailable)*nR+f.target] += wAcc * f.calls * kE
+				if rt.attr && wAcc > 0 {
+					c := ReplicationCallCause(kms.Unavailable, f.key, f.store, f.caller, f.target, f.rule, f.who)
+					rt.fails = addCount(rt.fails, c, wAcc*f.calls*kE)
+					if f.caller != f.target {
+						rt.repl = addCause(rt.repl, c)
+					}
+				}
 			}
 			if th := rt.theta[f.target]; th > 0 {
 				rt.fail[int(kms.Throttling)*nR+f.target] += wAcc * f.calls * (1 - kE) * th
+				if rt.attr && wAcc > 0 {
+					rt.fails = addCount(rt.fails, ReplicationCallCause(kms.Throttling, f.key, f.store, f.caller, f.target, f.rule, f.who), wAcc*f.calls*(1-kE)*th)
+				}
 			}
 			continue
 		}
 		rt.fail[int(f.reason)*nR+f.target] += wAcc * f.calls
+		if rt.attr && wAcc > 0 {
+			c := ReplicationCallCause(f.reason, f.key, f.store, f.caller, f.target, f.rule, f.who)
+			rt.fails = addCount(rt.fails, c, wAcc*f.calls)
+			if actionable(f.reason, f.caller, f.target) {
+				rt.repl = addCause(rt.repl, c)
+			}
+		}
 	}
 	if rt.offered > 0 {
 		rt.success = rt.succeeded / rt.offered
 		rt.up = rt.success >= cfg.Objectives.Success
+		if rt.attr && !rt.up {
+			rt.decide(cfg.Objectives.Success)
+		}
 	} else {
 		rt.success = 1
 		rt.up = appUp
@@ -265,6 +344,69 @@ func (r *Runner) computeRates(serving []bool, rt *rates) {
 			rt.success = 0
 		}
 	}
+}
+
+// attrUnavailable attributes n requests per second to store si that fail
+// as unavailable in region reg: because the app's credentials ran out with
+// an STS endpoint in another region (CauseSTS), or because the store has no
+// usable copy there (CauseStoreUnavailable). The app or the store's service
+// down in reg itself is the outage: not a cause.
+func (r *Runner) attrUnavailable(rt *rates, si, reg int, appDown, svcDown bool, n float64) {
+	switch {
+	case appDown:
+		if e := r.stsEndpoint[reg]; e >= 0 && e != reg && r.credsGone[e] && r.svcErr(reg, svcApp) < 1 {
+			rt.cand = addCount(rt.cand, STSCause(reg, e), n)
+		}
+	case svcDown:
+	default:
+		s := &r.stores[si]
+		key, ok, restored := r.copyKey(s, reg)
+		if !ok {
+			rt.cand = addCount(rt.cand, StoreUnavailableCause(si, reg, kms.OK, -1, -1), n)
+			return
+		}
+		rs, t := r.kms.Usable(key, reg)
+		if rs == kms.OK && !restored && s.table != nil && s.inacc[s.rep[reg]] {
+			rs = kms.InvalidState // inaccessible, its key usable again this instant
+		}
+		if actionable(rs, reg, t) {
+			rt.cand = addCount(rt.cand, StoreUnavailableCause(si, reg, rs, key, t), n)
+		}
+	}
+}
+
+// decide finds the causes that keep the service down under the rates in
+// force (rt.up false, rt.offered > 0): a candidate is decisive when, had
+// its requests succeeded, at least a fraction success of the offered
+// requests would have; when none is alone but all together are, all are.
+// When the service would stay down without any of them (the outage keeps
+// it down), none is.
+func (rt *rates) decide(success float64) {
+	need := success*rt.offered - rt.succeeded
+	tol := 1e-9 * rt.offered
+	var all float64
+	for _, c := range rt.cand {
+		all += c.N
+		if c.N >= need-tol {
+			rt.decisive = addCause(rt.decisive, c.Cause)
+		}
+	}
+	if len(rt.decisive) == 0 && all >= need-tol {
+		for _, c := range rt.cand {
+			rt.decisive = addCause(rt.decisive, c.Cause)
+		}
+	}
+}
+
+// principalIndex returns the index of principal p in Config.Principals, or
+// -1.
+func (r *Runner) principalIndex(p string) int {
+	for i, q := range r.principals {
+		if q == p {
+			return i
+		}
+	}
+	return -1
 }
 
 // closeInterval integrates the rates in force over [tPrev, now).
@@ -284,6 +426,19 @@ func (r *Runner) closeInterval(now sim.Time) {
 	for i, v := range r.cur.fail {
 		if v != 0 {
 			res.KMSFailures[i] += v * dt
+		}
+	}
+	for _, f := range r.cur.fails {
+		if f.N != 0 {
+			r.kmsBy = addCount(r.kmsBy, f.Cause, f.N*dt)
+		}
+	}
+	for _, c := range r.cur.repl {
+		r.causes = addCause(r.causes, c)
+	}
+	if !r.cur.up {
+		for _, c := range r.cur.decisive {
+			r.causes = addCause(r.causes, c)
 		}
 	}
 	if r.cur.up {

@@ -568,6 +568,9 @@ func (r *Runner) stranded(T sim.Time) {
 		}
 		res.StoreRPO[si] = p
 		rpo = max(rpo, p)
+		if ob := &r.cfg.Objectives; ob.HasRPO && p > ob.RPO {
+			r.causes = addCause(r.causes, StaleCause(si, y))
+		}
 		lost := 1 + poissonInv(lambda-e, u2)
 		res.LostWrites[si] = lost
 		res.LostTotal += lost
