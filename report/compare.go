@@ -43,7 +43,12 @@ type CompareScenario struct {
 	// KMSFailuresMean is the mean number of KMS failures (failed KMS
 	// cryptographic calls) per trial; the JSON key keeps schema v1's name.
 	KMSFailuresMean float64 `json:"decrypt_failures_mean"`
-	MonthlyUSD      float64 `json:"monthly_usd"`
+	// KMSFailuresByKey and KMSFailuresByStore are the same mean by key
+	// and by store (metrics.decrypt_failures.by_key and by_store of the
+	// scenario's report).
+	KMSFailuresByKey   map[string]float64 `json:"decrypt_failures_by_key"`
+	KMSFailuresByStore map[string]float64 `json:"decrypt_failures_by_store"`
+	MonthlyUSD         float64            `json:"monthly_usd"`
 	// RTODistribution is the scenario's RTO quantile grid over incident
 	// trials (Distributions.RTO of its report), for the overlaid CDF chart.
 	RTODistribution []QuantilePoint `json:"rto_distribution"`
@@ -118,18 +123,20 @@ func Compare(runs []CompareInput) *Comparison {
 	for i, in := range runs {
 		r := reports[i]
 		s := CompareScenario{
-			Scenario:        r.Scenario,
-			Trials:          r.Trials,
-			Seed:            r.Seed,
-			IncidentTrials:  r.Metrics.IncidentTrials,
-			Objectives:      r.Objectives,
-			RTOSeconds:      withoutCIs(r.Metrics.RTOSeconds),
-			RPOSeconds:      r.Metrics.RPOSeconds,
-			ObjectivesMet:   r.ObjectivesMet,
-			LostWritesMean:  r.Metrics.LostWrites.Mean,
-			KMSFailuresMean: r.Metrics.KMSFailures.TotalMean,
-			MonthlyUSD:      r.Cost.MonthlyUSD.Total,
-			RTODistribution: orEmpty(r.Distributions.RTO),
+			Scenario:           r.Scenario,
+			Trials:             r.Trials,
+			Seed:               r.Seed,
+			IncidentTrials:     r.Metrics.IncidentTrials,
+			Objectives:         r.Objectives,
+			RTOSeconds:         withoutCIs(r.Metrics.RTOSeconds),
+			RPOSeconds:         r.Metrics.RPOSeconds,
+			ObjectivesMet:      r.ObjectivesMet,
+			LostWritesMean:     r.Metrics.LostWrites.Mean,
+			KMSFailuresMean:    r.Metrics.KMSFailures.TotalMean,
+			KMSFailuresByKey:   orEmptyMap(r.Metrics.KMSFailures.ByKey),
+			KMSFailuresByStore: orEmptyMap(r.Metrics.KMSFailures.ByStore),
+			MonthlyUSD:         r.Cost.MonthlyUSD.Total,
+			RTODistribution:    orEmpty(r.Distributions.RTO),
 		}
 		s.RPOSeconds.PCI95 = nil
 		if i > 0 {
@@ -154,6 +161,15 @@ func Compare(runs []CompareInput) *Comparison {
 		}
 	}
 	return c
+}
+
+// orEmptyMap returns m, or an empty map when it is nil (a report read
+// from an older document).
+func orEmptyMap(m map[string]float64) map[string]float64 {
+	if m == nil {
+		return map[string]float64{}
+	}
+	return m
 }
 
 func withoutCIs(s RTOSummary) RTOSummary {

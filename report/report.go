@@ -151,6 +151,21 @@ type Failures struct {
 	// ByReasonRegion maps reason, then region, to the mean; zero entries
 	// are left out.
 	ByReasonRegion map[string]map[string]float64 `json:"by_reason_region"`
+	// ByKey maps each key (by name) to the mean failed calls per trial
+	// made with it: the app's calls and S3 replication's; every key has
+	// an entry. Calls whose key a trial could not name (more keys than a
+	// model.Cause holds) are under "(unnamed)".
+	ByKey map[string]float64 `json:"by_key"`
+	// ByKeyReason maps key, then reason, to the mean; zero entries are
+	// left out.
+	ByKeyReason map[string]map[string]float64 `json:"by_key_reason"`
+	// ByStore maps each store (named as in lost_writes.by_store) to the
+	// mean failed calls per trial made for its requests and its
+	// replication; every store has an entry ("(unnamed)" as for ByKey).
+	ByStore map[string]float64 `json:"by_store"`
+	// ByStoreReason maps store, then reason, to the mean; zero entries
+	// are left out.
+	ByStoreReason map[string]map[string]float64 `json:"by_store_reason"`
 }
 
 // ObjectivesMet holds the probability of meeting each objective.

@@ -154,6 +154,10 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int)
 	var avail, success, incSuccess []float64
 	nRegions := len(cfg.Regions)
 	fails := make([]float64, int(kms.NumReasons)*nRegions)
+	// by key and by store: [reason*(n+1)+index], index n for "(unnamed)"
+	nKeys := len(cfg.Keys)
+	kmsByKey := make([]float64, int(kms.NumReasons)*(nKeys+1))
+	kmsByStore := make([]float64, int(kms.NumReasons)*(nStores+1))
 	var unavailable, offered float64
 	for i := range results {
 		t := &results[i]
@@ -190,6 +194,12 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int)
 				fails[k] += fin(t.KMSFailures[k])
 			}
 		}
+		for _, c := range t.KMSFailuresBy {
+			v := fin(c.N)
+			r := int(c.Cause.Reason())
+			kmsByKey[r*(nKeys+1)+slot(c.Cause.Key(), nKeys)] += v
+			kmsByStore[r*(nStores+1)+slot(c.Cause.Store(), nStores)] += v
+		}
 		unavailable += fin(t.Unavailable)
 	}
 	m.RTOSeconds = RTOSummary{Summary: summarize(rto, unrecovered), Unrecovered: unrecovered}
@@ -211,6 +221,12 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int)
 		for k := range fails {
 			fails[k] /= n
 		}
+		for k := range kmsByKey {
+			kmsByKey[k] /= n
+		}
+		for k := range kmsByStore {
+			kmsByStore[k] /= n
+		}
 	}
 	m.Unavailable = human.Round(unavailable)
 	m.OfferedMean = human.Round(offered)
@@ -218,7 +234,58 @@ func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int)
 		m.UnavailablePerSecond = human.Round(unavailable / h)
 	}
 	m.KMSFailures = failures(cfg, fails)
+	keyNames := make([]string, nKeys)
+	for i := range cfg.Keys {
+		keyNames[i] = cfg.Keys[i].Name
+	}
+	m.KMSFailures.ByKey, m.KMSFailures.ByKeyReason = breakdown(keyNames, kmsByKey)
+	m.KMSFailures.ByStore, m.KMSFailures.ByStoreReason = breakdown(storeKeys(cfg), kmsByStore)
 	return m, bad
+}
+
+// unnamed names the failed calls whose key or store a trial could not
+// name.
+const unnamed = "(unnamed)"
+
+// slot returns the index of i among n named things, n for an unnamed one
+// (-1 or out of range).
+func slot(i, n int) int {
+	if i < 0 || i >= n {
+		return n
+	}
+	return i
+}
+
+// breakdown folds mean failed calls indexed [reason*(len(names)+1)+i] (i
+// = len(names) for the unnamed ones) into totals by name, every name with
+// an entry and "(unnamed)" only when not zero, and by name then reason,
+// zero entries left out.
+func breakdown(names []string, v []float64) (map[string]float64, map[string]map[string]float64) {
+	n := len(names) + 1
+	total := map[string]float64{}
+	byReason := map[string]map[string]float64{}
+	for i := 0; i < n; i++ {
+		name := unnamed
+		if i < len(names) {
+			name = names[i]
+		}
+		var sum float64
+		for r := kms.Reason(1); r < kms.NumReasons; r++ {
+			x := v[int(r)*n+i]
+			if x == 0 {
+				continue
+			}
+			sum += x
+			if byReason[name] == nil {
+				byReason[name] = map[string]float64{}
+			}
+			byReason[name][r.String()] = human.Round(x)
+		}
+		if i < len(names) || sum != 0 {
+			total[name] = human.Round(sum)
+		}
+	}
+	return total, byReason
 }
 
 // failures folds mean failures per trial, indexed [reason*nRegions+region],

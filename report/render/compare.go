@@ -3,7 +3,9 @@ package render
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -49,6 +51,56 @@ func compareTables(c *report.Comparison) (header []string, rows [][]cell, dHeade
 	}
 	return header, rows, dHeader, dRows
 }
+
+// compareAttribution returns the KMS failures by key (first "key") or by
+// store (first "store") of every scenario, picked by get: a row per name
+// that has failures in some scenario, sorted, a column per scenario; no
+// rows when no scenario has any.
+func compareAttribution(c *report.Comparison, first string, get func(*report.CompareScenario) map[string]float64) (header []string, rows [][]string) {
+	header = []string{first}
+	names := map[string]bool{}
+	for i := range c.Scenarios {
+		header = append(header, c.Scenarios[i].Scenario)
+		for n, v := range get(&c.Scenarios[i]) {
+			if v != 0 {
+				names[n] = true
+			}
+		}
+	}
+	for _, n := range slices.Sorted(maps.Keys(names)) {
+		row := []string{n}
+		for i := range c.Scenarios {
+			v, ok := get(&c.Scenarios[i])[n]
+			if !ok {
+				row = append(row, "-")
+				continue
+			}
+			row = append(row, human.Num(v))
+		}
+		rows = append(rows, row)
+	}
+	return header, rows
+}
+
+// compareAttributions returns the by-key and by-store tables of
+// compareAttribution that have rows.
+func compareAttributions(c *report.Comparison) (headers [][]string, tables [][][]string) {
+	for _, by := range []struct {
+		first string
+		get   func(*report.CompareScenario) map[string]float64
+	}{
+		{"key", func(s *report.CompareScenario) map[string]float64 { return s.KMSFailuresByKey }},
+		{"store", func(s *report.CompareScenario) map[string]float64 { return s.KMSFailuresByStore }},
+	} {
+		if h, rows := compareAttribution(c, by.first, by.get); len(rows) > 0 {
+			headers, tables = append(headers, h), append(tables, rows)
+		}
+	}
+	return headers, tables
+}
+
+// compareAttributionNote says what the by-key and by-store tables count.
+const compareAttributionNote = "KMS failures (failed KMS cryptographic calls, mean per trial) by the key they were made with and by the store they were made for; - where the scenario has no such key or store."
 
 // compareRows returns the tables of compareTables as text: the interval of
 // P(meet both) in a column of its own, a difference's after it.
@@ -131,6 +183,15 @@ func WriteCompareText(w io.Writer, c *report.Comparison) error {
 		b.WriteString(textTable("  ", append([][]string{dh}, drows...)))
 		b.WriteString("  (RTO, RPO and lost writes over trials incident-free or recovered in both, incident-free as 0)\n")
 	}
+	if hs, ts := compareAttributions(c); len(ts) > 0 {
+		b.WriteString("\n" + kmsFailuresHeading + " by key and by store (mean failed KMS calls per trial)\n")
+		for i := range ts {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(textTable("  ", append([][]string{hs[i]}, ts[i]...)))
+		}
+	}
 	b.WriteString(textWarnings(c.Warnings))
 	if _, err := io.WriteString(w, safeText(b.String())); err != nil {
 		return fmt.Errorf("render: writing comparison: %w", err)
@@ -147,6 +208,12 @@ func WriteCompareMarkdown(w io.Writer, c *report.Comparison) error {
 	if len(drows) > 0 {
 		b.WriteString("\n## Paired differences\n\nSame seed and trial indices (common random numbers); mean difference with its 95% CI. RTO, RPO and lost writes are over trials incident-free or recovered in both, incident-free counting as 0.\n\n")
 		b.WriteString(mdTable(dh, drows, false))
+	}
+	if hs, ts := compareAttributions(c); len(ts) > 0 {
+		b.WriteString("\n## " + kmsFailuresHeading + " by key and by store\n\n" + escape.Markdown(compareAttributionNote) + "\n")
+		for i := range ts {
+			b.WriteString("\n" + mdTable(hs[i], ts[i], false))
+		}
 	}
 	b.WriteString(mdWarnings(c.Warnings))
 	if _, err := io.WriteString(w, b.String()); err != nil {

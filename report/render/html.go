@@ -131,20 +131,24 @@ type htmlReport struct {
 	Lost         *htmlTable
 	FailuresNote string
 	Failures     *htmlTable
-	Availability *htmlTable
-	Unavailable  string
-	Cost         *htmlTable
-	OpsNote      string
-	Ops          *htmlTable
-	OpNotes      []string
-	RepHeading   string
-	RepText      string
-	Events       int
-	Charts       []htmlChart
-	Omitted      []string
-	Trace        []htmlEvent
-	TraceCut     int
-	Assumptions  []string
+	// FailuresBy are the KMS failures by key and by store, under
+	// AttributionNote.
+	AttributionNote string
+	FailuresBy      []*htmlTable
+	Availability    *htmlTable
+	Unavailable     string
+	Cost            *htmlTable
+	OpsNote         string
+	Ops             *htmlTable
+	OpNotes         []string
+	RepHeading      string
+	RepText         string
+	Events          int
+	Charts          []htmlChart
+	Omitted         []string
+	Trace           []htmlEvent
+	TraceCut        int
+	Assumptions     []string
 }
 
 // maxTraceRows bounds the trace table; the JSON has every event.
@@ -184,6 +188,12 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart, omitted []ch
 		header, rows := failureRows(&m.KMSFailures)
 		d.Failures = newTable(header, rows)
 		d.Failures.Foot = len(rows) - 1
+		for _, by := range []func(*report.Failures) ([]string, [][]string){keyFailureRows, storeFailureRows} {
+			if header, rows := by(&m.KMSFailures); len(rows) > 0 {
+				d.FailuresBy = append(d.FailuresBy, newTable(header, rows))
+				d.AttributionNote = kmsAttributionNote
+			}
+		}
 	}
 	d.Availability = newTable(availabilityHeader, availabilityRows(m), 1)
 	d.Unavailable = escape.Strip(capitalize(unavailableText(r))) + "."
@@ -405,9 +415,13 @@ type htmlCompare struct {
 	Summary  string
 	Table    *htmlTable
 	Diffs    *htmlTable
-	Charts   []htmlChart
-	Omitted  []string
-	Warnings []string
+	// FailuresBy are the KMS failures by key and by store, under
+	// FailuresNote.
+	FailuresNote string
+	FailuresBy   []*htmlTable
+	Charts       []htmlChart
+	Omitted      []string
+	Warnings     []string
 }
 
 // WriteCompareHTML writes a comparison as one self-contained HTML page, like
@@ -428,6 +442,12 @@ func WriteCompareHTML(w io.Writer, c *report.Comparison, charts []chart.Chart, o
 		Warnings: stripAll(c.Warnings), Omitted: omissionTexts(omitted)}
 	if len(drows) > 0 {
 		d.Diffs = newCellTable(dh, drows)
+	}
+	if hs, ts := compareAttributions(c); len(ts) > 0 {
+		d.FailuresNote = compareAttributionNote
+		for i := range ts {
+			d.FailuresBy = append(d.FailuresBy, newTable(hs[i], ts[i]))
+		}
 	}
 	names := make([]string, len(c.Scenarios))
 	for i, s := range c.Scenarios {

@@ -76,6 +76,17 @@ func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) e
 	if m.KMSFailures.TotalMean > 0 {
 		header, rows := failureRows(&m.KMSFailures)
 		b.WriteString(mdTable(header, rows, true))
+		kh, kr := keyFailureRows(&m.KMSFailures)
+		sh, sr := storeFailureRows(&m.KMSFailures)
+		if len(kr) > 0 || len(sr) > 0 {
+			b.WriteString("\n" + md(kmsAttributionNote) + "\n")
+		}
+		if len(kr) > 0 {
+			b.WriteString("\n" + mdTable(kh, kr, false))
+		}
+		if len(sr) > 0 {
+			b.WriteString("\n" + mdTable(sh, sr, false))
+		}
 	} else {
 		b.WriteString("None.\n")
 	}

@@ -71,6 +71,47 @@ func failureRows(f *report.Failures) (header []string, rows [][]string) {
 	return header, append(rows, append(total, human.Num(f.TotalMean)))
 }
 
+// kmsAttributionNote says what the by-key and by-store tables count.
+const kmsAttributionNote = "The same failed calls by the key they were made with and by the store they were made for (the app's requests and S3 replication), by AWS error."
+
+// attributionRows returns a KMS failures table by key or by store (first
+// names the column): a row per name with failures, sorted by name, with a
+// column per AWS error that has failures and the total; no rows when
+// there is none.
+func attributionRows(first string, total map[string]float64, byReason map[string]map[string]float64) (header []string, rows [][]string) {
+	reasons := map[string]bool{}
+	for _, m := range byReason {
+		for r, v := range m {
+			if v != 0 {
+				reasons[r] = true
+			}
+		}
+	}
+	cols := slices.Sorted(maps.Keys(reasons))
+	header = append(append([]string{first}, cols...), "total")
+	for _, name := range slices.Sorted(maps.Keys(total)) {
+		if total[name] == 0 {
+			continue
+		}
+		row := []string{name}
+		for _, r := range cols {
+			row = append(row, human.Num(byReason[name][r]))
+		}
+		rows = append(rows, append(row, human.Num(total[name])))
+	}
+	return header, rows
+}
+
+// keyFailureRows and storeFailureRows are the KMS failures by key and by
+// store.
+func keyFailureRows(f *report.Failures) ([]string, [][]string) {
+	return attributionRows("key", f.ByKey, f.ByKeyReason)
+}
+
+func storeFailureRows(f *report.Failures) ([]string, [][]string) {
+	return attributionRows("store", f.ByStore, f.ByStoreReason)
+}
+
 // availabilityHeader heads the table of availabilityRows.
 var availabilityHeader = []string{"", "over", "mean", "min", "p50", "max"}
 

@@ -37,6 +37,11 @@ func WriteText(w io.Writer, r *report.Report) error {
 	if m.KMSFailures.TotalMean > 0 {
 		header, rows := failureRows(&m.KMSFailures)
 		b.WriteString(textTable("  ", append([][]string{header}, rows...)))
+		for _, by := range []func(*report.Failures) ([]string, [][]string){keyFailureRows, storeFailureRows} {
+			if header, rows := by(&m.KMSFailures); len(rows) > 0 {
+				b.WriteString("\n" + textTable("  ", append([][]string{header}, rows...)))
+			}
+		}
 	}
 
 	b.WriteString("\nAvailability\n")
