@@ -3,11 +3,15 @@ package findings_test
 // The consistency test (issue 10): for every static finding kind whose
 // effect the model simulates, a scenario under testdata whose simulation
 // shows the effect the finding predicts, measured on the trials' metrics
-// against the clean base the scenario extends. Kinds whose effect the model
-// does not simulate (Rule.Simulated false: rotation settings, limits) are
-// exempt; TestStatic asserts their findings.
+// against the clean base the scenario extends, and the dynamic finding
+// that names the same cause: a finding of the given dynamic kind, computed
+// from the same trials, that confirms the static one (same subjects) and
+// whose representative trial shows the cause. Kinds whose effect the
+// model does not simulate (Rule.Simulated false: rotation settings,
+// limits) are exempt; TestStatic asserts their findings.
 
 import (
+	"slices"
 	"sync"
 	"testing"
 
@@ -146,14 +150,14 @@ func failsIn(t *testing.T, s *simRun, reason kms.Reason, region string, share fl
 }
 
 // consistencyCases pairs each simulated static finding kind with a
-// scenario and the effect its simulation must show. (The dynamic finding
-// that names the same cause is a column the dynamic findings add.)
+// scenario, the effect its simulation must show, and the kind of the
+// dynamic finding that names the same cause.
 var consistencyCases = []struct {
-	id, file string
-	effect   func(t *testing.T, s *simRun)
+	id, file, dynamic string
+	effect            func(t *testing.T, s *simRun)
 }{
-	{findings.TableReplicaKeyNotInRegion, "dr101-table-replica-key.toml", noRTOMet},
-	{findings.ReplicaKeyNotInDestination, "dr102-replica-key.toml", func(t *testing.T, s *simRun) {
+	{findings.TableReplicaKeyNotInRegion, "dr101-table-replica-key.toml", findings.StoreUnavailable, noRTOMet},
+	{findings.ReplicaKeyNotInDestination, "dr102-replica-key.toml", findings.KeyUnreachableFromRegion, func(t *testing.T, s *simRun) {
 		noRTOMet(t, s)
 		// reads of the us-west-2 replica go to KMS in us-east-1
 		total, _ := s.kmsFailures(t, kms.Unavailable, "us-east-1")
@@ -161,43 +165,57 @@ var consistencyCases = []struct {
 			t.Errorf("KMSUnavailable in us-east-1: %.0f, base %.0f", total, bt)
 		}
 	}},
-	{findings.SingleRegionClientKeyAfterFailover, "dr103-single-region-client-key.toml", func(t *testing.T, s *simRun) {
+	{findings.SingleRegionClientKeyAfterFailover, "dr103-single-region-client-key.toml", findings.KeyUnreachableFromRegion, func(t *testing.T, s *simRun) {
 		noRTOMet(t, s)
 		total, _ := s.kmsFailures(t, kms.Unavailable, "us-east-1")
 		if bt, _ := base(t).kmsFailures(t, kms.Unavailable, "us-east-1"); total <= bt {
 			t.Errorf("KMSUnavailable in us-east-1: %.0f, base %.0f", total, bt)
 		}
 	}},
-	{findings.ClientKeyWithoutCopyAfterFailover, "dr104-client-key-without-copy.toml", func(t *testing.T, s *simRun) {
+	{findings.ClientKeyWithoutCopyAfterFailover, "dr104-client-key-without-copy.toml", findings.KMSCallsRefused, func(t *testing.T, s *simRun) {
 		noRTOMet(t, s)
 		failsIn(t, s, kms.NotFound, "us-west-2", 0.9)
 	}},
-	{findings.ReplicationRoleNotInDestination, "dr105-role-destination-policy.toml", func(t *testing.T, s *simRun) {
+	{findings.ReplicationRoleNotInDestination, "dr105-role-destination-policy.toml", findings.ReplicationCallsFailed, func(t *testing.T, s *simRun) {
 		// every trial, from t=0; the failover serves stale data
 		failsIn(t, s, kms.AccessDenied, "us-west-2", 1)
 		if got := s.metRPO(); got != 0 {
 			t.Errorf("%d trials met the RPO objective, want 0 (every object since t=0 FAILED)", got)
 		}
 	}},
-	{findings.ReplicationRoleNotInSource, "dr106-role-source-policy.toml", func(t *testing.T, s *simRun) {
+	{findings.ReplicationRoleNotInSource, "dr106-role-source-policy.toml", findings.ReplicationCallsFailed, func(t *testing.T, s *simRun) {
 		failsIn(t, s, kms.AccessDenied, "us-east-1", 1)
 		if got := s.metRPO(); got != 0 {
 			t.Errorf("%d trials met the RPO objective, want 0", got)
 		}
 	}},
-	{findings.AppNotInKeyPolicy, "dr107-app-not-in-policy.toml", func(t *testing.T, s *simRun) {
+	{findings.AppNotInKeyPolicy, "dr107-app-not-in-policy.toml", findings.KMSCallsRefused, func(t *testing.T, s *simRun) {
 		noRTOMet(t, s)
 		failsIn(t, s, kms.AccessDenied, "us-west-2", 0.9)
 	}},
-	{findings.BackupKeyNotInVaultRegion, "dr108-backup-key.toml", noRTOMet},
-	{findings.FailoverTargetHoldsNothing, "dr201-target-holds-nothing.toml", func(t *testing.T, s *simRun) {
+	{findings.BackupKeyNotInVaultRegion, "dr108-backup-key.toml", findings.OpFailed, noRTOMet},
+	{findings.STSGlobalFromOptInRegion, "dr110-sts-global-opt-in.toml", findings.STSEndpointUnavailable, func(t *testing.T, s *simRun) {
 		noRTOMet(t, s)
 		if u, bu := s.unavailable(), base(t).unavailable(); u <= 2*bu {
 			t.Errorf("unavailable requests %.0f, base %.0f", u, bu)
 		}
 	}},
-	{findings.StoreWithoutCopyAfterFailover, "dr202-store-without-copy.toml", noRTOMet},
-	{findings.RPOBelowReplicationP99, "dr203-rpo-without-rtc.toml", func(t *testing.T, s *simRun) {
+	{findings.AdminsExcludePrincipal, "dr111-admins-exclude-principal.toml", findings.OpFailed, func(t *testing.T, s *simRun) {
+		noRTOMet(t, s)
+		refused(t, s, "grant-standby", "AccessDeniedException")
+	}},
+	{findings.ReplicaOpKeyNotInRegion, "dr112-replica-op-key.toml", findings.OpFailed, func(t *testing.T, s *simRun) {
+		noRTOMet(t, s)
+		refused(t, s, "add-replica", "ValidationException")
+	}},
+	{findings.FailoverTargetHoldsNothing, "dr201-target-holds-nothing.toml", findings.StoreUnavailable, func(t *testing.T, s *simRun) {
+		noRTOMet(t, s)
+		if u, bu := s.unavailable(), base(t).unavailable(); u <= 2*bu {
+			t.Errorf("unavailable requests %.0f, base %.0f", u, bu)
+		}
+	}},
+	{findings.StoreWithoutCopyAfterFailover, "dr202-store-without-copy.toml", findings.StoreUnavailable, noRTOMet},
+	{findings.RPOBelowReplicationP99, "dr203-rpo-without-rtc.toml", findings.StaleStore, func(t *testing.T, s *simRun) {
 		// Without RTC the objective is missed in most trials; the base's
 		// RTC lag (p99 90s) meets it several times as often.
 		b := base(t)
@@ -209,13 +227,14 @@ var consistencyCases = []struct {
 			t.Errorf("the base (RTC) met the RPO in %d trials, the case in %d: want at least three times as many", bg, got)
 		}
 	}},
-	{findings.RequiredKeyPromotion, "dr301-required-promotion.toml", noRTOMet},
-	{findings.RequiredOpInFailedRegion, "dr302-required-op-failed-region.toml", noRTOMet},
-	{findings.KMSQuotaBelowDemandAfterFailover, "dr401-quota-after-failover.toml", func(t *testing.T, s *simRun) {
+	{findings.RequiredKeyPromotion, "dr301-required-promotion.toml", findings.OpFailed, noRTOMet},
+	{findings.RequiredOpInFailedRegion, "dr302-required-op-failed-region.toml", findings.OpFailed, noRTOMet},
+	{findings.RequiredStepNeedsFailedRegion, "dr303-needs-failed-region.toml", findings.OpFailed, noRTOMet},
+	{findings.KMSQuotaBelowDemandAfterFailover, "dr401-quota-after-failover.toml", findings.KMSThrottled, func(t *testing.T, s *simRun) {
 		noRTOMet(t, s)
 		failsIn(t, s, kms.Throttling, "us-west-2", 0.9)
 	}},
-	{findings.KMSQuotaBelowDemand, "dr402-quota.toml", func(t *testing.T, s *simRun) {
+	{findings.KMSQuotaBelowDemand, "dr402-quota.toml", findings.KMSThrottled, func(t *testing.T, s *simRun) {
 		// down from the start, in every trial
 		for i := range s.results {
 			if r := &s.results[i]; !r.Incident || r.T0 != 0 {
@@ -226,6 +245,61 @@ var consistencyCases = []struct {
 	}},
 }
 
+// refused asserts that the named runbook step was refused with code in
+// every trial that started it, and started in most trials.
+func refused(t *testing.T, s *simRun, step, code string) {
+	t.Helper()
+	i := len(s.cfg.Actions)
+	for i < len(s.cfg.Actions)+len(s.cfg.Failover.Steps) && s.cfg.Failover.Steps[i-len(s.cfg.Actions)].Name != step {
+		i++
+	}
+	started := 0
+	for _, r := range s.results {
+		op := r.Ops[i]
+		if !op.Started {
+			continue
+		}
+		started++
+		if !op.Refused || op.Code != code {
+			t.Fatalf("trial %d: step %s: refused %v with %q, want refused with %s", r.Trial, step, op.Refused, op.Code, code)
+		}
+	}
+	if started < len(s.results)*9/10 {
+		t.Errorf("step %s started in %d of %d trials", step, started, len(s.results))
+	}
+}
+
+// confirmedBy returns the dynamic finding of kind id, computed from the
+// trials of s, that confirms the static finding st; it fails the test
+// when there is none, or when its effect and representative trial do not
+// show the cause.
+func confirmedBy(t *testing.T, s *simRun, loc model.Locator, st findings.Finding, id string) findings.Finding {
+	t.Helper()
+	fs := append(findings.Static(s.cfg, loc), findings.Dynamic(s.cfg, loc, s.results)...)
+	findings.Link(fs)
+	var kinds []string
+	for _, f := range fs {
+		if f.Kind != findings.KindDynamic {
+			continue
+		}
+		kinds = append(kinds, f.ID)
+		if f.ID == id && slices.Contains(f.Confirms, findings.Ref{ID: st.ID, Location: st.Location}) {
+			e := f.Effect
+			if e.Trials == 0 || e.MissBoth == nil || *e.MissBoth == 0 || e.Representative == nil {
+				t.Errorf("%s: effect %+v: no trial missed the objectives with the cause", id, *e)
+			}
+			// the representative trial, replayed on its own, has the cause
+			rep := model.NewRunner(s.cfg).Trial(s.cfg.Seed, *e.Representative, nil)
+			if !slices.ContainsFunc(rep.Causes, func(c model.Cause) bool { return c.Kind().String() == e.Cause }) {
+				t.Errorf("%s: representative trial %d has causes %v, none a %s", id, *e.Representative, rep.Causes, e.Cause)
+			}
+			return f
+		}
+	}
+	t.Fatalf("no dynamic %s confirms %s (dynamic findings: %v)", id, st.ID, kinds)
+	return findings.Finding{}
+}
+
 func TestConsistency(t *testing.T) {
 	covered := map[string]bool{}
 	for _, tc := range consistencyCases {
@@ -233,18 +307,23 @@ func TestConsistency(t *testing.T) {
 		r, _ := findings.Lookup(tc.id)
 		t.Run(tc.id+"_"+r.AWSRuleID(), func(t *testing.T) {
 			cfg, loc := load(t, tc.file)
-			found := false
-			for _, f := range findings.Static(cfg, loc) {
-				found = found || f.ID == tc.id
+			var st *findings.Finding
+			fs := findings.Static(cfg, loc)
+			for i := range fs {
+				if fs[i].ID == tc.id && st == nil {
+					st = &fs[i]
+				}
 			}
-			if !found {
+			if st == nil {
 				t.Fatalf("%s does not produce %s", tc.file, tc.id)
 			}
-			tc.effect(t, simulate(t, tc.file))
+			s := simulate(t, tc.file)
+			tc.effect(t, s)
+			confirmedBy(t, s, loc, *st, tc.dynamic)
 		})
 	}
 	for _, r := range findings.Rules() {
-		if r.Simulated != covered[r.ID] {
+		if !r.Dynamic && r.Simulated != covered[r.ID] {
 			t.Errorf("%s: simulated %v, consistency case %v", r.ID, r.Simulated, covered[r.ID])
 		}
 	}

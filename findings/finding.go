@@ -10,8 +10,10 @@ import (
 )
 
 // Severity says how bad a finding is: Error (the setup cannot work as
-// intended: AWS refuses it, or the failover cannot recover), Warning (it
-// works, but worse than the scenario asks or than AWS allows), Info.
+// intended: AWS refuses it, or the failover cannot recover; for a dynamic
+// finding, most trials with the cause miss the objectives, or some do not
+// recover), Warning (it works, but worse than the scenario asks or than
+// AWS allows), Info.
 type Severity int
 
 // Severities, from least to most severe.
@@ -130,6 +132,24 @@ type Effect struct {
 	// Representative is the index of a trial that shows the cause, for
 	// drsim trace --trial; null when none does.
 	Representative *int `json:"representative_trial"`
+	// MissBothOfAll is the share of all trials of the run that have the
+	// cause and miss the objectives (Share × MissBoth): the most that
+	// removing the cause could add to P(meet both). Dynamic findings are
+	// ordered by it. Null when no objective is set.
+	MissBothOfAll *float64 `json:"miss_both_of_all"`
+	// Cause is the kind of cause the trials recorded (model.CauseKind:
+	// "kms-call", "replication-call", "throttled", "store-unavailable",
+	// "sts", "step", "slow-failover", "stale").
+	Cause string `json:"cause"`
+	// Errors counts, for a "step" cause, the trials with the cause by the
+	// AWS error name of the op's last failed attempt.
+	Errors map[string]int `json:"errors,omitempty"`
+}
+
+// Ref points at another finding: its id and location.
+type Ref struct {
+	ID       string   `json:"id"`
+	Location Location `json:"location"`
 }
 
 // Finding is a named, located, explained problem with a setup (DESIGN.md
@@ -155,6 +175,14 @@ type Finding struct {
 	Subjects Subjects `json:"subjects"`
 	// Effect is filled by dynamic findings only.
 	Effect *Effect `json:"effect,omitempty"`
+	// Confirms lists, for a dynamic finding, the static findings whose
+	// cause the trials showed: a kind its rule can confirm
+	// (Rule.Confirms), with the same subjects (Link).
+	Confirms []Ref `json:"confirms,omitempty"`
+
+	// candidates are the key paths a dynamic finding may point at, most
+	// specific first (Relocate).
+	candidates []string
 }
 
 // String returns the compiler-style line "file:line:col: severity ID:

@@ -46,6 +46,13 @@ type Rule struct {
 	// kind. Findings on settings the model does not simulate (rotation,
 	// limits) are not.
 	Simulated bool
+	// Dynamic reports a kind of dynamic finding: computed from the trials
+	// of a run (Dynamic), never by Static or drsim lint.
+	Dynamic bool
+	// Confirms lists, for a dynamic kind, the static kinds whose cause it
+	// observes: a dynamic finding confirms a static finding of one of
+	// them with the same subjects (Link).
+	Confirms []string
 }
 
 // Anchor is the rule's anchor in docs/findings.md: the GitHub slug of its
@@ -84,15 +91,30 @@ const (
 	AppNotInKeyPolicy                  = "DR107"
 	BackupKeyNotInVaultRegion          = "DR108"
 	RotationOnSingleRegionKey          = "DR109"
+	STSGlobalFromOptInRegion           = "DR110"
+	AdminsExcludePrincipal             = "DR111"
+	ReplicaOpKeyNotInRegion            = "DR112"
 	FailoverTargetHoldsNothing         = "DR201"
 	StoreWithoutCopyAfterFailover      = "DR202"
 	RPOBelowReplicationP99             = "DR203"
 	RequiredKeyPromotion               = "DR301"
 	RequiredOpInFailedRegion           = "DR302"
+	RequiredStepNeedsFailedRegion      = "DR303"
 	KMSQuotaBelowDemandAfterFailover   = "DR401"
 	KMSQuotaBelowDemand                = "DR402"
 	RetryBelowOneSecond                = "DR901"
 	BackupIntervalBelowOneMinute       = "DR902"
+
+	// Dynamic kinds: causes the trials showed.
+	KeyUnreachableFromRegion = "DR501"
+	KMSCallsRefused          = "DR502"
+	KMSThrottled             = "DR503"
+	ReplicationCallsFailed   = "DR504"
+	StoreUnavailable         = "DR505"
+	OpFailed                 = "DR506"
+	StaleStore               = "DR507"
+	SlowFailover             = "DR508"
+	STSEndpointUnavailable   = "DR509"
 )
 
 // rules is the registry, in id order.
@@ -179,6 +201,35 @@ var rules = []Rule{
 			"under it.",
 	},
 	{
+		ID: STSGlobalFromOptInRegion, Name: "sts-global-from-opt-in-region", Severity: Error, AWSRule: "G3", Simulated: true,
+		Short: "The app uses the global STS endpoint from an opt-in region, where it is served in us-east-1.",
+		Full: "The legacy global STS endpoint (sts.amazonaws.com) is served in the caller's Region for Regions enabled by default, but " +
+			"from an opt-in Region its requests still go to us-east-1 (G3). An app that serves from such a Region with app.sts = " +
+			"\"global\" loses its credentials when STS in us-east-1 fails and its cached credentials run out: a Region it does not run in " +
+			"takes it down. It is an error when an outage of the scenario can take STS in us-east-1 down, a warning otherwise.",
+		Help: "Use the regional STS endpoints (app.sts = \"regional\", the AWS SDKs' sts_regional_endpoints = regional).",
+	},
+	{
+		ID: AdminsExcludePrincipal, Name: "admins-exclude-principal", Severity: Error, AWSRule: "G5", Simulated: true,
+		Short: "A runbook step's or action's KMS operation is made by a principal that the admins of a copy it needs do not include.",
+		Full: "KMS control-plane operations need their permission in the key policy of the copies involved (G5): ReplicateKey and " +
+			"rotation on the primary, UpdatePrimaryRegion on the current primary and the new one, enabling, disabling, policy changes " +
+			"and deletion scheduling on the copy acted on. A principal missing from admins (or from admins_in of that Region) gets " +
+			"AccessDeniedException, a refusal: a required step fails and the failover does not happen. It is an error for a required " +
+			"step, a warning for an optional step or an action.",
+		Help: "Add the principal to the admins of that copy (admins, or admins_in for its Region), or have an admin make the operation " +
+			"(the step's principal, or failover.operator).",
+	},
+	{
+		ID: ReplicaOpKeyNotInRegion, Name: "replica-op-key-not-in-region", Severity: Error, AWSRule: "G6", Simulated: true,
+		Short: "A create-table-replica or put-bucket-replication operation names a key without a copy in the new replica's region.",
+		Full: "A new table replica encrypted with a customer managed key needs a key in its own Region (G6): create-table-replica with " +
+			"a key that has no copy there fails with ValidationException, a refusal. A replication rule's replica key must be in the " +
+			"destination's Region (G7): a rule put with a key of another Region makes every read of the replica there depend on that " +
+			"Region (a single-Region key) or fail with NotFoundException (a multi-Region key without a copy there).",
+		Help: "Name a key with a copy in that region (key = ... on the step or action), or replicate the key there first.",
+	},
+	{
 		ID: FailoverTargetHoldsNothing, Name: "failover-target-holds-nothing", Severity: Error, AWSRule: DocDRStrategies, Simulated: true,
 		Short: "The failover target holds no copy of any store.",
 		Full: "Recovery in another Region needs the data there: a replica (S3 replication, a global table replica) or a backup copy that " +
@@ -221,6 +272,16 @@ var rules = []Rule{
 		Help: "Do the operation before the outage (at t=0 in the setup), make the step optional, or act on a copy in another region.",
 	},
 	{
+		ID: RequiredStepNeedsFailedRegion, Name: "required-step-needs-failed-region", Severity: Error, AWSRule: "G1", Simulated: true,
+		Short: "A required runbook step needs a service in the region the failover leaves.",
+		Full: "A step's needs must all be available for it to finish. The control planes of Route 53 and IAM are hosted in us-east-1 " +
+			"(G1, G2): a record or health-check change, or a role change, made during an outage of us-east-1 fails while their data " +
+			"planes keep answering. When a required step needs route53-control@us-east-1, iam-control@us-east-1 or any other service " +
+			"in failover.from, it cannot finish while that Region is down, and the failover waits for it to come back.",
+		Help: "Fail over with something that does not need the failed Region: Route 53 health-check failover or ARC routing control " +
+			"(data planes, needs = [\"arc-routing-control\"]) instead of a record edit; or make the step optional.",
+	},
+	{
 		ID: KMSQuotaBelowDemandAfterFailover, Name: "kms-quota-below-demand-after-failover", Severity: Error, AWSRule: "K13", Simulated: true,
 		Short: "A region serving after the failover has a KMS request quota below its demand.",
 		Full: "KMS quotas are per account and Region and are not shared between a primary and its replicas (K13). After the failover " +
@@ -237,6 +298,95 @@ var rules = []Rule{
 			"kms_rps, the excess fails with ThrottlingException from t=0. It is an error when that brings the success fraction below " +
 			"objectives.success (the service is down from the start), a warning otherwise.",
 		Help: "Request a higher quota for that region (and set kms_rps to it), or turn on S3 Bucket Keys (bucket_key = true).",
+	},
+	{
+		ID: KeyUnreachableFromRegion, Name: "key-unreachable-from-region", Severity: Error, AWSRule: "K12", Simulated: true, Dynamic: true,
+		Confirms: []string{ReplicaKeyNotInDestination, SingleRegionClientKeyAfterFailover},
+		Short:    "The trials showed the app's calls with a key failing because the key's copy is in another region that was down.",
+		Full: "A single-Region key is always called in its home Region (K12). In the trials with this cause, the app served from " +
+			"one Region while its calls with the key went to another whose KMS was down (or partitioned away, or in a gray failure): " +
+			"they failed with KMSUnavailable and kept the service down, whatever the failover did.",
+		Help: "Use a multi-Region key with a replica in every region that serves (an MRK-aware client calls the replica in its own " +
+			"region).",
+	},
+	{
+		ID: KMSCallsRefused, Name: "kms-calls-refused", Severity: Error, AWSRule: "K12", Simulated: true, Dynamic: true,
+		Confirms: []string{ClientKeyWithoutCopyAfterFailover, AppNotInKeyPolicy},
+		Short:    "The trials showed the app's KMS calls refused (NotFoundException, AccessDeniedException, DisabledException, KMSInvalidStateException).",
+		Full: "In the trials with this cause, the app's cryptographic calls with a key were refused by the copy they went to: no " +
+			"related copy in the caller's Region (NotFoundException, K12), the app's principal missing from that copy's key policy " +
+			"(AccessDeniedException, K4), a disabled copy (DisabledException) or one pending deletion or being created " +
+			"(KMSInvalidStateException, K10). The refusals kept the service down.",
+		Help: "Give the key a copy in that region, add the app's principal to that copy's policy, or enable the copy, as the message says.",
+	},
+	{
+		ID: KMSThrottled, Name: "kms-throttled", Severity: Error, AWSRule: "K13", Simulated: true, Dynamic: true,
+		Confirms: []string{KMSQuotaBelowDemandAfterFailover, KMSQuotaBelowDemand},
+		Short:    "The trials showed KMS throttling the app's calls in a region and keeping the service down.",
+		Full: "KMS quotas are per account and Region (K13). In the trials with this cause, the calls sent to a Region exceeded its " +
+			"kms_rps, the excess failed with ThrottlingException, and those failures alone kept the share of successful requests " +
+			"below objectives.success.",
+		Help: "Request a higher quota for that region (and set kms_rps to it), or cut the calls with S3 Bucket Keys.",
+	},
+	{
+		ID: ReplicationCallsFailed, Name: "replication-calls-failed", Severity: Error, AWSRule: "S1", Simulated: true, Dynamic: true,
+		Confirms: []string{ReplicationRoleNotInDestination, ReplicationRoleNotInSource, ReplicaKeyNotInDestination},
+		Short:    "The trials showed S3 replication's KMS calls failing: objects did not reach the destination.",
+		Full: "S3 replication decrypts each object at the source and encrypts it at the destination as the rule's role (S1). In the " +
+			"trials with this cause, those calls were refused (the role missing from a copy's key policy, no copy of the key) or sent " +
+			"to another Region that was down; a refused object is left FAILED and never retried (S3), so the destination falls " +
+			"behind and a failover serves stale data.",
+		Help: "Add the role to the key policy of the copy named, or use a replica key with a copy in the destination region.",
+	},
+	{
+		ID: StoreUnavailable, Name: "store-unavailable-where-served", Severity: Error, AWSRule: DocDRStrategies, Simulated: true, Dynamic: true,
+		Confirms: []string{TableReplicaKeyNotInRegion, FailoverTargetHoldsNothing, StoreWithoutCopyAfterFailover, BackupKeyNotInVaultRegion},
+		Short:    "The trials showed requests to a store failing where the app served, because the store had no usable copy there.",
+		Full: "In the trials with this cause, the app served a store from a Region where it had no copy (no replica, no replication " +
+			"destination, a replica still being copied) or where its copy could not be used (a table replica whose at-rest key was " +
+			"refused or unreachable: INACCESSIBLE_ENCRYPTION_CREDENTIALS, D3, G6). The store's requests failed as unavailable and kept " +
+			"the service down.",
+		Help: "Replicate the store to that region (a replication rule or a table replica with a key of that region), or restore its " +
+			"backup there in the runbook.",
+	},
+	{
+		ID: OpFailed, Name: "op-failed", Severity: Error, AWSRule: "K8", Simulated: true, Dynamic: true,
+		Confirms: []string{RequiredKeyPromotion, RequiredOpInFailedRegion, RequiredStepNeedsFailedRegion, BackupKeyNotInVaultRegion,
+			AdminsExcludePrincipal, ReplicaOpKeyNotInRegion},
+		Short: "The trials showed a runbook step or an action failing: a required step held the failover back, or an operation was refused.",
+		Full: "In the trials with this cause, a required runbook step was not done when the service came back by itself or the " +
+			"horizon came (it kept failing: the failover waited for it), or a step or action was refused. The AWS rule is the one " +
+			"of the operation's error: UpdatePrimaryRegion and ReplicateKey go to the primary's Region (K5, K8), control planes to " +
+			"us-east-1 (G1, G2), permissions to the copy's admins (G5), table replicas need a key in their Region (G6).",
+		Help: "Make the step optional, do the operation before the outage, or fix what refuses it, as the message says.",
+	},
+	{
+		ID: StaleStore, Name: "stale-store", Severity: Warning, AWSRule: "S2", Simulated: true, Dynamic: true,
+		Confirms: []string{RPOBelowReplicationP99, ReplicationRoleNotInDestination, ReplicationRoleNotInSource},
+		Short:    "The trials showed a store missing writes older than the RPO objective when the service came back.",
+		Full: "In the trials with this cause, the oldest write of a store missing in the region that served at recovery was older " +
+			"than objectives.rpo: the replication lag's tail (S2: without RTC some objects take hours, and there is no SLA), " +
+			"objects left FAILED, a backup's age, or writes still on their way when the failover moved traffic.",
+		Help: "Shorten the lag (S3 Replication Time Control, rtc = true), fix the replication failures the other findings name, or set " +
+			"an RPO objective the replication can meet.",
+	},
+	{
+		ID: SlowFailover, Name: "slow-failover", Severity: Warning, AWSRule: DocDRStrategies, Simulated: true, Dynamic: true,
+		Short: "The trials showed the failover bringing the service back later than the RTO objective.",
+		Full: "In the trials with this cause, the failover worked, but the service came back (when traffic moved) later than " +
+			"objectives.rto. The finding names the longest part of the failover's critical path: the detection (failover.detect) " +
+			"or a runbook step on the path (from its start to its success, its retries included).",
+		Help: "Shorten that part: automate the step, run it in parallel (after), or detect sooner; or set an RTO objective the " +
+			"runbook can meet.",
+	},
+	{
+		ID: STSEndpointUnavailable, Name: "sts-endpoint-unavailable", Severity: Error, AWSRule: "G3", Simulated: true, Dynamic: true,
+		Confirms: []string{STSGlobalFromOptInRegion},
+		Short:    "The trials showed the app losing its credentials because its STS endpoint, in another region, was down.",
+		Full: "In the trials with this cause, the app served from a Region whose STS endpoint is in another Region (the global " +
+			"endpoint from an opt-in Region is served in us-east-1, G3); that Region's STS was down, the app's cached credentials ran " +
+			"out, and its requests failed until STS was back.",
+		Help: "Use the regional STS endpoints (app.sts = \"regional\").",
 	},
 	{
 		ID: RetryBelowOneSecond, Name: "retry-below-1s", Severity: Warning, AWSRule: DocRetry,
@@ -257,8 +407,8 @@ var rules = []Rule{
 	},
 }
 
-// Rules returns the registry of finding kinds, in id order. The slice is a
-// copy.
+// Rules returns the registry of finding kinds, in id order: the static
+// kinds, then the dynamic ones (DR5xx). The slice is a copy.
 func Rules() []Rule { return append([]Rule(nil), rules...) }
 
 // Lookup returns the rule with the given id.

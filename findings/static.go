@@ -36,6 +36,10 @@ func Static(cfg *model.Config, loc model.Locator) []Finding {
 	c.failoverTarget()
 	c.rpoLag()
 	c.requiredSteps()
+	c.requiredNeeds()
+	c.sts()
+	c.admins()
+	c.replicaOps()
 	c.quotas()
 	c.limits()
 	Sort(c.out)
@@ -737,4 +741,227 @@ func (c *checker) limits() {
 			"the backup of %q is taken every %s, more often than once a minute: AWS Backup runs a backup rule at most once an hour",
 			x.store, sim.FormatDuration(x.b.Every))
 	}
+}
+
+// DR303 (G1, G2): required steps that need a service in failover.from.
+func (c *checker) requiredNeeds() {
+	fo := c.cfg.Failover
+	if fo == nil {
+		return
+	}
+	from := c.region(fo.From)
+	for i := range fo.Steps {
+		st := &fo.Steps[i]
+		if !st.Required {
+			continue
+		}
+		for _, n := range st.Needs {
+			if n.ARC || n.Region != fo.From {
+				continue
+			}
+			rule, why := DocDRStrategies, ""
+			switch n.Service {
+			case model.SvcRoute53Control:
+				rule, why = "G1", " (Route 53's control plane is hosted in us-east-1, G1; its data plane, DNS and health checks, is not)"
+			case model.SvcIAMControl:
+				rule, why = "G2", " (IAM's control plane is hosted in us-east-1, G2)"
+			case model.SvcSTS:
+				rule = "G3"
+			}
+			need := n.Service.String() + "@" + from
+			c.add(RequiredStepNeedsFailedRegion, -1, fmt.Sprintf("failover.steps[%d].needs", i),
+				Subjects{Steps: []string{st.Name}, Regions: []string{from}}, rule,
+				fmt.Sprintf("move traffic with something that does not need %s (Route 53 health-check failover, or ARC routing control: needs = [\"arc-routing-control\"]), or make step %q optional", from, st.Name),
+				"required step %q needs %s, in the region the failover leaves%s: it cannot finish while %s is down, so the failover waits for %s to come back",
+				st.Name, need, why, from, from)
+		}
+	}
+}
+
+// DR110 (G3): the global STS endpoint from an opt-in region.
+func (c *checker) sts() {
+	if c.cfg.App.STS != model.STSGlobal {
+		return
+	}
+	serve := append([]int(nil), c.cfg.App.Serve...)
+	for _, r := range c.serveAfter {
+		if !slices.Contains(serve, r) {
+			serve = append(serve, r)
+		}
+	}
+	slices.Sort(serve)
+	var opt []string
+	for _, r := range serve {
+		if model.IsOptIn(c.region(r)) {
+			opt = append(opt, c.region(r))
+		}
+	}
+	if len(opt) == 0 {
+		return
+	}
+	sev := Warning
+	when := "if STS in us-east-1 fails"
+	if c.stsCanFail() {
+		sev, when = Error, "when an outage of this scenario takes STS in us-east-1 down"
+	}
+	ttl := c.cfg.App.CredentialsTTL
+	if ttl <= 0 {
+		ttl = model.DefaultCredentialsTTL
+	}
+	c.add(STSGlobalFromOptInRegion, sev, c.first("app.sts", "app"),
+		Subjects{Regions: append(opt, model.ControlPlaneRegion)}, "",
+		`use the regional STS endpoints: app.sts = "regional"`,
+		"app.sts is \"global\" and the app serves from %s, an opt-in region: its credentials come from STS in us-east-1, so %s the app fails there once its cached credentials (at most %s) run out",
+		strings.Join(opt, ", "), when, sim.FormatDuration(ttl))
+}
+
+// stsCanFail reports whether an outage of the scenario can take STS in
+// us-east-1 down (at an error rate of 1).
+func (c *checker) stsCanFail() bool {
+	for oi := range c.cfg.Outages {
+		o := &c.cfg.Outages[oi]
+		if o.Kind != model.RegionOutage || o.Region < 0 || c.region(o.Region) != model.ControlPlaneRegion || o.Probability <= 0 {
+			continue
+		}
+		if len(o.Phases) == 0 && o.Services&model.SvcSTS != 0 && model.Rate(o.ErrorRate) >= 1 {
+			return true
+		}
+		for _, p := range o.Phases {
+			if p.Services&model.SvcSTS != 0 && model.Rate(p.ErrorRate) >= 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// opRef is the op of an action or a runbook step, with its path and name.
+type opRef struct {
+	op       *model.Op
+	path     string // "actions[i]" or "failover.steps[i]"
+	name     string // "action N" or "step \"NAME\""
+	step     string // the step's name, "" for an action
+	required bool
+}
+
+func (c *checker) ops() []opRef {
+	var out []opRef
+	for i := range c.cfg.Actions {
+		out = append(out, opRef{&c.cfg.Actions[i].Op, fmt.Sprintf("actions[%d]", i), fmt.Sprintf("action %d", i+1), "", false})
+	}
+	if fo := c.cfg.Failover; fo != nil {
+		for i := range fo.Steps {
+			st := &fo.Steps[i]
+			out = append(out, opRef{&st.Op, fmt.Sprintf("failover.steps[%d]", i), fmt.Sprintf("step %q", st.Name), st.Name, st.Required})
+		}
+	}
+	return out
+}
+
+// DR111 (G5): control-plane ops made by a principal that is not an admin
+// of a copy they need.
+func (c *checker) admins() {
+	for _, o := range c.ops() {
+		op := o.op
+		if !op.Kind.IsKMS() || op.Key < 0 || op.Key >= len(c.cfg.Keys) {
+			continue
+		}
+		k := &c.cfg.Keys[op.Key]
+		var copies []int
+		switch op.Kind {
+		case model.OpReplicateKey, model.OpRotateKey:
+			copies = []int{k.Primary}
+		case model.OpUpdatePrimaryRegion:
+			copies = []int{k.Primary, op.Region}
+		default:
+			copies = []int{op.Region}
+		}
+		who := c.cfg.Principal(op)
+		for _, r := range copies {
+			if r < 0 || r >= len(c.cfg.Regions) || kms.Allows(k.AdminsFor(r), who) {
+				continue
+			}
+			sev := Warning
+			if o.required {
+				sev = Error
+			}
+			path := "keys." + k.Name + ".admins"
+			for _, a := range k.AdminsIn {
+				if a.Region == r {
+					path = "keys." + k.Name + ".admins_in." + c.region(r)
+				}
+			}
+			subj := Subjects{Keys: []string{k.Name}, Regions: []string{c.region(r)}, Principals: []string{who}}
+			if o.step != "" {
+				subj.Steps = []string{o.step}
+			}
+			effect := "AccessDeniedException, a refusal"
+			if o.required {
+				effect += ": the required step fails and the failover does not happen"
+			}
+			c.add(AdminsExcludePrincipal, sev, c.first(path, "keys."+k.Name), subj, "",
+				fmt.Sprintf("add %q to %s, or have an admin of that copy make the operation", who, path),
+				"%s makes %s on %q as %q, who is not in the admins of its copy in %s (%s): %s",
+				o.name, op.Kind, k.Name, who, c.region(r), strings.Join(k.AdminsFor(r), ", "), effect)
+		}
+	}
+}
+
+// DR112 (G6, G7): create-table-replica and put-bucket-replication with a
+// key that has no copy in the new replica's region.
+func (c *checker) replicaOps() {
+	for _, o := range c.ops() {
+		op := o.op
+		var key, reg int
+		var store string
+		switch {
+		case op.Kind == model.OpCreateTableReplica && op.Store.Kind == model.StoreTable && op.Store.Index < len(c.cfg.Tables):
+			t := &c.cfg.Tables[op.Store.Index]
+			key, reg, store = op.Key, op.Region, t.Name
+			if key < 0 && len(t.Keys) > 0 {
+				key = t.Keys[0]
+			}
+		case op.Kind == model.OpPutBucketReplication && op.Store.Kind == model.StoreBucket && op.Store.Index < len(c.cfg.Buckets):
+			key, reg, store = op.Key, op.To, c.cfg.Buckets[op.Store.Index].Name
+		default:
+			continue
+		}
+		if key < 0 || key >= len(c.cfg.Keys) || reg < 0 || reg >= len(c.cfg.Regions) {
+			continue
+		}
+		k := &c.cfg.Keys[key]
+		if hasCopy(k, reg) || c.replicatedTo(key, reg) {
+			continue
+		}
+		subj := Subjects{Keys: []string{k.Name}, Stores: []string{store}, Regions: []string{c.region(reg)}}
+		if o.step != "" {
+			subj.Steps = []string{o.step}
+		}
+		if op.Kind == model.OpCreateTableReplica {
+			effect := "DynamoDB refuses it (ValidationException), and no replica is made"
+			if o.required {
+				effect += ": the required step fails and the failover does not happen"
+			}
+			c.add(ReplicaOpKeyNotInRegion, -1, c.first(o.path+".key", o.path+".op", o.path), subj, "G6",
+				c.keyFix(k, reg)+fmt.Sprintf(", and name it in %s.key", o.path),
+				"%s creates a replica of table %q in %s with key %q (%s), which has no copy there: %s",
+				o.name, store, c.region(reg), k.Name, c.describeKey(k), effect)
+			continue
+		}
+		c.add(ReplicaOpKeyNotInRegion, -1, c.first(o.path+".key", o.path+".op", o.path), subj, "G7",
+			c.keyFix(k, reg)+fmt.Sprintf(", and name it in %s.key", o.path),
+			"%s puts a replication rule of bucket %q to %s with replica key %q (%s), which has no copy there: reads of the replica there call %s",
+			o.name, store, c.region(reg), k.Name, c.describeKey(k), c.callTarget(k, reg))
+	}
+}
+
+// replicatedTo reports whether an action or a step replicates key to reg
+// (replicate-key), so that a copy may exist there when it is needed.
+func (c *checker) replicatedTo(key, reg int) bool {
+	for _, o := range c.ops() {
+		if o.op.Kind == model.OpReplicateKey && o.op.Key == key && o.op.Region == reg {
+			return true
+		}
+	}
+	return false
 }

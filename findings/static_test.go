@@ -66,6 +66,12 @@ var staticCases = []struct {
 	{"DR109_K9", "dr109-rotation-single-region.toml", []want{
 		{findings.RotationOnSingleRegionKey, findings.Warning, "dr109-rotation-single-region.toml", 10, 1, "keys.legacy.rotation", []string{`"legacy"`, "365d", "us-east-1", "us-west-2"}},
 		{findings.TableReplicaKeyNotInRegion, findings.Error, "dr109-rotation-single-region.toml", 13, 1, "tables.sessions.key", nil}}},
+	{"DR110_G3", "dr110-sts-global-opt-in.toml", []want{
+		{findings.STSGlobalFromOptInRegion, findings.Error, "dr110-sts-global-opt-in.toml", 17, 1, "app.sts", []string{`"global"`, "il-central-1", "us-east-1", "5m"}}}},
+	{"DR111_G5", "dr111-admins-exclude-principal.toml", []want{
+		{findings.AdminsExcludePrincipal, findings.Error, "dr111-admins-exclude-principal.toml", 10, 15, "keys.tokens.admins_in.us-west-2", []string{`"grant-standby"`, "put-key-policy", `"tokens"`, `"dr-operator"`, "us-west-2", "AccessDeniedException"}}}},
+	{"DR112_G6", "dr112-replica-op-key.toml", []want{
+		{findings.ReplicaOpKeyNotInRegion, findings.Error, "dr112-replica-op-key.toml", 24, 1, "failover.steps[1].key", []string{`"add-replica"`, `"sessions"`, "eu-west-1", `"legacy"`, "ValidationException"}}}},
 	{"DR201", "dr201-target-holds-nothing.toml", []want{
 		{findings.FailoverTargetHoldsNothing, findings.Error, "dr201-target-holds-nothing.toml", 9, 1, "failover.to", []string{"eu-west-1", "exports", "sessions"}}}},
 	{"DR202", "dr202-store-without-copy.toml", []want{
@@ -78,6 +84,8 @@ var staticCases = []struct {
 	{"DR302_K9", "dr302-required-op-failed-region.toml", []want{
 		// required left at its default (true): the step's op
 		{findings.RequiredOpInFailedRegion, findings.Error, "dr302-required-op-failed-region.toml", 13, 1, "failover.steps[1].op", []string{`"rotate"`, `"data"`, "us-east-1", "RotateKeyOnDemand"}}}},
+	{"DR303_G1", "dr303-needs-failed-region.toml", []want{
+		{findings.RequiredStepNeedsFailedRegion, findings.Error, "dr303-needs-failed-region.toml", 14, 1, "failover.steps[1].needs", []string{`"edit-record"`, "route53-control@us-east-1", "us-east-1"}}}},
 	{"DR401_K13", "dr401-quota-after-failover.toml", []want{
 		{findings.KMSQuotaBelowDemandAfterFailover, findings.Error, "dr401-quota-after-failover.toml", 7, 1, "regions.us-west-2.kms_rps", []string{"us-west-2", "570 calls/s", "500", "ThrottlingException"}}}},
 	{"DR402_K13", "dr402-quota.toml", []want{
@@ -136,18 +144,32 @@ func TestBaseIsClean(t *testing.T) {
 	}
 }
 
+// bundledExamples are the errors that bundled scenarios show on purpose:
+// control-planes-route53 is the record-edit runbook that the
+// control-planes comparison sets against health-check failover and ARC.
+var bundledExamples = map[string]string{"control-planes-route53": findings.RequiredStepNeedsFailedRegion}
+
 // TestBundledAreClean checks that the bundled scenarios, which document
-// good practice, have no finding of severity error.
+// good practice, have no finding of severity error but the ones they show
+// on purpose (bundledExamples), and that those they do show.
 func TestBundledAreClean(t *testing.T) {
 	for _, info := range scenarios.Bundled() {
 		cfg, loc, err := scenarios.ResolveLocated(info.Name)
 		if err != nil {
 			t.Fatal(err)
 		}
+		shown := false
 		for _, f := range findings.Static(cfg, loc) {
+			if f.ID == bundledExamples[info.Name] {
+				shown = true
+				continue
+			}
 			if f.Severity == findings.Error {
 				t.Errorf("%s: %s", info.Name, f.String())
 			}
+		}
+		if id, ok := bundledExamples[info.Name]; ok && !shown {
+			t.Errorf("%s does not show %s", info.Name, id)
 		}
 	}
 }
@@ -271,8 +293,16 @@ func TestRegistry(t *testing.T) {
 		if r.HelpURI() != findings.DocsURL+"findings.md#"+strings.ToLower(r.ID)+"-"+r.Name {
 			t.Errorf("%s: help URI %s", r.ID, r.HelpURI())
 		}
-		if !tested[r.ID] {
+		if !r.Dynamic && !tested[r.ID] {
 			t.Errorf("%s has no case in staticCases", r.ID)
+		}
+		if r.Dynamic != (r.ID >= "DR500" && r.ID < "DR600") || (r.Dynamic && !r.Simulated) {
+			t.Errorf("%s: dynamic %v, simulated %v: the dynamic kinds are DR5xx, and simulated", r.ID, r.Dynamic, r.Simulated)
+		}
+		for _, id := range r.Confirms {
+			if s, ok := findings.Lookup(id); !ok || s.Dynamic || !r.Dynamic {
+				t.Errorf("%s confirms %s, which is not a static kind (or %s is not dynamic)", r.ID, id, r.ID)
+			}
 		}
 	}
 	if _, ok := findings.Lookup("DR000"); ok {
@@ -289,7 +319,7 @@ func TestDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(data)
-	files := map[string]string{}
+	files := dynamicExamples()
 	for _, tc := range staticCases {
 		files[tc.want[0].id] = tc.file
 	}

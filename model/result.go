@@ -193,3 +193,17 @@ type BacklogPoint struct {
 	Region string   `json:"region"`
 	Writes float64  `json:"writes"`
 }
+
+// Meets reports whether the trial meets the RTO and the RPO objectives of
+// o: an objective that is not set is met, an incident-free trial meets
+// both, an unrecovered trial neither of those set (DESIGN.md, "Metrics of
+// one trial": objectives_met).
+func (t *TrialResult) Meets(o *Objectives) (rto, rpo bool) {
+	switch {
+	case !t.Incident:
+		return true, true
+	case !t.Recovered:
+		return !o.HasRTO, !o.HasRPO
+	}
+	return !o.HasRTO || t.RTO <= o.RTO, !o.HasRPO || t.RPO <= o.RPO
+}
