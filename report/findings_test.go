@@ -12,8 +12,9 @@ import (
 )
 
 // TestReportFindings checks that Build carries the static findings of the
-// scenario, that SetFindings replaces them, and that the JSON document has
-// them (an empty array, never null).
+// scenario, then the dynamic findings of its trials, most harmful first,
+// that SetFindings replaces them, and that the JSON document has them (an
+// empty array, never null).
 func TestReportFindings(t *testing.T) {
 	cfg := fixture.SnowyConfig()
 	cfg.Buckets[0].Replication[0].Role = "replicator" // not in the key's policy
@@ -24,9 +25,16 @@ func TestReportFindings(t *testing.T) {
 		if f.Location.File != "snowy.toml" || f.Location.Path == "" {
 			t.Errorf("%s: location %+v", f.ID, f.Location)
 		}
+		if (f.Kind == findings.KindDynamic) != (f.Effect != nil) {
+			t.Errorf("%s: kind %s, effect %v", f.ID, f.Kind, f.Effect)
+		}
 	}
-	if strings.Join(ids, ",") != "DR105,DR106" {
-		t.Fatalf("findings %v, want DR105 and DR106", ids)
+	// the synthetic trials: 3 stale (RPO over 5m), 1 unrecovered
+	if strings.Join(ids, ",") != "DR105,DR106,DR507,DR501" {
+		t.Fatalf("findings %v, want DR105, DR106, then DR507 and DR501", ids)
+	}
+	if e := r.Findings[2].Effect; e.Trials <= r.Findings[3].Effect.Trials || *e.MissBothOfAll < *r.Findings[3].Effect.MissBothOfAll {
+		t.Errorf("dynamic findings out of order: %+v, %+v", *e, *r.Findings[3].Effect)
 	}
 	r.SetFindings(nil)
 	var js bytes.Buffer

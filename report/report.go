@@ -46,8 +46,13 @@ type Report struct {
 	Distributions  Distributions   `json:"distributions"`
 	Representative *Representative `json:"representative,omitempty"`
 
-	// Findings are what is wrong with the setup (docs/findings.md):
-	// the static findings of the scenario, sorted; never null.
+	// Findings are what is wrong with the setup (docs/findings.md): the
+	// static findings of the scenario, sorted by location, then the
+	// dynamic findings of its trials (kind "dynamic", with an effect), the
+	// most harmful first: by effect.miss_both_of_all, the share of all
+	// trials that have the cause and miss the objectives. A dynamic
+	// finding's confirms lists the static findings it confirms. Never
+	// null.
 	Findings []findings.Finding `json:"findings"`
 }
 
@@ -298,10 +303,11 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 		Findings:       []findings.Finding{},
 	}
 	// Without a locator the findings point at the file and key path;
-	// cmd/drsim replaces them with located ones (SetFindings). A Config
-	// that fails Check has none (Static needs valid indices).
+	// cmd/drsim places them (LocateFindings). A Config that fails Check
+	// has none (Static needs valid indices).
 	if cfg.Check() == nil {
-		r.Findings = findings.Static(cfg, nil)
+		r.Findings = append(findings.Static(cfg, nil), findings.Dynamic(cfg, nil, results)...)
+		findings.Link(r.Findings)
 	}
 	r.Objectives.Success = human.Round(cfg.Objectives.Success)
 	if cfg.Objectives.HasRTO {

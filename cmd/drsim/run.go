@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/drsim/drsim/findings"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/render"
 )
@@ -79,7 +78,7 @@ printed and nothing is written (unless --partial-ok); the exit status is 130.`,
 				}
 			}
 			s.aggregate(prog.bar(0))
-			s.report.SetFindings(findings.Static(cfg, loc))
+			s.report.LocateFindings(cfg, loc)
 			prog.bar(0).setPhase(phaseRendering)
 			if perTrialOut != nil {
 				perTrialOut.write = func(w io.Writer) error { return report.WriteCSV(w, s.cfg, s.results) }

@@ -21,12 +21,14 @@ func TestTextFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := text.String()
-	for _, want := range []string{"\nFindings (2 errors, 0 warnings, 0 info; docs/findings.md)\n", "  snowy.toml: error DR105: ", `"replicator"`, "\n      fix: add \"replicator\""} {
+	for _, want := range []string{"\nFindings (2 errors, 0 warnings, 0 info; docs/findings.md)\n", "  snowy.toml: error DR105: ", `"replicator"`, "\n      fix: add \"replicator\"",
+		"\nWhat to fix first (", "\n  1. error DR507 stale-store: in ", "\n  2. error DR501 key-unreachable-from-region: ",
+		"\n     evidence: costs up to ", "drsim trace snowy.toml --seed 7 --trial "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q", want)
 		}
 	}
-	if strings.Index(out, "\nFindings") > strings.Index(out, "\nRecovery") {
+	if strings.Index(out, "\nFindings") > strings.Index(out, "\nRecovery") || strings.Index(out, "\nWhat to fix first") > strings.Index(out, "\nOutages") {
 		t.Error("the findings do not lead the report")
 	}
 	r.SetFindings(nil)

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/drsim/drsim/findings"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
 	"github.com/drsim/drsim/report/internal/escape"
@@ -117,7 +118,21 @@ type htmlEvent struct {
 	Class                                             string
 }
 
+// htmlFix is one entry of "What to fix first".
+type htmlFix struct {
+	Title, Severity, Message string
+	// Lines are its "label: text" lines (where, fix, evidence, confirms).
+	Lines [][2]string
+}
+
 type htmlReport struct {
+	// FixFirst leads the page; FixNote introduces it. Findings lists the
+	// other findings under FindingsNote.
+	FixFirst     []htmlFix
+	FixNote      string
+	FindingsHead string
+	FindingsNote string
+	Findings     *htmlTable
 	Schema       string
 	Title        string
 	Description  string
@@ -179,6 +194,21 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart, omitted []ch
 	d.VerdictClass = verdictClass(r.ObjectivesMet.Both)
 	d.Facts = runFacts(r) + " · success threshold " + human.Pct(r.Objectives.Success) + " of requests"
 	d.Cards = reportCards(r)
+	first, rest := fixFirst(r.Findings)
+	for i := range first {
+		f := &first[i]
+		fx := htmlFix{Title: escape.Strip(f.ID + " " + f.Name), Severity: f.Severity.String(), Message: escape.Strip(f.Message)}
+		for _, l := range fixFirstLines(r, f) {
+			fx.Lines = append(fx.Lines, [2]string{l[0], escape.Strip(l[1])})
+		}
+		d.FixFirst = append(d.FixFirst, fx)
+	}
+	d.FixNote = fixFirstNote
+	if len(rest) > 0 {
+		d.FindingsHead = "Findings (" + findings.Summary(rest) + ")"
+		d.FindingsNote = findingsNote
+		d.Findings = newTable(findingHeader, findingRows(r.Findings, rest), 1, 2, 3, 4)
+	}
 
 	m := &r.Metrics
 	d.Recovery = newTable(recoveryHeader, recoveryRows(r))

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/drsim/drsim/findings"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
@@ -44,12 +45,20 @@ func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) e
 	}
 	b.WriteString(mdSpans(verdict(r)))
 	b.WriteString("\n\n" + md(runFacts(r)) + ".\n\n")
+	first, rest := fixFirst(r.Findings)
+	b.WriteString(mdFixFirst(r, first, md))
 
 	if len(r.Outages) > 0 {
 		b.WriteString("## Outages\n\n")
 		for i := range r.Outages {
 			fmt.Fprintf(&b, "- %s\n", md(outageText(&r.Outages[i])))
 		}
+		b.WriteByte('\n')
+	}
+
+	if len(rest) > 0 {
+		fmt.Fprintf(&b, "## Findings (%s)\n\n%s\n\n", md(findings.Summary(rest)), md(findingsNote))
+		b.WriteString(mdTable(findingHeader, findingRows(r.Findings, rest), false, 1, 2, 3, 4))
 		b.WriteByte('\n')
 	}
 

@@ -22,8 +22,10 @@ func WriteText(w io.Writer, r *report.Report) error {
 	}
 	m := &r.Metrics
 	b.WriteString(runFacts(r) + "\n")
+	first, rest := fixFirst(r.Findings)
+	b.WriteString(textFixFirst(r, first))
 	b.WriteString(scenarioText(r))
-	b.WriteString(textFindings(r.Findings))
+	b.WriteString(textFindings(r.Findings, rest))
 
 	b.WriteString("\nRecovery\n")
 	b.WriteString(textTable("  ", append([][]string{blankFirst(recoveryHeader)}, recoveryRows(r)...)))
