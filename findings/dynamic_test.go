@@ -215,7 +215,7 @@ func TestLink(t *testing.T) {
 		{dyn(findings.KeyUnreachableFromRegion, findings.Subjects{Keys: []string{"legacy"}, Stores: []string{"sessions"}, Regions: []string{"us-west-2"}, Principals: []string{"app"}}), true},
 		{dyn(findings.KeyUnreachableFromRegion, findings.Subjects{Keys: []string{"tokens"}, Stores: []string{"sessions"}}), false},
 		{dyn(findings.KeyUnreachableFromRegion, findings.Subjects{Principals: []string{"app"}}), false}, // nothing in common to compare
-		{dyn(findings.KMSThrottled, findings.Subjects{Regions: []string{"us-west-2"}}), false},         // not a kind DR503 confirms
+		{dyn(findings.KMSThrottled, findings.Subjects{Regions: []string{"us-west-2"}}), false},          // not a kind DR503 confirms
 	} {
 		fs := []findings.Finding{st, tt.d}
 		findings.Link(fs)
