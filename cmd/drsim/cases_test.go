@@ -16,7 +16,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drsim/drsim/findings"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/report"
@@ -51,7 +50,7 @@ func runCase(t *testing.T, file string) *caseRun {
 	detail := &model.Detail{}
 	model.NewRunner(cfg).Trial(cfg.Seed, rep, detail)
 	r := report.Build(cfg, cfg.Seed, results, detail, rep)
-	r.SetFindings(findings.Static(cfg, loc))
+	r.LocateFindings(cfg, loc)
 	return &caseRun{
 		path:    path,
 		cfg:     cfg,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -244,8 +245,51 @@ func TestRunCarriesFindings(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &doc); code != 0 || err != nil {
 		t.Fatalf("exit %d, %v", code, err)
 	}
-	if len(doc.Findings) != 1 || doc.Findings[0].ID != findings.SingleRegionClientKeyAfterFailover || doc.Findings[0].Location.Line != 43 ||
+	if len(doc.Findings) < 2 || doc.Findings[0].ID != findings.SingleRegionClientKeyAfterFailover || doc.Findings[0].Location.Line != 43 ||
 		strings.Join(doc.Findings[0].Subjects.Keys, ",") != "tokens" {
-		t.Errorf("findings %+v", doc.Findings)
+		t.Fatalf("findings %+v", doc.Findings)
+	}
+	// the trials confirm it: the key unreachable from us-west-2, in every trial
+	d := doc.Findings[1]
+	if d.ID != findings.KeyUnreachableFromRegion || d.Kind != findings.KindDynamic || d.Effect == nil || d.Effect.Trials != 20 ||
+		len(d.Confirms) != 1 || d.Confirms[0].ID != findings.SingleRegionClientKeyAfterFailover || d.Confirms[0].Location != doc.Findings[0].Location {
+		t.Errorf("dynamic finding %+v", d)
+	}
+}
+
+// TestHiddenSingleRegionKey is issue 10's "done when": the text report of
+// the hidden single-Region key case names the key and the cause of the
+// unrecovered trials, first in "What to fix first", and the representative
+// trial it gives replays with drsim trace, whose kms-failure events name
+// the key.
+func TestHiddenSingleRegionKey(t *testing.T) {
+	file := filepath.Join("testdata", "hidden-single-region-key.toml")
+	code, stdout, stderr := drsim(t, "run", file, "--trials", "300", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	i := strings.Index(stdout, "\nWhat to fix first (")
+	if i < 0 || i > strings.Index(stdout, "\nRecovery\n") {
+		t.Fatalf("no What to fix first before the recovery table:\n%s", stdout)
+	}
+	first := stdout[i:]
+	first = first[:strings.Index(first, "\n  2. ")]
+	unrec := regexp.MustCompile(`, ([0-9,]+) unrecovered\n`).FindStringSubmatch(stdout)
+	if unrec == nil || unrec[1] == "0" {
+		t.Fatalf("no unrecovered trials:\n%s", stdout[:200])
+	}
+	for _, want := range []string{"\n  1. error DR501 key-unreachable-from-region: ", `key "tokens" (single-Region, in us-east-1) was unreachable from us-west-2`,
+		"KMSUnavailable", unrec[1] + " did not recover within the horizon", "confirms: DR103 at " + file + ":"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("What to fix first lacks %q:\n%s", want, first)
+		}
+	}
+	m := regexp.MustCompile(`drsim trace (\S+) --seed (\d+) --trial (\d+)`).FindStringSubmatch(first)
+	if m == nil || m[1] != file {
+		t.Fatalf("no trace command in:\n%s", first)
+	}
+	code, trace, stderr := drsim(t, "trace", m[1], "--seed", m[2], "--trial", m[3])
+	if code != 0 || !strings.Contains(trace, `"kind":"kms-failure"`) || !strings.Contains(trace, "tokens") {
+		t.Errorf("trace of trial %s: exit %d, %s\n%.2000s", m[3], code, stderr, trace)
 	}
 }
