@@ -785,11 +785,13 @@ func (d *describer) opCause(g *group, subj *Subjects) (rule, path, what, fix str
 			desc += " " + d.name(op.Region)
 		}
 	}
-	path = d.first(pathBase+".op", pathBase)
-	if needCode {
+	switch {
+	case needCode:
 		path = d.first(pathBase+".needs", pathBase)
-	} else if required && !d.written(pathBase+".op") {
-		path = d.first(pathBase+".required", pathBase)
+	case required:
+		path = d.first(pathBase+".required", pathBase+".op", pathBase)
+	default:
+		path = d.first(pathBase+".op", pathBase)
 	}
 	rule = opRule(op.Kind, code)
 	last := strings.Join(errs, ", ")

@@ -16,7 +16,11 @@ import (
 // it: the consistency cases', and dr508 for the slow failover, which no
 // static finding predicts.
 func dynamicExamples() map[string]string {
-	out := map[string]string{findings.SlowFailover: "dr508-slow-failover.toml"}
+	out := map[string]string{
+		findings.SlowFailover:             "dr508-slow-failover.toml",
+		findings.KeyUnreachableFromRegion: "dr103-single-region-client-key.toml", // the hidden single-Region key
+		findings.OpFailed:                 "dr301-required-promotion.toml",
+	}
 	for _, tc := range consistencyCases {
 		if _, ok := out[tc.dynamic]; !ok {
 			out[tc.dynamic] = tc.file

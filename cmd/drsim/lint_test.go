@@ -25,6 +25,8 @@ var issueExamples = []string{
 	"dr103-single-region-client-key.toml", // the hidden single-Region key
 	"dr401-quota-after-failover.toml",     // kms_rps below the demand after failover
 	"dr301-required-promotion.toml",       // required key promotion (K8)
+	"dr303-needs-failed-region.toml",      // a required step that needs a control plane in the failed region (G1)
+	"dr110-sts-global-opt-in.toml",        // sts = "global" from an opt-in region (G3)
 	"dr203-rpo-without-rtc.toml",          // RPO tighter than the lag's p99 without RTC
 	"dr108-backup-key.toml",               // backup vault key without a copy in the backup's to
 	"dr109-rotation-single-region.toml",   // rotation on a single-Region key used across regions
