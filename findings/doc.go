@@ -14,9 +14,23 @@
 // data, a required step that needs the failed region, a KMS quota below the
 // demand after the failover, ...). Rules lists every kind with its metadata
 // (id, name, descriptions, help, documentation link); docs/findings.md
-// documents each one with an example and the fix. Dynamic findings, computed
-// from the trials, use the same Finding type with an Effect (the share of
-// trials, the effect on RTO, RPO and lost writes, the representative trial).
+// documents each one with an example and the fix.
+//
+// Dynamic findings come from the trials of a run. Each trial records the
+// causes of harm it observed as model.Cause values (a key unreachable from
+// the region that serves, a refused KMS call, throttling, replication
+// calls that fail, a store without a usable copy where it is served, STS in
+// another region, an op that holds the failover back or is refused, a slow
+// failover, a stale store); Tally aggregates them, streaming, in trial
+// order, into one Finding per cause (kinds DR501..DR509) with an Effect:
+// the trials with the cause and their share, the share of those that miss
+// the objectives, the unrecovered ones, the mean RTO, RPO and lost writes
+// of the recovered ones, the representative trial (the first with the
+// cause that misses the objectives, for drsim trace --trial) and
+// MissBothOfAll, what removing the cause could add to P(meet both), by
+// which they are ordered. FixFirst picks the report's "What to fix first";
+// Link records which static findings a dynamic one confirms (a kind of its
+// Rule.Confirms, with the same subjects).
 //
 // Locations come from a model.Locator (scenarios.ResolveLocated returns
 // one), so that this package imports only model (model/kms for the principal
@@ -28,4 +42,12 @@
 // the monthly cost is billed on, applied to the regions that serve after
 // the failover. Everything here is plain code over the Config: no library
 // does these checks.
+//
+// The SARIF 2.1.0 log of WriteSARIF is built with the object model of
+// github.com/owenrumney/go-sarif (v3, package v210/sarif), a maintained
+// SARIF library, rather than hand-written structs: it writes the SARIF
+// defaults of every object it makes (index -1, empty arrays), which the
+// schema test in cmd/drsim accepts. Its module brings in
+// github.com/xeipuuv/gojsonschema (for its Validate, which drsim does not
+// call; the tests validate with the vendored schema instead).
 package findings

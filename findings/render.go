@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 
 // Schema identifies the JSON document WriteJSON writes.
@@ -65,8 +67,6 @@ func WriteJSON(w io.Writer, files []FileFindings) error {
 
 // SARIF 2.1.0 (OASIS standard), the subset GitHub code scanning reads.
 const (
-	sarifVersion = "2.1.0"
-	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
 	// SrcRoot is the uriBaseId of every artifact location: the directory
 	// the paths are relative to (the repository's root in CI).
 	SrcRoot = "%SRCROOT%"
@@ -81,77 +81,6 @@ type SARIFOptions struct {
 	BaseDir string
 }
 
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	Results    []sarifResult `json:"results"`
-	ColumnKind string        `json:"columnKind"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	InformationURI string      `json:"informationUri"`
-	Version        string      `json:"version,omitempty"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifText struct {
-	Text     string `json:"text"`
-	Markdown string `json:"markdown,omitempty"`
-}
-
-type sarifRule struct {
-	ID                   string         `json:"id"`
-	Name                 string         `json:"name"`
-	ShortDescription     sarifText      `json:"shortDescription"`
-	FullDescription      sarifText      `json:"fullDescription"`
-	Help                 sarifText      `json:"help"`
-	HelpURI              string         `json:"helpUri"`
-	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
-	Properties           map[string]any `json:"properties"`
-}
-
-type sarifConfig struct {
-	Level string `json:"level"`
-}
-
-type sarifResult struct {
-	RuleID     string          `json:"ruleId"`
-	RuleIndex  int             `json:"ruleIndex"`
-	Level      string          `json:"level"`
-	Message    sarifText       `json:"message"`
-	Locations  []sarifLocation `json:"locations"`
-	Properties map[string]any  `json:"properties"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           *sarifRegion  `json:"region,omitempty"`
-}
-
-type sarifArtifact struct {
-	URI       string `json:"uri"`
-	URIBaseID string `json:"uriBaseId,omitempty"`
-}
-
-type sarifRegion struct {
-	StartLine   int `json:"startLine"`
-	StartColumn int `json:"startColumn,omitempty"`
-}
-
 // Level returns the SARIF level of a severity: error, warning or note.
 func (s Severity) Level() string {
 	switch s {
@@ -164,63 +93,55 @@ func (s Severity) Level() string {
 }
 
 // WriteSARIF writes the findings of files as one SARIF 2.1.0 run of the
-// tool "drsim", for GitHub code scanning: tool.driver.rules holds every
-// rule of the registry (id, name, short and full description, help text
-// and link, default level, the AWS rule as a property); each result has its
-// rule, level, message (with the fix), and a physical location: the file
+// tool "drsim", for GitHub code scanning, with the SARIF object model of
+// github.com/owenrumney/go-sarif: tool.driver.rules holds every rule of the
+// registry (id, name, short and full description, help text and link,
+// default level, the AWS rule as a property); each result has its rule,
+// level, message (with the fix), and a physical location: the file
 // relative to opt.BaseDir with uriBaseId SrcRoot, and the line and column
 // (Unicode code points, as load errors count them). Results keep the order
-// of files and of each file's findings.
+// of files and of each file's findings. It returns an error for a finding
+// whose id is not in the registry, or the writer's.
 func WriteSARIF(w io.Writer, files []FileFindings, opt SARIFOptions) error {
+	run := sarif.NewRunWithInformationURI("drsim", "https://github.com/drsim/drsim").WithColumnKind("unicodeCodePoints")
+	if opt.ToolVersion != "" {
+		run.Tool.Driver.WithVersion(opt.ToolVersion)
+	}
 	index := map[string]int{}
-	var rs []sarifRule
 	for i, r := range rules {
 		index[r.ID] = i
-		rs = append(rs, sarifRule{
-			ID: r.ID, Name: r.Name,
-			ShortDescription: sarifText{Text: r.Short},
-			FullDescription:  sarifText{Text: r.Full},
-			Help: sarifText{Text: r.Help + " See " + r.HelpURI(),
-				Markdown: r.Help + " [" + r.ID + " " + r.Name + "](" + r.HelpURI() + ")"},
-			HelpURI:              r.HelpURI(),
-			DefaultConfiguration: sarifConfig{Level: r.Severity.Level()},
-			Properties: map[string]any{
-				"tags":         []string{"drsim", "disaster-recovery", "aws"},
-				"aws_rule":     r.AWSRule,
-				"aws_rule_url": AWSRuleURL(r.AWSRule),
-			},
-		})
+		run.Tool.Driver.AddRule(sarif.NewRule(r.ID).WithName(r.Name).
+			WithShortDescription(sarif.NewMultiformatMessageString().WithText(r.Short)).
+			WithFullDescription(sarif.NewMultiformatMessageString().WithText(r.Full)).
+			WithHelp(sarif.NewMultiformatMessageString().WithText(r.Help + " See " + r.HelpURI()).
+				WithMarkdown(r.Help + " [" + r.ID + " " + r.Name + "](" + r.HelpURI() + ")")).
+			WithHelpURI(r.HelpURI()).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(r.Severity.Level())).
+			WithProperties(sarif.NewPropertyBag().
+				WithTags([]string{"drsim", "disaster-recovery", "aws"}).
+				Add("aws_rule", r.AWSRule).
+				Add("aws_rule_url", AWSRuleURL(r.AWSRule))))
 	}
-	results := []sarifResult{}
 	for _, ff := range files {
 		for _, f := range ff.Findings {
 			i, ok := index[f.ID]
 			if !ok {
 				return fmt.Errorf("findings: writing SARIF: finding %s has no rule in the registry", f.ID)
 			}
-			phys := sarifPhysical{ArtifactLocation: artifact(f.Location.File, opt.BaseDir)}
+			phys := sarif.NewPhysicalLocation().WithArtifactLocation(artifact(f.Location.File, opt.BaseDir))
 			if f.Location.Line > 0 {
-				phys.Region = &sarifRegion{StartLine: f.Location.Line, StartColumn: max(f.Location.Col, 1)}
+				phys.WithRegion(sarif.NewRegion().WithStartLine(f.Location.Line).WithStartColumn(max(f.Location.Col, 1)))
 			}
-			results = append(results, sarifResult{
-				RuleID: f.ID, RuleIndex: i, Level: f.Severity.Level(),
-				Message:   sarifText{Text: f.Message + ". Fix: " + f.Fix + "."},
-				Locations: []sarifLocation{{PhysicalLocation: phys}},
-				Properties: map[string]any{
-					"path":     f.Location.Path,
-					"aws_rule": f.AWSRule,
-					"kind":     f.Kind,
-				},
-			})
+			run.AddResult(sarif.NewRuleResult(f.ID).WithRuleIndex(i).WithLevel(f.Severity.Level()).
+				WithMessage(sarif.NewTextMessage(f.Message + ". Fix: " + f.Fix + ".")).
+				AddLocation(sarif.NewLocationWithPhysicalLocation(phys)).
+				WithProperties(sarif.NewPropertyBag().
+					Add("path", f.Location.Path).
+					Add("aws_rule", f.AWSRule).
+					Add("kind", f.Kind)))
 		}
 	}
-	log := sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{{
-		Tool: sarifTool{Driver: sarifDriver{
-			Name: "drsim", InformationURI: "https://github.com/drsim/drsim", Version: opt.ToolVersion, Rules: rs,
-		}},
-		Results:    results,
-		ColumnKind: "unicodeCodePoints",
-	}}}
+	log := sarif.NewReport().AddRun(run)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(log); err != nil {
@@ -232,18 +153,18 @@ func WriteSARIF(w io.Writer, files []FileFindings, opt SARIFOptions) error {
 // artifact returns the artifact location of file: relative to base (with
 // forward slashes and uriBaseId SrcRoot) when it is inside base, else an
 // absolute file: URI.
-func artifact(file, base string) sarifArtifact {
+func artifact(file, base string) *sarif.ArtifactLocation {
 	abs, err := filepath.Abs(file)
 	if err != nil {
-		return sarifArtifact{URI: filepath.ToSlash(file), URIBaseID: SrcRoot}
+		return sarif.NewSimpleArtifactLocation(filepath.ToSlash(file)).WithURIBaseID(SrcRoot)
 	}
 	if base == "" {
 		base = "."
 	}
 	if b, err := filepath.Abs(base); err == nil {
 		if rel, err := filepath.Rel(b, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return sarifArtifact{URI: (&url.URL{Path: filepath.ToSlash(rel)}).EscapedPath(), URIBaseID: SrcRoot}
+			return sarif.NewSimpleArtifactLocation((&url.URL{Path: filepath.ToSlash(rel)}).EscapedPath()).WithURIBaseID(SrcRoot)
 		}
 	}
-	return sarifArtifact{URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()}
+	return sarif.NewSimpleArtifactLocation((&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String())
 }
