@@ -238,4 +238,21 @@
 // modelled. A failed replication call is counted once per object (at its
 // arrival), not per S3 retry. The backlog uses the copies in place at the
 // end of the trial.
+// # Attribution
+//
+// computeRates also says, for the rates in force, which failed KMS calls
+// belong to which class (a Cause of kind CauseKMSCall or
+// CauseReplicationCall: reason, key, store, caller's and target region,
+// principal) and which causes of harm are at work: the requests each
+// app-side cause fails while the service is down, and the replication
+// causes. closeInterval integrates the classes into
+// TrialResult.KMSFailuresBy and adds to TrialResult.Causes the causes that
+// were decisive in a down interval (without their failed requests the
+// service would have been up) and the replication causes; the end of the
+// trial adds the failed ops, the slow failover and, at the recovery
+// (stranded), the stale stores. Causes are packed 64-bit values, so a
+// trial's set is a few words and needs no table shared between Runners.
+// The outage itself is never a cause: failures of the app, a store's
+// service or KMS in the region that serves or calls are the event.
+//
 package model

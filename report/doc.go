@@ -51,6 +51,15 @@
 // action, after T0 for a step), with a one-line story labelled as the
 // representative trial's.
 //
+// # Findings
+//
+// Report.Findings holds the static findings of the scenario (by location)
+// and then the dynamic findings of its trials (package findings), the
+// costliest first; KMS failures are broken down by key and by store
+// (Failures.ByKey, ByStore) from the trials' failed calls by class. Both
+// are sums and counts over trials in trial order, never per-trial data in
+// the document.
+//
 // # Determinism
 //
 // Every float in the document is rounded to 9 significant digits, maps are
