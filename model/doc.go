@@ -254,5 +254,4 @@
 // trial's set is a few words and needs no table shared between Runners.
 // The outage itself is never a cause: failures of the app, a store's
 // service or KMS in the region that serves or calls are the event.
-//
 package model

@@ -58,7 +58,7 @@ func TestFindingsInEveryFormat(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name, doc, recovery string
-		want               []string
+		want                []string
 	}{
 		{"text", text.String(), "\nRecovery\n", []string{"\nWhat to fix first (", "  1. error DR507 stale-store: ", "\nFindings (2 errors",
 			"\n  key     KMSUnavailable", "\n  store        KMSUnavailable"}},
