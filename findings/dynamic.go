@@ -498,8 +498,12 @@ func (d *describer) finding(g *group) (Finding, bool) {
 			path = d.first(rp+".rtc", rp+".lag", rp, "buckets."+b.Name)
 			fix = fmt.Sprintf("shorten the replication lag of %q to %s (rtc = true), or set an RPO objective it can meet", b.Name, region)
 			for _, r := range b.Replication {
-				if r.To == c.Region() && !r.RTC {
+				switch {
+				case r.To != c.Region():
+				case !r.RTC:
 					fix = fmt.Sprintf("turn on Replication Time Control (rtc = true) for the rule of %q to %s, or set an RPO objective it can meet", b.Name, region)
+				default:
+					fix = fmt.Sprintf("the rule of %q to %s already uses RTC (lag %s) and its tail sets these RPOs: set an RPO objective the replication can meet", b.Name, region, r.Lag)
 				}
 			}
 		case t != nil:
