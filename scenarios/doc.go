@@ -36,6 +36,16 @@
 // intervals, sizes, prices and costs after. A value beyond a limit is an
 // Error naming the limit and why it exists.
 //
+// Overrides (Override, from drsim's --set PATH=VALUE and sweep --vary) are
+// applied to the merged tree after extends and before validation, so that
+// a scenario with overrides is checked exactly as the file it stands for
+// would be; an override's errors are positioned on its argument
+// ("scenarios: --set #2:17: failover.detect: ..."). Open returns a
+// Resolved: the Config, its Locator, and the resolved tree, which
+// Resolved.TOML serializes as one self-contained TOML document that loads
+// to the same Config (what a shard embeds); Resolved.With applies more
+// overrides to a copy (the points of a sweep).
+//
 // The value mini-languages have their own parsers: ParseDuration ("90s",
 // "1h30m", "365d"), ParseDist ("uniform(5m, 15m)", "normal(mean=4m, sd=1m)",
 // "lognormal(median=8s, p99=2m)", "exponential(mean=20s)",

@@ -13,7 +13,9 @@ import (
 // offending value was written (as given, or the bundled file name); Line and
 // Col are 1-based and 0 when unknown; Path is the key path of the value, for
 // example "outages[1].start" (array indices are 0-based), or "" for the file
-// as a whole.
+// as a whole. A value given by an override on the command line has File
+// naming the argument ("--set #2"), Line 0 and Col its column in the
+// argument: it prints as "--set #2:13".
 type Error struct {
 	File      string
 	Line, Col int
@@ -40,6 +42,8 @@ func (e *Error) location() string {
 	switch {
 	case e.File == "":
 		return ""
+	case e.Line <= 0 && e.Col > 0:
+		return fmt.Sprintf("%s:%d: ", e.File, e.Col) // an argument: no lines
 	case e.Line <= 0:
 		return e.File + ": "
 	case e.Col <= 0:

@@ -30,13 +30,14 @@ import (
 //     it: a credentials file, /etc/passwd or another program's TOML must not
 //     leak through an "unknown key" or a TOML syntax message.
 
-// An Option changes how Load, Resolve and Parse treat the files that a
-// scenario extends.
+// An Option changes how Load, Resolve, Parse and Open treat the files that
+// a scenario extends, or (WithOverrides) the values it is loaded with.
 type Option func(*options)
 
 type options struct {
-	root string
-	disk bool
+	root      string
+	disk      bool
+	overrides []Override // WithOverrides (override.go)
 }
 
 // WithRoot confines extends to regular files under the folder dir (and its

@@ -96,21 +96,25 @@ func Load(file string, opts ...Option) (*model.Config, error) {
 }
 
 func load(file string, opts ...Option) (*model.Config, model.Locator, error) {
+	r, err := openFile(file, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.Config, r.Locator, nil
+}
+
+// openFile loads the scenario file at path with its options.
+func openFile(file string, opts ...Option) (*Resolved, error) {
 	data, err := readFile(file)
 	if err != nil {
-		return nil, nil, fmt.Errorf("scenarios: %w", err)
+		return nil, fmt.Errorf("scenarios: %w", err)
 	}
 	o := applyOptions(opts)
 	root := cmp.Or(o.root, filepath.Dir(file))
 	where := rootName(root, file, o.root != "")
 	files := &osFiles{dir: root, where: where}
 	defer files.close()
-	c, loc, err := parseSource(fileSource(file, data), files, root, where)
-	if err != nil {
-		return nil, nil, err
-	}
-	c.File = file
-	return c, loc, nil
+	return openSource(fileSource(file, data), files, root, where, file, o.overrides)
 }
 
 // readFile reads at most MaxFileSize+1 bytes of file: enough for the limit
@@ -136,18 +140,22 @@ func LoadBundled(name string) (*model.Config, error) {
 }
 
 func loadBundled(name string) (*model.Config, model.Locator, error) {
-	stem := strings.TrimSuffix(name, ".toml")
-	p, ok := bundledPaths()[stem]
-	if !ok {
-		return nil, nil, fmt.Errorf("scenarios: no bundled scenario %q%s; bundled: %s", name,
-			suggest(stem, bundledNames(false)), strings.Join(bundledNames(false), ", "))
-	}
-	c, loc, err := parseSource(source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil, "", "")
+	r, err := openBundled(name, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	c.File = stem
-	return c, loc, nil
+	return r.Config, r.Locator, nil
+}
+
+// openBundled loads a bundled scenario with overrides.
+func openBundled(name string, overrides []Override) (*Resolved, error) {
+	stem := strings.TrimSuffix(name, ".toml")
+	p, ok := bundledPaths()[stem]
+	if !ok {
+		return nil, fmt.Errorf("scenarios: no bundled scenario %q%s; bundled: %s", name,
+			suggest(stem, bundledNames(false)), strings.Join(bundledNames(false), ", "))
+	}
+	return openSource(source{id: "bundled:" + p, display: p, bundled: true, dir: path.Dir(p)}, nil, "", "", stem, overrides)
 }
 
 // Resolve loads arg as a file if a file exists there or arg ends in ".toml",
@@ -160,25 +168,11 @@ func Resolve(arg string, opts ...Option) (*model.Config, error) {
 // ResolveLocated is Resolve that also returns where each value of the
 // scenario was written (for findings that point at file:line:col).
 func ResolveLocated(arg string, opts ...Option) (*model.Config, model.Locator, error) {
-	st, statErr := os.Stat(arg)
-	if statErr == nil && !st.IsDir() {
-		return load(arg, opts...)
+	r, err := Open(arg, opts...)
+	if err != nil {
+		return nil, nil, err
 	}
-	stem := strings.TrimSuffix(arg, ".toml")
-	_, bundled := bundledPaths()[stem]
-	isPath := strings.ContainsAny(arg, `/\`)
-	if strings.HasSuffix(arg, ".toml") || isPath {
-		if statErr != nil && bundled && !isPath {
-			return nil, nil, fmt.Errorf("scenarios: no file %q (the bundled scenario of that name runs as %q)", arg, stem)
-		}
-		return load(arg, opts...)
-	}
-	if bundled {
-		return loadBundled(stem)
-	}
-	hint := suggest(arg, bundledNames(false))
-	return nil, nil, fmt.Errorf("scenarios: no file %q and no bundled scenario %q%s; bundled: %s",
-		arg, arg, hint, strings.Join(bundledNames(false), ", "))
+	return r.Config, r.Locator, nil
 }
 
 // Parse decodes and validates a scenario. filename names the file in errors
@@ -197,6 +191,17 @@ func Parse(filename string, data []byte, readExtends func(path string) ([]byte, 
 // ParseLocated is Parse that also returns where each value of the scenario
 // was written, in filename or in the files it extends.
 func ParseLocated(filename string, data []byte, readExtends func(path string) ([]byte, error), opts ...Option) (*model.Config, model.Locator, error) {
+	r, err := OpenData(filename, data, readExtends, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.Config, r.Locator, nil
+}
+
+// OpenData is Open for a scenario given as data, as Parse reads it:
+// filename names it in errors and anchors relative extends, which
+// readExtends reads (see Parse and FilesOnDisk).
+func OpenData(filename string, data []byte, readExtends func(path string) ([]byte, error), opts ...Option) (*Resolved, error) {
 	o := applyOptions(opts)
 	root := cmp.Or(o.root, filepath.Dir(filename))
 	where := rootName(root, filename, o.root != "")
@@ -209,12 +214,7 @@ func ParseLocated(filename string, data []byte, readExtends func(path string) ([
 	case readExtends != nil:
 		files = funcFiles(readExtends)
 	}
-	c, loc, err := parseSource(fileSource(filename, data), files, root, where)
-	if err != nil {
-		return nil, nil, err
-	}
-	c.File = filename
-	return c, loc, nil
+	return openSource(fileSource(filename, data), files, root, where, filename, o.overrides)
 }
 
 func canonical(p string) string {
@@ -248,22 +248,15 @@ type loader struct {
 	chain []source
 }
 
-func parseSource(src source, files baseFiles, root, where string) (*model.Config, model.Locator, error) {
+// openSource loads src and what it extends, applies the overrides to the
+// merged tree and decodes it; file becomes Config.File.
+func openSource(src source, files baseFiles, root, where, file string, overrides []Override) (*Resolved, error) {
 	l := &loader{files: files, root: root, where: where}
 	tree, idx, ok := l.load(src)
 	if !ok {
-		return nil, nil, sortErrors(l.errs)
+		return nil, sortErrors(l.errs)
 	}
-	d := &decoder{top: src.display, idx: idx}
-	c := d.decode(tree)
-	d.checkLimits(c)
-	if d.dropped > 0 {
-		d.errs = append(d.errs, &Error{File: src.display, Msg: fmt.Sprintf("%d more errors not shown (the first %d are)", d.dropped, maxErrors)})
-	}
-	if errs := append(l.errs, d.errs...); len(errs) > 0 {
-		return nil, nil, sortErrors(errs)
-	}
-	return c, locator{top: src.display, idx: idx}, nil
+	return resolve(src.display, file, tree, idx, overrides, l.errs)
 }
 
 func (l *loader) fail(file string, line, col int, p, format string, args ...any) {
