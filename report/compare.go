@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report/internal/human"
@@ -22,15 +24,27 @@ type CompareInput struct {
 // Comparison compares scenarios run with the same seed and trial indices
 // (common random numbers) against the first one, the baseline.
 type Comparison struct {
-	Schema    string            `json:"schema"`
-	Baseline  string            `json:"baseline"`
+	Schema string `json:"schema"`
+	// Baseline is the label of the first scenario.
+	Baseline string `json:"baseline"`
+	// Overrides are the --set overrides every scenario was run with;
+	// absent without any.
+	Overrides []Override `json:"overrides,omitempty"`
+	// Precision says how a run to precision chose the common number of
+	// trials; absent for a plain comparison.
+	Precision *Precision        `json:"precision,omitempty"`
 	Scenarios []CompareScenario `json:"scenarios"`
 	Warnings  []string          `json:"warnings"`
 }
 
 // CompareScenario is one scenario of a comparison.
 type CompareScenario struct {
-	Scenario       string        `json:"scenario"`
+	Scenario string `json:"scenario"`
+	// Label names the scenario in the comparison: its name, or, when
+	// another compared scenario has the same name, its file stem (its
+	// file, or "#N" after it, while that is not unique either).
+	Label          string        `json:"label"`
+	File           string        `json:"file,omitempty"`
 	Trials         int           `json:"trials"`
 	Seed           uint64        `json:"seed"`
 	IncidentTrials int           `json:"incident_trials"`
@@ -55,6 +69,21 @@ type CompareScenario struct {
 	// VsBaseline holds the paired differences (this − baseline); nil for
 	// the baseline itself.
 	VsBaseline *PairedDiff `json:"vs_baseline,omitempty"`
+	// PairingBroken says why trial i of this scenario does not see the
+	// same outage draws as trial i of the baseline (an outage stream in
+	// only one of them, or other start, duration or phase
+	// distributions): the paired differences then compare different
+	// outages. Absent when the pairing holds.
+	PairingBroken []string `json:"pairing_broken,omitempty"`
+}
+
+// Name returns the scenario's label, or its name in a document without
+// labels (written before they were added).
+func (s *CompareScenario) Name() string {
+	if s.Label != "" {
+		return s.Label
+	}
+	return s.Scenario
 }
 
 // PairedDiff holds paired differences against the baseline, over the trial
@@ -111,7 +140,8 @@ func Compare(runs []CompareInput) *Comparison {
 		}
 	}
 	base := runs[0]
-	c.Baseline = reports[0].Scenario
+	labels := compareLabels(runs, reports)
+	c.Baseline = labels[0]
 	// baseAt maps a trial index to its position in the baseline results;
 	// it is only looked up, never iterated.
 	baseAt := make(map[int]int, len(base.Results))
@@ -124,6 +154,8 @@ func Compare(runs []CompareInput) *Comparison {
 		r := reports[i]
 		s := CompareScenario{
 			Scenario:           r.Scenario,
+			Label:              labels[i],
+			File:               in.Cfg.File,
 			Trials:             r.Trials,
 			Seed:               r.Seed,
 			IncidentTrials:     r.Metrics.IncidentTrials,
@@ -142,22 +174,31 @@ func Compare(runs []CompareInput) *Comparison {
 		if i > 0 {
 			if r.Seed != reports[0].Seed {
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s ran with seed %d, the baseline with %d: trials are not paired, the differences' intervals are not valid",
-					r.Scenario, r.Seed, reports[0].Seed))
+					labels[i], r.Seed, reports[0].Seed))
+			}
+			broken, differences := Pairing(base.Cfg, in.Cfg, labels[0], labels[i])
+			if len(broken) > 0 {
+				s.PairingBroken = broken
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: pairing with the baseline is broken, trial i does not see the same outage in both, so the paired differences compare different outages: %s",
+					labels[i], strings.Join(broken, "; ")))
+			}
+			for _, d := range differences {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s differs from the baseline in its %s (a difference between the setups; the trials stay paired)", labels[i], d))
 			}
 			if in.Cfg.Objectives != base.Cfg.Objectives {
-				c.Warnings = append(c.Warnings, fmt.Sprintf("%s has other objectives than the baseline: each P(meet both) is judged against its own", r.Scenario))
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s has other objectives than the baseline: each P(meet both) is judged against its own", labels[i]))
 			}
 			d, paired := pairedDiff(base.Cfg, in.Cfg, base.Results, in.Results, baseAt)
 			d.MonthlyUSD = human.Round(r.Cost.MonthlyUSD.Total - reports[0].Cost.MonthlyUSD.Total)
 			if paired != len(in.Results) || paired != len(base.Results) {
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %s trials paired with the baseline (%s and %s trials)",
-					r.Scenario, human.Int(paired), human.Int(len(in.Results)), human.Int(len(base.Results))))
+					labels[i], human.Int(paired), human.Int(len(in.Results)), human.Int(len(base.Results))))
 			}
 			s.VsBaseline = d
 		}
 		c.Scenarios = append(c.Scenarios, s)
 		for _, w := range r.Warnings {
-			c.Warnings = append(c.Warnings, r.Scenario+": "+w)
+			c.Warnings = append(c.Warnings, labels[i]+": "+w)
 		}
 	}
 	return c
@@ -170,6 +211,53 @@ func orEmptyMap(m map[string]float64) map[string]float64 {
 		return map[string]float64{}
 	}
 	return m
+}
+
+// compareLabels returns a distinct label for every run: its scenario
+// name, or, among runs that share a name, the stem of its file, then the
+// file as given, then the name with " #N" (the N-th run of that label).
+func compareLabels(runs []CompareInput, reports []*Report) []string {
+	labels := make([]string, len(runs))
+	for i := range runs {
+		labels[i] = reports[i].Scenario
+	}
+	count := func(l string) int {
+		n := 0
+		for _, x := range labels {
+			if x == l {
+				n++
+			}
+		}
+		return n
+	}
+	dup := make([]bool, len(labels))
+	for i := range labels {
+		dup[i] = count(labels[i]) > 1
+	}
+	for i := range labels {
+		if dup[i] && runs[i].Cfg.File != "" {
+			labels[i] = strings.TrimSuffix(filepath.Base(runs[i].Cfg.File), ".toml")
+		}
+	}
+	for i := range labels {
+		dup[i] = count(labels[i]) > 1
+	}
+	for i := range labels {
+		if dup[i] && runs[i].Cfg.File != "" {
+			labels[i] = runs[i].Cfg.File
+		}
+	}
+	for i := range labels {
+		dup[i] = count(labels[i]) > 1
+	}
+	seen := map[string]int{}
+	for i := range labels {
+		if dup[i] {
+			seen[labels[i]]++
+			labels[i] = fmt.Sprintf("%s #%d", labels[i], seen[labels[i]])
+		}
+	}
+	return labels
 }
 
 func withoutCIs(s RTOSummary) RTOSummary {

@@ -2,9 +2,11 @@ package report
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report/internal/fixture"
 	"github.com/drsim/drsim/sim"
 )
@@ -95,5 +97,86 @@ func TestGoldenCompare(t *testing.T) {
 			}
 			rpGolden(t, tt.file, b.Bytes())
 		})
+	}
+}
+
+// TestComparePairingBroken: an outage stream in one scenario only, or one
+// drawn from other distributions, breaks the pairing (a warning that says
+// which, and pairing_broken); a different horizon is a difference, not a
+// broken pairing; other services or regions keep it.
+func TestComparePairingBroken(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(c *model.Config)
+		broken []string
+		warn   string
+	}{
+		{"same outages", func(c *model.Config) {}, nil, ""},
+		{"other services", func(c *model.Config) { c.Outages[0].Services = model.SvcKMS }, nil, ""},
+		{"other probability", func(c *model.Config) { c.Outages[0].Probability = 0.5 }, nil, ""},
+		{"renamed outage", func(c *model.Config) { c.Outages[0].Stream = "other" }, []string{
+			`outage "us-east-1 regional outage" exists only in snowy-alerting`, `outage "other" exists only in snowy-fast`}, ""},
+		{"extra outage", func(c *model.Config) {
+			c.Outages = append(c.Outages, c.Outages[0])
+			c.Outages[1].Stream = "outage-2"
+		}, []string{`outage "outage-2" exists only in snowy-fast`}, ""},
+		{"other start", func(c *model.Config) { c.Outages[0].Start = sim.UniformDist(time1h, 2*time1h) }, []string{
+			`outage "us-east-1 regional outage" draws other values: start uniform(1h, 20h) vs uniform(1h, 2h)`}, ""},
+		{"other duration", func(c *model.Config) { c.Outages[0].Duration = sim.ConstDist(time1h) }, []string{
+			`outage "us-east-1 regional outage" draws other values: duration lognormal(median=3h, p99=12h) vs 1h`}, ""},
+		{"horizon", func(c *model.Config) { c.Horizon = 48 * time1h }, nil,
+			"snowy-fast differs from the baseline in its horizon 2d, snowy-alerting's 1d (a difference between the setups; the trials stay paired)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			runs := rpCompareRuns()
+			cp := *runs[1].Cfg
+			cp.Outages = append([]model.Outage(nil), cp.Outages...)
+			tt.edit(&cp)
+			runs[1].Cfg = &cp
+			c := Compare(runs)
+			if !slices.Equal(c.Scenarios[1].PairingBroken, tt.broken) {
+				t.Errorf("pairing_broken = %q, want %q", c.Scenarios[1].PairingBroken, tt.broken)
+			}
+			w := strings.Join(c.Warnings, "\n")
+			if got := strings.Contains(w, "pairing with the baseline is broken"); got != (tt.broken != nil) {
+				t.Errorf("broken-pairing warning %v, want %v:\n%s", got, tt.broken != nil, w)
+			}
+			if tt.warn != "" && !strings.Contains(w, tt.warn) {
+				t.Errorf("warnings lack %q:\n%s", tt.warn, w)
+			}
+		})
+	}
+}
+
+// TestCompareLabels: scenarios with the same name are labelled by their
+// file stems, then files, then numbers.
+func TestCompareLabels(t *testing.T) {
+	tests := []struct {
+		names, files, want []string
+	}{
+		{[]string{"a", "b"}, []string{"x.toml", "y.toml"}, []string{"a", "b"}},
+		{[]string{"a", "a", "b"}, []string{"dir/x.toml", "y.toml", "x.toml"}, []string{"x", "y", "b"}},
+		{[]string{"a", "a"}, []string{"p/x.toml", "q/x.toml"}, []string{"p/x.toml", "q/x.toml"}},
+		{[]string{"a", "a"}, []string{"x.toml", "x.toml"}, []string{"x.toml #1", "x.toml #2"}},
+	}
+	for _, tt := range tests {
+		runs := rpCompareRuns()[:1]
+		for len(runs) < len(tt.names) {
+			runs = append(runs, rpCompareRuns()[0])
+		}
+		for i := range runs {
+			cp := *runs[i].Cfg
+			cp.Name, cp.File = tt.names[i], tt.files[i]
+			runs[i].Cfg = &cp
+		}
+		c := Compare(runs)
+		var got []string
+		for _, s := range c.Scenarios {
+			got = append(got, s.Label)
+		}
+		if !slices.Equal(got, tt.want) || c.Baseline != tt.want[0] {
+			t.Errorf("%v %v: labels %v baseline %q, want %v", tt.names, tt.files, got, c.Baseline, tt.want)
+		}
 	}
 }

@@ -22,12 +22,18 @@ const Schema = "drsim.report/v1"
 // trial, a percentile that falls on an unrecovered trial, an objective that
 // is not set).
 type Report struct {
-	Schema         string     `json:"schema"`
-	Scenario       string     `json:"scenario"`
-	Description    string     `json:"description,omitempty"`
-	File           string     `json:"file,omitempty"`
-	Trials         int        `json:"trials"`
-	Seed           uint64     `json:"seed"`
+	Schema      string `json:"schema"`
+	Scenario    string `json:"scenario"`
+	Description string `json:"description,omitempty"`
+	File        string `json:"file,omitempty"`
+	// Overrides are the --set overrides the scenario was run with, in
+	// order; absent without any.
+	Overrides []Override `json:"overrides,omitempty"`
+	Trials    int        `json:"trials"`
+	Seed      uint64     `json:"seed"`
+	// Precision says how a run to precision (--precision) chose Trials;
+	// absent for a plain run.
+	Precision      *Precision `json:"precision,omitempty"`
 	HorizonSeconds float64    `json:"horizon_seconds"`
 	Objectives     Objectives `json:"objectives"`
 	// Start is "steady" or "empty": what the trials assume existed at t=0.

@@ -104,10 +104,10 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	for _, s := range c.Scenarios {
 		p95 := s.RTOSeconds.P95
 		if p95 == nil || !isFinite(*p95) || !isFinite(s.MonthlyUSD) {
-			left = append(left, s.Scenario)
+			left = append(left, s.Name())
 			continue
 		}
-		names = append(names, escape.Strip(s.Scenario))
+		names = append(names, escape.Strip(s.Name()))
 		xs = append(xs, *p95)
 		ys = append(ys, s.MonthlyUSD)
 	}
@@ -294,7 +294,7 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 		if err := addMarks(p, glyphsAt(xys, i), g); err != nil {
 			return nil, fmt.Errorf("chart: compare CDF chart: %w", err)
 		}
-		label := fmt.Sprintf("%s (n = %s", s.Scenario, human.Int(s.IncidentTrials))
+		label := fmt.Sprintf("%s (n = %s", s.Name(), human.Int(s.IncidentTrials))
 		if s.RTOSeconds.Unrecovered > 0 {
 			label += fmt.Sprintf(", %s unrecovered", human.Int(s.RTOSeconds.Unrecovered))
 		}
@@ -318,7 +318,7 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 		if len(objectives) > 1 {
 			var names []string
 			for _, i := range o.owners {
-				names = append(names, c.Scenarios[i].Scenario)
+				names = append(names, c.Scenarios[i].Name())
 			}
 			if len(names) <= 2 {
 				label += " (" + strings.Join(names, ", ") + ")"

@@ -23,15 +23,15 @@ type cell struct {
 // compareTables returns the per-scenario table and the differences table.
 // P(meet both) and every difference carry their 95% interval as Sub.
 func compareTables(c *report.Comparison) (header []string, rows [][]cell, dHeader []string, dRows [][]cell) {
-	header = []string{"scenario", "P(meet both)", "RTO p50", "RTO p90", "RTO p99", "RPO p50", "RPO p99", "unrecovered", "lost mean", "KMS failures", "cost/month"}
+	header = []string{"scenario", "P(meet both)", "RTO p50", "RTO p90", "RTO p95", "RTO p99", "RPO p50", "RPO p99", "unrecovered", "lost mean", "KMS failures", "cost/month"}
 	for _, s := range c.Scenarios {
 		inf := "-"
 		if s.RTOSeconds.Unrecovered > 0 {
 			inf = "∞"
 		}
-		row := []cell{{Main: s.Scenario}, {Main: human.PctOr(s.ObjectivesMet.Both.P, "-"), Sub: human.CIPct(s.ObjectivesMet.Both.CI95)}}
+		row := []cell{{Main: s.Name()}, {Main: human.PctOr(s.ObjectivesMet.Both.P, "-"), Sub: human.CIPct(s.ObjectivesMet.Both.CI95)}}
 		for _, v := range []string{
-			human.DurOr(s.RTOSeconds.P50, inf), human.DurOr(s.RTOSeconds.P90, inf), human.DurOr(s.RTOSeconds.P99, inf),
+			human.DurOr(s.RTOSeconds.P50, inf), human.DurOr(s.RTOSeconds.P90, inf), human.DurOr(s.RTOSeconds.P95, inf), human.DurOr(s.RTOSeconds.P99, inf),
 			human.DurOr(s.RPOSeconds.P50, "-"), human.DurOr(s.RPOSeconds.P99, "-"), human.Int(s.RTOSeconds.Unrecovered),
 			human.NumOr(s.LostWritesMean, "-"), human.Num(s.KMSFailuresMean), human.USD(s.MonthlyUSD),
 		} {
@@ -45,7 +45,11 @@ func compareTables(c *report.Comparison) (header []string, rows [][]cell, dHeade
 		if d == nil {
 			continue
 		}
-		dRows = append(dRows, []cell{{Main: s.Scenario}, diffCell(d.MeetBoth, pctPoints), diffCell(d.RTOSeconds, humanSignedDur),
+		name := s.Name()
+		if len(s.PairingBroken) > 0 {
+			name += " (pairing broken)"
+		}
+		dRows = append(dRows, []cell{{Main: name}, diffCell(d.MeetBoth, pctPoints), diffCell(d.RTOSeconds, humanSignedDur),
 			diffCell(d.RPOSeconds, humanSignedDur), diffCell(d.LostWrites, signedNum), diffCell(d.KMSFailures, signedNum),
 			{Main: signedUSD(d.MonthlyUSD)}})
 	}
@@ -176,7 +180,11 @@ func pctPoints(x float64) string {
 func WriteCompareText(w io.Writer, c *report.Comparison) error {
 	var b strings.Builder
 	h, rows, dh, drows := compareRows(c)
-	fmt.Fprintf(&b, "drsim compare: %s scenarios, baseline %s\n\n", human.Int(len(c.Scenarios)), escape.Text(c.Baseline))
+	fmt.Fprintf(&b, "drsim compare: %s scenarios, baseline %s\n", human.Int(len(c.Scenarios)), escape.Text(c.Baseline))
+	for _, n := range runNotes(c.Overrides, c.Precision) {
+		b.WriteString(escape.Text(n) + "\n")
+	}
+	b.WriteString("\n")
 	b.WriteString(textTable("  ", append([][]string{h}, rows...)))
 	if len(drows) > 0 {
 		b.WriteString("\nPaired differences against the baseline (same trials; mean [95% CI])\n")
@@ -204,6 +212,9 @@ func WriteCompareMarkdown(w io.Writer, c *report.Comparison) error {
 	var b strings.Builder
 	h, rows, dh, drows := compareRows(c)
 	fmt.Fprintf(&b, "# DR comparison against %s\n\n", escape.Markdown(c.Baseline))
+	for _, n := range runNotes(c.Overrides, c.Precision) {
+		b.WriteString(escape.Markdown(n) + ".\n\n")
+	}
 	b.WriteString(mdTable(h, rows, false))
 	if len(drows) > 0 {
 		b.WriteString("\n## Paired differences\n\nSame seed and trial indices (common random numbers); mean difference with its 95% CI. RTO, RPO and lost writes are over trials incident-free or recovered in both, incident-free counting as 0.\n\n")

@@ -193,6 +193,9 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart, omitted []ch
 	d.Verdict = htmlSpans(verdict(r))
 	d.VerdictClass = verdictClass(r.ObjectivesMet.Both)
 	d.Facts = runFacts(r) + " · success threshold " + human.Pct(r.Objectives.Success) + " of requests"
+	for _, n := range runNotes(r.Overrides, r.Precision) {
+		d.Facts += " · " + escape.Strip(n)
+	}
 	d.Cards = reportCards(r)
 	first, rest := fixFirst(r.Findings)
 	for i := range first {
@@ -481,9 +484,12 @@ func WriteCompareHTML(w io.Writer, c *report.Comparison, charts []chart.Chart, o
 	}
 	names := make([]string, len(c.Scenarios))
 	for i, s := range c.Scenarios {
-		names[i] = s.Scenario
+		names[i] = s.Name()
 	}
 	d.Summary = escape.Strip(fmt.Sprintf("%s scenarios compared against the baseline %s: %s.", human.Int(len(c.Scenarios)), c.Baseline, strings.Join(names, ", ")))
+	for _, n := range runNotes(c.Overrides, c.Precision) {
+		d.Summary += " " + escape.Strip(n) + "."
+	}
 	d.Charts, err = inlineCharts(charts)
 	if err != nil {
 		return err

@@ -45,6 +45,9 @@ func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) e
 	}
 	b.WriteString(mdSpans(verdict(r)))
 	b.WriteString("\n\n" + md(runFacts(r)) + ".\n\n")
+	for _, n := range runNotes(r.Overrides, r.Precision) {
+		b.WriteString(md(n) + ".\n\n")
+	}
 	first, rest := fixFirst(r.Findings)
 	b.WriteString(mdFixFirst(r, first, md))
 

@@ -296,3 +296,33 @@ func TestPctPoints(t *testing.T) {
 		}
 	}
 }
+
+// TestOverridesAndPrecisionShown: a report made with overrides and run to
+// precision says so under its run facts, in every format.
+func TestOverridesAndPrecisionShown(t *testing.T) {
+	_, _, r := docfixture.SnowyReport()
+	r.Overrides = []report.Override{{Path: "failover.detect", Value: "2m"}, {Path: "failover.steps[approve].duration", Value: "uniform(2m,5m)"}}
+	r.Precision = &report.Precision{Target: 0.01, HalfWidth: 0.0098, Batch: 1000, Trials: 7000, MaxTrials: 1000000, Reached: true}
+	var txt, md, html bytes.Buffer
+	if err := WriteText(&txt, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&html, r, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string]string{"text": txt.String(), "markdown": md.String(), "html": html.String()} {
+		for _, want := range []string{"With overrides: --set failover.detect=2m, --set failover.steps", "uniform(2m,5m)",
+			"Precision ±1.00pp reached after 7,000 trials (7 batches of 1,000; half-width of P(meet both)"} {
+			if !strings.Contains(doc, want) && !strings.Contains(doc, strings.ReplaceAll(want, "(", `\(`)) {
+				t.Errorf("%s lacks %q", name, want)
+			}
+		}
+	}
+	r.Precision.Reached, r.Precision.Trials = false, 1000000
+	if got := r.Precision.Text(); !strings.HasPrefix(got, "precision ±1.00pp NOT reached: stopped at --max-trials, 1,000,000 trials") {
+		t.Errorf("Text = %q", got)
+	}
+}

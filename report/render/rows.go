@@ -281,6 +281,25 @@ func runFacts(r *report.Report) string {
 		human.Int(r.Trials), r.Seed, human.Dur(r.HorizonSeconds), human.Int(r.Metrics.IncidentTrials), human.Int(r.Metrics.RTOSeconds.Unrecovered))
 }
 
+// runNotes are the lines a document made with overrides or run to
+// precision adds under its run facts: "With --set failover.detect=2m,
+// --set ...", "Precision ±1.00pp reached after ...".
+func runNotes(overrides []report.Override, p *report.Precision) []string {
+	var out []string
+	if len(overrides) > 0 {
+		parts := make([]string, len(overrides))
+		for i, o := range overrides {
+			parts[i] = "--set " + o.String()
+		}
+		out = append(out, "With overrides: "+strings.Join(parts, ", "))
+	}
+	if p != nil {
+		t := p.Text()
+		out = append(out, strings.ToUpper(t[:1])+t[1:])
+	}
+	return out
+}
+
 // span is a piece of a sentence, bold or not, in plain text.
 type span struct {
 	Text string

@@ -22,6 +22,9 @@ func WriteText(w io.Writer, r *report.Report) error {
 	}
 	m := &r.Metrics
 	b.WriteString(runFacts(r) + "\n")
+	for _, n := range runNotes(r.Overrides, r.Precision) {
+		b.WriteString(escape.Text(n) + "\n")
+	}
 	first, rest := fixFirst(r.Findings)
 	b.WriteString(textFixFirst(r, first))
 	b.WriteString(scenarioText(r))

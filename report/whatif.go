@@ -1,0 +1,139 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/report/internal/human"
+	"github.com/drsim/drsim/sim"
+)
+
+// Override is one override a document was made with (drsim --set
+// PATH=VALUE, or a --vary value of a sweep): the key path and the value as
+// written on the command line.
+type Override struct {
+	Path  string `json:"path"`
+	Value string `json:"value"`
+}
+
+// String returns PATH=VALUE.
+func (o Override) String() string { return o.Path + "=" + o.Value }
+
+// Precision says how a run to precision (drsim --precision) chose its
+// number of trials: batches of Batch trials were added until the half-width
+// (hi − lo)/2 of the Wilson 95% interval of P(meet both) was at most Target
+// in every scenario of the document (every point of a sweep), or until
+// MaxTrials. Trials is the final count, the same for every scenario; the
+// document equals that of a plain run with that many trials.
+type Precision struct {
+	// Target is the half-width asked for, a probability (0.01 is ±1
+	// percentage point).
+	Target float64 `json:"target"`
+	// HalfWidth is the largest half-width over the document's scenarios
+	// at the final count.
+	HalfWidth float64 `json:"half_width"`
+	// Batch is the number of trials added at a time: the scenario's
+	// trials, or --trials.
+	Batch int `json:"batch"`
+	// Trials is the final number of trials of every scenario.
+	Trials    int `json:"trials"`
+	MaxTrials int `json:"max_trials"`
+	// Reached is false when MaxTrials stopped the run before the target.
+	Reached bool `json:"reached"`
+}
+
+// Text says in one sentence how the run stopped: "±1.0pp reached after
+// 7,000 trials (7 batches of 1,000; half-width 0.98pp)".
+func (p *Precision) Text() string {
+	batches := 0
+	if p.Batch > 0 {
+		batches = (p.Trials + p.Batch - 1) / p.Batch
+	}
+	how := fmt.Sprintf("%s trials (%s %s of %s; half-width of P(meet both)'s 95%% CI %s)", human.Int(p.Trials), human.Int(batches),
+		human.Plural(batches, "batch", "batches"), human.Int(p.Batch), ppText(p.HalfWidth))
+	if p.Reached {
+		return fmt.Sprintf("precision ±%s reached after %s", ppText(p.Target), how)
+	}
+	return fmt.Sprintf("precision ±%s NOT reached: stopped at --max-trials, %s", ppText(p.Target), how)
+}
+
+// ppText formats a probability in percentage points: "1.00pp".
+func ppText(x float64) string { return fmt.Sprintf("%.2fpp", 100*x) }
+
+// MeetsBoth reports whether trial t meets the objectives of cfg that are
+// set (an incident-free trial meets them, an unrecovered one does not):
+// the 0/1 outcome whose mean is objectives_met.both.p.
+func MeetsBoth(cfg *model.Config, t *model.TrialResult) bool {
+	a, b := meets(cfg, t)
+	return a && b
+}
+
+// WilsonHalfWidth returns (hi − lo)/2 of the Wilson score 95% interval of
+// met successes in n trials (0.5 for n = 0), the precision of
+// objectives_met.both.p.
+func WilsonHalfWidth(met, n int) float64 {
+	ci := wilson(met, n)
+	return (ci[1] - ci[0]) / 2
+}
+
+// Pairing tells whether trial i of a run of other sees the same outage
+// draws as trial i of a run of base with the same seed (common random
+// numbers). broken lists what breaks it: an outage stream that exists in
+// only one of them, or one whose start, duration or phases differ (the
+// same uniforms then give other outages). differences lists what differs
+// without breaking it: the horizon.
+func Pairing(base, other *model.Config, baseLabel, otherLabel string) (broken, differences []string) {
+	if base == nil || other == nil {
+		return nil, nil
+	}
+	find := func(c *model.Config, stream string) *model.Outage {
+		for i := range c.Outages {
+			if c.Outages[i].Stream == stream {
+				return &c.Outages[i]
+			}
+		}
+		return nil
+	}
+	for i := range base.Outages {
+		a := &base.Outages[i]
+		b := find(other, a.Stream)
+		if b == nil {
+			broken = append(broken, fmt.Sprintf("outage %q exists only in %s", a.Stream, baseLabel))
+			continue
+		}
+		var diffs []string
+		if a.Start != b.Start {
+			diffs = append(diffs, fmt.Sprintf("start %s vs %s", a.Start, b.Start))
+		}
+		if len(a.Phases) == 0 && len(b.Phases) == 0 && a.Duration != b.Duration {
+			diffs = append(diffs, fmt.Sprintf("duration %s vs %s", a.Duration, b.Duration))
+		}
+		switch {
+		case len(a.Phases) != len(b.Phases):
+			diffs = append(diffs, fmt.Sprintf("%d vs %d phases", len(a.Phases), len(b.Phases)))
+		default:
+			for k := range a.Phases {
+				pa, pb := &a.Phases[k], &b.Phases[k]
+				if pa.Offset != pb.Offset {
+					diffs = append(diffs, fmt.Sprintf("phase %d offset %s vs %s", k+1, pa.Offset, pb.Offset))
+				}
+				if pa.Duration != pb.Duration {
+					diffs = append(diffs, fmt.Sprintf("phase %d duration %s vs %s", k+1, pa.Duration, pb.Duration))
+				}
+			}
+		}
+		if len(diffs) > 0 {
+			broken = append(broken, fmt.Sprintf("outage %q draws other values: %s", a.Stream, strings.Join(diffs, ", ")))
+		}
+	}
+	for i := range other.Outages {
+		if find(base, other.Outages[i].Stream) == nil {
+			broken = append(broken, fmt.Sprintf("outage %q exists only in %s", other.Outages[i].Stream, otherLabel))
+		}
+	}
+	if base.Horizon != other.Horizon {
+		differences = append(differences, fmt.Sprintf("horizon %s, %s's %s", sim.FormatDuration(other.Horizon), baseLabel, sim.FormatDuration(base.Horizon)))
+	}
+	return broken, differences
+}
