@@ -202,6 +202,16 @@
 // After the move, if To cannot serve alone but From can, health-checked
 // routing sends traffic back a detect draw later.
 //
+// # Single-draw inputs
+//
+// The inputs a trial draws at most once, each from a stream of its own
+// (an outage's start and duration, a phase's offset and duration, detect,
+// a step's duration, an action's time, a replica op's copy time), are
+// listed by SingleDrawInputs; InputDraws recomputes the uniform a trial
+// draws for each from its named stream, so that sensitivity analysis can
+// rank inputs against outcomes without instrumenting the trial
+// (TestInputDrawsAreTheModelsDraws checks them against the trace).
+//
 // # Cost of a trial
 //
 // Format 1.1 measured against the commit it started from (main), on the
