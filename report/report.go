@@ -315,13 +315,7 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 		r.Findings = append(findings.Static(cfg, nil), findings.Dynamic(cfg, nil, results)...)
 		findings.Link(r.Findings)
 	}
-	r.Objectives.Success = human.Round(cfg.Objectives.Success)
-	if cfg.Objectives.HasRTO {
-		r.Objectives.RTOSeconds = ptr(seconds(cfg.Objectives.RTO))
-	}
-	if cfg.Objectives.HasRPO {
-		r.Objectives.RPOSeconds = ptr(seconds(cfg.Objectives.RPO))
-	}
+	r.Objectives = ObjectivesOf(cfg)
 	var repResult *model.TrialResult
 	if repIndex >= 0 {
 		for i := range results {
@@ -356,6 +350,18 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 		r.Warnings = []string{}
 	}
 	return r
+}
+
+// ObjectivesOf returns the objectives of cfg as a document states them.
+func ObjectivesOf(cfg *model.Config) Objectives {
+	o := Objectives{Success: human.Round(cfg.Objectives.Success)}
+	if cfg.Objectives.HasRTO {
+		o.RTOSeconds = ptr(seconds(cfg.Objectives.RTO))
+	}
+	if cfg.Objectives.HasRPO {
+		o.RPOSeconds = ptr(seconds(cfg.Objectives.RPO))
+	}
+	return o
 }
 
 func representative(t *model.TrialResult, d *model.Detail) *Representative {

@@ -137,3 +137,83 @@ func Pairing(base, other *model.Config, baseLabel, otherLabel string) (broken, d
 	}
 	return broken, differences
 }
+
+// Metric names the outcome a sweep charts and a sensitivity analysis
+// ranks inputs by.
+type Metric string
+
+// The metrics of sweep and sensitivity, as the --metric flag spells them.
+const (
+	// MetricMeetBoth is objectives_met.both.p, with its Wilson interval.
+	MetricMeetBoth Metric = "meet_both"
+	// MetricRTOP95 is metrics.rto_seconds.p95 (seconds), with its
+	// order-statistic interval; null when it falls on an unrecovered trial.
+	MetricRTOP95 Metric = "rto_p95"
+	// MetricRPOP95 is metrics.rpo_seconds.p95 (seconds).
+	MetricRPOP95 Metric = "rpo_p95"
+	// MetricLostMean is metrics.lost_writes.mean (writes per recovered
+	// incident trial), with its Student-t interval.
+	MetricLostMean Metric = "lost_mean"
+)
+
+// MetricNames lists the metrics, the default first.
+var MetricNames = []Metric{MetricMeetBoth, MetricRTOP95, MetricRPOP95, MetricLostMean}
+
+// Label names the metric for people: "P(meet both)", "RTO p95", ...
+func (m Metric) Label() string {
+	switch m {
+	case MetricRTOP95:
+		return "RTO p95"
+	case MetricRPOP95:
+		return "RPO p95"
+	case MetricLostMean:
+		return "lost writes (mean)"
+	}
+	return "P(meet both)"
+}
+
+// HigherIsBetter reports whether a higher value of m is better (only
+// P(meet both)).
+func (m Metric) HigherIsBetter() bool { return m == MetricMeetBoth || m == "" }
+
+// IsDuration reports whether m is in seconds.
+func (m Metric) IsDuration() bool { return m == MetricRTOP95 || m == MetricRPOP95 }
+
+// Estimate is a value of a metric with its 95% interval; Value is null
+// when it does not exist (a percentile that falls on an unrecovered trial,
+// no recovered incident trial), a bound when it is unbounded.
+type Estimate struct {
+	Value *float64 `json:"value"`
+	CI95  Interval `json:"ci95"`
+}
+
+// MetricOf returns metric m of a report with its interval.
+func MetricOf(r *Report, m Metric) Estimate {
+	switch m {
+	case MetricRTOP95:
+		return percentileEstimate(&r.Metrics.RTOSeconds.Summary)
+	case MetricRPOP95:
+		return percentileEstimate(&r.Metrics.RPOSeconds)
+	case MetricLostMean:
+		s := &r.Metrics.LostWrites.Summary
+		e := Estimate{Value: s.Mean}
+		if s.MeanCI95 != nil {
+			e.CI95 = Interval{ptr(s.MeanCI95[0]), ptr(s.MeanCI95[1])}
+		}
+		return e
+	}
+	b := r.ObjectivesMet.Both
+	e := Estimate{Value: b.P}
+	if b.CI95 != nil {
+		e.CI95 = Interval{ptr(b.CI95[0]), ptr(b.CI95[1])}
+	}
+	return e
+}
+
+func percentileEstimate(s *Summary) Estimate {
+	e := Estimate{Value: s.P95}
+	if s.PCI95 != nil {
+		e.CI95 = s.PCI95.P95
+	}
+	return e
+}
