@@ -46,6 +46,79 @@ func TestChartsGolden(t *testing.T) {
 	}
 }
 
+// TestWhatIfChartsGolden checks the tornado and sweep charts of the
+// synthetic documents against their golden SVGs.
+func TestWhatIfChartsGolden(t *testing.T) {
+	var charts []Chart
+	for _, m := range []report.Metric{report.MetricMeetBoth, report.MetricRTOP95} {
+		cs, _, err := ForSensitivity(docfixture.SyntheticSensitivity(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs[0].Name += "-" + string(m)
+		charts = append(charts, cs...)
+	}
+	cs, _, err := ForSweep(docfixture.SyntheticSweep(report.MetricMeetBoth))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts = append(charts, cs...)
+	var got []string
+	for _, c := range charts {
+		got = append(got, c.Name)
+	}
+	want := []string{"tornado-meet_both", "tornado-rto_p95", "by-failover-detect", "by-buckets-alerts-replication-0-rtc", "cost-meet-both"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("charts = %v, want %v", got, want)
+	}
+	for _, c := range charts {
+		t.Run(c.Name, func(t *testing.T) {
+			svg, err := c.SVG()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("testdata", "chart-"+c.Name+".svg"), svg)
+		})
+	}
+}
+
+// TestWhatIfChartTitles: each title states the finding, so that the
+// chart reads without the document.
+func TestWhatIfChartTitles(t *testing.T) {
+	title := func(cs []Chart, err error, i int) string {
+		t.Helper()
+		if err != nil || len(cs) <= i {
+			t.Fatalf("charts %v, err %v", cs, err)
+		}
+		return cs[i].Plot.Title.Text
+	}
+	cs, _, err := ForSensitivity(docfixture.SyntheticSensitivity(report.MetricMeetBoth))
+	// Both ends of the lag lie above the baseline: the title says so.
+	if got, want := title(cs, err, 0), "S3 replication lag of alerts moves P(meet both) most: 39% → 100% at p10, 97% at p90"; got != want {
+		t.Errorf("tornado title %q, want %q", got, want)
+	}
+	cs, _, err = ForSensitivity(docfixture.SyntheticSensitivity(report.MetricRTOP95))
+	if got, want := title(cs, err, 0), "Duration of outage us-east-1 regional outage moves RTO p95 most: 20m → ∞"; got != want {
+		t.Errorf("tornado title %q, want %q", got, want)
+	}
+	cs, _, err = ForSweep(docfixture.SyntheticSweep(report.MetricMeetBoth))
+	for i, want := range []string{
+		"Best detect: 1m, P(meet both) 97% with rtc=true (60% at 10m)",
+		"Best rtc: true, P(meet both) 97% with detect=1m (31% at false)",
+		"Cheapest to meet both in ≥ 95% of trials: detect=1m, rtc=true, 97% at $6,613.68/month",
+	} {
+		if got := title(cs, err, i); got != want {
+			t.Errorf("sweep chart %d: title %q, want %q", i, got, want)
+		}
+	}
+	s := docfixture.SyntheticSweep(report.MetricMeetBoth)
+	s.MinProbability = 0.99
+	cs, _, err = ForSweep(s)
+	if got, want := title(cs, err, 2), "No setting meets both in 99% of trials; the best: detect=1m, rtc=true, 97% at $6,613.68/month"; got != want {
+		t.Errorf("cost title %q, want %q", got, want)
+	}
+}
+
 // checkGolden compares got with the golden file, or rewrites it with -update.
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()

@@ -154,7 +154,8 @@ func (v *vline) Thumbnail(c *draw.Canvas) {
 	c.StrokeLine2(v.Style, c.Min.X, y, c.Max.X, y)
 }
 
-// pointLabel is the text of one scatter point, at (X, Y) in data units.
+// pointLabel is the text of one scatter point, at (X, Y) in data units;
+// a point without text is kept clear but not named.
 type pointLabel struct {
 	X, Y float64
 	Text string
@@ -190,7 +191,12 @@ func (pl *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 		merged := false
 		for i := range groups {
 			if math.Hypot(float64(groups[i].at.X-at.X), float64(groups[i].at.Y-at.Y)) < float64(pl.radius) {
-				groups[i].text += ", " + pt.Text
+				switch {
+				case groups[i].text == "":
+					groups[i].text = pt.Text
+				case pt.Text != "":
+					groups[i].text += ", " + pt.Text
+				}
 				merged = true
 				break
 			}
@@ -208,6 +214,9 @@ func (pl *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	var placed []vg.Rectangle
 	leader := draw.LineStyle{Color: colGrey, Width: vg.Points(0.5)}
 	for _, g := range groups {
+		if g.text == "" {
+			continue // a point to keep clear, not to name
+		}
 		box := pl.style.Rectangle(g.text) // at the origin, XLeft/YBottom
 		w, h := box.Max.X-box.Min.X, box.Max.Y-box.Min.Y
 		r, ok := pl.spot(g.at, w, h, c, glyphs, lines, placed)

@@ -92,7 +92,48 @@ func allChartSVGs(t *testing.T) map[string][]byte {
 		}
 		add(name, charts)
 	}
+	for _, m := range report.MetricNames {
+		charts, _, err := ForSensitivity(docfixture.SyntheticSensitivity(m))
+		if err != nil {
+			t.Fatalf("sensitivity %s: %v", m, err)
+		}
+		add("sensitivity "+string(m), charts)
+		charts, _, err = ForSweep(docfixture.SyntheticSweep(m))
+		if err != nil {
+			t.Fatalf("sweep %s: %v", m, err)
+		}
+		add("sweep "+string(m), charts)
+	}
+	charts, _, err := ForSweep(bigSweep())
+	if err != nil {
+		t.Fatalf("3×3×3 sweep: %v", err)
+	}
+	add("3×3×3 sweep", charts)
 	return out
+}
+
+// bigSweep is a 3×3×3 sweep: nine settings of the others per parameter,
+// and 27 points (some on top of each other) for the cost chart's texts.
+func bigSweep() *report.Sweep {
+	s := docfixture.SyntheticSweep(report.MetricMeetBoth)
+	s.Parameters = []report.SweepParameter{
+		{Path: "failover.detect", Values: []string{"1m", "4m", "10m"}},
+		{Path: "failover.steps[approve].duration", Values: []string{"2m", "uniform(5m,15m)", "20m"}},
+		{Path: "buckets.alerts.replication[0].lag", Values: []string{"lognormal(median=6s,p99=90s)", "30s", "2m"}},
+	}
+	s.Points = nil
+	for i := 0; i < 27; i++ {
+		p := 0.3 + 0.7*float64((i*7)%27)/26
+		pt := report.SweepPoint{
+			Values:     []string{s.Parameters[0].Values[i/9], s.Parameters[1].Values[(i/3)%3], s.Parameters[2].Values[i%3]},
+			MeetBoth:   report.Probability{P: docfixture.Ptr(p), CI95: &[2]float64{p - 0.01, min(1, p+0.01)}, N: 10000},
+			MonthlyUSD: 6400 + float64(i%3)*100,
+			Metric:     report.Estimate{Value: docfixture.Ptr(p), CI95: report.Interval{docfixture.Ptr(p - 0.01), docfixture.Ptr(min(1, p+0.01))}},
+		}
+		s.Points = append(s.Points, pt)
+	}
+	report.MarkPareto(s.Points)
+	return s
 }
 
 // TestLabelsNeverOverlap reads the rendered SVG of every chart: no text

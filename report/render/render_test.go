@@ -326,3 +326,56 @@ func TestOverridesAndPrecisionShown(t *testing.T) {
 		t.Errorf("Text = %q", got)
 	}
 }
+
+func TestGoldenWhatIf(t *testing.T) {
+	sw := docfixture.SyntheticSweep(report.MetricMeetBoth)
+	sw.Precision = &report.Precision{Target: 0.01, HalfWidth: 0.0099, Batch: 1000, Trials: 9000, MaxTrials: 1000000, Reached: true}
+	se := docfixture.SyntheticSensitivity(report.MetricMeetBoth)
+	se.Overrides = []report.Override{{Path: "failover.detect", Value: "normal(mean=5m, sd=1m)"}}
+	rto := docfixture.SyntheticSensitivity(report.MetricRTOP95)
+	tests := []struct {
+		file  string
+		write func(*bytes.Buffer) error
+	}{
+		{"sweep.txt", func(b *bytes.Buffer) error { return WriteSweepText(b, sw) }},
+		{"sweep.md", func(b *bytes.Buffer) error { return WriteSweepMarkdown(b, sw) }},
+		{"sensitivity.txt", func(b *bytes.Buffer) error { return WriteSensitivityText(b, se) }},
+		{"sensitivity.md", func(b *bytes.Buffer) error { return WriteSensitivityMarkdown(b, se) }},
+		{"sensitivity_rto.txt", func(b *bytes.Buffer) error { return WriteSensitivityText(b, rto) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := tt.write(&b); err != nil {
+				t.Fatal(err)
+			}
+			rpGolden(t, tt.file, b.Bytes())
+		})
+	}
+}
+
+// TestWriteWhatIfAll: --out gets the document, its Markdown linking the
+// charts, and every chart as SVG and PNG.
+func TestWriteWhatIfAll(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteSweepAll(filepath.Join(dir, "sweep"), docfixture.SyntheticSweep(report.MetricMeetBoth)); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSensitivityAll(filepath.Join(dir, "sens"), docfixture.SyntheticSensitivity(report.MetricMeetBoth)); err != nil {
+		t.Fatal(err)
+	}
+	for sub, files := range map[string][]string{
+		"sweep": {"sweep.json", "sweep.md", "by-failover-detect.svg", "by-failover-detect.png", "by-buckets-alerts-replication-0-rtc.png", "cost-meet-both.svg", "cost-meet-both.png"},
+		"sens":  {"sensitivity.json", "sensitivity.md", "tornado.svg", "tornado.png"},
+	} {
+		for _, f := range files {
+			if _, err := os.Stat(filepath.Join(dir, sub, f)); err != nil {
+				t.Errorf("%s/%s: %v", sub, f, err)
+			}
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "sens", "sensitivity.md"))
+	if !strings.Contains(string(md), "](tornado.png)") {
+		t.Errorf("sensitivity.md does not show the tornado:\n%s", md)
+	}
+}
