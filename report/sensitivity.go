@@ -64,7 +64,9 @@ type SensitivityInput struct {
 	// Low and High are the metric with the input pinned at p10 and p90.
 	Low  Estimate `json:"low"`
 	High Estimate `json:"high"`
-	// Swing is |High − Low|; null when one end is null (infinite).
+	// Swing is the span the bars cover: the largest minus the smallest of
+	// Low, High and the baseline (|High − Low| when the ends lie on either
+	// side of the baseline); null (infinite) when exactly one end is null.
 	Swing *float64 `json:"swing"`
 }
 

@@ -217,3 +217,35 @@ func percentileEstimate(s *Summary) Estimate {
 	}
 	return e
 }
+
+// Format formats a value of m for people: "38.8%", "16m04s", "317.1"; a
+// null value is "∞" for an RTO percentile (it falls on an unrecovered
+// trial) and "-" otherwise.
+func (m Metric) Format(v *float64) string {
+	switch m {
+	case MetricRTOP95:
+		return human.DurOr(v, "∞")
+	case MetricRPOP95:
+		return human.DurOr(v, "-")
+	case MetricLostMean:
+		return human.NumOr(v, "-")
+	}
+	return human.PctOr(v, "-")
+}
+
+// FormatCI formats an interval of m: "[35.8%, 41.9%]"; an unbounded
+// bound is "∞" (above) or "-" (below); "" when both are.
+func (m Metric) FormatCI(ci Interval) string {
+	if ci[0] == nil && ci[1] == nil {
+		return ""
+	}
+	lo := "-"
+	if ci[0] != nil {
+		lo = m.Format(ci[0])
+	}
+	hi := "∞"
+	if ci[1] != nil {
+		hi = m.Format(ci[1])
+	}
+	return "[" + lo + ", " + hi + "]"
+}

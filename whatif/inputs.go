@@ -53,7 +53,7 @@ func inputs(cfg *model.Config) []input {
 			rep := &b.Replication[ri]
 			out = append(out, input{
 				name: fmt.Sprintf("buckets.%s.replication[%d].lag", b.Name, ri),
-				what: fmt.Sprintf("S3 replication lag of %s to %s", b.Name, cfg.Regions[rep.To].Name),
+				what: s3LagWhat(b, ri, cfg),
 				dist: rep.Lag, isDefault: rep.LagDefault, many: true,
 				pin: func(c *model.Config, d sim.Dist) { c.Buckets[bi].Replication[ri].Lag = d },
 			})
@@ -87,6 +87,16 @@ func inputs(cfg *model.Config) []input {
 		}
 	}
 	return out
+}
+
+// s3LagWhat names the lag of bucket b's rule ri: "S3 replication lag of
+// alerts", with its destination when the bucket has several rules.
+func s3LagWhat(b *model.Bucket, ri int, cfg *model.Config) string {
+	w := "S3 replication lag of " + b.Name
+	if len(b.Replication) > 1 {
+		w += " to " + cfg.Regions[b.Replication[ri].To].Name
+	}
+	return w
 }
 
 // singleInput names a single-draw input and says how to pin it.

@@ -124,7 +124,7 @@ func Sensitivity(ctx context.Context, cfg *model.Config, metric report.Metric, m
 				row.High = e
 			}
 		}
-		row.Swing = swing(row.Low.Value, row.High.Value)
+		row.Swing = swing(s.Baseline.Value, row.Low.Value, row.High.Value)
 		s.Inputs = append(s.Inputs, row)
 	}
 	slices.SortStableFunc(s.Inputs, func(a, b report.SensitivityInput) int {
@@ -141,9 +141,13 @@ func Sensitivity(ctx context.Context, cfg *model.Config, metric report.Metric, m
 	return s, nil
 }
 
-// swing is |hi − lo|: nil (infinite) when exactly one end is null, 0 when
-// both are (the metric does not exist at either end).
-func swing(lo, hi *float64) *float64 {
+// swing is the span of the metric over the baseline and the two ends,
+// max − min: |hi − lo| when the ends lie on either side of the baseline
+// (the usual case), the larger distance from the baseline when both lie
+// on one side (a heavy-tailed lag pinned as a constant at either
+// percentile may remove its tail both times). It is nil (infinite) when
+// one end is null and the other is not, 0 when both are.
+func swing(base, lo, hi *float64) *float64 {
 	switch {
 	case lo == nil && hi == nil:
 		z := 0.0
@@ -151,7 +155,11 @@ func swing(lo, hi *float64) *float64 {
 	case lo == nil || hi == nil:
 		return nil
 	}
-	d := round9(math.Abs(*hi - *lo))
+	mn, mx := math.Min(*lo, *hi), math.Max(*lo, *hi)
+	if base != nil {
+		mn, mx = math.Min(mn, *base), math.Max(mx, *base)
+	}
+	d := round9(mx - mn)
 	return &d
 }
 

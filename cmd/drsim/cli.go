@@ -130,6 +130,8 @@ func newRootCmd(e *env) *cobra.Command {
 		Example: `  drsim run snowy
   drsim run my-setup.toml --trials 5000 --format json
   drsim compare backup-and-restore pilot-light warm-standby active-active
+  drsim sensitivity snowy
+  drsim sweep snowy --vary failover.detect=1m,4m,10m
   drsim init --strategy warm-standby my-setup.toml
   drsim validate scenarios/*.toml`,
 		Args:               cobra.ArbitraryArgs,
@@ -164,7 +166,7 @@ func newRootCmd(e *env) *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	root.AddGroup(commandGroups()...)
 	root.SetHelpCommand(newHelpCmd())
-	for _, c := range []*cobra.Command{newRunCmd(e), newCompareCmd(e), newTraceCmd(e)} {
+	for _, c := range []*cobra.Command{newRunCmd(e), newCompareCmd(e), newSweepCmd(e), newSensitivityCmd(e), newTraceCmd(e)} {
 		c.GroupID = "simulate"
 		root.AddCommand(c)
 	}

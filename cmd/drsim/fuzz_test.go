@@ -45,6 +45,14 @@ func FuzzArgs(f *testing.F) {
 		"__complete\nrun\nsn",
 		"--version",
 		"run\n--\n--quiet",
+		"run\nsnowy\n--set\nfailover.detect=2m",
+		"run\nsnowy\n--set\nfailover.steps[name=approve].duration=uniform(2m,5m)",
+		"run\nsnowy\n--precision\n0.01\n--max-trials\n2000",
+		"compare\nsnowy\nsnowy\n--set\nfailover.detet=1m",
+		"sweep\nsnowy\n--vary\nfailover.detect=1m,2m\n--trials\n10",
+		"sweep\nsnowy\n--vary\nx=",
+		"sensitivity\nsnowy\n--metric\nrpo_p95\n--trials\n10",
+		"lint\nsnowy\n--set\nkeys.alerts.replicas=[]",
 		"",
 	} {
 		f.Add(seed)

@@ -27,6 +27,8 @@ type resolver struct {
 	// root is --root: the folder extends may read under (default: the
 	// folder of the file that names the base).
 	root string
+	// overrides are --set: every scenario gets them.
+	overrides []scenarios.Override
 }
 
 // newResolver returns a resolver reading standard input from e and
@@ -39,10 +41,14 @@ func newResolver(e *env, c *cobra.Command) *resolver {
 
 // options returns the loader options of the command line.
 func (r *resolver) options() []scenarios.Option {
-	if r.root == "" {
-		return nil
+	var opts []scenarios.Option
+	if r.root != "" {
+		opts = append(opts, scenarios.WithRoot(r.root))
 	}
-	return []scenarios.Option{scenarios.WithRoot(r.root)}
+	if len(r.overrides) > 0 {
+		opts = append(opts, scenarios.WithOverrides(r.overrides...))
+	}
+	return opts
 }
 
 // resolve loads arg; errors are bad input (exit code 2).
@@ -54,29 +60,38 @@ func (r *resolver) resolve(arg string) (*model.Config, error) {
 // resolveLocated is resolve that also returns where each value of the
 // scenario was written (for the findings).
 func (r *resolver) resolveLocated(arg string) (*model.Config, model.Locator, error) {
+	res, err := r.open(arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res.Config, res.Locator, nil
+}
+
+// open loads arg with the options of the command line (--root, --set).
+func (r *resolver) open(arg string) (*scenarios.Resolved, error) {
 	if arg != "-" {
-		cfg, loc, err := scenarios.ResolveLocated(arg, r.options()...)
+		res, err := scenarios.Open(arg, r.options()...)
 		if err != nil {
-			return nil, nil, inputError(err)
+			return nil, inputError(err)
 		}
-		return cfg, loc, nil
+		return res, nil
 	}
 	if r.stdinUsed {
-		return nil, nil, inputError(fmt.Errorf("standard input (-) can be read only once"))
+		return nil, inputError(fmt.Errorf("standard input (-) can be read only once"))
 	}
 	r.stdinUsed = true
 	data, err := io.ReadAll(io.LimitReader(r.stdin, maxStdin+1))
 	if err != nil {
-		return nil, nil, inputError(fmt.Errorf("reading standard input: %w", err))
+		return nil, inputError(fmt.Errorf("reading standard input: %w", err))
 	}
 	if len(data) > maxStdin {
-		return nil, nil, inputError(fmt.Errorf("standard input: more than %d MiB; a scenario is a small text file", maxStdin>>20))
+		return nil, inputError(fmt.Errorf("standard input: more than %d MiB; a scenario is a small text file", maxStdin>>20))
 	}
-	cfg, loc, err := scenarios.ParseLocated(stdinName, data, nil, append(r.options(), scenarios.FilesOnDisk())...)
+	res, err := scenarios.OpenData(stdinName, data, nil, append(r.options(), scenarios.FilesOnDisk())...)
 	if err != nil {
-		return nil, nil, inputError(err)
+		return nil, inputError(err)
 	}
-	return cfg, loc, nil
+	return res, nil
 }
 
 // displayName is how output names a scenario argument.

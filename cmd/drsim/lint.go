@@ -10,7 +10,10 @@ import (
 )
 
 func newLintCmd(e *env) *cobra.Command {
-	var format formatValue
+	var (
+		format formatValue
+		sets   []string
+	)
 	failOn := "error"
 	var res *resolver
 	c := &cobra.Command{
@@ -24,13 +27,15 @@ each with its id, severity, file:line:col, the AWS rule it rests on and a
 fix. docs/findings.md documents every id. It does not simulate.
 
 --format sarif is SARIF 2.1.0 for GitHub code scanning, with paths relative
-to the current directory.
+to the current directory. --set applies to every scenario; a finding about
+an overridden value points at its --set argument ("--set #1").
 
 Exit status: 0 no finding at or above --fail-on, 4 at least one, 2 bad
 input (a file that does not load: its errors are printed).`,
 		Example: `  drsim lint my-setup.toml
   drsim lint scenarios/*.toml --fail-on warning
-  drsim lint my-setup.toml --format sarif > drsim.sarif`,
+  drsim lint my-setup.toml --format sarif > drsim.sarif
+  drsim lint snowy --set 'keys.alerts.replicas=[]'`,
 		ValidArgsFunction: completeScenarios(0),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -40,6 +45,11 @@ input (a file that does not load: its errors are printed).`,
 			if err != nil {
 				return usageError("lint", "%v", err)
 			}
+			overrides, err := parseSets(sets)
+			if err != nil {
+				return err
+			}
+			res.overrides = overrides
 			var files []findings.FileFindings
 			var all []findings.Finding
 			bad := 0
@@ -79,6 +89,7 @@ input (a file that does not load: its errors are printed).`,
 		},
 	}
 	addFormatFlag(c, &format, "text", "json", "sarif")
+	addSetFlag(c, &sets)
 	severities := []string{"error", "warning", "info"}
 	c.Flags().Var(&choiceValue{v: &failOn, choices: severities}, "fail-on", "exit with status 4 when a finding of this severity or worse is present: error, warning or info")
 	c.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(severities, cobra.ShellCompDirectiveNoFileComp))

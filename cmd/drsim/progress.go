@@ -46,7 +46,7 @@ type progress struct {
 // bar is one scenario's line.
 type bar struct {
 	b     *mpb.Bar
-	total int
+	total atomic.Int64 // trials planned; a run to precision raises it
 	phase atomic.Pointer[string]
 	start atomic.Int64 // when simulating began, Unix nanoseconds
 	done  atomic.Int64 // trials done
@@ -75,7 +75,8 @@ func newProgress(ctx context.Context, e *env, quiet bool, names []string, total 
 		width = max(width, len(n))
 	}
 	for _, n := range names {
-		b := &bar{total: total}
+		b := &bar{}
+		b.total.Store(int64(total))
 		b.phase.Store(ptr(phaseWaiting))
 		b.b = p.p.New(0, mpb.BarStyle().Lbound("[").Rbound("]"),
 			mpb.PrependDecorators(
@@ -167,6 +168,28 @@ func (b *bar) update(done int) {
 	b.b.SetCurrent(int64(done))
 }
 
+// setTotal sets the trials the bar expects (a run to precision plans
+// more trials batch by batch).
+func (b *bar) setTotal(total int) {
+	if b == nil || b.total.Load() == int64(total) {
+		return
+	}
+	b.total.Store(int64(total))
+	b.b.SetTotal(int64(total), false)
+}
+
+// whatifProgress returns the progress callback of a what-if run (trials
+// done and planned over the whole of it), nil for a nil bar.
+func (b *bar) whatifProgress() func(done, planned int) {
+	if b == nil {
+		return nil
+	}
+	return func(done, planned int) {
+		b.setTotal(planned)
+		b.update(done)
+	}
+}
+
 // progressFunc returns b's progress callback, nil for a nil bar (so that
 // the trials do not report progress at all).
 func (b *bar) progressFunc() func(int) {
@@ -188,12 +211,12 @@ func (b *bar) end() {
 // while simulating, the counts alone otherwise.
 func (b *bar) status(now time.Time) string {
 	done := b.done.Load()
-	s := fmt.Sprintf("%s/%s trials", groupDigits(done), groupDigits(int64(b.total)))
+	s := fmt.Sprintf("%s/%s trials", groupDigits(done), groupDigits(b.total.Load()))
 	start := b.start.Load()
 	if *b.phase.Load() != phaseSimulating || start == 0 {
 		return s
 	}
-	return s + "  " + rateAndETA(done, int64(b.total), now.Sub(time.Unix(0, start)))
+	return s + "  " + rateAndETA(done, b.total.Load(), now.Sub(time.Unix(0, start)))
 }
 
 // rateAndETA formats the trial rate so far and the time left at that

@@ -89,7 +89,8 @@ func TestRateAndETA(t *testing.T) {
 			t.Errorf("rateAndETA(%d, %d, %v) = %q, want %q", tt.done, tt.total, tt.elapsed, got, tt.want)
 		}
 	}
-	b := &bar{total: 10000}
+	b := &bar{}
+	b.total.Store(10000)
 	b.phase.Store(ptr(phaseAggregating))
 	b.done.Store(10000)
 	if got := b.status(time.Now()); got != "10,000/10,000 trials" {

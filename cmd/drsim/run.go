@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/render"
 )
@@ -13,6 +14,8 @@ import (
 func newRunCmd(e *env) *cobra.Command {
 	var (
 		f          runFlags
+		sets       []string
+		pf         precisionFlags
 		perTrial   string
 		tracePath  string
 		traceTrial int
@@ -28,12 +31,21 @@ come before or after the scenario.
 Every output file is written atomically, and --out replaces its folder's
 report as a whole; output paths are checked before the first trial. On
 SIGINT or SIGTERM the trials stop, "interrupted after N of M trials" is
-printed and nothing is written (unless --partial-ok); the exit status is 130.`,
+printed and nothing is written (unless --partial-ok); the exit status is 130.
+
+--set PATH=VALUE changes one value of the scenario as if it were written in
+the file (after extends), and the report lists it; see 'drsim help sweep'
+for the syntax. --precision H adds batches of the scenario's trials (or
+--trials) until the 95% interval of P(meet both) is at most ±H, or
+--max-trials is reached: the report is that of a plain run with the final
+number of trials, and says how many it took.`,
 		Example: `  drsim run snowy
   drsim run snowy --trials 10000 --seed 42 --format json > report.json
   drsim run my-setup.toml --out out/ --per-trial out/trials.csv
   drsim run warm-standby --check --min-probability 0.99
   drsim run snowy --trace trial.jsonl --trace-trial 17
+  drsim run snowy --set failover.detect=2m --set 'failover.steps[approve].duration=uniform(2m, 5m)'
+  drsim run snowy --precision 0.01
   drsim init --strategy pilot-light - | drsim run -`,
 		ValidArgsFunction: completeScenarios(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -46,6 +58,14 @@ printed and nothing is written (unless --partial-ok); the exit status is 130.`,
 			if err := needs(c, "trace-trial", "trace"); err != nil {
 				return err
 			}
+			if err := pf.check(c); err != nil {
+				return err
+			}
+			overrides, err := parseSets(sets)
+			if err != nil {
+				return err
+			}
+			res.overrides = overrides
 			cfg, loc, err := res.resolveLocated(args[0])
 			if err != nil {
 				return err
@@ -54,10 +74,14 @@ printed and nothing is written (unless --partial-ok); the exit status is 130.`,
 			if n < 1 {
 				return usageError("run", "the scenario asks for %d trials; give --trials", n)
 			}
-			if c.Flags().Changed("trace-trial") && traceTrial >= n {
+			if c.Flags().Changed("trace-trial") && traceTrial >= n && !pf.on() {
 				return usageError("run", "--trace-trial must be between 0 and %d, got %d", n-1, traceTrial)
 			}
-			if err := checkMemory(e, "run", n, memoryEstimate(n, cfg)); err != nil {
+			most := n
+			if pf.on() {
+				most = max(n, pf.maxTrials)
+			}
+			if err := checkMemory(e, "run", most, memoryEstimate(most, cfg)); err != nil {
 				return err
 			}
 			outs := &outputs{cmd: "run", dir: f.out, reserved: []string{render.ReportJSON, render.ReportMarkdown, render.ReportHTML}}
@@ -68,7 +92,21 @@ printed and nothing is written (unless --partial-ok); the exit status is 130.`,
 			}
 
 			prog := newProgress(c.Context(), e, f.quiet, []string{cfg.Name}, n)
-			s := runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(0))
+			var s *simulation
+			var prec *report.Precision
+			if pf.on() {
+				sims, p, err := runToPrecision(c.Context(), []*model.Config{cfg}, seed, n, f.nWorkers(), pf, prog.bar(0))
+				if err != nil {
+					return err
+				}
+				s, prec = sims[0], p
+				if c.Flags().Changed("trace-trial") && traceTrial >= len(s.results) && !s.interrupted {
+					prog.abort()
+					return usageError("run", "--trace-trial must be between 0 and %d (the trials --precision ran), got %d", len(s.results)-1, traceTrial)
+				}
+			} else {
+				s = runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(0))
+			}
 			interrupted := s.interrupted || c.Context().Err() != nil
 			if interrupted {
 				prog.abort()
@@ -79,6 +117,8 @@ printed and nothing is written (unless --partial-ok); the exit status is 130.`,
 			}
 			s.aggregate(prog.bar(0))
 			s.report.LocateFindings(cfg, loc)
+			s.report.Overrides = reportOverrides(overrides)
+			s.report.Precision = prec
 			prog.bar(0).setPhase(phaseRendering)
 			if perTrialOut != nil {
 				perTrialOut.write = func(w io.Writer) error { return report.WriteCSV(w, s.cfg, s.results) }
@@ -115,6 +155,8 @@ printed and nothing is written (unless --partial-ok); the exit status is 130.`,
 		},
 	}
 	f.register(c, e, "also write report.json, report.md, report.html and the charts into `DIR`, replacing its previous report as a whole")
+	addSetFlag(c, &sets)
+	pf.register(c)
 	fs := c.Flags()
 	fs.StringVar(&perTrial, "per-trial", "", "also write one CSV row per trial to `FILE` (it may lie inside --out)")
 	c.MarkFlagFilename("per-trial", "csv")

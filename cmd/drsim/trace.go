@@ -12,6 +12,7 @@ func newTraceCmd(e *env) *cobra.Command {
 	var (
 		f     simFlags
 		trial int
+		sets  []string
 	)
 	var res *resolver
 	c := &cobra.Command{
@@ -24,7 +25,8 @@ of the trial), kind, subject, region, outcome, error and message. The same as
 first and traces the representative one (the trial with the median RTO).`,
 		Example: `  drsim trace snowy --trial 3
   drsim trace snowy --trial 3 | jq -r 'select(.kind == "kms-failure") | .message'
-  drsim trace my-setup.toml --seed 9`,
+  drsim trace my-setup.toml --seed 9
+  drsim trace snowy --trial 3 --set failover.detect=10m`,
 		ValidArgsFunction: completeScenarios(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -34,6 +36,11 @@ first and traces the representative one (the trial with the median RTO).`,
 			if withTrial && c.Flags().Changed("trials") {
 				return usageError("trace", "--trials has no effect with --trial (it sets the trials the representative trial is chosen from)")
 			}
+			overrides, err := parseSets(sets)
+			if err != nil {
+				return err
+			}
+			res.overrides = overrides
 			cfg, err := res.resolve(args[0])
 			if err != nil {
 				return err
@@ -71,5 +78,6 @@ first and traces the representative one (the trial with the median RTO).`,
 	c.RegisterFlagCompletionFunc("trial", cobra.NoFileCompletions)
 	f.register(c, e)
 	res = newResolver(e, c)
+	addSetFlag(c, &sets)
 	return c
 }
