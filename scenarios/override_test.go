@@ -222,14 +222,9 @@ func TestWithLeavesBase(t *testing.T) {
 // TestResolvedTOMLRoundTrip: the resolved TOML of every bundled and test
 // scenario, with and without overrides, parses to the same Config.
 func TestResolvedTOMLRoundTrip(t *testing.T) {
-	var args []string
-	for _, n := range bundledNames(true) {
-		args = append(args, n)
-	}
-	for _, p := range []string{"testdata/snowy.toml", "testdata/every-construct.toml", "testdata/every-construct-11.toml",
-		"testdata/extends/child.toml", "testdata/extends/sub/grandchild.toml", "testdata/extends/bundled.toml"} {
-		args = append(args, p)
-	}
+	args := append([]string(nil), bundledNames(true)...)
+	args = append(args, "testdata/snowy.toml", "testdata/every-construct.toml", "testdata/every-construct-11.toml",
+		"testdata/extends/child.toml", "testdata/extends/sub/grandchild.toml", "testdata/extends/bundled.toml")
 	_ = fs.WalkDir(os.DirFS("../findings/testdata"), ".", func(p string, e fs.DirEntry, err error) error {
 		if err == nil && !e.IsDir() && filepath.Ext(p) == ".toml" {
 			args = append(args, filepath.Join("../findings/testdata", p))

@@ -2,7 +2,6 @@ package whatif
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -192,6 +191,3 @@ func clonePinnable(cfg *model.Config) *model.Config {
 	}
 	return &c
 }
-
-// finite reports whether x is a finite number.
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
