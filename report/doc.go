@@ -2,7 +2,13 @@
 // result document (Report, schema "drsim.report/v1": aggregation,
 // statistics, operations) and writes it as JSON; it writes per-trial CSV,
 // and compares runs of several scenarios (Comparison, schema
-// "drsim.compare/v1").
+// "drsim.compare/v1"). It also holds the documents of the what-if commands,
+// which package whatif fills: Sweep ("drsim.sweep/v1": one scenario at
+// every point of a grid of overrides) and Sensitivity
+// ("drsim.sensitivity/v1": a tornado of the inputs pinned at their 10th and
+// 90th percentiles, and rank correlations), with the metrics they use
+// (Metric, MetricOf) and Pairing, which says when two configurations do not
+// see the same outages trial by trial.
 //
 // # Statistical assumptions
 //
@@ -73,7 +79,8 @@
 // Percentiles, means, Student-t and binomial quantiles come from gonum
 // (stat, distuv). The Wilson score interval and the order-statistic
 // interval of a percentile are a few lines each on top of them, because
-// gonum has neither.
+// gonum has neither; so is Spearman's rank correlation (gonum's Pearson
+// correlation of mid-ranks: gonum has no ranking).
 //
 // # Packages
 //

@@ -10,6 +10,8 @@
 //
 //	drsim run FILE|NAME|- [flags]     simulate a scenario and print the report
 //	drsim compare A B ... [flags]     run scenarios with the same seed and compare them
+//	drsim sweep FILE --vary P=V1,V2   run a grid of overrides, every point on the same trials
+//	drsim sensitivity FILE            rank the uncertain inputs by their effect (tornado)
 //	drsim trace FILE|NAME --trial N   print the event log of one trial as JSON lines
 //	drsim validate FILE...            check scenario files
 //	drsim init [FILE|-]               write a commented starting scenario
@@ -27,6 +29,11 @@
 // bad flags or usage), 3 a --check failed, 4 lint findings at or above
 // --fail-on, 5 an output could not be written, 6 the memory estimate
 // exceeds this machine's memory, 130 interrupted.
+//
+// --set PATH=VALUE overrides one value of a scenario on run, compare, lint,
+// trace, sweep and sensitivity; --precision H runs run, compare and sweep
+// to a precision of P(meet both). The what-if orchestration is package
+// whatif; this package only parses flags and writes outputs.
 //
 // The command line is built on spf13/cobra and pflag (flags, help,
 // completion, the generated docs) and vbauerster/mpb (progress bars), with

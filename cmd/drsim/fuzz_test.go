@@ -52,7 +52,7 @@ func FuzzArgs(f *testing.F) {
 		"sweep\nsnowy\n--vary\nfailover.detect=1m,2m\n--trials\n10",
 		"sweep\nsnowy\n--vary\nx=",
 		"sensitivity\nsnowy\n--metric\nrpo_p95\n--trials\n10",
-		"lint\nsnowy\n--set\nkeys.alerts.replicas=[]",
+		"lint\nsnowy\n--set\nfailover.detect=2m",
 		"",
 	} {
 		f.Add(seed)

@@ -7,9 +7,14 @@
 // T0 towards every replica destination, and the KMS failures (failed KMS
 // calls per second) by cause. ForComparison draws, for a
 // report.Comparison, the monthly cost against RTO p95 with the Pareto
-// front and the RTO CDFs of every compared scenario. A chart that would be
-// empty is left out and returned as an Omission, with the sentence a
-// document shows in its place.
+// front and the RTO CDFs of every compared scenario. ForSensitivity draws
+// the tornado of a report.Sensitivity (each input's two ends, with their
+// intervals, from the scenario as written; the objective or the check bar
+// marked), and ForSweep, for a report.Sweep, the metric against each
+// varied parameter and the monthly cost against P(meet both) with its
+// Pareto front; each of these titles states the chart's finding. A chart
+// that would be empty is left out and returned as an Omission, with the
+// sentence a document shows in its place.
 //
 // A Chart writes itself as SVG (byte-identical across runs: the Liberation
 // fonts are named, not embedded) or PNG. Nothing is re-simulated: the
@@ -38,7 +43,8 @@
 // gonum/plot draws the axes, lines, scatter points and text. Hand-written
 // on top of it, because it has no equivalent: the lanes plotter of the
 // timeline (a Gantt-like chart), the legend strip under the plot (its
-// legend sits inside the data area, where it hides data), tick markers for
+// legend sits inside the data area, where it hides data), the tornado's
+// bars and interval whiskers, tick markers for
 // durations, percentages and round numbers with separators (its default
 // ticker can leave an axis with two labels), and the placement of texts.
 package chart

@@ -6,7 +6,10 @@
 // forbids any external resource, print styles; tables and charts as wide
 // as the page at 1280 pixels, an interval under its value). WriteAll and
 // WriteCompareAll write every format and chart into a directory, the
-// Markdown there also linking the chart PNGs. Nothing is re-simulated:
+// Markdown there also linking the chart PNGs. The what-if documents
+// (report.Sweep, report.Sensitivity) have text and Markdown writers, and
+// WriteSweepAll and WriteSensitivityAll write their JSON, Markdown and
+// charts into a directory. Nothing is re-simulated:
 // every format renders the document, and the JSON (package report) is the
 // canonical one.
 //
