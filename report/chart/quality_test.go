@@ -368,3 +368,48 @@ func TestChartNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestTornadoTextsClearOfBars: the value of a tornado end is written
+// beside its bar, never on a bar (issue: ends near 0 s had their texts
+// pushed onto the bars by an axis that started at 0).
+func TestTornadoTextsClearOfBars(t *testing.T) {
+	s := docfixture.SyntheticSensitivity(report.MetricRPOP95)
+	est := func(v float64) report.Estimate {
+		return report.Estimate{Value: docfixture.Ptr(v), CI95: report.Interval{docfixture.Ptr(v * 0.9), docfixture.Ptr(v * 1.1)}}
+	}
+	s.Baseline = est(977)
+	s.Inputs[0].Low, s.Inputs[0].High, s.Inputs[0].Swing = est(4.1), est(27), docfixture.Ptr(973)
+	for i := 1; i < len(s.Inputs); i++ {
+		s.Inputs[i].Low, s.Inputs[i].High, s.Inputs[i].Swing = est(977), est(977), docfixture.Ptr(0)
+	}
+	charts, _, err := ForSensitivity(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := charts[0].SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := parseSVG(t, svg)
+	bars := map[string]bool{hexOf(colLowEnd.R, colLowEnd.G, colLowEnd.B): true, hexOf(colHighEnd.R, colHighEnd.G, colHighEnd.B): true}
+	n := 0
+	for _, p := range d.Paths {
+		if !bars[strings.ToUpper(p.Fill)] || len(p.Pts) < 3 {
+			continue
+		}
+		n++
+		r := vg.Rectangle{Min: p.Pts[0], Max: p.Pts[0]}
+		for _, q := range p.Pts {
+			r.Min.X, r.Min.Y = min(r.Min.X, q.X), min(r.Min.Y, q.Y)
+			r.Max.X, r.Max.Y = max(r.Max.X, q.X), max(r.Max.Y, q.Y)
+		}
+		for _, tx := range d.Texts {
+			if boxesOverlap(tx.Box, r, 0.5) {
+				t.Errorf("text %q %v lies on a bar %v", tx.Text, tx.Box, r)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no bar found in the SVG")
+	}
+}

@@ -148,6 +148,23 @@ func (pt pctTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
+// floorTicks are the ticks of t at or above min.
+type floorTicks struct {
+	t   plot.Ticker
+	min float64
+}
+
+// Ticks implements plot.Ticker.
+func (f floorTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for _, tk := range f.t.Ticks(math.Max(lo, f.min), hi) {
+		if tk.Value >= f.min-1e-12 {
+			out = append(out, tk)
+		}
+	}
+	return out
+}
+
 // fitTitle shortens a title to the canvas width.
 func fitTitle(p *plot.Plot, title string) {
 	p.Title.Text = fitText(p.Title.TextStyle, escape.Strip(title), DefaultWidth-vg.Points(24))
@@ -487,11 +504,13 @@ func tornadoChart(s *report.Sensitivity) (*Chart, error) {
 		lo, hi = nlo, nhi
 	}
 	p.X.Min, p.X.Max = lo, hi
-	if xmin >= 0 && p.X.Min < 0 {
-		p.X.Min = 0
-	}
 	if a.m.HigherIsBetter() {
 		p.X.Tick.Marker = pctTicks{max: 1}
+	}
+	if xmin >= 0 && p.X.Min < 0 {
+		// Room left of 0 for the texts of ends near 0, without ticks
+		// below 0: the metric is never negative.
+		p.X.Tick.Marker = floorTicks{t: p.X.Tick.Marker, min: 0}
 	}
 	fitTitle(p, tornadoTitle(s, a))
 	caption := fmt.Sprintf("Each row is one uncertain input of the scenario, pinned at its 10th percentile (upper, light bar) and at its 90th (lower, dark bar), "+
@@ -596,10 +615,20 @@ func paramChartName(path string, k int, used map[string]bool) string {
 // has the same last key.
 func shortPath(s *report.Sweep, k int) string {
 	last := func(p string) string {
-		if i := strings.LastIndexByte(p, '.'); i >= 0 && !strings.Contains(p[i:], "]") {
-			return p[i+1:]
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 || strings.Contains(p[i:], "]") {
+			return p
 		}
-		return p
+		switch p[i+1:] {
+		case "duration", "start", "offset", "lag", "copy", "at":
+			// "duration" alone does not say whose: keep its owner
+			// ("steps[approve].duration").
+			if j := strings.LastIndexByte(p[:i], '.'); j >= 0 {
+				return p[j+1:]
+			}
+			return p
+		}
+		return p[i+1:]
 	}
 	l := last(s.Parameters[k].Path)
 	for j, p := range s.Parameters {
