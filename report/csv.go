@@ -6,9 +6,9 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
-	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 )
 

@@ -7,7 +7,7 @@ import (
 	"io"
 	"unicode/utf8"
 
-	"github.com/drsim/drsim/report/internal/escape"
+	"github.com/drsim/drsim/internal/escape"
 )
 
 // WriteJSON writes r as indented JSON with a trailing newline. The output is

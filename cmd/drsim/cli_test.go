@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drsim/drsim/importer"
 	"github.com/drsim/drsim/scenarios"
 )
 
@@ -338,7 +339,11 @@ func TestExitCode(t *testing.T) {
 	}{
 		{"nil", nil, 0, ""},
 		{"internal", errors.New("boom"), 1, "drsim: boom\n"},
-		{"scenario errors", list, 2, "drsim: scenarios: a.toml:1:2: bad\n"},
+		{"scenario errors", list, 2, "scenarios: a.toml:1:2: bad\n"},
+		{"scenario errors quoting control characters", scenarios.ErrorList{{File: "a.toml", Line: 1, Col: 2, Msg: "bucket \"\x1b[31m\x00\nx\""}, {File: "a.toml", Line: 2, Col: 1, Msg: "b\u202e"}}, 2,
+			"scenarios: a.toml:1:2: bucket \"\\x1b[31m\\x00\\nx\"\nscenarios: a.toml:2:1: b\\u202e\n"},
+		{"import errors", importer.ErrorList{{File: "s.json", Line: 3, Col: 4, Msg: "bad \x1b]0;owned\x07"}}, 2, "importer: s.json:3:4: bad \\x1b]0;owned\\x07\n"},
+		{"a message quoting control characters", inputError(errors.New("no file \"\x1b[2J\"")), 2, "drsim: no file \"\\x1b[2J\"\n"},
 		{"wrapped scenario errors", fmt.Errorf("x: %w", list), 2, "drsim: x: scenarios: a.toml:1:2: bad\n"},
 		{"usage", usageError("run", "bad %s", "flag"), 2, "drsim: run: bad flag\nRun 'drsim help run' for usage.\n"},
 		{"check", silentError(3), 3, ""},

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/drsim/drsim/importer"
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/scenarios"
 )
 
@@ -104,24 +106,59 @@ func exitCode(err error) int {
 		return ee.code
 	}
 	var el scenarios.ErrorList
-	if errors.As(err, &el) {
+	var il importer.ErrorList
+	if errors.As(err, &el) || errors.As(err, &il) {
 		return exitInput
 	}
 	return exitInternal
 }
 
 // reportError prints err on w unless it was already reported, and returns
-// the exit code.
+// the exit code. A list of positioned errors (an invalid scenario, a bad
+// import input) is printed as validate prints it, one error a line, each
+// starting with its package ("scenarios: file:line:col: ..."); any other
+// error as "drsim: message". Either is escaped for the terminal
+// (errorText).
 func reportError(w io.Writer, err error) int {
 	if err == nil {
 		return exitOK
 	}
 	var ee *exitError
 	if !errors.As(err, &ee) || !ee.silent {
-		fmt.Fprintf(w, "drsim: %v\n", err)
+		if text, list := errorText(err); list {
+			fmt.Fprintln(w, text)
+		} else {
+			fmt.Fprintf(w, "drsim: %s\n", text)
+		}
 	}
 	if ee != nil && ee.hint != "" {
 		fmt.Fprintln(w, ee.hint)
 	}
 	return exitCode(err)
+}
+
+// errorText returns err's message as drsim prints it on a terminal, and
+// whether it is a bare list of positioned errors (scenarios.ErrorList or
+// importer.ErrorList). The message quotes what the user's files hold (a
+// bucket name, an address), which may hold control characters: each error
+// of a list is escaped whole (escape.Text: an embedded newline shows as
+// \n), any other message line by line (escape.Message).
+func errorText(err error) (string, bool) {
+	msg := err.Error()
+	var lines []string
+	var sl scenarios.ErrorList
+	var il importer.ErrorList
+	switch {
+	case errors.As(err, &sl) && sl.Error() == msg:
+		for _, e := range sl {
+			lines = append(lines, escape.Text(e.Error()))
+		}
+	case errors.As(err, &il) && il.Error() == msg:
+		for _, e := range il {
+			lines = append(lines, escape.Text(e.Error()))
+		}
+	default:
+		return escape.Message(msg), false
+	}
+	return strings.Join(lines, "\n"), true
 }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/findings"
+	"github.com/drsim/drsim/internal/escape"
 )
 
 func newLintCmd(e *env) *cobra.Command {
@@ -57,7 +60,8 @@ input (a file that does not load: its errors are printed).`,
 				cfg, loc, err := res.resolveLocated(arg)
 				if err != nil {
 					bad++
-					fmt.Fprintln(e.stderr, unwrapExit(err))
+					text, _ := errorText(unwrapExit(err))
+					fmt.Fprintln(e.stderr, text)
 					continue
 				}
 				fs := findings.Static(cfg, loc)
@@ -70,7 +74,13 @@ input (a file that does not load: its errors are printed).`,
 			case "sarif":
 				err = findings.WriteSARIF(e.stdout, files, findings.SARIFOptions{ToolVersion: toolVersion(), BaseDir: "."})
 			default:
-				err = findings.WriteText(e.stdout, all)
+				// A finding's message may quote free text of the scenario
+				// (an outage's name): escaped for the terminal.
+				var b strings.Builder
+				err = findings.WriteText(&b, all)
+				if err == nil {
+					_, err = io.WriteString(e.stdout, escape.Message(b.String()))
+				}
 				if err == nil && len(all) > 0 {
 					_, err = fmt.Fprintf(e.stdout, "%s in %d %s\n", findings.Summary(all), len(files), plural(len(files), "file", "files"))
 				}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/scenarios"
 )
 
@@ -71,13 +72,14 @@ scenario is invalid.`,
 					doc.Invalid++
 					r.Errors = errorEntries(err)
 					if format.v == "text" {
-						fmt.Fprintln(e.stderr, errors.Unwrap(err))
+						text, _ := errorText(unwrapExit(err))
+						fmt.Fprintln(e.stderr, text)
 					}
 				} else {
 					doc.Valid++
 					r.OK, r.Name = true, cfg.Name
 					if format.v == "text" {
-						if _, err := fmt.Fprintf(e.stdout, "ok: %s (%s)\n", r.File, cfg.Name); err != nil {
+						if _, err := fmt.Fprintf(e.stdout, "ok: %s (%s)\n", escape.Text(r.File), cfg.Name); err != nil {
 							return ioError(fmt.Errorf("validate: %w", err))
 						}
 					}

@@ -14,8 +14,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/report"
-	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 )
 

@@ -3,7 +3,7 @@ package chart
 import (
 	"image/color"
 
-	"github.com/drsim/drsim/report/internal/escape"
+	"github.com/drsim/drsim/internal/escape"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"

@@ -13,9 +13,9 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
-	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 	"github.com/drsim/drsim/sim"
 )

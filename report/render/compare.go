@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/report"
-	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/drsim/drsim/report/internal/escape"
+	"github.com/drsim/drsim/internal/escape"
 )
 
 // textTable renders rows as aligned columns separated by two spaces, each

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
-	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/fixture"
 )
 

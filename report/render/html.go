@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/drsim/drsim/findings"
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
-	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 	"github.com/drsim/drsim/sim"
 )

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/drsim/drsim/findings"
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/report"
-	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 )
 

@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
-	"github.com/drsim/drsim/report/internal/escape"
 )
 
 // Output file names written by WriteAll and WriteCompareAll; every chart is

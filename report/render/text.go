@@ -5,8 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/report"
-	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 )
 

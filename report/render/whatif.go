@@ -7,9 +7,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
-	"github.com/drsim/drsim/report/internal/escape"
 	"github.com/drsim/drsim/report/internal/human"
 )
 

@@ -64,6 +64,21 @@ func Text(s string) string {
 	return b.String()
 }
 
+// Message escapes a message of one or more lines for a terminal: each line
+// as by Text, the newlines between them kept. It is for error messages and
+// summaries, whose lines are drsim's own; a newline inside a quoted user
+// string must already be escaped by whoever quoted it (as Text or %q do).
+func Message(s string) string {
+	if strings.IndexFunc(s, Unsafe) < 0 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Text(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // markdownSpecial are the characters that start Markdown (CommonMark and
 // GitHub Flavored Markdown) syntax inside a line: emphasis, code, links
 // and images (with [ and ] escaped, "(" cannot follow a link text and "!"

@@ -3,12 +3,10 @@ package escape
 import (
 	"strings"
 	"testing"
-
-	"github.com/drsim/drsim/report/internal/fixture"
 )
 
 func TestText(t *testing.T) {
-	for _, s := range fixture.HostileStrings() {
+	for _, s := range hostile {
 		got := Text(s)
 		if strings.IndexFunc(got, Unsafe) >= 0 {
 			t.Errorf("Text(%q) = %q keeps an unsafe rune", s, got)
@@ -25,8 +23,21 @@ func TestText(t *testing.T) {
 	}
 }
 
+func TestMessage(t *testing.T) {
+	for _, s := range hostile {
+		for _, l := range strings.Split(Message(s), "\n") {
+			if strings.IndexFunc(l, Unsafe) >= 0 {
+				t.Errorf("Message(%q) keeps an unsafe rune in line %q", s, l)
+			}
+		}
+	}
+	if got, want := Message("scenarios: a.toml:1:1: bucket \x1b[31mx\x00\nscenarios: b\u202e"), "scenarios: a.toml:1:1: bucket \\x1b[31mx\\x00\nscenarios: b\\u202e"; got != want {
+		t.Errorf("Message = %q, want %q", got, want)
+	}
+}
+
 func TestStrip(t *testing.T) {
-	for _, s := range fixture.HostileStrings() {
+	for _, s := range hostile {
 		if got := Strip(s); strings.IndexFunc(got, Unsafe) >= 0 {
 			t.Errorf("Strip(%q) = %q keeps an unsafe rune", s, got)
 		}
@@ -52,7 +63,7 @@ func TestMarkdown(t *testing.T) {
 			t.Errorf("Markdown(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	for _, s := range fixture.HostileStrings() {
+	for _, s := range hostile {
 		got := Markdown(s)
 		for _, bad := range []string{"<", ">", "](", "![", "\n"} {
 			if unescaped(got, bad) {
@@ -76,4 +87,23 @@ func unescaped(s, sub string) bool {
 		}
 		i = j + 1
 	}
+}
+
+// hostile are strings that try to control a terminal, a Markdown or an HTML
+// reader (the report's own fixture, report/internal/fixture, has the same).
+var hostile = []string{
+	"\x1b[31mred\x1b[0m",
+	"\x1b]0;owned\x07",
+	"\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\",
+	"\x9b31m C1 CSI",
+	"bell\x07 back\x08space\rreturn",
+	"a\u202eevil\u202c b\u2066c\u2069",
+	"line\nMonthly cost: $0.00",
+	"<script>alert(1)</script>",
+	`<img src=x onerror="alert(1)">`,
+	"[click](javascript:alert(1))",
+	"<javascript:alert(1)>",
+	"![img](https://evil.example/x.png)",
+	"a|b **bold** `code` ~~s~~ $x$ # h",
+	"bad utf8 \xff\xfe",
 }
