@@ -37,16 +37,21 @@ func tempPattern(prefix, base string) string {
 // WriteFile writes path atomically: write is called with a buffered writer
 // on a temporary file in path's folder, which is then synced to disk, given
 // the mode perm and renamed over path. Missing parent folders are created.
-// If write fails, or anything else does, the temporary file is removed and
-// path is left as it was. The error names path and wraps the cause; an
-// error returned by write is returned wrapped.
+// If path is a symbolic link, the file it points to is written (in that
+// file's folder) and the link is kept. Only a regular file is replaced: a
+// path that is a folder, a device, a FIFO or a socket, or a link to one, or
+// a link that points to nothing, is an error, and nothing is read from or
+// written to it. If write fails, or anything else does, the temporary file
+// is removed and path is left as it was. The error names path and wraps the
+// cause; an error returned by write is returned wrapped.
 func WriteFile(path string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+	path, err = Target(path)
+	if err != nil {
+		return fmt.Errorf("atomicfile: %w", err)
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return fmt.Errorf("atomicfile: %w", err)
-	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return fmt.Errorf("atomicfile: %s is a folder, not a file", path)
 	}
 	f, err := os.CreateTemp(dir, tempPattern(TempPrefix, filepath.Base(path)))
 	if err != nil {
@@ -340,14 +345,68 @@ func newest(p string) time.Time {
 }
 
 // CheckFile reports, without creating anything that stays, whether a file
-// can be written at path by WriteFile: path is not a folder, and the
-// nearest existing folder on its way is a folder in which a file can be
-// created (checked by creating and removing a temporary file there).
+// can be written at path by WriteFile: path does not exist or is a regular
+// file (or a symbolic link to one: Target), and the nearest existing folder
+// on its way is a folder in which a file can be created (checked by
+// creating and removing a temporary file there).
 func CheckFile(path string) error {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return fmt.Errorf("%s is a folder, not a file", path)
+	path, err := Target(path)
+	if err != nil {
+		return err
 	}
 	return checkParent(path)
+}
+
+// Target returns the file that WriteFile writes for path: path itself, or,
+// when path is a symbolic link, the file the link points to, followed to
+// the end. It returns an error when that file exists and is not a regular
+// file (a folder, a character or block device such as /dev/null, a FIFO, a
+// socket), which drsim never replaces, or when the link points to nothing.
+// It only looks: it never opens path, so a FIFO does not block it.
+func Target(path string) (string, error) {
+	st, err := os.Lstat(path)
+	if err != nil {
+		// Nothing there (or a file on the way: the caller's check of
+		// the folders says so).
+		return path, nil
+	}
+	target := path
+	if st.Mode()&fs.ModeSymlink != 0 {
+		real, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return "", fmt.Errorf("%s is a symbolic link to a file that does not exist", path)
+			}
+			return "", err
+		}
+		if st, err = os.Stat(real); err != nil {
+			return "", err
+		}
+		target = real
+	}
+	switch m := st.Mode(); {
+	case m.IsRegular():
+		return target, nil
+	case m.IsDir():
+		return "", fmt.Errorf("%s is a folder, not a file", path)
+	default:
+		return "", fmt.Errorf("%s is %s, not a regular file: drsim writes only regular files", path, fileKind(m))
+	}
+}
+
+// fileKind names the kind of a file that is not regular.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO (named pipe)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
 }
 
 // CheckDir reports, without creating anything that stays, whether a folder

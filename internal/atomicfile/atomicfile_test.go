@@ -77,6 +77,46 @@ func TestWriteFile(t *testing.T) {
 	}
 }
 
+// TestWriteFileThroughALink checks that writing to a symbolic link writes
+// the file it points to and keeps the link (drsim import -o link.toml
+// replaced the link with a regular file and left its target as it was),
+// and that a link to nothing is refused.
+func TestWriteFileThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real", "infra.toml")
+	os.MkdirAll(filepath.Dir(real), 0o755)
+	os.WriteFile(real, []byte("old"), 0o644)
+	link := filepath.Join(dir, "link.toml")
+	if err := os.Symlink(filepath.Join("real", "infra.toml"), link); err != nil {
+		t.Skip(err)
+	}
+	if err := CheckFile(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, 0o644, writeString("new")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	if got := readFile(t, real); got != "new" {
+		t.Errorf("the link's target holds %q", got)
+	}
+	if got := names(t, filepath.Dir(real)); !slices.Equal(got, []string{"infra.toml"}) {
+		t.Errorf("the target's folder holds %q", got)
+	}
+	dangling := filepath.Join(dir, "dangling.toml")
+	os.Symlink(filepath.Join(dir, "nowhere", "x.toml"), dangling)
+	for _, err := range []error{CheckFile(dangling), WriteFile(dangling, 0o644, writeString("x"))} {
+		if err == nil || !strings.Contains(err.Error(), "symbolic link to a file that does not exist") {
+			t.Errorf("a dangling link: %v", err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nowhere")); err == nil {
+		t.Error("a folder was created for the dangling link")
+	}
+}
+
 func TestStageRenamesIntoAMissingTarget(t *testing.T) {
 	parent := t.TempDir()
 	target := filepath.Join(parent, "deep", "out")

@@ -16,6 +16,11 @@
 // renamed into the target one by one, each atomically, the ".json" files
 // last, so that a reader who sees the new JSON sees the new set.
 //
+// Only regular files are replaced: an output path that is a device
+// (/dev/null), a FIFO or a socket is refused before anything is read from
+// or written to it, and a symbolic link is followed, so that the file it
+// points to is updated and the link kept.
+//
 // Temporary files and folders carry drsim's own prefix (".drsim-tmp-",
 // ".drsim-stage-"); RemoveStale deletes those left behind by a killed run.
 //
