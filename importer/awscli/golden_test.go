@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 	inv, r := importFixture(t)
 	checkGolden(t, filepath.Join("testdata", "account.toml"), r.Text)
 	var sum bytes.Buffer
-	importer.Summary(&sum, inv, r)
+	importer.Summary(&sum, inv, r, nil)
 	checkGolden(t, filepath.Join("testdata", "account.summary"), sum.Bytes())
 }
 

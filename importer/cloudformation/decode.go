@@ -13,21 +13,27 @@ import (
 )
 
 // Template is one stack's template: its file name (for errors and
-// comments), its text (JSON or YAML) and the region the stack is deployed
-// in. The stack's name, for AWS::StackName and exports, is the file's stem.
+// comments), its text (JSON or YAML), the region the stack is deployed in
+// and the stack's name (for AWS::StackName and the names drsim derives;
+// "" takes the file's stem). A stack is its name and region: the same
+// template may be given for several regions (a StackSet).
 type Template struct {
 	File   string
 	Data   []byte
 	Region string
+	Stack  string
 }
 
 // template is a parsed template.
 type template struct {
 	file, region, stack string
-	root                *node
-	resources           map[string]*resource
-	order               []string // logical IDs in file order
-	exports             map[string]*node
+	// label names the template in sources: its file, with the region
+	// when the same file is given for several regions.
+	label     string
+	root      *node
+	resources map[string]*resource
+	order     []string // logical IDs in file order
+	exports   map[string]*node
 }
 
 // resource is one entry of Resources and what it was imported as.
@@ -52,7 +58,7 @@ func (r *resource) at(n *node, path string) *resource {
 	return &resource{t: r.t, logical: r.logical, typ: r.typ, props: n, base: path}
 }
 
-func (r *resource) source() string { return r.t.file + ": " + r.logical }
+func (r *resource) source() string { return r.t.label + ": " + r.logical }
 
 // Decode reads the templates of the stacks of one setup, each with its
 // region, and returns the inventory (not yet finished: see
@@ -74,12 +80,21 @@ func Decode(templates []Template) (*importer.Inventory, error) {
 			}
 			continue
 		}
-		stack := strings.TrimSuffix(filepath.Base(tf.File), filepath.Ext(tf.File))
-		if prev, dup := stacks[stack]; dup {
-			d.errs = append(d.errs, &importer.Error{File: tf.File, Msg: fmt.Sprintf("the stack name %q (the file's stem) is also %s's; give the templates distinct names", stack, prev)})
+		stack, named := tf.Stack, "--stack"
+		if stack == "" {
+			stack, named = strings.TrimSuffix(filepath.Base(tf.File), filepath.Ext(tf.File)), "the file's stem"
 		}
-		stacks[stack] = tf.File
-		t := &template{file: tf.File, region: tf.Region, stack: stack, root: root, resources: map[string]*resource{}, exports: map[string]*node{}}
+		id := stack + " in " + tf.Region
+		if prev, dup := stacks[id]; dup {
+			d.errs = append(d.errs, &importer.Error{File: tf.File, Msg: fmt.Sprintf("stack %q (%s) in %s is also %s: a region holds one stack of a name; give each template its stack's name with --stack, or its own region", stack, named, tf.Region, prev)})
+		}
+		stacks[id] = tf.File
+		t := &template{file: tf.File, label: tf.File, region: tf.Region, stack: stack, root: root, resources: map[string]*resource{}, exports: map[string]*node{}}
+		for _, o := range templates {
+			if o.File == tf.File && o.Region != tf.Region {
+				t.label = tf.File + " in " + tf.Region
+			}
+		}
 		d.declare(t)
 		d.templates = append(d.templates, t)
 	}
@@ -191,7 +206,7 @@ func (d *decoder) run() {
 	for _, t := range d.templates {
 		for _, l := range t.order {
 			if r := t.resources[l]; r.typ == "AWS::KMS::Key" {
-				r.key = &importer.Key{Hint: l, Qualified: t.stack + "-" + l, Source: r.source(), KeyID: "cfnkey/" + t.file + "/" + l}
+				r.key = &importer.Key{Hint: l, Qualified: t.stack + "-" + l, Source: r.source(), KeyID: "cfnkey/" + t.label + "/" + l}
 			}
 		}
 	}

@@ -85,7 +85,7 @@ Resources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := &template{file: "s.yaml", region: "us-east-1", stack: "stack", root: root, resources: map[string]*resource{}, exports: map[string]*node{}}
+	tm := &template{file: "s.yaml", label: "s.yaml", region: "us-east-1", stack: "stack", root: root, resources: map[string]*resource{}, exports: map[string]*node{}}
 	d.declare(tm)
 	d.templates = []*template{tm}
 	d.run()
@@ -141,12 +141,82 @@ func TestImportValue(t *testing.T) {
 	if k := inv.Buckets[0].SSE.Key; k.Key != inv.Keys[0] || k.Region != "eu-west-1" || k.Via != "!ImportValue keys-KeyArn" {
 		t.Errorf("B's key %+v", k)
 	}
-	if k := inv.Buckets[1].SSE.Key; k.Key != nil || !strings.Contains(k.Unknown, `Fn::ImportValue "other-KeyArn", exported by no template given`) {
+	if k := inv.Buckets[1].SSE.Key; k.Key != nil || !strings.Contains(k.Unknown, `Fn::ImportValue "other-KeyArn", which no template given for eu-west-1 exports`) {
 		t.Errorf("C's key %+v", k)
 	}
-	want := `data.yaml:15:86: Resources.C.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID: Fn::ImportValue "other-KeyArn": no template given exports it (import the exporting stack's template too)`
+	want := `data.yaml:15:86: Resources.C.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID: Fn::ImportValue "other-KeyArn": no template given for eu-west-1 exports it (exports are regional; import the exporting stack's template too): what it names is left to fill in`
 	if !slices.Contains(inv.Warnings, want) {
 		t.Errorf("warnings %q\nwant %q", inv.Warnings, want)
+	}
+}
+
+// TestStacks checks how templates map to stacks: a stack is its name and
+// region, so one template given for two regions (a StackSet) or two
+// templates of the same file name in two folders for two regions import,
+// exports are imported within their region, --stack names a stack, and only
+// the same stack name twice in one region is refused (the new user's
+// r1/stack.yaml and r2/stack.yaml were refused, with no flag to name them).
+func TestStacks(t *testing.T) {
+	tmpl := `Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "${AWS::StackName}-${AWS::Region}"
+Outputs:
+  Name: {Value: !Ref B, Export: {Name: bucket-name}}
+`
+	user := `Resources:
+  C:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub ["${N}-copy", {N: !ImportValue bucket-name}]
+`
+	for _, tc := range []struct {
+		name    string
+		ts      []Template
+		buckets []string
+		err     string
+	}{
+		{"a StackSet: one template, two regions", []Template{{File: "stack.yaml", Region: "us-east-1"}, {File: "stack.yaml", Region: "us-west-2"}},
+			[]string{"stack-us-east-1", "stack-us-west-2"}, ""},
+		{"one file name in two folders, two regions", []Template{{File: "r1/stack.yaml", Region: "us-east-1"}, {File: "r2/stack.yaml", Region: "eu-west-1"}},
+			[]string{"stack-us-east-1", "stack-eu-west-1"}, ""},
+		{"--stack", []Template{{File: "r1/stack.yaml", Region: "us-east-1", Stack: "pay-east"}, {File: "r2/stack.yaml", Region: "us-east-1", Stack: "pay-east-2"}},
+			[]string{"pay-east-us-east-1", "pay-east-2-us-east-1"}, ""},
+		{"one stack name twice in a region", []Template{{File: "r1/stack.yaml", Region: "us-east-1"}, {File: "r2/stack.yaml", Region: "us-east-1"}},
+			nil, `importer: r2/stack.yaml: stack "stack" (the file's stem) in us-east-1 is also r1/stack.yaml: a region holds one stack of a name; give each template its stack's name with --stack, or its own region`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for i := range tc.ts {
+				tc.ts[i].Data = []byte(tmpl)
+			}
+			inv, err := Decode(tc.ts)
+			if tc.err != "" {
+				if err == nil || err.Error() != tc.err {
+					t.Errorf("got %v\nwant %s", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, b := range inv.Buckets {
+				got = append(got, b.BucketName)
+			}
+			if !slices.Equal(got, tc.buckets) {
+				t.Errorf("buckets %q, want %q", got, tc.buckets)
+			}
+		})
+	}
+	// Fn::ImportValue reads the exports of the stacks of its own region.
+	inv, err := Decode([]Template{{File: "s.yaml", Data: []byte(tmpl), Region: "us-east-1"}, {File: "s.yaml", Data: []byte(tmpl), Region: "us-west-2"},
+		{File: "u.yaml", Data: []byte(user), Region: "us-west-2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := inv.Buckets[2].BucketName; got != "s-us-west-2-copy" {
+		t.Errorf("the import of us-west-2's export names %q", got)
 	}
 }
 

@@ -248,12 +248,13 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 			return unknown{"Fn::ImportValue of a name drsim cannot evaluate"}
 		}
 		for _, o := range d.templates {
-			if e := o.exports[name]; e != nil {
+			// Exports are regional: a stack imports those of its own region.
+			if e := o.exports[name]; e != nil && o.region == t.region {
 				return d.eval(o, e, "Outputs (export "+name+")", depth+1)
 			}
 		}
-		d.inv.Warn("%s:%d:%d: %s: Fn::ImportValue %q: no template given exports it (import the exporting stack's template too)", t.file, at.line, at.col, path, name)
-		return unknown{fmt.Sprintf("Fn::ImportValue %q, exported by no template given", name)}
+		d.inv.Warn("%s:%d:%d: %s: Fn::ImportValue %q: no template given for %s exports it (exports are regional; import the exporting stack's template too): what it names is left to fill in", t.file, at.line, at.col, path, name, t.region)
+		return unknown{fmt.Sprintf("Fn::ImportValue %q, which no template given for %s exports", name, t.region)}
 	case "Fn::Base64":
 		if s, ok := d.eval(t, arg, path, depth+1).(string); ok {
 			return base64.StdEncoding.EncodeToString([]byte(s))

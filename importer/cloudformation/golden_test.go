@@ -61,6 +61,6 @@ func TestGolden(t *testing.T) {
 	inv, r := importFixture(t)
 	checkGolden(t, filepath.Join("testdata", "payments.toml"), r.Text)
 	var sum bytes.Buffer
-	importer.Summary(&sum, inv, r)
+	importer.Summary(&sum, inv, r, nil)
 	checkGolden(t, filepath.Join("testdata", "payments.summary"), sum.Bytes())
 }

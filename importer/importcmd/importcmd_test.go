@@ -2,6 +2,7 @@ package importcmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,7 +37,7 @@ func importInto(t *testing.T, req Request, dir, name string) string {
 	t.Helper()
 	req.Output = filepath.Join(dir, name+".toml")
 	var stdout, stderr bytes.Buffer
-	if err := Run(req, &stdout, &stderr); err != nil {
+	if err := Run(context.Background(), req, &stdout, &stderr); err != nil {
 		t.Fatalf("Run: %v\n%s", err, stderr.String())
 	}
 	if stdout.Len() != 0 {
@@ -160,6 +161,11 @@ func TestReimportKeepsOverlay(t *testing.T) {
 	if !strings.Contains(sum, "state-dr.toml exists: left as it is") || strings.Contains(sum, "DR105") {
 		t.Errorf("re-import summary:\n%s", sum)
 	}
+	// The summary knows what the overlay fills (the new user's re-import
+	// still said "next: fill in the placeholders in my-setup.toml").
+	if want := "to fill in: 11 placeholders, of which " + req.Overlay + " sets 11; none left"; !strings.Contains(sum, want) || !strings.Contains(sum, "next: drsim run "+req.Overlay) {
+		t.Errorf("re-import summary lacks %q and the next step:\n%s", want, sum)
+	}
 	after, _ := os.ReadFile(filepath.Join(dir, "state.toml"))
 	if got, _ := os.ReadFile(req.Overlay); !bytes.Equal(got, mine) {
 		t.Error("the re-import changed the overlay")
@@ -227,7 +233,7 @@ func TestNoOverwrite(t *testing.T) {
 	os.WriteFile(mine, []byte("name = \"mine\"\n"), 0o644)
 	req := fixtures[1].req
 	req.Output = mine
-	err := Run(req, &bytes.Buffer{}, &bytes.Buffer{})
+	err := Run(context.Background(), req, &bytes.Buffer{}, &bytes.Buffer{})
 	var ie *InputError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "was not written by drsim import: not overwritten") {
 		t.Errorf("got %v", err)
@@ -236,7 +242,7 @@ func TestNoOverwrite(t *testing.T) {
 		t.Error("the file was changed")
 	}
 	req.Force = true
-	if err := Run(req, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+	if err := Run(context.Background(), req, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
 		t.Errorf("with Force: %v", err)
 	}
 	if data, _ := os.ReadFile(mine); !bytes.HasPrefix(data, []byte(importer.Header)) {
@@ -252,7 +258,7 @@ func TestNoOverwrite(t *testing.T) {
 		{Request{Source: Terraform, Inputs: []Input{{Path: "a.json"}, {Path: "b.json"}}}, "terraform takes one input, got 2"},
 		{Request{Source: "pulumi", Inputs: []Input{{Path: "a"}}}, `unknown source "pulumi"`},
 	} {
-		err := Run(tc.req, &bytes.Buffer{}, &bytes.Buffer{})
+		err := Run(context.Background(), tc.req, &bytes.Buffer{}, &bytes.Buffer{})
 		var ue *UsageError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("got %v, want a usage error with %q", err, tc.want)

@@ -52,7 +52,7 @@ func TestGolden(t *testing.T) {
 			inv, r := importFile(t, path)
 			checkGolden(t, path[:len(path)-len(".json")]+".toml", r.Text)
 			var sum bytes.Buffer
-			importer.Summary(&sum, inv, r)
+			importer.Summary(&sum, inv, r, nil)
 			checkGolden(t, path[:len(path)-len(".json")]+".summary", sum.Bytes())
 		})
 	}
