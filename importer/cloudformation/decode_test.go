@@ -276,6 +276,10 @@ Resources:
 
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte("Resources:\n  K: {Type: AWS::KMS::Key, Properties: {MultiRegion: true, KeyPolicy: {Statement: [{Effect: Allow, Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}, Action: 'kms:*'}]}}}\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: !Join ['-', [a, !Ref 'AWS::Region']], BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'aws:kms', KMSMasterKeyID: !GetAtt K.Arn}}]}, ReplicationConfiguration: {Role: r, Rules: [{Status: Enabled, Destination: {Bucket: 'arn:aws:s3:::c', EncryptionConfiguration: {ReplicaKmsKeyID: !If [C, !Ref K, x]}}}]}}\nConditions: {C: !Equals [a, a]}\n"), []byte(`{"Resources": {"R": {"Type": "AWS::KMS::ReplicaKey", "Properties": {"PrimaryKeyArn": "arn:aws:kms:us-east-1:1:key/mrk-1", "KeyPolicy": "{}"}}, "T": {"Type": "AWS::DynamoDB::GlobalTable", "Properties": {"SSESpecification": {"SSEEnabled": true}, "Replicas": [{"Region": "us-west-2", "SSESpecification": {"KMSMasterKeyId": {"Fn::GetAtt": ["R", "Arn"]}}}]}}}}`))
+	// Nesting the pre-scan refuses, and brackets it must not count (the
+	// new user's deep300k.yaml ran out of memory in the YAML library).
+	f.Add([]byte("Resources:\n  K:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: "+strings.Repeat("[", 300)+strings.Repeat("]", 300)+"\n"), []byte(`{"a": `+strings.Repeat(`{"a": `, 250)+"1"+strings.Repeat("}", 251)))
+	f.Add([]byte("Resources:\n  "+strings.Repeat("- ", 250)+"x\n"), []byte("a: |\n  [[[[\n  b: '[[''\n   {{'\nc: \"[\\\"[\" # [[\n"))
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		inv, err := Decode([]Template{{File: "a.yaml", Data: a, Region: "us-east-1"}, {File: "b.json", Data: b, Region: "us-west-2"}})
 		if err != nil {

@@ -72,6 +72,9 @@ func parseTemplate(file string, data []byte) (*node, error) {
 			return nil, &posError{pos{e.Line, e.Col}, e.Msg}
 		}
 	}
+	if line, col, ok := scanDepth(data, maxDepth); !ok {
+		return nil, &posError{pos{line, col}, fmt.Sprintf("nested more than %d levels deep (drsim reads templates up to that depth; a real template nests about ten)", maxDepth)}
+	}
 	f, err := parseYAML(data)
 	if err != nil {
 		var se *yaml.SyntaxError
