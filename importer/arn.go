@@ -1,6 +1,10 @@
 package importer
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/drsim/drsim/scenarios"
+)
 
 // ARN is an Amazon Resource Name split into its fields:
 // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (IAM and S3 ARNs have an
@@ -9,10 +13,15 @@ type ARN struct {
 	Partition, Service, Region, Account, Resource string
 }
 
-// ParseARN splits s; ok is false when s is not an ARN.
+// ParseARN splits s; ok is false when s is not an ARN, and when its region
+// field is neither empty nor shaped like an AWS Region code (a region read
+// from an ARN becomes a table name in the scenario).
 func ParseARN(s string) (ARN, bool) {
 	p := strings.SplitN(s, ":", 6)
 	if len(p) != 6 || p[0] != "arn" || p[2] == "" {
+		return ARN{}, false
+	}
+	if shaped, _ := scenarios.RegionCode(p[3]); p[3] != "" && !shaped {
 		return ARN{}, false
 	}
 	return ARN{Partition: p[1], Service: p[2], Region: p[3], Account: p[4], Resource: p[5]}, true

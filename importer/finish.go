@@ -208,8 +208,8 @@ func (inv *Inventory) check() {
 				inv.Warn("%s: the copy of key %q in %s is disabled: written as a disable-key action at 0s", c.Source, k.Name, c.Region)
 			}
 		}
-		if k.RotationDays != 0 && (k.RotationDays < 90 || k.RotationDays > 2560) {
-			inv.Warn("%s: rotation period %d days is outside 90..2560 (aws-facts K9): not imported", k.Source, k.RotationDays)
+		if k.RotationBad != "" {
+			inv.Warn("%s: rotation period %s days is outside %d..%d, the periods KMS accepts (aws-facts K9): the rotation is not imported", k.RotationSource, k.RotationBad, MinRotationDays, MaxRotationDays)
 		}
 	}
 	for _, b := range inv.liveBuckets() {

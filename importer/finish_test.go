@@ -204,20 +204,24 @@ func TestK1ARNsOfRelatedKeysShareTheKeyID(t *testing.T) {
 }
 
 // TestK9RotationPeriod checks that a rotation period outside KMS's 90 to
-// 2560 days (K9) is reported and not written.
+// 2560 days (K9) is reported, as written in the input, and not written:
+// zero, negative and huge periods included (the new user's -5 and 0 became
+// "365d" silently, 99999999999999999999 "-9223372036854775808 days").
 func TestK9RotationPeriod(t *testing.T) {
 	for _, tc := range []struct {
-		days  int
-		write bool
-	}{{89, false}, {90, true}, {365, true}, {2560, true}, {2561, false}} {
+		days  string
+		write string // the rotation written, or "" for a warning
+	}{{"89", ""}, {"90", "90d"}, {"365", "365d"}, {"2560", "2560d"}, {"2561", ""}, {"0", ""}, {"-5", ""},
+		{"99999999999999999999", ""}, {"", "365d"}} {
 		inv, k := setup(t, []string{"us-east-1"}, "app")
-		k.RotationDays = tc.days
+		k.SetRotation(tc.days, "k.tf")
 		inv.Finish()
 		text := string(Render(inv, Options{}).Text)
-		written := strings.Contains(text, fmt.Sprintf("rotation = \"%dd\"", tc.days))
-		warned := strings.Contains(strings.Join(inv.Warnings, "\n"), "outside 90..2560")
-		if written != tc.write || warned == tc.write {
-			t.Errorf("%d days: written %v, warned %v", tc.days, written, warned)
+		written := strings.Contains(text, fmt.Sprintf("rotation = %q", tc.write))
+		warning := fmt.Sprintf("k.tf: rotation period %s days is outside 90..2560, the periods KMS accepts (aws-facts K9): the rotation is not imported", tc.days)
+		warned := slices.Contains(inv.Warnings, warning)
+		if tc.write != "" && (!written || warned) || tc.write == "" && (strings.Contains(text, "rotation =") || !warned) {
+			t.Errorf("%q days: rotation written %v, warned %v\n%q", tc.days, strings.Contains(text, "rotation ="), warned, inv.Warnings)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/drsim/drsim/importer/policy"
@@ -74,9 +75,12 @@ type Key struct {
 	// Replicas the replicas, in input order.
 	Primary  *Copy
 	Replicas []*Copy
-	// RotationDays is the automatic rotation period in days, 0 when off;
-	// RotationSource says where it was read.
+	// RotationDays is the automatic rotation period in days, 0 when off
+	// or when the input's period is outside what KMS accepts (then
+	// RotationBad holds it as written); RotationSource says where it was
+	// read. Set them with SetRotation.
 	RotationDays   int
+	RotationBad    string
 	RotationSource string
 	// External is set for a key the input only references (by ARN or ID)
 	// without defining it: its policy and, for a multi-Region key, its
@@ -84,6 +88,31 @@ type Key struct {
 	External bool
 	// Refs are the regions in which an external key is referenced.
 	Refs []string
+}
+
+// Rotation periods KMS accepts, in days (aws-facts K9).
+const (
+	MinRotationDays = 90
+	MaxRotationDays = 2560
+)
+
+// SetRotation records that automatic rotation is on, every days days (the
+// input's whole number as written, which may be beyond any Go integer;
+// "" for KMS's default, 365), read at source. A period outside
+// MinRotationDays..MaxRotationDays (0 and negative ones included) is kept
+// as written in RotationBad, RotationDays is 0, and Finish warns that the
+// rotation is not imported.
+func (k *Key) SetRotation(days, source string) {
+	k.RotationSource, k.RotationDays, k.RotationBad = source, 365, ""
+	if days == "" {
+		return
+	}
+	n, err := strconv.Atoi(days)
+	if err != nil || n < MinRotationDays || n > MaxRotationDays {
+		k.RotationDays, k.RotationBad = 0, days
+		return
+	}
+	k.RotationDays = n
 }
 
 // Copies returns the primary, then the replicas.

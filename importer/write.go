@@ -276,7 +276,7 @@ func (w *writer) key(k *Key) {
 	} else {
 		w.kv("region", quote(k.Primary.Region), k.Primary.ARN)
 	}
-	if k.RotationDays >= 90 && k.RotationDays <= 2560 {
+	if k.RotationDays >= MinRotationDays && k.RotationDays <= MaxRotationDays {
 		w.kv("rotation", quote(fmt.Sprintf("%dd", k.RotationDays)), k.RotationSource)
 	}
 	// users and admins from the primary's policy; users_in and admins_in

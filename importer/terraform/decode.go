@@ -15,12 +15,24 @@ import (
 // Decode reads data, the output of `terraform show -json` for a state or a
 // saved plan, named file in errors and comments, and returns the inventory
 // (not yet finished: see importer.Inventory.Finish). It returns an
-// importer.ErrorList for malformed JSON (file:line:col), a value of the
-// wrong type, a document that is not terraform show output, or a key policy
-// that cannot be read.
+// importer.ErrorList for malformed JSON (file:line:col), a file that is not
+// terraform show output (an empty file, UTF-16, a binary plan file, a raw
+// terraform.tfstate: each says what to run instead), a resource without a
+// mode or a type, an attribute of the wrong type or a region that is no
+// AWS Region code (positioned), child modules nested too deep, or a key
+// policy that cannot be read, every problem of the file at once.
 func Decode(file string, data []byte) (*importer.Inventory, error) {
+	const want = "the JSON of terraform show -json (a state or a saved plan)"
+	data, terr := importer.CheckText(file, data, want)
+	if terr != nil {
+		return nil, importer.ErrorList{terr}
+	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return nil, importer.ErrorList{{File: file, Line: 1, Col: 1, Msg: "a binary plan file (terraform plan -out writes a zip archive), not JSON: run terraform show -json " + file + " > plan.json and import plan.json"}}
+	}
 	var doc document
 	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // a number too large for float64 is an error only where it is read
 	if err := dec.Decode(&doc); err != nil {
 		e := jsonpos.Wrap(data, err)
 		return nil, importer.ErrorList{{File: file, Line: e.Line, Col: e.Col, Msg: e.Msg}}
@@ -31,7 +43,10 @@ func Decode(file string, data []byte) (*importer.Inventory, error) {
 		return nil, importer.ErrorList{{File: file, Line: line, Col: col, Msg: "malformed JSON: more than one JSON value"}}
 	}
 	if doc.FormatVersion == "" {
-		return nil, importer.ErrorList{{File: file, Msg: "not the output of terraform show -json (no format_version); run terraform show -json on a state or a saved plan"}}
+		if doc.rawState() {
+			return nil, importer.ErrorList{{File: file, Line: 1, Col: 1, Msg: "a state file as Terraform stores it (terraform.tfstate), not the output of terraform show -json: run terraform show -json > state.json in the configuration's folder and import state.json"}}
+		}
+		return nil, importer.ErrorList{{File: file, Line: 1, Col: 1, Msg: "not the output of terraform show -json (no format_version); run terraform show -json on a state or a saved plan"}}
 	}
 	if major, _, _ := strings.Cut(doc.FormatVersion, "."); major != "1" && major != "0" {
 		return nil, importer.ErrorList{{File: file, Path: "format_version", Msg: fmt.Sprintf("unsupported version %q: drsim reads format 1.x", doc.FormatVersion)}}
@@ -40,10 +55,10 @@ func Decode(file string, data []byte) (*importer.Inventory, error) {
 		bucketsByName: map[string]*importer.Bucket{}, tablesByARN: map[string]*importer.Table{}}
 	d.plan = doc.PlannedValues != nil || doc.ResourceChanges != nil || doc.Configuration != nil
 	d.inv = &importer.Inventory{Kind: "terraform state", Inputs: []string{file}}
-	vals := doc.Values
+	vals, top := doc.Values, "values"
 	if d.plan {
 		d.inv.Kind = "terraform plan"
-		vals = doc.PlannedValues
+		vals, top = doc.PlannedValues, "planned_values"
 		for _, rc := range doc.ResourceChanges {
 			if rc != nil && rc.Deposed == "" {
 				d.changes[rc.Address] = rc
@@ -54,9 +69,12 @@ func Decode(file string, data []byte) (*importer.Inventory, error) {
 		}
 	}
 	if vals != nil && vals.RootModule != nil {
-		d.walk(vals.RootModule, 0)
+		d.walk(vals.RootModule, 0, top+".root_module")
 	}
-	d.run()
+	if len(d.errs) == 0 {
+		d.run()
+	}
+	d.positions(data)
 	return d.inv, d.errs.Err()
 }
 
@@ -71,6 +89,9 @@ type decoder struct {
 	changes map[string]*resourceChange
 	root    *scope // the configuration's root module (plans)
 	errs    importer.ErrorList
+	// jpaths are the JSON paths of the values errs are about ("" for
+	// none), for positions.
+	jpaths []string
 
 	bucketsByName map[string]*importer.Bucket
 	tablesByARN   map[string]*importer.Table
@@ -78,7 +99,10 @@ type decoder struct {
 
 // instance is one resource instance of the values tree.
 type instance struct {
-	res    *resource
+	res *resource
+	// jpath is the resource's JSON path, like
+	// "values.root_module.child_modules[0].resources[3]".
+	jpath  string
 	module string // module instance address: "", "module.a", "module.a[0].module.b"
 	change *resourceChange
 	cfg    *configResource
@@ -117,15 +141,39 @@ func (s *scope) child(name string) *scope {
 // maxModuleDepth bounds the recursion into child modules and references.
 const maxModuleDepth = 64
 
-func (d *decoder) walk(m *module, depth int) {
-	if m == nil || depth > maxModuleDepth {
+// walk collects the resource instances of module m (at JSON path jpath)
+// and its child modules. A resource without a mode or a type is an error;
+// so are modules nested more than maxModuleDepth deep (their resources
+// would be lost).
+func (d *decoder) walk(m *module, depth int, jpath string) {
+	if m == nil {
 		return
 	}
-	for _, r := range m.Resources {
+	if depth > maxModuleDepth {
+		d.errAt(jpath, m.Address, "child modules nest more than %d deep: drsim reads %d levels, and a setup has a few", maxModuleDepth, maxModuleDepth)
+		return
+	}
+	for i, r := range m.Resources {
+		rpath := fmt.Sprintf("%s.resources[%d]", jpath, i)
 		if r == nil || r.DeposedKey != "" {
 			continue
 		}
-		in := &instance{res: r, module: m.Address, change: d.changes[r.Address]}
+		switch {
+		case r.Address == "":
+			d.errAt(rpath, "", "a resource without an address: not the output of terraform show -json")
+			continue
+		case r.Mode != "managed" && r.Mode != "data":
+			at, what := rpath+".mode", describeValue(r.Mode)
+			if r.Mode == "" {
+				at, what = rpath, "none"
+			}
+			d.errAt(at, r.Address, "mode: expected \"managed\" or \"data\", got %s", what)
+			continue
+		case r.Type == "":
+			d.errAt(rpath, r.Address, "type: missing: expected a resource type like aws_kms_key")
+			continue
+		}
+		in := &instance{res: r, jpath: rpath, module: m.Address, change: d.changes[r.Address]}
 		if r.Values == nil {
 			r.Values = map[string]any{}
 		}
@@ -140,8 +188,8 @@ func (d *decoder) walk(m *module, depth int) {
 		d.insts = append(d.insts, in)
 		d.byAddr[r.Address] = in
 	}
-	for _, c := range m.ChildModules {
-		d.walk(c, depth+1)
+	for i, c := range m.ChildModules {
+		d.walk(c, depth+1, fmt.Sprintf("%s.child_modules[%d]", jpath, i))
 	}
 }
 
@@ -195,7 +243,7 @@ func splitStep(s string) (name, key, rest string) {
 }
 
 func (d *decoder) errorf(in *instance, format string, args ...any) {
-	d.errs = append(d.errs, &importer.Error{File: d.file, Path: in.res.Address, Msg: fmt.Sprintf(format, args...)})
+	d.errAt(in.jpath, in.res.Address, format, args...)
 }
 
 // passes are the resource types read, in the order they must be: keys
@@ -257,37 +305,46 @@ func hint(in *instance) (string, string) {
 
 // region returns the instance's region: its region attribute (provider v6;
 // aws_s3_bucket's computed region in v5), else the region of its ARN, else
-// (plans) its provider configuration's region; "" when none tells.
-func (d *decoder) region(in *instance) string {
-	if r := str(in.values(), "region"); r != "" {
-		return r
+// (plans) its provider configuration's region; "" when none tells. A region
+// that is no AWS Region code is an error (bad is true: do not say again
+// that it is missing).
+func (d *decoder) region(in *instance) (region string, bad bool) {
+	if r := d.str(in, "region"); r != "" {
+		r = d.checkRegion(r, in.attrPath("region"), in.res.Address, "region")
+		return r, r == ""
 	}
-	if a, ok := importer.ParseARN(str(in.values(), "arn")); ok && a.Region != "" {
-		return a.Region
+	if arn := d.str(in, "arn"); arn != "" {
+		if a, ok := importer.ParseARN(arn); ok && a.Region != "" {
+			return a.Region, false
+		} else if !ok && strings.HasPrefix(arn, "arn:") {
+			d.errAt(in.attrPath("arn"), in.res.Address, "arn: %s is not an ARN with an AWS Region code", describeValue(arn))
+			return "", true
+		}
 	}
 	if in.cfg == nil || d.doc.Configuration == nil {
-		return ""
+		return "", false
 	}
 	pc := d.doc.Configuration.ProviderConfig[in.cfg.ProviderConfigKey]
 	if pc == nil {
-		return ""
+		return "", false
 	}
 	e, ok := parseExpr(pc.Expressions["region"])
 	if !ok {
-		return ""
+		return "", false
 	}
 	for _, t := range d.resolve(d.scopeOf(pc.ModuleAddress), pc.ModuleAddress, e, 0) {
 		if r, ok := t.value.(string); ok && t.hasValue {
-			return r
+			r = d.checkRegion(r, "", in.res.Address, "the region of provider configuration "+in.cfg.ProviderConfigKey)
+			return r, r == ""
 		}
 	}
-	return ""
+	return "", false
 }
 
 // regionOrErr returns the instance's region, or records an error.
 func (d *decoder) regionOrErr(in *instance) string {
-	r := d.region(in)
-	if r == "" {
+	r, bad := d.region(in)
+	if r == "" && !bad {
 		d.errorf(in, "cannot tell its region: no region attribute, no ARN with a region, and no provider configuration with a region")
 	}
 	return r
@@ -296,18 +353,30 @@ func (d *decoder) regionOrErr(in *instance) string {
 // copyPolicy reads the key policy of a copy: the policy attribute, or the
 // default key policy when none is given, or unknown (plans).
 func (d *decoder) copyPolicy(in *instance, c *importer.Copy) {
-	doc := str(in.values(), "policy")
+	doc := d.str(in, "policy")
 	switch {
 	case doc != "":
 		a, err := policy.Analyze(doc)
 		if err != nil {
-			d.errorf(in, "policy: %v", err)
+			d.errAt(in.attrPath("policy"), in.res.Address, "policy: %v", err)
 			return
 		}
 		c.Policy = a
 	case d.plan && unknown(in.afterUnknown(), "policy") && in.cfg != nil && in.cfg.Expressions["policy"] != nil:
-		c.PolicyUnknown = "its policy is unknown until apply"
 		e, _ := parseExpr(in.cfg.Expressions["policy"])
+		c.PolicyUnknown = "its policy is unknown until apply"
+		if from := d.origins(in.scope, in.module, e, 0); len(from) > 0 {
+			c.PolicyUnknown += ": it depends on " + strings.Join(from, ", ")
+			var unreadable []string
+			for _, f := range from {
+				if !managedRef(f) {
+					unreadable = append(unreadable, f)
+				}
+			}
+			if len(unreadable) > 0 {
+				d.inv.Warn("%s: policy is unknown until apply: it depends on %s, which drsim cannot read in a plan; the copy's users and admins are left to fill in", in.res.Address, strings.Join(unreadable, ", "))
+			}
+		}
 		c.PolicyRefs = d.roleRefs(in, e)
 	default:
 		acct := ""
@@ -321,24 +390,24 @@ func (d *decoder) copyPolicy(in *instance, c *importer.Copy) {
 }
 
 func (d *decoder) kmsKey(in *instance) {
-	v := in.values()
+
 	h, q := hint(in)
-	k := &importer.Key{Hint: h, Qualified: q, Source: in.res.Address, KeyID: str(v, "key_id")}
-	k.MultiRegion, _ = boolean(v, "multi_region")
-	c := &importer.Copy{Region: d.regionOrErr(in), Source: in.res.Address, ARN: str(v, "arn")}
+	k := &importer.Key{Hint: h, Qualified: q, Source: in.res.Address, KeyID: d.str(in, "key_id")}
+	k.MultiRegion, _ = d.boolean(in, "multi_region")
+	c := &importer.Copy{Region: d.regionOrErr(in), Source: in.res.Address, ARN: d.str(in, "arn")}
 	if a, ok := importer.ParseARN(c.ARN); ok {
 		d.inv.SeeAccount(a.Account)
 	}
-	if on, ok := boolean(v, "is_enabled"); ok && !on {
+	if on, ok := d.boolean(in, "is_enabled"); ok && !on {
 		c.Disabled = true
 	}
-	if on, _ := boolean(v, "enable_key_rotation"); on {
-		k.RotationDays = 365
-		k.RotationSource = in.res.Address + ": enable_key_rotation"
-		if n, ok := number(v, "rotation_period_in_days"); ok && n > 0 {
-			k.RotationDays = int(n)
-			k.RotationSource += ", rotation_period_in_days"
+	if on, _ := d.boolean(in, "enable_key_rotation"); on {
+		days, given := d.integer(in, "rotation_period_in_days")
+		src := in.res.Address + ": enable_key_rotation"
+		if given {
+			src += ", rotation_period_in_days"
 		}
+		k.SetRotation(days, src)
 	}
 	d.copyPolicy(in, c)
 	in.key, in.copy = k, c
@@ -346,9 +415,9 @@ func (d *decoder) kmsKey(in *instance) {
 }
 
 func (d *decoder) replicaKey(in *instance) {
-	v := in.values()
-	c := &importer.Copy{Region: d.regionOrErr(in), Source: in.res.Address, ARN: str(v, "arn")}
-	if on, ok := boolean(v, "enabled"); ok && !on {
+
+	c := &importer.Copy{Region: d.regionOrErr(in), Source: in.res.Address, ARN: d.str(in, "arn")}
+	if on, ok := d.boolean(in, "enabled"); ok && !on {
 		c.Disabled = true
 	}
 	d.copyPolicy(in, c)
@@ -357,8 +426,8 @@ func (d *decoder) replicaKey(in *instance) {
 	switch {
 	case ref.Key != nil && !ref.Key.External:
 		k = ref.Key
-	case str(v, "primary_key_arn") != "":
-		k = d.inv.PrimaryFromARN(str(v, "primary_key_arn"), in.res.Address)
+	case d.str(in, "primary_key_arn") != "":
+		k = d.inv.PrimaryFromARN(d.str(in, "primary_key_arn"), in.res.Address)
 	default:
 		d.errorf(in, "primary_key_arn: %s", orWhy(ref.Unknown, "no primary key"))
 		return
@@ -379,8 +448,8 @@ func orWhy(why, dflt string) string {
 }
 
 func (d *decoder) s3Bucket(in *instance) {
-	v := in.values()
-	name := str(v, "bucket")
+
+	name := d.str(in, "bucket")
 	h, q := hint(in)
 	if name != "" {
 		h = name
@@ -402,7 +471,7 @@ func (d *decoder) addBucket(b *importer.Bucket) {
 // destination) names: by name or ARN, else (plans) through the
 // configuration's references.
 func (d *decoder) bucketOf(in *instance, path ...any) *importer.Bucket {
-	name := importer.BucketNameOf(str(in.values(), path...))
+	name := importer.BucketNameOf(d.str(in, path...))
 	if name != "" {
 		return d.bucketsByName[name]
 	}
@@ -418,7 +487,7 @@ func (d *decoder) bucketOf(in *instance, path ...any) *importer.Bucket {
 func (d *decoder) sseConfig(in *instance) {
 	b := d.bucketOf(in, "bucket")
 	if b == nil {
-		name := str(in.values(), "bucket")
+		name := d.str(in, "bucket")
 		if name == "" {
 			d.inv.Warn("%s: bucket refers to no bucket in the input: not imported", in.res.Address)
 			return
@@ -433,14 +502,14 @@ func (d *decoder) sseConfig(in *instance) {
 
 // sseRule reads the first rule of an encryption configuration at base.
 func (d *decoder) sseRule(in *instance, base []any) *importer.SSE {
-	v := in.values()
-	rules := list(v, base...)
+
+	rules := d.list(in, base...)
 	if len(rules) > 1 {
 		d.inv.Warn("%s: %d encryption rules; drsim reads the first", in.res.Address, len(rules))
 	}
 	dflt := append(slices.Clone(base), 0, "apply_server_side_encryption_by_default", 0)
-	sse := &importer.SSE{Source: in.res.Address, Algorithm: str(v, append(slices.Clone(dflt), "sse_algorithm")...)}
-	sse.BucketKey, _ = boolean(v, append(slices.Clone(base), 0, "bucket_key_enabled")...)
+	sse := &importer.SSE{Source: in.res.Address, Algorithm: d.str(in, append(slices.Clone(dflt), "sse_algorithm")...)}
+	sse.BucketKey, _ = d.boolean(in, append(slices.Clone(base), 0, "bucket_key_enabled")...)
 	if strings.HasPrefix(sse.Algorithm, "aws:kms") {
 		sse.Key = d.keyRef(in, append(dflt, "kms_master_key_id")...)
 		if sse.Key.Key == nil && sse.Key.Unknown == "" {
@@ -454,7 +523,7 @@ func (d *decoder) sseRule(in *instance, base []any) *importer.SSE {
 func (d *decoder) replicationConfig(in *instance) {
 	b := d.bucketOf(in, "bucket")
 	if b == nil {
-		d.inv.Warn("%s: bucket %q is not in the input: its replication is not imported", in.res.Address, str(in.values(), "bucket"))
+		d.inv.Warn("%s: bucket %q is not in the input: its replication is not imported", in.res.Address, d.str(in, "bucket"))
 		return
 	}
 	d.rules(in, b, nil)
@@ -463,26 +532,26 @@ func (d *decoder) replicationConfig(in *instance) {
 // rules reads the replication configuration at base (nil: the resource's
 // top level; else the inline block of an aws_s3_bucket) into b.
 func (d *decoder) rules(in *instance, b *importer.Bucket, base []any) {
-	v := in.values()
+
 	at := func(p ...any) []any { return append(slices.Clone(base), p...) }
 	b.RoleSource = in.res.Address
 	b.Role = d.roleName(in, at("role")...)
-	for i := range list(v, at("rule")...) {
+	for i := range d.list(in, at("rule")...) {
 		rp := func(p ...any) []any { return at(append([]any{"rule", i}, p...)...) }
-		r := &importer.Rule{ID: str(v, rp("id")...), Role: b.Role}
+		r := &importer.Rule{ID: d.str(in, rp("id")...), Role: b.Role}
 		r.Source = fmt.Sprintf("%s rule[%d]", in.res.Address, i)
 		if r.ID != "" {
 			r.Source = fmt.Sprintf("%s rule %q", in.res.Address, r.ID)
 		}
-		r.Enabled = str(v, rp("status")...) == "Enabled"
-		r.Filter = filterOf(v, rp)
-		r.DestName = importer.BucketNameOf(str(v, rp("destination", 0, "bucket")...))
+		r.Enabled = d.str(in, rp("status")...) == "Enabled"
+		r.Filter = d.filterOf(in, rp)
+		r.DestName = importer.BucketNameOf(d.str(in, rp("destination", 0, "bucket")...))
 		if r.DestName == "" {
 			r.Dest = d.bucketOf(in, rp("destination", 0, "bucket")...)
 		}
 		r.Key = d.keyRef(in, rp("destination", 0, "encryption_configuration", 0, "replica_kms_key_id")...)
-		r.RTC = str(v, rp("destination", 0, "replication_time", 0, "status")...) == "Enabled"
-		r.SSEKMSObjects = str(v, rp("source_selection_criteria", 0, "sse_kms_encrypted_objects", 0, "status")...) == "Enabled"
+		r.RTC = d.str(in, rp("destination", 0, "replication_time", 0, "status")...) == "Enabled"
+		r.SSEKMSObjects = d.str(in, rp("source_selection_criteria", 0, "sse_kms_encrypted_objects", 0, "status")...) == "Enabled"
 		if r.Key.Region != "" {
 			r.To = r.Key.Region
 		}
@@ -491,19 +560,19 @@ func (d *decoder) rules(in *instance, b *importer.Bucket, base []any) {
 }
 
 // filterOf describes a rule's prefix or tag filter, "" for none.
-func filterOf(v map[string]any, rp func(...any) []any) string {
+func (d *decoder) filterOf(in *instance, rp func(...any) []any) string {
 	var parts []string
-	if p := str(v, rp("prefix")...); p != "" {
+	if p := d.str(in, rp("prefix")...); p != "" {
 		parts = append(parts, fmt.Sprintf("prefix %q", p))
 	}
 	for _, base := range [][]any{rp("filter", 0), rp("filter", 0, "and", 0)} {
-		if p := str(v, append(base, "prefix")...); p != "" {
+		if p := d.str(in, append(base, "prefix")...); p != "" {
 			parts = append(parts, fmt.Sprintf("prefix %q", p))
 		}
-		if k := str(v, append(base, "tag", 0, "key")...); k != "" {
-			parts = append(parts, fmt.Sprintf("tag %s=%s", k, str(v, append(base, "tag", 0, "value")...)))
+		if k := d.str(in, append(base, "tag", 0, "key")...); k != "" {
+			parts = append(parts, fmt.Sprintf("tag %s=%s", k, d.str(in, append(base, "tag", 0, "value")...)))
 		}
-		if tags, ok := get(v, append(base, "tags")...).(map[string]any); ok && len(tags) > 0 {
+		if tags, ok := get(in.values(), append(base, "tags")...).(map[string]any); ok && len(tags) > 0 {
 			parts = append(parts, fmt.Sprintf("%d tags", len(tags)))
 		}
 	}
@@ -513,12 +582,12 @@ func filterOf(v map[string]any, rp func(...any) []any) string {
 // roleName returns the name of the role an attribute (an ARN) names, or
 // (plans) the name of the aws_iam_role it refers to; "" when unknown.
 func (d *decoder) roleName(in *instance, path ...any) string {
-	if arn := str(in.values(), path...); arn != "" {
+	if arn := d.str(in, path...); arn != "" {
 		return importer.PrincipalName(arn)
 	}
 	for _, t := range d.targets(in, path...) {
 		if t.inst != nil && strings.HasSuffix(t.inst.res.Type, "iam_role") {
-			if n := str(t.inst.values(), "name"); n != "" {
+			if n := d.str(t.inst, "name"); n != "" {
 				return n
 			}
 		}
@@ -545,7 +614,7 @@ func (d *decoder) roleRefs(in *instance, e expression) []string {
 			}
 			seen[t.inst] = true
 			if strings.HasSuffix(t.inst.res.Type, "iam_role") {
-				name := str(t.inst.values(), "name")
+				name := d.str(t.inst, "name")
 				if name == "" {
 					name = "a role whose name is unknown"
 				}
@@ -590,7 +659,7 @@ func (d *decoder) keyRef(in *instance, path ...any) importer.KeyRef {
 // blocks of a set, whose order in the configuration is not the values'.
 func (d *decoder) keyRefAt(in *instance, path, cpath []any) importer.KeyRef {
 	where := pathString(path...)
-	if s := str(in.values(), path...); s != "" {
+	if s := d.str(in, path...); s != "" {
 		return d.keyByString(s, in.res.Address+" "+where)
 	}
 	if !d.plan || !unknown(in.afterUnknown(), path...) {
@@ -658,15 +727,15 @@ func (d *decoder) targets(in *instance, path ...any) []target {
 }
 
 func (d *decoder) dynamoTable(in *instance) {
-	v := in.values()
-	name := str(v, "name")
+
+	name := d.str(in, "name")
 	h, q := hint(in)
 	if name != "" {
 		h = name
 	}
 	t := &importer.Table{Hint: h, Qualified: q, Source: in.res.Address, TableName: name}
 	own := &importer.TableReplica{Region: d.regionOrErr(in), Source: in.res.Address}
-	enabled, _ := boolean(v, "server_side_encryption", 0, "enabled")
+	enabled, _ := d.boolean(in, "server_side_encryption", 0, "enabled")
 	switch {
 	case !enabled:
 		own.NoCMK = "encrypted with an AWS owned key (server_side_encryption is not enabled)"
@@ -677,8 +746,12 @@ func (d *decoder) dynamoTable(in *instance) {
 		}
 	}
 	t.Replicas = append(t.Replicas, own)
-	for i := range list(v, "replica") {
-		rep := &importer.TableReplica{Region: str(v, "replica", i, "region_name")}
+	for i := range d.list(in, "replica") {
+		region := d.str(in, "replica", i, "region_name")
+		if region != "" {
+			region = d.checkRegion(region, in.attrPath("replica", i, "region_name"), in.res.Address, fmt.Sprintf("replica[%d].region_name", i))
+		}
+		rep := &importer.TableReplica{Region: region}
 		rep.Source = fmt.Sprintf("%s replica %s", in.res.Address, rep.Region)
 		if own.NoCMK != "" {
 			rep.NoCMK = own.NoCMK
@@ -692,15 +765,15 @@ func (d *decoder) dynamoTable(in *instance) {
 	}
 	in.table = t
 	d.inv.Tables = append(d.inv.Tables, t)
-	if arn := str(v, "arn"); arn != "" {
+	if arn := d.str(in, "arn"); arn != "" {
 		d.tablesByARN[arn] = t
 	}
 }
 
 func (d *decoder) tableReplica(in *instance) {
-	v := in.values()
+
 	var t *importer.Table
-	if arn := str(v, "global_table_arn"); arn != "" {
+	if arn := d.str(in, "global_table_arn"); arn != "" {
 		t = d.tablesByARN[arn]
 	} else {
 		for _, tg := range d.targets(in, "global_table_arn") {
@@ -710,7 +783,7 @@ func (d *decoder) tableReplica(in *instance) {
 		}
 	}
 	if t == nil {
-		d.inv.Warn("%s: global_table_arn %q is no table in the input: not imported", in.res.Address, str(v, "global_table_arn"))
+		d.inv.Warn("%s: global_table_arn %q is no table in the input: not imported", in.res.Address, d.str(in, "global_table_arn"))
 		return
 	}
 	rep := &importer.TableReplica{Region: d.regionOrErr(in), Source: in.res.Address}
@@ -730,10 +803,10 @@ func (d *decoder) inlineBucketConfigs() {
 		if b == nil {
 			continue
 		}
-		if b.SSE == nil && len(list(in.values(), "server_side_encryption_configuration")) > 0 {
+		if b.SSE == nil && len(d.list(in, "server_side_encryption_configuration")) > 0 {
 			b.SSE = d.sseRule(in, []any{"server_side_encryption_configuration", 0, "rule"})
 		}
-		if len(b.Rules) == 0 && len(list(in.values(), "replication_configuration")) > 0 {
+		if len(b.Rules) == 0 && len(d.list(in, "replication_configuration")) > 0 {
 			d.inlineRules(in, b)
 		}
 	}
@@ -744,19 +817,19 @@ func (d *decoder) inlineBucketConfigs() {
 // replica_kms_key_id, source_selection_criteria sse_kms_encrypted_objects
 // enabled).
 func (d *decoder) inlineRules(in *instance, b *importer.Bucket) {
-	v := in.values()
+
 	base := []any{"replication_configuration", 0}
 	b.RoleSource = in.res.Address + " replication_configuration"
-	b.Role = importer.PrincipalName(str(v, append(slices.Clone(base), "role")...))
-	for i := range list(v, append(slices.Clone(base), "rules")...) {
+	b.Role = importer.PrincipalName(d.str(in, append(slices.Clone(base), "role")...))
+	for i := range d.list(in, append(slices.Clone(base), "rules")...) {
 		rp := func(p ...any) []any { return append(append(slices.Clone(base), "rules", i), p...) }
-		r := &importer.Rule{ID: str(v, rp("id")...), Role: b.Role, Source: fmt.Sprintf("%s replication_configuration rules[%d]", in.res.Address, i)}
-		r.Enabled = str(v, rp("status")...) == "Enabled"
-		r.Filter = filterOf(v, rp)
-		r.DestName = importer.BucketNameOf(str(v, rp("destination", 0, "bucket")...))
+		r := &importer.Rule{ID: d.str(in, rp("id")...), Role: b.Role, Source: fmt.Sprintf("%s replication_configuration rules[%d]", in.res.Address, i)}
+		r.Enabled = d.str(in, rp("status")...) == "Enabled"
+		r.Filter = d.filterOf(in, rp)
+		r.DestName = importer.BucketNameOf(d.str(in, rp("destination", 0, "bucket")...))
 		r.Key = d.keyRef(in, rp("destination", 0, "replica_kms_key_id")...)
-		r.RTC = str(v, rp("destination", 0, "replication_time", 0, "status")...) == "Enabled"
-		r.SSEKMSObjects, _ = boolean(v, rp("source_selection_criteria", 0, "sse_kms_encrypted_objects", 0, "enabled")...)
+		r.RTC = d.str(in, rp("destination", 0, "replication_time", 0, "status")...) == "Enabled"
+		r.SSEKMSObjects, _ = d.boolean(in, rp("source_selection_criteria", 0, "sse_kms_encrypted_objects", 0, "enabled")...)
 		r.To = r.Key.Region
 		b.Rules = append(b.Rules, r)
 	}

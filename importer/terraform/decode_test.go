@@ -133,14 +133,14 @@ func TestDecodeErrors(t *testing.T) {
 		{"{\"format_version\": \"1.0\", \"values\": {\"root_module\": {\"resources\": {}}}}",
 			`importer: f.json:1:67: values.root_module.resources: expected an array, got an object`},
 		{`{"format_version": "1.0"} {}`, `importer: f.json:1:27: malformed JSON: more than one JSON value`},
-		{`{"values": {}}`, `importer: f.json: not the output of terraform show -json (no format_version); run terraform show -json on a state or a saved plan`},
+		{`{"values": {}}`, `importer: f.json:1:1: not the output of terraform show -json (no format_version); run terraform show -json on a state or a saved plan`},
 		{`{"format_version": "2.0"}`, `importer: f.json: format_version: unsupported version "2.0": drsim reads format 1.x`},
 		{`{"format_version": "1.0", "values": {"root_module": {"resources": [{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
 		   "values": {"arn": "arn:aws:kms:us-east-1:111122223333:key/k", "policy": "{\"Statement\": 5}"}}]}}}`,
-			`importer: f.json: aws_kms_key.k: policy: key policy: Statement: expected an object or an array of objects, got a number`},
+			`importer: f.json:2:78: aws_kms_key.k: policy: key policy: Statement: expected an object or an array of objects, got a number`},
 		{`{"format_version": "1.0", "values": {"root_module": {"resources": [{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
 		   "values": {"key_id": "k"}}]}}}`,
-			`importer: f.json: aws_kms_key.k: cannot tell its region: no region attribute, no ARN with a region, and no provider configuration with a region`},
+			`importer: f.json:1:68: aws_kms_key.k: cannot tell its region: no region attribute, no ARN with a region, and no provider configuration with a region`},
 	} {
 		_, err := Decode("f.json", []byte(tc.in))
 		var el importer.ErrorList
@@ -204,6 +204,15 @@ const (
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(seedState))
 	f.Add([]byte(seedPlan))
+	// The new user's bad inputs (testdata/bad): wrong types, no mode,
+	// modules nested too deep, a huge number, a junk region.
+	if files, err := filepath.Glob(filepath.Join("testdata", "bad", "*")); err == nil {
+		for _, p := range files {
+			if data, err := os.ReadFile(p); err == nil && len(data) < 1<<10 {
+				f.Add(data)
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inv, err := Decode("f.json", data)
 		if err != nil {
@@ -230,5 +239,109 @@ func TestFuzzSeeds(t *testing.T) {
 		if len(inv.Keys) != 1 || len(inv.Keys[0].Replicas) != 1 {
 			t.Errorf("%s: keys %+v", inv.Kind, inv.Keys)
 		}
+	}
+}
+
+// TestBadInputs imports the files of testdata/bad, most of them the new
+// user's: each gives a positioned error saying what is wrong and what to do
+// (an empty file was "EOF", a truncated one "unexpected EOF", a binary plan
+// "invalid character 'P'", UTF-16 "invalid character 'ÿ'"; values of the
+// wrong type were ignored, a resource without a mode and modules nested
+// deeper than 64 were dropped, a junk region wrote a broken scenario), or
+// imports with a warning.
+func TestBadInputs(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		want string // the error, or with "warning: " a warning of a successful import
+	}{
+		{"empty.json", "importer: empty.json:1:1: empty file: expected the JSON of terraform show -json (a state or a saved plan)"},
+		{"trunc.json", "importer: trunc.json:1:105: malformed JSON: unexpected end of the input (is the file cut short?)"},
+		{"tfplan", "importer: tfplan:1:1: a binary plan file (terraform plan -out writes a zip archive), not JSON: run terraform show -json tfplan > plan.json and import plan.json"},
+		{"terraform.tfstate", "importer: terraform.tfstate:1:1: a state file as Terraform stores it (terraform.tfstate), not the output of terraform show -json: run terraform show -json > state.json in the configuration's folder and import state.json"},
+		{"utf16.json", "importer: utf16.json:1:1: the file is UTF-16LE, not UTF-8"},
+		{"bom.json", "warning: aws_kms_key.k"},
+		{"types.json", "importer: types.json:1:153: aws_kms_key.a: multi_region: expected true or false, got the string \"yes\"\n" +
+			"importer: types.json:1:168: aws_kms_key.a: policy: expected a string, got the number 12"},
+		{"nomode.json", `importer: nomode.json:6:5: aws_kms_key.k: mode: expected "managed" or "data", got none`},
+		{"dm.json", "importer: dm.json:1:3666: module.m34: child modules nest more than 64 deep: drsim reads 64 levels, and a setup has a few"},
+		{"fraction.json", "importer: fraction.json:14:34: aws_kms_key.a: rotation_period_in_days: expected a whole number, got the number 90.5"},
+		{"rot.json", "warning: aws_kms_key.k: enable_key_rotation, rotation_period_in_days: rotation period 99999999999999999999 days is outside 90..2560, the periods KMS accepts (aws-facts K9): the rotation is not imported"},
+		{"huge-number.json", "warning: aws_kms_key.a: enable_key_rotation, rotation_period_in_days: rotation period 0 days is outside 90..2560"},
+		{"inj2.json", `importer: inj2.json:1:381: aws_s3_bucket.b: region: the string "us-east-1]\n[app]\nx = \"1" is not an AWS Region code like us-east-1`},
+		{"badarn.json", `importer: badarn.json:2:104: aws_kms_key.a: arn: the string "arn:aws:kms:us-east-1]\n[app]:111122223333:key/a" is not an ARN with an AWS Region code`},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "bad", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv, err := Decode(tc.file, data)
+			if w, ok := strings.CutPrefix(tc.want, "warning: "); ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				inv.Finish()
+				found := false
+				for _, x := range inv.Warnings {
+					found = found || strings.HasPrefix(x, w)
+				}
+				if !found && !(tc.file == "bom.json" && len(inv.Keys) == 1) {
+					t.Errorf("no warning %q in %q", w, inv.Warnings)
+				}
+				return
+			}
+			var el importer.ErrorList
+			if !errors.As(err, &el) || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("got  %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestUnknownPolicyOrigins checks that a replica key policy unknown in a
+// plan names what it depends on, in the placeholder and, for what drsim
+// cannot read (a data source, a for_each value), in a warning: the new
+// user's plan5.json (data.aws_iam_policy_document.replica through a module
+// argument) and plan6.json (each.value.policy) left a placeholder naming
+// neither, and no warning.
+func TestUnknownPolicyOrigins(t *testing.T) {
+	plan := func(policyArg string) string {
+		return `{"format_version": "1.2",
+ "planned_values": {"root_module": {"resources": [
+   {"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k", "values": {"multi_region": true, "policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:role/app\"}, \"Action\": \"kms:*\"}]}"}}],
+  "child_modules": [{"address": "module.west", "resources": [{"address": "module.west.aws_kms_replica_key.this", "mode": "managed", "type": "aws_kms_replica_key", "name": "this", "values": {"enabled": true}}]}]}},
+ "resource_changes": [{"address": "aws_kms_key.k", "change": {"after_unknown": {"arn": true}}},
+  {"address": "module.west.aws_kms_replica_key.this", "change": {"after_unknown": {"primary_key_arn": true, "policy": true, "arn": true}}}],
+ "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}},
+   "west:aws": {"name": "aws", "module_address": "module.west", "expressions": {"region": {"constant_value": "us-west-2"}}}},
+  "root_module": {"resources": [{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k", "provider_config_key": "aws", "expressions": {}}],
+   "module_calls": {"west": {"expressions": {"primary_key_arn": {"references": ["aws_kms_key.k.arn", "aws_kms_key.k"]}, "policy": ` + policyArg + `},
+    "module": {"variables": {"primary_key_arn": {}, "policy": {}},
+     "resources": [{"address": "aws_kms_replica_key.this", "mode": "managed", "type": "aws_kms_replica_key", "name": "this", "provider_config_key": "west:aws",
+      "expressions": {"primary_key_arn": {"references": ["var.primary_key_arn"]}, "policy": {"references": ["var.policy"]}}}]}}}}}}`
+	}
+	for _, tc := range []struct{ name, arg, from string }{
+		{"a data source", `{"references": ["data.aws_iam_policy_document.replica.json", "data.aws_iam_policy_document.replica"]}`, "data.aws_iam_policy_document.replica.json"},
+		{"a for_each value", `{"references": ["each.value.policy"]}`, "each.value.policy (in the root module)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv, err := Decode("plan.json", []byte(plan(tc.arg)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv.Finish()
+			c := inv.Keys[0].CopyIn("us-west-2")
+			if c == nil || c.Policy != nil || c.PolicyUnknown != "its policy is unknown until apply: it depends on "+tc.from {
+				t.Fatalf("the us-west-2 copy: %+v", c)
+			}
+			want := "module.west.aws_kms_replica_key.this: policy is unknown until apply: it depends on " + tc.from + ", which drsim cannot read in a plan; the copy's users and admins are left to fill in"
+			if !slices.Contains(inv.Warnings, want) {
+				t.Errorf("warnings %q\nwant %q", inv.Warnings, want)
+			}
+			text := string(importer.Render(inv, importer.Options{}).Text)
+			if !strings.Contains(text, "(its policy is unknown until apply: it depends on "+strings.ReplaceAll(tc.from, `"`, `\"`)+")") {
+				t.Errorf("the placeholder does not name %s:\n%s", tc.from, text)
+			}
+		})
 	}
 }

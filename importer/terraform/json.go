@@ -18,6 +18,12 @@ type document struct {
 	Configuration    *configuration            `json:"configuration"`
 	Variables        map[string]*planVariable  `json:"variables"`
 	PriorState       *struct{ Values *values } `json:"prior_state"`
+	// The fields of a raw state file (terraform.tfstate), which is not
+	// terraform show output: read to say so.
+	Version   any    `json:"version"`
+	Serial    any    `json:"serial"`
+	Lineage   string `json:"lineage"`
+	Resources any    `json:"resources"`
 }
 
 type planVariable struct {
@@ -194,24 +200,11 @@ func get(v any, path ...any) any {
 	return v
 }
 
+// str reads a string from decoded values without checking the type (for
+// values that are not attributes of an instance: plan variables).
 func str(v any, path ...any) string {
 	s, _ := get(v, path...).(string)
 	return s
-}
-
-func boolean(v any, path ...any) (bool, bool) {
-	b, ok := get(v, path...).(bool)
-	return b, ok
-}
-
-func number(v any, path ...any) (float64, bool) {
-	f, ok := get(v, path...).(float64)
-	return f, ok
-}
-
-func list(v any, path ...any) []any {
-	l, _ := get(v, path...).([]any)
-	return l
 }
 
 // unknown reports whether the value at path is unknown until apply, by the
@@ -256,6 +249,8 @@ func indexKey(index any) string {
 	switch k := index.(type) {
 	case nil:
 		return ""
+	case json.Number:
+		return "[" + k.String() + "]"
 	case float64:
 		return fmt.Sprintf("[%d]", int64(k))
 	case string:

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -177,4 +178,106 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// origins follows an expression of module s (instance address module) back
+// through module calls (var.X to the caller's argument, module.M.OUT to
+// the output's expression) and returns where its value comes from when
+// drsim cannot know it: the data sources and resource attributes it reads
+// (as full addresses, module.west.data.aws_iam_policy_document.replica.json),
+// and the locals, for_each values and variables without a value it uses
+// ("each.value.policy (in the root module)"). A reference Terraform lists
+// twice, with and without the attribute, is named once, with it.
+func (d *decoder) origins(s *scope, module string, e expression, depth int) []string {
+	var out []string
+	if depth > maxModuleDepth {
+		return nil
+	}
+	add := func(xs ...string) {
+		for _, x := range xs {
+			if !slices.Contains(out, x) {
+				out = append(out, x)
+			}
+		}
+	}
+	where := " (in the root module)"
+	if module != "" {
+		where = " (in " + module + ")"
+	}
+	for _, ref := range longestRefs(e.refs) {
+		root, rest, _ := strings.Cut(ref, ".")
+		switch root {
+		case "var":
+			name, _, _ := splitStep(rest)
+			switch {
+			case s != nil && s.parent != nil && s.parent.mod.ModuleCalls[s.call] != nil && s.parent.mod.ModuleCalls[s.call].Expressions[name] != nil:
+				if ce, ok := parseExpr(s.parent.mod.ModuleCalls[s.call].Expressions[name]); ok {
+					if len(ce.refs) == 0 {
+						add("var." + name + where)
+					}
+					add(d.origins(s.parent, parentModule(module), ce, depth+1)...)
+				}
+			case (s == nil || s.parent == nil) && d.doc.Variables[name] != nil:
+				// a root variable with a value: known
+			default:
+				add("var." + name + where)
+			}
+		case "module":
+			name, key, after := splitStep(rest)
+			outName, _, _ := strings.Cut(strings.TrimPrefix(after, "."), ".")
+			outName, _, _ = splitStep(outName)
+			child := s.child(name)
+			if child == nil || child.mod.Outputs[outName] == nil {
+				add(ref + where)
+				continue
+			}
+			if oe, ok := parseExpr(child.mod.Outputs[outName].Expression); ok {
+				add(d.origins(child, d.childInstance(module, name, key), oe, depth+1)...)
+			}
+		case "local", "each", "count", "path", "terraform", "self":
+			add(ref + where)
+		default:
+			if module != "" {
+				ref = module + "." + ref
+			}
+			add(ref)
+		}
+	}
+	return out
+}
+
+// longestRefs drops each reference that another one extends (Terraform
+// lists "data.x.y.json" and "data.x.y"), keeping the order.
+func longestRefs(refs []string) []string {
+	var out []string
+	for i, r := range refs {
+		extended := false
+		for j, o := range refs {
+			if i != j && strings.HasPrefix(o, r) && len(o) > len(r) && (o[len(r)] == '.' || o[len(r)] == '[') {
+				extended = true
+			}
+		}
+		if !extended && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// managedRef reports whether an origin (see origins) is an attribute of a
+// managed resource, which apply sets (an ARN), rather than a data source, a
+// local, a for_each value or a variable.
+func managedRef(origin string) bool {
+	for rest := origin; ; {
+		root, after, _ := strings.Cut(rest, ".")
+		switch root {
+		case "module":
+			_, _, after = splitStep(after)
+			rest = strings.TrimPrefix(after, ".")
+			continue
+		case "data", "local", "each", "count", "path", "terraform", "self", "var":
+			return false
+		}
+		return true
+	}
 }
