@@ -3,8 +3,6 @@ package importer
 import (
 	"fmt"
 	"strings"
-
-	"github.com/drsim/drsim/importer/policy"
 )
 
 // Finish links and checks a decoded inventory: it folds destination buckets
@@ -239,25 +237,33 @@ func (inv *Inventory) copyFor(ref KeyRef, region string) *Copy {
 	return ref.Key.CopyIn(region)
 }
 
-// checkAction warns when c's known policy lets principal use the key
-// (it is one of drsim's users) but not for action.
+// checkAction warns when c's known policy names principal and lets it use
+// the key (it is one of drsim's users) but not for action. When the
+// policy allows action to anyone ("*") undecidedly (through the account
+// root, which leaves it to IAM policies, or on a condition), the warning
+// says so: drsim writes "*" and would not tell, and the copy's own grant
+// to the role is not enough.
 func (inv *Inventory) checkAction(c *Copy, principal, action, effect, source string) {
 	if c == nil || c.Policy == nil {
 		return
 	}
-	user := false
-	for _, a := range policy.CryptoActions {
-		ok, _ := c.Policy.Allows(principal, a)
-		user = user || ok
-	}
-	if ok, _ := c.Policy.Allows(principal, action); ok || !user {
+	own := c.Policy.Find(principal)
+	if own == nil || !own.User() || own.Allows(action) {
 		return
+	}
+	unless := ""
+	if star := c.Policy.Find("*"); star != nil && star.Allows(action) {
+		if !star.Undecided {
+			return // anyone may
+		}
+		unless = fmt.Sprintf(" unless what \"*\" stands for allows it (%s)", strings.Join(star.Notes, "; "))
 	}
 	kind := "replica key"
 	if c == c.Key.Primary {
 		kind = "key"
 	}
-	inv.Warn("%s: %s %q in %s allows the replication role %q some crypto actions but not %s: %s (%s); drsim's users do not tell actions apart, so only this warning says it", c.Source, kind, c.Key.Name, c.Region, principal, action, effect, source)
+	inv.Warn("%s: %s %q in %s allows the replication role %q %s but not %s%s: %s (%s); drsim's users do not tell actions apart, so only this warning says it",
+		c.Source, kind, c.Key.Name, c.Region, principal, strings.Join(own.Crypto, ", "), action, unless, effect, source)
 }
 
 func orUnknown(s string) string {

@@ -115,18 +115,49 @@ func TestRulesNotWritten(t *testing.T) {
 
 // TestActionLevelWarning checks the one policy check the static findings
 // cannot make: a role the destination policy names but allows only
-// kms:Decrypt.
+// kms:Decrypt, and that the copy's users_in says so. The account root's
+// "*" (IAM policies decide) does not hide it: in the new user's state.json
+// it made the user sets equal, and both the "only kms:Decrypt" users_in
+// entry and this warning disappeared.
 func TestActionLevelWarning(t *testing.T) {
-	inv, k := setup(t, []string{"us-east-1", "us-west-2"}, "app", "repl")
-	dst := k.CopyIn("us-west-2")
-	a, _ := policy.Analyze(`{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:role/repl"}, "Action": "kms:Decrypt"}}`)
-	dst.Policy = a
-	b := bucket(inv, k, "src", "us-east-1")
-	rule(b, k, "dst", "us-west-2")
-	inv.Finish()
-	want := `replica us-west-2: replica key "k" in us-west-2 allows the replication role "repl" some crypto actions but not kms:Encrypt`
-	if !strings.Contains(strings.Join(inv.Warnings, "\n"), want) {
-		t.Errorf("warnings %q, want %q", inv.Warnings, want)
+	const repl = `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/repl"}, "Action": "kms:Decrypt"}`
+	const app = `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}, "Action": "kms:*"}`
+	const root = `{"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*"}`
+	const anyone = `{"Effect": "Allow", "Principal": "*", "Action": "kms:Encrypt"}`
+	const primary = `{"Statement": [` + app + `, {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/repl"}, "Action": "kms:*"}]}`
+	for _, tc := range []struct {
+		name, policy, warning string // "" for no warning
+	}{
+		{"named, only Decrypt", `{"Statement": [` + app + `, ` + repl + `]}`,
+			`replica us-west-2: replica key "k" in us-west-2 allows the replication role "repl" kms:Decrypt but not kms:Encrypt: bucket "src" cannot replicate`},
+		{"named, only Decrypt, with the account root", `{"Statement": [` + app + `, ` + repl + `, ` + root + `]}`,
+			`replica us-west-2: replica key "k" in us-west-2 allows the replication role "repl" kms:Decrypt but not kms:Encrypt unless what "*" stands for allows it (account root 111122223333: IAM policies decide ("Root")): bucket "src" cannot replicate`},
+		{"anyone may Encrypt", `{"Statement": [` + app + `, ` + repl + `, ` + anyone + `]}`, ""},
+		{"allowed everything", primary, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv, k := setup(t, []string{"us-east-1", "us-west-2"}, "app", "repl")
+			a, _ := policy.Analyze(primary)
+			k.Primary.Policy = a
+			dst := k.CopyIn("us-west-2")
+			a, err := policy.Analyze(tc.policy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dst.Policy = a
+			b := bucket(inv, k, "src", "us-east-1")
+			rule(b, k, "dst", "us-west-2")
+			inv.Finish()
+			all := strings.Join(inv.Warnings, "\n")
+			if tc.warning == "" && strings.Contains(all, "but not kms:Encrypt") || tc.warning != "" && !strings.Contains(all, tc.warning) {
+				t.Errorf("warnings %q, want %q", inv.Warnings, tc.warning)
+			}
+			text := string(Render(inv, Options{}).Text)
+			only := `"repl",  # allowed by statement 2; only kms:Decrypt`
+			if tc.warning != "" && !strings.Contains(text, "[keys.k.users_in]") || tc.warning != "" && !strings.Contains(text, only) {
+				t.Errorf("users_in does not say the role is allowed only kms:Decrypt:\n%s", text)
+			}
+		})
 	}
 }
 

@@ -86,6 +86,12 @@ type Key struct {
 	// without defining it: its policy and, for a multi-Region key, its
 	// primary are unknown.
 	External bool
+	// PrimaryUnknown is set (Primary is nil) for a multi-Region key whose
+	// replicas are in the input but whose primary is a value drsim cannot
+	// know (a CloudFormation export of a stack not given, a plan's
+	// reference to a local): why, for the placeholders of its primary
+	// region and policy. Via is that value as written.
+	PrimaryUnknown, Via string
 	// Refs are the regions in which an external key is referenced.
 	Refs []string
 }
@@ -268,8 +274,10 @@ type Table struct {
 
 // TableReplica is one regional copy of a table and its at-rest key.
 type TableReplica struct {
-	Region string
-	Source string
+	// Region is "" when the input gives a value drsim cannot know
+	// (RegionUnknown says what: "parameter ReplicaRegion has no Default").
+	Region, RegionUnknown string
+	Source                string
 	// Key is the customer managed at-rest key; NoCMK says why there is
 	// none ("encrypted with an AWS owned key").
 	Key   KeyRef
@@ -404,6 +412,23 @@ func (inv *Inventory) ExternalKey(ref, region, by string) *Key {
 	}
 	inv.AddKey(k, nil)
 	inv.Warn("%s refers to key %s, which is not in the input: its policy (users, admins) is left to fill in", by, ref)
+	return k
+}
+
+// UnknownPrimary returns the multi-Region key whose primary is the value
+// via (as written in the input), which drsim cannot know (why), creating
+// it on first use: its replicas are added by the caller; its primary
+// region and the primary's policy are left to fill in (Key.PrimaryUnknown).
+// hint and qualified name it, source says where the reference is.
+func (inv *Inventory) UnknownPrimary(via, why, hint, qualified, source string) *Key {
+	for _, k := range inv.Keys {
+		if k.PrimaryUnknown != "" && k.Via == via {
+			return k
+		}
+	}
+	k := &Key{Hint: hint, Qualified: qualified, MultiRegion: true, PrimaryUnknown: why, Via: via,
+		Source: source + " (its primary key is " + via + ": not known from the input)"}
+	inv.AddKey(k, nil)
 	return k
 }
 

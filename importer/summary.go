@@ -25,6 +25,10 @@ type Counts struct {
 func (inv *Inventory) Count() Counts {
 	c := Counts{Undecided: map[string]int{}, Keys: len(inv.Keys), Regions: len(inv.Regions())}
 	for _, k := range inv.Keys {
+		if k.PrimaryUnknown != "" {
+			c.Copies++
+			c.UnknownPolicies++
+		}
 		for _, cp := range k.Copies() {
 			c.Copies++
 			if cp.Policy == nil {

@@ -265,6 +265,10 @@ func (w *writer) key(k *Key) {
 		w.externalKey(p, k)
 		return
 	}
+	if k.PrimaryUnknown != "" {
+		w.unknownPrimaryKey(p, k)
+		return
+	}
 	if k.MultiRegion {
 		w.kv("multi_region", "true", "")
 		w.kv("primary", quote(k.Primary.Region), k.Primary.ARN)
@@ -283,30 +287,78 @@ func (w *writer) key(k *Key) {
 	// for every copy whose policy gives a different list.
 	w.accessList(p, "users", k.Primary, false)
 	w.accessList(p, "admins", k.Primary, false)
+	w.perCopy(p, k, func(c *Copy, what string) bool {
+		return c.Policy == nil || k.Primary.Policy == nil || !slices.Equal(grants(c.Policy, what), grants(k.Primary.Policy, what))
+	})
+}
+
+// perCopy writes users_in and admins_in for the replicas differ selects.
+func (w *writer) perCopy(p string, k *Key, differ func(c *Copy, what string) bool) {
 	for _, what := range []string{"users", "admins"} {
-		var differ []*Copy
+		var cs []*Copy
 		for _, c := range k.Replicas {
-			if c.Policy == nil || k.Primary.Policy == nil || !slices.Equal(names(c.Policy, what), names(k.Primary.Policy, what)) {
-				differ = append(differ, c)
+			if differ(c, what) {
+				cs = append(cs, c)
 			}
 		}
-		if len(differ) == 0 {
+		if len(cs) == 0 {
 			continue
 		}
 		w.blank()
 		w.table(p+"."+what+"_in", "the copies whose key policy differs from the primary's")
-		for _, c := range differ {
+		for _, c := range cs {
 			w.accessList(p+"."+what+"_in", c.Region, c, true)
 		}
 	}
 }
 
-// names lists the users or admins a policy allows.
-func names(a *policy.Analysis, what string) []string {
+// unknownPrimaryKey writes a multi-Region key whose primary is not known
+// from the input (Key.PrimaryUnknown): its primary region and the
+// primary's policy are placeholders; its replicas are written with their
+// own policies. In the neutral rendering the first replica stands for the
+// primary.
+func (w *writer) unknownPrimaryKey(p string, k *Key) {
+	w.kv("multi_region", "true", "")
+	why := " (" + k.PrimaryUnknown + ")"
+	w.placeholder(p, "primary", "the primary region of the multi-Region key "+k.Via+" names"+why, quote(k.Replicas[0].Region))
+	switch {
+	case len(k.Replicas) == 1 && w.neutral:
+		w.kv("replicas", "[]", k.Replicas[0].Source)
+	case len(k.Replicas) == 1:
+		w.kv("replicas", "["+quote(k.Replicas[0].Region)+"]", k.Replicas[0].Source)
+	default:
+		w.line("replicas = [")
+		for i, c := range k.Replicas {
+			l := "  " + quote(c.Region) + ",  # " + comment(c.Source)
+			if i == 0 && w.neutral {
+				l = "  # " + l[2:]
+			}
+			w.line(l)
+		}
+		w.line("]")
+	}
+	w.line("# rotation: set on the primary key, which is not in the input")
+	w.placeholder(p, "users", "the principals the key policy of the primary key "+k.Via+" allows kms:Decrypt, kms:Encrypt or kms:GenerateDataKey"+why, `["*"]`)
+	w.placeholder(p, "admins", "the principals the key policy of the primary key "+k.Via+" allows every control-plane action, or [\"*\"]"+why, `["*"]`)
+	w.perCopy(p, k, func(*Copy, string) bool { return true })
+}
+
+// grants lists what a policy's users or admins list holds, for telling a
+// replica's apart from the primary's: each user with the crypto actions
+// it is allowed and whether that is undecided (a copy that allows the
+// replication role only kms:Decrypt differs from one that allows it
+// everything, though the names are the same), each admin, and each
+// partial admin with what it lacks.
+func grants(a *policy.Analysis, what string) []string {
 	var out []string
 	for _, pr := range a.Principals {
-		if what == "users" && pr.User() || what == "admins" && pr.Admin() {
+		switch {
+		case what == "users" && pr.User():
+			out = append(out, fmt.Sprintf("%s %v %v", pr.Name, pr.Crypto, pr.Undecided))
+		case what == "admins" && pr.Admin():
 			out = append(out, pr.Name)
+		case what == "admins" && pr.PartialAdmin():
+			out = append(out, fmt.Sprintf("%s lacks %v", pr.Name, pr.MissingControl()))
 		}
 	}
 	return out
