@@ -287,13 +287,13 @@ func (w *writer) key(k *Key) {
 	// for every copy whose policy gives a different list.
 	w.accessList(p, "users", k.Primary, false)
 	w.accessList(p, "admins", k.Primary, false)
-	w.perCopy(p, k, func(c *Copy, what string) bool {
+	w.perCopy(p, k, "the copies whose key policy differs from the primary's", func(c *Copy, what string) bool {
 		return c.Policy == nil || k.Primary.Policy == nil || !slices.Equal(grants(c.Policy, what), grants(k.Primary.Policy, what))
 	})
 }
 
 // perCopy writes users_in and admins_in for the replicas differ selects.
-func (w *writer) perCopy(p string, k *Key, differ func(c *Copy, what string) bool) {
+func (w *writer) perCopy(p string, k *Key, note string, differ func(c *Copy, what string) bool) {
 	for _, what := range []string{"users", "admins"} {
 		var cs []*Copy
 		for _, c := range k.Replicas {
@@ -305,7 +305,7 @@ func (w *writer) perCopy(p string, k *Key, differ func(c *Copy, what string) boo
 			continue
 		}
 		w.blank()
-		w.table(p+"."+what+"_in", "the copies whose key policy differs from the primary's")
+		w.table(p+"."+what+"_in", note)
 		for _, c := range cs {
 			w.accessList(p+"."+what+"_in", c.Region, c, true)
 		}
@@ -340,7 +340,7 @@ func (w *writer) unknownPrimaryKey(p string, k *Key) {
 	w.line("# rotation: set on the primary key, which is not in the input")
 	w.placeholder(p, "users", "the principals the key policy of the primary key "+k.Via+" allows kms:Decrypt, kms:Encrypt or kms:GenerateDataKey"+why, `["*"]`)
 	w.placeholder(p, "admins", "the principals the key policy of the primary key "+k.Via+" allows every control-plane action, or [\"*\"]"+why, `["*"]`)
-	w.perCopy(p, k, func(*Copy, string) bool { return true })
+	w.perCopy(p, k, "each replica's own key policy", func(*Copy, string) bool { return true })
 }
 
 // grants lists what a policy's users or admins list holds, for telling a
@@ -548,31 +548,62 @@ func (w *writer) tableStore(t *Table) {
 		note += " (table " + t.TableName + ")"
 	}
 	w.table(p, note)
-	var regs []entry
-	for _, r := range t.Replicas {
-		regs = append(regs, entry{quote(r.Region), r.Source})
-	}
-	w.array("regions", regs)
-	same := true
-	for _, r := range t.Replicas {
-		same = same && r.Key.Key != nil && r.Key.Key == t.Replicas[0].Key.Key
-	}
 	label := t.TableName
 	if label == "" {
 		label = t.Name
 	}
-	if same || len(t.Replicas) == 1 {
-		w.keyValue(p, "key", t.Replicas[0].Key, t.Replicas[0].Source, "the at-rest key of table "+label)
+	// A replica whose region the input does not tell is asked for in a
+	// placeholder of the regions; the others are written.
+	var regs []entry
+	var unknown []string
+	reps := make([]*TableReplica, 0, len(t.Replicas))
+	for _, r := range t.Replicas {
+		if r.Region == "" {
+			why := r.Source + ": " + r.RegionUnknown
+			if r.Key.Key != nil {
+				why += "; its key: " + r.Key.Key.Name
+			} else if r.Key.Via != "" {
+				why += "; its key: " + r.Key.Via
+			}
+			unknown = append(unknown, why)
+			continue
+		}
+		reps = append(reps, r)
+		regs = append(regs, entry{quote(r.Region), r.Source})
+	}
+	if len(unknown) > 0 {
+		var names, vals []string
+		for _, r := range reps {
+			names, vals = append(names, r.Region), append(vals, quote(r.Region))
+		}
+		what := "the regions of table " + label + ": "
+		if len(names) > 0 {
+			what += strings.Join(names, ", ") + " and "
+		}
+		w.placeholder(p, "regions", what+"the region of "+strings.Join(unknown, ", and of ")+`, like ["us-east-1", "us-west-2"]`, "["+strings.Join(vals, ", ")+"]")
+	} else {
+		w.array("regions", regs)
+	}
+	if len(reps) == 0 {
+		w.placeholder(p, "key", "the at-rest key of table "+label, "")
+		reps = t.Replicas[:0]
+	}
+	same := true
+	for _, r := range reps {
+		same = same && r.Key.Key != nil && r.Key.Key == reps[0].Key.Key
+	}
+	if len(reps) > 0 && (same || len(reps) == 1) {
+		w.keyValue(p, "key", reps[0].Key, reps[0].Source, "the at-rest key of table "+label)
 	}
 	w.placeholder(p, "writes", `writes per second to table `+label+`, all regions together, like 100 or "6000/min"`, "")
 	w.placeholder(p, "reads", `reads per second from table `+label+`, all regions together, like 400`, "")
 	w.line("# item_size: not in the input; the default is 1KiB (it sets the replicated write cost)")
-	if same || len(t.Replicas) == 1 {
+	if len(reps) == 0 || same || len(reps) == 1 {
 		return
 	}
 	w.blank()
 	w.table(p+".keys_in", "each replica's at-rest key")
-	for _, r := range t.Replicas {
+	for _, r := range reps {
 		w.keyValue(p+".keys_in", r.Region, r.Key, r.Source, "the at-rest key of table "+label+" in "+r.Region)
 	}
 }

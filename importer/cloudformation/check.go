@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -125,5 +126,106 @@ func subNames(s string) []string {
 			out = append(out, name)
 		}
 		s = s[i+j+1:]
+	}
+}
+
+// checkCycles reports a circular dependency between the resources of t, as
+// CloudFormation refuses such a template ("Circular dependency between
+// resources"): a resource that refers to another (Ref, Fn::GetAtt, a ${}
+// of Fn::Sub, DependsOn) depends on it.
+func (d *decoder) checkCycles(t *template) {
+	deps := map[string][]string{}
+	for _, l := range t.order {
+		decl := t.root.get("Resources").get(l)
+		var out []string
+		add := func(name string) {
+			if t.resources[name] != nil && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+		var walk func(n *node, depth int)
+		walk = func(n *node, depth int) {
+			if n == nil || depth > maxDepth {
+				return
+			}
+			fn, arg := intrinsics[n.tag], n
+			if n.tag == "" && n.kind == mapping && len(n.keys) == 1 && isIntrinsicKey(n.keys[0]) {
+				fn, arg = n.keys[0], n.vals[0]
+			}
+			switch {
+			case fn == "Ref" && arg.kind == scalar:
+				add(arg.value)
+			case fn == "Fn::GetAtt" && arg.kind == scalar:
+				logical, _, _ := strings.Cut(arg.value, ".")
+				add(logical)
+			case fn == "Fn::GetAtt" && arg.kind == sequence && len(arg.items) > 0 && arg.items[0].kind == scalar:
+				add(arg.items[0].value)
+			case fn == "Fn::Sub":
+				tmpl := arg
+				if arg.kind == sequence && len(arg.items) > 0 {
+					tmpl = arg.items[0]
+				}
+				if tmpl.kind == scalar {
+					for _, name := range subNames(tmpl.value) {
+						logical, _, _ := strings.Cut(name, ".")
+						add(logical)
+					}
+				}
+			}
+			for _, v := range n.vals {
+				walk(v, depth+1)
+			}
+			for _, v := range n.items {
+				walk(v, depth+1)
+			}
+		}
+		walk(decl.get("Properties"), 0)
+		if on := decl.get("DependsOn"); on != nil {
+			if on.kind == scalar {
+				add(on.value)
+			}
+			for _, it := range on.items {
+				if it.kind == scalar {
+					add(it.value)
+				}
+			}
+		}
+		deps[l] = out
+	}
+	// Depth-first search in file order; a resource met again while on the
+	// current path closes a cycle.
+	const (
+		unseen = iota
+		onPath
+		done
+	)
+	state := map[string]int{}
+	var path []string
+	var visit func(l string) bool
+	visit = func(l string) bool {
+		state[l] = onPath
+		path = append(path, l)
+		for _, dep := range deps[l] {
+			switch state[dep] {
+			case onPath:
+				i := slices.Index(path, dep)
+				cycle := append(slices.Clone(path[i:]), dep)
+				r := t.resources[dep]
+				d.errAt(t, r.pos, "Resources."+dep, "circular dependency: %s (CloudFormation refuses the template)", strings.Join(cycle, " → "))
+				return true
+			case unseen:
+				if visit(dep) {
+					return true
+				}
+			}
+		}
+		path = path[:len(path)-1]
+		state[l] = done
+		return false
+	}
+	for _, l := range t.order {
+		if state[l] == unseen && visit(l) {
+			return
+		}
 	}
 }

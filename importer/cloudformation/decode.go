@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/drsim/drsim/importer"
 	"github.com/drsim/drsim/importer/policy"
 	"github.com/drsim/drsim/internal/suggest"
+	"github.com/drsim/drsim/scenarios"
 )
 
 // Template is one stack's template: its file name (for errors and
@@ -48,7 +51,8 @@ type resource struct {
 	copy   *importer.Copy
 	bucket *importer.Bucket
 	table  *importer.Table
-	name   string // the physical name (bucket, table, role), when known
+	name   string // the physical name (bucket, table, role), or drsim's stand-in
+	named  bool   // name is the template's
 	base   string // for a part of a resource (see at): its path, "Properties..."
 }
 
@@ -103,6 +107,7 @@ func Decode(templates []Template) (*importer.Inventory, error) {
 	}
 	for _, t := range d.templates {
 		d.check(t, t.root, "", 0)
+		d.checkCycles(t)
 	}
 	if len(d.errs) > 0 {
 		return nil, d.errs
@@ -289,16 +294,118 @@ func (d *decoder) str(r *resource, path ...string) (string, bool) {
 	return d.render(v)
 }
 
-// boolProp reads a boolean property (CloudFormation also takes "true").
-func (d *decoder) boolProp(r *resource, path ...string) (bool, bool) {
-	v, _ := d.prop(r, path...)
+// boolProp reads a boolean property: true or false, or the strings
+// "true" and "false" in any case, as CloudFormation takes them; ok is false
+// when it is absent or a value drsim cannot know (with a warning). Any
+// other value ("maybe", 7) is an error at its position, as CloudFormation
+// refuses the template.
+func (d *decoder) boolProp(r *resource, path ...string) (value, ok bool) {
+	v, n := d.prop(r, path...)
 	switch x := v.(type) {
+	case nil:
+		return false, false
 	case bool:
 		return x, true
 	case string:
-		return strings.EqualFold(x, "true"), true
+		switch strings.ToLower(x) {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
+	case unknown:
+		d.inv.Warn("%s: %s %s: %s; imported as false", r.source(), strings.Join(path, "."), describe(n), x.why)
+		return false, false
 	}
+	d.errAt(r.t, n.pos, d.propPath(r, path...), "expected true or false, got %s", valueText(v))
 	return false, false
+}
+
+// enumProp reads a string property that must be one of values; "" when
+// absent or unknown. Another value is an error at its position.
+func (d *decoder) enumProp(r *resource, values []string, path ...string) string {
+	v, n := d.prop(r, path...)
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok && slices.Contains(values, s) {
+		return s
+	}
+	if u, ok := v.(unknown); ok {
+		d.inv.Warn("%s: %s %s: %s", r.source(), strings.Join(path, "."), describe(n), u.why)
+		return ""
+	}
+	d.errAt(r.t, n.pos, d.propPath(r, path...), "expected %s, got %s", orList(values), valueText(v))
+	return ""
+}
+
+// daysProp reads a whole number of days (a number or a string of one, as
+// CloudFormation takes integers) as written; ok is false when absent or
+// unknown. A fraction or another value is an error at its position.
+func (d *decoder) daysProp(r *resource, path ...string) (string, bool) {
+	v, n := d.prop(r, path...)
+	var text string
+	switch x := v.(type) {
+	case nil:
+		return "", false
+	case unknown:
+		d.inv.Warn("%s: %s %s: %s; KMS's default period, 365 days, is written", r.source(), strings.Join(path, "."), describe(n), x.why)
+		return "", false
+	case float64, string:
+		text = strings.TrimSpace(fmt.Sprint(x))
+		if n.kind == scalar && n.typ == "number" {
+			text = n.value // as written, beyond float64's digits
+		}
+	}
+	if whole.MatchString(text) {
+		return strings.TrimPrefix(text, "+"), true
+	}
+	d.errAt(r.t, n.pos, d.propPath(r, path...), "expected a whole number of days, got %s", valueText(v))
+	return "", false
+}
+
+var whole = regexp.MustCompile(`^[-+]?[0-9]+$`)
+
+// propPath is the element path of a property, for messages.
+func (d *decoder) propPath(r *resource, path ...string) string {
+	base := r.base
+	if base == "" {
+		base = "Properties"
+	}
+	return "Resources." + r.logical + "." + base + "." + strings.Join(path, ".")
+}
+
+// valueText names an evaluated value for a message, quoting a string.
+func valueText(v any) string {
+	switch x := v.(type) {
+	case string:
+		if r := []rune(x); len(r) > 60 {
+			return fmt.Sprintf("%q…", string(r[:60]))
+		}
+		return fmt.Sprintf("%q", x)
+	case float64:
+		return "the number " + strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return fmt.Sprint(x)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	case *sym:
+		return "a reference to a resource"
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+func orList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(v)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // render turns a value into the string a deployed stack would hold, with
@@ -345,7 +452,7 @@ func (d *decoder) renderRef(f *ref) (string, bool) {
 			return "arn:aws:kms:" + region + ":" + accountToken + ":key/" + id, id != ""
 		}
 	case "AWS::S3::Bucket":
-		name := d.physicalName(r, "BucketName")
+		name, _ := d.physicalName(r, "BucketName")
 		switch f.attr {
 		case "":
 			return name, true
@@ -353,7 +460,7 @@ func (d *decoder) renderRef(f *ref) (string, bool) {
 			return "arn:aws:s3:::" + name, true
 		}
 	case "AWS::IAM::Role":
-		name := d.physicalName(r, "RoleName")
+		name, _ := d.physicalName(r, "RoleName")
 		switch f.attr {
 		case "":
 			return name, true
@@ -361,7 +468,7 @@ func (d *decoder) renderRef(f *ref) (string, bool) {
 			return "arn:aws:iam::" + accountToken + ":role/" + name, true
 		}
 	case "AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table":
-		name := d.physicalName(r, "TableName")
+		name, _ := d.physicalName(r, "TableName")
 		switch f.attr {
 		case "":
 			return name, true
@@ -372,20 +479,58 @@ func (d *decoder) renderRef(f *ref) (string, bool) {
 	return "", false
 }
 
-// physicalName returns the name property of a resource, or its logical ID
-// when the template leaves the name to CloudFormation (which then
-// generates one from the stack and logical ID).
-func (d *decoder) physicalName(r *resource, prop string) string {
+// physicalName returns the name property of a resource as the template
+// gives it (a literal, or a value drsim evaluates: a key's ID, known only
+// once the key exists, does not count), and whether it does. Without one,
+// CloudFormation generates the name from the stack's name and the logical
+// ID with a random suffix: drsim uses STACK-LOGICALID in its place and
+// says so in a warning.
+func (d *decoder) physicalName(r *resource, prop string) (string, bool) {
 	if r.name != "" {
-		return r.name
+		return r.name, r.named
 	}
-	r.name = r.logical
-	if n, ok := d.str(r, prop); ok && n != "" {
-		r.name = n
-	} else if prop == "RoleName" {
-		d.inv.Warn("%s: no RoleName: CloudFormation generates the role's name; drsim names the principal %q", r.source(), r.logical)
+	what := map[string]string{"BucketName": "bucket", "TableName": "table", "RoleName": "role"}[prop]
+	r.name = importer.Sanitize(r.t.stack + "-" + r.logical)
+	v, n := d.prop(r, prop)
+	name, ok := d.renderName(v)
+	switch {
+	case ok && name != "":
+		r.name, r.named = name, true
+	case n == nil:
+		d.inv.Warn("%s: no %s: CloudFormation generates the %s's name (from the stack's name and the logical ID, with a random suffix); drsim calls it %q", r.source(), prop, what, r.name)
+	default:
+		d.inv.Warn("%s: %s %s is known only once deployed (%s): drsim calls the %s %q", r.source(), prop, describe(n), nameWhy(v), what, r.name)
 	}
-	return r.name
+	return r.name, r.named
+}
+
+// renderName renders a name property: false for a value drsim cannot
+// know, and for one made with a key's ID (drsim's stand-in for an ID that
+// only the deployed key has).
+func (d *decoder) renderName(v any) (string, bool) {
+	if s, ok := v.(*sym); ok {
+		for _, p := range s.parts {
+			if p.ref != nil && p.ref.r.key != nil {
+				return "", false
+			}
+		}
+	}
+	return d.render(v)
+}
+
+// nameWhy says why a name is not known.
+func nameWhy(v any) string {
+	if u, ok := v.(unknown); ok {
+		return u.why
+	}
+	if s, ok := v.(*sym); ok {
+		for _, p := range s.parts {
+			if p.ref != nil && p.ref.r.key != nil {
+				return "it holds the ID of key " + p.ref.r.logical
+			}
+		}
+	}
+	return "not a string"
 }
 
 // describe renders an expression node the way the template wrote it, short
@@ -415,6 +560,8 @@ func describe(n *node) string {
 		return fn + " " + arg.value
 	case arg.kind == sequence && len(arg.items) == 2 && arg.items[0].kind == scalar && arg.items[1].kind == scalar:
 		return fn + " " + arg.items[0].value + "." + arg.items[1].value
+	case (fn == "!Sub" || fn == "Fn::Sub") && arg.kind == sequence && len(arg.items) > 0 && arg.items[0].kind == scalar:
+		return fn + " " + arg.items[0].value
 	}
 	return fn + " ..."
 }
@@ -472,12 +619,12 @@ func (d *decoder) copyPolicy(r *resource, c *importer.Copy) {
 	case string:
 		a, err = policy.Analyze(x)
 	case unknown:
-		c.PolicyUnknown = "its KeyPolicy holds " + x.why
+		c.PolicyUnknown = "its KeyPolicy is not known from the template: " + x.why
 		return
 	default:
 		doc, ok := d.plain(x)
 		if !ok {
-			c.PolicyUnknown = "its KeyPolicy holds values drsim cannot evaluate"
+			c.PolicyUnknown = "its KeyPolicy holds values known only once deployed"
 			return
 		}
 		a, err = policy.AnalyzeValue(doc)
@@ -529,13 +676,12 @@ func (d *decoder) kmsKey(r *resource) {
 		c.Disabled = true
 	}
 	if on, _ := d.boolProp(r, "EnableKeyRotation"); on {
-		k.RotationDays, k.RotationSource = 365, r.source()+": EnableKeyRotation"
-		if v, _ := d.prop(r, "RotationPeriodInDays"); v != nil {
-			if f, ok := v.(float64); ok {
-				k.RotationDays = int(f)
-				k.RotationSource += ", RotationPeriodInDays"
-			}
+		days, given := d.daysProp(r, "RotationPeriodInDays")
+		src := r.source() + ": EnableKeyRotation"
+		if given {
+			src += ", RotationPeriodInDays"
 		}
+		k.SetRotation(days, src)
 	}
 	d.copyPolicy(r, c)
 	r.copy = c
@@ -550,6 +696,15 @@ func (d *decoder) replicaKey(r *resource) {
 	d.copyPolicy(r, c)
 	k := d.primaryOf(r)
 	if k == nil {
+		return
+	}
+	if o := k.CopyIn(c.Region); o != nil {
+		_, n := d.prop(r, "PrimaryKeyArn")
+		what := "its primary key is in " + c.Region
+		if o != k.Primary {
+			what = "its key already has a replica in " + c.Region + " (" + o.Source + ")"
+		}
+		d.errAt(r.t, n.pos, d.propPath(r, "PrimaryKeyArn"), "%s, the region of this replica's stack: a region holds one copy of a multi-Region key (KMS refuses it with AlreadyExistsException, aws-behaviour K5)", what)
 		return
 	}
 	if !k.MultiRegion {
@@ -569,7 +724,7 @@ func (d *decoder) replicaKey(r *resource) {
 func (d *decoder) primaryOf(r *resource) *importer.Key {
 	v, n := d.prop(r, "PrimaryKeyArn")
 	if n == nil {
-		d.inv.Warn("%s: no PrimaryKeyArn: the replica is not imported", r.source())
+		d.errAt(r.t, r.pos, "Resources."+r.logical+".Properties.PrimaryKeyArn", "missing: an AWS::KMS::ReplicaKey needs the ARN of its primary key")
 		return nil
 	}
 	if s, ok := v.(*sym); ok && len(s.parts) == 1 && s.parts[0].ref != nil && s.parts[0].ref.r.key != nil {
@@ -579,9 +734,17 @@ func (d *decoder) primaryOf(r *resource) *importer.Key {
 		}
 		return s.parts[0].ref.r.key
 	}
+	if u, ok := v.(unknown); ok {
+		// Its replicas are in the input: the key is imported with its
+		// primary left to fill in.
+		if !u.warned {
+			d.inv.Warn("%s: PrimaryKeyArn %s is known only once deployed (%s): the replica is imported, its primary key's region and policy left to fill in", r.source(), describe(n), u.why)
+		}
+		return d.inv.UnknownPrimary(describe(n), "PrimaryKeyArn "+describe(n)+" of "+r.source()+": "+u.why, r.logical, r.t.stack+"-"+r.logical, r.source())
+	}
 	arn, ok := d.render(v)
 	if !ok {
-		d.inv.Warn("%s: PrimaryKeyArn %s holds %s: the replica is not imported", r.source(), describe(n), unknownWhy(v))
+		d.errAt(r.t, n.pos, d.propPath(r, "PrimaryKeyArn"), "expected the ARN of a KMS key, got %s", valueText(v))
 		return nil
 	}
 	if k, _ := d.inv.KeyByARN(arn); k != nil {
@@ -613,9 +776,9 @@ func (d *decoder) primaryOf(r *resource) *importer.Key {
 }
 
 func (d *decoder) bucket(r *resource) {
-	name := d.physicalName(r, "BucketName")
+	name, named := d.physicalName(r, "BucketName")
 	b := &importer.Bucket{Hint: name, Qualified: r.t.stack + "-" + r.logical, Source: r.source(), Region: r.t.region}
-	if name != r.logical {
+	if named {
 		b.BucketName = name
 	}
 	r.bucket = b
@@ -634,7 +797,7 @@ func (d *decoder) bucket(r *resource) {
 		r0 = rules.items[0]
 	}
 	sub := r.at(r0, "Properties.BucketEncryption.ServerSideEncryptionConfiguration[0]")
-	sse.Algorithm, _ = d.str(sub, "ServerSideEncryptionByDefault", "SSEAlgorithm")
+	sse.Algorithm = d.enumProp(sub, []string{"AES256", "aws:kms", "aws:kms:dsse"}, "ServerSideEncryptionByDefault", "SSEAlgorithm")
 	sse.BucketKey, _ = d.boolProp(sub, "BucketKeyEnabled")
 	if strings.HasPrefix(sse.Algorithm, "aws:kms") {
 		sse.Key = d.keyRef(sub, r.source(), "ServerSideEncryptionByDefault", "KMSMasterKeyID")
@@ -668,8 +831,7 @@ func (d *decoder) replication(r *resource) {
 		if rule.ID != "" {
 			rule.Source = fmt.Sprintf("%s rule %q", r.source(), rule.ID)
 		}
-		status, _ := d.str(rs, "Status")
-		rule.Enabled = status == "Enabled"
+		rule.Enabled = d.enumProp(rs, enabled, "Status") == "Enabled"
 		var parts []string
 		for _, p := range [][]string{{"Prefix"}, {"Filter", "Prefix"}, {"Filter", "And", "Prefix"}} {
 			if s, ok := d.str(rs, p...); ok && s != "" {
@@ -689,14 +851,31 @@ func (d *decoder) replication(r *resource) {
 			d.inv.Warn("%s: Destination.Bucket %s: %s", rule.Source, describe(destN), unknownWhy(destV))
 		}
 		rule.Key = d.keyRef(rs, rule.Source, "Destination", "EncryptionConfiguration", "ReplicaKmsKeyID")
-		rtc, _ := d.str(rs, "Destination", "ReplicationTime", "Status")
-		rule.RTC = rtc == "Enabled"
-		sse, _ := d.str(rs, "SourceSelectionCriteria", "SseKmsEncryptedObjects", "Status")
-		rule.SSEKMSObjects = sse == "Enabled"
+		rule.RTC = d.enumProp(rs, enabled, "Destination", "ReplicationTime", "Status") == "Enabled"
+		rule.SSEKMSObjects = d.enumProp(rs, enabled, "SourceSelectionCriteria", "SseKmsEncryptedObjects", "Status") == "Enabled"
 		rule.To = rule.Key.Region
 		b.Rules = append(b.Rules, rule)
 	}
 }
+
+// checkRegion checks a region a template gives at node n (path): an AWS
+// Region code is returned; one drsim does not know is kept with a warning
+// (AWS opens new Regions); anything else is an error, and "" is returned.
+func (d *decoder) checkRegion(t *template, n *node, path, r string) string {
+	shaped, known := scenarios.RegionCode(r)
+	switch {
+	case known:
+		return r
+	case shaped:
+		d.inv.Warn("%s:%d:%d: %s: %s is not an AWS Region drsim knows (a typo? a new Region?): imported as given", t.label, n.pos.line, n.pos.col, path, r)
+		return r
+	}
+	d.errAt(t, n.pos, path, "%s is not an AWS Region code like us-west-2", valueText(r))
+	return ""
+}
+
+// enabled are the values of a Status property.
+var enabled = []string{"Enabled", "Disabled"}
 
 func unknownWhy(v any) string {
 	if u, ok := v.(unknown); ok {
@@ -708,13 +887,13 @@ func unknownWhy(v any) string {
 // globalTable reads AWS::DynamoDB::GlobalTable: one replica per Replicas
 // entry, each with its own KMSMasterKeyId.
 func (d *decoder) globalTable(r *resource) {
-	name := d.physicalName(r, "TableName")
+	name, named := d.physicalName(r, "TableName")
 	t := &importer.Table{Hint: name, Qualified: r.t.stack + "-" + r.logical, Source: r.source()}
-	if name != r.logical {
+	if named {
 		t.TableName = name
 	}
 	sseOn, _ := d.boolProp(r, "SSESpecification", "SSEEnabled")
-	typ, _ := d.str(r, "SSESpecification", "SSEType")
+	typ := d.enumProp(r, []string{"KMS", "AES256"}, "SSESpecification", "SSEType")
 	reps := r.props.get("Replicas")
 	if reps == nil || reps.kind != sequence {
 		d.inv.Warn("%s: no Replicas: not imported", r.source())
@@ -722,12 +901,24 @@ func (d *decoder) globalTable(r *resource) {
 	}
 	for i, rn := range reps.items {
 		rs := r.at(rn, fmt.Sprintf("Properties.Replicas[%d]", i))
-		region, ok := d.str(rs, "Region")
-		if !ok || region == "" {
-			d.inv.Warn("%s: Replicas[%d] has no Region drsim can evaluate: not imported", r.source(), i)
+		rep := &importer.TableReplica{Source: fmt.Sprintf("%s Replicas[%d]", r.source(), i)}
+		switch v, n := d.prop(rs, "Region"); x := v.(type) {
+		case nil:
+			d.errAt(r.t, rn.pos, d.propPath(rs, "Region"), "missing: a replica of a global table needs its Region")
+			continue
+		case string:
+			if rep.Region = d.checkRegion(r.t, n, d.propPath(rs, "Region"), x); rep.Region == "" {
+				continue
+			}
+			rep.Source += " " + rep.Region
+		case unknown:
+			rep.RegionUnknown = "Region " + describe(n) + ": " + x.why
+			d.inv.Warn("%s: the region of Replicas[%d] is %s (%s): left to fill in", r.source(), i, describe(n), x.why)
+		default:
+			d.errAt(r.t, n.pos, d.propPath(rs, "Region"), "expected a region code like us-west-2, got %s", valueText(v))
 			continue
 		}
-		rep := &importer.TableReplica{Region: region, Source: fmt.Sprintf("%s Replicas[%d] %s", r.source(), i, region)}
+		region := rep.Region
 		switch {
 		case !sseOn:
 			rep.NoCMK = "encrypted with an AWS owned key (SSESpecification.SSEEnabled is not true)"
@@ -752,9 +943,9 @@ func (d *decoder) globalTable(r *resource) {
 
 // table reads AWS::DynamoDB::Table: one replica, in the stack's region.
 func (d *decoder) table(r *resource) {
-	name := d.physicalName(r, "TableName")
+	name, named := d.physicalName(r, "TableName")
 	t := &importer.Table{Hint: name, Qualified: r.t.stack + "-" + r.logical, Source: r.source()}
-	if name != r.logical {
+	if named {
 		t.TableName = name
 	}
 	rep := &importer.TableReplica{Region: r.t.region, Source: r.source()}

@@ -3,11 +3,14 @@ package cloudformation
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/drsim/drsim/importer"
+	"github.com/drsim/drsim/scenarios"
 )
 
 func decode1(t *testing.T, file, src, region string) (*importer.Inventory, error) {
@@ -100,8 +103,8 @@ Resources:
 	want := []string{
 		`map[Key:a Value:aGk=-stack-${Literal}]`,
 		`map[Key:b Value:[x y]]`,
-		`map[Key:c Value:{parameter NoDefault has no Default}]`,
-		`map[Key:d Value:{Fn::GetAZs is not evaluated by drsim}]`,
+		`map[Key:c Value:{parameter NoDefault has no Default false}]`,
+		`map[Key:d Value:{Fn::GetAZs is not evaluated by drsim false}]`,
 	}
 	for i, w := range want {
 		if got := fmt.Sprint(tags.([]any)[i]); got != w {
@@ -280,6 +283,14 @@ func FuzzDecode(f *testing.F) {
 	// new user's deep300k.yaml ran out of memory in the YAML library).
 	f.Add([]byte("Resources:\n  K:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: "+strings.Repeat("[", 300)+strings.Repeat("]", 300)+"\n"), []byte(`{"a": `+strings.Repeat(`{"a": `, 250)+"1"+strings.Repeat("}", 251)))
 	f.Add([]byte("Resources:\n  "+strings.Repeat("- ", 250)+"x\n"), []byte("a: |\n  [[[[\n  b: '[[''\n   {{'\nc: \"[\\\"[\" # [[\n"))
+	// The new user's bad templates (testdata/bad).
+	if files, err := filepath.Glob(filepath.Join("testdata", "bad", "*")); err == nil {
+		for _, p := range files {
+			if data, err := os.ReadFile(p); err == nil && len(data) < 1<<10 {
+				f.Add(data, []byte(`{"Resources": {}}`))
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		inv, err := Decode([]Template{{File: "a.yaml", Data: a, Region: "us-east-1"}, {File: "b.json", Data: b, Region: "us-west-2"}})
 		if err != nil {
@@ -292,4 +303,87 @@ func FuzzDecode(f *testing.F) {
 		inv.Finish()
 		importer.Render(inv, importer.Options{})
 	})
+}
+
+// TestBadTemplates imports the templates of testdata/bad, most of them the
+// new user's: values of the wrong type ("maybe", 7, a Status "Enable", a
+// fraction of days) are positioned errors, as CloudFormation refuses them
+// (they were read as false); a circular dependency, a duplicate key in
+// JSON, an empty or UTF-16 file say so; values known only once deployed
+// leave placeholders instead of dropping a table's replica (unk.yaml) or a
+// replica key (r.yaml); a bucket without a name gets a derived one, with a
+// warning.
+func TestBadTemplates(t *testing.T) {
+	for _, tc := range []struct {
+		file, region string
+		want         []string // the errors, or with "warning: " warnings and with "text: " lines of the scenario
+	}{
+		{"badtypes.yaml", "us-east-1", []string{
+			`importer: badtypes.yaml:5:20: Resources.K.Properties.MultiRegion: expected true or false, got "maybe"`,
+			`importer: badtypes.yaml:6:26: Resources.K.Properties.EnableKeyRotation: expected true or false, got the number 7`}},
+		{"leak9.yaml", "us-east-1", []string{`importer: leak9.yaml:5:20: Resources.K.Properties.MultiRegion: expected true or false, got "SECRET-abc123"`}},
+		{"rotation.yaml", "us-east-1", []string{
+			`importer: rotation.yaml:6:29: Resources.K.Properties.RotationPeriodInDays: expected a whole number of days, got the number 90.5`,
+			`importer: rotation.yaml:14:21: Resources.B.Properties.ReplicationConfiguration.Rules[0].Status: expected "Enabled" or "Disabled", got "Enable"`}},
+		{"cycle.yaml", "us-east-1", []string{`importer: cycle.yaml:2:3: Resources.A: circular dependency: A → B → A (CloudFormation refuses the template)`}},
+		{"dup.json", "us-east-1", []string{`importer: dup.json:1:48: duplicate key "K" (first at 1:16): CloudFormation refuses a template that repeats a key`}},
+		{"empty.yaml", "us-east-1", []string{`importer: empty.yaml:1:1: empty file: expected a CloudFormation template (JSON or YAML)`}},
+		{"utf16.yaml", "us-east-1", []string{`importer: utf16.yaml:1:1: the file is UTF-16LE, not UTF-8`}},
+		{"r.yaml", "us-east-1", []string{`importer: r.yaml:5:22: Resources.R.Properties.PrimaryKeyArn: its primary key is in us-east-1, the region of this replica's stack`}},
+		{"bom.json", "us-east-1", []string{`text: multi_region = true`}},
+		{"unk.yaml", "us-east-1", []string{
+			`warning: unk.yaml: T: the region of Replicas[1] is !Ref ReplicaRegion (parameter ReplicaRegion has no Default): left to fill in`,
+			`text: regions = "FILL-IN: the regions of table unk-t: us-east-1 and the region of unk.yaml: T Replicas[1]: Region !Ref ReplicaRegion: parameter ReplicaRegion has no Default; its key: !Sub arn:aws:kms:${R}:${AWS::AccountId}:key/${K}, like [\"us-east-1\", \"us-west-2\"]"`,
+			`text: users = "FILL-IN: the principals the key policy of unk.yaml: K allows kms:Decrypt, kms:Encrypt or kms:GenerateDataKey (its KeyPolicy is not known from the template: parameter RoleArn has no Default)"`}},
+		{"r.yaml", "us-west-2", []string{
+			`warning: r.yaml:10:22: Resources.R2.Properties.PrimaryKeyArn: Fn::ImportValue "some-other-stack-KeyArn": no template given for us-west-2 exports it`,
+			`text: [keys.r2]  # r.yaml: R2 (its primary key is !ImportValue some-other-stack-KeyArn: not known from the input)`,
+			`text: primary = "FILL-IN: the primary region of the multi-Region key !ImportValue some-other-stack-KeyArn names`,
+			`text: replicas = ["us-west-2"]  # r.yaml: R2`}},
+		{"unnamed.yaml", "us-east-1", []string{
+			`warning: unnamed.yaml: Logs: no BucketName: CloudFormation generates the bucket's name (from the stack's name and the logical ID, with a random suffix); drsim calls it "unnamed-logs"`,
+			`warning: unnamed.yaml: ByKey: BucketName !Sub ${K}-x is known only once deployed (it holds the ID of key K): drsim calls the bucket "unnamed-by-key"`,
+			`text: [buckets.unnamed-logs]  # unnamed.yaml: Logs`, `text: [buckets.unnamed-by-key]  # unnamed.yaml: ByKey`}},
+	} {
+		t.Run(tc.file+" in "+tc.region, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "bad", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv, err := decode1(t, tc.file, string(data), tc.region)
+			if !strings.HasPrefix(tc.want[0], "warning: ") && !strings.HasPrefix(tc.want[0], "text: ") {
+				var el importer.ErrorList
+				if !errors.As(err, &el) || len(el) != len(tc.want) {
+					t.Fatalf("got %v, want %d errors", err, len(tc.want))
+				}
+				for i, w := range tc.want {
+					if !strings.HasPrefix(el[i].Error(), w) {
+						t.Errorf("got  %s\nwant %s", el[i], w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv.Finish()
+			text := string(importer.Render(inv, importer.Options{}).Text)
+			// The neutral rendering has the same lines and loads.
+			neutral := importer.Render(inv, importer.Options{Neutral: true}).Text
+			if a, b := strings.Count(text, "\n"), strings.Count(string(neutral), "\n"); a != b {
+				t.Errorf("%d lines, neutral %d", a, b)
+			}
+			if _, err := scenarios.Parse("n.toml", neutral, nil); err != nil {
+				t.Errorf("the neutral rendering does not load: %v\n%s", err, neutral)
+			}
+			for _, w := range tc.want {
+				if x, ok := strings.CutPrefix(w, "warning: "); ok && !slices.ContainsFunc(inv.Warnings, func(s string) bool { return strings.HasPrefix(s, x) }) {
+					t.Errorf("no warning %q in %q", x, inv.Warnings)
+				}
+				if x, ok := strings.CutPrefix(w, "text: "); ok && !strings.Contains(text, "\n"+x) {
+					t.Errorf("the scenario lacks %q:\n%s", x, text)
+				}
+			}
+		})
+	}
 }

@@ -24,7 +24,12 @@ type (
 		r    *resource
 		attr string
 	}
-	unknown struct{ why string }
+	// unknown is a value known only once deployed; warned is set when a
+	// warning already said so at its place.
+	unknown struct {
+		why    string
+		warned bool
+	}
 	noValue struct{}
 )
 
@@ -53,13 +58,13 @@ func (d *decoder) eval(t *template, n *node, path string, depth int) any {
 	}
 	if depth > maxEvalDepth {
 		d.errAt(t, n.pos, path, "references nest more than %d deep (a cycle?)", maxEvalDepth)
-		return unknown{"a reference cycle"}
+		return unknown{why: "a reference cycle"}
 	}
 	if n.tag != "" {
 		fn, ok := intrinsics[n.tag]
 		if !ok {
 			d.errAt(t, n.pos, path, "unknown tag %s%s", n.tag, suggestFrom(n.tag, tagNames()))
-			return unknown{"an unknown tag"}
+			return unknown{why: "an unknown tag"}
 		}
 		arg := *n
 		arg.tag = ""
@@ -116,7 +121,7 @@ func tagNames() []string {
 func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, depth int) any {
 	bad := func(want string) any {
 		d.errAt(t, at, path, "%s takes %s", fn, want)
-		return unknown{"a malformed " + fn}
+		return unknown{why: "a malformed " + fn}
 	}
 	switch fn {
 	case "Ref":
@@ -133,7 +138,7 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 			logical = arg.items[0].value
 			a, ok := d.eval(t, arg.items[1], path, depth+1).(string)
 			if !ok {
-				return unknown{"Fn::GetAtt with a computed attribute name"}
+				return unknown{why: "Fn::GetAtt with a computed attribute name"}
 			}
 			attr = a
 		default:
@@ -142,7 +147,7 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 		r := t.resources[logical]
 		if r == nil || attr == "" {
 			d.errAt(t, at, path, "Fn::GetAtt %s.%s: no resource %s%s", logical, attr, logical, suggestFrom(logical, t.order))
-			return unknown{"an unresolved Fn::GetAtt"}
+			return unknown{why: "an unresolved Fn::GetAtt"}
 		}
 		return &sym{parts: []part{{ref: &ref{r: r, attr: attr}}}}
 	case "Fn::Sub":
@@ -166,7 +171,7 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 		}
 		list, ok := d.eval(t, arg.items[1], path, depth+1).([]any)
 		if !ok {
-			return unknown{"Fn::Join of a list drsim cannot evaluate"}
+			return unknown{why: "Fn::Join of a list drsim cannot evaluate"}
 		}
 		var parts []part
 		for i, v := range list {
@@ -189,14 +194,20 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 		if arg.kind != sequence || len(arg.items) != 2 {
 			return bad("[index, [values]]")
 		}
-		idx, ok := toIndex(d.eval(t, arg.items[0], path, depth+1))
-		list, lok := d.eval(t, arg.items[1], path, depth+1).([]any)
+		iv, lv := d.eval(t, arg.items[0], path, depth+1), d.eval(t, arg.items[1], path, depth+1)
+		for _, v := range []any{iv, lv} {
+			if u, ok := v.(unknown); ok {
+				return u
+			}
+		}
+		idx, ok := toIndex(iv)
+		list, lok := lv.([]any)
 		if !ok || !lok {
-			return unknown{"Fn::Select of values drsim cannot evaluate"}
+			return unknown{why: "Fn::Select of values drsim cannot evaluate"}
 		}
 		if idx < 0 || idx >= len(list) {
 			d.errAt(t, at, path, "Fn::Select index %d is outside the list of %d", idx, len(list))
-			return unknown{"an Fn::Select out of range"}
+			return unknown{why: "an Fn::Select out of range"}
 		}
 		return list[idx]
 	case "Fn::Split":
@@ -205,7 +216,7 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 		}
 		s, ok := d.eval(t, arg.items[1], path, depth+1).(string)
 		if !ok {
-			return unknown{"Fn::Split of a value known only once deployed"}
+			return unknown{why: "Fn::Split of a value known only once deployed"}
 		}
 		var out []any
 		for _, p := range strings.Split(s, arg.items[0].value) {
@@ -220,14 +231,14 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 		for _, it := range arg.items[:3] {
 			s, ok := d.eval(t, it, path, depth+1).(string)
 			if !ok {
-				return unknown{"Fn::FindInMap with a key drsim cannot evaluate"}
+				return unknown{why: "Fn::FindInMap with a key drsim cannot evaluate"}
 			}
 			keys = append(keys, s)
 		}
 		v := t.root.get("Mappings").get(keys[0]).get(keys[1]).get(keys[2])
 		if v == nil {
 			d.errAt(t, at, path, "Fn::FindInMap: Mappings has no %s.%s.%s", keys[0], keys[1], keys[2])
-			return unknown{"an unresolved Fn::FindInMap"}
+			return unknown{why: "an unresolved Fn::FindInMap"}
 		}
 		return d.eval(t, v, path, depth+1)
 	case "Fn::If":
@@ -236,7 +247,7 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 		}
 		c, known := d.condition(t, arg.items[0].value, arg.items[0].pos, path, depth+1)
 		if !known {
-			return unknown{fmt.Sprintf("Fn::If on condition %s, which depends on values known only once deployed", arg.items[0].value)}
+			return unknown{why: fmt.Sprintf("Fn::If on condition %s, which depends on values known only once deployed", arg.items[0].value)}
 		}
 		if c {
 			return d.eval(t, arg.items[1], path, depth+1)
@@ -245,7 +256,7 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 	case "Fn::ImportValue":
 		name, ok := d.eval(t, arg, path, depth+1).(string)
 		if !ok {
-			return unknown{"Fn::ImportValue of a name drsim cannot evaluate"}
+			return unknown{why: "Fn::ImportValue of a name drsim cannot evaluate"}
 		}
 		for _, o := range d.templates {
 			// Exports are regional: a stack imports those of its own region.
@@ -254,20 +265,20 @@ func (d *decoder) call(t *template, fn string, arg *node, at pos, path string, d
 			}
 		}
 		d.inv.Warn("%s:%d:%d: %s: Fn::ImportValue %q: no template given for %s exports it (exports are regional; import the exporting stack's template too): what it names is left to fill in", t.file, at.line, at.col, path, name, t.region)
-		return unknown{fmt.Sprintf("Fn::ImportValue %q, which no template given for %s exports", name, t.region)}
+		return unknown{why: fmt.Sprintf("Fn::ImportValue %q, which no template given for %s exports", name, t.region), warned: true}
 	case "Fn::Base64":
 		if s, ok := d.eval(t, arg, path, depth+1).(string); ok {
 			return base64.StdEncoding.EncodeToString([]byte(s))
 		}
-		return unknown{"Fn::Base64 of a value known only once deployed"}
+		return unknown{why: "Fn::Base64 of a value known only once deployed"}
 	case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition":
 		v, known := d.condValue(t, fn, arg, path, depth)
 		if !known {
-			return unknown{fn + " that depends on values known only once deployed"}
+			return unknown{why: fn + " that depends on values known only once deployed"}
 		}
 		return v
 	}
-	return unknown{fn + " is not evaluated by drsim"}
+	return unknown{why: fn + " is not evaluated by drsim"}
 }
 
 // ref evaluates Ref name.
@@ -286,7 +297,7 @@ func (d *decoder) ref(t *template, name string, at pos, path string, depth int) 
 	case "AWS::NoValue":
 		return noValue{}
 	case "AWS::StackId", "AWS::NotificationARNs":
-		return unknown{name + " is known only once deployed"}
+		return unknown{why: name + " is known only once deployed"}
 	}
 	if r := t.resources[name]; r != nil {
 		return &sym{parts: []part{{ref: &ref{r: r}}}}
@@ -294,7 +305,7 @@ func (d *decoder) ref(t *template, name string, at pos, path string, depth int) 
 	if p := t.root.get("Parameters").get(name); p != nil {
 		def := p.get("Default")
 		if def == nil {
-			return unknown{fmt.Sprintf("parameter %s has no Default", name)}
+			return unknown{why: fmt.Sprintf("parameter %s has no Default", name)}
 		}
 		v := d.eval(t, def, "Parameters."+name+".Default", depth+1)
 		if typ := p.get("Type"); typ != nil && typ.kind == scalar && (strings.HasPrefix(typ.value, "List<") || typ.value == "CommaDelimitedList") {
@@ -310,11 +321,11 @@ func (d *decoder) ref(t *template, name string, at pos, path string, depth int) 
 	}
 	if strings.HasPrefix(name, "AWS::") {
 		d.errAt(t, at, path, "Ref %s: no such pseudo parameter", name)
-		return unknown{"an unknown pseudo parameter"}
+		return unknown{why: "an unknown pseudo parameter"}
 	}
 	names := append(append([]string(nil), t.order...), t.root.get("Parameters").keysOrNil()...)
 	d.errAt(t, at, path, "Ref %s: no resource or parameter %s%s", name, name, suggestFrom(name, names))
-	return unknown{"an unresolved Ref"}
+	return unknown{why: "an unresolved Ref"}
 }
 
 func (n *node) keysOrNil() []string {
@@ -340,7 +351,7 @@ func (d *decoder) sub(t *template, s string, vars map[string]any, at pos, path s
 		j := strings.Index(s[i:], "}")
 		if j < 0 {
 			d.errAt(t, at, path, "Fn::Sub: ${ without a closing }")
-			return unknown{"a malformed Fn::Sub"}
+			return unknown{why: "a malformed Fn::Sub"}
 		}
 		parts = append(parts, part{lit: s[:i]})
 		name := s[i+2 : i+j]

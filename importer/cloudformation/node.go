@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/drsim/drsim/importer"
 	"github.com/drsim/drsim/internal/jsonpos"
 )
 
@@ -64,8 +66,13 @@ const maxNodes = 1 << 20
 // messages and positions; then both are read by goccy/go-yaml (JSON is
 // YAML), which keeps tags and positions.
 func parseTemplate(file string, data []byte) (*node, error) {
-	trimmed := strings.TrimLeft(string(data), " \t\r\n\ufeff")
-	if strings.HasPrefix(trimmed, "{") {
+	data, terr := importer.CheckText(file, data, "a CloudFormation template (JSON or YAML)")
+	if terr != nil {
+		return nil, &posError{pos{terr.Line, terr.Col}, terr.Msg}
+	}
+	format := "YAML"
+	if trimmed := strings.TrimLeft(string(data), " \t\r\n"); strings.HasPrefix(trimmed, "{") {
+		format = "JSON"
 		var v any
 		if err := json.Unmarshal(data, &v); err != nil {
 			e := jsonpos.Wrap(data, err)
@@ -79,9 +86,9 @@ func parseTemplate(file string, data []byte) (*node, error) {
 	if err != nil {
 		var se *yaml.SyntaxError
 		if errors.As(err, &se) && se.Token != nil {
-			return nil, &posError{pos{se.Token.Position.Line, se.Token.Position.Column}, "malformed YAML: " + se.Message}
+			return nil, &posError{pos{se.Token.Position.Line, se.Token.Position.Column}, yamlMessage(format, se.Message)}
 		}
-		return nil, &posError{pos{}, "malformed YAML: " + firstLine(err.Error())}
+		return nil, &posError{pos{}, yamlMessage(format, firstLine(err.Error()))}
 	}
 	if len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
 		return nil, &posError{pos{1, 1}, "empty template"}
@@ -119,6 +126,19 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 		}
 	}()
 	return parser.ParseBytes(data, 0)
+}
+
+// duplicateKey matches goccy/go-yaml's message for a key given twice.
+var duplicateKey = regexp.MustCompile(`^mapping key (".*") already defined at \[(\d+):(\d+)\]$`)
+
+// yamlMessage words a message of the YAML library for a template in
+// format (JSON is read as YAML too): a duplicate key says so, as
+// CloudFormation refuses it.
+func yamlMessage(format, msg string) string {
+	if m := duplicateKey.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("duplicate key %s (first at %s:%s): CloudFormation refuses a template that repeats a key", m[1], m[2], m[3])
+	}
+	return "malformed " + format + ": " + msg
 }
 
 func firstLine(s string) string {

@@ -365,7 +365,7 @@ func (d *decoder) copyPolicy(in *instance, c *importer.Copy) {
 	case d.plan && unknown(in.afterUnknown(), "policy") && in.cfg != nil && in.cfg.Expressions["policy"] != nil:
 		e, _ := parseExpr(in.cfg.Expressions["policy"])
 		c.PolicyUnknown = "its policy is unknown until apply"
-		if from := d.origins(in.scope, in.module, e, 0); len(from) > 0 {
+		if from := d.origins(in.scope, in.module, e); len(from) > 0 {
 			c.PolicyUnknown += ": it depends on " + strings.Join(from, ", ")
 			var unreadable []string
 			for _, f := range from {
@@ -428,8 +428,29 @@ func (d *decoder) replicaKey(in *instance) {
 		k = ref.Key
 	case d.str(in, "primary_key_arn") != "":
 		k = d.inv.PrimaryFromARN(d.str(in, "primary_key_arn"), in.res.Address)
+	case ref.Unknown != "":
+		// A plan's reference to nothing drsim can read (a local, a
+		// variable without a value): the replica is imported, its
+		// primary left to fill in.
+		via := "primary_key_arn of " + in.res.Address
+		if e, ok := d.exprOf(in, "primary_key_arn"); ok && len(e.refs) > 0 {
+			via = strings.Join(longestRefs(e.refs), ", ")
+			if in.module != "" {
+				via += " (in " + in.module + ")"
+			}
+		}
+		h, q := hint(in)
+		k = d.inv.UnknownPrimary(via, ref.Unknown, h, q, in.res.Address)
 	default:
-		d.errorf(in, "primary_key_arn: %s", orWhy(ref.Unknown, "no primary key"))
+		d.errAt(in.attrPath("primary_key_arn"), in.res.Address, "primary_key_arn: missing: an aws_kms_replica_key needs the ARN of its primary key")
+		return
+	}
+	if o := k.CopyIn(c.Region); o != nil && c.Region != "" {
+		what := "its primary key is in " + c.Region
+		if o != k.Primary {
+			what = "its key already has a replica in " + c.Region + " (" + o.Source + ")"
+		}
+		d.errAt(in.attrPath("primary_key_arn"), in.res.Address, "%s, the replica's own region: a region holds one copy of a multi-Region key (KMS refuses it with AlreadyExistsException, aws-behaviour K5)", what)
 		return
 	}
 	if !k.MultiRegion {
@@ -438,13 +459,6 @@ func (d *decoder) replicaKey(in *instance) {
 	}
 	d.inv.AddReplica(k, c)
 	in.key, in.copy = k, c
-}
-
-func orWhy(why, dflt string) string {
-	if why != "" {
-		return why
-	}
-	return dflt
 }
 
 func (d *decoder) s3Bucket(in *instance) {
@@ -677,8 +691,12 @@ func (d *decoder) keyRefAt(in *instance, path, cpath []any) importer.KeyRef {
 	}
 	why := where + " is unknown until apply"
 	if e, ok := d.exprOf(in, cpath...); ok && len(e.refs) > 0 {
-		why += " and refers to " + strings.Join(e.refs, ", ") + ", which is no key in the input"
-		d.inv.Warn("%s: %s refers to %s, which is no key in the input", in.res.Address, where, strings.Join(e.refs, ", "))
+		refs := d.origins(in.scope, in.module, e)
+		if len(refs) == 0 {
+			refs = e.refs
+		}
+		why += " and refers to " + strings.Join(refs, ", ") + ", which is no key in the input"
+		d.inv.Warn("%s: %s refers to %s, which is no key in the input", in.res.Address, where, strings.Join(refs, ", "))
 	}
 	return importer.KeyRef{Unknown: why}
 }

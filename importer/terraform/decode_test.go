@@ -345,3 +345,37 @@ func TestUnknownPolicyOrigins(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownPrimary checks that a replica key whose primary_key_arn a plan
+// leaves to a local is imported with its primary to fill in, as the docs
+// promise for a reference drsim cannot read (it was an error), and that a
+// replica in its primary's region is an error.
+func TestUnknownPrimary(t *testing.T) {
+	in := strings.Replace(seedPlan, `"p": {"references": ["aws_kms_key.k.arn", "aws_kms_key.k"]}`, `"p": {"references": ["local.primary_arn"]}`, 1)
+	if in == seedPlan {
+		t.Fatal("the seed changed: update this test")
+	}
+	inv, err := Decode("p.json", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.Finish()
+	var k *importer.Key
+	for _, x := range inv.Keys {
+		if x.PrimaryUnknown != "" {
+			k = x
+		}
+	}
+	if k == nil || len(k.Replicas) != 1 || k.Replicas[0].Region != "us-west-2" || k.Via != "var.p (in module.m[0])" {
+		t.Fatalf("keys %+v", inv.Keys)
+	}
+	text := string(importer.Render(inv, importer.Options{}).Text)
+	if !strings.Contains(text, `primary = "FILL-IN: the primary region of the multi-Region key var.p (in module.m[0]) names (primary_key_arn is unknown until apply and refers to local.primary_arn (in the root module), which is no key in the input)"`) {
+		t.Errorf("no placeholder for the primary:\n%s", text)
+	}
+	same := strings.Replace(seedState, `"arn": "arn:aws:kms:us-west-2:111122223333:key/mrk-1", "primary_key_arn"`, `"arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1", "primary_key_arn"`, 1)
+	_, err = Decode("s.json", []byte(same))
+	if err == nil || !strings.Contains(err.Error(), "module.m.aws_kms_replica_key.r: its primary key is in us-east-1, the replica's own region") {
+		t.Errorf("a replica in its primary's region: %v", err)
+	}
+}

@@ -186,9 +186,16 @@ func sortedKeys[V any](m map[string]V) []string {
 // drsim cannot know it: the data sources and resource attributes it reads
 // (as full addresses, module.west.data.aws_iam_policy_document.replica.json),
 // and the locals, for_each values and variables without a value it uses
-// ("each.value.policy (in the root module)"). A reference Terraform lists
+// ("each.value.policy (in the root module)", the module named when it is
+// not the expression's own). A reference Terraform lists
 // twice, with and without the attribute, is named once, with it.
-func (d *decoder) origins(s *scope, module string, e expression, depth int) []string {
+func (d *decoder) origins(s *scope, module string, e expression) []string {
+	return d.originsFrom(module, s, module, e, 0)
+}
+
+// originsFrom is origins for an expression of module, followed from module
+// from: a local or a variable of another module than from says which.
+func (d *decoder) originsFrom(from string, s *scope, module string, e expression, depth int) []string {
 	var out []string
 	if depth > maxModuleDepth {
 		return nil
@@ -200,8 +207,12 @@ func (d *decoder) origins(s *scope, module string, e expression, depth int) []st
 			}
 		}
 	}
-	where := " (in the root module)"
-	if module != "" {
+	where := ""
+	switch {
+	case module == from:
+	case module == "":
+		where = " (in the root module)"
+	default:
 		where = " (in " + module + ")"
 	}
 	for _, ref := range longestRefs(e.refs) {
@@ -215,7 +226,7 @@ func (d *decoder) origins(s *scope, module string, e expression, depth int) []st
 					if len(ce.refs) == 0 {
 						add("var." + name + where)
 					}
-					add(d.origins(s.parent, parentModule(module), ce, depth+1)...)
+					add(d.originsFrom(from, s.parent, parentModule(module), ce, depth+1)...)
 				}
 			case (s == nil || s.parent == nil) && d.doc.Variables[name] != nil:
 				// a root variable with a value: known
@@ -232,7 +243,7 @@ func (d *decoder) origins(s *scope, module string, e expression, depth int) []st
 				continue
 			}
 			if oe, ok := parseExpr(child.mod.Outputs[outName].Expression); ok {
-				add(d.origins(child, d.childInstance(module, name, key), oe, depth+1)...)
+				add(d.originsFrom(from, child, d.childInstance(module, name, key), oe, depth+1)...)
 			}
 		case "local", "each", "count", "path", "terraform", "self":
 			add(ref + where)
