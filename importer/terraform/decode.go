@@ -390,7 +390,6 @@ func (d *decoder) copyPolicy(in *instance, c *importer.Copy) {
 }
 
 func (d *decoder) kmsKey(in *instance) {
-
 	h, q := hint(in)
 	k := &importer.Key{Hint: h, Qualified: q, Source: in.res.Address, KeyID: d.str(in, "key_id")}
 	k.MultiRegion, _ = d.boolean(in, "multi_region")
@@ -415,7 +414,6 @@ func (d *decoder) kmsKey(in *instance) {
 }
 
 func (d *decoder) replicaKey(in *instance) {
-
 	c := &importer.Copy{Region: d.regionOrErr(in), Source: in.res.Address, ARN: d.str(in, "arn")}
 	if on, ok := d.boolean(in, "enabled"); ok && !on {
 		c.Disabled = true
@@ -462,7 +460,6 @@ func (d *decoder) replicaKey(in *instance) {
 }
 
 func (d *decoder) s3Bucket(in *instance) {
-
 	name := d.str(in, "bucket")
 	h, q := hint(in)
 	if name != "" {
@@ -546,7 +543,6 @@ func (d *decoder) replicationConfig(in *instance) {
 // rules reads the replication configuration at base (nil: the resource's
 // top level; else the inline block of an aws_s3_bucket) into b.
 func (d *decoder) rules(in *instance, b *importer.Bucket, base []any) {
-
 	at := func(p ...any) []any { return append(slices.Clone(base), p...) }
 	b.RoleSource = in.res.Address
 	b.Role = d.roleName(in, at("role")...)
@@ -745,7 +741,6 @@ func (d *decoder) targets(in *instance, path ...any) []target {
 }
 
 func (d *decoder) dynamoTable(in *instance) {
-
 	name := d.str(in, "name")
 	h, q := hint(in)
 	if name != "" {
@@ -789,7 +784,6 @@ func (d *decoder) dynamoTable(in *instance) {
 }
 
 func (d *decoder) tableReplica(in *instance) {
-
 	var t *importer.Table
 	if arn := d.str(in, "global_table_arn"); arn != "" {
 		t = d.tablesByARN[arn]
@@ -835,7 +829,6 @@ func (d *decoder) inlineBucketConfigs() {
 // replica_kms_key_id, source_selection_criteria sse_kms_encrypted_objects
 // enabled).
 func (d *decoder) inlineRules(in *instance, b *importer.Bucket) {
-
 	base := []any{"replication_configuration", 0}
 	b.RoleSource = in.res.Address + " replication_configuration"
 	b.Role = importer.PrincipalName(d.str(in, append(slices.Clone(base), "role")...))
