@@ -23,10 +23,10 @@ func (inv *Inventory) Finish() {
 
 // fold marks the buckets that are destinations of an imported bucket's rule
 // (Bucket.DestinationOf): drsim implies destination buckets. S3 replicates
-// one way in drsim, so of two buckets replicating to each other the first
-// in input order is the source and the other's rule back is not imported
-// (with a warning); a destination that replicates on to a third bucket (a
-// chain) stays a bucket of its own, with a warning.
+// one way in drsim, so of two buckets replicating to each other one is the
+// source (sourceOf) and the other's rule back is not imported (with a
+// warning); a destination that replicates on to a third bucket (a chain)
+// stays a bucket of its own, with a warning.
 func (inv *Inventory) fold() {
 	byName := map[string]*Bucket{}
 	order := map[*Bucket]int{}
@@ -52,13 +52,16 @@ func (inv *Inventory) fold() {
 	for _, b := range inv.Buckets {
 		for _, r := range b.Rules {
 			d := r.Dest
-			if d == nil || d == b {
+			if d == nil || d == b || r.twoWay {
 				continue
 			}
 			for _, back := range d.Rules {
-				if back.Dest == b && order[d] > order[b] && !back.twoWay {
+				if back.Dest != b || back.twoWay {
+					continue
+				}
+				if src, why := sourceOf(b, d, order); src == b {
 					back.twoWay = true
-					inv.Warn("%s replicates back to the bucket it receives from (%s): drsim replicates S3 one way, from the first bucket of the input; this rule is not imported", back.Source, r.Source)
+					inv.Warn("%s replicates back to the bucket it receives from (%s): drsim replicates S3 one way, from %s (%s); this rule is not imported", back.Source, r.Source, b.Source, why)
 				}
 			}
 		}
@@ -84,6 +87,27 @@ func (inv *Inventory) fold() {
 			d.DestinationOf = r
 		}
 	}
+}
+
+// sourceOf returns which of two buckets that replicate to each other drsim
+// takes as the source, and why: the one in the region of its encryption
+// key's primary copy (a multi-Region key is managed where its primary is,
+// which is where a setup's writes usually start), when only one of them
+// is; else the first in input order (for a folder of AWS CLI outputs, by
+// name).
+func sourceOf(a, b *Bucket, order map[*Bucket]int) (*Bucket, string) {
+	home := func(x *Bucket) bool {
+		return x.SSE != nil && x.SSE.Key.Key != nil && x.SSE.Key.Key.Primary != nil && x.SSE.Key.Key.MultiRegion && x.SSE.Key.Key.Primary.Region == x.Region
+	}
+	switch ha, hb := home(a), home(b); {
+	case ha && !hb:
+		return a, "its key's primary copy is in its region, " + a.Region
+	case hb && !ha:
+		return b, "its key's primary copy is in its region, " + b.Region
+	case order[a] <= order[b]:
+		return a, "the first of the two in the input"
+	}
+	return b, "the first of the two in the input"
 }
 
 // skipped holds what Finish set aside, for Write and the summary.
@@ -202,7 +226,10 @@ func (r *Rule) writable() (bool, string) {
 func (inv *Inventory) check() {
 	for _, k := range inv.Keys {
 		for _, c := range k.Copies() {
-			if c.Disabled {
+			switch {
+			case c.PendingDeletion != "":
+				inv.Warn("%s: the copy of key %q in %s is scheduled for deletion (%s): written as a schedule-key-deletion action at 0s, so that it refuses cryptographic calls with KMSInvalidStateException (aws-behaviour K10); a cancel-key-deletion action in your file brings it back, disabled", c.Source, k.Name, c.Region, c.PendingDeletion)
+			case c.Disabled:
 				inv.Warn("%s: the copy of key %q in %s is disabled: written as a disable-key action at 0s", c.Source, k.Name, c.Region)
 			}
 		}

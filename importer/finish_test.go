@@ -51,16 +51,17 @@ func rule(b *Bucket, k *Key, dest, to string) *Rule {
 }
 
 // TestFold checks which buckets become the destinations of rules: a plain
-// pair, two buckets replicating to each other (the first in input order is
-// the source), a chain, and a rule to a bucket outside the input.
+// pair, two buckets replicating to each other (neither in its key's primary
+// region: the first in input order is the source), a chain, and a rule to
+// a bucket outside the input.
 func TestFold(t *testing.T) {
 	inv, k := setup(t, []string{"us-east-1", "us-west-2", "eu-west-1"}, "app", "repl")
 	a := bucket(inv, k, "a", "us-west-2") // listed first: the source of a<->b
-	b := bucket(inv, k, "b", "us-east-1")
+	b := bucket(inv, k, "b", "eu-west-1")
 	c := bucket(inv, k, "c", "us-east-1")
 	d := bucket(inv, k, "d", "us-west-2")
 	e := bucket(inv, k, "e", "eu-west-1")
-	ab := rule(a, k, "b", "us-east-1")
+	ab := rule(a, k, "b", "eu-west-1")
 	ba := rule(b, k, "a", "us-west-2")
 	rule(c, k, "d", "us-west-2")
 	rule(d, k, "e", "eu-west-1")
@@ -83,10 +84,49 @@ func TestFold(t *testing.T) {
 		t.Errorf("stores %q, want %q", names, want)
 	}
 	joined := strings.Join(inv.Warnings, "\n")
-	for _, w := range []string{"b->a replicates back to the bucket it receives from (a->b)", "c->d replicates to bucket d, which replicates on to another bucket"} {
+	for _, w := range []string{"b->a replicates back to the bucket it receives from (a->b): drsim replicates S3 one way, from bucket a (the first of the two in the input)", "c->d replicates to bucket d, which replicates on to another bucket"} {
 		if !strings.Contains(joined, w) {
 			t.Errorf("no warning %q in\n%s", w, joined)
 		}
+	}
+}
+
+// TestTwoWaySource checks which of two buckets replicating to each other is
+// the source: the one in its multi-Region key's primary region, whatever
+// the input order (the new user's folder made catalog-euw1, the DR copy,
+// the source because it sorts first), else the first in the input.
+func TestTwoWaySource(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		first, second  string // the buckets' regions, in input order; the key's primary is in us-east-1
+		singleRegion   bool
+		source, reason string
+	}{
+		{"the primary's region listed second", "eu-west-1", "us-east-1", false, "second", "its key's primary copy is in its region, us-east-1"},
+		{"the primary's region listed first", "us-east-1", "eu-west-1", false, "first", "its key's primary copy is in its region, us-east-1"},
+		{"neither in the primary's region", "eu-west-1", "us-west-2", false, "first", "the first of the two in the input"},
+		{"single-Region keys", "eu-west-1", "us-east-1", true, "first", "the first of the two in the input"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv, k := setup(t, []string{"us-east-1", "us-west-2", "eu-west-1"}, "app", "repl")
+			k.MultiRegion = !tc.singleRegion
+			first := bucket(inv, k, "first", tc.first)
+			second := bucket(inv, k, "second", tc.second)
+			rule(first, k, "second", tc.second)
+			rule(second, k, "first", tc.first)
+			inv.Finish()
+			src, dst := first, second
+			if tc.source == "second" {
+				src, dst = second, first
+			}
+			if dst.DestinationOf == nil || dst.DestinationOf != src.Rules[0] || src.DestinationOf != nil {
+				t.Errorf("%s is not the source", tc.source)
+			}
+			want := fmt.Sprintf("drsim replicates S3 one way, from bucket %s (%s); this rule is not imported", tc.source, tc.reason)
+			if !strings.Contains(strings.Join(inv.Warnings, "\n"), want) {
+				t.Errorf("warnings %q, want %q", inv.Warnings, want)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"fmt"
+	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -121,6 +123,29 @@ func (k *Key) SetRotation(days, source string) {
 	k.RotationDays = n
 }
 
+// WholeNumber returns the text of a JSON number (as written) when it is a
+// whole number, for SetRotation: as written when it is written in digits,
+// in digits when it fits an int64 ("1e2" is "100"), else as written
+// ("1e309": too large for any period, which SetRotation says); ok is
+// false for a fraction (90.5).
+func WholeNumber(n string) (string, bool) {
+	if digits.MatchString(n) {
+		return strings.TrimPrefix(n, "+"), true
+	}
+	f, err := strconv.ParseFloat(n, 64)
+	switch {
+	case math.IsInf(f, 0):
+		return n, true
+	case err != nil || f != math.Trunc(f):
+		return "", false
+	case math.Abs(f) < 1e15:
+		return strconv.FormatInt(int64(f), 10), true
+	}
+	return n, true
+}
+
+var digits = regexp.MustCompile(`^[-+]?[0-9]+$`)
+
 // Copies returns the primary, then the replicas.
 func (k *Key) Copies() []*Copy {
 	if k.Primary == nil {
@@ -182,6 +207,11 @@ type Copy struct {
 	PolicyNote string
 	// Disabled is set when the input says the copy is disabled.
 	Disabled bool
+	// PendingDeletion is set when the input says the copy is scheduled for
+	// deletion: its key state ("PendingDeletion" or
+	// "PendingReplicaDeletion") and the deletion date when known. It is
+	// written as a schedule-key-deletion action at 0s.
+	PendingDeletion string
 }
 
 // KeyRef is a reference to a key written in the input: a store's key or a

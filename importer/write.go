@@ -132,15 +132,23 @@ func Render(inv *Inventory, opt Options) *Rendered {
 	}
 	for _, k := range inv.Keys {
 		for _, c := range k.Copies() {
-			if !c.Disabled {
-				continue
+			switch {
+			case c.PendingDeletion != "":
+				w.blank()
+				w.line("[[actions]]  # " + comment(c.Source+": "+c.PendingDeletion+" in the input"))
+				w.kv("at", quote("0s"), "")
+				w.kv("op", quote("schedule-key-deletion"), "")
+				w.kv("key", quote(k.Name), "")
+				w.kv("region", quote(c.Region), "")
+				w.line("# window: not in the input; the default, 30d, ends after any horizon you simulate")
+			case c.Disabled:
+				w.blank()
+				w.line("[[actions]]  # " + comment(c.Source+": disabled in the input"))
+				w.kv("at", quote("0s"), "")
+				w.kv("op", quote("disable-key"), "")
+				w.kv("key", quote(k.Name), "")
+				w.kv("region", quote(c.Region), "")
 			}
-			w.blank()
-			w.line("[[actions]]  # " + comment(c.Source+": disabled in the input"))
-			w.kv("at", quote("0s"), "")
-			w.kv("op", quote("disable-key"), "")
-			w.kv("key", quote(k.Name), "")
-			w.kv("region", quote(c.Region), "")
 		}
 	}
 	return &Rendered{Text: []byte(w.b.String()), Name: name, Placeholders: w.holes, Principals: principals}

@@ -2,6 +2,7 @@ package awscli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"github.com/drsim/drsim/importer"
 	"github.com/drsim/drsim/importer/policy"
 	"github.com/drsim/drsim/internal/jsonpos"
+	"github.com/drsim/drsim/scenarios"
 )
 
 // The output shapes read, as the AWS CLI prints them (--output json): the
@@ -28,6 +30,7 @@ type (
 		KeyState                 string
 		KeyManager               string
 		MultiRegion              bool
+		DeletionDate             string
 		MultiRegionConfiguration *struct {
 			MultiRegionKeyType string
 			PrimaryKey         *regionKey
@@ -41,7 +44,7 @@ type (
 	}
 	rotationStatus struct {
 		KeyRotationEnabled   *bool
-		RotationPeriodInDays int
+		RotationPeriodInDays *json.Number
 	}
 	aliases struct {
 		Aliases []struct {
@@ -123,7 +126,8 @@ const (
 // key policy that cannot be read, every error of the folder at once.
 func Decode(fsys fs.FS, dir string) (*importer.Inventory, error) {
 	d := &decoder{fsys: fsys, dir: dir, inv: &importer.Inventory{Kind: "aws cli", Inputs: []string{dir}},
-		keys: map[string]*keyFiles{}, buckets: map[string]*bucketFiles{}, tables: map[string][]tableFile{}}
+		keys: map[string]*keyFiles{}, buckets: map[string]*bucketFiles{}, tables: map[string][]tableFile{},
+		aliases: map[string]map[string]string{}, keyAliases: map[string]map[string][]string{}, data: map[string][]byte{}}
 	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			d.errorf(p, 0, 0, "%v", err)
@@ -136,6 +140,15 @@ func Decode(fsys fs.FS, dir string) (*importer.Inventory, error) {
 			return nil
 		}
 		if strings.HasPrefix(e.Name(), ".") {
+			return nil
+		}
+		// Only regular files are read: a FIFO would block, a device
+		// never end.
+		if st, err := fs.Stat(fsys, p); err != nil || !st.Mode().IsRegular() {
+			if err == nil {
+				err = errors.New("not a regular file")
+			}
+			d.errorf(p, 0, 0, "%v", err)
 			return nil
 		}
 		d.file(p)
@@ -168,17 +181,26 @@ type decoder struct {
 	bnames  []string
 	tables  map[string][]tableFile // by table name
 	tnames  []string
-	alias   map[string]string // key ID → alias name
+	// aliases[region][alias name] is the key ID an alias names, from
+	// kms/REGION/aliases.json; keyAliases[region][key ID] the names of a
+	// key's aliases there, in the file's order (AWS managed aliases,
+	// alias/aws/..., left out).
+	aliases    map[string]map[string]string
+	keyAliases map[string]map[string][]string
+	// data is the text of each file read, for positions (jsonpos.Locate).
+	data map[string][]byte
 }
 
 // keyFiles are the saved outputs of one key, by region.
 type keyFiles struct {
 	meta     map[string]*keyMetadata
 	metaSrc  map[string]string
+	metaPath map[string]string // by region: the file's path in the folder
 	policy   map[string]*policy.Analysis
 	polSrc   map[string]string
 	rotation *rotationStatus
 	rotSrc   string
+	rotPath  string
 	regions  []string
 }
 
@@ -201,6 +223,49 @@ func (d *decoder) errorf(p string, line, col int, format string, args ...any) {
 	d.errs = append(d.errs, &importer.Error{File: d.rel(p), Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 }
 
+// errAt records a problem with the value at JSON path jpath of the file p,
+// positioned when the file was read.
+func (d *decoder) errAt(p, jpath, format string, args ...any) {
+	line, col := 0, 0
+	if data := d.data[p]; data != nil {
+		if off := jsonpos.Locate(data, []string{jpath})[0]; off >= 0 {
+			line, col = jsonpos.LineCol(data, off)
+		}
+	}
+	d.errs = append(d.errs, &importer.Error{File: d.rel(p), Line: line, Col: col, Path: jpath, Msg: fmt.Sprintf(format, args...)})
+}
+
+// folderRegion checks the REGION folder of file p: an AWS Region code (one
+// drsim does not know is kept, with a warning); ok is false after an error.
+func (d *decoder) folderRegion(p, r string) (string, bool) {
+	shaped, known := scenarios.RegionCode(r)
+	switch {
+	case known:
+	case shaped:
+		d.inv.Warn("%s: the folder %s is not an AWS Region drsim knows (a typo? a new Region?): imported as given", d.rel(p), r)
+	default:
+		d.errorf(p, 0, 0, "the folder %q is not an AWS Region code like us-east-1: save the outputs of each region under kms/REGION or dynamodb/REGION (docs/import.md)", r)
+		return "", false
+	}
+	return r, true
+}
+
+// checkRegion checks a region read at JSON path jpath of file p: an AWS
+// Region code is returned; one drsim does not know is kept with a warning;
+// anything else is an error, and "" is returned.
+func (d *decoder) checkRegion(p, jpath, r string) string {
+	shaped, known := scenarios.RegionCode(r)
+	switch {
+	case known:
+		return r
+	case shaped:
+		d.inv.Warn("%s: %s %s is not an AWS Region drsim knows (a typo? a new Region?): imported as given", d.rel(p), jpath, r)
+		return r
+	}
+	d.errAt(p, jpath, "%q is not an AWS Region code like us-east-1", r)
+	return ""
+}
+
 // maxFile bounds one saved output.
 const maxFile = 64 << 20
 
@@ -221,6 +286,12 @@ func (d *decoder) read(p string, v any) bool {
 		d.errorf(p, 0, 0, "larger than %d MiB", maxFile>>20)
 		return false
 	}
+	data, terr := importer.CheckText(d.rel(p), data, "the JSON output of the AWS CLI command docs/import.md gives for "+path.Base(p))
+	if terr != nil {
+		d.errs = append(d.errs, terr)
+		return false
+	}
+	d.data[p] = data
 	if err := json.Unmarshal(data, v); err != nil {
 		e := jsonpos.Wrap(data, err)
 		d.errorf(p, e.Line, e.Col, "%s", e.Msg)
@@ -235,23 +306,27 @@ func (d *decoder) file(p string) {
 	base := parts[len(parts)-1]
 	switch {
 	case len(parts) == 3 && parts[0] == "kms" && base == sufAliases:
+		region, ok := d.folderRegion(p, parts[1])
 		var a aliases
-		if d.read(p, &a) {
-			if d.alias == nil {
-				d.alias = map[string]string{}
-			}
+		if ok && d.read(p, &a) {
+			byName, byKey := map[string]string{}, map[string][]string{}
 			for _, al := range a.Aliases {
-				if al.TargetKeyId != "" && !strings.HasPrefix(al.AliasName, "alias/aws/") {
-					if _, dup := d.alias[al.TargetKeyId]; !dup {
-						d.alias[al.TargetKeyId] = strings.TrimPrefix(al.AliasName, "alias/")
-					}
+				name := strings.TrimPrefix(al.AliasName, "alias/")
+				if al.TargetKeyId == "" || name == al.AliasName {
+					continue
+				}
+				byName[name] = al.TargetKeyId
+				if !strings.HasPrefix(name, "aws/") {
+					byKey[al.TargetKeyId] = append(byKey[al.TargetKeyId], name)
 				}
 			}
+			d.aliases[region], d.keyAliases[region] = byName, byKey
 		}
 	case len(parts) == 3 && parts[0] == "kms" && strings.HasSuffix(base, sufDescribeKey):
-		region, id := parts[1], strings.TrimSuffix(base, sufDescribeKey)
+		region, ok := d.folderRegion(p, parts[1])
+		id := strings.TrimSuffix(base, sufDescribeKey)
 		var v describeKey
-		if !d.read(p, &v) {
+		if !ok || !d.read(p, &v) {
 			return
 		}
 		if v.KeyMetadata == nil {
@@ -263,12 +338,13 @@ func (d *decoder) file(p string) {
 			return
 		}
 		kf := d.key(id)
-		kf.meta[region], kf.metaSrc[region] = v.KeyMetadata, d.rel(p)
+		kf.meta[region], kf.metaSrc[region], kf.metaPath[region] = v.KeyMetadata, d.rel(p), p
 		kf.addRegion(region)
 	case len(parts) == 3 && parts[0] == "kms" && strings.HasSuffix(base, sufKeyPolicy):
-		region, id := parts[1], strings.TrimSuffix(base, sufKeyPolicy)
+		region, ok := d.folderRegion(p, parts[1])
+		id := strings.TrimSuffix(base, sufKeyPolicy)
 		var v keyPolicy
-		if !d.read(p, &v) {
+		if !ok || !d.read(p, &v) {
 			return
 		}
 		if v.Policy == nil {
@@ -293,7 +369,7 @@ func (d *decoder) file(p string) {
 			return
 		}
 		kf := d.key(strings.TrimSuffix(base, sufRotation))
-		kf.rotation, kf.rotSrc = &v, d.rel(p)
+		kf.rotation, kf.rotSrc, kf.rotPath = &v, d.rel(p), p
 	case len(parts) == 2 && parts[0] == "s3" && strings.HasSuffix(base, sufLocation):
 		var v bucketLocation
 		if !d.read(p, &v) {
@@ -306,6 +382,7 @@ func (d *decoder) file(p string) {
 			if bf.region == "EU" { // the legacy constraint of eu-west-1
 				bf.region = "eu-west-1"
 			}
+			bf.region = d.checkRegion(p, "LocationConstraint", bf.region)
 		}
 	case len(parts) == 2 && parts[0] == "s3" && strings.HasSuffix(base, sufEncryption):
 		var v bucketEncryption
@@ -343,10 +420,19 @@ func (d *decoder) file(p string) {
 			d.errorf(p, 1, 1, "describes table %q, but the file is named for %q", v.Table.TableName, name)
 			return
 		}
+		region, ok := d.folderRegion(p, parts[1])
+		if !ok {
+			return
+		}
+		for i, r := range v.Table.Replicas {
+			if r.RegionName != "" {
+				v.Table.Replicas[i].RegionName = d.checkRegion(p, fmt.Sprintf("Table.Replicas[%d].RegionName", i), r.RegionName)
+			}
+		}
 		if _, seen := d.tables[name]; !seen {
 			d.tnames = append(d.tnames, name)
 		}
-		d.tables[name] = append(d.tables[name], tableFile{region: parts[1], src: d.rel(p), t: &v})
+		d.tables[name] = append(d.tables[name], tableFile{region: region, src: d.rel(p), t: &v})
 	default:
 		d.inv.Unsupport("file not in the layout of docs/import.md", d.rel(p))
 	}
@@ -355,7 +441,7 @@ func (d *decoder) file(p string) {
 func (d *decoder) key(id string) *keyFiles {
 	kf := d.keys[id]
 	if kf == nil {
-		kf = &keyFiles{meta: map[string]*keyMetadata{}, metaSrc: map[string]string{}, policy: map[string]*policy.Analysis{}, polSrc: map[string]string{}}
+		kf = &keyFiles{meta: map[string]*keyMetadata{}, metaSrc: map[string]string{}, metaPath: map[string]string{}, policy: map[string]*policy.Analysis{}, polSrc: map[string]string{}}
 		d.keys[id] = kf
 		d.keyIDs = append(d.keyIDs, id)
 	}
@@ -400,11 +486,7 @@ func (d *decoder) buildKeys() {
 				break
 			}
 		}
-		hint := "key-" + shortID(id)
-		if a := d.alias[id]; a != "" {
-			hint = a
-		}
-		k := &importer.Key{Hint: hint, Qualified: id, KeyID: id, MultiRegion: meta0.MultiRegion}
+		k := &importer.Key{Hint: "key-" + shortID(id), Qualified: id, KeyID: id, MultiRegion: meta0.MultiRegion}
 		d.inv.SeeAccount(meta0.AWSAccountID)
 		copies := map[string]string{} // region → ARN of every copy that exists
 		primary := ""
@@ -415,12 +497,15 @@ func (d *decoder) buildKeys() {
 			}
 			copies[r] = m.Arn
 			if c := m.MultiRegionConfiguration; c != nil {
+				p := kf.metaPath[r]
 				if c.PrimaryKey != nil && c.PrimaryKey.Region != "" {
-					primary = c.PrimaryKey.Region
-					copies[primary] = c.PrimaryKey.Arn
+					if pr := d.checkRegion(p, "KeyMetadata.MultiRegionConfiguration.PrimaryKey.Region", c.PrimaryKey.Region); pr != "" {
+						primary = pr
+						copies[primary] = c.PrimaryKey.Arn
+					}
 				}
-				for _, rk := range c.ReplicaKeys {
-					if rk.Region != "" {
+				for i, rk := range c.ReplicaKeys {
+					if rk.Region != "" && d.checkRegion(p, fmt.Sprintf("KeyMetadata.MultiRegionConfiguration.ReplicaKeys[%d].Region", i), rk.Region) != "" {
 						copies[rk.Region] = rk.Arn
 					}
 				}
@@ -450,13 +535,33 @@ func (d *decoder) buildKeys() {
 			}
 			d.inv.AddReplica(k, c)
 		}
+		k.Hint = d.keyName(k)
 		if kf.rotation != nil && kf.rotation.KeyRotationEnabled != nil && *kf.rotation.KeyRotationEnabled {
-			k.RotationDays, k.RotationSource = 365, kf.rotSrc
-			if kf.rotation.RotationPeriodInDays > 0 {
-				k.RotationDays = kf.rotation.RotationPeriodInDays
+			days := ""
+			if n := kf.rotation.RotationPeriodInDays; n != nil {
+				var ok bool
+				if days, ok = importer.WholeNumber(n.String()); !ok {
+					d.errAt(kf.rotPath, "RotationPeriodInDays", "expected a whole number of days, got %s", n)
+					continue
+				}
 			}
+			k.SetRotation(days, kf.rotSrc)
 		}
 	}
+}
+
+// keyName returns the name a key takes from its aliases: the first alias
+// of its primary copy's region, else of the first of its other copies'
+// regions (in order) that has one; else its hint as it is. (A replica's
+// alias names that copy only: "catalog-eu" must not name the key whose
+// primary is "catalog".)
+func (d *decoder) keyName(k *importer.Key) string {
+	for _, c := range k.Copies() {
+		if names := d.keyAliases[c.Region][k.KeyID]; len(names) > 0 {
+			return names[0]
+		}
+	}
+	return k.Hint
 }
 
 func (kf *keyFiles) polSrcAny() string {
@@ -477,11 +582,20 @@ func (d *decoder) copyOf(kf *keyFiles, id, r, arn string) *importer.Copy {
 		c.PolicyUnknown = fmt.Sprintf("save kms/%s/%s%s and %s with the commands of docs/import.md", r, id, sufDescribeKey, sufKeyPolicy)
 		return c
 	}
-	if (m.Enabled != nil && !*m.Enabled) || m.KeyState == "Disabled" {
+	switch m.KeyState {
+	case "PendingDeletion", "PendingReplicaDeletion":
+		// Scheduled for deletion (Enabled is false then): written as a
+		// schedule-key-deletion action at 0s, not as a disabled copy.
+		c.PendingDeletion = m.KeyState
+		if m.DeletionDate != "" {
+			c.PendingDeletion += ", deletion date " + m.DeletionDate
+		}
+	case "Disabled":
 		c.Disabled = true
-	}
-	if strings.HasPrefix(m.KeyState, "Pending") {
-		d.inv.Warn("%s: key state %s: drsim starts it Enabled; write a schedule-key-deletion action to simulate the deletion", kf.metaSrc[r], m.KeyState)
+	case "", "Enabled":
+		c.Disabled = m.Enabled != nil && !*m.Enabled
+	default: // Creating, Updating, Unavailable, PendingImport
+		d.inv.Warn("%s: key state %s: drsim starts the copy Enabled", kf.metaSrc[r], m.KeyState)
 	}
 	if a := kf.policy[r]; a != nil {
 		c.Policy = a
@@ -500,19 +614,41 @@ func shortID(id string) string {
 }
 
 // keyRef resolves a key named by an ARN, ID or alias in a bucket or table
-// output.
-func (d *decoder) keyRef(s, by string) importer.KeyRef {
+// output (by) of a store in region ("" when unknown). An alias, as an ARN
+// (arn:aws:kms:REGION:ACCOUNT:alias/NAME) or a name (alias/NAME, in the
+// store's region), is looked up in the aliases.json of its region; an AWS
+// managed alias (alias/aws/s3) names no customer managed key: awsManaged
+// says which.
+func (d *decoder) keyRef(s, by, region string) (ref importer.KeyRef, awsManaged string) {
 	if s == "" {
-		return importer.KeyRef{}
+		return importer.KeyRef{}, ""
 	}
-	if k, region := d.inv.KeyByARN(s); k != nil {
-		return importer.KeyRef{Key: k, Region: region, Via: s}
+	if k, r := d.inv.KeyByARN(s); k != nil {
+		return importer.KeyRef{Key: k, Region: r, Via: s}, ""
 	}
-	region := ""
+	name, aliasRegion := "", region
+	if a, ok := importer.ParseARN(s); ok && a.Service == "kms" && strings.HasPrefix(a.Resource, "alias/") {
+		name, aliasRegion = strings.TrimPrefix(a.Resource, "alias/"), a.Region
+	} else if strings.HasPrefix(s, "alias/") {
+		name = strings.TrimPrefix(s, "alias/")
+	}
+	if name != "" {
+		if strings.HasPrefix(name, "aws/") {
+			return importer.KeyRef{Via: s}, "the AWS managed key alias/" + name
+		}
+		if id, ok := d.aliases[aliasRegion][name]; ok {
+			if k, _ := d.inv.KeyByARN(id); k != nil {
+				return importer.KeyRef{Key: k, Region: aliasRegion, Via: s + " (kms/" + aliasRegion + "/" + sufAliases + ")"}, ""
+			}
+		} else if aliasRegion != "" && d.aliases[aliasRegion] == nil {
+			d.inv.Warn("%s names alias %s: save kms/%s/%s (aws kms list-aliases --region %s --output json) for drsim to find its key", by, s, aliasRegion, sufAliases, aliasRegion)
+		}
+	}
+	r := ""
 	if a, ok := importer.ParseARN(s); ok {
-		region = a.Region
+		r = a.Region
 	}
-	return importer.KeyRef{Key: d.inv.ExternalKey(s, region, by), Region: region, Via: s}
+	return importer.KeyRef{Key: d.inv.ExternalKey(s, r, by), Region: r, Via: s}, ""
 }
 
 func (d *decoder) buildBuckets() {
@@ -526,8 +662,12 @@ func (d *decoder) buildBuckets() {
 			if def := rule.ApplyServerSideEncryptionByDefault; def != nil {
 				sse.Algorithm = def.SSEAlgorithm
 				if strings.HasPrefix(sse.Algorithm, "aws:kms") {
-					sse.Key = d.keyRef(def.KMSMasterKeyID, bf.encSrc)
-					if sse.Key.Key == nil {
+					var managed string
+					sse.Key, managed = d.keyRef(def.KMSMasterKeyID, bf.encSrc, bf.region)
+					switch {
+					case managed != "":
+						sse.Key.Unknown = managed
+					case sse.Key.Key == nil:
 						sse.Key.Unknown = "no KMSMasterKeyID: the AWS managed key aws/s3"
 					}
 				}
@@ -583,7 +723,11 @@ func (d *decoder) rules(b *importer.Bucket, bf *bucketFiles) {
 		if dst := r.Destination; dst != nil {
 			rule.DestName = importer.BucketNameOf(dst.Bucket)
 			if dst.EncryptionConfiguration != nil {
-				rule.Key = d.keyRef(dst.EncryptionConfiguration.ReplicaKmsKeyID, rule.Source)
+				var managed string
+				rule.Key, managed = d.keyRef(dst.EncryptionConfiguration.ReplicaKmsKeyID, rule.Source, "")
+				if managed != "" {
+					rule.Key.Unknown = managed
+				}
 				rule.To = rule.Key.Region
 			}
 			rule.RTC = dst.ReplicationTime != nil && dst.ReplicationTime.Status == "Enabled"
@@ -624,7 +768,10 @@ func (d *decoder) buildTables() {
 				own.NoCMK = "encrypted with an AWS managed key (no KMSMasterKeyArn)"
 			default:
 				own.NoCMK = ""
-				own.Key = d.keyRef(sse.KMSMasterKeyArn, f.src)
+				var managed string
+				if own.Key, managed = d.keyRef(sse.KMSMasterKeyArn, f.src, f.region); managed != "" {
+					own.NoCMK = "encrypted with " + managed
+				}
 			}
 		}
 		for _, f := range files {
@@ -641,7 +788,10 @@ func (d *decoder) buildTables() {
 					if rep.KMSMasterKeyId == "" {
 						r.NoCMK = "encrypted with the AWS managed key (no KMSMasterKeyId)"
 					} else {
-						r.Key = d.keyRef(rep.KMSMasterKeyId, r.Source)
+						var managed string
+						if r.Key, managed = d.keyRef(rep.KMSMasterKeyId, r.Source, rep.RegionName); managed != "" {
+							r.NoCMK = "encrypted with " + managed
+						}
 					}
 				}
 			}

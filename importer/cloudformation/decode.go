@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -357,14 +356,12 @@ func (d *decoder) daysProp(r *resource, path ...string) (string, bool) {
 			text = n.value // as written, beyond float64's digits
 		}
 	}
-	if whole.MatchString(text) {
-		return strings.TrimPrefix(text, "+"), true
+	if w, ok := importer.WholeNumber(text); ok && text != "" {
+		return w, true
 	}
 	d.errAt(r.t, n.pos, d.propPath(r, path...), "expected a whole number of days, got %s", valueText(v))
 	return "", false
 }
-
-var whole = regexp.MustCompile(`^[-+]?[0-9]+$`)
 
 // propPath is the element path of a property, for messages.
 func (d *decoder) propPath(r *resource, path ...string) string {

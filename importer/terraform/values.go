@@ -3,9 +3,6 @@ package terraform
 import (
 	"encoding/json"
 	"fmt"
-	"math"
-	"regexp"
-	"strconv"
 
 	"github.com/drsim/drsim/importer"
 	"github.com/drsim/drsim/internal/jsonpos"
@@ -138,7 +135,7 @@ func (d *decoder) integer(in *instance, path ...any) (string, bool) {
 	case nil:
 		return "", false
 	case json.Number:
-		if text, ok := wholeNumber(x.String()); ok {
+		if text, ok := importer.WholeNumber(x.String()); ok {
 			return text, true
 		}
 		d.typeErr(in, x, "a whole number", path...)
@@ -148,28 +145,6 @@ func (d *decoder) integer(in *instance, path ...any) (string, bool) {
 		return "", false
 	}
 }
-
-// wholeNumber returns a JSON number's text when it is a whole number: as
-// written when it is written in digits, else in digits when it fits an
-// int64 ("1e2" is "100"), else as written (1e309: too large for any
-// period, which the caller says); ok is false for a fraction.
-func wholeNumber(n string) (string, bool) {
-	if digits.MatchString(n) {
-		return n, true
-	}
-	f, err := strconv.ParseFloat(n, 64)
-	switch {
-	case math.IsInf(f, 0):
-		return n, true
-	case err != nil || f != math.Trunc(f):
-		return "", false
-	case math.Abs(f) < 1e15:
-		return strconv.FormatInt(int64(f), 10), true
-	}
-	return n, true
-}
-
-var digits = regexp.MustCompile(`^-?[0-9]+$`)
 
 // checkRegion checks a region read at JSON path jpath for element: an AWS
 // Region code is returned; one drsim does not know is kept with a warning
