@@ -183,17 +183,29 @@ func (inv *Inventory) skip() {
 func (inv *Inventory) name() {
 	var keys []named
 	for _, k := range inv.Keys {
-		keys = append(keys, named{name: &k.Name, hint: k.Hint, qualified: k.Qualified, fallback: "key"})
+		region := ""
+		if k.Primary != nil {
+			region = k.Primary.Region
+		}
+		keys = append(keys, named{name: &k.Name, hint: k.Hint, qualified: k.Qualified, region: region, fallback: "key",
+			label: fmt.Sprintf("key %q (%s)", k.Hint, k.Source)})
 	}
-	assignNames(keys)
 	var stores []named
 	for _, b := range inv.liveBuckets() {
-		stores = append(stores, named{name: &b.Name, hint: b.Hint, qualified: b.Qualified, fallback: "bucket"})
+		stores = append(stores, named{name: &b.Name, hint: b.Hint, qualified: b.Qualified, region: b.Region, fallback: "bucket",
+			label: fmt.Sprintf("bucket %q (%s)", b.Hint, b.Source)})
 	}
 	for _, t := range inv.liveTables() {
-		stores = append(stores, named{name: &t.Name, hint: t.Hint, qualified: t.Qualified, fallback: "table"})
+		region := ""
+		if len(t.Replicas) > 0 {
+			region = t.Replicas[0].Region
+		}
+		stores = append(stores, named{name: &t.Name, hint: t.Hint, qualified: t.Qualified, region: region, fallback: "table",
+			label: fmt.Sprintf("table %q (%s)", t.Hint, t.Source)})
 	}
-	assignNames(stores)
+	for _, w := range append(assignNames(keys), assignNames(stores)...) {
+		inv.Warn("%s", w)
+	}
 }
 
 // writable reports whether a rule is written as a replication entry, and if

@@ -1,6 +1,10 @@
 package importer
 
-import "testing"
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
 
 func TestSanitize(t *testing.T) {
 	for in, want := range map[string]string{
@@ -21,19 +25,54 @@ func TestSanitize(t *testing.T) {
 	}
 }
 
+// TestAssignNames checks that names are the resources' own, that a
+// collision renames only the items whose name is not exactly the shared
+// one, with a suffix of their own that does not depend on the rest of the
+// input, and that every rename is warned: the new user's buckets a.b/a-b
+// and My_Bucket/my-bucket and tables Orders/orders became a, b, c, d, x,
+// y (their resource names), and table a-b z, with no warning.
 func TestAssignNames(t *testing.T) {
-	var a, b, c, d, e string
-	assignNames([]named{
-		{name: &a, hint: "this", qualified: "module.east.this"},
-		{name: &b, hint: "this", qualified: "module.west.this"},
-		{name: &c, hint: "data", qualified: "data"},
-		{name: &d, hint: "data", qualified: "data"},
-		{name: &e, hint: "!!", fallback: "key"},
-	})
-	for _, tc := range []struct{ got, want string }{{a, "module-east-this"}, {b, "module-west-this"}, {c, "data"}, {d, "data-2"}, {e, "key"}} {
-		if tc.got != tc.want {
-			t.Errorf("got %q, want %q", tc.got, tc.want)
+	type item struct{ kind, hint, qualified, region string }
+	names := func(items []item) ([]string, []string) {
+		out := make([]string, len(items))
+		var ns []named
+		for i, it := range items {
+			ns = append(ns, named{name: &out[i], hint: it.hint, qualified: it.qualified, region: it.region, fallback: it.kind,
+				label: it.kind + " " + it.hint})
 		}
+		return out, assignNames(ns)
+	}
+	coll := []item{
+		{"bucket", "a.b", "a", "us-east-1"}, {"bucket", "a-b", "b", "us-east-1"},
+		{"bucket", "My_Bucket", "c", "us-east-1"}, {"bucket", "my-bucket", "d", "us-east-1"},
+		{"table", "Orders", "x", "us-east-1"}, {"table", "orders", "y", "us-east-1"}, {"table", "a-b", "z", "us-east-1"},
+		{"table", "payments", "p", "us-east-1"}, {"table", "", "q", "us-east-1"},
+	}
+	got, warnings := names(coll)
+	want := []string{"a-b-" + suffix("a.b\x00a\x00us-east-1", 4), "a-b", "my-bucket-" + suffix("My_Bucket\x00c\x00us-east-1", 4), "my-bucket",
+		"orders-" + suffix("Orders\x00x\x00us-east-1", 4), "orders", "a-b-" + suffix("a-b\x00z\x00us-east-1", 4), "payments", "table"}
+	if !slices.Equal(got, want) {
+		t.Errorf("names %q\nwant  %q", got, want)
+	}
+	if len(warnings) != 4 || warnings[0] != fmt.Sprintf(`bucket a.b is named %q in the scenario, because bucket a-b takes "a-b" (the suffix comes from the resource: it is the same in every import)`, want[0]) {
+		t.Errorf("warnings %q", warnings)
+	}
+	// The same names whatever else the input holds and in what order.
+	rev := slices.Clone(coll[:7])
+	slices.Reverse(rev)
+	again, _ := names(rev)
+	slices.Reverse(again)
+	if !slices.Equal(again, want[:7]) {
+		t.Errorf("reversed input: %q", again)
+	}
+	alone, _ := names([]item{{"bucket", "a.b", "a", "us-east-1"}})
+	if alone[0] != "a-b" {
+		t.Errorf("a name with no collision: %q", alone[0])
+	}
+	// Two items of one name (the same template for two regions).
+	twice, w := names([]item{{"bucket", "stack-logs", "stack-Logs", "us-east-1"}, {"bucket", "stack-logs", "stack-Logs", "us-west-2"}})
+	if twice[0] == twice[1] || len(w) != 1 {
+		t.Errorf("one name twice: %q, %q", twice, w)
 	}
 }
 

@@ -379,3 +379,42 @@ func TestUnknownPrimary(t *testing.T) {
 		t.Errorf("a replica in its primary's region: %v", err)
 	}
 }
+
+// TestCollidingNames imports the new user's coll.json (buckets a.b and a-b,
+// My_Bucket and my-bucket, tables Orders, orders and a-b, keys k and K):
+// each keeps its own name but those that collide with one named so
+// exactly, which take a suffix, with a warning each.
+func TestCollidingNames(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "bad", "coll.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := Decode("coll.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.Finish()
+	var got []string
+	for _, k := range inv.Keys {
+		got = append(got, k.Name)
+	}
+	for _, b := range inv.Buckets {
+		got = append(got, b.Name)
+	}
+	for _, tb := range inv.Tables {
+		got = append(got, tb.Name)
+	}
+	want := []string{"k", "k-8a8e", "a-b-f9e1", "a-b", "my-bucket-19ac", "my-bucket", "orders-a13a", "orders", "a-b-e9cc"}
+	if !slices.Equal(got, want) {
+		t.Errorf("names %q\nwant  %q", got, want)
+	}
+	renames := 0
+	for _, w := range inv.Warnings {
+		if strings.Contains(w, "in the scenario, because") {
+			renames++
+		}
+	}
+	if renames != 5 {
+		t.Errorf("%d rename warnings, want 5: %q", renames, inv.Warnings)
+	}
+}
