@@ -237,6 +237,31 @@ func TestRenderIsTOML(t *testing.T) {
 	}
 }
 
+// TestHeaderEscapes checks that what the header's comments quote (the
+// input's file name, the command line, a warning) cannot end a comment: the
+// new user's file named "s\ntrials = 7 #.json" wrote trials = 7 into the
+// scenario twice, a duplicate key.
+func TestHeaderEscapes(t *testing.T) {
+	inv, _ := setup(t, []string{"us-east-1"}, "app")
+	inv.Inputs = []string{"s\ntrials = 7 #.json"}
+	inv.Warn("a warning about bucket \x1b[31mred\ntrials = 8")
+	inv.Finish()
+	r := Render(inv, Options{Command: "drsim import terraform 's\ntrials = 7 #.json'"})
+	var v map[string]any
+	if _, err := toml.Decode(string(r.Text), &v); err != nil {
+		t.Fatalf("not TOML: %v\n%s", err, r.Text)
+	}
+	if _, ok := v["trials"]; ok {
+		t.Errorf("a file name set trials:\n%s", r.Text)
+	}
+	for _, want := range []string{"# Source: test s\\ntrials = 7 #.json\n", "# Command: drsim import terraform 's\\ntrials = 7 #.json'\n",
+		"# - a warning about bucket \\x1b[31mred\\ntrials = 8\n", "name = \"s-trials-7\"\n"} {
+		if !strings.Contains(string(r.Text), want) {
+			t.Errorf("the scenario lacks %q:\n%s", want, r.Text)
+		}
+	}
+}
+
 func TestQuote(t *testing.T) {
 	for in, want := range map[string]string{
 		`plain`:       `"plain"`,

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/drsim/drsim/importer/policy"
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/scenarios"
 )
 
@@ -68,9 +69,9 @@ func Render(inv *Inventory, opt Options) *Rendered {
 		self = filepath.Base(opt.Output)
 	}
 	w.line(Header)
-	w.line("# Source: " + inv.Kind + " " + strings.Join(inv.Inputs, ", "))
+	w.line("# Source: " + comment(inv.Kind+" "+strings.Join(inv.Inputs, ", ")))
 	if opt.Command != "" {
-		w.line("# Command: " + opt.Command)
+		w.line("# Command: " + comment(opt.Command))
 	}
 	w.line("#")
 	w.line("# A re-import rewrites this whole file. Keep what you write yourself (rates,")
@@ -85,7 +86,7 @@ func Render(inv *Inventory, opt Options) *Rendered {
 		w.line("#")
 		w.line("# Import warnings:")
 		for _, m := range inv.Warnings {
-			w.line("# - " + m)
+			w.line("# - " + comment(m))
 		}
 	}
 	w.blank()
@@ -107,7 +108,7 @@ func Render(inv *Inventory, opt Options) *Rendered {
 	w.placeholder("objectives", "rpo", `the recovery point objective, like "5m"`, "")
 	w.blank()
 	for _, r := range regions {
-		w.table("regions."+r, "")
+		w.table("regions."+tomlKey(r), "")
 	}
 	w.blank()
 	principals := inv.principals()
@@ -315,7 +316,7 @@ func (w *writer) perCopy(p string, k *Key, note string, differ func(c *Copy, wha
 		w.blank()
 		w.table(p+"."+what+"_in", note)
 		for _, c := range cs {
-			w.accessList(p+"."+what+"_in", c.Region, c, true)
+			w.accessList(p+"."+what+"_in", tomlKey(c.Region), c, true)
 		}
 	}
 }
@@ -612,7 +613,7 @@ func (w *writer) tableStore(t *Table) {
 	w.blank()
 	w.table(p+".keys_in", "each replica's at-rest key")
 	for _, r := range reps {
-		w.keyValue(p+".keys_in", r.Region, r.Key, r.Source, "the at-rest key of table "+label+" in "+r.Region)
+		w.keyValue(p+".keys_in", tomlKey(r.Region), r.Key, r.Source, "the at-rest key of table "+label+" in "+r.Region)
 	}
 }
 
@@ -639,12 +640,18 @@ func quote(s string) string {
 	return b.String()
 }
 
-// comment makes s safe on a comment line: one line, no control characters.
-func comment(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
+// comment makes s safe on a comment line: one line, its control
+// characters (which TOML forbids in comments, and a newline would end the
+// comment: a file named "s\ntrials = 7 #.json" wrote trials = 7 into the
+// scenario) shown as escapes (\n, \x1b), as a terminal shows them.
+func comment(s string) string { return escape.Text(s) }
+
+// tomlKey writes s as a key of a dotted table name or a key/value pair:
+// bare when TOML allows it, quoted otherwise (the decoders check regions
+// and names, so that this is a last guard).
+func tomlKey(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == "" {
+		return s
+	}
+	return quote(s)
 }

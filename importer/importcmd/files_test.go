@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,5 +201,33 @@ func TestOverlayLeft(t *testing.T) {
 		if !strings.Contains(sum, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, sum)
 		}
+	}
+}
+
+// TestTooLarge checks that an import whose scenario would be over the
+// 1 MiB drsim reads in a scenario file is refused, nothing written (the new
+// user's 20,000 buckets wrote 9.5 MB that no command could load, exit 0,
+// and a 1.5 MB summary).
+func TestTooLarge(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"format_version": "1.0", "values": {"root_module": {"resources": [` +
+		`{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k", "values": {"arn": "arn:aws:kms:us-east-1:111122223333:key/k"}}`)
+	for i := range 4000 {
+		fmt.Fprintf(&b, `, {"address": "aws_s3_bucket.b[%d]", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "index": %d, "values": {"bucket": "bucket-%d", "region": "us-east-1",
+ "server_side_encryption_configuration": [{"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms", "kms_master_key_id": "arn:aws:kms:us-east-1:111122223333:key/k"}]}]}]}}`, i, i, i)
+	}
+	b.WriteString("]}}}")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "huge.json")
+	os.WriteFile(in, []byte(b.String()), 0o644)
+	req := Request{Source: Terraform, Inputs: []Input{{Path: in}}, Output: filepath.Join(dir, "huge.toml")}
+	var stderr bytes.Buffer
+	err := Run(context.Background(), req, &bytes.Buffer{}, &stderr)
+	var ie *InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "over the 1 MiB drsim reads in a scenario file: nothing written") || !strings.Contains(err.Error(), "4,000 buckets") {
+		t.Errorf("got %v", err)
+	}
+	if _, err := os.Stat(req.Output); err == nil {
+		t.Error("the scenario was written")
 	}
 }
