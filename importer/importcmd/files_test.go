@@ -231,3 +231,36 @@ func TestTooLarge(t *testing.T) {
 		t.Error("the scenario was written")
 	}
 }
+
+// TestNothingToImport checks that an input with no key, bucket or table
+// drsim models is refused (exit status 2), saying what it holds: the new
+// user's {"format_version":"1.0"} and an empty folder imported
+// "successfully", with a problem about app.serve's neutral value.
+func TestNothingToImport(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "fv.json")
+	os.WriteFile(empty, []byte(`{"format_version":"1.0"}`), 0o644)
+	other := filepath.Join(dir, "sns.json")
+	os.WriteFile(other, []byte(`{"format_version": "1.0", "values": {"root_module": {"resources": [{"address": "aws_sns_topic.t", "mode": "managed", "type": "aws_sns_topic", "name": "t", "values": {}}]}}}`), 0o644)
+	folder := filepath.Join(dir, "aws")
+	os.Mkdir(folder, 0o755)
+	for _, tc := range []struct {
+		req  Request
+		want string
+	}{
+		{Request{Source: Terraform, Inputs: []Input{{Path: empty}}}, "import: nothing to import from " + empty + ": no KMS key, S3 bucket or DynamoDB table (docs/import.md lists what drsim reads)"},
+		{Request{Source: Terraform, Inputs: []Input{{Path: other}}}, "no KMS key, S3 bucket or DynamoDB table; it holds aws_sns_topic (1)"},
+		{Request{Source: AWSCLI, Inputs: []Input{{Path: folder}}}, "import: nothing to import from " + folder},
+	} {
+		req := tc.req
+		req.Output = filepath.Join(dir, "out.toml")
+		err := Run(context.Background(), req, &bytes.Buffer{}, &bytes.Buffer{})
+		var ie *InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", err, tc.want)
+		}
+		if _, err := os.Stat(req.Output); err == nil {
+			t.Error("a scenario was written")
+		}
+	}
+}

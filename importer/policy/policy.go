@@ -108,7 +108,8 @@ type Analysis struct {
 	// with its statement.
 	Ignored []string
 	// Undecided counts the undecidable items by kind (Condition,
-	// AccountRoot, NotPrincip), one per statement and kind.
+	// AccountRoot, NotPrincip), one per statement and kind; a condition
+	// only when it applies to a drsim principal (not to a service).
 	Undecided map[string]int
 }
 
@@ -448,7 +449,12 @@ func (a *analyzer) grant(st *statement) {
 	cond := ""
 	if len(st.condition) > 0 {
 		cond = fmt.Sprintf("condition on %s (%s)", strings.Join(st.condition, ", "), st.label)
-		a.count(Condition)
+		// Counted only when it conditions a drsim principal: a condition
+		// on a service principal (kms:ViaService for logs.amazonaws.com)
+		// decides nothing drsim simulates.
+		if st.not || slices.ContainsFunc(st.princs, func(p principal) bool { return p.ignored == "" }) {
+			a.count(Condition)
+		}
 	}
 	if st.not {
 		a.count(NotPrincip)
@@ -497,8 +503,11 @@ func (a *analyzer) deny(st *statement) {
 	}
 	what := strings.Join(st.acts.names(cryptoBits|controlBits), ", ")
 	if len(st.condition) > 0 {
-		a.count(Condition)
-		for _, p := range a.affected(st) {
+		affected := a.affected(st)
+		if len(affected) > 0 {
+			a.count(Condition)
+		}
+		for _, p := range affected {
 			p.note(true, "denied %s on condition %s (%s)", what, strings.Join(st.condition, ", "), st.label)
 		}
 		return

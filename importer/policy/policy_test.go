@@ -43,6 +43,17 @@ func TestAnalyze(t *testing.T) {
 		undecided map[string]int
 		ignored   int
 	}{{
+		name: "a condition on a service principal decides nothing drsim simulates: not counted (the new user's summary counted it)",
+		doc: `{"Statement": [
+		 {"Sid": "App", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}, "Action": "kms:Decrypt"},
+		 {"Sid": "Logs", "Effect": "Allow", "Principal": {"Service": "logs.us-east-1.amazonaws.com"}, "Action": "kms:Encrypt*",
+		  "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111122223333:*"}}},
+		 {"Sid": "NoLogs", "Effect": "Deny", "Principal": {"Service": "logs.us-east-1.amazonaws.com"}, "Action": "kms:Decrypt",
+		  "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}`,
+		want:      []string{`app: kms:Decrypt | `},
+		undecided: map[string]int{},
+		ignored:   1,
+	}, {
 		name: "default policy of CreateKey: the account root delegates to IAM",
 		doc: `{"Version": "2012-10-17", "Id": "key-default-1", "Statement": [{"Sid": "Enable IAM User Permissions",
 			"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}`,
