@@ -208,9 +208,9 @@ func (inv *Inventory) name() {
 	}
 }
 
-// writable reports whether a rule is written as a replication entry, and if
-// not, why.
-func (r *Rule) writable() (bool, string) {
+// writable reports whether a rule of a bucket in region from is written as
+// a replication entry, and if not, why.
+func (r *Rule) writable(from string) (bool, string) {
 	switch {
 	case r.twoWay:
 		return false, "two-way replication"
@@ -222,6 +222,8 @@ func (r *Rule) writable() (bool, string) {
 		return false, "it has no replica KMS key (S3 requires ReplicaKmsKeyID for SSE-KMS objects)"
 	case r.To == "":
 		return false, "its destination region is unknown"
+	case r.To == from:
+		return false, "same-Region replication (its destination is in " + from + " too): drsim simulates replication across Regions"
 	}
 	return true, ""
 }
@@ -251,7 +253,7 @@ func (inv *Inventory) check() {
 	}
 	for _, b := range inv.liveBuckets() {
 		for _, r := range b.Rules {
-			ok, why := r.writable()
+			ok, why := r.writable(b.Region)
 			if !ok {
 				if !r.twoWay {
 					inv.Warn("%s: replication of bucket %q to %s not imported: %s", r.Source, b.Name, orUnknown(r.To), why)

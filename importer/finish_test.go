@@ -141,9 +141,10 @@ func TestRulesNotWritten(t *testing.T) {
 	plain.SSEKMSObjects = false
 	nokey := rule(b, k, "z", "us-west-2")
 	nokey.Key = KeyRef{}
+	rule(b, k, "same", "us-east-1") // same-Region replication: drsim refused the import's scenario
 	inv.Finish()
 	r := Render(inv, Options{})
-	for _, w := range []string{"the rule is disabled", "does not select SSE-KMS encrypted objects", "it has no replica KMS key"} {
+	for _, w := range []string{"the rule is disabled", "does not select SSE-KMS encrypted objects", "it has no replica KMS key", "same-Region replication (its destination is in us-east-1 too)"} {
 		if !strings.Contains(string(r.Text), "# not imported: ") || !strings.Contains(strings.Join(inv.Warnings, "\n"), w) {
 			t.Errorf("no comment and warning for %q:\n%s\n%q", w, r.Text, inv.Warnings)
 		}

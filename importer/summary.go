@@ -43,7 +43,7 @@ func (inv *Inventory) Count() Counts {
 	for _, b := range inv.liveBuckets() {
 		c.Buckets++
 		for _, r := range b.Rules {
-			if ok, _ := r.writable(); ok {
+			if ok, _ := r.writable(b.Region); ok {
 				c.Rules++
 			}
 		}

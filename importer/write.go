@@ -505,7 +505,7 @@ func (w *writer) bucket(b *Bucket) {
 	w.placeholder(p, "reads", `GETs per second from bucket `+bucketLabel(b)+`, all regions together, like 50 or "3000/min"`, "")
 	w.line("# object_size: not in the input; the default is 64KiB (it sets transfer and storage costs)")
 	for _, r := range b.Rules {
-		ok, why := r.writable()
+		ok, why := r.writable(b.Region)
 		if !ok {
 			w.line("# not imported: " + comment(r.Source+": "+why))
 			continue

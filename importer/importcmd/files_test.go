@@ -264,3 +264,23 @@ func TestNothingToImport(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemsExitNonZero checks that an import drsim cannot load, beyond
+// its placeholders, is written (so that the problems' positions can be
+// seen) and returns an *InputError (exit status 2): it exited 0.
+func TestProblemsExitNonZero(t *testing.T) {
+	dir := t.TempDir()
+	req := Request{Source: Terraform, Inputs: []Input{{Path: "testdata/replica-in-own-region.json"}}, Output: filepath.Join(dir, "t.toml")}
+	var stderr bytes.Buffer
+	err := Run(context.Background(), req, &bytes.Buffer{}, &stderr)
+	var ie *InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "drsim cannot load the imported scenario "+req.Output) {
+		t.Errorf("got %v", err)
+	}
+	if want := req.Output + `:42:3: tables.t.regions: "us-east-1" is listed twice`; !strings.Contains(stderr.String(), want) {
+		t.Errorf("the summary lacks %q:\n%s", want, stderr.String())
+	}
+	if _, err := os.Stat(req.Output); err != nil {
+		t.Errorf("not written: %v", err)
+	}
+}
