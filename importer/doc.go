@@ -13,7 +13,9 @@
 // the placeholder syntax) → model.
 //
 // Inventory.Finish links what a decoder found (destination buckets fold
-// into the rules that replicate to them), names it, sets aside what drsim
+// into the rules that replicate to them), names it (each item by its
+// resource's own name; on a collision, a suffix computed from the
+// resource, so that a name is the same in every import), sets aside what drsim
 // cannot model (buckets not under SSE-KMS, tables under AWS owned keys)
 // and adds the import's own warnings (a replication role a key copy's
 // policy does not allow, aws-facts G6 and G7). Render writes the scenario:

@@ -242,13 +242,13 @@ func (inv *Inventory) check() {
 		for _, c := range k.Copies() {
 			switch {
 			case c.PendingDeletion != "":
-				inv.Warn("%s: the copy of key %q in %s is scheduled for deletion (%s): written as a schedule-key-deletion action at 0s, so that it refuses cryptographic calls with KMSInvalidStateException (aws-behaviour K10); a cancel-key-deletion action in your file brings it back, disabled", c.Source, k.Name, c.Region, c.PendingDeletion)
+				inv.Warn("%s: the copy of key %q in %s is scheduled for deletion (%s): written as a schedule-key-deletion action at 0s, so that it refuses cryptographic calls with KMSInvalidStateException (K10 in docs/aws-behaviour.md); a cancel-key-deletion action in your file brings it back, disabled", c.Source, k.Name, c.Region, c.PendingDeletion)
 			case c.Disabled:
 				inv.Warn("%s: the copy of key %q in %s is disabled: written as a disable-key action at 0s", c.Source, k.Name, c.Region)
 			}
 		}
 		if k.RotationBad != "" {
-			inv.Warn("%s: rotation period %s days is outside %d..%d, the periods KMS accepts (aws-facts K9): the rotation is not imported", k.RotationSource, k.RotationBad, MinRotationDays, MaxRotationDays)
+			inv.Warn("%s: rotation period %s days is outside %d..%d, the periods KMS accepts (K9 in docs/aws-behaviour.md): the rotation is not imported", k.RotationSource, k.RotationBad, MinRotationDays, MaxRotationDays)
 		}
 	}
 	for _, b := range inv.liveBuckets() {

@@ -315,7 +315,7 @@ func TestK9RotationPeriod(t *testing.T) {
 		inv.Finish()
 		text := string(Render(inv, Options{}).Text)
 		written := strings.Contains(text, fmt.Sprintf("rotation = %q", tc.write))
-		warning := fmt.Sprintf("k.tf: rotation period %s days is outside 90..2560, the periods KMS accepts (aws-facts K9): the rotation is not imported", tc.days)
+		warning := fmt.Sprintf("k.tf: rotation period %s days is outside 90..2560, the periods KMS accepts (K9 in docs/aws-behaviour.md): the rotation is not imported", tc.days)
 		warned := slices.Contains(inv.Warnings, warning)
 		if tc.write != "" && (!written || warned) || tc.write == "" && (strings.Contains(text, "rotation =") || !warned) {
 			t.Errorf("%q days: rotation written %v, warned %v\n%q", tc.days, strings.Contains(text, "rotation ="), warned, inv.Warnings)

@@ -29,6 +29,11 @@
 // without a location output takes the region of its encryption key's ARN
 // (an SSE-KMS key is in its bucket's region), with a warning.
 //
+// A key given by an alias (alias/NAME or its ARN) is found through the
+// aliases.json of the alias's region; a key is named by an alias of its
+// primary's region. A copy pending deletion is a schedule-key-deletion
+// action at 0s.
+//
 // Any other file is listed, once, as not in the layout. Files and folders
-// whose names start with "." are skipped.
+// whose names start with "." are skipped; only regular files are read.
 package awscli

@@ -701,7 +701,7 @@ func (d *decoder) replicaKey(r *resource) {
 		if o != k.Primary {
 			what = "its key already has a replica in " + c.Region + " (" + o.Source + ")"
 		}
-		d.errAt(r.t, n.pos, d.propPath(r, "PrimaryKeyArn"), "%s, the region of this replica's stack: a region holds one copy of a multi-Region key (KMS refuses it with AlreadyExistsException, aws-behaviour K5)", what)
+		d.errAt(r.t, n.pos, d.propPath(r, "PrimaryKeyArn"), "%s, the region of this replica's stack: a region holds one copy of a multi-Region key (KMS refuses it with AlreadyExistsException: K5 in docs/aws-behaviour.md)", what)
 		return
 	}
 	if !k.MultiRegion {

@@ -36,6 +36,18 @@
 // what it depends on. A Ref or Fn::GetAtt that names no resource or
 // parameter is an error, as CloudFormation would make it.
 //
+// A stack is its name (the file's stem, or Template.Stack) and its region:
+// one template may be given for several regions, and Fn::ImportValue reads
+// the exports of the stacks of its own region. Property values of the
+// wrong type, a circular dependency and a duplicate key are positioned
+// errors, as CloudFormation refuses them; a resource without its name
+// property gets STACK-LOGICALID, with a warning.
+//
+// Before the YAML library reads a template, a hand-written linear pre-scan
+// (prescan.go) refuses one nested deeper than 200 levels: the library's
+// time and memory grow with the square of the depth, and no YAML library
+// reports depth before doing that work.
+//
 // YAML is read with goccy/go-yaml, which keeps the short-form tags and
 // every value's line and column; JSON is checked with encoding/json first
 // (for its messages) and then read the same way, JSON being YAML. The

@@ -448,7 +448,7 @@ func (d *decoder) replicaKey(in *instance) {
 		if o != k.Primary {
 			what = "its key already has a replica in " + c.Region + " (" + o.Source + ")"
 		}
-		d.errAt(in.attrPath("primary_key_arn"), in.res.Address, "%s, the replica's own region: a region holds one copy of a multi-Region key (KMS refuses it with AlreadyExistsException, aws-behaviour K5)", what)
+		d.errAt(in.attrPath("primary_key_arn"), in.res.Address, "%s, the replica's own region: a region holds one copy of a multi-Region key (KMS refuses it with AlreadyExistsException: K5 in docs/aws-behaviour.md)", what)
 		return
 	}
 	if !k.MultiRegion {

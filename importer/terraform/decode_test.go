@@ -265,7 +265,7 @@ func TestBadInputs(t *testing.T) {
 		{"nomode.json", `importer: nomode.json:6:5: aws_kms_key.k: mode: expected "managed" or "data", got none`},
 		{"dm.json", "importer: dm.json:1:3666: module.m34: child modules nest more than 64 deep: drsim reads 64 levels, and a setup has a few"},
 		{"fraction.json", "importer: fraction.json:14:34: aws_kms_key.a: rotation_period_in_days: expected a whole number, got the number 90.5"},
-		{"rot.json", "warning: aws_kms_key.k: enable_key_rotation, rotation_period_in_days: rotation period 99999999999999999999 days is outside 90..2560, the periods KMS accepts (aws-facts K9): the rotation is not imported"},
+		{"rot.json", "warning: aws_kms_key.k: enable_key_rotation, rotation_period_in_days: rotation period 99999999999999999999 days is outside 90..2560, the periods KMS accepts (K9 in docs/aws-behaviour.md): the rotation is not imported"},
 		{"huge-number.json", "warning: aws_kms_key.a: enable_key_rotation, rotation_period_in_days: rotation period 0 days is outside 90..2560"},
 		{"inj2.json", `importer: inj2.json:1:381: aws_s3_bucket.b: region: the string "us-east-1]\n[app]\nx = \"1" is not an AWS Region code like us-east-1`},
 		{"badarn.json", `importer: badarn.json:2:104: aws_kms_key.a: arn: the string "arn:aws:kms:us-east-1]\n[app]:111122223333:key/a" is not an ARN with an AWS Region code`},

@@ -38,6 +38,13 @@
 // module's output), to the resource it names. An attribute unknown until
 // apply is told from an absent one by the plan's after_unknown.
 //
+// An attribute drsim reads is checked where it is read: a value of the
+// wrong type, a resource without a mode or a type, a region that is no AWS
+// Region code are errors positioned in the file (the decoder keeps each
+// problem's JSON path, and internal/jsonpos.Locate finds them all in one
+// pass). Numbers are decoded as json.Number, so that one too large for a
+// float64 matters only where it is read.
+//
 // The JSON is decoded with encoding/json into this package's own types
 // rather than hashicorp/terraform-json: that library decodes expressions
 // by re-parsing sub-documents, which loses the byte offsets a file:line:col
