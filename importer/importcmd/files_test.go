@@ -26,18 +26,18 @@ func planReq(t *testing.T) Request {
 
 // runWithin runs req and fails the test if it takes longer than d (a FIFO
 // or a device read in full would block or exhaust memory).
-func runWithin(t *testing.T, d time.Duration, req Request) (error, string, string) {
+func runWithin(t *testing.T, d time.Duration, req Request) (stdout, stderr string, err error) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
+	var out, errb bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- Run(context.Background(), req, &stdout, &stderr) }()
+	go func() { done <- Run(context.Background(), req, &out, &errb) }()
 	select {
 	case err := <-done:
-		return err, stdout.String(), stderr.String()
+		return out.String(), errb.String(), err
 	case <-time.After(d):
 		t.Fatalf("the import of %+v blocks", req)
 	}
-	return nil, "", ""
+	return "", "", nil
 }
 
 // TestOutputFiles checks -o and --overlay against drsim's rule for output
@@ -103,7 +103,7 @@ func TestOutputFiles(t *testing.T) {
 			}
 			req := plan
 			req.Output, req.Overlay, req.Force = tc.output, tc.overlay, tc.force
-			err, _, summary := runWithin(t, 20*time.Second, req)
+			_, summary, err := runWithin(t, 20*time.Second, req)
 			switch want := tc.err.(type) {
 			case nil:
 				if err != nil || !strings.Contains(summary, tc.want) {
@@ -190,7 +190,7 @@ func TestOverlayLeft(t *testing.T) {
 	req := planReq(t)
 	req.Output, req.Overlay = filepath.Join(dir, "plan.toml"), filepath.Join(dir, "mine.toml")
 	os.WriteFile(req.Overlay, []byte(partial), 0o644)
-	err, _, sum := runWithin(t, 20*time.Second, req)
+	_, sum, err := runWithin(t, 20*time.Second, req)
 	if err != nil {
 		t.Fatal(err)
 	}

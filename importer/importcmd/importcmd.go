@@ -264,9 +264,7 @@ func nothingToImport(inv *importer.Inventory) error {
 	for _, u := range inv.Unsupported {
 		other = append(other, fmt.Sprintf("%s (%d)", u.Type, len(u.Addresses)))
 	}
-	for _, s := range inv.NotImported() {
-		other = append(other, s)
-	}
+	other = append(other, inv.NotImported()...)
 	if len(other) > 0 {
 		what += "; it holds " + importer.Summarize(other, 5)
 	}

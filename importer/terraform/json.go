@@ -200,13 +200,6 @@ func get(v any, path ...any) any {
 	return v
 }
 
-// str reads a string from decoded values without checking the type (for
-// values that are not attributes of an instance: plan variables).
-func str(v any, path ...any) string {
-	s, _ := get(v, path...).(string)
-	return s
-}
-
 // unknown reports whether the value at path is unknown until apply, by the
 // change's after_unknown (true at the path or above it).
 func unknown(afterUnknown any, path ...any) bool {
