@@ -35,36 +35,6 @@ const (
 
 var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
-// section is a kind of TOML table of the format and the keys it allows.
-type section struct {
-	where string // where the table is written, for hints: "in [app]"
-	keys  []string
-}
-
-// The sections of scenario format v1.
-var (
-	secTop = &section{"at the top of the file, before any [table]", []string{"name", "description", "horizon", "trials", "seed", "account", "extends",
-		"start", "objectives", "regions", "keys", "app", "buckets", "tables", "outages", "failover", "actions", "costs", "prices", "arc"}}
-	secObjectives  = &section{"in [objectives]", []string{"rto", "rpo", "success"}}
-	secRegion      = &section{"in [regions.NAME]", []string{"kms_rps"}}
-	secKey         = &section{"in [keys.NAME]", []string{"multi_region", "primary", "replicas", "region", "users", "users_in", "rotation", "admins", "admins_in"}}
-	secApp         = &section{"in [app]", []string{"principal", "serve", "sts", "credentials_ttl"}}
-	secBucket      = &section{"in [buckets.NAME]", []string{"region", "key", "bucket_key", "object_size", "writes", "reads", "replication", "backup"}}
-	secReplication = &section{"in [[buckets.NAME.replication]]", []string{"to", "key", "role", "rtc", "lag"}}
-	secBackup      = &section{"in [buckets.NAME.backup] or [tables.NAME.backup]", []string{"to", "every", "copy", "key"}}
-	secTable       = &section{"in [tables.NAME]", []string{"regions", "key", "keys_in", "item_size", "writes", "reads", "lag", "client_key", "backup"}}
-	secOutage      = &section{"in [[outages]]", []string{"name", "kind", "region", "services", "regions", "start", "duration", "probability", "error_rate", "phases"}}
-	secPhase       = &section{"in [[outages.phases]]", []string{"services", "offset", "duration", "error_rate"}}
-	secFailover    = &section{"in [failover]", []string{"from", "to", "detect", "steps", "operator"}}
-	secStep        = &section{"in [[failover.steps]]", []string{"name", "after", "op", "key", "region", "store", "window", "users", "duration", "required", "retry",
-		"needs", "principal", "to", "rtc", "copy"}}
-	secAction = &section{"in [[actions]]", []string{"at", "op", "key", "region", "store", "window", "users", "principal", "to", "rtc", "copy"}}
-	secCosts  = &section{"in [costs]", []string{"monthly"}}
-	secARC    = &section{"in [arc]", []string{"regions"}}
-	sections  = []*section{secTop, secObjectives, secRegion, secKey, secApp, secBucket, secReplication, secBackup,
-		secTable, secOutage, secPhase, secFailover, secStep, secAction, secCosts, secARC}
-)
-
 // homeOf says where key k belongs when it is not allowed in sec, or "".
 func homeOf(k string, sec *section) string {
 	var homes []string
@@ -771,7 +741,7 @@ func (d *decoder) outages(top *obj, r *refs) []model.Outage {
 				o.missing("regions", "the two regions the partition separates")
 			}
 		default:
-			d.errorf(o.child("kind"), "unknown outage kind %q%s", kind, suggestOrList(kind, "kinds", []string{"region", "partition"}))
+			d.errorf(o.child("kind"), "unknown outage kind %q%s", kind, suggestOrList(kind, "kinds", outageKinds))
 		}
 		if s, ok := o.dist("start"); ok {
 			ou.Start = s
