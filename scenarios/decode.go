@@ -78,6 +78,7 @@ func (d *decoder) decode(root map[string]any) *model.Config {
 	c := &model.Config{Trials: DefaultTrials, Seed: DefaultSeed, Account: DefaultAccount}
 	top := d.object("", root)
 	top.known(secTop)
+	top.str(schemaKey) // for editors: a string, otherwise ignored
 
 	if s, ok := top.name("name"); ok {
 		c.Name = s

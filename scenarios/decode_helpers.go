@@ -136,7 +136,7 @@ func (o *obj) child(k string) string { return keyPath(o.path, k) }
 // did-you-mean, or where the key belongs, or the keys allowed here.
 func (o *obj) known(sec *section) {
 	for _, k := range sortedKeys(o.m) {
-		if slices.Contains(sec.keys, k) {
+		if slices.Contains(sec.keys, k) || slices.Contains(sec.ignore, k) {
 			continue
 		}
 		if len(o.d.errs) >= maxErrors {

@@ -634,3 +634,32 @@ func TestOpRegion(t *testing.T) {
 		})
 	}
 }
+
+// A top-level $schema (the schema URL taplo reads) is accepted and
+// ignored; it must be a string, and it is never offered as a suggestion.
+func TestSchemaKey(t *testing.T) {
+	want, errs := parseString(t, base)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	got, errs := parseString(t, `"$schema" = "https://example.com/drsim-scenario.schema.json"`+"\n"+base)
+	if errs != nil {
+		t.Fatalf("with $schema: %v", errs)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("$schema changed the scenario")
+	}
+	_, errs = parseString(t, `"$schema" = 1`+"\n"+base)
+	if len(errs) != 1 || errs[0].Error() != `scenarios: t.toml:1:1: "$schema": expected a string, got integer 1` {
+		t.Errorf("$schema = 1: got %v", errs)
+	}
+	_, errs = parseString(t, `schema = "x"`+"\n"+base)
+	if len(errs) != 1 || strings.Contains(errs[0].Msg, "$schema") {
+		t.Errorf("schema = \"x\": got %v, want an unknown key that does not mention $schema", errs)
+	}
+	// $schema is top-level only
+	_, errs = parseString(t, edit(t, "[app]\n", "[app]\n\"$schema\" = \"x\"\n"))
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `app."$schema": unknown key`) {
+		t.Errorf("$schema in [app]: got %v", errs)
+	}
+}

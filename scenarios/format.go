@@ -83,6 +83,9 @@ type section struct {
 	doc    string // what the table is
 	fields []field
 	keys   []string // the fields' keys, in order: the keys allowed here
+	// ignore lists keys accepted and ignored, and not offered in hints:
+	// the top level's $schema, which editors read.
+	ignore []string
 }
 
 // newSection builds a section from its fields.
@@ -118,6 +121,11 @@ func atLeast(v float64) *bound { return &bound{v: v} }
 func above(v float64) *bound   { return &bound{v: v, exclusive: true} }
 func atMost(v float64) *bound  { return &bound{v: v} }
 func dur(t sim.Time) string    { return sim.FormatDuration(t) }
+
+// schemaKey is the top-level key that names a file's JSON Schema for
+// editors (taplo reads it, as a URL); the decoder accepts a string there
+// and ignores it.
+const schemaKey = "$schema"
 
 // outageKinds are the spellings of an outage's kind.
 var outageKinds = []string{"region", "partition"}
@@ -269,30 +277,34 @@ var (
 		field{key: "regions", kind: vRegions, def: model.DefaultARCRegions, minItems: 5, maxItems: 5,
 			doc: "Exactly five distinct AWS Region codes: the cluster's endpoints; routing control works while three are up."},
 	)
-	secTop = newSection("scenario", "at the top of the file, before any [table]",
-		"A drsim scenario (format 1.1): one setup and one kind of disaster. Reference: docs/scenario-format.md.",
-		field{key: "name", kind: vName, doc: "The scenario's name (required; not inherited through extends)."},
-		field{key: "description", kind: vLine, def: "", doc: "One line, shown by drsim list and in reports."},
-		field{key: "horizon", kind: vDuration, doc: "Simulated time per trial (required, positive); a service not back by then is unrecovered."},
-		field{key: "trials", kind: vInteger, def: DefaultTrials, min: atLeast(1), doc: "The number of trials; --trials wins."},
-		field{key: "seed", kind: vInteger, def: DefaultSeed, min: atLeast(0), doc: "The random seed; --seed wins. The same seed gives the same report."},
-		field{key: "account", kind: vAccount, def: DefaultAccount, doc: "The 12-digit AWS account ID, used in key ARNs."},
-		field{key: "extends", kind: vNonEmpty, doc: "A base scenario this file is laid over: a path relative to this file, or a bundled scenario's name."},
-		field{key: "start", kind: vEnum, enum: model.StartNames[:], def: model.StartNames[model.StartSteady],
-			doc: "Format 1.1. What exists at t=0: steady (the system has been running long before 0) or empty (the 1.0 behaviour)."},
-		field{key: "objectives", kind: vTable, sub: secObjectives, doc: secObjectives.doc},
-		field{key: "regions", kind: vRegionTables, sub: secRegion, doc: "The regions the scenario uses, one table per AWS Region code (required)."},
-		field{key: "keys", kind: vNamed, sub: secKey, doc: "The KMS keys, one table per key name."},
-		field{key: "app", kind: vTable, sub: secApp, doc: secApp.doc + " Required."},
-		field{key: "buckets", kind: vNamed, sub: secBucket, doc: "The S3 buckets, one table per bucket name (buckets and tables share one namespace)."},
-		field{key: "tables", kind: vNamed, sub: secTable, doc: "The DynamoDB tables, one table per table name."},
-		field{key: "outages", kind: vTables, sub: secOutage, doc: "What may go wrong in a trial."},
-		field{key: "failover", kind: vTable, sub: secFailover, doc: secFailover.doc},
-		field{key: "actions", kind: vTables, sub: secAction, doc: "Operator actions on the timeline, each attempted once."},
-		field{key: "costs", kind: vTable, sub: secCosts, doc: secCosts.doc},
-		field{key: "prices", kind: vPrices, doc: "Overrides of the built-in price book by price id, in USD."},
-		field{key: "arc", kind: vTable, sub: secARC, doc: secARC.doc},
-	)
+	secTop = func() *section {
+		s := newSection("scenario", "at the top of the file, before any [table]",
+			"A drsim scenario (format 1.1): one setup and one kind of disaster. Reference: docs/scenario-format.md.",
+			field{key: "name", kind: vName, doc: "The scenario's name (required; not inherited through extends)."},
+			field{key: "description", kind: vLine, def: "", doc: "One line, shown by drsim list and in reports."},
+			field{key: "horizon", kind: vDuration, doc: "Simulated time per trial (required, positive); a service not back by then is unrecovered."},
+			field{key: "trials", kind: vInteger, def: DefaultTrials, min: atLeast(1), doc: "The number of trials; --trials wins."},
+			field{key: "seed", kind: vInteger, def: DefaultSeed, min: atLeast(0), doc: "The random seed; --seed wins. The same seed gives the same report."},
+			field{key: "account", kind: vAccount, def: DefaultAccount, doc: "The 12-digit AWS account ID, used in key ARNs."},
+			field{key: "extends", kind: vNonEmpty, doc: "A base scenario this file is laid over: a path relative to this file, or a bundled scenario's name."},
+			field{key: "start", kind: vEnum, enum: model.StartNames[:], def: model.StartNames[model.StartSteady],
+				doc: "Format 1.1. What exists at t=0: steady (the system has been running long before 0) or empty (the 1.0 behaviour)."},
+			field{key: "objectives", kind: vTable, sub: secObjectives, doc: secObjectives.doc},
+			field{key: "regions", kind: vRegionTables, sub: secRegion, doc: "The regions the scenario uses, one table per AWS Region code (required)."},
+			field{key: "keys", kind: vNamed, sub: secKey, doc: "The KMS keys, one table per key name."},
+			field{key: "app", kind: vTable, sub: secApp, doc: secApp.doc + " Required."},
+			field{key: "buckets", kind: vNamed, sub: secBucket, doc: "The S3 buckets, one table per bucket name (buckets and tables share one namespace)."},
+			field{key: "tables", kind: vNamed, sub: secTable, doc: "The DynamoDB tables, one table per table name."},
+			field{key: "outages", kind: vTables, sub: secOutage, doc: "What may go wrong in a trial."},
+			field{key: "failover", kind: vTable, sub: secFailover, doc: secFailover.doc},
+			field{key: "actions", kind: vTables, sub: secAction, doc: "Operator actions on the timeline, each attempted once."},
+			field{key: "costs", kind: vTable, sub: secCosts, doc: secCosts.doc},
+			field{key: "prices", kind: vPrices, doc: "Overrides of the built-in price book by price id, in USD."},
+			field{key: "arc", kind: vTable, sub: secARC, doc: secARC.doc},
+		)
+		s.ignore = []string{schemaKey}
+		return s
+	}()
 	// sections are the sections whose keys homeOf names.
 	sections = []*section{secTop, secObjectives, secRegion, secKey, secApp, secBucket, secReplication, secBackup,
 		secTable, secOutage, secPhase, secFailover, secStep, secAction, secCosts, secARC}
