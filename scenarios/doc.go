@@ -46,6 +46,19 @@
 // to the same Config (what a shard embeds); Resolved.With applies more
 // overrides to a copy (the points of a sweep).
 //
+// The keys of every table, with their value kinds, enumerations, bounds,
+// defaults and descriptions, are one table (format.go) that the decoder
+// reads for its strict key check and Schema reads to write the JSON Schema
+// of the format (draft-07, shipped as schema/drsim-scenario.schema.json for
+// editors; 'go generate ./scenarios' rewrites it, a test fails when it is
+// out of date). Tests hold the two together key by key: a wrong type, an
+// unknown enumeration value, a missing required key and every error
+// fixture's structural mistake are refused by both, and the schema's
+// patterns accept what the value parsers accept. The schema is written by
+// hand-built code rather than reflected from Go types because the format's
+// values are mini-languages, not Go types. A top-level "$schema" string
+// (the schema URL taplo reads) is accepted and ignored.
+//
 // The value mini-languages have their own parsers: ParseDuration ("90s",
 // "1h30m", "365d"), ParseDist ("uniform(5m, 15m)", "normal(mean=4m, sd=1m)",
 // "lognormal(median=8s, p99=2m)", "exponential(mean=20s)",
