@@ -116,7 +116,7 @@ func (p *patterns) table(sec *section) jobj {
 	for _, k := range sec.ignore {
 		props = append(props, jkv{k, jobj{
 			{"description", "The JSON Schema of this file, for editors; drsim ignores it."},
-			{"type", "string"},
+			{"type", "string"}, {"pattern", p.notPlaceholder},
 		}})
 	}
 	o := jobj{{"description", sec.doc}, {"type", "object"}, {"properties", props}, {"additionalProperties", false}}
@@ -161,13 +161,22 @@ func (p *patterns) value(f *field) jobj {
 	principals := jobj{{"type", "array"}, {"items", principal}}
 	regionNames := jobj{{"pattern", regionCodeRE.String()}}
 	var s jobj
+	// a placeholder (drsim import's "FILL-IN: ...") is refused as the value
+	// of any key, which only a free-text string could otherwise hold
+	text := func(pattern string) jobj {
+		o := append(o, jkv{"type", "string"})
+		if pattern == "" {
+			return append(o, jkv{"pattern", p.notPlaceholder})
+		}
+		return append(o, jkv{"allOf", []any{jobj{{"pattern", pattern}}, jobj{{"pattern", p.notPlaceholder}}}})
+	}
 	switch f.kind {
 	case vString:
-		s = append(o, jkv{"type", "string"})
+		s = text("")
 	case vLine:
-		s = append(o, jkv{"type", "string"}, jkv{"pattern", `^[^\r\n]*$`})
+		s = text(`^[^\r\n]*$`)
 	case vNonEmpty:
-		s = append(o, jkv{"type", "string"}, jkv{"pattern", p.nonEmpty})
+		s = text(p.nonEmpty)
 	case vName:
 		s = ref("name")
 	case vAccount:
@@ -318,24 +327,35 @@ func needsPattern() string {
 type patterns struct {
 	ws       string // one rune strings.TrimSpace removes
 	nonEmpty string // a string with a rune TrimSpace keeps (unanchored)
-	lower    map[byte][]rune
-	duration string
-	dist     []any // one schema per form: a constant, each family, profiles
-	rate     string
-	size     string
+	// notPlaceholder matches a string that does not start with
+	// PlaceholderPrefix
+	notPlaceholder string
+	lower          map[byte][]rune
+	duration       string
+	dist           []any // one schema per form: a constant, each family, profiles
+	rate           string
+	size           string
 }
 
 func newPatterns() *patterns {
 	p := &patterns{lower: map[byte][]rune{}}
-	// The runes whose unicode.ToLower is an ASCII letter: strings.ToLower
-	// maps them so (the Kelvin sign to k, İ to i).
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if l := unicode.ToLower(r); l >= 'a' && l <= 'z' {
-			p.lower[byte(l)] = append(p.lower[byte(l)], r)
+	// The runes whose unicode.ToLower is an ASCII letter (strings.ToLower
+	// maps them so: the Kelvin sign to k, İ to i): the letters themselves
+	// and those of unicode.CaseRanges, the table ToLower reads, that map
+	// to one.
+	for c := byte('a'); c <= 'z'; c++ {
+		p.lower[c] = []rune{rune(c - 'a' + 'A'), rune(c)}
+	}
+	for _, cr := range unicode.CaseRanges {
+		for r := rune(cr.Lo); r <= rune(cr.Hi); r++ {
+			if l := unicode.ToLower(r); r > 'z' && l >= 'a' && l <= 'z' {
+				p.lower[byte(l)] = append(p.lower[byte(l)], r)
+			}
 		}
 	}
-	p.ws = runeClass(false, unicode.IsSpace)
-	p.nonEmpty = runeClass(true, unicode.IsSpace)
+	p.notPlaceholder = notPrefix(PlaceholderPrefix)
+	p.ws = spaceClass(false)
+	p.nonEmpty = spaceClass(true)
 	ws := p.ws + "*"
 
 	// durations: parseDuration (sim.ParseDuration with no sign but +)
@@ -428,6 +448,17 @@ const goFloat = `[+-]?(?:` +
 	`|0[xX](?:_?[0-9a-fA-F](?:_?[0-9a-fA-F])*(?:\.(?:[0-9a-fA-F](?:_?[0-9a-fA-F])*)?)?|\.[0-9a-fA-F](?:_?[0-9a-fA-F])*)[pP][+-]?[0-9](?:_?[0-9])*` +
 	`)`
 
+// notPrefix matches the strings that do not start with prefix (an ASCII
+// string), without lookahead: they differ from it at some byte, or end
+// before it does.
+func notPrefix(prefix string) string {
+	alts := make([]string, len(prefix))
+	for i := range prefix {
+		alts[i] = regexp.QuoteMeta(prefix[:i]) + `(?:` + "[^" + strings.TrimPrefix(classOf([]rune{rune(prefix[i])}), "[") + `|$)`
+	}
+	return "^(?:" + strings.Join(alts, "|") + ")"
+}
+
 // permutations returns every order of xs.
 func permutations(xs []int) [][]int {
 	if len(xs) <= 1 {
@@ -477,20 +508,39 @@ func foldWord(word string) string {
 	return b.String()
 }
 
-// runeClass returns the class of the runes for which in is true (negated:
-// of the others).
-func runeClass(negate bool, in func(rune) bool) string {
-	var rs []rune
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if in(r) {
-			rs = append(rs, r)
-		}
-	}
-	c := classOf(rs)
+// spaceClass returns the class of spaceRunes (negated: of the other
+// runes).
+func spaceClass(negate bool) string {
+	c := classOf(spaceRunes())
 	if negate {
 		c = "[^" + c[1:]
 	}
 	return c
+}
+
+// spaceRunes returns the runes unicode.IsSpace reports (and
+// strings.TrimSpace removes), in order: in Latin-1 its own list, above it
+// the White_Space property.
+func spaceRunes() []rune {
+	var rs []rune
+	for r := rune(0); r <= unicode.MaxLatin1; r++ {
+		if unicode.IsSpace(r) {
+			rs = append(rs, r)
+		}
+	}
+	for _, r16 := range unicode.White_Space.R16 {
+		for r := rune(r16.Lo); r <= rune(r16.Hi); r += rune(r16.Stride) {
+			if r > unicode.MaxLatin1 {
+				rs = append(rs, r)
+			}
+		}
+	}
+	for _, r32 := range unicode.White_Space.R32 {
+		for r := rune(r32.Lo); r <= rune(r32.Hi); r += rune(r32.Stride) {
+			rs = append(rs, r)
+		}
+	}
+	return rs
 }
 
 // classOf writes the sorted runes rs as a class: runs of three or more as
