@@ -248,7 +248,17 @@ func (d *decoder) regions(top *obj, r *refs) []model.Region {
 			d.errorf(ro.path, "%q is not an AWS Region code%s", n, suggest(n, awsRegions))
 		}
 		reg := model.Region{Name: n, KMSRPS: kms.DefaultQuota(n)}
-		if f, ok := ro.number("kms_rps"); ok {
+		// a rate like every other ("2000/s"); a number is per second, and
+		// a negative one "must be positive", as in format 1.0
+		var f float64
+		var ok bool
+		switch ro.m["kms_rps"].(type) {
+		case int64, float64:
+			f, ok = ro.number("kms_rps")
+		default:
+			f, ok = ro.rate("kms_rps")
+		}
+		if ok {
 			if f <= 0 {
 				d.errorf(ro.child("kms_rps"), "must be positive, got %v", f)
 			} else {

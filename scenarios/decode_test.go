@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -305,6 +306,12 @@ seed = -1`},
 			[]string{`t.toml:3:1: seed: must not be negative, got -1`}},
 		{"kms_rps negative", []string{"[regions.us-east-1]\n", "[regions.us-east-1]\nkms_rps = -5\n"},
 			[]string{`t.toml:5:1: regions.us-east-1.kms_rps: must be positive, got -5`}},
+		{"kms_rps zero rate", []string{"[regions.us-east-1]\n", "[regions.us-east-1]\nkms_rps = \"0/s\"\n"},
+			[]string{`t.toml:5:1: regions.us-east-1.kms_rps: must be positive, got 0`}},
+		{"kms_rps rate", []string{"[regions.us-east-1]\n", "[regions.us-east-1]\nkms_rps = \"2000/fortnight\"\n"},
+			[]string{`t.toml:5:1: regions.us-east-1.kms_rps: unknown unit "fortnight" in rate "2000/fortnight" (use /s, /min, /h or /day)`}},
+		{"kms_rps of wrong type", []string{"[regions.us-east-1]\n", "[regions.us-east-1]\nkms_rps = true\n"},
+			[]string{`t.toml:5:1: regions.us-east-1.kms_rps: expected a number per second or a rate string like "20/s", got boolean true`}},
 		{"no regions", []string{"[regions.us-east-1]\n[regions.us-west-2]\n[regions.eu-west-1]\n", "\n\n\n"},
 			[]string{`t.toml: regions: required: declare every region used`}},
 		{"string array of wrong type", []string{`users = ["app"]`, `users = ["app", 3]`},
@@ -661,5 +668,19 @@ func TestSchemaKey(t *testing.T) {
 	_, errs = parseString(t, edit(t, "[app]\n", "[app]\n\"$schema\" = \"x\"\n"))
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `app."$schema": unknown key`) {
 		t.Errorf("$schema in [app]: got %v", errs)
+	}
+}
+
+// kms_rps takes a rate like every other rate; a number is per second.
+func TestKMSRPSRate(t *testing.T) {
+	for _, v := range []string{`2000`, `2000.0`, `"2000"`, `"2000/s"`, `"2k/s"`, `"120k/min"`, `"7.2M/h"`, `"172.8M/day"`} {
+		c, errs := parseString(t, edit(t, "[regions.us-east-1]\n", "[regions.us-east-1]\nkms_rps = "+v+"\n"))
+		if errs != nil {
+			t.Errorf("kms_rps = %s: %v", v, errs)
+			continue
+		}
+		if got := c.Regions[1].KMSRPS; math.Abs(got-2000) > 1e-9 {
+			t.Errorf("kms_rps = %s: %v per second, want 2000", v, got)
+		}
 	}
 }
