@@ -170,7 +170,7 @@ func newRootCmd(e *env) *cobra.Command {
 		c.GroupID = "simulate"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newValidateCmd(e), newLintCmd(e), newInitCmd(e), newImportCmd(e), newListCmd(e)} {
+	for _, c := range []*cobra.Command{newValidateCmd(e), newLintCmd(e), newInitCmd(e), newImportCmd(e), newListCmd(e), newSchemaCmd(e)} {
 		c.GroupID = "scenarios"
 		root.AddCommand(c)
 	}
