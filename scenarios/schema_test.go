@@ -743,9 +743,17 @@ func wrongValue(k valueKind) any {
 	return "x" // arrays and tables
 }
 
+// rightValues are values of every form a kind takes.
+var rightValues = map[valueKind][]any{
+	vRate:   {int64(20), 0.5, "20/s", "1.2k/min"},
+	vSize:   {int64(1024), "1KiB"},
+	vNumber: {int64(1), 0.5},
+}
+
 // TestSchemaKeyTable checks the key table against the decoder, key by key,
 // in the complete scenarios of testdata: a value of the wrong type and an
-// unknown enumeration value are errors of both the decoder and the schema;
+// unknown enumeration value are errors of both the decoder and the schema,
+// a value of each form the kind allows is taken by both;
 // a default written out decodes as the key left out; and in an
 // array-of-tables entry, leaving a key out is a "required" error of the
 // decoder exactly when the schema requires it.
@@ -834,6 +842,17 @@ func TestSchemaKeyTable(t *testing.T) {
 					}
 					if !schemaAt(paths, fp) {
 						t.Errorf("%s: %s = %v of the wrong type: the schema says nothing", loc.file, fp, wrongValue(f.kind))
+					}
+					// every form of a value the kind allows is one the
+					// decoder takes (a number or a string for a rate or a
+					// size; an integer or a float for a number)
+					for _, good := range rightValues[f.kind] {
+						tree := deepCopy(trees[loc.file]).(map[string]any)
+						at(tree, loc.toks)[f.key] = good
+						_, list, paths := parse(tree)
+						if errAt(list, fp, "expected") || errAt(list, fp, "invalid") || schemaAt(paths, fp) {
+							t.Errorf("%s: %s = %#v: decoder %v, schema %q", loc.file, fp, good, list, paths)
+						}
 					}
 					if f.kind == vEnum || f.kind == vServices {
 						tree := deepCopy(trees[loc.file]).(map[string]any)
