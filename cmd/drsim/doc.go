@@ -17,6 +17,7 @@
 //	drsim init [FILE|-]               write a commented starting scenario
 //	drsim import SOURCE INPUT...      write a scenario from Terraform, CloudFormation or AWS CLI output
 //	drsim list                        list the bundled scenarios
+//	drsim schema                      print the JSON Schema of the scenario format
 //	drsim version                     print version information
 //	drsim completion SHELL            print a shell completion script
 //	drsim help [COMMAND]              show help
