@@ -990,3 +990,33 @@ func TestSchemaRuneClasses(t *testing.T) {
 		t.Error("the white space class does not match the white space runes")
 	}
 }
+
+// TestBundledSchemaDirective checks that every bundled scenario starts with
+// a #:schema line naming the shipped schema, followed by a blank line (as
+// tombi requires; taplo reads the line too).
+func TestBundledSchemaDirective(t *testing.T) {
+	n := 0
+	_ = fs.WalkDir(BundledFS(), ".", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".toml") {
+			return err
+		}
+		n++
+		data, err := fs.ReadFile(BundledFS(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, rest, _ := strings.Cut(string(data), "\n")
+		target, ok := strings.CutPrefix(first, "#:schema ")
+		if !ok || !strings.HasPrefix(rest, "\n") {
+			t.Errorf("%s does not start with a #:schema line and a blank line", p)
+			return nil
+		}
+		if got, want := filepath.Clean(filepath.Join(filepath.Dir(p), target)), filepath.Clean(schemaFile); got != want {
+			t.Errorf("%s: #:schema %s is %s, want %s", p, target, got, want)
+		}
+		return nil
+	})
+	if n < 10 {
+		t.Errorf("only %d bundled scenarios", n)
+	}
+}
