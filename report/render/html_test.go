@@ -204,7 +204,7 @@ func TestWriteAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range []string{"(timeline.png)", "(rto-cdf.png)", "(kms-failures.png)", "```mermaid\nxychart-beta"} {
+	for _, l := range []string{"(timeline.png)", "(rto-cdf.png)", "(kms-failures.png)", "```mermaid\n" + mermaidInit + "\nxychart-beta"} {
 		if !bytes.Contains(md, []byte(l)) {
 			t.Errorf("report.md lacks %s", l)
 		}

@@ -190,6 +190,16 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// mermaidLine is the colour of a Mermaid CDF's line: Paul Tol's muted
+// rose, whose contrast is at least 3:1 (WCAG's for graphics) against both
+// a white page and GitHub's dark one (#0d1117). Mermaid's default theme
+// draws the line in its primary colour, #ECECFF, which does not show on
+// white.
+const mermaidLine = "#CC6677"
+
+// mermaidInit is the directive that sets the line's colour.
+const mermaidInit = `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "` + mermaidLine + `"}}}}%%`
+
 // mermaidPoints is the number of points of a Mermaid CDF.
 const mermaidPoints = 41
 
@@ -238,7 +248,7 @@ func mermaidCDF(metric, what string, q []report.QuantilePoint, n int, objective 
 		title += fmt.Sprintf(", P(%s ≤ %s) = %s", metric, human.Dur(*objective), human.Pct(*met.P))
 	}
 	var b strings.Builder
-	b.WriteString("\n```mermaid\nxychart-beta\n")
+	b.WriteString("\n```mermaid\n" + mermaidInit + "\nxychart-beta\n")
 	fmt.Fprintf(&b, "    title \"%s\"\n", strings.ReplaceAll(title, `"`, "'"))
 	fmt.Fprintf(&b, "    x-axis \"%s (%s)\" 0 --> %s\n", metric, name, trimFloat(xmax))
 	fmt.Fprintf(&b, "    y-axis \"share of %s (%%)\" 0 --> 100\n", what)

@@ -110,7 +110,7 @@ func TestMarkdownCharts(t *testing.T) {
 }
 
 // mermaidBlock matches a Mermaid xychart-beta line chart.
-var mermaidBlock = regexp.MustCompile("(?s)```mermaid\nxychart-beta\n    title \"([^\"]*)\"\n    x-axis \"[^\"]*\" 0 --> ([0-9.]+)\n    y-axis \"[^\"]*\" 0 --> 100\n    line \\[([^\\]]*)\\]\n```")
+var mermaidBlock = regexp.MustCompile("(?s)```mermaid\n%%\\{init: [^\n]*\\}%%\nxychart-beta\n    title \"([^\"]*)\"\n    x-axis \"[^\"]*\" 0 --> ([0-9.]+)\n    y-axis \"[^\"]*\" 0 --> 100\n    line \\[([^\\]]*)\\]\n```")
 
 // TestMarkdownMermaid: a Markdown report pasted into a pull request shows
 // its RTO and RPO distributions (GitHub renders Mermaid xychart-beta), and
@@ -155,6 +155,16 @@ func TestMarkdownMermaid(t *testing.T) {
 	k := int(math.Ceil(med / xmax * float64(mermaidPoints-1)))
 	if v, _ := strconv.ParseFloat(ys[k], 64); ys[0] != "0" || v < 50 {
 		t.Errorf("RTO curve: F(0) = %s, F(%.3g min) = %v%%, want 0 and ≥ 50 (median %.3g min)", ys[0], float64(k)*xmax/float64(mermaidPoints-1), v, med)
+	}
+	// The line shows on a light and on a dark page: at least 3:1 against
+	// white and against GitHub's dark background.
+	if n := strings.Count(b.String(), mermaidInit); n != 2 {
+		t.Errorf("%d charts set their line colour, want 2", n)
+	}
+	for _, bg := range []string{"#ffffff", "#0d1117"} {
+		if c := contrast(mermaidLine, bg); c < 3 {
+			t.Errorf("the line %s has a contrast of %.2f:1 against %s, want at least 3:1", mermaidLine, c, bg)
+		}
 	}
 	// No distribution, no chart.
 	empty := &report.Report{Schema: report.Schema, Scenario: "empty", Warnings: []string{}}
@@ -378,4 +388,24 @@ func TestWriteWhatIfAll(t *testing.T) {
 	if !strings.Contains(string(md), "](tornado.png)") {
 		t.Errorf("sensitivity.md does not show the tornado:\n%s", md)
 	}
+}
+
+// contrast returns the WCAG 2 contrast ratio of two "#rrggbb" colours.
+func contrast(a, b string) float64 {
+	lum := func(h string) float64 {
+		var l float64
+		for i, w := range []float64{0.2126, 0.7152, 0.0722} {
+			v, _ := strconv.ParseUint(h[1+2*i:3+2*i], 16, 8)
+			c := float64(v) / 255
+			if c <= 0.03928 {
+				c /= 12.92
+			} else {
+				c = math.Pow((c+0.055)/1.055, 2.4)
+			}
+			l += w * c
+		}
+		return l
+	}
+	la, lb := lum(a), lum(b)
+	return (math.Max(la, lb) + 0.05) / (math.Min(la, lb) + 0.05)
 }
