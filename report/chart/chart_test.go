@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gonum.org/v1/plot/vg"
 
@@ -595,5 +596,39 @@ func TestChartRedraw(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s: second drawing differs", charts[i].Name)
 		}
+	}
+}
+
+// A label is moved right past the lines it would cross and the move ends,
+// also where rounding puts (lx+pad)−pad just below lx: the loop then moved
+// the label to the same place for ever (an interrupted run's --out hung in
+// TestInterruptedRun).
+func TestClearOfEnds(t *testing.T) {
+	pad := vg.Points(3)
+	// just below a power of two, lx+pad rounds to a coarser step
+	lx := vg.Length(126)
+	for i := 0; (lx+pad)-pad >= lx; i++ {
+		if i == 1000 {
+			t.Fatal("found no line position that rounding moves")
+		}
+		lx = vg.Length(math.Nextafter(float64(lx), math.Inf(1)))
+	}
+	done := make(chan vg.Length, 1)
+	go func() { done <- clearOf(lx-pad/2, 10, pad, []vg.Length{lx}) }()
+	select {
+	case x := <-done:
+		if x != lx+pad {
+			t.Errorf("clearOf = %v, want %v (pad past the line)", x, lx+pad)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("clearOf does not end")
+	}
+	// several lines: past each one the text would cross, whatever their
+	// order (the text from 12 to 28 then crosses none)
+	if x := clearOf(0, 10, 3, []vg.Length{30, 12, 5}); x != 15 {
+		t.Errorf("clearOf over lines 5, 12, 30 = %v, want 15", x)
+	}
+	if x := clearOf(0, 10, 3, []vg.Length{50}); x != 0 {
+		t.Errorf("a line out of the way moved the text to %v", x)
 	}
 }

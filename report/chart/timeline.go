@@ -194,19 +194,31 @@ func (lp *lanesPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 // when it does not fit.
 func (lp *lanesPlotter) textAt(c draw.Canvas, p *plot.Plot, cx0, cx1, w vg.Length) (vg.Length, bool) {
 	pad := vg.Points(3)
-	x := cx0 + pad
+	var lines []vg.Length
+	for _, a := range lp.avoid {
+		if a >= p.X.Min && a <= p.X.Max {
+			lines = append(lines, c.X(p.X.Norm(a)))
+		}
+	}
+	x := clearOf(cx0+pad, w, pad, lines)
+	return x, x+w+pad <= cx1
+}
+
+// clearOf returns x moved right past every line of lines that a text from
+// x−pad to x+w+pad would cross, each move to pad past a line. x only
+// grows, so it ends: a move that rounding would not advance is not taken
+// ((lx+pad)−pad can fall just below lx, and the text was then moved to
+// the same place for ever).
+func clearOf(x, w, pad vg.Length, lines []vg.Length) vg.Length {
 	for moved := true; moved; {
 		moved = false
-		for _, a := range lp.avoid {
-			if a < p.X.Min || a > p.X.Max {
-				continue
-			}
-			if lx := c.X(p.X.Norm(a)); lx > x-pad && lx < x+w+pad {
-				x, moved = lx+pad, true
+		for _, lx := range lines {
+			if nx := lx + pad; lx > x-pad && lx < x+w+pad && nx > x {
+				x, moved = nx, true
 			}
 		}
 	}
-	return x, x+w+pad <= cx1
+	return x
 }
 
 // DataRange implements plot.DataRanger.
