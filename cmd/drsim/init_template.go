@@ -11,7 +11,9 @@ var initTemplate = template.Must(template.New("init").Parse(`# {{.Name}}: a star
 #
 # Every value below is an assumption to replace with your own. The format is described in
 # docs/scenario-format.md. Check the file with "drsim validate FILE" and run it with
-# "drsim run FILE".
+# "drsim run FILE". For completion and checks as you type in an editor (Even Better TOML,
+# tombi): "drsim schema > drsim-scenario.schema.json", then make the first line of this file
+# "#:schema ./drsim-scenario.schema.json", followed by a blank line (docs/editors.md).
 
 name = "{{.Name}}"
 description = "{{.Strategy}}: {{.Primary}} fails over to {{.DR}}"
