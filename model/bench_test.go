@@ -96,3 +96,20 @@ func snowy11Config() *Config {
 func BenchmarkSnowyTrial11(b *testing.B) {
 	benchTrials(b, snowy11Config())
 }
+
+// BenchmarkTrialRetry: the cost of a trial does not depend on how often a
+// failing step retries (target: /1ms at most 1.2× /1h). promote-key (an
+// optional UpdatePrimaryRegion sent to the failed region) fails for the
+// whole outage, hours long; its retries are counted in closed form.
+func BenchmarkTrialRetry(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		retry sim.Time
+	}{{"1ms", sim.Millisecond}, {"1s", sim.Second}, {"1m", sim.Minute}, {"1h", sim.Hour}} {
+		b.Run(c.name, func(b *testing.B) {
+			cfg := snowyConfig()
+			cfg.Failover.Steps[2].Retry = c.retry
+			benchTrials(b, cfg)
+		})
+	}
+}

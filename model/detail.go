@@ -292,26 +292,74 @@ func (r *Runner) traceStep(i int, kind, outcome, errMsg string) {
 		r.closeSeg(r.detail.stepSeg[i])
 		r.d.Segments[r.detail.stepSeg[i]].Label = "failed"
 	case "step-op":
-		msg += ": " + step.Op.Kind.String()
-		if outcome == "ok" {
-			msg += " succeeded"
+		if step.Op.Kind == OpNone {
+			msg += ": needs met"
 		} else {
-			msg += " failed, retry in " + sim.FormatDuration(retryInterval(step)) + ": " + errMsg
+			msg += ": " + step.Op.Kind.String() + " succeeded"
 		}
 	}
 	code := ""
 	if e := r.stepSt[i].lastErr; errMsg != "" && e != nil {
 		code, _ = errInfo(e)
 	}
-	if kind == "step-op" && outcome == "retry" {
-		// From the first failed attempt on, the step's bar says what it
-		// is waiting for.
-		if label := "retrying: " + code; r.d.Segments[r.detail.stepSeg[i]].Label != label {
-			r.closeSeg(r.detail.stepSeg[i])
-			r.detail.stepSeg[i] = r.openSeg("step "+step.Name, label)
-		}
-	}
 	r.trace(Event{Kind: kind, Subject: step.Name, Region: r.opRegion(&step.Op), Outcome: outcome, Error: code, Message: msg})
+}
+
+// traceRetrying labels the bar of step i "retrying: CODE" from the first
+// failed attempt of a run of retries on.
+func (r *Runner) traceRetrying(i int, code string) {
+	if r.d == nil {
+		return
+	}
+	step := &r.cfg.Failover.Steps[i]
+	if label := "retrying: " + code; r.d.Segments[r.detail.stepSeg[i]].Label != label {
+		r.closeSeg(r.detail.stepSeg[i])
+		r.detail.stepSeg[i] = r.openSeg("step "+step.Name, label)
+	}
+}
+
+// traceRun traces the run of retries of step i that just ended as one
+// entry: how many attempts failed, over what span, and with what errors
+// (the count of each, and the message of the last).
+func (r *Runner) traceRun(i int) {
+	st := &r.stepSt[i]
+	run := &st.run
+	step := &r.cfg.Failover.Steps[i]
+	n := run.last + 1
+	what := step.Op.Kind.String()
+	if step.Op.Kind == OpNone {
+		what = "needs"
+	}
+	msg := "step " + step.Name + ": " + what + " failed"
+	if n == 1 {
+		msg += " at " + sim.FormatDuration(run.start)
+	} else {
+		msg += " " + strconv.FormatInt(n, 10) + " times from " + sim.FormatDuration(run.start) + " to " +
+			sim.FormatDuration(run.start+run.last*run.every) + ", retrying every " + sim.FormatDuration(run.every)
+	}
+	var code string
+	if run.gray {
+		prev := int64(0)
+		var parts []string
+		for b := range run.bands {
+			c := run.countBy(b, n)
+			if d := c - prev; d > 0 {
+				bc, _ := errInfo(run.bands[b].err)
+				if code == "" {
+					code = bc
+				}
+				parts = append(parts, strconv.FormatInt(d, 10)+" "+bc)
+			}
+			prev = c
+		}
+		msg += " (gray failures: " + strings.Join(parts, ", ") + ")"
+	} else {
+		code, _ = errInfo(run.err)
+	}
+	if st.lastErr != nil {
+		msg += ": " + st.lastErr.Error()
+	}
+	r.trace(Event{Kind: "step-op", Subject: step.Name, Region: r.opRegion(&step.Op), Outcome: "retry", Error: code, Message: msg})
 }
 
 func (r *Runner) opRegion(op *Op) string {

@@ -448,7 +448,7 @@ func TestRetryDefault(t *testing.T) {
 	if !promote.Done || promote.At != firstTry+k*sim.Minute || promote.Attempts != int(k)+1 {
 		t.Errorf("promote-key = %+v, want done at %v after %d attempts", promote, sim.FormatDuration(firstTry+k*sim.Minute), k+1)
 	}
-	if !hasEvent(&d, "step-op", "retry in 1m") || hasEvent(&d, "step-op", "retry in 0s") {
+	if !hasEvent(&d, "step-op", "retrying every 1m") || hasEvent(&d, "step-op", "every 0s") {
 		t.Errorf("trace does not say the step retries in 1m")
 	}
 }

@@ -30,9 +30,12 @@ func (r *Runner) updateTable(s *store, api string, g *gray) (int, error) {
 			msg: "no live replica of " + s.name + " with DynamoDB up to send UpdateTable to"}
 	}
 	reg := s.slotRegion[j]
-	if g.fails(r.svcErr(reg, svcDynamoDB)) {
-		return -1, &opError{op: api, code: "DynamoDBUnavailable", transient: true,
+	mk := func() error {
+		return &opError{op: api, code: "DynamoDBUnavailable", transient: true,
 			msg: "DynamoDB in " + r.regionNames[reg] + " failed the UpdateTable call (gray failure)"}
+	}
+	if g.fails(r.svcErr(reg, svcDynamoDB), mk) {
+		return -1, mk()
 	}
 	return j, nil
 }
@@ -84,6 +87,9 @@ func (r *Runner) createTableReplica(op *Op, g *gray, stream string) error {
 		}
 		return &opError{op: api, code: "ValidationException",
 			msg: "KMSMasterKeyId must be specified for each replica: key " + r.keyLabel(key, reg) + " is not usable there (" + rs.String() + ")"}
+	}
+	if g.probe != nil {
+		return nil // a dry run
 	}
 	cp := DefaultReplicaCopy()
 	if op.HasCopy {
@@ -138,6 +144,9 @@ func (r *Runner) deleteTableReplica(op *Op, g *gray) error {
 		return &opError{op: api, code: "ValidationException",
 			msg: s.name + " has no replica in " + r.regionNames[op.Region]}
 	}
+	if g.probe != nil {
+		return nil // a dry run
+	}
 	s.present[j] = false
 	s.inacc[j] = false
 	for _, h := range []sim.Handle{s.leaveH[j], s.archH[j], s.usableH[j]} {
@@ -169,9 +178,15 @@ func (r *Runner) bucketRule(op *Op, g *gray) error {
 	}
 	s := &r.stores[si]
 	src := s.bucket.Region
-	if e := r.svcErr(src, svcS3); e >= 1 || g.fails(e) {
+	mk := func() error {
 		return &opError{op: api, code: "S3Unavailable", transient: true,
 			msg: "S3 in " + r.regionNames[src] + " (the source bucket's region) is unavailable"}
+	}
+	if e := r.svcErr(src, svcS3); e >= 1 || g.fails(e, mk) {
+		return mk()
+	}
+	if g.probe != nil {
+		return nil // a dry run
 	}
 	now := float64(r.eng.Now())
 	d := &s.dst[s.dstAt[op.To]]

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"slices"
 
 	"github.com/drsim/drsim/model/kms"
@@ -24,14 +25,63 @@ type stepState struct {
 	started, done, failed bool
 	// startAt is when the step started (its duration began)
 	startAt sim.Time
-	h       sim.Handle
+	// h is the step's pending event (the end of its duration, or its next
+	// attempt) and hAt its time.
+	h   sim.Handle
+	hAt sim.Time
 	// lastErr is the error of the last failed attempt; it becomes
 	// OpResult.Err at the end of the trial if the step is not done.
 	lastErr error
 	// att is the stream of the step's attempts ("step/NAME", "attempt"):
-	// one uniform per attempt, set up at the first attempt.
+	// one uniform per run of retries, set up at the first attempt.
 	att     sim.Stream
 	attInit bool
+	// waiting reports a run of retries in progress: the last attempt
+	// failed with a transient error and the step waits for its next one
+	// (retry).
+	waiting bool
+	run     retryRun
+}
+
+// retryRun is a run of retries: the attempts of a step, one retry interval
+// apart from its first at start, under a state that has not changed since
+// (no event marked a change: Runner.epoch is still epoch). Every attempt of
+// a run fails in the same way, so the run costs no event per attempt: its
+// attempts are counted when it ends, at the first retry instant after a
+// state change (the first attempt that could succeed), at the attempt a
+// gray failure lets through, or at the horizon.
+//
+// A run is deterministic (gray false: every attempt fails with err) or gray
+// (the attempt would succeed or be refused but for gray failures, each met
+// with rate e_i in order). A gray run draws one uniform u (DESIGN
+// "Clarifications": one uniform per run): attempt j of the run sees the
+// uniform u/p^j, where p = 1 − Π(1 − e_i) is the chance that an attempt
+// fails in a gray failure, and fails at the first check whose cumulative
+// rate exceeds it. So attempts 0 .. k−1 fail, k = ⌊ln u / ln p⌋, a
+// geometric count, and attempt k passes every gray check; which check each
+// failed attempt met is counted per check (bands) in closed form.
+type retryRun struct {
+	start sim.Time // time of the run's first attempt
+	every sim.Time // retry interval
+	last  int64    // index of the last attempt counted (0: the first)
+	epoch uint64   // Runner.epoch after the run's last attempt made
+	// seen is the Runner.epoch the step's next attempt was scheduled for
+	// (Runner.wake).
+	seen  uint64
+	gray  bool
+	err   error   // deterministic run: the error of every attempt
+	k     int64   // gray run: the index of the attempt that passes
+	lnU   float64 // gray run: ln u
+	lnP   float64 // gray run: ln p
+	bands []band  // gray run: the gray checks met, in order
+}
+
+// band is one gray check an attempt meets: cum is the chance that the
+// attempt fails at this check or an earlier one, err the error it returns
+// when it fails here.
+type band struct {
+	cum float64
+	err error
 }
 
 func (r *Runner) initSteps() {
@@ -125,10 +175,10 @@ func retryInterval(step *Step) sim.Time {
 	return step.Retry
 }
 
-// stepFire runs when a step's duration is over, and at every retry: a
-// step without op and needs is done; otherwise it makes one attempt (its
-// needs, then its op) at this instant, once every change of the instant is
-// applied (queued for runAttempts).
+// stepFire runs when a step's duration is over, and when its next attempt
+// is due: a step without op and needs is done; otherwise it makes one
+// attempt (its needs, then its op) at this instant, once every change of
+// the instant is applied (queued for runAttempts).
 func (r *Runner) stepFire(i int) {
 	st := &r.stepSt[i]
 	st.h = sim.Handle{}
@@ -160,35 +210,124 @@ func (r *Runner) runAttempts() {
 	r.due = r.due[:0]
 }
 
-// stepAttempt makes one attempt of step i.
+// stepAttempt makes the attempt of step i due now: the attempt a gray run
+// lets through (the state unchanged since the run's last attempt), or the
+// first of a new run (the step's first attempt, or the first retry instant
+// after a change of state), after counting the failed attempts of the run
+// that ends.
 func (r *Runner) stepAttempt(i int) {
 	st := &r.stepSt[i]
 	if st.done || st.failed || r.rbState == rbAbandoned {
 		return
 	}
-	step := &r.cfg.Failover.Steps[i]
-	res := r.stepOp(i)
+	now := r.eng.Now()
+	if st.waiting {
+		run := &st.run
+		pass := run.gray && run.epoch == r.epoch && now == run.start+run.k*run.every
+		r.endRun(i, now, false)
+		if pass {
+			r.passAttempt(i)
+			return
+		}
+	}
+	r.startRun(i)
+}
+
+// attemptArgs returns what an attempt of step i needs.
+func (r *Runner) stepArgs(i int) (*Step, *stepInfo) {
+	return &r.cfg.Failover.Steps[i], &r.steps[i]
+}
+
+// startRun makes the first attempt of a run of step i, now: one uniform
+// from the step's stream. Without a gray failure in force anywhere the
+// attempt is made at once. Otherwise a dry run finds the gray checks the
+// attempt meets and how it ends when it passes them all: if that is a
+// transient failure, every attempt of the run fails with it (the gray
+// draws cannot change that, and none is made); else the geometric count of
+// attempts that fail in a gray failure is drawn, and the attempt that
+// passes is scheduled.
+func (r *Runner) startRun(i int) {
+	st := &r.stepSt[i]
+	step, info := r.stepArgs(i)
 	if !st.attInit {
-		st.att.InitKey(r.seed, r.steps[i].attKey)
+		st.att.InitKey(r.seed, info.attKey)
 		st.attInit = true
 	}
-	err := r.attempt(&step.Op, step.Needs, r.steps[i].needErr, st.att.Uniform(), r.steps[i].stream)
-	now := r.eng.Now()
-	res.Attempts++
-	res.At = now
+	u := st.att.Uniform()
+	if r.grayOn > 0 {
+		pr := &r.probe
+		pr.reset()
+		d := r.attempt(&step.Op, step.Needs, info.needErr, gray{u: 1, probe: pr}, info.stream)
+		if d != nil {
+			r.attemptFailed(i, d, 1)
+			return
+		}
+		if p := pr.p(); p > 0 {
+			run := &st.run
+			run.bands = append(run.bands[:0], pr.bands...)
+			lnP := math.Log(p)
+			k := int64(math.MaxInt64)
+			if lnP < 0 {
+				if kf := math.Floor(math.Log(u) / lnP); kf < float64(math.MaxInt64/2) {
+					k = int64(kf)
+				} else {
+					k = math.MaxInt64 / 2
+				}
+			}
+			if k > 0 {
+				r.startGrayRun(i, math.Log(u), lnP, k)
+				return
+			}
+		}
+	}
+	r.passAttempt(i)
+}
+
+// passAttempt makes an attempt of step i now that passes every gray check.
+func (r *Runner) passAttempt(i int) {
+	st := &r.stepSt[i]
+	step, info := r.stepArgs(i)
+	err := r.attempt(&step.Op, step.Needs, info.needErr, gray{u: 1}, info.stream)
 	if err == nil {
+		res := r.stepOp(i)
+		res.Attempts++
+		res.At = r.eng.Now()
 		r.traceStep(i, "step-op", "ok", "")
 		r.stepDone(i)
 		return
 	}
+	st.run.bands = st.run.bands[:0]
+	r.attemptFailed(i, err, 1)
+}
+
+// attemptFailed records the failed attempt of step i made now with err: a
+// refusal fails the step; a transient error starts a deterministic run of
+// retries.
+func (r *Runner) attemptFailed(i int, err error, n int64) {
+	st := &r.stepSt[i]
+	step := &r.cfg.Failover.Steps[i]
+	res := r.stepOp(i)
+	now := r.eng.Now()
+	res.Attempts += int(n)
+	res.At = now
 	code, transient := errInfo(err)
-	res.Errors = addErr(res.Errors, code)
+	res.Errors = addErr(res.Errors, code, int(n))
 	st.lastErr = err
 	if transient {
-		if r.d != nil {
-			r.traceStep(i, "step-op", "retry", err.Error())
+		st.waiting = true
+		st.run = retryRun{start: now, every: retryInterval(step), epoch: r.epoch, seen: r.epoch, err: err,
+			bands: st.run.bands[:0]}
+		r.traceRetrying(i, code)
+		if step.Op.Kind == OpRestoreBackup && code == codeBackupNotReady {
+			// No state change is needed for a backup copy to become
+			// usable: the next attempt that could succeed is the first
+			// after the next copy completes.
+			if si := r.storeIndex(step.Op.Store); si >= 0 {
+				if t, ok := r.nextCopy(&r.stores[si], now); ok {
+					r.scheduleAttempt(i, r.gridAtOrAfter(&st.run, t))
+				}
+			}
 		}
-		r.retryStep(i)
 		return
 	}
 	st.failed = true
@@ -211,13 +350,177 @@ func (r *Runner) stepAttempt(i int) {
 	r.checkFailover()
 }
 
-// retryStep schedules the next attempt of step i after a transient
-// failure, one retry interval later. It is the one place where retries are
-// scheduled: every attempt is an event, each with its own uniform. (The
-// failed attempts of one run of retries under unchanged state could be
-// drawn as one geometric count instead: DESIGN "Clarifications".)
-func (r *Runner) retryStep(i int) {
-	r.stepSt[i].h = r.eng.After(retryInterval(&r.cfg.Failover.Steps[i]), r.stepFireFn, i)
+// startGrayRun starts a gray run of step i whose first k attempts fail in a
+// gray failure (lnU = ln u, lnP = ln p): the first fails now, and the
+// attempt that passes is scheduled k retry intervals later.
+func (r *Runner) startGrayRun(i int, lnU, lnP float64, k int64) {
+	st := &r.stepSt[i]
+	run := &st.run
+	now := r.eng.Now()
+	run.start, run.every, run.last = now, retryInterval(&r.cfg.Failover.Steps[i]), 0
+	run.gray, run.err, run.k, run.lnU, run.lnP = true, nil, k, lnU, lnP
+	res := r.stepOp(i)
+	res.Attempts++
+	res.At = now
+	b := run.bands[run.band(0)]
+	code, _ := errInfo(b.err)
+	res.Errors = addErr(res.Errors, code, 1)
+	st.lastErr = b.err
+	st.waiting = true
+	run.epoch, run.seen = r.epoch, r.epoch
+	r.traceRetrying(i, code)
+	if h := r.cfg.Horizon; k <= (h-now)/run.every {
+		r.scheduleAttempt(i, now+k*run.every)
+	}
+}
+
+// band returns the index of the gray check at which attempt j of a gray
+// run fails (j < k): the first whose cumulative rate exceeds u/p^j.
+func (run *retryRun) band(j int64) int {
+	for b := 0; b < len(run.bands)-1; b++ {
+		if run.failsBy(b, j) {
+			return b
+		}
+	}
+	return len(run.bands) - 1
+}
+
+// failsBy reports whether attempt j of a gray run fails at gray check b or
+// an earlier one: u/p^j < cum_b, that is ln u − j·ln p < ln cum_b.
+func (run *retryRun) failsBy(b int, j int64) bool {
+	return run.lnU-float64(j)*run.lnP < math.Log(run.bands[b].cum)
+}
+
+// countBy returns how many of the attempts 0 .. n−1 of a gray run (n ≤ k)
+// fail at gray check b or an earlier one: those with j < ln(u/cum_b)/ln p,
+// a prefix since u/p^j grows with j.
+func (run *retryRun) countBy(b int, n int64) int64 {
+	if b == len(run.bands)-1 {
+		return n
+	}
+	x := (run.lnU - math.Log(run.bands[b].cum)) / run.lnP
+	if !(x > 0) {
+		return 0
+	}
+	c := math.Ceil(x)
+	if c >= float64(n) {
+		return n
+	}
+	return int64(c)
+}
+
+// endRun ends the run of retries of step i at t: it counts the attempts of
+// the run after the last one counted and before t (at t too when
+// inclusive), each failing as the run says, and traces the run as one
+// entry with its count.
+func (r *Runner) endRun(i int, t sim.Time, inclusive bool) {
+	st := &r.stepSt[i]
+	if !st.waiting {
+		return
+	}
+	st.waiting = false
+	run := &st.run
+	r.eng.Cancel(st.h)
+	st.h = sim.Handle{}
+	j := int64(-1)
+	if t >= run.start {
+		j = (t - run.start) / run.every
+		if !inclusive && run.start+j*run.every == t {
+			j--
+		}
+	}
+	if run.gray {
+		j = min(j, run.k-1)
+	}
+	if n := j - run.last; n > 0 {
+		res := r.stepOp(i)
+		res.Attempts += int(n)
+		res.At = run.start + j*run.every
+		if run.gray {
+			prev := int64(0)
+			for b := range run.bands {
+				c := run.countBy(b, j+1) - run.countBy(b, run.last+1)
+				if d := c - prev; d > 0 {
+					code, _ := errInfo(run.bands[b].err)
+					res.Errors = addErr(res.Errors, code, int(d))
+				}
+				prev = c
+			}
+			st.lastErr = run.bands[run.band(j)].err
+		} else {
+			code, _ := errInfo(run.err)
+			res.Errors = addErr(res.Errors, code, int(n))
+		}
+		run.last = j
+	}
+	if r.d != nil {
+		r.traceRun(i)
+	}
+}
+
+// scheduleAttempt schedules the next attempt of waiting step i at t, unless
+// one is scheduled at t or earlier, or t is after the horizon.
+func (r *Runner) scheduleAttempt(i int, t sim.Time) {
+	st := &r.stepSt[i]
+	if t > r.cfg.Horizon || (r.eng.Scheduled(st.h) && st.hAt <= t) {
+		return
+	}
+	r.eng.Cancel(st.h)
+	st.h = r.eng.At(t, r.stepFireFn, i)
+	st.hAt = t
+}
+
+// gridAtOrAfter returns the first retry instant of run at or after t and
+// after its last attempt counted, or sim.Forever when that is past
+// sim.Forever.
+func (r *Runner) gridAtOrAfter(run *retryRun, t sim.Time) sim.Time {
+	j := run.last + 1
+	if t > run.start {
+		if q := (t - run.start + run.every - 1) / run.every; q > j {
+			j = q
+		}
+	}
+	if j > (sim.Forever-run.start)/run.every {
+		return sim.Forever
+	}
+	return run.start + j*run.every
+}
+
+// wake schedules, for every waiting step whose state may have changed since
+// its next attempt was scheduled (Runner.epoch moved), an attempt at the
+// first retry instant at or after now (after now when strict: the state
+// changed after this instant's attempts were made). It reports whether an
+// attempt was scheduled at now, to be made in this instant.
+func (r *Runner) wake(now sim.Time, strict bool) bool {
+	atNow := false
+	for i := range r.stepSt {
+		st := &r.stepSt[i]
+		if !st.waiting || st.run.seen == r.epoch {
+			continue
+		}
+		st.run.seen = r.epoch
+		t := now
+		if strict {
+			t++
+		}
+		next := r.gridAtOrAfter(&st.run, t)
+		r.scheduleAttempt(i, next)
+		if next == now {
+			atNow = true
+		}
+	}
+	return atNow
+}
+
+// endRuns ends the run of retries of every waiting step at t (at the
+// horizon, inclusive: attempts at t are made; when the runbook is
+// abandoned, exclusive: the attempts at t were made already).
+func (r *Runner) endRuns(t sim.Time, inclusive bool) {
+	for i := range r.stepSt {
+		if r.stepSt[i].waiting {
+			r.endRun(i, t, inclusive)
+		}
+	}
 }
 
 func (r *Runner) stepDone(i int) {
@@ -279,6 +582,7 @@ func (r *Runner) checkFailover() {
 // abandonRunbook stops a runbook whose service came back before the
 // failover: traffic stays where it is.
 func (r *Runner) abandonRunbook() {
+	r.endRuns(r.eng.Now(), false)
 	r.eng.Cancel(r.rbStartH)
 	r.rbStartH = sim.Handle{}
 	for i := range r.stepSt {
@@ -310,12 +614,12 @@ func (r *Runner) actionAttempt(ai int) {
 	res.At = r.eng.Now()
 	var st sim.Stream
 	st.InitKey(r.seed, r.actionAttKeys[ai])
-	err := r.attempt(&a.Op, nil, nil, st.Uniform(), r.actionStreams[ai])
+	err := r.attempt(&a.Op, nil, nil, gray{u: st.Uniform()}, r.actionStreams[ai])
 	if err == nil {
 		res.Done = true
 	} else {
 		code, transient := errInfo(err)
-		res.Errors = addErr(res.Errors, code)
+		res.Errors = addErr(res.Errors, code, 1)
 		res.Err, res.Code, res.Refused = err.Error(), code, !transient
 	}
 	r.markDirty()
@@ -325,15 +629,55 @@ func (r *Runner) actionAttempt(ai int) {
 // gray decides the gray failures of one attempt from its one uniform: each
 // check with failure probability e fails when the uniform is below e;
 // otherwise the uniform is rescaled to (0, 1) given that it was not, so
-// that the successive checks of the attempt are independent.
-type gray struct{ u float64 }
+// that the successive checks of the attempt are independent. u = 1 passes
+// every check. With probe set the attempt is a dry run: every gray check
+// is recorded there and passed, and the op changes nothing.
+type gray struct {
+	u     float64
+	probe *probe
+}
 
-// fails reports whether a check with failure probability e fails.
-func (g *gray) fails(e float64) bool {
+// probe records the gray checks a dry-run attempt meets, in order.
+type probe struct {
+	bands []band
+	kms   kms.GrayProbe
+}
+
+func (p *probe) reset() {
+	p.bands = p.bands[:0]
+	p.kms = kms.GrayProbe{}
+}
+
+// add records a gray check with rate e that fails with err.
+func (p *probe) add(e float64, err error) {
+	ok := 1 - e
+	if n := len(p.bands); n > 0 {
+		ok *= 1 - p.bands[n-1].cum
+	}
+	p.bands = append(p.bands, band{cum: 1 - ok, err: err})
+}
+
+// p returns the chance that the attempt fails in one of the gray checks
+// recorded.
+func (p *probe) p() float64 {
+	if n := len(p.bands); n > 0 {
+		return p.bands[n-1].cum
+	}
+	return 0
+}
+
+// fails reports whether a check with failure probability e fails; in a
+// dry run it records the check (with the error mk makes) and passes it.
+func (g *gray) fails(e float64, mk func() error) bool {
 	switch {
 	case e <= 0:
 		return false
-	case e >= 1 || g.u < e:
+	case e >= 1:
+		return true
+	case g.probe != nil:
+		g.probe.add(e, mk())
+		return false
+	case g.u < e:
 		return true
 	}
 	g.u = (g.u - e) / (1 - e)
@@ -342,11 +686,10 @@ func (g *gray) fails(e float64) bool {
 
 // attempt makes one attempt now: the needs in order, then the op with the
 // needs its kind implies (where AWS sends it). A needs check and the op at
-// the same instant are one attempt, with one uniform u for every gray
-// failure it meets. stream names the step or action ("step/NAME",
+// the same instant are one attempt, with one uniform for every gray
+// failure it meets (g). stream names the step or action ("step/NAME",
 // "action/N"), for draws on success (a new table replica's copy time).
-func (r *Runner) attempt(op *Op, needs []Need, cache [][2]error, u float64, stream string) error {
-	g := gray{u}
+func (r *Runner) attempt(op *Op, needs []Need, cache [][2]error, g gray, stream string) error {
 	for i, n := range needs {
 		if err := r.checkNeed(n, &g, cache[i][:]); err != nil {
 			return err
@@ -361,7 +704,6 @@ func (r *Runner) attempt(op *Op, needs []Need, cache [][2]error, u float64, stre
 // transient, named after the service (NeedReason). cache holds the need's
 // errors [down, gray], made at their first use.
 func (r *Runner) checkNeed(n Need, g *gray, cache []error) error {
-	k := 0
 	switch {
 	case n.ARC:
 		if r.arcAvailable() {
@@ -372,12 +714,18 @@ func (r *Runner) checkNeed(n Need, g *gray, cache []error) error {
 	default:
 		e := r.svcErr(n.Region, serviceIndex(n.Service))
 		if e < 1 {
-			if !g.fails(e) {
+			if !g.fails(e, func() error { return r.needErr(n, 1, cache) }) {
 				return nil
 			}
-			k = 1
+			return r.needErr(n, 1, cache)
 		}
 	}
+	return r.needErr(n, 0, cache)
+}
+
+// needErr returns the error of need n, down (k = 0) or failed in a gray
+// failure (k = 1), made at its first use and cached.
+func (r *Runner) needErr(n Need, k int, cache []error) error {
 	if cache[k] == nil {
 		msg := "ARC routing control is unavailable: fewer than 3 of its cluster's 5 regions are up"
 		if !n.ARC {
@@ -405,6 +753,16 @@ func serviceIndex(s Services) int {
 func (r *Runner) doOp(op *Op, g *gray, stream string) error {
 	k := r.kms
 	by := kms.Caller{Principal: r.cfg.Principal(op), U: g.u}
+	if g.probe != nil {
+		by.Probe = &g.probe.kms
+		if op.Kind.IsKMS() {
+			defer func() {
+				if g.probe.kms.Rate > 0 {
+					g.probe.add(g.probe.kms.Rate, g.probe.kms.Err)
+				}
+			}()
+		}
+	}
 	switch op.Kind {
 	case OpNone:
 		return nil
@@ -429,7 +787,7 @@ func (r *Runner) doOp(op *Op, g *gray, stream string) error {
 	case OpPutKeyPolicy:
 		return k.PutKeyPolicy(by, op.Key, op.Region, op.Users)
 	case OpRestoreBackup:
-		return r.restore(op.Store)
+		return r.restore(op.Store, g.probe != nil)
 	case OpCreateTableReplica:
 		return r.createTableReplica(op, g, stream)
 	case OpDeleteTableReplica:
@@ -461,8 +819,8 @@ func errInfo(err error) (code string, transient bool) {
 	return kms.ErrorCode(err), kms.IsTransient(err)
 }
 
-// addErr counts one more error named code, keeping the list sorted by name.
-func addErr(list []ErrCount, code string) []ErrCount {
+// addErr counts n more errors named code, keeping the list sorted by name.
+func addErr(list []ErrCount, code string, n int) []ErrCount {
 	i, found := slices.BinarySearchFunc(list, code, func(e ErrCount, c string) int {
 		switch {
 		case e.Err < c:
@@ -473,10 +831,10 @@ func addErr(list []ErrCount, code string) []ErrCount {
 		return 0
 	})
 	if found {
-		list[i].N++
+		list[i].N += n
 		return list
 	}
-	return slices.Insert(list, i, ErrCount{Err: code, N: 1})
+	return slices.Insert(list, i, ErrCount{Err: code, N: n})
 }
 
 // slowFailover returns the CauseSlowFailover of a trial whose service came

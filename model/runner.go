@@ -115,6 +115,14 @@ type Runner struct {
 	// instant with only failed attempts changes nothing and is not
 	// re-evaluated.
 	changed bool
+	// epoch counts the changes of state of the trial (markDirty, bump): a
+	// waiting step whose run of retries saw another epoch may succeed at
+	// its next retry instant (wake).
+	epoch uint64
+	// grayOn counts the windows in force at an error rate below 1: while
+	// there is none, no attempt can fail in a gray failure.
+	grayOn int
+	probe  probe
 
 	// runbook
 	rbState    int
@@ -258,8 +266,14 @@ func (r *Runner) Linked(a, b int) bool { return a == b || r.part[a*r.nR+b] == 0 
 // evaluated at its end.
 func (r *Runner) markDirty() {
 	r.changed = true
+	r.epoch++
 	r.eng.MarkDirty()
 }
+
+// bump records a change of state made while the instant is evaluated
+// (evaluate has run its attempts already): waiting steps retry at their
+// next retry instant after it.
+func (r *Runner) bump() { r.epoch++ }
 
 // svcUp reports whether service svc of region is up: not taken down at an
 // error rate of 1 (a gray failure leaves it up, failing a fraction of its
@@ -344,6 +358,7 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	r.markDirty()
 	r.eng.Run(cfg.Horizon)
 	r.closeInterval(cfg.Horizon)
+	r.endRuns(cfg.Horizon, true)
 	// A step that is not done keeps the error of its last attempt (stepDone
 	// clears it); the message is built once, here, not at every retry.
 	for si := range r.stepSt {
@@ -478,11 +493,12 @@ func (r *Runner) resetTrial(i int) {
 	r.rbStartAt = -1
 	r.due = r.due[:0]
 	r.changed = false
+	r.grayOn = 0
 	r.rbState = rbIdle
 	r.rbStartH = sim.Handle{}
 	r.routeBackH = sim.Handle{}
 	for si := range r.stepSt {
-		r.stepSt[si] = stepState{}
+		r.stepSt[si] = stepState{run: retryRun{bands: r.stepSt[si].run.bands[:0]}}
 	}
 	for si := range r.stores {
 		r.resetStore(&r.stores[si])
@@ -535,6 +551,9 @@ func (r *Runner) applyWindow(wi, delta int) {
 		return
 	}
 	stsWas, appWas := r.svcUp(w.region, svcSTS), r.svcUp(w.region, svcApp)
+	if w.rate < 1 {
+		r.grayOn += delta
+	}
 	if w.rate >= 1 {
 		for s := 0; s < numSvc; s++ {
 			if w.services&(1<<s) != 0 {

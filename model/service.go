@@ -459,6 +459,13 @@ func (r *Runner) evaluate() {
 	if !r.changed {
 		return // only attempts that changed nothing
 	}
+	if r.wake(now, false) {
+		// A waiting step retries at this very instant: its attempt sees
+		// the state after every change of the instant, and is made before
+		// the instant is judged.
+		r.eng.MarkDirty()
+		return
+	}
 	r.changed = false
 	r.closeInterval(now)
 	r.updateReplicas(now)
@@ -502,6 +509,10 @@ func (r *Runner) evaluate() {
 	}
 	r.traceRates(now)
 	r.traceKeyReach()
+	// Changes made while judging the instant (a replica turned
+	// inaccessible, the vault key's record) are seen from the next retry
+	// instant on.
+	r.wake(now, true)
 }
 
 // servesAlone reports whether region reg could keep the service up alone.

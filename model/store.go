@@ -331,6 +331,7 @@ func (r *Runner) updateReplicas(now sim.Time) {
 			case rs != kms.OK && !r.kms.Transient(rs, key, reg):
 				if !s.inacc[j] {
 					s.inacc[j] = true
+					r.bump()
 					s.inaccSince[j] = now
 					arg := si*r.nR + reg
 					if !s.left[j] {
@@ -344,6 +345,7 @@ func (r *Runner) updateReplicas(now sim.Time) {
 				}
 			case rs == kms.OK && s.inacc[j]:
 				s.inacc[j] = false
+				r.bump()
 				r.eng.Cancel(s.leaveH[j])
 				r.eng.Cancel(s.archH[j])
 				if s.left[j] {
@@ -406,6 +408,7 @@ func (r *Runner) recordPoints(now sim.Time) {
 		if b := s.backup; b != nil {
 			rs, _ := r.kms.Usable(b.Key, b.To)
 			if ok := rs == kms.OK; ok != s.vaultOKAt(now) {
+				r.bump()
 				if n := len(s.vault); n > 0 && s.vault[n-1].t == now {
 					s.vault[n-1].ok = ok
 				} else {

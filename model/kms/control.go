@@ -148,11 +148,24 @@ func (c *call) grayFail(a, b int) error {
 	if b >= 0 && b != a {
 		ok *= 1 - c.k.gray.KMSErrorRate(b)
 	}
-	if e := 1 - ok; e > 0 && c.by.U < e {
+	e := 1 - ok
+	if e <= 0 {
+		return nil
+	}
+	if p := c.by.Probe; p != nil {
+		p.Rate = e
+		p.Err = c.fail(CodeUnavailable, true, "the call failed in a gray failure of KMS (error rate %.3g)", e)
+		return nil
+	}
+	if c.by.U < e {
 		return c.fail(CodeUnavailable, true, "the call failed in a gray failure of KMS (error rate %.3g)", e)
 	}
 	return nil
 }
+
+// dry reports whether the call is a dry run (Caller.Probe): it has passed
+// every check and must change nothing.
+func (c *call) dry() bool { return c.by.Probe != nil }
 
 // gate makes the checks every control-plane call starts with, in order,
 // each only if the previous passed: reachability (KMS up in sentTo; with
@@ -289,6 +302,9 @@ func (k *KMS) ReplicateKeyFrom(by Caller, key, from, region int, users []string,
 	if err := first(c.refusal(p, "primary", false), c.busy(p, "primary")); err != nil {
 		return err
 	}
+	if c.dry() {
+		return nil
+	}
 	nc := k.copyAt(key, region)
 	pol, ok := kd.usersIn(region)
 	if !ok {
@@ -348,6 +364,9 @@ func (k *KMS) UpdatePrimaryRegion(by Caller, key, region int) error {
 		c.busy(p, "primary"), c.busy(region, "replica")); err != nil {
 		return err
 	}
+	if c.dry() {
+		return nil
+	}
 	s := &k.ks[key]
 	s.primary = region
 	if k.onChange != nil {
@@ -379,7 +398,7 @@ func (k *KMS) enableDisable(by Caller, op string, key, region int, to State) err
 		c.refusal(region, "key", true), c.busy(region, "key")); err != nil {
 		return err
 	}
-	if k.copyAt(key, region).state != to {
+	if k.copyAt(key, region).state != to && !c.dry() {
 		k.setState(key, region, to, op)
 	}
 	return nil
@@ -423,6 +442,9 @@ func (k *KMS) ScheduleKeyDeletion(by Caller, key, region int, window sim.Time) e
 	if err := first(c.exists(region), c.refusal(region, "key", true), c.busy(region, "key")); err != nil {
 		return err
 	}
+	if c.dry() {
+		return nil
+	}
 	if region == k.ks[key].primary && k.hasReplicas(key) {
 		k.copyAt(key, region).window = window
 		k.setState(key, region, PendingReplicaDeletion, OpScheduleKeyDeletion)
@@ -452,6 +474,9 @@ func (k *KMS) CancelKeyDeletion(by Caller, key, region int) error {
 	if cp.state != PendingDeletion && cp.state != PendingReplicaDeletion {
 		return c.fail(CodeInvalidState, false, "the key in %s is %s, not pending deletion",
 			k.regionName(region), cp.state)
+	}
+	if c.dry() {
+		return nil
 	}
 	k.eng.Cancel(cp.del)
 	cp.del = sim.Handle{}
@@ -488,6 +513,9 @@ func (k *KMS) RotateKeyOnDemand(by Caller, key int) error {
 	if s.onDemand >= MaxOnDemandRotations {
 		return c.fail(CodeLimitExceeded, false, "%d on-demand rotations already done", s.onDemand)
 	}
+	if c.dry() {
+		return nil
+	}
 	s.onDemand++
 	k.rotate(key, "on-demand")
 	return nil
@@ -513,6 +541,9 @@ func (k *KMS) PutKeyPolicy(by Caller, key, region int, users []string) error {
 	cp := k.copyAt(key, region)
 	if cp.state == Creating {
 		return c.busy(region, "key")
+	}
+	if c.dry() {
+		return nil
 	}
 	cp.own = append(cp.own[:0], users...)
 	cp.users = cp.own
@@ -557,6 +588,9 @@ func (k *KMS) setRotation(by Caller, op string, key, region int, period sim.Time
 	}
 	if err := first(c.refusal(region, "primary", false), c.busy(region, "primary")); err != nil {
 		return err
+	}
+	if c.dry() {
+		return nil
 	}
 	k.eng.Cancel(s.rotH)
 	s.rotH = sim.Handle{}

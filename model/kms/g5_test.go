@@ -176,3 +176,47 @@ func TestWildcardPrincipals(t *testing.T) {
 		t.Errorf("default AdminsFor = %v, want [*]", got)
 	}
 }
+
+// TestDryRun: a call with Caller.Probe set makes every check, records the
+// gray failure of KMS it meets (its rate and the error it would return)
+// and passes it, and changes nothing: every operation returns what the real
+// call returns without gray failure, no state or policy changes and no
+// event is scheduled.
+func TestDryRun(t *testing.T) {
+	calls := []struct {
+		name string
+		do   func(k *KMS, by Caller) error
+	}{
+		{"ReplicateKey", func(k *KMS, by Caller) error { return k.ReplicateKey(by, 0, euw1, nil, false) }},
+		{"UpdatePrimaryRegion", func(k *KMS, by Caller) error { return k.UpdatePrimaryRegion(by, 0, usw2) }},
+		{"DisableKey", func(k *KMS, by Caller) error { return k.DisableKey(by, 0, usw2) }},
+		{"ScheduleKeyDeletion", func(k *KMS, by Caller) error { return k.ScheduleKeyDeletion(by, 0, usw2, 7*sim.Day) }},
+		{"RotateKeyOnDemand", func(k *KMS, by Caller) error { return k.RotateKeyOnDemand(by, 0) }},
+		{"PutKeyPolicy", func(k *KMS, by Caller) error { return k.PutKeyPolicy(by, 0, usw2, []string{"x"}) }},
+		{"DisableKeyRotation", func(k *KMS, by Caller) error { return k.DisableKeyRotation(by, 0, use1) }},
+	}
+	for _, c := range calls {
+		for _, who := range []Caller{platform, drOp} {
+			t.Run(c.name+"/"+who.Principal, func(t *testing.T) {
+				f, net := adminFixture(t)
+				net.rate[use1], net.rate[usw2] = 0.3, 0.5
+				var p GrayProbe
+				dry := who
+				dry.Probe = &p
+				dryErr := c.do(f.k, dry)
+				if len(f.changes) != 0 || f.eng.Pending() != 0 {
+					t.Fatalf("dry run changed something: %d changes, %d events", len(f.changes), f.eng.Pending())
+				}
+				if p.Rate <= 0 || p.Err == nil {
+					t.Errorf("probe %+v, want the gray failure recorded", p)
+				}
+				real := who
+				real.U = 1 // passes every gray failure
+				realErr := c.do(f.k, real)
+				if (dryErr == nil) != (realErr == nil) || (dryErr != nil && dryErr.Error() != realErr.Error()) {
+					t.Errorf("dry run: %v, real call: %v", dryErr, realErr)
+				}
+			})
+		}
+	}
+}

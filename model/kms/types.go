@@ -35,10 +35,26 @@ type Caller struct {
 	// Principal is checked against the admins of the copies involved
 	// (docs/aws-behaviour.md G5); Key.AdminsFor says who they are.
 	Principal string
-	// U is a uniform in (0, 1), one per attempt, from the stream of the
-	// step or action that makes the call. Without gray failures it is not
-	// looked at and may be 0.
+	// U is a uniform in (0, 1) from the stream of the step or action that
+	// makes the call: the call fails in a gray failure of KMS when U is
+	// below its rate. Without gray failures it is not looked at and may be
+	// 0; U = 1 passes every gray failure.
 	U float64
+	// Probe, when not nil, makes the call a dry run: every check is made in
+	// order, a gray failure of KMS is recorded in Probe (its rate and the
+	// error it would return) and passed whatever U is, and nothing changes.
+	// The call returns what it would return if no gray failure happened. A
+	// runbook uses it to find, once per run of retries, how likely an
+	// attempt is to fail in a gray failure and how it ends otherwise.
+	Probe *GrayProbe
+}
+
+// GrayProbe records the gray failure of KMS a dry-run call met: Rate is its
+// combined rate 1 − Π(1 − e_r) over the Regions involved (0: none met) and
+// Err the KMSUnavailable error the call returns when it fails there.
+type GrayProbe struct {
+	Rate float64
+	Err  error
 }
 
 // State is the key state of one regional copy of a key. Absent and Deleted
