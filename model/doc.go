@@ -80,10 +80,30 @@
 // failure with the same uniform, admins (G5) of Config.Principal(op), then
 // state); table-replica ops need DynamoDB up in the first live replica's
 // region (updateTable), bucket-rule ops S3 up in the source bucket's
-// region. Retries are scheduled in one place, retryStep: one event per
-// attempt (a closed form of the attempts of one run of retries under
-// unchanged state, with the failed gray attempts as one geometric count,
-// would replace it there).
+// region.
+//
+// Retries in closed form (retryRun): between two changes of state an
+// attempt fails the same way every time, so a step that fails with a
+// transient error waits, with no event, until a change of state (any
+// markDirty or bump moves Runner.epoch) and then makes its next attempt at
+// the first retry instant at or after the change (wake; at the change's
+// own instant when a retry instant falls on it, before the instant is
+// judged). The failed attempts in between are counted when the run ends
+// (endRun): at that attempt, when the runbook is abandoned, or at the
+// horizon; the trace has one entry per run, with its count. A restore that
+// finds no usable backup copy also wakes at the first retry instant after
+// the next copy completes (nextCopy), which needs no change of state. With
+// a gray failure in force (grayOn), the first attempt of a run is a dry run
+// first (kms.Caller.Probe; the model's ops check and change nothing): it
+// gives the gray checks met, with rates e_i, and how the attempt ends when
+// it passes them. If that is a transient failure every attempt of the run
+// fails with it and no draw is made; otherwise the run's one uniform u
+// gives the number of attempts that fail in a gray failure, k = ⌊ln u /
+// ln p⌋ with p = 1 − Π(1 − e_i) (geometric), and the attempt that passes is
+// scheduled k retries later. Attempt j of the run sees the uniform u/p^j
+// and fails at the first check whose cumulative rate exceeds it, so the
+// failures per check are counted in closed form too. A trial's cost is
+// independent of the retry interval (BenchmarkTrialRetry).
 //
 // Replica slots: a table has one slot per region that holds a replica at
 // t=0 or that a create-table-replica op names; a slot is present or not,
