@@ -40,6 +40,35 @@ type source struct {
 	// cum(x ≥ 0) adds; preOK says it is computed.
 	pre   float64
 	preOK bool
+	// prefix[i] caches cum at the start of the stretch of w[i] (the
+	// writes accepted before it), computed in order as far as needed.
+	prefix []float64
+	// sub caches the kernels of M on the stretch of the last evaluation
+	// (a lag-mode source), in kern.
+	sub  subSeg
+	kern []kernel
+}
+
+// kernel is one term coef·S(p − x) of M(x) on a stretch, and coef·G(p −
+// x) of its integral (p is after the stretch).
+type kernel struct{ p, coef float64 }
+
+// subSeg is a stretch [a, b) of write times of a lag-mode source over which
+// no piece starts or ends, within one stretch of constant intensity (seg,
+// the index into w, or -1 for the writes before 0). There M(x) = m0 +
+// Σ coef_k·S(p_k − x) (the pieces x falls in give m0, those after it and
+// the evaluation time T the kernels, merged by p), so that
+// ∫_a^x M = base + m0·(x − a) + ga − Σ coef_k·G(p_k − x), ga = Σ coef_k·G(p_k
+// − a), and for the writes before 0, ∫_{−∞}^x M = Σ coef_k·E[(L − (p_k −
+// x))⁺]. A Newton step within it costs one LimitedMean and one Survival
+// per kernel (one in the common case of a link down from T0 on), not the
+// O(pieces) of the general form.
+type subSeg struct {
+	ok       bool
+	seg      int
+	a, b     float64
+	m0, base float64
+	ga       float64
 }
 
 // gInt returns ∫_0^y S(u) du for the lag, with S(u) = 1 for u < 0.
@@ -180,37 +209,224 @@ func (s *source) intOf(a, b float64) float64 {
 }
 
 // cum returns the expected number of writes accepted in [lo, x) (x ≤ hi)
-// that are missing at T: ∫ w(t) M(t) dt.
+// that are missing at T: ∫ w(t) M(t) dt. The writes of the stretches of w
+// before x's are summed once (prefix); within x's stretch a lag-mode source
+// evaluates the kernels of the piece-free stretch x falls in (subSeg).
 func (s *source) cum(x float64) float64 {
 	x = math.Min(x, s.hi)
 	if x <= s.lo {
 		return 0
 	}
-	v := 0.0
 	if s.lo < 0 && s.w0 > 0 {
 		if x < 0 {
+			if s.mode == modeLag {
+				return s.w0 / float64(sim.Second) * s.preKernels(x)
+			}
 			return s.w0 / float64(sim.Second) * s.intOf(s.lo, x)
 		}
-		if !s.preOK {
-			s.pre, s.preOK = s.preCount(), true
-		}
-		v = s.pre
+	} else if x < 0 {
+		return 0
 	}
-	for i, p := range s.w {
-		a := math.Max(float64(p.t), s.lo)
-		if a >= x {
+	// i: the last intensity point at or before x.
+	i := -1
+	for k := len(s.w) - 1; k >= 0; k-- {
+		if float64(s.w[k].t) <= x {
+			i = k
 			break
 		}
-		if p.w == 0 {
-			continue
-		}
-		b := x
-		if i+1 < len(s.w) {
-			b = math.Min(b, float64(s.w[i+1].t))
-		}
-		v += p.w / float64(sim.Second) * s.intOf(a, b)
+	}
+	if i < 0 {
+		return s.prefixAt(0)
+	}
+	v := s.prefixAt(i)
+	a := math.Max(float64(s.w[i].t), s.lo)
+	if p := s.w[i]; x > a && p.w != 0 {
+		v += p.w / float64(sim.Second) * s.partial(i, a, x)
 	}
 	return v
+}
+
+// prefixAt returns cum at the start of the stretch of w[i] (i ≤ len(w)):
+// the writes before 0 and those of the stretches before it.
+func (s *source) prefixAt(i int) float64 {
+	if len(s.prefix) == 0 {
+		v := 0.0
+		if s.lo < 0 && s.w0 > 0 {
+			if !s.preOK {
+				s.pre, s.preOK = s.preCount(), true
+			}
+			v = s.pre
+		}
+		s.prefix = append(s.prefix, v)
+	}
+	for len(s.prefix) <= i {
+		k := len(s.prefix) - 1
+		v := s.prefix[k]
+		p := s.w[k]
+		a := math.Max(float64(p.t), s.lo)
+		b := s.hi
+		if k+1 < len(s.w) {
+			b = math.Min(b, float64(s.w[k+1].t))
+		}
+		if p.w != 0 && a < b {
+			v += p.w / float64(sim.Second) * s.whole(a, b)
+		}
+		s.prefix = append(s.prefix, v)
+	}
+	return s.prefix[i]
+}
+
+// maxKernelStretches bounds the piece-free stretches whole sums kernel by
+// kernel (each costs O(pieces) to set up); beyond it the general form
+// intM, O(pieces), is cheaper.
+const maxKernelStretches = 4
+
+// whole returns ∫_a^b M over a whole stretch of w (a finite): for a
+// lag-mode source with few piece boundaries inside it, stretch by
+// stretch from their merged kernels (a link down from T0 on: one
+// LimitedMean), else by the general form.
+func (s *source) whole(a, b float64) float64 {
+	if s.mode != modeLag {
+		return s.intOf(a, b)
+	}
+	n := 1
+	for k := range s.pieces {
+		p := &s.pieces[k]
+		if p.d > a && p.d < b {
+			n++
+		}
+		if E := math.Min(p.e, s.T); E > a && E < b && E != p.d {
+			n++
+		}
+	}
+	if n > maxKernelStretches {
+		return s.intOf(a, b)
+	}
+	s.sub.ok = false // s.kern is used here
+	v := 0.0
+	for lo := a; lo < b; {
+		hi := b
+		for k := range s.pieces {
+			p := &s.pieces[k]
+			for _, t := range [2]float64{p.d, math.Min(p.e, s.T)} {
+				if t > lo && t < hi {
+					hi = t
+				}
+			}
+		}
+		v += s.kernels(lo, hi) * (hi - lo)
+		for _, k := range s.kern {
+			v += k.coef * (gInt(&s.lag, k.p-lo) - gInt(&s.lag, k.p-hi))
+		}
+		lo = hi
+	}
+	return v
+}
+
+// partial returns ∫_a^x M for x in the stretch of w[i] that starts at a.
+func (s *source) partial(i int, a, x float64) float64 {
+	if s.mode != modeLag {
+		return s.intOf(a, x)
+	}
+	sub := &s.sub
+	if !sub.ok || sub.seg != i || x < sub.a || x >= sub.b {
+		s.buildSub(i, a, x)
+	}
+	v := sub.base + sub.m0*(x-sub.a) + sub.ga
+	for _, k := range s.kern {
+		v -= k.coef * gInt(&s.lag, k.p-x)
+	}
+	return v
+}
+
+// preKernels returns ∫_{−∞}^x M for x ≤ 0 (a lag-mode source under a
+// steady start): every piece starts at or after 0, so one stretch.
+func (s *source) preKernels(x float64) float64 {
+	sub := &s.sub
+	if !sub.ok || sub.seg != -1 {
+		s.kernels(math.Inf(-1), 0)
+		sub.ok, sub.seg, sub.a, sub.b = true, -1, math.Inf(-1), 0
+	}
+	v := 0.0
+	for _, k := range s.kern {
+		v += k.coef * s.lag.TailMean(k.p-x)
+	}
+	return v
+}
+
+// buildSub sets s.sub to the piece-free stretch around x within the
+// stretch [a, ·) of w[i], with its kernels, base (∫ from a to its start)
+// and ga.
+func (s *source) buildSub(i int, a, x float64) {
+	lo, hi := a, s.hi
+	if i+1 < len(s.w) {
+		hi = math.Min(hi, float64(s.w[i+1].t))
+	}
+	for k := range s.pieces {
+		p := &s.pieces[k]
+		for _, v := range [2]float64{p.d, math.Min(p.e, s.T)} {
+			if v <= x && v > lo {
+				lo = v
+			}
+			if v > x && v < hi {
+				hi = v
+			}
+		}
+	}
+	base := 0.0
+	if lo > a {
+		base = s.intOf(a, lo)
+	}
+	sub := &s.sub
+	sub.m0 = s.kernels(lo, hi)
+	sub.ok, sub.seg, sub.a, sub.b = true, i, lo, hi
+	sub.base = base
+	sub.ga = 0
+	for _, k := range s.kern {
+		sub.ga += k.coef * gInt(&s.lag, k.p-lo)
+	}
+}
+
+// kernels sets s.kern to the kernels of M on the piece-free stretch [a, b)
+// and returns m0 (DESIGN's M: S(T−x) plus, per piece after x,
+// c·[S(d−x) − S(E−x)], and per piece x falls in, c·[1 − S(E−x)]).
+func (s *source) kernels(a, b float64) (m0 float64) {
+	kern := append(s.kern[:0], kernel{s.T, 1})
+	for k := range s.pieces {
+		p := &s.pieces[k]
+		E := math.Min(p.e, s.T)
+		if E <= a || p.c == 0 {
+			continue
+		}
+		if p.d >= b {
+			kern = append(kern, kernel{p.d, p.c})
+		} else {
+			m0 += p.c
+		}
+		kern = append(kern, kernel{E, -p.c})
+	}
+	// Sort by p (insertion: nearly sorted) and merge equal points.
+	for j := 1; j < len(kern); j++ {
+		for m := j; m > 0 && kern[m].p < kern[m-1].p; m-- {
+			kern[m], kern[m-1] = kern[m-1], kern[m]
+		}
+	}
+	out := kern[:0]
+	for _, k := range kern {
+		if n := len(out); n > 0 && out[n-1].p == k.p {
+			out[n-1].coef += k.coef
+			continue
+		}
+		out = append(out, k)
+	}
+	kern = out[:0]
+	for _, k := range out {
+		if k.coef != 0 {
+			kern = append(kern, k)
+		}
+	}
+	s.kern = kern
+	return m0
 }
 
 // negligible is the expected count of missing writes from before 0 below
@@ -232,6 +448,7 @@ func (s *source) preCount() float64 {
 		if s.w0/float64(sim.Second)*s.lag.TailMean(D) < negligible {
 			return 0
 		}
+		return s.w0 / float64(sim.Second) * s.preKernels(0)
 	}
 	return s.w0 / float64(sim.Second) * s.intOf(s.lo, 0)
 }
@@ -255,28 +472,51 @@ func (s *source) density(x float64) float64 {
 	if w == 0 {
 		return 0
 	}
+	if sub := &s.sub; s.mode == modeLag && sub.ok && x >= sub.a && x < sub.b {
+		m := sub.m0
+		for _, k := range s.kern {
+			m += k.coef * s.lag.Survival(k.p-x)
+		}
+		return w / float64(sim.Second) * m
+	}
 	return w / float64(sim.Second) * s.mOf(x)
 }
 
-// strandScratch holds the buffers of the stranded-writes computation.
+// strandScratch holds the buffers of the stranded-writes computation, one
+// set per source.
 type strandScratch struct {
 	srcs   []source
 	pieces [][]piece
+	prefix [][]float64
+	kern   [][]kernel
 }
 
-// add appends a source and returns it, with a piece buffer for modeLag.
+// add appends a source, with its buffers (pieces for modeLag).
 func (sc *strandScratch) add(src source, pts []linkPt) {
 	if src.hi <= src.lo {
 		return
 	}
-	if len(sc.pieces) <= len(sc.srcs) {
+	n := len(sc.srcs)
+	if len(sc.pieces) <= n {
 		sc.pieces = append(sc.pieces, nil)
+		sc.prefix = append(sc.prefix, nil)
+		sc.kern = append(sc.kern, nil)
 	}
 	if src.mode == modeLag {
-		sc.pieces[len(sc.srcs)] = buildPieces(sc.pieces[len(sc.srcs)], pts, &src.lag, src.T)
-		src.pieces = sc.pieces[len(sc.srcs)]
+		sc.pieces[n] = buildPieces(sc.pieces[n], pts, &src.lag, src.T)
+		src.pieces = sc.pieces[n]
 	}
+	src.prefix = sc.prefix[n][:0]
+	src.kern = sc.kern[n][:0]
 	sc.srcs = append(sc.srcs, src)
+}
+
+// release hands the sources' grown buffers back to the scratch.
+func (sc *strandScratch) release() {
+	for i := range sc.srcs {
+		sc.prefix[i] = sc.srcs[i].prefix
+		sc.kern[i] = sc.srcs[i].kern
+	}
 }
 
 // sources fills r.sc.srcs with the sources of store s towards region y for
@@ -288,6 +528,7 @@ func (sc *strandScratch) add(src source, pts []linkPt) {
 // that never left its region has no finite size.
 func (r *Runner) sources(s *store, y int, skip []bool, hi, T float64) []source {
 	sc := &r.sc
+	sc.release()
 	sc.srcs = sc.srcs[:0]
 	_, hasCopy, restored := r.copyKey(s, y)
 	steady := r.cfg.Start == StartSteady
