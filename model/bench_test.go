@@ -11,7 +11,7 @@ func benchTrials(b *testing.B, cfg *Config) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		r.Trial(1, i, nil)
+		r.TrialRef(1, i, nil)
 	}
 }
 

@@ -66,6 +66,29 @@ type TrialResult struct {
 	Ops []OpResult
 }
 
+// Clone returns a copy of t that shares no memory with it.
+func (t *TrialResult) Clone() TrialResult {
+	c := *t
+	c.RecoveredIn = cloneNil(t.RecoveredIn)
+	c.LostWrites = cloneNil(t.LostWrites)
+	c.StoreRPO = cloneNil(t.StoreRPO)
+	c.KMSFailures = cloneNil(t.KMSFailures)
+	c.Ops = cloneNil(t.Ops)
+	for i := range c.Ops {
+		c.Ops[i].Errors = cloneNil(t.Ops[i].Errors)
+	}
+	return c
+}
+
+// cloneNil copies s, keeping nil and empty as they are (a result with no
+// recovery region has RecoveredIn nil).
+func cloneNil[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return append([]T(nil), s...)
+}
+
 // KMSFailure returns the failed calls for reason r in region reg.
 func (t *TrialResult) KMSFailure(r kms.Reason, reg, nRegions int) float64 {
 	return t.KMSFailures[int(r)*nRegions+reg]

@@ -310,8 +310,16 @@ func (r *Runner) arcAvailable() bool {
 
 // Trial simulates trial index i of a run with the given seed and returns its
 // metrics. If d is non-nil it is filled with the trial's trace and timeline.
-// The result depends only on (cfg, seed, i).
+// The result depends only on (cfg, seed, i). Its slices are its own: see
+// TrialRef for the variant that allocates nothing.
 func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
+	return r.TrialRef(seed, i, d).Clone()
+}
+
+// TrialRef is Trial returning the Runner's own result, which its next trial
+// overwrites (slices included): a caller that keeps what it needs (a
+// compact record, sums) runs trials without allocating.
+func (r *Runner) TrialRef(seed uint64, i int, d *Detail) *TrialResult {
 	cfg := r.cfg
 	ts := sim.TrialSeed(seed, i)
 	r.seed = ts
@@ -375,7 +383,7 @@ func (r *Runner) Trial(seed uint64, i int, d *Detail) TrialResult {
 	r.opCauses()
 	r.finishAttribution()
 	r.finish(d)
-	return r.res
+	return &r.res
 }
 
 // opCauses adds the CauseStep of every op that held the failover back or
@@ -465,13 +473,18 @@ func (r *Runner) resetTrial(i int) {
 	nStores := len(r.stores)
 	nFail := int(kms.NumReasons) * r.nR
 	res := &r.res
-	// Results are returned by value and kept by callers, so the slices they
-	// hold are fresh for every trial.
+	// The result's slices are reused from trial to trial (Trial copies
+	// them out).
+	old := *res
 	*res = TrialResult{Trial: i, FailoverAt: -1}
-	res.Ops = make([]OpResult, nOps)
-	res.LostWrites = make([]int64, nStores)
-	res.StoreRPO = make([]sim.Time, nStores)
-	res.KMSFailures = make([]float64, nFail)
+	res.Ops = resize(old.Ops, nOps)
+	for k := range res.Ops {
+		res.Ops[k] = OpResult{Errors: res.Ops[k].Errors[:0]}
+	}
+	res.LostWrites = resize(old.LostWrites, nStores)
+	res.StoreRPO = resize(old.StoreRPO, nStores)
+	res.KMSFailures = resize(old.KMSFailures, nFail)
+	res.RecoveredIn = old.RecoveredIn[:0]
 
 	clear(r.down)
 	clear(r.errRate)
@@ -503,6 +516,17 @@ func (r *Runner) resetTrial(i int) {
 	for si := range r.stores {
 		r.resetStore(&r.stores[si])
 	}
+}
+
+// resize returns s with length n and every element zero, reusing its array
+// when it is large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // svcUpAt reports whether service svc of region was up (not down at an

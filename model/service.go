@@ -490,7 +490,7 @@ func (r *Runner) evaluate() {
 		if res.Incident && !res.Recovered {
 			res.Recovered = true
 			res.RTO = now - res.T0
-			res.RecoveredIn = nil
+			res.RecoveredIn = res.RecoveredIn[:0]
 			for reg := 0; reg < r.nR; reg++ {
 				if r.serving[reg] {
 					res.RecoveredIn = append(res.RecoveredIn, reg)

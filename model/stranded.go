@@ -44,9 +44,12 @@ type source struct {
 	// writes accepted before it), computed in order as far as needed.
 	prefix []float64
 	// sub caches the kernels of M on the stretch of the last evaluation
-	// (a lag-mode source), in kern.
+	// (a lag-mode source), in kern; mAt is M at the point x of the last
+	// partial integral, made with it (-1: none).
 	sub  subSeg
 	kern []kernel
+	mX   float64
+	mAt  float64
 }
 
 // kernel is one term coef·S(p − x) of M(x) on a stretch, and coef·G(p −
@@ -303,6 +306,7 @@ func (s *source) whole(a, b float64) float64 {
 		return s.intOf(a, b)
 	}
 	s.sub.ok = false // s.kern is used here
+	s.mAt = -1
 	v := 0.0
 	for lo := a; lo < b; {
 		hi := b
@@ -329,14 +333,26 @@ func (s *source) partial(i int, a, x float64) float64 {
 		return s.intOf(a, x)
 	}
 	sub := &s.sub
-	if !sub.ok || sub.seg != i || x < sub.a || x >= sub.b {
-		s.buildSub(i, a, x)
+	if !sub.ok || sub.seg != i || x < sub.a || x > sub.b {
+		s.buildSub(i, a, x, false)
 	}
 	v := sub.base + sub.m0*(x-sub.a) + sub.ga
+	m := sub.m0
 	for _, k := range s.kern {
-		v -= k.coef * gInt(&s.lag, k.p-x)
+		g, sv := gIntS(&s.lag, k.p-x)
+		v -= k.coef * g
+		m += k.coef * sv
 	}
+	s.mX, s.mAt = x, m
 	return v
+}
+
+// gIntS returns gInt(d, y) and P(L > y) (1 for y < 0) together.
+func gIntS(d *sim.Dist, y float64) (g, s float64) {
+	if y <= 0 {
+		return y, 1
+	}
+	return d.LimitedMeanSurvival(y)
 }
 
 // preKernels returns ∫_{−∞}^x M for x ≤ 0 (a lag-mode source under a
@@ -344,6 +360,7 @@ func (s *source) partial(i int, a, x float64) float64 {
 func (s *source) preKernels(x float64) float64 {
 	sub := &s.sub
 	if !sub.ok || sub.seg != -1 {
+		s.mAt = -1
 		s.kernels(math.Inf(-1), 0)
 		sub.ok, sub.seg, sub.a, sub.b = true, -1, math.Inf(-1), 0
 	}
@@ -356,8 +373,9 @@ func (s *source) preKernels(x float64) float64 {
 
 // buildSub sets s.sub to the piece-free stretch around x within the
 // stretch [a, ·) of w[i], with its kernels, base (∫ from a to its start)
-// and ga.
-func (s *source) buildSub(i int, a, x float64) {
+// and ga: the one that starts at x when x is a boundary, or with left, the
+// one that ends there. (M is continuous, so either holds at x.)
+func (s *source) buildSub(i int, a, x float64, left bool) {
 	lo, hi := a, s.hi
 	if i+1 < len(s.w) {
 		hi = math.Min(hi, float64(s.w[i+1].t))
@@ -365,10 +383,10 @@ func (s *source) buildSub(i int, a, x float64) {
 	for k := range s.pieces {
 		p := &s.pieces[k]
 		for _, v := range [2]float64{p.d, math.Min(p.e, s.T)} {
-			if v <= x && v > lo {
+			if (v < x || (v == x && !left)) && v > lo {
 				lo = v
 			}
-			if v > x && v < hi {
+			if (v > x || (v == x && left)) && v < hi {
 				hi = v
 			}
 		}
@@ -378,6 +396,7 @@ func (s *source) buildSub(i int, a, x float64) {
 		base = s.intOf(a, lo)
 	}
 	sub := &s.sub
+	s.mAt = -1
 	sub.m0 = s.kernels(lo, hi)
 	sub.ok, sub.seg, sub.a, sub.b = true, i, lo, hi
 	sub.base = base
@@ -445,9 +464,17 @@ func (s *source) preCount() float64 {
 		if len(s.pieces) > 0 {
 			D = math.Min(D, s.pieces[0].d)
 		}
-		if s.w0/float64(sim.Second)*s.lag.TailMean(D) < negligible {
+		tm := s.lag.TailMean(D)
+		if s.w0/float64(sim.Second)*tm < negligible {
 			return 0
 		}
+		if s.kernels(math.Inf(-1), 0); len(s.kern) == 1 && s.kern[0].p == D && s.kern[0].coef == 1 {
+			// M = S(D − t) before D (a link down from D on): the bound is
+			// the count.
+			s.sub.ok = false
+			return s.w0 / float64(sim.Second) * tm
+		}
+		s.sub.ok = false
 		return s.w0 / float64(sim.Second) * s.preKernels(0)
 	}
 	return s.w0 / float64(sim.Second) * s.intOf(s.lo, 0)
@@ -460,26 +487,42 @@ func (s *source) density(x float64) float64 {
 		return 0
 	}
 	w := 0.0
+	i := -1
 	if x <= 0 {
 		w = s.w0
 	}
-	for _, p := range s.w {
+	for k, p := range s.w {
 		if float64(p.t) >= x {
 			break
 		}
-		w = p.w
+		w, i = p.w, k
 	}
 	if w == 0 {
 		return 0
 	}
-	if sub := &s.sub; s.mode == modeLag && sub.ok && x >= sub.a && x < sub.b {
-		m := sub.m0
-		for _, k := range s.kern {
-			m += k.coef * s.lag.Survival(k.p-x)
-		}
-		return w / float64(sim.Second) * m
+	if s.mode != modeLag {
+		return w / float64(sim.Second) * s.mOf(x)
 	}
-	return w / float64(sim.Second) * s.mOf(x)
+	// M(x) from the kernels of the stretch x falls in (with x = hi, the
+	// stretch that ends there).
+	sub := &s.sub
+	switch {
+	case sub.ok && x >= sub.a && x <= sub.b && (i < 0) == (sub.seg < 0) && (i < 0 || sub.seg == i):
+	case i < 0 && s.lo < 0:
+		s.preKernels(x)
+	case i >= 0:
+		s.buildSub(i, math.Max(float64(s.w[i].t), s.lo), x, true)
+	default:
+		return w / float64(sim.Second) * s.mOf(x)
+	}
+	if x == s.mX && s.mAt >= 0 && sub.seg >= 0 && x > sub.a {
+		return w / float64(sim.Second) * s.mAt // made with the integral to x
+	}
+	m := sub.m0
+	for _, k := range s.kern {
+		m += k.coef * s.lag.Survival(k.p-x)
+	}
+	return w / float64(sim.Second) * m
 }
 
 // strandScratch holds the buffers of the stranded-writes computation, one
@@ -508,6 +551,7 @@ func (sc *strandScratch) add(src source, pts []linkPt) {
 	}
 	src.prefix = sc.prefix[n][:0]
 	src.kern = sc.kern[n][:0]
+	src.mAt = -1
 	sc.srcs = append(sc.srcs, src)
 }
 

@@ -40,9 +40,10 @@ type Dist struct {
 	profile    uint8
 	P1, P2, P3 float64
 	// derived parameters (set by the constructors). LogNormal: mu = ln median,
-	// sigma = log-sd. Empirical: mu = ln p50, sigma and sigma2 the log-slopes
-	// per unit of z below and above p90.
+	// sigma = log-sd, mean = E[X] = exp(mu + sigma²/2). Empirical: mu = ln
+	// p50, sigma and sigma2 the log-slopes per unit of z below and above p90.
 	mu, sigma, sigma2 float64
+	mean              float64
 }
 
 // ConstDist returns the constant d.
@@ -62,7 +63,16 @@ func newLogNormal(median, p99 float64) Dist {
 	d := Dist{Kind: LogNormal, P1: median, P2: p99}
 	d.mu = math.Log(median)
 	d.sigma = (math.Log(p99) - d.mu) / z99
+	d.mean = math.Exp(d.mu + d.sigma*d.sigma/2)
 	return d
+}
+
+// lnMean returns E[X] of a LogNormal d whose derived parameters are set.
+func (d *Dist) lnMean() float64 {
+	if d.mean != 0 {
+		return d.mean
+	}
+	return math.Exp(d.mu + d.sigma*d.sigma/2)
 }
 
 // ExponentialDist returns the exponential with the given mean.
@@ -303,7 +313,7 @@ func (d Dist) Mean() float64 {
 		return d.normalLimitedMean(math.Inf(1))
 	case LogNormal:
 		d.fill()
-		return math.Exp(d.mu + d.sigma*d.sigma/2)
+		return d.lnMean()
 	case Exponential:
 		return math.Max(d.P1, 0)
 	case Triangular:
@@ -350,7 +360,7 @@ func (d Dist) LimitedMean(y float64) float64 {
 			return math.Min(d.P1, y)
 		}
 		z := (math.Log(y) - d.mu) / d.sigma
-		return math.Exp(d.mu+d.sigma*d.sigma/2)*normPhi(z-d.sigma) + y*normQ(z)
+		return d.lnMean()*normPhi(z-d.sigma) + y*normQ(z)
 	case Exponential:
 		if d.P1 <= 0 {
 			return 0
@@ -402,6 +412,23 @@ func (d Dist) LimitedMean(y float64) float64 {
 	return math.NaN()
 }
 
+// LimitedMeanSurvival returns LimitedMean(y) and Survival(y), the same
+// values as the two calls, at the cost of one for the lognormal (which
+// shares the logarithm and the tail probability between them). The
+// replication model's Newton steps need both at every step.
+func (d Dist) LimitedMeanSurvival(y float64) (lm, s float64) {
+	if d.Kind != LogNormal || !(y > 0) || math.IsInf(y, 1) {
+		return d.LimitedMean(y), d.Survival(y)
+	}
+	d.fill()
+	if d.sigma <= 0 {
+		return math.Min(d.P1, y), step(y, d.P1)
+	}
+	z := (math.Log(y) - d.mu) / d.sigma
+	q := normQ(z)
+	return d.lnMean()*normPhi(z-d.sigma) + y*q, q
+}
+
 // TailMean returns E[(X − y)⁺] = ∫_y^∞ S(s) ds in nanoseconds, y in
 // nanoseconds (for y < 0 it is Mean − y). It is Mean − LimitedMean(y),
 // computed directly for the lognormal (E[X]·Q(z−σ) − y·Q(z), z = (ln y −
@@ -423,7 +450,7 @@ func (d Dist) TailMean(y float64) float64 {
 			return math.Max(d.P1-y, 0)
 		}
 		z := (math.Log(y) - d.mu) / d.sigma
-		return math.Max(0, math.Exp(d.mu+d.sigma*d.sigma/2)*normQ(z-d.sigma)-y*normQ(z))
+		return math.Max(0, d.lnMean()*normQ(z-d.sigma)-y*normQ(z))
 	case Exponential:
 		if d.P1 <= 0 {
 			return 0
