@@ -50,6 +50,17 @@ type source struct {
 	kern []kernel
 	mX   float64
 	mAt  float64
+	// gY, gV memoise the last G(y) of a stretch's start (whole and
+	// buildSub both need G at the start of the stretch x falls in).
+	gY, gV float64
+}
+
+// g returns gInt(lag, y), memoising the last value.
+func (s *source) g(y float64) float64 {
+	if y != s.gY || y <= 0 {
+		s.gY, s.gV = y, gInt(&s.lag, y)
+	}
+	return s.gV
 }
 
 // kernel is one term coef·S(p − x) of M(x) on a stretch, and coef·G(p −
@@ -148,10 +159,23 @@ func missingAt(pieces []piece, lag *sim.Dist, x, T float64) float64 {
 			continue
 		}
 		E := math.Min(p.e, T)
-		m += (sGE(lag, p.d-x) - lag.Survival(E-x)) * p.c
+		s := sGE(lag, p.d-x)
+		if p.d > x && float64(len(pieces)-i)*s <= truncate*m {
+			// The pieces left (c ≤ 1, starting ever later) add less than
+			// the rounding of m.
+			break
+		}
+		m += (s - lag.Survival(E-x)) * p.c
 	}
 	return m
 }
+
+// truncate is the relative size below which the pieces that remain to be
+// summed, bounded together, are left out: under the rounding of a float64
+// (2^-54), so that a trial's cost stays linear in the pieces of a link
+// (partitions, gray windows) while M and its integral change by less than
+// their own rounding.
+const truncate = 0x1p-54
 
 // intM returns ∫_a^b M(t) dt for a lag-mode source (a < b ≤ T; a may be
 // −Inf).
@@ -165,6 +189,17 @@ func intM(pieces []piece, lag *sim.Dist, a, b, T float64) float64 {
 		}
 		if p.d >= b && p.c == 0 {
 			continue
+		}
+		if p.d > b {
+			// A bound of what this piece and the later ones add: S(d − t)
+			// ≤ S(d − b) over the interval.
+			bound := lag.TailMean(p.d - b)
+			if !math.IsInf(a, -1) {
+				bound = (b - a) * lag.Survival(p.d-b)
+			}
+			if float64(len(pieces)-i)*bound <= truncate*v {
+				break
+			}
 		}
 		var j float64
 		// t before the piece: arrival in [d, E) with lag in (d−t, E−t).
@@ -320,7 +355,7 @@ func (s *source) whole(a, b float64) float64 {
 		}
 		v += s.kernels(lo, hi) * (hi - lo)
 		for _, k := range s.kern {
-			v += k.coef * (gInt(&s.lag, k.p-lo) - gInt(&s.lag, k.p-hi))
+			v += k.coef * (s.g(k.p-lo) - gInt(&s.lag, k.p-hi))
 		}
 		lo = hi
 	}
@@ -402,7 +437,7 @@ func (s *source) buildSub(i int, a, x float64, left bool) {
 	sub.base = base
 	sub.ga = 0
 	for _, k := range s.kern {
-		sub.ga += k.coef * gInt(&s.lag, k.p-lo)
+		sub.ga += k.coef * s.g(k.p-lo)
 	}
 }
 
