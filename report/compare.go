@@ -13,10 +13,12 @@ import (
 // CompareSchema identifies the version of the comparison document.
 const CompareSchema = "drsim.compare/v1"
 
-// CompareInput is one run to compare: its config, its per-trial results and
-// its report (built from them when nil).
+// CompareInput is one run to compare: its config, its trials (compact, or
+// as full results when Trials is nil) and its report (built from them when
+// nil).
 type CompareInput struct {
 	Cfg     *model.Config
+	Trials  *Trials
 	Results []model.TrialResult
 	Report  *Report
 }
@@ -133,23 +135,21 @@ func Compare(runs []CompareInput) *Comparison {
 	}
 	runs = ok
 	reports := make([]*Report, len(runs))
+	trials := make([]*Trials, len(runs))
 	for i, in := range runs {
+		trials[i] = in.Trials
+		if trials[i] == nil {
+			trials[i] = NewTrials(in.Cfg, in.Cfg.Seed, 0)
+			trials[i].Add(in.Results...)
+		}
 		reports[i] = in.Report
 		if reports[i] == nil {
-			reports[i] = Build(in.Cfg, in.Cfg.Seed, in.Results, nil, -1)
+			reports[i] = BuildTrials(trials[i], nil, nil)
 		}
 	}
 	base := runs[0]
 	labels := compareLabels(runs, reports)
 	c.Baseline = labels[0]
-	// baseAt maps a trial index to its position in the baseline results;
-	// it is only looked up, never iterated.
-	baseAt := make(map[int]int, len(base.Results))
-	for i := range base.Results {
-		if _, dup := baseAt[base.Results[i].Trial]; !dup {
-			baseAt[base.Results[i].Trial] = i
-		}
-	}
 	for i, in := range runs {
 		r := reports[i]
 		s := CompareScenario{
@@ -188,11 +188,11 @@ func Compare(runs []CompareInput) *Comparison {
 			if in.Cfg.Objectives != base.Cfg.Objectives {
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s has other objectives than the baseline: each P(meet both) is judged against its own", labels[i]))
 			}
-			d, paired := pairedDiff(base.Cfg, in.Cfg, base.Results, in.Results, baseAt)
+			d, paired := pairedDiff(trials[0], trials[i])
 			d.MonthlyUSD = human.Round(r.Cost.MonthlyUSD.Total - reports[0].Cost.MonthlyUSD.Total)
-			if paired != len(in.Results) || paired != len(base.Results) {
+			if paired != trials[i].N() || paired != trials[0].N() {
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %s trials paired with the baseline (%s and %s trials)",
-					labels[i], human.Int(paired), human.Int(len(in.Results)), human.Int(len(base.Results))))
+					labels[i], human.Int(paired), human.Int(trials[i].N()), human.Int(trials[0].N())))
 			}
 			s.VsBaseline = d
 		}
@@ -265,25 +265,25 @@ func withoutCIs(s RTOSummary) RTOSummary {
 	return s
 }
 
-// pairedDiff computes the differences of b's trials against the baseline's
-// trials with the same index. It returns them with the number of pairs.
-func pairedDiff(cfgA, cfgB *model.Config, a, b []model.TrialResult, aAt map[int]int) (*PairedDiff, int) {
+// pairedDiff computes the differences of b's trials against the
+// baseline's trials with the same index. It returns them with the number of
+// pairs.
+func pairedDiff(a, b *Trials) (*PairedDiff, int) {
 	var rto, rpo, lost, fails, meet []float64
+	lo := max(a.from, b.from)
+	hi := min(a.from+a.N(), b.from+b.N())
 	paired := 0
-	for i := range b {
-		tb := &b[i]
-		j, ok := aAt[tb.Trial]
-		if !ok {
-			continue
-		}
-		ta := &a[j]
+	for i := lo; i < hi; i++ {
+		ra, rb := a.Record(i), b.Record(i)
 		paired++
-		fails = append(fails, sumFloats(tb.KMSFailures)-sumFloats(ta.KMSFailures))
-		meet = append(meet, meetBoth(cfgB, tb)-meetBoth(cfgA, ta))
-		if usable(ta) && usable(tb) {
-			rto = append(rto, recoverySeconds(tb, true)-recoverySeconds(ta, true))
-			rpo = append(rpo, recoverySeconds(tb, false)-recoverySeconds(ta, false))
-			lost = append(lost, float64(lostOf(tb)-lostOf(ta)))
+		_, fa := a.failuresOfTrial(i)
+		_, fb := b.failuresOfTrial(i)
+		fails = append(fails, fb-fa)
+		meet = append(meet, meetBothRec(b.Cfg, rb)-meetBothRec(a.Cfg, ra))
+		if usableRec(ra) && usableRec(rb) {
+			rto = append(rto, recSeconds(rb, true)-recSeconds(ra, true))
+			rpo = append(rpo, recSeconds(rb, false)-recSeconds(ra, false))
+			lost = append(lost, float64(recLost(b, i)-recLost(a, i)))
 		}
 	}
 	return &PairedDiff{
@@ -295,41 +295,34 @@ func pairedDiff(cfgA, cfgB *model.Config, a, b []model.TrialResult, aAt map[int]
 	}, paired
 }
 
-// usable reports whether a trial has an RTO: incident-free or recovered.
-func usable(t *model.TrialResult) bool { return !t.Incident || t.Recovered }
+// usableRec reports whether a trial has an RTO: incident-free or
+// recovered.
+func usableRec(r *Record) bool { return !r.Incident() || r.Recovered() }
 
-// recoverySeconds is the RTO (or RPO) of a usable trial, 0 without incident.
-func recoverySeconds(t *model.TrialResult, rto bool) float64 {
-	if !t.Incident {
+// recSeconds is the RTO (or RPO) of a usable trial, 0 without incident.
+func recSeconds(r *Record, rto bool) float64 {
+	if !r.Incident() {
 		return 0
 	}
 	if rto {
-		return seconds(t.RTO)
+		return seconds(r.RTO)
 	}
-	return seconds(t.RPO)
+	return seconds(r.RPO)
 }
 
-func lostOf(t *model.TrialResult) int64 {
-	if !t.Incident {
+func recLost(t *Trials, i int) int64 {
+	if !t.Record(i).Incident() {
 		return 0
 	}
-	return t.LostTotal
+	return t.LostTotal(i)
 }
 
-// meetBoth is 1 when the trial meets the objectives that are set, else 0.
-func meetBoth(cfg *model.Config, t *model.TrialResult) float64 {
-	if a, b := meets(cfg, t); a && b {
+// meetBothRec is 1 when the trial meets the objectives that are set, else 0.
+func meetBothRec(cfg *model.Config, r *Record) float64 {
+	if a, b := meetsRec(cfg, r); a && b {
 		return 1
 	}
 	return 0
-}
-
-func sumFloats(x []float64) float64 {
-	var s float64
-	for _, v := range x {
-		s += v
-	}
-	return s
 }
 
 func diff(d []float64) Diff {

@@ -31,60 +31,68 @@ func CSVHeader(cfg *model.Config) []string {
 // WriteCSV writes one row per trial, in the order of results. Cells that do
 // not apply are empty: t0 without an incident, RTO/RPO/lost writes unless the
 // trial had an incident and recovered, request success without offered
-// requests, failover time without a failover.
+// requests, failover time without a failover. It packs the results
+// (Trials) and calls WriteTrialsCSV.
 func WriteCSV(w io.Writer, cfg *model.Config, results []model.TrialResult) error {
+	t := NewTrials(cfg, 0, 0)
+	t.Add(results...)
+	return writeCSV(w, t, func(k int) int { return results[k].Trial })
+}
+
+// WriteTrialsCSV writes one row per trial of t, in trial order, from its
+// compact records (WriteCSV says what the cells hold).
+func WriteTrialsCSV(w io.Writer, t *Trials) error {
+	return writeCSV(w, t, func(k int) int { return t.from + k })
+}
+
+func writeCSV(w io.Writer, t *Trials, trialOf func(k int) int) error {
+	cfg := t.Cfg
 	cw := csv.NewWriter(w)
 	header := CSVHeader(cfg)
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("report: writing csv: %w", err)
 	}
-	nStores := len(cfg.Buckets) + len(cfg.Tables)
-	nRegions := len(cfg.Regions)
 	row := make([]string, 0, len(header))
-	for i := range results {
-		t := &results[i]
+	for k := range t.recs {
+		r := &t.recs[k]
+		i := t.from + k
 		row = row[:0]
-		row = append(row, strconv.Itoa(t.Trial))
-		if t.Incident {
-			row = append(row, csvNum(seconds(t.T0)))
+		row = append(row, strconv.Itoa(trialOf(k)))
+		if r.Incident() {
+			row = append(row, csvNum(seconds(r.T0)))
 		} else {
 			row = append(row, "")
 		}
-		recovered := t.Incident && t.Recovered
+		recovered := r.Incident() && r.Recovered()
 		if recovered {
-			row = append(row, csvNum(seconds(t.RTO)), csvNum(seconds(t.RPO)), strconv.FormatInt(t.LostTotal, 10))
+			row = append(row, csvNum(seconds(r.RTO)), csvNum(seconds(r.RPO)), strconv.FormatInt(t.LostTotal(i), 10))
 		} else {
 			row = append(row, "", "", "")
 		}
-		for s := 0; s < nStores; s++ {
-			if recovered && s < len(t.LostWrites) {
-				row = append(row, strconv.FormatInt(t.LostWrites[s], 10))
+		for s := 0; s < t.nStores; s++ {
+			if recovered {
+				row = append(row, strconv.FormatInt(t.LostWrites(i, s), 10))
 			} else {
 				row = append(row, "")
 			}
 		}
-		for r := kms.Reason(1); r < kms.NumReasons; r++ {
-			var sum float64
-			for g := 0; g < nRegions; g++ {
-				if k := int(r)*nRegions + g; k < len(t.KMSFailures) {
-					sum += t.KMSFailures[k]
-				}
-			}
-			row = append(row, csvNum(human.Round(sum)))
+		byReason, _ := t.failuresOfTrial(i)
+		for rr := kms.Reason(1); rr < kms.NumReasons; rr++ {
+			row = append(row, csvNum(human.Round(byReason[rr])))
 		}
-		row = append(row, csvNum(human.Round(t.Unavailable)))
+		row = append(row, csvNum(human.Round(r.Unavailable)))
 		if cfg.Horizon > 0 {
-			row = append(row, csvNum(human.Round(float64(t.UpTime)/float64(cfg.Horizon))))
+			row = append(row, csvNum(human.Round(float64(t.UpTime(i))/float64(cfg.Horizon))))
 		} else {
 			row = append(row, "")
 		}
-		if t.Offered > 0 {
-			row = append(row, csvNum(human.Round(t.Succeeded/t.Offered)))
+		if r.Flags&flagSuccess != 0 {
+			row = append(row, csvNum(human.Round(r.Success)))
 		} else {
 			row = append(row, "")
 		}
-		if t.FailoverAt >= 0 {
-			row = append(row, csvNum(seconds(t.FailoverAt)))
+		if fo := t.FailoverAt(i); fo >= 0 {
+			row = append(row, csvNum(seconds(fo)))
 		} else {
 			row = append(row, "")
 		}

@@ -2,88 +2,11 @@ package report
 
 import (
 	"fmt"
-	"sort"
 	"strings"
-
-	"gonum.org/v1/gonum/stat"
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report/internal/human"
 )
-
-// operations summarises each action, then each runbook step, over trials.
-// rep is the representative trial, or nil.
-func operations(cfg *model.Config, results []model.TrialResult, rep *model.TrialResult) []OpSummary {
-	nSteps := 0
-	if cfg.Failover != nil {
-		nSteps = len(cfg.Failover.Steps)
-	}
-	nOps := len(cfg.Actions) + nSteps
-	out := make([]OpSummary, 0, nOps)
-	for i := 0; i < nOps; i++ {
-		s := OpSummary{Name: OpLabel(cfg, i), Errors: map[string]int{}, LastErrors: map[string]int{}}
-		if i < len(cfg.Actions) {
-			s.Kind = "action"
-			s.Op = cfg.Actions[i].Op.Kind.String()
-		} else {
-			st := &cfg.Failover.Steps[i-len(cfg.Actions)]
-			s.Kind = "step"
-			s.Op = st.Op.Kind.String()
-			s.Required = st.Required
-			for _, n := range st.Needs {
-				s.Needs = append(s.Needs, needText(cfg, n))
-			}
-		}
-		var attempts int
-		var doneAt, afterT0 []float64
-		for k := range results {
-			t := &results[k]
-			if i >= len(t.Ops) || !t.Ops[i].Started {
-				s.TrialsNotStarted++
-				continue
-			}
-			o := &t.Ops[i]
-			s.TrialsStarted++
-			attempts += o.Attempts
-			for _, e := range o.Errors {
-				s.Errors[e.Err] += e.N
-			}
-			switch outcome(o) {
-			case model.OpDone:
-				s.TrialsDone++
-				doneAt = append(doneAt, seconds(o.At))
-				if t.Incident && o.At >= t.T0 {
-					afterT0 = append(afterT0, seconds(o.At-t.T0))
-				}
-				continue
-			case model.OpAbandoned:
-				s.TrialsAbandoned++
-			default:
-				s.TrialsFailed++
-			}
-			if o.Code != "" {
-				s.LastErrors[o.Code]++
-			}
-			if o.Refused {
-				s.TrialsRefused++
-			}
-		}
-		if s.TrialsStarted > 0 {
-			s.AttemptsMean = human.Round(float64(attempts) / float64(s.TrialsStarted))
-		}
-		if len(s.LastErrors) == 0 {
-			s.LastErrors = nil
-		}
-		s.DoneAtP50Seconds, s.DoneAtP90Seconds, s.DoneAtP99Seconds = pcts3(doneAt, 0.5, 0.9, 0.99)
-		s.DoneAfterT0P50Seconds, s.DoneAfterT0P90Seconds, _ = pcts3(afterT0, 0.5, 0.9, 1)
-		if rep != nil && i < len(rep.Ops) {
-			s.Representative = repOpText(&rep.Ops[i], rep, s.Kind == "step")
-		}
-		s.Summary = opSummaryText(&s)
-		out = append(out, s)
-	}
-	return out
-}
 
 // outcome is how op o ended: its Outcome, or for results that do not carry
 // one (made by hand, or by an older drsim) done when Done, failed when
@@ -98,17 +21,6 @@ func outcome(o *model.OpResult) model.OpOutcome {
 		return model.OpFailed
 	}
 	return model.OpNotStarted
-}
-
-// pcts3 returns three empirical percentiles of x (sorted in place), nil when
-// x is empty.
-func pcts3(x []float64, a, b, c float64) (*float64, *float64, *float64) {
-	if len(x) == 0 {
-		return nil, nil, nil
-	}
-	sort.Float64s(x)
-	q := func(p float64) *float64 { return finite(stat.Quantile(p, stat.Empirical, x, nil)) }
-	return q(a), q(b), q(c)
 }
 
 // repOpText tells what happened to an op in one trial, e.g. "5 attempts

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/drsim/drsim/findings"
 	"github.com/drsim/drsim/model"
@@ -287,20 +286,49 @@ type Representative struct {
 // Build aggregates the results of a run of cfg with the given seed into a
 // Report. rep is the optional detail of the representative trial whose
 // index is repIndex (pass nil and -1 when there is none). Build does not
-// modify its arguments and never fails: odd input gives warnings.
+// modify its arguments and never fails: odd input gives warnings. It packs
+// the results into compact records (Trials) and calls BuildTrials.
 func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *model.Detail, repIndex int) *Report {
-	var early []string
 	if cfg == nil {
-		cfg = &model.Config{}
-		early = append(early, "no scenario configuration: cost, objectives and names are empty")
+		t := NewTrials(&model.Config{}, seed, 0)
+		t.Add(results...)
+		r := BuildTrials(t, nil, nil)
+		r.Warnings = append([]string{"no scenario configuration: cost, objectives and names are empty"}, r.Warnings...)
+		return r
 	}
+	t := NewTrials(cfg, seed, 0)
+	t.Add(results...)
+	var repResult *model.TrialResult
+	if repIndex >= 0 {
+		for i := range results {
+			if results[i].Trial == repIndex {
+				repResult = &results[i]
+				break
+			}
+		}
+	}
+	if rep == nil {
+		repResult = nil
+	}
+	return BuildTrials(t, repResult, rep)
+}
+
+// BuildTrials aggregates the compact results t into a Report. rep is the
+// representative trial's full result and detail its trace (both nil when
+// there is none; cmd/drsim replays the trial that Trials.Representative
+// names). It never fails: odd input gives warnings. The report is a pure
+// function of (scenario, seed, trials), whatever the workers or shards that
+// made t.
+func BuildTrials(t *Trials, rep *model.TrialResult, detail *model.Detail) *Report {
+	cfg := t.Cfg
+	var early []string
 	r := &Report{
 		Schema:         Schema,
 		Scenario:       cfg.Name,
 		Description:    cfg.Description,
 		File:           cfg.File,
-		Trials:         len(results),
-		Seed:           seed,
+		Trials:         t.N(),
+		Seed:           t.Seed,
 		HorizonSeconds: seconds(cfg.Horizon),
 		Start:          cfg.Start.String(),
 		Outages:        outageSummaries(cfg),
@@ -312,40 +340,26 @@ func Build(cfg *model.Config, seed uint64, results []model.TrialResult, rep *mod
 	// cmd/drsim places them (LocateFindings). A Config that fails Check
 	// has none (Static needs valid indices).
 	if cfg.Check() == nil {
-		r.Findings = append(findings.Static(cfg, nil), findings.Dynamic(cfg, nil, results)...)
+		r.Findings = append(findings.Static(cfg, nil), dynamicFindings(t)...)
 		findings.Link(r.Findings)
 	}
 	r.Objectives = ObjectivesOf(cfg)
-	var repResult *model.TrialResult
-	if repIndex >= 0 {
-		for i := range results {
-			if results[i].Trial == repIndex {
-				repResult = &results[i]
-				break
-			}
-		}
-	}
-	// The three aggregations are independent pure functions of the results,
-	// each writing its own fields: run them side by side (the report is
-	// the serial tail of a run, so this is what lets a run scale with workers).
 	var bad int
-	var wg sync.WaitGroup
-	wg.Go(func() { r.Metrics, bad = buildMetrics(cfg, results) })
-	wg.Go(func() {
-		r.ObjectivesMet = objectivesMet(cfg, results)
-		r.Distributions = distributions(results)
-	})
-	r.Operations = operations(cfg, results, repResult)
+	// One scratch float64 per trial per percentile computed at once, at
+	// most GOMAXPROCS, shared by every metric.
+	sc := newScratch(t.N())
+	r.Metrics, r.Distributions, bad = metricsFrom(t, sc)
+	r.ObjectivesMet = objectivesMetFrom(t)
+	r.Operations = operationsFrom(t, rep, sc)
 	r.Cost = cost.ComputeCost(cfg)
-	wg.Wait()
 	if bad > 0 {
 		early = append(early, fmt.Sprintf("%s non-finite values in the trial results were counted as 0", human.Int(bad)))
 	}
-	if rep != nil && repResult != nil {
-		r.Representative = representative(repResult, rep)
+	if detail != nil && rep != nil {
+		r.Representative = representative(rep, detail)
 	}
 	r.Warnings = append(early, warnings(cfg, r)...)
-	r.Warnings = append(r.Warnings, tailWarnings(cfg, results)...)
+	r.Warnings = append(r.Warnings, tailWarningsFrom(t)...)
 	if r.Warnings == nil {
 		r.Warnings = []string{}
 	}

@@ -1,11 +1,7 @@
 package report
 
 import (
-	"fmt"
-	"math"
 	"sort"
-
-	"gonum.org/v1/gonum/stat"
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report/internal/human"
@@ -222,43 +218,4 @@ func bounded(d sim.Dist) bool {
 		return true
 	}
 	return false
-}
-
-// tailWarnings returns, per store, a warning when its RPO p50 or p95 (over
-// the recovered incident trials) exceeds the p99.99 of its replication lag:
-// that number is set by writes older than the lag distribution's measured
-// range, so it rests on an extrapolated tail.
-func tailWarnings(cfg *model.Config, results []model.TrialResult) []string {
-	names := cfg.StoreNames()
-	var w []string
-	for si, name := range names {
-		lag, ok := storeLag(cfg, si)
-		if !ok || bounded(lag) {
-			continue
-		}
-		var rpo []float64
-		for i := range results {
-			t := &results[i]
-			if t.Incident && t.Recovered && si < len(t.StoreRPO) {
-				rpo = append(rpo, float64(t.StoreRPO[si])/float64(sim.Second))
-			}
-		}
-		if len(rpo) == 0 {
-			continue
-		}
-		sort.Float64s(rpo)
-		p50 := stat.Quantile(0.5, stat.Empirical, rpo, nil)
-		p95 := stat.Quantile(0.95, stat.Empirical, rpo, nil)
-		q := lag.Quantile(tailP) / 1e9
-		if math.IsNaN(q) || (p50 <= q && p95 <= q) {
-			continue
-		}
-		which := fmt.Sprintf("p95 %s exceeds", human.Dur(human.Round(p95)))
-		if p50 > q {
-			which = fmt.Sprintf("p50 %s and p95 %s exceed", human.Dur(human.Round(p50)), human.Dur(human.Round(p95)))
-		}
-		w = append(w, fmt.Sprintf("store %q: RPO %s the p99.99 (%s) of its replication lag %s: set by writes older than that, it rests on the distribution's extrapolated tail",
-			name, which, human.Dur(human.Round(q)), lag))
-	}
-	return w
 }

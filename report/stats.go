@@ -5,10 +5,8 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
-	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/drsim/drsim/model"
@@ -18,41 +16,6 @@ import (
 
 // z95 is the two-sided 95% standard normal quantile.
 var z95 = distuv.UnitNormal.Quantile(0.975)
-
-// summarize describes the finite values plus inf values of +Inf. The mean
-// and its interval are over the finite values only. values is sorted in
-// place.
-func summarize(values []float64, inf int) Summary {
-	n := len(values) + inf
-	s := Summary{N: n}
-	if n == 0 {
-		return s
-	}
-	sort.Float64s(values)
-	if len(values) > 0 {
-		mean, ci := meanCI(values)
-		s.Mean, s.MeanCI95 = ptr(human.Round(mean)), ci
-	}
-	sorted := values
-	if inf > 0 {
-		sorted = make([]float64, n)
-		copy(sorted, values)
-		for i := len(values); i < n; i++ {
-			sorted[i] = math.Inf(1)
-		}
-	}
-	q := func(p float64) *float64 { return finite(stat.Quantile(p, stat.Empirical, sorted, nil)) }
-	s.P50, s.P90, s.P95, s.P99 = q(0.50), q(0.90), q(0.95), q(0.99)
-	s.Max = finite(sorted[n-1])
-	s.Min = finite(sorted[0])
-	s.PCI95 = &PercentileCIs{
-		P50: quantileCI(sorted, 0.50),
-		P90: quantileCI(sorted, 0.90),
-		P95: quantileCI(sorted, 0.95),
-		P99: quantileCI(sorted, 0.99),
-	}
-	return s
-}
 
 // finite returns a pointer to the rounded x, or nil when x is not finite.
 func finite(x float64) *float64 {
@@ -118,129 +81,6 @@ func wilson(met, n int) [2]float64 {
 		hi = 1
 	}
 	return [2]float64{human.Round(lo), human.Round(hi)}
-}
-
-// meanCI returns the mean of d and its 95% interval (Student t).
-func meanCI(d []float64) (mean float64, ci *[2]float64) {
-	if len(d) == 0 {
-		return 0, nil
-	}
-	mean, sd := stat.MeanStdDev(d, nil)
-	if len(d) < 2 {
-		return mean, nil
-	}
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(d) - 1)}.Quantile(0.975)
-	h := t * sd / math.Sqrt(float64(len(d)))
-	return mean, &[2]float64{human.Round(mean - h), human.Round(mean + h)}
-}
-
-// buildMetrics aggregates the per-trial metrics. It also returns the number
-// of non-finite values (NaN, ±Inf) found in the results' counts, which are
-// left out.
-func buildMetrics(cfg *model.Config, results []model.TrialResult) (Metrics, int) {
-	var m Metrics
-	bad := 0
-	fin := func(x float64) float64 {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			bad++
-			return 0
-		}
-		return x
-	}
-	nStores := len(cfg.Buckets) + len(cfg.Tables)
-	var rto, rpo, lost []float64
-	byStore := make([][]float64, nStores)
-	unrecovered := 0
-	var avail, success, incSuccess []float64
-	nRegions := len(cfg.Regions)
-	fails := make([]float64, int(kms.NumReasons)*nRegions)
-	// by key and by store: [reason*(n+1)+index], index n for "(unnamed)"
-	nKeys := len(cfg.Keys)
-	kmsByKey := make([]float64, int(kms.NumReasons)*(nKeys+1))
-	kmsByStore := make([]float64, int(kms.NumReasons)*(nStores+1))
-	var unavailable, offered float64
-	for i := range results {
-		t := &results[i]
-		if t.Incident {
-			m.IncidentTrials++
-			if t.Recovered {
-				rto = append(rto, seconds(t.RTO))
-				rpo = append(rpo, seconds(t.RPO))
-				lost = append(lost, float64(t.LostTotal))
-				for s := 0; s < nStores; s++ {
-					var v float64
-					if s < len(t.LostWrites) {
-						v = float64(t.LostWrites[s])
-					}
-					byStore[s] = append(byStore[s], v)
-				}
-			} else {
-				unrecovered++
-			}
-		}
-		if cfg.Horizon > 0 {
-			avail = append(avail, float64(t.UpTime)/float64(cfg.Horizon))
-		}
-		o := fin(t.Offered)
-		if o > 0 {
-			success = append(success, fin(fin(t.Succeeded)/o))
-		}
-		offered += o
-		if io := fin(t.IncidentOffered); t.Incident && io > 0 {
-			incSuccess = append(incSuccess, fin(fin(t.IncidentSucceeded)/io))
-		}
-		for k := range fails {
-			if k < len(t.KMSFailures) {
-				fails[k] += fin(t.KMSFailures[k])
-			}
-		}
-		for _, c := range t.KMSFailuresBy {
-			v := fin(c.N)
-			r := int(c.Cause.Reason())
-			kmsByKey[r*(nKeys+1)+slot(c.Cause.Key(), nKeys)] += v
-			kmsByStore[r*(nStores+1)+slot(c.Cause.Store(), nStores)] += v
-		}
-		unavailable += fin(t.Unavailable)
-	}
-	m.RTOSeconds = RTOSummary{Summary: summarize(rto, unrecovered), Unrecovered: unrecovered}
-	m.RPOSeconds = summarize(rpo, 0)
-	m.LostWrites = LostSummary{Summary: summarize(lost, 0), ByStore: map[string]Summary{}}
-	for s, name := range storeKeys(cfg) {
-		m.LostWrites.ByStore[name] = summarize(byStore[s], 0)
-	}
-	m.Availability = summarize(avail, 0)
-	m.RequestSuccess = summarize(success, 0)
-	m.IncidentRequestSuccess = summarize(incSuccess, 0)
-	if offered > 0 {
-		m.UnavailableShare = finite(unavailable / offered)
-	}
-	n := float64(len(results))
-	if n > 0 {
-		unavailable /= n
-		offered /= n
-		for k := range fails {
-			fails[k] /= n
-		}
-		for k := range kmsByKey {
-			kmsByKey[k] /= n
-		}
-		for k := range kmsByStore {
-			kmsByStore[k] /= n
-		}
-	}
-	m.Unavailable = human.Round(unavailable)
-	m.OfferedMean = human.Round(offered)
-	if h := seconds(cfg.Horizon); h > 0 {
-		m.UnavailablePerSecond = human.Round(unavailable / h)
-	}
-	m.KMSFailures = failures(cfg, fails)
-	keyNames := make([]string, nKeys)
-	for i := range cfg.Keys {
-		keyNames[i] = cfg.Keys[i].Name
-	}
-	m.KMSFailures.ByKey, m.KMSFailures.ByKeyReason = breakdown(keyNames, kmsByKey)
-	m.KMSFailures.ByStore, m.KMSFailures.ByStoreReason = breakdown(storeKeys(cfg), kmsByStore)
-	return m, bad
 }
 
 // unnamed names the failed calls whose key or store a trial could not
@@ -370,8 +210,6 @@ func meets(cfg *model.Config, t *model.TrialResult) (rto, rpo bool) {
 // trials. An objective that is not set is not judged: its p is null, and
 // "both" judges the objectives that are set (null when none is).
 func objectivesMet(cfg *model.Config, results []model.TrialResult) ObjectivesMet {
-	var o ObjectivesMet
-	n := len(results)
 	var mr, mp, mb int
 	for i := range results {
 		a, b := meets(cfg, &results[i])
@@ -385,55 +223,13 @@ func objectivesMet(cfg *model.Config, results []model.TrialResult) ObjectivesMet
 			mb++
 		}
 	}
-	prob := func(set bool, met int) Probability {
-		p := Probability{Met: met, N: n}
-		if set && n > 0 {
-			p.P = ptr(human.Round(float64(met) / float64(n)))
-			ci := wilson(met, n)
-			p.CI95 = &ci
-		}
-		return p
-	}
-	o.RTO = prob(cfg.Objectives.HasRTO, mr)
-	o.RPO = prob(cfg.Objectives.HasRPO, mp)
-	o.Both = prob(cfg.Objectives.HasRTO || cfg.Objectives.HasRPO, mb)
-	return o
+	return objectivesFromCounts(cfg, len(results), mr, mp, mb)
 }
 
-// distributions returns the quantile grids of RTO and RPO.
-func distributions(results []model.TrialResult) Distributions {
-	var d Distributions
-	var rto, rpo []float64
-	for i := range results {
-		t := &results[i]
-		if !t.Incident {
-			continue
-		}
-		d.IncidentTrials++
-		if !t.Recovered {
-			d.Unrecovered++
-			rto = append(rto, math.Inf(1))
-			continue
-		}
-		rto = append(rto, seconds(t.RTO))
-		rpo = append(rpo, seconds(t.RPO))
-	}
-	d.RTO, d.RPO = grid(rto), grid(rpo)
-	return d
-}
-
-// grid returns the empirical quantiles of x at p = 0, 0.01, ..., 1.
-func grid(x []float64) []QuantilePoint {
-	out := []QuantilePoint{}
-	if len(x) == 0 {
-		return out
-	}
-	sort.Float64s(x)
-	for i := 0; i <= 100; i++ {
-		p := float64(i) / 100
-		out = append(out, QuantilePoint{P: p, Seconds: finite(stat.Quantile(p, stat.Empirical, x, nil))})
-	}
-	return out
+// studentTQuantile returns the 97.5% quantile of Student's t with nu
+// degrees of freedom.
+func studentTQuantile(nu int) float64 {
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(nu)}.Quantile(0.975)
 }
 
 // reliableTrials is the number of incident trials below which the p99 is

@@ -69,6 +69,12 @@ func MeetsBoth(cfg *model.Config, t *model.TrialResult) bool {
 	return a && b
 }
 
+// RecordMeetsBoth is MeetsBoth for a trial's compact record.
+func RecordMeetsBoth(cfg *model.Config, r *Record) bool {
+	a, b := meetsRec(cfg, r)
+	return a && b
+}
+
 // WilsonHalfWidth returns (hi − lo)/2 of the Wilson score 95% interval of
 // met successes in n trials (0.5 for n = 0), the precision of
 // objectives_met.both.p.

@@ -5,19 +5,19 @@ import (
 
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
-	"github.com/drsim/drsim/sim"
 )
 
 // Run is one scenario being simulated: its config, seed and the trials
 // run so far, which are always trials 0 to N−1 (N = Trials()). It is the
 // one place whatif runs trials (extend) and aggregates them (report): every
 // sweep point, sensitivity variant and precision batch goes through these
-// two methods, so that a new run API is one change here.
+// two methods, on the run path of package report (report.Trials: compact
+// records, sums per worker, byte-identical whatever the workers).
 type Run struct {
 	Cfg  *model.Config
 	Seed uint64
-	// Results are the trials' results when kept (keep), else nil.
-	Results []model.TrialResult
+	// Records are the trials' compact results when kept (keep), else nil.
+	Records *report.Trials
 
 	keep bool
 	n    int // trials run
@@ -37,40 +37,41 @@ func (r *Run) Trials() int { return r.n }
 // both) over the trials run.
 func (r *Run) HalfWidth() float64 { return report.WilsonHalfWidth(r.met, r.n) }
 
-// extend runs trials Trials() to n−1 on workers goroutines, reporting the
-// trials done in this call to progress (nil: none). When ctx is done it
-// stops early: the trials run are still 0 to Trials()−1, and ctx's error
-// is returned.
+// extend runs trials Trials() to n−1 on workers goroutines, reporting
+// the trials done in this call to progress (nil: none). When ctx is done
+// it stops early: the trials run are still 0 to Trials()−1, and ctx's
+// error is returned.
 func (r *Run) extend(ctx context.Context, n, workers int, progress func(done int)) error {
 	from := r.n
 	if n <= from {
 		return nil
 	}
-	out := make([]model.TrialResult, n-from)
-	done := sim.ParallelContext(ctx, n-from, workers, func() func(i int) {
-		runner := model.NewRunner(r.Cfg)
-		return func(i int) { out[i] = runner.Trial(r.Seed, from+i, nil) }
-	}, progress)
-	out = out[:done]
-	for i := range out {
-		if report.MeetsBoth(r.Cfg, &out[i]) {
+	t := r.Records
+	if t == nil {
+		t = report.NewTrials(r.Cfg, r.Seed, from)
+	}
+	have := t.From() + t.N()
+	err := t.Run(ctx, n, workers, progress)
+	for i := have; i < t.From()+t.N(); i++ {
+		if report.RecordMeetsBoth(r.Cfg, t.Record(i)) {
 			r.met++
 		}
 	}
-	r.n += done
+	r.n = t.From() + t.N()
 	if r.keep {
-		r.Results = append(r.Results, out...)
+		r.Records = t
 	}
-	if done < n-from {
-		return ctx.Err()
-	}
-	return nil
+	return err
 }
 
-// report aggregates the kept results into the run's report, without the
+// report aggregates the kept trials into the run's report, without the
 // representative trial's detail (what a sweep point or a sensitivity
 // variant needs). The config's Trials and Seed are the run's.
 func (r *Run) report() *report.Report {
-	r.Cfg.Trials, r.Cfg.Seed = len(r.Results), r.Seed
-	return report.Build(r.Cfg, r.Seed, r.Results, nil, -1)
+	t := r.Records
+	if t == nil {
+		t = report.NewTrials(r.Cfg, r.Seed, 0)
+	}
+	r.Cfg.Trials, r.Cfg.Seed = t.N(), r.Seed
+	return report.BuildTrials(t, nil, nil)
 }

@@ -185,16 +185,16 @@ func ranking(cfg *model.Config, base *Run, rows []input) []report.RankCorrelatio
 	us := make([][]float64, len(singles))
 	var rto, rpo []float64
 	buf := make([]float64, len(singles))
-	for i := range base.Results {
-		t := &base.Results[i]
-		if !t.Incident {
+	for i := base.Records.From(); i < base.Records.From()+base.Records.N(); i++ {
+		t := base.Records.Record(i)
+		if !t.Incident() {
 			continue
 		}
-		draws.Uniforms(base.Seed, t.Trial, buf)
+		draws.Uniforms(base.Seed, i, buf)
 		for k := range singles {
 			us[k] = append(us[k], buf[k])
 		}
-		if t.Recovered {
+		if t.Recovered() {
 			rto = append(rto, float64(t.RTO)/float64(sim.Second))
 			rpo = append(rpo, float64(t.RPO)/float64(sim.Second))
 		} else {

@@ -54,7 +54,9 @@ func TestToPrecisionStopsAtTheRightCount(t *testing.T) {
 		t.Fatalf("precision %+v, run of %d", p, runs[0].Trials())
 	}
 	plain := model.RunTrials(cfg, 7, n, 2, nil)
-	if !reflect.DeepEqual(plain, runs[0].Results) {
+	pt := report.NewTrials(cfg, 7, 0)
+	pt.Add(plain...)
+	if a, b := report.BuildTrials(pt, nil, nil), report.BuildTrials(runs[0].Records, nil, nil); !reflect.DeepEqual(a, b) {
 		t.Fatal("the run to precision differs from a plain run of as many trials")
 	}
 	met := func(k int) int {

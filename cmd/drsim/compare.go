@@ -82,6 +82,7 @@ the last one with the trials it completed, and is marked partial.`,
 			if err := checkMemory(e, "compare", most*len(cfgs), memoryEstimate(most, cfgs...)); err != nil {
 				return err
 			}
+			setMemoryLimit(n, cfgs...)
 			outs := &outputs{cmd: "compare", dir: f.out, reserved: []string{render.CompareJSON, render.CompareMD, render.CompareHTML}}
 			if err := outs.check(); err != nil {
 				return err
@@ -123,7 +124,7 @@ the last one with the trials it completed, and is marked partial.`,
 					interrupted = true
 					prog.abort()
 					fmt.Fprintf(e.stderr, "drsim: compare: %s: %s (%d of %d scenarios complete)\n", cfg.Name, s.interruptedMessage(), i, len(cfgs))
-					if len(s.results) > 0 {
+					if s.trials.N() > 0 {
 						sims = append(sims, s)
 					}
 					break
@@ -142,14 +143,14 @@ the last one with the trials it completed, and is marked partial.`,
 			}
 			inputs := make([]report.CompareInput, len(sims))
 			for i, s := range sims {
-				inputs[i] = report.CompareInput{Cfg: s.cfg, Results: s.results, Report: s.report}
+				inputs[i] = report.CompareInput{Cfg: s.cfg, Trials: s.trials, Report: s.report}
 			}
 			cmp := report.Compare(inputs)
 			cmp.Overrides = reportOverrides(overrides)
 			cmp.Precision = prec
 			note := func() string {
 				return fmt.Sprintf("PARTIAL COMPARISON: interrupted; %d of %d scenarios run, the last with %s of %s trials",
-					len(sims), len(cfgs), groupDigits(int64(len(sims[len(sims)-1].results))), groupDigits(int64(n)))
+					len(sims), len(cfgs), groupDigits(int64(sims[len(sims)-1].trials.N())), groupDigits(int64(n)))
 			}
 			if interrupted {
 				cmp.Warnings = append([]string{note()}, cmp.Warnings...)

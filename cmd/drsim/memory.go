@@ -4,63 +4,86 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/drsim/drsim/model"
-	"github.com/drsim/drsim/model/kms"
 )
 
 // Memory estimate of a run: what its trials keep in memory at the peak.
-// The estimate is deliberately simple and errs high; the scale-out work
-// (compact per-trial records) is expected to tighten trialBytes.
+// A run keeps one compact record per trial (report.Trials: 56 bytes, plus 8
+// per store and per action or step, plus its rare details when it has
+// any) and, while the report is built, a scratch float64 per trial for
+// each percentile computed at once (at most GOMAXPROCS). The estimate errs
+// high; it is also the run's soft memory limit (setMemoryLimit), so that
+// the collector keeps the heap near it instead of letting garbage double
+// it.
 const (
 	// fixedBytes covers the runtime, the loaded scenario, the report, its
 	// charts and the representative trial's detail.
 	fixedBytes = 64 << 20
-	// allocOverhead is the heap's cost per small allocation (size-class
-	// rounding and headers), per slice a trial result owns.
-	allocOverhead = 16
-	// gcHeadroom is the peak heap over the live heap under the Go
-	// collector's default GOGC=100.
-	gcHeadroom = 2
+	// recordBytes is report.Record's size; perItemBytes what a trial keeps
+	// per store and per op.
+	recordBytes  = 56
+	perItemBytes = 8
+	// rareAllowance is the rare details a trial keeps on average, counted
+	// high: most trials share an entry or have none.
+	rareAllowance = 16
+	// scratchBytes is one float64 per trial per percentile computed at
+	// once.
+	scratchBytes = 8
 )
 
-// trialBytes returns the bytes one trial of cfg keeps until the report is
-// built: its model.TrialResult with the slices it owns (lost writes per
-// store, KMS failures per reason and region, one OpResult per action and
-// runbook step, the regions it recovered in) and the float64 per metric
-// and store that the report's percentiles sort.
+// trialBytes returns the bytes one trial of cfg keeps at the peak of a
+// run: its compact record, the scratch of the report's percentiles.
 func trialBytes(cfg *model.Config) float64 {
 	stores := len(cfg.Buckets) + len(cfg.Tables)
-	regions := len(cfg.Regions)
 	ops := len(cfg.Actions)
 	if cfg.Failover != nil {
 		ops += len(cfg.Failover.Steps)
 	}
-	b := float64(unsafe.Sizeof(model.TrialResult{}))
-	b += float64(8*stores + allocOverhead)                      // LostWrites
-	b += float64(8*int(kms.NumReasons)*regions + allocOverhead) // KMSFailures
-	b += float64(8*regions + allocOverhead)                     // RecoveredIn, at most every region
-	b += float64(ops)*float64(unsafe.Sizeof(model.OpResult{})) + allocOverhead
-	b += float64(8 * (8 + stores)) // report: sorted copies of RTO, RPO, lost writes, ...
+	b := float64(recordBytes + perItemBytes*(stores+ops) + rareAllowance)
+	b += float64(scratchBytes * max(1, runtime.GOMAXPROCS(0)))
 	return b
 }
 
 // memoryEstimate returns the bytes, at the peak, of simulating trials
-// trials of each of cfgs and keeping every result for the report (compare
-// keeps all scenarios' results). It is computed in float64: a trial count
+// trials of each of cfgs and keeping every record for the report (compare
+// keeps all scenarios' records). It is computed in float64: a trial count
 // such as 1e12 must not overflow.
 func memoryEstimate(trials int, cfgs ...*model.Config) float64 {
 	live := 0.0
 	for _, cfg := range cfgs {
 		live += float64(trials) * trialBytes(cfg)
 	}
-	return gcHeadroom*live + fixedBytes
+	return live + fixedBytes
+}
+
+// setMemoryLimit sets the process's soft memory limit for a run of trials
+// trials of cfgs: what their records and the report's scratch need (the
+// estimate without its allowances) plus 8 MiB, at least 64 MiB. The
+// collector then runs before the heap outgrows it, where by default it
+// would let garbage grow it to twice the live heap (debug.SetMemoryLimit;
+// GOMEMLIMIT in the environment wins). A soft limit: a run that needs
+// more gets it, collecting more often.
+func setMemoryLimit(trials int, cfgs ...*model.Config) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return
+	}
+	need := 0.0
+	for _, cfg := range cfgs {
+		need += float64(trials) * (trialBytes(cfg) - rareAllowance)
+	}
+	lim := max(need+8<<20, 64<<20)
+	if lim >= math.MaxInt64 {
+		return
+	}
+	debug.SetMemoryLimit(int64(lim))
 }
 
 // checkMemory fails with exit code 6 when need bytes exceed this machine's

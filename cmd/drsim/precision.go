@@ -32,7 +32,11 @@ func runToPrecision(ctx context.Context, cfgs []*model.Config, seed uint64, batc
 		if p != nil {
 			asked = p.Trials
 		}
-		sims[i] = &simulation{cfg: r.Cfg, seed: seed, asked: asked, results: r.Results, interrupted: err != nil}
+		t := r.Records
+		if t == nil {
+			t = report.NewTrials(r.Cfg, seed, 0)
+		}
+		sims[i] = &simulation{cfg: r.Cfg, seed: seed, asked: asked, trials: t, interrupted: err != nil}
 	}
 	return sims, p, nil
 }

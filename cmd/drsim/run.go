@@ -84,6 +84,7 @@ number of trials, and says how many it took.`,
 			if err := checkMemory(e, "run", most, memoryEstimate(most, cfg)); err != nil {
 				return err
 			}
+			setMemoryLimit(n, cfg)
 			outs := &outputs{cmd: "run", dir: f.out, reserved: []string{render.ReportJSON, render.ReportMarkdown, render.ReportHTML}}
 			perTrialOut := outs.addFile("per-trial", perTrial)
 			traceOut := outs.addFile("trace", tracePath)
@@ -100,9 +101,9 @@ number of trials, and says how many it took.`,
 					return err
 				}
 				s, prec = sims[0], p
-				if c.Flags().Changed("trace-trial") && traceTrial >= len(s.results) && !s.interrupted {
+				if c.Flags().Changed("trace-trial") && traceTrial >= s.trials.N() && !s.interrupted {
 					prog.abort()
-					return usageError("run", "--trace-trial must be between 0 and %d (the trials --precision ran), got %d", len(s.results)-1, traceTrial)
+					return usageError("run", "--trace-trial must be between 0 and %d (the trials --precision ran), got %d", s.trials.N()-1, traceTrial)
 				}
 			} else {
 				s = runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(0))
@@ -111,7 +112,7 @@ number of trials, and says how many it took.`,
 			if interrupted {
 				prog.abort()
 				fmt.Fprintf(e.stderr, "drsim: run: %s\n", s.interruptedMessage())
-				if !f.partialOK || len(s.results) == 0 {
+				if !f.partialOK || s.trials.N() == 0 {
 					return silentError(exitInterrupted)
 				}
 			}
@@ -121,7 +122,7 @@ number of trials, and says how many it took.`,
 			s.report.Precision = prec
 			prog.bar(0).setPhase(phaseRendering)
 			if perTrialOut != nil {
-				perTrialOut.write = func(w io.Writer) error { return report.WriteCSV(w, s.cfg, s.results) }
+				perTrialOut.write = func(w io.Writer) error { return report.WriteTrialsCSV(w, s.trials) }
 			}
 			if traceOut != nil {
 				i := traceTrial

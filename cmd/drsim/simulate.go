@@ -11,42 +11,50 @@ import (
 	"github.com/drsim/drsim/report"
 )
 
-// simulation is one scenario run: its trials, the representative trial
-// and the report built from them. An interrupted run holds the trials done
-// before the interruption, which are trials 0 to len(results)-1.
+// simulation is one scenario run: its trials (compact records), the
+// representative trial and the report built from them. An interrupted run
+// holds the trials done before the interruption, which are trials 0 to
+// trials.N()-1.
 type simulation struct {
-	cfg     *model.Config
-	seed    uint64
-	asked   int // the trials asked for
-	results []model.TrialResult
-	rep     int
-	detail  *model.Detail
-	report  *report.Report
+	cfg    *model.Config
+	seed   uint64
+	asked  int // the trials asked for
+	trials *report.Trials
+	rep    int
+	// repResult and detail are the representative trial's full result and
+	// trace, replayed.
+	repResult *model.TrialResult
+	detail    *model.Detail
+	report    *report.Report
 	// interrupted reports that the run stopped before asked trials.
 	interrupted bool
 }
 
 // runTrials runs n trials of cfg with seed on workers goroutines until ctx
-// is done, showing progress on b.
+// is done, showing progress on b: the one path every command runs trials
+// by (report.Trials.Run, compact records, sums per worker).
 func runTrials(ctx context.Context, cfg *model.Config, seed uint64, n, workers int, b *bar) *simulation {
 	cfg.Seed = seed
 	cfg.Trials = n
 	b.setPhase(phaseSimulating)
-	results, err := model.RunTrialsContext(ctx, cfg, seed, n, workers, b.progressFunc())
-	return &simulation{cfg: cfg, seed: seed, asked: n, results: results, interrupted: err != nil}
+	t := report.NewTrials(cfg, seed, 0)
+	err := t.Run(ctx, n, workers, b.progressFunc())
+	return &simulation{cfg: cfg, seed: seed, asked: n, trials: t, interrupted: err != nil}
 }
 
-// aggregate simulates the representative trial again for its detail and
-// builds the report. The report of an interrupted run is marked partial.
+// aggregate replays the representative trial for its detail and builds
+// the report. The report of an interrupted run is marked partial.
 func (s *simulation) aggregate(b *bar) {
 	b.setPhase(phaseAggregating)
-	s.rep = model.Representative(s.results)
+	s.rep = s.trials.Representative()
 	s.detail = &model.Detail{}
-	if s.rep >= 0 && s.rep < len(s.results) {
-		model.NewRunner(s.cfg).Trial(s.seed, s.rep, s.detail)
+	s.repResult = nil
+	if s.rep >= 0 {
+		res := model.NewRunner(s.cfg).Trial(s.seed, s.rep, s.detail)
+		s.repResult = &res
 	}
-	s.cfg.Trials = len(s.results)
-	s.report = report.Build(s.cfg, s.seed, s.results, s.detail, s.rep)
+	s.cfg.Trials = s.trials.N()
+	s.report = report.BuildTrials(s.trials, s.repResult, s.detail)
 	if s.interrupted {
 		s.report.Warnings = append([]string{s.partialNote()}, s.report.Warnings...)
 	}
@@ -62,12 +70,12 @@ func simulate(cfg *model.Config, seed uint64, n, workers int) *simulation {
 
 // interruptedMessage is what an interrupted run prints on stderr.
 func (s *simulation) interruptedMessage() string {
-	return fmt.Sprintf("interrupted after %s of %s trials", groupDigits(int64(len(s.results))), groupDigits(int64(s.asked)))
+	return fmt.Sprintf("interrupted after %s of %s trials", groupDigits(int64(s.trials.N())), groupDigits(int64(s.asked)))
 }
 
 // partialNote is the first warning of a partial report.
 func (s *simulation) partialNote() string {
-	done := len(s.results)
+	done := s.trials.N()
 	return fmt.Sprintf("PARTIAL REPORT: %s; it covers trials 0 to %d, the same as a run with --trials %d", s.interruptedMessage(), done-1, done)
 }
 
@@ -112,7 +120,7 @@ func checkObjectives(stderr io.Writer, s *simulation, minP float64) (bool, error
 		ci = *both.CI95
 	}
 	fmt.Fprintf(stderr, "drsim: check failed: %s met its objectives (%s) in %.1f%% of %d trials (%d/%d, 95%% CI %.1f%%-%.1f%%), below the required %.1f%%\n",
-		s.cfg.Name, objectivesText(s.cfg), 100*p, len(s.results), both.Met, both.N, 100*ci[0], 100*ci[1], 100*minP)
+		s.cfg.Name, objectivesText(s.cfg), 100*p, s.trials.N(), both.Met, both.N, 100*ci[0], 100*ci[1], 100*minP)
 	return false, nil
 }
 

@@ -58,6 +58,7 @@ first and traces the representative one (the trial with the median RTO).`,
 				if err := checkMemory(e, "trace", n, memoryEstimate(n, cfg)); err != nil {
 					return err
 				}
+				setMemoryLimit(n, cfg)
 				prog := newProgress(c.Context(), e, f.quiet, []string{cfg.Name}, n)
 				s := runTrials(c.Context(), cfg, seed, n, f.nWorkers(), prog.bar(0))
 				if s.interrupted || c.Context().Err() != nil {
@@ -66,7 +67,7 @@ first and traces the representative one (the trial with the median RTO).`,
 					return silentError(exitInterrupted)
 				}
 				prog.stop()
-				d = s.traceTrial(max(model.Representative(s.results), 0))
+				d = s.traceTrial(max(s.trials.Representative(), 0))
 			}
 			if err := writeTrace(e.stdout, d); err != nil {
 				return ioError(fmt.Errorf("trace: writing the trace: %w", err))
