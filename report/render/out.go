@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/report"
@@ -88,42 +90,92 @@ type outputs struct {
 }
 
 // writeAll creates dir and writes a document in every format: the JSON,
-// the charts as SVG and PNG, the Markdown linking them and the HTML.
+// the charts as SVG and PNG, the Markdown linking them and the HTML. The
+// charts are drawn concurrently (at most GOMAXPROCS at once), beside the
+// documents: rasterising them is most of the time --out takes.
 func writeAll(dir string, charts []chart.Chart, o outputs) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	if err := writeFileAtomic(dir, o.json, o.writeJSON); err != nil {
-		return err
+	var links []string
+	for i := range charts {
+		if !validChartName(charts[i].Name) {
+			return fmt.Errorf("render: chart name %q is not a file stem", charts[i].Name)
+		}
+		links = append(links, charts[i].Name+".png")
 	}
-	links, err := writeChartFiles(dir, charts)
-	if err != nil {
-		return err
+	jobs := []func() error{
+		func() error {
+			if err := writeFileAtomic(dir, o.json, o.writeJSON); err != nil {
+				return err
+			}
+			return writeFileAtomic(dir, o.md, func(w io.Writer) error { return o.writeMD(w, links) })
+		},
 	}
-	if err := writeFileAtomic(dir, o.md, func(w io.Writer) error { return o.writeMD(w, links) }); err != nil {
+	jobs = append(jobs, chartJobs(dir, charts)...)
+	if err := runJobs(jobs); err != nil {
 		return err
 	}
 	return writeFileAtomic(dir, o.html, o.writeHTML)
 }
 
-// writeChartFiles writes every chart as NAME.svg and NAME.png and returns
-// the PNG file names, for Markdown links.
+// chartJobs returns one job per chart, writing it as NAME.svg and
+// NAME.png: a chart's plot is drawn by one job only, its SVG first (kept
+// for an HTML page to inline), then its PNG.
+func chartJobs(dir string, charts []chart.Chart) []func() error {
+	var jobs []func() error
+	for i := range charts {
+		c := &charts[i]
+		jobs = append(jobs, func() error {
+			svg, err := c.SVG()
+			if err != nil {
+				return err
+			}
+			if err := writeFileAtomic(dir, c.Name+".svg", func(w io.Writer) error {
+				_, err := w.Write(svg)
+				return err
+			}); err != nil {
+				return err
+			}
+			return writeFileAtomic(dir, c.Name+".png", c.WritePNG)
+		})
+	}
+	return jobs
+}
+
+// writeChartFiles writes every chart as NAME.svg and NAME.png,
+// concurrently, and returns the PNG file names, for Markdown links.
 func writeChartFiles(dir string, charts []chart.Chart) ([]string, error) {
 	var links []string
 	for i := range charts {
-		c := &charts[i]
-		if !validChartName(c.Name) {
-			return nil, fmt.Errorf("render: chart name %q is not a file stem", c.Name)
+		if !validChartName(charts[i].Name) {
+			return nil, fmt.Errorf("render: chart name %q is not a file stem", charts[i].Name)
 		}
-		if err := writeFileAtomic(dir, c.Name+".svg", c.WriteSVG); err != nil {
-			return nil, err
-		}
-		if err := writeFileAtomic(dir, c.Name+".png", c.WritePNG); err != nil {
-			return nil, err
-		}
-		links = append(links, c.Name+".png")
+		links = append(links, charts[i].Name+".png")
 	}
-	return links, nil
+	return links, runJobs(chartJobs(dir, charts))
+}
+
+// runJobs runs the jobs on at most GOMAXPROCS goroutines and returns the
+// first error in job order.
+func runJobs(jobs []func() error) error {
+	errs := make([]error, len(jobs))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = job()
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // validChartName reports whether a chart name is a safe file stem.
