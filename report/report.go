@@ -280,8 +280,20 @@ type Representative struct {
 	Segments []model.Segment      `json:"segments"`
 	Rates    []model.RatePoint    `json:"rates"`
 	Backlog  []model.BacklogPoint `json:"backlog"`
-	Events   []model.Event        `json:"events"`
+	// Events is the trial's event log, its first MaxEvents entries; a run
+	// of failed retries is one entry. drsim run --trace FILE writes all of
+	// them.
+	Events []model.Event `json:"events"`
+	// EventsOmitted counts the events left out after the first MaxEvents,
+	// and EventsOmittedByKind by kind; 0 and absent when none was.
+	EventsOmitted       int            `json:"events_omitted,omitempty"`
+	EventsOmittedByKind map[string]int `json:"events_omitted_by_kind,omitempty"`
 }
+
+// MaxEvents bounds the events of the representative trial a report holds
+// (a trial with many outages, partitions or key changes has as many
+// events); the rest are counted by kind.
+const MaxEvents = 2000
 
 // Build aggregates the results of a run of cfg with the given seed into a
 // Report. rep is the optional detail of the representative trial whose
@@ -388,6 +400,14 @@ func representative(t *model.TrialResult, d *model.Detail) *Representative {
 		Rates:     orEmpty(d.Rates),
 		Backlog:   orEmpty(d.Backlog),
 		Events:    orEmpty(d.Events),
+	}
+	if len(rp.Events) > MaxEvents {
+		rp.EventsOmitted = len(rp.Events) - MaxEvents
+		rp.EventsOmittedByKind = map[string]int{}
+		for _, e := range rp.Events[MaxEvents:] {
+			rp.EventsOmittedByKind[e.Kind]++
+		}
+		rp.Events = rp.Events[:MaxEvents:MaxEvents]
 	}
 	if t.Incident {
 		rp.T0Seconds = ptr(seconds(t.T0))

@@ -64,3 +64,21 @@ func TestTrialsMatchResults(t *testing.T) {
 }
 
 type bytesBuf = strings.Builder
+
+// TestRepresentativeEventsCapped: the representative trial's events in a
+// report are at most MaxEvents; the rest are counted by kind.
+func TestRepresentativeEventsCapped(t *testing.T) {
+	cfg := fixture.SnowyConfig()
+	res := model.RunTrials(cfg, 7, 3, 1, nil)
+	d := &model.Detail{}
+	model.NewRunner(cfg).Trial(7, 0, d)
+	for len(d.Events) <= MaxEvents+10 {
+		d.Events = append(d.Events, model.Event{Kind: "key-state", Message: "x"})
+	}
+	n := len(d.Events)
+	r := Build(cfg, 7, res, d, 0)
+	rp := r.Representative
+	if len(rp.Events) != MaxEvents || rp.EventsOmitted != n-MaxEvents || rp.EventsOmittedByKind["key-state"] != n-MaxEvents {
+		t.Errorf("%d events, %d omitted (%v), want %d and %d", len(rp.Events), rp.EventsOmitted, rp.EventsOmittedByKind, MaxEvents, n-MaxEvents)
+	}
+}

@@ -247,10 +247,10 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart, omitted []ch
 	if rp := r.Representative; rp != nil {
 		d.RepHeading = representativeHeading(rp)
 		d.RepText = capitalize(representativeText(rp)) + "."
-		d.Events = len(rp.Events)
+		d.Events = len(rp.Events) + rp.EventsOmitted
 		for i, e := range rp.Events {
 			if i == maxTraceRows {
-				d.TraceCut = len(rp.Events) - maxTraceRows
+				d.TraceCut = len(rp.Events) + rp.EventsOmitted - maxTraceRows
 				break
 			}
 			d.Trace = append(d.Trace, htmlEvent{
@@ -258,6 +258,9 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart, omitted []ch
 				Region: escape.Strip(e.Region), Outcome: escape.Strip(e.Outcome), Error: escape.Strip(e.Error),
 				Message: escape.Strip(e.Message), Class: eventClass(e.Kind, e.Error),
 			})
+		}
+		if len(rp.Events) <= maxTraceRows {
+			d.TraceCut = rp.EventsOmitted
 		}
 	}
 	d.Charts, err = inlineCharts(charts)
