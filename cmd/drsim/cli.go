@@ -44,6 +44,8 @@ type env struct {
 	// progressDelay is how long a run lasts before its progress bars
 	// appear, so that quick runs print nothing.
 	progressDelay time.Duration
+	// getenv reads the environment (--shard env).
+	getenv func(string) string
 }
 
 func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
@@ -53,6 +55,7 @@ func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
 		stderr:     stderr,
 		isTerminal: isTerminal,
 		memory:     machineMemory,
+		getenv:     os.Getenv,
 		workers:    runtime.NumCPU(),
 
 		progressDelay: time.Second,
@@ -166,7 +169,7 @@ func newRootCmd(e *env) *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	root.AddGroup(commandGroups()...)
 	root.SetHelpCommand(newHelpCmd())
-	for _, c := range []*cobra.Command{newRunCmd(e), newCompareCmd(e), newSweepCmd(e), newSensitivityCmd(e), newTraceCmd(e)} {
+	for _, c := range []*cobra.Command{newRunCmd(e), newMergeCmd(e), newCompareCmd(e), newSweepCmd(e), newSensitivityCmd(e), newTraceCmd(e)} {
 		c.GroupID = "simulate"
 		root.AddCommand(c)
 	}

@@ -101,7 +101,7 @@ func TestExitCodesAndUsage(t *testing.T) {
 		{"unknown command", []string{"rn", "snowy"}, 2, "", `unknown command "rn" (did you mean "run"?)`, false},
 		{"run no scenario", []string{"run"}, 2, "", "want one scenario", false},
 		{"run two scenarios", []string{"run", mini, mini}, 2, "", "got 2 arguments", false},
-		{"run bad format", []string{"run", mini, "--format", "xml"}, 2, "", `invalid argument "xml" for "--format" flag: must be one of text, json, markdown (or md, txt)`, false},
+		{"run bad format", []string{"run", mini, "--format", "xml"}, 2, "", `invalid argument "xml" for "--format" flag: must be one of text, json, markdown, partial (or md, txt)`, false},
 		{"run zero trials", []string{"run", mini, "--trials", "0"}, 2, "", `invalid argument "0" for "--trials" flag: must be at least 1`, false},
 		{"run too many trials", []string{"run", mini, "--trials", "1e12"}, 2, "", `invalid argument "1e12" for "--trials" flag: must be at most 100,000,000 (docs/limits.md)`, false},
 		{"run bad workers", []string{"run", mini, "--workers", "0"}, 2, "", `invalid argument "0" for "--workers" flag: must be at least 1`, false},

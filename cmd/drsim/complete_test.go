@@ -42,7 +42,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"run", "m"}, "mine.toml more/"},
 		{[]string{"run", "snowy", ""}, ""}, // run takes one scenario
 		{[]string{"compare", "snowy", "wa"}, "warm-standby"},
-		{[]string{"run", "snowy", "--format", ""}, "text json markdown"},
+		{[]string{"run", "snowy", "--format", ""}, "text json markdown partial"},
 		{[]string{"validate", "--format", ""}, "text json"},
 		{[]string{"init", "--strategy", ""}, "backup-and-restore pilot-light warm-standby active-active"},
 		{[]string{"init", "--key", ""}, "mrk single"},

@@ -222,10 +222,10 @@ type runFlags struct {
 	partialOK bool
 }
 
-func (f *runFlags) register(c *cobra.Command, e *env, outHelp string) {
+func (f *runFlags) register(c *cobra.Command, e *env, outHelp string, moreFormats ...string) {
 	f.simFlags.register(c, e)
 	fs := c.Flags()
-	addFormatFlag(c, &f.format, "text", "json", "markdown")
+	addFormatFlag(c, &f.format, append([]string{"text", "json", "markdown"}, moreFormats...)...)
 	fs.StringVar(&f.out, "out", "", outHelp)
 	c.MarkFlagDirname("out")
 	fs.BoolVar(&f.check, "check", false, "exit with status 3 when the objectives are met in fewer than --min-probability of the trials")

@@ -54,14 +54,14 @@ func TestProgressOnATerminal(t *testing.T) {
 	}()
 	e := newEnv(nil, &bytes.Buffer{}, tty)
 	e.progressDelay = 0
-	code := drsimEnv(t, context.Background(), e, "compare", "snowy", "pilot-light", "--trials", "15000")
+	code := drsimEnv(t, context.Background(), e, "compare", "snowy", "pilot-light", "--trials", "60000")
 	tty.Close()
 	<-copied
 	if code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
 	out := screen.String()
-	if missing := hasAll(out, "snowy-alerting", "pilot-light", phaseSimulating, phaseWaiting, "/15,000 trials", "/s  ETA "); len(missing) > 0 {
+	if missing := hasAll(out, "snowy-alerting", "pilot-light", phaseSimulating, phaseWaiting, "/60,000 trials", "/s  ETA "); len(missing) > 0 {
 		t.Errorf("the bars lack %q:\n%q", missing, out[:min(len(out), 2000)])
 	}
 }

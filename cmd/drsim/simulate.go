@@ -31,15 +31,22 @@ type simulation struct {
 }
 
 // runTrials runs n trials of cfg with seed on workers goroutines until ctx
-// is done, showing progress on b: the one path every command runs trials
-// by (report.Trials.Run, compact records, sums per worker).
+// is done, showing progress on b.
 func runTrials(ctx context.Context, cfg *model.Config, seed uint64, n, workers int, b *bar) *simulation {
+	return runTrialRange(ctx, cfg, seed, n, 0, n, workers, b)
+}
+
+// runTrialRange runs the trials [from, to) of a run of n trials of cfg
+// with seed (a shard when it is not all of them): the one path every
+// command runs trials by (report.Trials.Run, compact records, sums per
+// worker).
+func runTrialRange(ctx context.Context, cfg *model.Config, seed uint64, n, from, to, workers int, b *bar) *simulation {
 	cfg.Seed = seed
 	cfg.Trials = n
 	b.setPhase(phaseSimulating)
-	t := report.NewTrials(cfg, seed, 0)
-	err := t.Run(ctx, n, workers, b.progressFunc())
-	return &simulation{cfg: cfg, seed: seed, asked: n, trials: t, interrupted: err != nil}
+	t := report.NewTrials(cfg, seed, from)
+	err := t.Run(ctx, to, workers, b.progressFunc())
+	return &simulation{cfg: cfg, seed: seed, asked: to - from, trials: t, interrupted: err != nil}
 }
 
 // aggregate replays the representative trial for its detail and builds
