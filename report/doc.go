@@ -19,29 +19,68 @@
 //     as +Inf: a percentile or maximum that falls on it is null, and it is
 //     left out of the mean. RPO and lost writes are summarised over
 //     recovered incident trials (an unrecovered trial has no RPO).
-//   - Percentiles are empirical (gonum stat.Quantile with stat.Empirical)
-//     over the sorted values. Their 95% intervals are distribution-free:
+//
+//   - Percentiles are empirical (the order statistic gonum's stat.Quantile
+//     with stat.Empirical picks in the sorted values, found by selection:
+//     internal/order). Their 95% intervals are distribution-free:
 //     order statistics x(l), x(u) with l the 2.5% and u−1 the 97.5%
 //     quantile of Binomial(n, p). A bound outside the sample is null
 //     (unbounded).
+//
 //   - Means have a Student-t 95% interval (n ≥ 2), which relies on the
 //     central limit theorem: with heavy tails and few trials it is too
 //     narrow.
+//
 //   - objectives_met is over all trials: an incident-free trial meets both
 //     objectives, an unrecovered trial neither. An objective that is not
 //     set is not judged (p is null); "both" judges the objectives that are
 //     set. Intervals are Wilson score 95% intervals.
+//
 //   - KMS failures (failed KMS cryptographic calls; the JSON key is still
 //     decrypt_failures), unavailable requests, availability and request
 //     success are over all trials. The request success over the incident
 //     window (from T0 to the recovery, or the horizon) is over incident
 //     trials: unlike up time / horizon it does not depend on the horizon.
+//
 //   - Compare relies on common random numbers: every scenario ran with the
 //     same seed, so trial i of each saw the same outage draws. Paired
 //     differences use the per-trial differences against the first scenario
 //     with a Student-t 95% interval; the difference in P(meet both) is the
 //     mean of the per-trial differences of the 0/1 outcomes with the same
 //     interval (a paired Wald interval).
+//
+//   - Means and their intervals come from exact sums (internal/exact), so
+//     that they do not depend on the order of the trials (workers,
+//     shards); they may differ from a float sum in the 16th digit.
+//
+// # Compact records, shards and merge
+//
+// A run keeps its trials as Trials: per trial a 56-byte Record (T0, RTO,
+// RPO, the unavailable requests, the request success over the run and
+// over the incident window, flags, an index into the rare details), 8
+// bytes per store (its lost writes, and whether its RPO is the trial's)
+// and 8 bytes per action or step (when it was done). What few trials have
+// goes to one table of rare details, stored once per distinct entry (an up
+// time the incident does not explain, a failover time other than T0+RTO,
+// failed KMS calls by reason, a store's RPO in its lag's tail, the last
+// error of an op, the trial's causes). What the records do not keep is
+// summed while the trials run, each worker its own Sums, exactly (offered
+// requests, failed KMS calls by reason and region, by key, by store; the
+// ops' counts and errors). BuildTrials then reads the records in trial
+// order, a metric at a time with a scratch of 8 bytes per trial
+// (GOMAXPROCS metrics at once), so that a report is a pure function of
+// (scenario, seed, trials) whatever the workers or shards; the
+// representative trial is replayed for its detail (cmd/drsim).
+//
+// A partial result (WritePartial, ReadPartial; format drsim.partial/v1) is
+// the Trials of a contiguous range, gzip-compressed: a header (JSON: the
+// scenario's name, file and digest, the seed, the run's trial count, the
+// range, the resolved scenario as TOML and its positions, the overrides),
+// then the records, the per-store and per-op values, the rare details in
+// trial order and the sums. Merge joins the partials of a run into the
+// Trials the run in one piece has, refusing other scenarios (digest),
+// seeds and trial counts, and gaps or overlaps in the ranges; the report
+// of the merge is byte-identical to the run's. ShardRange is shard i of n.
 //
 // Weak statistics and odd input give warnings (too few incident trials for
 // a p99, unrecovered trials, no incident, objectives not set, failed
