@@ -9,6 +9,7 @@
 // Usage:
 //
 //	drsim run FILE|NAME|- [flags]     simulate a scenario and print the report
+//	drsim merge PARTIAL... [flags]    join the partial results of a sharded run into its report
 //	drsim compare A B ... [flags]     run scenarios with the same seed and compare them
 //	drsim sweep FILE --vary P=V1,V2   run a grid of overrides, every point on the same trials
 //	drsim sensitivity FILE            rank the uncertain inputs by their effect (tornado)
@@ -35,6 +36,15 @@
 // trace, sweep and sensitivity; --precision H runs run, compare and sweep
 // to a precision of P(meet both). The what-if orchestration is package
 // whatif; this package only parses flags and writes outputs.
+//
+// run --shard i/n (or --shard env --shard-count n, the index from
+// JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX) computes a contiguous
+// range of the trials and writes a partial result (--out-partial,
+// --format partial); merge joins the partials of a run into the report
+// the run in one piece writes, byte for byte (report.WritePartial,
+// report.Merge). Every command runs trials on one path (runTrialRange:
+// report.Trials.Run, compact records) and writes a report on one
+// (emitRun).
 //
 // The command line is built on spf13/cobra and pflag (flags, help,
 // completion, the generated docs) and vbauerster/mpb (progress bars), with
