@@ -32,7 +32,8 @@ type group struct {
 	cause               model.Cause
 	trials, miss, unrec int
 	recovered           int
-	rto, rpo, lost      float64 // sums over recovered trials: seconds, seconds, writes
+	unbounded           int     // recovered trials with an unbounded RPO
+	rto, rpo, lost      float64 // sums over recovered trials (rpo, lost: those with a bounded RPO): seconds, seconds, writes
 	rep                 int
 	repMiss             bool
 	repErr              string
@@ -90,8 +91,12 @@ func (t *Tally) Add(r *model.TrialResult) {
 		if r.Incident && r.Recovered {
 			g.recovered++
 			g.rto += seconds(r.RTO)
-			g.rpo += seconds(r.RPO)
-			g.lost += float64(r.LostTotal)
+			if r.RPO == sim.Forever {
+				g.unbounded++
+			} else {
+				g.rpo += seconds(r.RPO)
+				g.lost += float64(r.LostTotal)
+			}
 		}
 		op := c.Op()
 		if c.Kind() == model.CauseStep && op >= 0 && op < len(r.Ops) {
@@ -496,7 +501,7 @@ func (d *describer) finding(g *group) (Finding, bool) {
 		case b != nil:
 			rp := d.rulePath(b, c.Region())
 			path = d.first(rp+".rtc", rp+".lag", rp, "buckets."+b.Name)
-			fix = fmt.Sprintf("shorten the replication lag of %q to %s (rtc = true), or set an RPO objective it can meet", b.Name, region)
+			fix = fmt.Sprintf("replicate %q to %s with a replication rule in the file (objects written before a rule exists never replicate), or set an RPO objective it can meet", b.Name, region)
 			for _, r := range b.Replication {
 				switch {
 				case r.To != c.Region():
@@ -603,8 +608,11 @@ func (d *describer) effect(g *group) *Effect {
 		e.MissBothOfAll = ptr(round(float64(g.miss) / float64(max(d.n, 1))))
 	}
 	if g.recovered > 0 {
-		n := float64(g.recovered)
-		e.RTOSeconds, e.RPOSeconds, e.LostWrites = ptr(round(g.rto/n)), ptr(round(g.rpo/n)), ptr(round(g.lost/n))
+		e.RTOSeconds = ptr(round(g.rto / float64(g.recovered)))
+		e.UnboundedRPO = g.unbounded
+		if n := float64(g.recovered - g.unbounded); n > 0 {
+			e.RPOSeconds, e.LostWrites = ptr(round(g.rpo/n)), ptr(round(g.lost/n))
+		}
 	}
 	if g.rep >= 0 {
 		e.Representative = &g.rep
@@ -625,7 +633,14 @@ func (d *describer) effectText(e *Effect) string {
 		parts = append(parts, count(e.Unrecovered)+" did not recover within the horizon")
 	}
 	if e.RTOSeconds != nil {
-		parts = append(parts, "recovered ones: mean RTO "+sim.FormatDuration(roundSeconds(*e.RTOSeconds))+", mean RPO "+sim.FormatDuration(roundSeconds(*e.RPOSeconds)))
+		p := "recovered ones: mean RTO " + sim.FormatDuration(roundSeconds(*e.RTOSeconds))
+		if e.RPOSeconds != nil {
+			p += ", mean RPO " + sim.FormatDuration(roundSeconds(*e.RPOSeconds))
+		}
+		parts = append(parts, p)
+	}
+	if e.UnboundedRPO > 0 {
+		parts = append(parts, count(e.UnboundedRPO)+" recovered with an unbounded RPO (writes that never reach the recovery region)")
 	}
 	if len(parts) == 0 {
 		return "no effect on the objectives"

@@ -124,11 +124,14 @@ type Effect struct {
 	// up again within the horizon.
 	Unrecovered int `json:"unrecovered"`
 	// RTOSeconds, RPOSeconds and LostWrites are means over the recovered
-	// trials with the cause (seconds, seconds, writes); null when none
-	// recovered.
+	// trials with the cause (seconds, seconds, writes), RPOSeconds and
+	// LostWrites over those whose RPO is bounded; null when there is none.
 	RTOSeconds *float64 `json:"rto_seconds_mean"`
 	RPOSeconds *float64 `json:"rpo_seconds_mean"`
 	LostWrites *float64 `json:"lost_writes_mean"`
+	// UnboundedRPO counts the recovered trials with the cause whose RPO is
+	// unbounded (model.TrialResult.StoreRPO); left out when 0.
+	UnboundedRPO int `json:"unbounded_rpo,omitempty"`
 	// Representative is the index of a trial that shows the cause, for
 	// drsim trace --trial; null when none does.
 	Representative *int `json:"representative_trial"`

@@ -179,8 +179,11 @@
 // applied) and healthy links before 0: ∫_{−∞}^b S(c−t) dt = E[(L −
 // (c−b))⁺] (sim.Dist.TailMean, accurate far in the tail), so the pre-0
 // count costs O(pieces) too, and is cached per source. Where nothing could
-// ever reach the recovery region (no copy, no rule, writes to a destination
-// bucket) only the writes since 0 count: such a history has no finite size.
+// ever reach the recovery region (no copy, no rule before 0, writes to a
+// destination bucket) the missing writes of the steady history have no
+// finite count: the store's RPO is sim.Forever and its lost writes
+// UnboundedLost (TestSteadyStartUnboundedRPO); Detail.Backlog still counts
+// only the writes since 0 there.
 // solveOldest then looks below 0 when cumAll(0) exceeds E (doubling a step
 // back for a bracket). TestSteadyStartClosedForm checks counts against
 // Poisson(λ·E[L]) and RPO against P(RPO ≤ r) = exp(−λ·E[(L−r)⁺]) (r may

@@ -42,13 +42,18 @@ func TestDynamoDBLeftReplica(t *testing.T) {
 				t.Errorf("archived=%v, want %v", got, tt.archived)
 			}
 			// Served: only what reached us-west-2 before 1h is there (RPO ≈
-			// T0 − 1h); archived: nothing is (RPO ≈ T0), and the table's
-			// writes in us-west-2 fail as unavailable.
+			// T0 − 1h); archived: nothing is, not even the writes of the
+			// steady history before 0 (RPO unbounded, lost writes
+			// UnboundedLost), and the table's writes in us-west-2 fail as
+			// unavailable.
 			minRPO, maxRPO := t0-sim.Hour, t0-sim.Hour+10*sim.Second
 			unavailable := 10010 * 120.0
 			if tt.archived {
-				minRPO, maxRPO = t0-5*sim.Second, t0
+				minRPO, maxRPO = sim.Forever, sim.Forever
 				unavailable += 10 * (24*3600 - 120) // until the horizon: no route back, the bucket keeps the service up
+				if res.LostWrites[1] != UnboundedLost || res.LostTotal != UnboundedLost {
+					t.Errorf("lost %v (total %d), want the table's UnboundedLost", res.LostWrites, res.LostTotal)
+				}
 			}
 			if res.RPO < minRPO || res.RPO > maxRPO {
 				t.Errorf("RPO=%v, want in [%v, %v]", sim.FormatDuration(res.RPO), sim.FormatDuration(minRPO), sim.FormatDuration(maxRPO))

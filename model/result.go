@@ -1,6 +1,8 @@
 package model
 
 import (
+	"math"
+
 	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/sim"
 )
@@ -20,12 +22,19 @@ type TrialResult struct {
 	RecoveredIn []int
 	RPO         sim.Time
 	// LostWrites counts lost writes per store: the buckets in Config order,
-	// then the tables.
+	// then the tables. UnboundedLost marks a store whose missing writes
+	// have no finite count (see StoreRPO); LostTotal is then UnboundedLost
+	// too, and otherwise their sum (capped below UnboundedLost).
 	LostWrites []int64
 	LostTotal  int64
 	// StoreRPO is each store's RPO, in LostWrites order: T0 minus the
 	// store's oldest missing write (0 when it has none or it is after T0).
-	// RPO is the largest.
+	// RPO is the largest. Under a steady start a store some of whose writes
+	// could never reach the recovery region (it has no copy there, no
+	// replication rule towards it before 0, or the writes went to a
+	// destination bucket, which S3 replicates nowhere) has been missing
+	// writes for ever: its RPO is sim.Forever (unbounded) and its lost
+	// writes UnboundedLost. It fails any RPO objective.
 	StoreRPO []sim.Time
 	// KMSFailures holds failed cryptographic calls (expected counts) by
 	// reason and region, at [int(reason)*len(Config.Regions)+region].
@@ -65,6 +74,11 @@ type TrialResult struct {
 	// (file order).
 	Ops []OpResult
 }
+
+// UnboundedLost is the lost-writes count of a store whose missing writes
+// have no finite count (TrialResult.StoreRPO): math.MaxInt64, which a
+// finite count never reaches.
+const UnboundedLost int64 = math.MaxInt64
 
 // Clone returns a copy of t that shares no memory with it.
 func (t *TrialResult) Clone() TrialResult {

@@ -197,3 +197,43 @@ func TestSteadyStartInvariance(t *testing.T) {
 		t.Errorf("empty start: RPO at 2h and 200h do not differ (p=%.3f): the test has no power", pe)
 	}
 }
+
+// TestSteadyStartUnboundedRPO: under a steady start, a store with writes
+// that could never reach the recovery region (here a bucket with no copy
+// in us-west-2, a tiny share of the traffic, so the service recovers
+// there) has been missing writes for ever: its RPO is unbounded
+// (sim.Forever) and its lost writes UnboundedLost, wherever the outage
+// falls; the other stores keep their finite values, and the trial misses
+// the RPO objective. Under an empty start the same store's RPO is the
+// time since 0, T0 itself: it depends on the outage's position.
+func TestSteadyStartUnboundedRPO(t *testing.T) {
+	for _, start := range []StartMode{StartSteady, StartEmpty} {
+		for _, at := range []sim.Time{2 * sim.Hour, 200 * sim.Hour} {
+			cfg := snowyConfig()
+			cfg.Start = start
+			cfg.Horizon = at + 24*sim.Hour
+			cfg.Outages[0].Start = sim.ConstDist(at)
+			cfg.Buckets = append(cfg.Buckets, Bucket{Name: "audit", Region: east, Key: 0, ObjectSize: 1024, Writes: 0.1, Reads: 0.1})
+			audit := 1 // buckets first, then tables
+			for _, r := range RunTrials(cfg, 5, 50, 1, nil) {
+				if !r.Recovered || r.RecoveredIn[0] != west {
+					t.Fatalf("%v at %v: trial %d recovered %v in %v", start, at, r.Trial, r.Recovered, r.RecoveredIn)
+				}
+				_, rpoMet := r.Meets(&cfg.Objectives)
+				switch start {
+				case StartSteady:
+					if r.RPO != sim.Forever || r.StoreRPO[audit] != sim.Forever || r.LostWrites[audit] != UnboundedLost || r.LostTotal != UnboundedLost || rpoMet {
+						t.Fatalf("steady at %v: trial %d RPO %v (audit %v) lost %v total %d met %v, want unbounded", at, r.Trial, r.RPO, r.StoreRPO[audit], r.LostWrites, r.LostTotal, rpoMet)
+					}
+					if r.StoreRPO[0] == sim.Forever || r.LostWrites[0] == UnboundedLost || r.LostWrites[0] <= 0 {
+						t.Fatalf("steady at %v: trial %d, the replicated bucket: RPO %v lost %d", at, r.Trial, r.StoreRPO[0], r.LostWrites[0])
+					}
+				case StartEmpty:
+					if d := r.StoreRPO[audit] - at; d < -5*sim.Minute || d > 0 {
+						t.Fatalf("empty at %v: trial %d audit RPO %v, want about T0", at, r.Trial, sim.FormatDuration(r.StoreRPO[audit]))
+					}
+				}
+			}
+		}
+	}
+}

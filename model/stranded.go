@@ -567,6 +567,10 @@ type strandScratch struct {
 	pieces [][]piece
 	prefix [][]float64
 	kern   [][]kernel
+	// unbounded is set by sources when, under a steady start, writes
+	// accepted before 0 could never reach the region: the missing writes
+	// have no finite count and the oldest has no finite time.
+	unbounded bool
 }
 
 // add appends a source, with its buffers (pieces for modeLag).
@@ -603,12 +607,14 @@ func (sc *strandScratch) release() {
 // for which skip is false. Under a steady start the writes before 0 count
 // where they could have reached y (a link existed); where nothing could
 // ever reach y (no copy there, no rule, or writes to a destination bucket,
-// which S3 replicates nowhere) only the writes since 0 count: a history
-// that never left its region has no finite size.
+// which S3 replicates nowhere) the missing writes of a steady history have
+// no finite count: sources then sets r.sc.unbounded, and still adds the
+// writes since 0 (what Detail.Backlog draws).
 func (r *Runner) sources(s *store, y int, skip []bool, hi, T float64) []source {
 	sc := &r.sc
 	sc.release()
 	sc.srcs = sc.srcs[:0]
+	sc.unbounded = false
 	_, hasCopy, restored := r.copyKey(s, y)
 	steady := r.cfg.Start == StartSteady
 	lo := 0.0
@@ -627,7 +633,7 @@ func (r *Runner) sources(s *store, y int, skip []bool, hi, T float64) []source {
 			base.snap = float64(s.snap)
 			sc.add(base, nil)
 		case !hasCopy:
-			sc.add(r.allSince0(base), nil)
+			r.never(base, base.lo, base.hi)
 		case s.table != nil:
 			r.tableSources(s, base, x, s.rep[y], 0)
 		default:
@@ -637,11 +643,17 @@ func (r *Runner) sources(s *store, y int, skip []bool, hi, T float64) []source {
 	return sc.srcs
 }
 
-// allSince0 returns src in modeAll over the writes since 0.
-func (r *Runner) allSince0(src source) source {
-	src.mode = modeAll
-	src.lo = math.Max(src.lo, 0)
-	return src
+// never adds the writes of base accepted in [lo, hi) as writes that never
+// arrive (modeAll). Those before 0 (lo = −Inf, under a steady start, with
+// writes at t=0) are infinitely many: it sets r.sc.unbounded and adds only
+// the writes since 0.
+func (r *Runner) never(base source, lo, hi float64) {
+	if math.IsInf(lo, -1) && base.w0 > 0 {
+		r.sc.unbounded = true
+	}
+	base.mode = modeAll
+	base.lo, base.hi = math.Max(lo, 0), hi
+	r.sc.add(base, nil)
 }
 
 // tableSources adds the sources of the writes of base (accepted in region
@@ -659,7 +671,7 @@ func (r *Runner) tableSources(s *store, base source, x, jy, depth int) {
 	c := s.createdAt[jy]
 	li := s.linkAt[x*r.nR+y]
 	if li < 0 {
-		r.sc.add(r.allSince0(base), nil)
+		r.never(base, base.lo, base.hi)
 		return
 	}
 	if math.IsInf(c, -1) {
@@ -669,7 +681,7 @@ func (r *Runner) tableSources(s *store, base source, x, jy, depth int) {
 		return
 	}
 	if base.T < float64(s.usableAt[jy]) || depth > len(s.slotRegion) {
-		r.sc.add(r.allSince0(base), nil)
+		r.never(base, base.lo, base.hi)
 		return
 	}
 	after := base
@@ -692,20 +704,15 @@ func (r *Runner) tableSources(s *store, base source, x, jy, depth int) {
 // destination bucket, never arrive.
 func (r *Runner) bucketSources(s *store, base source, x, y int) {
 	if x != s.bucket.Region {
-		r.sc.add(r.allSince0(base), nil)
+		r.never(base, base.lo, base.hi)
 		return
 	}
 	d := &s.dst[s.dstAt[y]]
 	l := &s.links[d.link]
-	gap := math.Max(base.lo, 0) // writes since 0 before the next epoch: no rule
-	if len(d.epochs) > 0 && math.IsInf(d.epochs[0].from, -1) {
-		gap = base.lo
-	}
+	gap := base.lo // under a steady start −Inf: no rule before 0 either
 	for _, e := range d.epochs {
 		if e.from > gap {
-			g := r.allSince0(base)
-			g.lo, g.hi = gap, math.Min(e.from, base.hi)
-			r.sc.add(g, nil)
+			r.never(base, gap, math.Min(e.from, base.hi))
 		}
 		src := base
 		src.mode = modeLag
@@ -716,9 +723,7 @@ func (r *Runner) bucketSources(s *store, base source, x, y int) {
 		gap = math.Max(gap, e.until)
 	}
 	if gap < base.hi {
-		g := r.allSince0(base)
-		g.lo = math.Max(gap, 0)
-		r.sc.add(g, nil)
+		r.never(base, gap, base.hi)
 	}
 }
 
@@ -858,7 +863,9 @@ func (r *Runner) recoveryRegion(serving []bool) int {
 // writes accepted (before traffic left their region: the region accepts
 // none after) in regions that no longer serve, that have not reached the
 // recovery region by T. A store's RPO is T0 minus its oldest missing write
-// (0 when that is after T0); the trial's is the largest.
+// (0 when that is after T0); the trial's is the largest. A store whose
+// missing writes are unbounded (see sources) gets RPO sim.Forever and
+// UnboundedLost lost writes, and so does the trial.
 func (r *Runner) stranded(T sim.Time) {
 	res := &r.res
 	y := r.recoveryRegion(r.serving)
@@ -873,6 +880,16 @@ func (r *Runner) stranded(T sim.Time) {
 			continue
 		}
 		srcs := r.sources(s, y, r.serving, float64(T), float64(T))
+		if r.sc.unbounded {
+			res.StoreRPO[si] = sim.Forever
+			rpo = sim.Forever
+			if r.cfg.Objectives.HasRPO {
+				r.causes = addCause(r.causes, StaleCause(si, y))
+			}
+			res.LostWrites[si] = UnboundedLost
+			res.LostTotal = UnboundedLost
+			continue
+		}
 		if len(srcs) == 0 {
 			continue
 		}
@@ -893,7 +910,9 @@ func (r *Runner) stranded(T sim.Time) {
 		}
 		lost := 1 + poissonInv(lambda-e, u2)
 		res.LostWrites[si] = lost
-		res.LostTotal += lost
+		if res.LostTotal != UnboundedLost {
+			res.LostTotal = min(res.LostTotal+lost, UnboundedLost-1)
+		}
 	}
 	res.RPO = rpo
 }

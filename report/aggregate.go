@@ -210,6 +210,27 @@ func metricsFrom(t *Trials, sc *scratch) (Metrics, Distributions, int) {
 		}
 		return v
 	}
+	// finiteValues is recValues without the +Inf ones (unbounded RPOs and
+	// lost writes), which it counts.
+	finiteValues := func(f func(i int, r *Record) float64) ([]float64, int) {
+		v := recValues(f)
+		k, inf := 0, 0
+		for _, x := range v {
+			if math.IsInf(x, 1) {
+				inf++
+				continue
+			}
+			v[k] = x
+			k++
+		}
+		return v[:k], inf
+	}
+	lostOf := func(n int64) float64 {
+		if n == model.UnboundedLost {
+			return math.Inf(1)
+		}
+		return float64(n)
+	}
 	storeKeyNames := storeKeys(cfg)
 	byStore := make([]Summary, t.nStores)
 	fns := []func(){
@@ -220,21 +241,26 @@ func metricsFrom(t *Trials, sc *scratch) (Metrics, Distributions, int) {
 			sc.put(v)
 		},
 		func() {
-			v := recValues(func(_ int, r *Record) float64 { return seconds(r.RPO) })
-			m.RPOSeconds = summarize(v, 0, gridRanks(len(v))...)
-			d.RPO = gridOf(v, 0)
+			v, inf := finiteValues(func(_ int, r *Record) float64 {
+				if r.UnboundedRPO() {
+					return math.Inf(1)
+				}
+				return seconds(r.RPO)
+			})
+			m.RPOSeconds = RPOSummary{Summary: summarize(v, inf, gridRanks(len(v)+inf)...), Unbounded: inf}
+			d.RPO = gridOf(v, inf)
 			sc.put(v)
 		},
 		func() {
-			v := recValues(func(i int, _ *Record) float64 { return float64(t.LostTotal(t.from + i)) })
-			m.LostWrites = LostSummary{Summary: summarize(v, 0), ByStore: map[string]Summary{}}
+			v, inf := finiteValues(func(i int, _ *Record) float64 { return lostOf(t.LostTotal(t.from + i)) })
+			m.LostWrites = LostSummary{Summary: summarize(v, inf), Unbounded: inf, ByStore: map[string]Summary{}}
 			sc.put(v)
 		},
 	}
 	for s := range byStore {
 		fns = append(fns, func() {
-			v := recValues(func(i int, _ *Record) float64 { return float64(t.LostWrites(t.from+i, s)) })
-			byStore[s] = summarize(v, 0)
+			v, inf := finiteValues(func(i int, _ *Record) float64 { return lostOf(t.LostWrites(t.from+i, s)) })
+			byStore[s] = summarize(v, inf)
 			sc.put(v)
 		})
 	}
@@ -488,8 +514,8 @@ func tailWarningsFrom(t *Trials) []string {
 		var above []float64
 		for k := range t.recs {
 			r := &t.recs[k]
-			if !r.Incident() || !r.Recovered() {
-				continue
+			if !r.Incident() || !r.Recovered() || (r.UnboundedRPO() && t.stores[k*t.nStores+si]&maxRPOBit != 0) {
+				continue // an unbounded RPO rests on no lag's tail
 			}
 			n++
 			var v float64

@@ -52,7 +52,7 @@ type CompareScenario struct {
 	IncidentTrials int           `json:"incident_trials"`
 	Objectives     Objectives    `json:"objectives"`
 	RTOSeconds     RTOSummary    `json:"rto_seconds"`
-	RPOSeconds     Summary       `json:"rpo_seconds"`
+	RPOSeconds     RPOSummary    `json:"rpo_seconds"`
 	ObjectivesMet  ObjectivesMet `json:"objectives_met"`
 	// LostWritesMean is the mean over recovered incident trials.
 	LostWritesMean *float64 `json:"lost_writes_mean"`
@@ -282,8 +282,13 @@ func pairedDiff(a, b *Trials) (*PairedDiff, int) {
 		meet = append(meet, meetBothRec(b.Cfg, rb)-meetBothRec(a.Cfg, ra))
 		if usableRec(ra) && usableRec(rb) {
 			rto = append(rto, recSeconds(rb, true)-recSeconds(ra, true))
-			rpo = append(rpo, recSeconds(rb, false)-recSeconds(ra, false))
-			lost = append(lost, float64(recLost(b, i)-recLost(a, i)))
+			// An unbounded RPO has no difference: the pair is left out of
+			// the RPO and lost-writes differences, as an unrecovered one is
+			// of all three.
+			if !ra.UnboundedRPO() && !rb.UnboundedRPO() {
+				rpo = append(rpo, recSeconds(rb, false)-recSeconds(ra, false))
+				lost = append(lost, float64(recLost(b, i)-recLost(a, i)))
+			}
 		}
 	}
 	return &PairedDiff{

@@ -65,13 +65,17 @@ func writeCSV(w io.Writer, t *Trials, trialOf func(k int) int) error {
 		}
 		recovered := r.Incident() && r.Recovered()
 		if recovered {
-			row = append(row, csvNum(seconds(r.RTO)), csvNum(seconds(r.RPO)), strconv.FormatInt(t.LostTotal(i), 10))
+			rpo := "inf"
+			if !r.UnboundedRPO() {
+				rpo = csvNum(seconds(r.RPO))
+			}
+			row = append(row, csvNum(seconds(r.RTO)), rpo, csvLost(t.LostTotal(i)))
 		} else {
 			row = append(row, "", "", "")
 		}
 		for s := 0; s < t.nStores; s++ {
 			if recovered {
-				row = append(row, strconv.FormatInt(t.LostWrites(i, s), 10))
+				row = append(row, csvLost(t.LostWrites(i, s)))
 			} else {
 				row = append(row, "")
 			}
@@ -108,3 +112,11 @@ func writeCSV(w io.Writer, t *Trials, trialOf func(k int) int) error {
 }
 
 func csvNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// csvLost writes a lost-writes count, "inf" for model.UnboundedLost.
+func csvLost(n int64) string {
+	if n == model.UnboundedLost {
+		return "inf"
+	}
+	return strconv.FormatInt(n, 10)
+}

@@ -74,8 +74,10 @@ type Metrics struct {
 	IncidentTrials int `json:"incident_trials"`
 	// RTOSeconds is over incident trials; unrecovered trials count as +Inf.
 	RTOSeconds RTOSummary `json:"rto_seconds"`
-	// RPOSeconds is over recovered incident trials.
-	RPOSeconds Summary `json:"rpo_seconds"`
+	// RPOSeconds is over recovered incident trials; a trial with an
+	// unbounded RPO (model.TrialResult.StoreRPO) counts as +Inf, like an
+	// unrecovered trial's RTO.
+	RPOSeconds RPOSummary `json:"rpo_seconds"`
 	// LostWrites is over recovered incident trials.
 	LostWrites LostSummary `json:"lost_writes"`
 	// KMSFailures are the KMS failures: failed KMS cryptographic calls
@@ -142,12 +144,26 @@ type RTOSummary struct {
 	Unrecovered int `json:"unrecovered"`
 }
 
+// RPOSummary is the RPO summary (seconds) with the count of recovered
+// trials whose RPO is unbounded: under a steady start, writes of a store
+// that could never reach the recovery region (no copy there, no rule
+// towards it before 0, or writes to a destination bucket). They count as
+// +Inf: a percentile that falls on one is null, and the mean is over the
+// others.
+type RPOSummary struct {
+	Summary
+	Unbounded int `json:"unbounded,omitempty"`
+}
+
 // LostSummary is the lost writes summary, in total and per store. ByStore is
 // keyed by store name; when a bucket and a table share a name the keys are
-// "bucket/NAME" and "table/NAME".
+// "bucket/NAME" and "table/NAME". Unbounded counts the trials whose lost
+// writes have no finite count (those with an unbounded RPO), +Inf in the
+// percentiles and left out of the mean, in total and per store.
 type LostSummary struct {
 	Summary
-	ByStore map[string]Summary `json:"by_store"`
+	Unbounded int                `json:"unbounded,omitempty"`
+	ByStore   map[string]Summary `json:"by_store"`
 }
 
 // Failures are failed cryptographic calls, mean per trial.
@@ -271,6 +287,9 @@ type Representative struct {
 	RTOSeconds *float64 `json:"rto_seconds"`
 	RPOSeconds *float64 `json:"rpo_seconds"`
 	LostWrites *int64   `json:"lost_writes"`
+	// UnboundedRPO is true when the trial recovered with an unbounded RPO
+	// (RPOSeconds and LostWrites are then null).
+	UnboundedRPO bool `json:"unbounded_rpo,omitempty"`
 	// FailoverAtSeconds is when traffic moved to the failover region.
 	FailoverAtSeconds *float64 `json:"failover_at_seconds"`
 	// Reasons names the entries of Rates[i].FailuresByReason, the AWS
@@ -413,9 +432,13 @@ func representative(t *model.TrialResult, d *model.Detail) *Representative {
 		rp.T0Seconds = ptr(seconds(t.T0))
 		if t.Recovered {
 			rp.RTOSeconds = ptr(seconds(t.RTO))
-			rp.RPOSeconds = ptr(seconds(t.RPO))
-			lost := t.LostTotal
-			rp.LostWrites = &lost
+			if t.RPO == sim.Forever {
+				rp.UnboundedRPO = true
+			} else {
+				rp.RPOSeconds = ptr(seconds(t.RPO))
+				lost := t.LostTotal
+				rp.LostWrites = &lost
+			}
 		}
 	}
 	if t.FailoverAt >= 0 {

@@ -55,6 +55,11 @@ func (r *Record) Incident() bool { return r.Flags&flagIncident != 0 }
 // Recovered reports whether the service was up again within the horizon.
 func (r *Record) Recovered() bool { return r.Flags&flagRecovered != 0 }
 
+// UnboundedRPO reports whether the trial recovered with an unbounded RPO
+// (model.TrialResult.StoreRPO): RPO is then sim.Forever and the lost writes
+// model.UnboundedLost.
+func (r *Record) UnboundedRPO() bool { return r.Recovered() && r.RPO == sim.Forever }
+
 // noAt marks an op that was not done in Trials' per-op times.
 const noAt = math.MinInt64
 
@@ -129,10 +134,19 @@ func (t *Trials) LostWrites(i, s int) int64 {
 }
 
 // LostTotal returns the lost writes of trial index i, over its stores.
+// It is model.UnboundedLost when a store's is, and otherwise at most
+// model.UnboundedLost − 1.
 func (t *Trials) LostTotal(i int) int64 {
 	var n int64
 	for s := 0; s < t.nStores; s++ {
-		n += t.LostWrites(i, s)
+		v := t.LostWrites(i, s)
+		if v == model.UnboundedLost {
+			return v
+		}
+		if v >= model.UnboundedLost-1-n {
+			return model.UnboundedLost - 1
+		}
+		n += v
 	}
 	return n
 }

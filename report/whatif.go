@@ -199,7 +199,7 @@ func MetricOf(r *Report, m Metric) Estimate {
 	case MetricRTOP95:
 		return percentileEstimate(&r.Metrics.RTOSeconds.Summary)
 	case MetricRPOP95:
-		return percentileEstimate(&r.Metrics.RPOSeconds)
+		return percentileEstimate(&r.Metrics.RPOSeconds.Summary)
 	case MetricLostMean:
 		s := &r.Metrics.LostWrites.Summary
 		e := Estimate{Value: s.Mean}

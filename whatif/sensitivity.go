@@ -196,7 +196,11 @@ func ranking(cfg *model.Config, base *Run, rows []input) []report.RankCorrelatio
 		}
 		if t.Recovered() {
 			rto = append(rto, float64(t.RTO)/float64(sim.Second))
-			rpo = append(rpo, float64(t.RPO)/float64(sim.Second))
+			if t.UnboundedRPO() {
+				rpo = append(rpo, math.Inf(1))
+			} else {
+				rpo = append(rpo, float64(t.RPO)/float64(sim.Second))
+			}
 		} else {
 			rto = append(rto, math.Inf(1))
 			rpo = append(rpo, math.Inf(1))

@@ -345,3 +345,46 @@ func TestCompare(t *testing.T) {
 		t.Errorf("compare with an unknown scenario: code %d, stderr:\n%s", code, stderr)
 	}
 }
+
+// TestUnboundedRPOReport: a bucket with no copy in the failover region
+// and a tiny share of the traffic, under the steady start: the service
+// recovers in us-west-2 with an unbounded RPO, shown as ∞ in the text
+// report, null with a count in JSON, and the RPO objective is never met.
+func TestUnboundedRPOReport(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "audit.toml")
+	src := "extends = \"snowy\"\nname = \"snowy-audit\"\n\n[buckets.audit]\nregion = \"us-east-1\"\nkey = \"alerts\"\nwrites = 0.1\nreads = 0.1\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := drsim(t, "run", file, "--trials", "40", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"  RPO   40       ∞       ∞       ∞       ∞       ∞       -", "unbounded count as ∞", "RPO unbounded (writes that never reach the recovery region)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errs = drsim(t, "run", file, "--trials", "40", "--quiet", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Metrics struct {
+			RPO struct {
+				P50       *float64 `json:"p50"`
+				Unbounded int      `json:"unbounded"`
+			} `json:"rpo_seconds"`
+		} `json:"metrics"`
+		Met struct {
+			RPO struct{ Met int } `json:"rpo"`
+		} `json:"objectives_met"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Metrics.RPO.P50 != nil || doc.Metrics.RPO.Unbounded != 40 || doc.Met.RPO.Met != 0 {
+		t.Errorf("JSON: rpo p50 %v unbounded %d met %d, want null, 40, 0", doc.Metrics.RPO.P50, doc.Metrics.RPO.Unbounded, doc.Met.RPO.Met)
+	}
+}

@@ -98,6 +98,9 @@ func ForReport(r *report.Report) ([]Chart, []Omission, error) {
 		}},
 		{"rpo-cdf", "RPO distribution", func() (*Chart, string, error) {
 			if !hasFinite(r.Distributions.RPO) {
+				if r.Metrics.RPOSeconds.Unbounded > 0 {
+					return nil, "Every recovered trial's RPO is unbounded: some writes never reach the recovery region.", nil
+				}
 				return nil, "No incident trial recovered: there is no RPO to draw.", nil
 			}
 			c, err := rpoCDFChart(r)

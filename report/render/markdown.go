@@ -67,7 +67,11 @@ func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) e
 
 	b.WriteString("## Recovery\n\n")
 	b.WriteString(mdTable(recoveryHeader, recoveryRows(r), false))
-	b.WriteString("\nRTO is over incident trials (unrecovered ones count as ∞), RPO over recovered incident trials; P(meet) is over all trials.\n")
+	if r.Metrics.RPOSeconds.Unbounded > 0 {
+		b.WriteString("\nRTO is over incident trials (unrecovered ones count as ∞), RPO over recovered incident trials (unbounded ones, writes that never reach the recovery region, count as ∞); P(meet) is over all trials.\n")
+	} else {
+		b.WriteString("\nRTO is over incident trials (unrecovered ones count as ∞), RPO over recovered incident trials; P(meet) is over all trials.\n")
+	}
 	for _, d := range []struct {
 		metric, what string
 		q            []report.QuantilePoint

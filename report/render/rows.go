@@ -24,7 +24,7 @@ func recoveryRows(r *report.Report) [][]string {
 	both := r.ObjectivesMet.Both
 	return [][]string{
 		durRow("RTO", &m.RTOSeconds.Summary, m.RTOSeconds.Unrecovered > 0, r.Objectives.RTOSeconds, r.ObjectivesMet.RTO),
-		durRow("RPO", &m.RPOSeconds, false, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO),
+		durRow("RPO", &m.RPOSeconds.Summary, m.RPOSeconds.Unbounded > 0, r.Objectives.RPOSeconds, r.ObjectivesMet.RPO),
 		{"both", "", "", "", "", "", "", "", "", human.PctOr(both.P, "-"), human.CIPct(both.CI95)},
 	}
 }
@@ -34,10 +34,11 @@ var lostHeader = []string{"store", "n", "mean", "p50", "p90", "p95", "p99", "max
 
 // lostRows are the lost writes in total, then by store.
 func lostRows(l *report.LostSummary) [][]string {
-	rows := [][]string{countRow("total", &l.Summary)}
+	rows := [][]string{countRow("total", &l.Summary, l.Unbounded > 0)}
 	for _, k := range slices.Sorted(maps.Keys(l.ByStore)) {
 		s := l.ByStore[k]
-		rows = append(rows, countRow(k, &s))
+		// A store's max is null only when it falls on +Inf.
+		rows = append(rows, countRow(k, &s, l.Unbounded > 0 && s.N > 0 && s.Max == nil))
 	}
 	return rows
 }
@@ -212,10 +213,15 @@ func durRow(name string, s *report.Summary, inf bool, objective *float64, met re
 		human.DurOr(objective, "none"), human.PctOr(met.P, "-"), human.CIPct(met.CI95)}
 }
 
-// countRow is a row of counts.
-func countRow(name string, s *report.Summary) []string {
-	return []string{name, human.Int(s.N), human.NumOr(s.Mean, "-"), human.NumOr(s.P50, "-"), human.NumOr(s.P90, "-"),
-		human.NumOr(s.P95, "-"), human.NumOr(s.P99, "-"), human.NumOr(s.Max, "-")}
+// countRow is a row of counts; inf when the sample has +Inf values
+// (unbounded lost writes): a null percentile is then "∞".
+func countRow(name string, s *report.Summary, inf bool) []string {
+	nilText := "-"
+	if inf {
+		nilText = "∞"
+	}
+	return []string{name, human.Int(s.N), human.NumOr(s.Mean, "-"), human.NumOr(s.P50, nilText), human.NumOr(s.P90, nilText),
+		human.NumOr(s.P95, nilText), human.NumOr(s.P99, nilText), human.NumOr(s.Max, nilText)}
 }
 
 // fracRow is a row of fractions over the given trials (low values matter
@@ -265,7 +271,11 @@ func representativeText(rp *report.Representative) string {
 	if !rp.Recovered {
 		return s + ", not recovered within the horizon"
 	}
-	s += ", RTO " + human.DurOr(rp.RTOSeconds, "-") + ", RPO " + human.DurOr(rp.RPOSeconds, "-")
+	rpo := human.DurOr(rp.RPOSeconds, "-")
+	if rp.UnboundedRPO {
+		rpo = "unbounded (writes that never reach the recovery region)"
+	}
+	s += ", RTO " + human.DurOr(rp.RTOSeconds, "-") + ", RPO " + rpo
 	if rp.LostWrites != nil {
 		s += ", " + human.Num(float64(*rp.LostWrites)) + " lost writes"
 	}
@@ -346,7 +356,9 @@ func verdict(r *report.Report) []span {
 				fmt.Fprintf(&b, "; their median RTO is %s (p99 %s)", human.Dur(*rto.P50), human.DurOr(rto.P99, "∞"))
 			}
 			if m.RPOSeconds.P50 != nil {
-				fmt.Fprintf(&b, ", median RPO %s (p99 %s)", human.Dur(*m.RPOSeconds.P50), human.DurOr(m.RPOSeconds.P99, "-"))
+				fmt.Fprintf(&b, ", median RPO %s (p99 %s)", human.Dur(*m.RPOSeconds.P50), human.DurOr(m.RPOSeconds.P99, "∞"))
+			} else if m.RPOSeconds.Unbounded > 0 {
+				b.WriteString(", median RPO unbounded (writes that never reach the recovery region)")
 			}
 			if m.LostWrites.Mean != nil {
 				fmt.Fprintf(&b, ", %s lost writes on average", human.Num(*m.LostWrites.Mean))

@@ -32,7 +32,11 @@ func WriteText(w io.Writer, r *report.Report) error {
 
 	b.WriteString("\nRecovery\n")
 	b.WriteString(textTable("  ", append([][]string{blankFirst(recoveryHeader)}, recoveryRows(r)...)))
-	b.WriteString("  (RTO over incident trials, unrecovered count as ∞; RPO over recovered incident trials;\n")
+	if m.RPOSeconds.Unbounded > 0 {
+		b.WriteString("  (RTO over incident trials, unrecovered count as ∞; RPO over recovered incident trials, unbounded count as ∞;\n")
+	} else {
+		b.WriteString("  (RTO over incident trials, unrecovered count as ∞; RPO over recovered incident trials;\n")
+	}
 	b.WriteString("   P(meet) over all trials, incident-free trials meet both)\n")
 
 	b.WriteString("\nLost writes (per recovered incident trial)\n")

@@ -141,7 +141,7 @@ func SyntheticReport() *report.Report {
 	}
 	r.Metrics.IncidentTrials = 1000
 	r.Metrics.RTOSeconds = report.RTOSummary{Summary: report.Summary{Mean: Ptr(1234.5), P50: Ptr(1100), P90: Ptr(2100), P95: Ptr(2500), P99: nil, Max: nil, N: 1000}, Unrecovered: 3}
-	r.Metrics.RPOSeconds = report.Summary{Mean: Ptr(30), P50: Ptr(25), P90: Ptr(55), P95: Ptr(70), P99: Ptr(120), Max: Ptr(300), N: 997}
+	r.Metrics.RPOSeconds = report.RPOSummary{Summary: report.Summary{Mean: Ptr(30), P50: Ptr(25), P90: Ptr(55), P95: Ptr(70), P99: Ptr(120), Max: Ptr(300), N: 997}}
 	r.Metrics.LostWrites = report.LostSummary{
 		Summary: report.Summary{Mean: Ptr(180), P50: Ptr(170), P90: Ptr(260), P95: Ptr(300), P99: Ptr(420), Max: Ptr(610), N: 997},
 		ByStore: map[string]report.Summary{
