@@ -98,7 +98,7 @@ func FuzzImport(f *testing.F) {
 		ctx, cancel := context.WithTimeout(context.Background(), e2eBudget)
 		defer cancel()
 		go func() { done <- importRun(ctx, src, input, args, out) }()
-		if err := e2eWait(done); err != nil {
+		if err := e2eWait(done, data); err != nil {
 			if errors.Is(err, errKnownSlow) {
 				t.Skip(err)
 			}

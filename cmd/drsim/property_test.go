@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -30,9 +34,12 @@ func TestGeneratedScenarios(t *testing.T) {
 	for i := range n {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			text := genScenario(rand.New(rand.NewPCG(uint64(i), 0x5eed)))
-			_, loc, err := scenarios.ParseLocated(fmt.Sprintf("generated-%d.toml", i), []byte(text), nil)
+			cfg, loc, err := scenarios.ParseLocated(fmt.Sprintf("generated-%d.toml", i), []byte(text), nil)
 			if err != nil {
 				t.Fatalf("a generated scenario does not load: %v\n%s", err, text)
+			}
+			if why := knownSlow(cfg); why != "" {
+				t.Skipf("known slow: %s", why)
 			}
 			trials := 4 + i%5
 			var docs [2][]byte
@@ -127,7 +134,7 @@ func quoteList(xs []string) string {
 
 func (g *gen) dur(short bool) string {
 	if short {
-		return g.pick([]string{"30s", "90s", "2m", "5m", "uniform(1m, 5m)", "normal(mean=3m, sd=1m)", "triangular(1m, 2m, 8m)", "exponential(mean=2m)"})
+		return g.pick([]string{"0s", "30s", "90s", "2m", "5m", "uniform(1m, 5m)", "normal(mean=3m, sd=1m)", "triangular(1m, 2m, 8m)", "exponential(mean=2m)"})
 	}
 	return g.pick([]string{"30m", "2h", "uniform(20m, 4h)", "lognormal(median=1h, p99=8h)", "exponential(mean=90m)",
 		"weibull(shape=1.5, scale=2h)", "empirical(p50=1h, p90=3h, p99=10h)", "profile(aws-regional)", "triangular(10m, 1h, 5h)"})
@@ -138,7 +145,7 @@ func (g *gen) lag() string {
 }
 
 func (g *gen) rate() string {
-	return g.pick([]string{"0", "0.5", "20", "300", `"1200/min"`, `"5000/h"`, `"2M/day"`, "2500"})
+	return g.pick([]string{"0", "0.5", "20", "300", `"1200/min"`, `"5000/h"`, `"2M/day"`, "2500", "1e6"})
 }
 
 var genRegionCodes = []string{"us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "il-central-1"}
@@ -147,7 +154,7 @@ var genPrincipals = []string{"app", "dr-operator", "s3-replication", "platform-a
 
 func (g *gen) scenario() string {
 	g.line("name = \"generated\"")
-	g.line("horizon = %q", g.pick([]string{"12h", "24h", "3d", "7d"}))
+	g.line("horizon = %q", g.pick([]string{"12h", "24h", "3d", "7d", "36500d"}))
 	g.line("seed = %d", g.r.IntN(1000))
 	if g.chance(0.3) {
 		g.line("start = \"empty\"")
@@ -168,7 +175,7 @@ func (g *gen) scenario() string {
 	for _, reg := range g.regions {
 		g.line("[regions.%s]", reg)
 		if g.chance(0.2) {
-			g.line("kms_rps = %d", []int{50, 1000, 100000}[g.r.IntN(3)])
+			g.line("kms_rps = %d", []int{1, 50, 1000, 100000}[g.r.IntN(4)])
 		}
 	}
 
@@ -239,7 +246,7 @@ func (g *gen) scenario() string {
 		g.line("region = %q", src)
 		g.line("key = %q", k.name)
 		g.line("bucket_key = %v", g.chance(0.5))
-		g.line("object_size = %q", g.pick([]string{"4KiB", "256KiB", "1MiB"}))
+		g.line("object_size = %q", g.pick([]string{"4KiB", "256KiB", "1MiB", "1PiB"}))
 		g.line("writes = %s", g.rate())
 		g.line("reads = %s", g.rate())
 		for _, to := range g.others(src, 2) {
@@ -274,7 +281,7 @@ func (g *gen) scenario() string {
 			}
 			g.line("keys_in = { %s }", strings.Join(parts, ", "))
 		}
-		g.line("item_size = %q", g.pick([]string{"200B", "1KiB", "3KiB"}))
+		g.line("item_size = %q", g.pick([]string{"200B", "1KiB", "3KiB", "400KB"}))
 		g.line("writes = %s", g.rate())
 		g.line("reads = %s", g.rate())
 		if g.chance(0.5) {
@@ -385,11 +392,11 @@ func (g *gen) scenario() string {
 	// costs and prices
 	if g.chance(0.4) {
 		g.line("[costs.monthly]")
-		g.line("standby = %v", g.pick([]string{"0", "12.5", "2400"}))
+		g.line("standby = %v", g.pick([]string{"0", "12.5", "2400", "1e9"}))
 	}
 	if g.chance(0.3) {
 		g.line("[prices]")
-		g.line("kms_key_month = %v", g.pick([]string{"0", "1", "3.5"}))
+		g.line("kms_key_month = %v", g.pick([]string{"0", "1", "3.5", "1e6"}))
 	}
 	return g.b.String()
 }
@@ -449,7 +456,7 @@ func (g *gen) backup(kind, store, src string) {
 	}
 	g.line("[%s.%s.backup]", kind, store)
 	g.line("to = %q", to[0])
-	g.line("every = %q", g.pick([]string{"1m", "15m", "1h", "6h"}))
+	g.line("every = %q", g.pick([]string{"1s", "1m", "15m", "1h", "6h"}))
 	g.line("copy = %q", g.pick([]string{"5m", "uniform(10m, 30m)"}))
 	g.line("key = %q", g.keyFor(to[0]).name)
 	g.backups = append(g.backups, store)
@@ -524,4 +531,67 @@ func (g *gen) op(step bool, reg string) {
 			g.line("rtc = %v", g.chance(0.5))
 		}
 	}
+}
+
+// byteSource is a rand.Source that reads its numbers from fuzz input, 8
+// bytes each, and then from a PCG generator: the fuzzer steers
+// genScenario's choices, and a draw that rand rejects (as it does to pick
+// without bias) always gets a fresh number.
+type byteSource struct {
+	data []byte
+	rest rand.PCG
+}
+
+func (s *byteSource) Uint64() uint64 {
+	if len(s.data) == 0 {
+		return s.rest.Uint64()
+	}
+	var b [8]byte
+	n := copy(b[:], s.data)
+	s.data = s.data[n:]
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+// FuzzGenerated runs the scenarios of genScenario, with its choices taken
+// from the fuzz input, through FuzzScenario's pipeline: every scenario it
+// writes is valid, so the fuzzer explores combinations of constructs
+// rather than TOML syntax. Each must load.
+//
+//	go test ./cmd/drsim -run '^$' -fuzz '^FuzzGenerated$' -fuzztime 60s
+func FuzzGenerated(f *testing.F) {
+	for i := range 8 {
+		seed := make([]byte, 512)
+		r := rand.New(rand.NewPCG(uint64(i), 1))
+		for j := range seed {
+			seed[j] = byte(r.Uint32())
+		}
+		f.Add(seed)
+	}
+	f.Add([]byte{})
+	dir := f.TempDir()
+	file := filepath.Join(dir, "generated.toml")
+	f.Fuzz(func(t *testing.T, choices []byte) {
+		if len(choices) > 4096 {
+			return
+		}
+		text := genScenario(rand.New(&byteSource{data: choices, rest: *rand.NewPCG(uint64(len(choices)), 2)}))
+		cfg, err := scenarios.Parse("generated.toml", []byte(text), nil)
+		if err != nil {
+			t.Fatalf("a generated scenario does not load: %v\n%s", err, text)
+		}
+		if why := knownSlow(cfg); why != "" {
+			t.Skipf("known slow: %s", why)
+		}
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		done := make(chan error, 1)
+		ctx, cancel := context.WithTimeout(context.Background(), e2eBudget)
+		defer cancel()
+		go func() { done <- e2eRun(ctx, file, out) }()
+		if err := e2eWait(done, []byte(text)); err != nil {
+			t.Fatalf("%v\nscenario:\n%s", err, text)
+		}
+	})
 }
