@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,12 +19,11 @@ import (
 	"time"
 
 	"github.com/drsim/drsim/findings"
-	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/chart"
 	"github.com/drsim/drsim/report/render"
 	"github.com/drsim/drsim/scenarios"
-	"github.com/drsim/drsim/sim"
 )
 
 // e2eBudget bounds the whole pipeline of one input of FuzzScenario: load,
@@ -140,6 +138,29 @@ func e2eProject(f *testing.F) (string, [][]byte) {
 	} {
 		seeds = append(seeds, []byte(string(snowy)+tail))
 	}
+	// a named pipe and another program's TOML beside the input, which
+	// extends must refuse without reading or quoting them
+	_ = mkfifo(filepath.Join(proj, "fifo"))
+	if err := os.WriteFile(filepath.Join(proj, "foreign.toml"), []byte("[database]\npassword = \"hunter2\"\nregion = \"eu-mars-1\"\n"), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	for _, line := range []string{`extends = "fifo"`, `extends = "foreign.toml"`} {
+		seeds = append(seeds, []byte(line+"\n"+string(snowy)))
+	}
+	// hostile strings of issue 14 in names and descriptions: terminal
+	// escapes (colours, an OSC window title, a bidi override) and HTML and
+	// links for Markdown
+	for _, hostile := range []string{
+		`\u001b]0;pwned\u0007\u001b[31mred\u001b[0m \u009b31m`,
+		`\u202eevil\u0000\u007f\u200f Monthly cost: $0.00`,
+		`\u0085\u2028x\r\tMonthly cost: $0.00`,
+		`<script>alert(1)</script><img src=x onerror='alert(1)'><iframe src=x>`,
+		`[click](javascript:alert(1)) ![i](http://x/y.png) <javascript:alert(1)> <a href=x>`,
+	} {
+		text := strings.Replace(string(snowy), "\ndescription = \"", "\ndescription = \""+hostile, 1)
+		text = strings.Replace(text, `name = "us-east-1 regional outage"`, `name = "outage `+hostile+`"`, 1)
+		seeds = append(seeds, []byte(text))
+	}
 	return proj, seeds
 }
 
@@ -178,9 +199,6 @@ func FuzzScenario(f *testing.F) {
 		defer cancel()
 		go func() { done <- e2eRun(ctx, file, out) }()
 		if err := e2eWait(done, text); err != nil {
-			if errors.Is(err, errKnownSlow) {
-				t.Skip(err)
-			}
 			t.Fatalf("%v\nscenario:\n%s", err, text)
 		}
 	})
@@ -222,43 +240,6 @@ func e2eWait(done <-chan error, input []byte) error {
 	}
 }
 
-// errKnownSlow marks a scenario of the one class known to be slow (see
-// knownSlow), which the target skips.
-var errKnownSlow = errors.New("known slow")
-
-// knownSlow reports why a scenario that loads is of the one class known
-// to take long, "" when it is not: a runbook step with an op or needs that
-// could be retried more than 1e5 times within the horizon. Until retries
-// are counted in closed form (issue 14, being done on the scale branch),
-// every attempt is an event of the trial and of its trace, and a step
-// retries for as long as its op fails transiently: retry = "1ms" through a
-// 20 h outage is 72 million attempts (3 trials at retry = "10ms" take 28 s
-// and 3.5 GB), and a delete-table-replica that can never succeed, retried
-// every 30 s over a 100-year horizon, runs out of memory in its first
-// trial. Remove this guard when closed-form retries land.
-func knownSlow(cfg *model.Config) string {
-	if cfg.Failover == nil {
-		return ""
-	}
-	for _, st := range cfg.Failover.Steps {
-		if st.Op.Kind == model.OpNone && len(st.Needs) == 0 {
-			continue
-		}
-		if retry := retryOf(st); float64(cfg.Horizon)/float64(retry) > 1e5 {
-			return fmt.Sprintf("step %s retries every %v over a horizon of %v", st.Name, time.Duration(retry), time.Duration(cfg.Horizon))
-		}
-	}
-	return ""
-}
-
-// retryOf is a step's retry interval (model's default of 1m when unset).
-func retryOf(st model.Step) sim.Time {
-	if st.Retry <= 0 {
-		return sim.Minute
-	}
-	return st.Retry
-}
-
 // e2eRun loads file and, when it loads, runs drsim on it with 3 trials:
 // run, compare with itself, trace and lint through the command line, and
 // every renderer of the report and of the comparison in memory. It
@@ -273,9 +254,6 @@ func e2eRun(ctx context.Context, file, out string) error {
 			return fmt.Errorf("validate of a scenario that does not load (%v): exit %d, stderr %q", err, code, stderr)
 		}
 		return nil
-	}
-	if why := knownSlow(cfg); why != "" {
-		return fmt.Errorf("%w: %s", errKnownSlow, why)
 	}
 	seed := fmt.Sprint(cfg.Seed)
 	common := []string{"--trials", "3", "--seed", seed, "--workers", "1", "--quiet"}
@@ -341,7 +319,7 @@ func e2eRun(ctx context.Context, file, out string) error {
 		return fmt.Errorf("charts: none drawn and none omitted")
 	}
 	s2 := simulate(cfg, cfg.Seed, 3, 1)
-	cmp := report.Compare([]report.CompareInput{{Cfg: s.cfg, Results: s.results, Report: s.report}, {Cfg: s2.cfg, Results: s2.results, Report: s2.report}})
+	cmp := report.Compare([]report.CompareInput{{Cfg: s.cfg, Trials: s.trials, Report: s.report}, {Cfg: s2.cfg, Trials: s2.trials, Report: s2.report}})
 	cmpCharts, cmpOmitted, err := chart.ForComparison(cmp)
 	if err != nil {
 		return fmt.Errorf("comparison charts: %v", err)
@@ -357,7 +335,7 @@ func e2eRun(ctx context.Context, file, out string) error {
 		"text":             func(w io.Writer) error { return render.WriteText(w, s.report) },
 		"markdown":         func(w io.Writer) error { return render.WriteMarkdown(w, s.report) },
 		"html":             func(w io.Writer) error { return render.WriteHTML(w, s.report, charts, omitted) },
-		"csv":              func(w io.Writer) error { return report.WriteCSV(w, s.cfg, s.results) },
+		"csv":              func(w io.Writer) error { return report.WriteTrialsCSV(w, s.trials) },
 		"trace":            func(w io.Writer) error { return writeTrace(w, s.traceTrial(1)) },
 		"compare json":     func(w io.Writer) error { return report.WriteCompareJSON(w, cmp) },
 		"compare text":     func(w io.Writer) error { return render.WriteCompareText(w, cmp) },
@@ -381,6 +359,9 @@ func e2eRun(ctx context.Context, file, out string) error {
 				return fmt.Errorf("%s: not JSON", name)
 			}
 		}
+		if err := checkEscaped(name, b.String()); err != nil {
+			return err
+		}
 	}
 	// the two runs are the same trials: every paired difference is zero
 	if len(cmp.Scenarios) != 2 || cmp.Scenarios[1].VsBaseline == nil {
@@ -394,6 +375,33 @@ func e2eRun(ctx context.Context, file, out string) error {
 	}
 	if d.MonthlyUSD != 0 {
 		return fmt.Errorf("compare with itself: monthly cost differs by %g", d.MonthlyUSD)
+	}
+	return nil
+}
+
+// checkEscaped checks that the output called name (as in e2eRun) passes
+// no user string raw: text, Markdown and HTML hold no control, bidi or
+// separator character (a tab only in HTML), and Markdown no HTML element
+// that runs or loads anything (drsim writes no HTML in Markdown).
+func checkEscaped(name, out string) error {
+	kind := name[strings.LastIndex(name, " ")+1:]
+	switch kind {
+	case "text", "markdown", "html":
+	default:
+		return nil
+	}
+	for i, r := range out {
+		if r != '\n' && escape.Unsafe(r) && (r != '\t' || kind != "html") {
+			return fmt.Errorf("%s: raw %U at byte %d: %q", name, r, i, out[max(0, i-30):min(len(out), i+10)])
+		}
+	}
+	if kind == "markdown" {
+		low := strings.ToLower(out)
+		for _, bad := range []string{"<script", "<img", "<iframe", "<a "} {
+			if i := strings.Index(low, bad); i >= 0 {
+				return fmt.Errorf("%s: raw %s: %q", name, bad, out[i:min(len(out), i+40)])
+			}
+		}
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -99,9 +98,6 @@ func FuzzImport(f *testing.F) {
 		defer cancel()
 		go func() { done <- importRun(ctx, src, input, args, out) }()
 		if err := e2eWait(done, data); err != nil {
-			if errors.Is(err, errKnownSlow) {
-				t.Skip(err)
-			}
 			t.Fatalf("%v\ninput (%s):\n%s", err, src, data)
 		}
 	})
