@@ -174,7 +174,10 @@ func meanCI(d []float64) (mean float64, ci *[2]float64) {
 		comp.Add(dd)
 	}
 	c := comp.Float64()
-	variance := (ss.Float64() - c*c/n) / (n - 1)
+	// squares below the Sum's resolution (deviations of an ulp of values
+	// near 1e-4) are dropped while c*c/n keeps them: the difference can
+	// fall below 0, whose square root is NaN
+	variance := max(0, (ss.Float64()-c*c/n)/(n-1))
 	sd := math.Sqrt(variance)
 	t := studentT975(len(d) - 1)
 	h := t * sd / math.Sqrt(n)

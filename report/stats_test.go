@@ -73,6 +73,15 @@ func TestMeanCI(t *testing.T) {
 	if s := summarize([]float64{3}, 0); s.MeanCI95 != nil {
 		t.Errorf("mean CI of one value = %v, want none", s.MeanCI95)
 	}
+	// two request-success fractions an ulp apart: their squared deviations
+	// are below the exact sum's resolution, and the variance came out
+	// negative (a NaN interval the JSON report could not encode; found by
+	// TestGeneratedScenarios)
+	a := 7.018227202131902e-05
+	s = summarize([]float64{a, math.Nextafter(a, 1)}, 0)
+	if s.MeanCI95 == nil || math.IsNaN(s.MeanCI95[0]) || math.IsNaN(s.MeanCI95[1]) || s.MeanCI95[0] > s.MeanCI95[1] {
+		t.Errorf("mean CI of two values an ulp apart = %v, want a finite interval", s.MeanCI95)
+	}
 }
 
 func TestQuantileCI(t *testing.T) {

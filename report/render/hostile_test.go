@@ -43,7 +43,7 @@ func hostileRun(t *testing.T) (*model.Config, []model.TrialResult, *report.Repor
 	cfg.Keys[0].Name = pick(2)
 	cfg.Buckets[0].Name = pick(0) + " " + pick(7)
 	cfg.Tables[0].Name = pick(5) + " " + pick(8)
-	cfg.Outages[0].Name, cfg.Outages[0].Stream = pick(9), pick(9)
+	cfg.Outages[0].Name, cfg.Outages[0].Stream = pick(9)+" "+pick(1), pick(9)
 	for i := range cfg.Failover.Steps {
 		cfg.Failover.Steps[i].Name = pick(3 + i*3)
 	}

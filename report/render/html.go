@@ -284,6 +284,11 @@ func WriteHTML(w io.Writer, r *report.Report, charts []chart.Chart, omitted []ch
 	for i := range r.Profiles {
 		d.Assumptions = append(d.Assumptions, profileText(&r.Profiles[i]))
 	}
+	// outage and profile sentences quote user names: no control character
+	// may reach the page (the template escapes the rest)
+	for i, a := range d.Assumptions {
+		d.Assumptions[i] = escape.Strip(a)
+	}
 	return execute(t, w, "report.html.tmpl", d)
 }
 
