@@ -43,8 +43,12 @@ func checkReport(r *report.Report, trials int) error {
 		bad("rto_seconds: n = %d, unrecovered = %d, incident trials = %d", rto.N, rto.Unrecovered, m.IncidentTrials)
 	}
 	recovered := m.IncidentTrials - rto.Unrecovered
-	checkSummary("rpo_seconds", &m.RPOSeconds, 0, math.Inf(1), false, bad)
-	checkSummary("lost_writes", &m.LostWrites.Summary, 0, math.Inf(1), false, bad)
+	// An unbounded RPO (and its lost writes) counts as +Inf.
+	checkSummary("rpo_seconds", &m.RPOSeconds.Summary, 0, math.Inf(1), m.RPOSeconds.Unbounded > 0, bad)
+	checkSummary("lost_writes", &m.LostWrites.Summary, 0, math.Inf(1), m.LostWrites.Unbounded > 0, bad)
+	if m.RPOSeconds.Unbounded != m.LostWrites.Unbounded || m.RPOSeconds.Unbounded < 0 || m.RPOSeconds.Unbounded > m.RPOSeconds.N {
+		bad("unbounded: rpo %d, lost writes %d, of %d", m.RPOSeconds.Unbounded, m.LostWrites.Unbounded, m.RPOSeconds.N)
+	}
 	for _, s := range []struct {
 		name string
 		n    int
@@ -55,7 +59,7 @@ func checkReport(r *report.Report, trials int) error {
 	}
 	for _, name := range sortedKeysOf(m.LostWrites.ByStore) {
 		s := m.LostWrites.ByStore[name]
-		checkSummary("lost_writes.by_store."+name, &s, 0, math.Inf(1), false, bad)
+		checkSummary("lost_writes.by_store."+name, &s, 0, math.Inf(1), m.LostWrites.Unbounded > 0, bad)
 		if s.N != recovered {
 			bad("lost_writes.by_store.%s: n = %d, want %d", name, s.N, recovered)
 		}
@@ -171,7 +175,7 @@ func checkReport(r *report.Report, trials int) error {
 		bad("distributions: %d incident trials, %d unrecovered; metrics say %d, %d", d.IncidentTrials, d.Unrecovered, m.IncidentTrials, rto.Unrecovered)
 	}
 	checkGrid("distributions.rto", d.RTO, true, bad)
-	checkGrid("distributions.rpo", d.RPO, false, bad)
+	checkGrid("distributions.rpo", d.RPO, r.Metrics.RPOSeconds.Unbounded > 0, bad)
 
 	if rp := r.Representative; rp != nil {
 		if rp.Trial < 0 || rp.Trial >= trials {
@@ -296,7 +300,8 @@ func checkProbability(name string, p *report.Probability, set bool, trials int, 
 }
 
 // checkGrid checks a quantile grid: p from 0 to 1 increasing, the seconds
-// nondecreasing and ≥ 0, null (+Inf) only at the end and only for the RTO.
+// nondecreasing and ≥ 0, null (+Inf) only at the end and only for the RTO
+// and an RPO with unbounded trials.
 func checkGrid(name string, q []report.QuantilePoint, infAllowed bool, bad func(string, ...any)) {
 	prevP := -1.0
 	ps := make([]*float64, len(q))
