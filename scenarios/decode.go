@@ -366,8 +366,12 @@ func (d *decoder) keyRef(o *obj, k string, r *refs, required bool) int {
 func (d *decoder) users(path string, v any) ([]string, bool) {
 	us, paths, ok := d.strs(path, v)
 	for i, u := range us {
+		msg := principalProblem(u)
 		if strings.TrimSpace(u) == "" {
-			d.errAt(paths[i], path, "empty principal")
+			msg = "empty principal"
+		}
+		if u != "*" && msg != "" {
+			d.errAt(paths[i], path, "%s", msg)
 			ok = false
 		}
 	}
@@ -491,8 +495,8 @@ func (d *decoder) app(top *obj, r *refs) model.App {
 	}
 	o.known(secApp)
 	if s, ok := o.str("principal"); ok {
-		if strings.TrimSpace(s) == "" {
-			d.errorf(o.child("principal"), "must not be empty")
+		if msg := principalProblem(s); msg != "" {
+			d.errorf(o.child("principal"), "%s", msg)
 		}
 		a.Principal = s
 	} else if !o.has("principal") {
@@ -565,8 +569,8 @@ func (d *decoder) bucket(o *obj, r *refs) model.Bucket {
 		}
 		rep.Key = d.keyRef(ro, "key", r, true)
 		if s, ok := ro.str("role"); ok {
-			if strings.TrimSpace(s) == "" {
-				d.errorf(ro.child("role"), "must not be empty")
+			if msg := principalProblem(s); msg != "" {
+				d.errorf(ro.child("role"), "%s", msg)
 			} else {
 				rep.Role = s
 			}
@@ -921,8 +925,8 @@ var opKeys = []string{"key", "region", "store", "window", "users", "to", "rtc", 
 func (d *decoder) op(o *obj, r *refs, c *model.Config, required bool) model.Op {
 	op := model.Op{Key: -1, Region: -1, To: -1}
 	if s, ok := o.str("principal"); ok {
-		if strings.TrimSpace(s) == "" {
-			d.errorf(o.child("principal"), "must not be empty")
+		if msg := principalProblem(s); msg != "" {
+			d.errorf(o.child("principal"), "%s", msg)
 		}
 		op.Principal = s
 	}
@@ -1149,8 +1153,8 @@ func (d *decoder) failover(top *obj, r *refs, c *model.Config) *model.Failover {
 		o.missing("detect", `time from the service going down to the runbook starting, like "normal(mean=4m, sd=1m)"`)
 	}
 	if s, ok := o.str("operator"); ok {
-		if strings.TrimSpace(s) == "" {
-			d.errorf(o.child("operator"), "must not be empty")
+		if msg := principalProblem(s); msg != "" {
+			d.errorf(o.child("operator"), "%s", msg)
 		}
 		f.Operator = s
 	}

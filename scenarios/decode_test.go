@@ -318,6 +318,14 @@ seed = -1`},
 			[]string{`t.toml:12:17: keys.mrk.users: element 1: expected a string, got integer 3`}},
 		{"empty principal", []string{`users = ["app"]`, `users = ["app", " "]`},
 			[]string{`t.toml:12:17: keys.mrk.users: empty principal`}},
+		// A principal is an IAM role or user name: upper case and IAM's
+		// punctuation, no spaces (issue: "Bad Name" was accepted).
+		{"principal with a space", []string{`users = ["app"]`, `users = ["app", "Bad Name"]`},
+			[]string{`t.toml:12:17: keys.mrk.users: "Bad Name" is not an IAM role or user name (letters, digits and + = , . @ _ -, at most 64 characters; no spaces)`}},
+		{"app principal with a space", []string{`principal = "app"`, `principal = "my app"`},
+			[]string{`t.toml:18:1: app.principal: "my app" is not an IAM role or user name (letters, digits and + = , . @ _ -, at most 64 characters; no spaces)`}},
+		{"principal too long", []string{`users = ["app"]`, `users = ["app", "` + strings.Repeat("a", 65) + `"]`},
+			[]string{`t.toml:12:17: keys.mrk.users: "` + strings.Repeat("a", 65) + `" is longer than an IAM role or user name can be (64 characters)`}},
 		{"boolean", []string{`multi_region = true`, `multi_region = "yes"`},
 			[]string{`t.toml:9:1: keys.mrk.multi_region: expected true or false, got string`}},
 		{"datetime", []string{`horizon = "24h"`, `horizon = 2026-11-27T05:00:00Z`},
@@ -358,6 +366,10 @@ seed = -1`},
 			[]string{`t.toml:66:1: prices.kms_key_mnth: unknown price id (did you mean "kms_key_month"?)`, `t.toml:67:1: prices.foo: unknown price id; ids: kms_key_month, kms_rotation_month`}},
 		{"users_in unknown region", []string{"users = [\"app\"]\n\n", "users_in = { us-wst-2 = [\"x\"] }\n\n"},
 			[]string{`t.toml:12:14: keys.mrk.users_in.us-wst-2: "us-wst-2" is not a declared region (did you mean "us-west-2"?)`}},
+	}
+	// IAM's name characters, upper case included, and "*" are principals.
+	if _, errs := parseString(t, edit(t, `users = ["app"]`, `users = ["app", "Ops+Admin=x,y.z@corp_1-2", "*"]`)); errs != nil {
+		t.Errorf("IAM name characters: %v", errs)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

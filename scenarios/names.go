@@ -13,6 +13,27 @@ import (
 // in awsRegions (AWS opens new Regions); any other name is a typo.
 var regionCodeRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9][0-9]?$`)
 
+// principalRE matches a principal: an IAM role or user name, the last
+// part of its ARN. IAM allows letters, digits and + = , . @ _ - in those
+// names, at most 64 characters (IAM API Reference, CreateRole and
+// CreateUser: RoleName and UserName, pattern [\w+=,.@-]+, length 1 to 64),
+// upper case included; never a space.
+var principalRE = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
+
+// principalProblem says what is wrong with a principal's name, "" when
+// nothing is.
+func principalProblem(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return "must not be empty"
+	case principalRE.MatchString(s):
+		return ""
+	case len(s) > 64 && principalRE.MatchString(s[:64]):
+		return fmt.Sprintf("%q is longer than an IAM role or user name can be (64 characters)", s)
+	}
+	return fmt.Sprintf("%q is not an IAM role or user name (letters, digits and + = , . @ _ -, at most 64 characters; no spaces)", s)
+}
+
 // isRegionCode reports whether n is a known AWS Region or has the shape of one.
 func isRegionCode(n string) bool {
 	return slices.Contains(awsRegions, n) || regionCodeRE.MatchString(n)

@@ -120,7 +120,10 @@ func splitTopLevel(s string) []part {
 		case c == '(' || c == '[' || c == '{':
 			depth++
 		case c == ')' || c == ']' || c == '}':
-			depth--
+			// An unbalanced closing bracket is the value's own error
+			// (reported when it is read): it must not swallow the next
+			// value.
+			depth = max(0, depth-1)
 		case c == ',' && depth == 0:
 			out = append(out, part{s[start:i], start})
 			start = i + 1
@@ -230,32 +233,12 @@ func parsePath(p string, base int) ([]pathSeg, *pathError) {
 		}
 		seg := pathSeg{key: key, col: base + start}
 		for i < len(p) && p[i] == '[' {
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				return nil, &pathError{base + i, "unterminated [ (write [0], [name=X] or [X])"}
-			}
-			inner := p[i+1 : i+j]
-			sel := selector{col: base + i, text: p[i : i+j+1]}
-			name, byName := strings.CutPrefix(strings.TrimSpace(inner), "name=")
-			if n, err := strconv.Atoi(strings.TrimSpace(inner)); err == nil && !byName {
-				if n < 0 {
-					return nil, &pathError{base + i, fmt.Sprintf("index %d is negative (indices start at 0)", n)}
-				}
-				sel.index = n
-			} else {
-				if !byName {
-					name = strings.TrimSpace(inner)
-				}
-				if u, err := strconv.Unquote(strings.TrimSpace(name)); err == nil {
-					name = u
-				}
-				if name == "" {
-					return nil, &pathError{base + i, "empty selector (write [0], [name=X] or [X])"}
-				}
-				sel.name, sel.byName = name, true
+			sel, n, err := parseSelector(p[i:], base+i)
+			if err != nil {
+				return nil, err
 			}
 			seg.sels = append(seg.sels, sel)
-			i += j + 1
+			i += n
 		}
 		segs = append(segs, seg)
 		if i == len(p) {
@@ -266,6 +249,107 @@ func parsePath(p string, base int) ([]pathSeg, *pathError) {
 		}
 		i++
 	}
+}
+
+// parseSelector reads the selector at the start of s ("[" ...): [i],
+// [name=X] or [X], where X may be quoted ("..." with the escapes of a TOML
+// basic string, or '...') so that a name holding ], =, quotes or spaces
+// at its ends can be written: [name="eu.west]1 = event"]. It returns the
+// selector and the bytes it takes; col is the column of s's first byte.
+func parseSelector(s string, col int) (selector, int, *pathError) {
+	unterminated := &pathError{col, "unterminated [ (write [0], [name=X] or [X])"}
+	i := 1
+	skip := func() {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+	}
+	skip()
+	byName := strings.HasPrefix(s[i:], "name=") || strings.HasPrefix(s[i:], "name =")
+	if byName {
+		i += strings.IndexByte(s[i:], '=') + 1
+		skip()
+	}
+	var name string
+	switch {
+	case i < len(s) && (s[i] == '"' || s[i] == '\''):
+		q := s[i]
+		j := i + 1
+		for j < len(s) && s[j] != q {
+			if q == '"' && s[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j >= len(s) {
+			return selector{}, 0, &pathError{col + i, "unterminated quoted name in a selector"}
+		}
+		if q == '\'' {
+			name = s[i+1 : j]
+		} else {
+			u, err := strconv.Unquote(s[i : j+1])
+			if err != nil {
+				return selector{}, 0, &pathError{col + i, "bad quoted name " + s[i:j+1]}
+			}
+			name = u
+		}
+		i = j + 1
+		skip()
+		if i >= len(s) {
+			return selector{}, 0, unterminated
+		}
+		if s[i] != ']' {
+			return selector{}, 0, &pathError{col + i, fmt.Sprintf("expected \"]\" after the quoted name, got %q", string(s[i]))}
+		}
+		byName = true
+	default:
+		j := strings.IndexByte(s, ']')
+		if j < 0 {
+			return selector{}, 0, unterminated
+		}
+		inner := strings.TrimSpace(s[i:j])
+		i = j
+		if n, err := strconv.Atoi(inner); err == nil && !byName {
+			if n < 0 {
+				return selector{}, 0, &pathError{col, fmt.Sprintf("index %d is negative (indices start at 0)", n)}
+			}
+			return selector{index: n, col: col, text: s[:i+1]}, i + 1, nil
+		}
+		name, byName = inner, true
+	}
+	if name == "" {
+		return selector{}, 0, &pathError{col, "empty selector (write [0], [name=X] or [X])"}
+	}
+	return selector{name: name, byName: byName, col: col, text: s[:i+1]}, i + 1, nil
+}
+
+// QuoteName writes name as a selector of the path syntax: [name] when it
+// reads back as itself, else ["name"] with the escapes of a TOML basic
+// string (a name holding ], =, quotes, or spaces at its ends; one that is
+// a number, which [i] would read as an index).
+func QuoteName(name string) string {
+	if name == "" || strings.ContainsAny(name, "[]\"'=\\") || strings.TrimSpace(name) != name ||
+		strings.HasPrefix(name, "name=") || strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return "[" + strconv.Quote(name) + "]"
+	}
+	if _, err := strconv.Atoi(name); err == nil {
+		return "[" + strconv.Quote(name) + "]"
+	}
+	return "[" + name + "]"
+}
+
+// QuoteKey writes key as a key of the path syntax: bare when it is made of
+// A-Z a-z 0-9 _ -, else quoted ("odd.key").
+func QuoteKey(key string) string {
+	if key == "" {
+		return `""`
+	}
+	for i := 0; i < len(key); i++ {
+		if !isBareKeyChar(key[i]) {
+			return strconv.Quote(key)
+		}
+	}
+	return key
 }
 
 // parseOverrideValue reads VALUE as a TOML value (see Override). It also

@@ -150,7 +150,7 @@ func TestOverrideErrorsCollected(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"--set #1:10:", "--set #3:15:"} {
+	for _, want := range []string{"--set #1:10:", "--set #2:9:", "--set #3:15:"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %s in\n%s", want, err)
 		}
@@ -310,4 +310,154 @@ func FuzzOverride(f *testing.F) {
 			t.Fatalf("the resolved TOML gives another Config")
 		}
 	})
+}
+
+// TestOverrideQuotedSelectors: a name that holds what the path syntax
+// reserves (], =, quotes, a number) is written quoted, [name="..."] or
+// ["..."], and QuoteName writes every name so that it reads back (issue:
+// outages["eu.west]1 = event"].start, printed by sensitivity, could not be
+// pasted into --set).
+func TestOverrideQuotedSelectors(t *testing.T) {
+	const file = "testdata/odd-names.toml"
+	base, err := Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range base.Config.Outages {
+		sel := QuoteName(o.Name)
+		for _, path := range []string{"outages" + sel + ".start", "outages[name=" + strings.TrimSuffix(strings.TrimPrefix(sel, "["), "]") + "].start"} {
+			ov, err := ParseOverride("--set #1", path+"=3h")
+			if err != nil {
+				t.Errorf("%q: %v", path, err)
+				continue
+			}
+			r, err := base.With(ov)
+			if err != nil {
+				t.Errorf("%q: %v", path, err)
+				continue
+			}
+			if r.Config.Outages[i].Start != sim.ConstDist(3*sim.Hour) {
+				t.Errorf("%q set another outage", path)
+			}
+			if got := r.Canonical(ov); got != fmt.Sprintf("outages[%d].start", i) {
+				t.Errorf("Canonical(%q) = %q", path, got)
+			}
+		}
+	}
+	for _, tt := range []struct{ name, want string }{
+		{"approve", "[approve]"}, {"eu.west]1 = event", `["eu.west]1 = event"]`}, {`eu west "one"`, `["eu west \"one\""]`},
+		{"0", `["0"]`}, {"name=x", `["name=x"]`}, {" x", `[" x"]`},
+	} {
+		if got := QuoteName(tt.name); got != tt.want {
+			t.Errorf("QuoteName(%q) = %s, want %s", tt.name, got, tt.want)
+		}
+	}
+	if QuoteKey("alerts") != "alerts" || QuoteKey("odd.key") != `"odd.key"` {
+		t.Errorf("QuoteKey: %s %s", QuoteKey("alerts"), QuoteKey("odd.key"))
+	}
+	if _, err := ParseOverride("--set #1", `outages["x].start=1h`); err == nil || !strings.Contains(err.Error(), "--set #1:8: outages") {
+		t.Errorf("unterminated quoted name: %v", err)
+	}
+}
+
+// TestCanonicalPaths: the spellings of one value resolve to one canonical
+// path (issue: [approve], [name=approve], [0] and failover."detect" were
+// four paths, so a --set and a --vary of the same value both ran).
+func TestCanonicalPaths(t *testing.T) {
+	r, err := Open("snowy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for want, spellings := range map[string][]string{
+		"failover.steps[0].duration":        {"failover.steps[approve].duration", "failover.steps[name=approve].duration", "failover.steps[0].duration", `failover.steps["approve"].duration`, `"failover".steps[ name = 'approve' ].duration`},
+		"failover.detect":                   {"failover.detect", `failover."detect"`, "failover.'detect'"},
+		"buckets.alerts.replication[0].rtc": {"buckets.alerts.replication[0].rtc", `buckets."alerts".replication[ 0 ].rtc`},
+		"costs.monthly.new-item":            {"costs.monthly.new-item"},
+		`prices."odd.key"`:                  {`prices."odd.key"`},
+		"failover.steps[nope].duration":     {"failover.steps[nope].duration"},
+	} {
+		for _, s := range spellings {
+			o, err := ParseOverride("--set #1", s+"=1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Canonical(o); got != want {
+				t.Errorf("Canonical(%s) = %s, want %s", s, got, want)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		inner, outer string
+		want         bool
+	}{
+		{"failover.steps[0].duration", "failover.steps[0]", true}, {"failover.steps[0].duration", "failover.steps", true},
+		{"failover.steps[0]", "failover.steps[0]", true}, {"failover.steps[10]", "failover.steps[1]", false},
+		{"failover.stepsx", "failover.steps", false}, {"failover", "failover.detect", false},
+	} {
+		if got := PathWithin(tt.inner, tt.outer); got != tt.want {
+			t.Errorf("PathWithin(%s, %s) = %v", tt.inner, tt.outer, got)
+		}
+	}
+}
+
+// TestOverrideCausedErrorsPointAtIt: an error that an override causes in
+// a value the file wrote points at the override, and names where the
+// value is written (issue: renaming a step, or giving it an after that
+// closes a cycle, was reported at snowy.toml:70).
+func TestOverrideCausedErrorsPointAtIt(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"failover.detect=3m", "failover.steps[approve].name=okay"}, []string{
+			`scenarios: --set #2:30: failover.steps[1].after: "approve" is not a step (at snowy.toml:70:10, after this override)`,
+			`scenarios: --set #2:30: failover.steps[2].after: "approve" is not a step (at snowy.toml:75:10, after this override)`,
+		}},
+		{[]string{`failover.steps[approve].after=["dns"]`}, []string{
+			`scenarios: --set #1:31: failover.steps[1].after: steps form a cycle: "approve" after "dns" after "scale-up" after "approve" (at snowy.toml:70:1, after this override)`,
+		}},
+	} {
+		_, err := Open("snowy", WithOverrides(sets(t, tt.args...)...))
+		if err == nil {
+			t.Fatalf("%v: no error", tt.args)
+		}
+		if got := strings.Split(err.Error(), "\n"); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%v:\ngot  %q\nwant %q", tt.args, got, tt.want)
+		}
+	}
+	// The file's own errors stay where they are.
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	data, _ := os.ReadFile("testdata/snowy.toml")
+	if err := os.WriteFile(bad, []byte(strings.Replace(string(data), `after = ["approve"]`, `after = ["aprove"]`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(bad, WithOverrides(sets(t, "failover.detect=3m")...))
+	if err == nil || !strings.Contains(err.Error(), "bad.toml:") || strings.Contains(err.Error(), "--set") {
+		t.Errorf("the file's own error: %v", err)
+	}
+}
+
+// TestParseVaryUnbalanced: an unbalanced ")" is the value's own error and
+// does not swallow the next value (issue: "uniform(1m, 2m)),3m" was one
+// value, reported as a missing ")").
+func TestParseVaryUnbalanced(t *testing.T) {
+	vs, err := ParseVary("--vary #1", "failover.detect=uniform(1m, 2m)),3m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 2 || vs[0].Value != "uniform(1m, 2m))" || vs[1].Value != "3m" {
+		t.Fatalf("values %v", vs)
+	}
+	r, err := Open("snowy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, verr := r.With(vs[0])
+	set, _ := ParseOverride("--set #1", "failover.detect=uniform(1m, 2m))")
+	_, serr := r.With(set)
+	if verr == nil || serr == nil || !strings.Contains(verr.Error(), "unexpected parenthesis") ||
+		strings.TrimPrefix(verr.Error(), "scenarios: --vary #1:17") != strings.TrimPrefix(serr.Error(), "scenarios: --set #1:17") {
+		t.Errorf("--vary: %v\n--set: %v", verr, serr)
+	}
 }

@@ -62,10 +62,20 @@ func Open(arg string, opts ...Option) (*Resolved, error) {
 }
 
 // resolve applies overrides to the merged tree (consumed) and decodes it;
-// prior are the loader's errors.
+// prior are the loader's errors. Every error is reported at once: those of
+// the overrides (a path that selects nothing) and those of the decoder,
+// run on the tree with the overrides that applied. A decoder error that
+// the overrides caused but that is positioned in a file (a step renamed
+// by --set that another step's after still names) is moved to the
+// override that caused it (see attribute).
 func resolve(top, file string, tree map[string]any, idx posIndex, overrides []Override, prior ErrorList) (*Resolved, error) {
 	overrides = append([]Override(nil), overrides...)
 	errs := append(ErrorList(nil), prior...)
+	var pre *snapshot
+	if len(overrides) > 0 {
+		pre = &snapshot{tree: copyTree(tree).(map[string]any), idx: copyIndex(idx)}
+	}
+	applied := make([]bool, len(overrides))
 	for i := range overrides {
 		if overrides[i].segs == nil {
 			o, perrs := parseOverride(overrides[i].Source, overrides[i].String())
@@ -77,18 +87,15 @@ func resolve(top, file string, tree map[string]any, idx posIndex, overrides []Ov
 		}
 		if err := applyOverride(tree, idx, &overrides[i]); err != nil {
 			errs = append(errs, err)
+			continue
 		}
+		applied[i] = true
 	}
-	if len(errs) > len(prior) {
-		return nil, sortErrors(errs)
+	c, derrs := decodeTree(top, tree, idx)
+	if len(derrs) > 0 && pre != nil {
+		derrs = attribute(top, pre, overrides, applied, derrs)
 	}
-	d := &decoder{top: top, idx: idx}
-	c := d.decode(tree)
-	d.checkLimits(c)
-	if d.dropped > 0 {
-		d.errs = append(d.errs, &Error{File: top, Msg: fmt.Sprintf("%d more errors not shown (the first %d are)", d.dropped, maxErrors)})
-	}
-	if errs = append(errs, d.errs...); len(errs) > 0 {
+	if errs = append(errs, derrs...); len(errs) > 0 {
 		return nil, sortErrors(errs)
 	}
 	c.File = file
@@ -107,10 +114,7 @@ func resolve(top, file string, tree map[string]any, idx posIndex, overrides []Ov
 // point of a sweep). r is not changed.
 func (r *Resolved) With(more ...Override) (*Resolved, error) {
 	tree := copyTree(r.tree).(map[string]any)
-	idx := make(posIndex, len(r.idx))
-	for k, v := range r.idx {
-		idx[k] = v
-	}
+	idx := copyIndex(r.idx)
 	next, err := resolve(r.top, r.file, tree, idx, more, nil)
 	if err != nil {
 		return nil, err
@@ -157,4 +161,161 @@ func oneLine(s string) string {
 		return q[1 : len(q)-1]
 	}
 	return s
+}
+
+// Canonical returns the key path o sets, resolved in r's tree: every key
+// bare when it can be (else quoted), every selector an index ([approve]
+// and [name=approve] become the step's [i]). Two overrides set the same
+// value of r exactly when their canonical paths are equal, and one sets a
+// value inside the other's when its canonical path extends the other's
+// ("failover.steps[0]" holds "failover.steps[0].duration"). A selector
+// that selects nothing in r is kept as written (applying o reports it).
+func (r *Resolved) Canonical(o Override) string {
+	segs := o.segs
+	if segs == nil {
+		p, errs := parseOverride(o.Source, o.String())
+		if len(errs) > 0 {
+			return o.Path
+		}
+		segs = p.segs
+	}
+	var b strings.Builder
+	var cur any = r.tree
+	for si, seg := range segs {
+		if si > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(QuoteKey(seg.key))
+		m, _ := cur.(map[string]any)
+		cur = m[seg.key] // nil when m is nil or lacks the key
+		for _, sel := range seg.sels {
+			arr, _ := asArray(cur)
+			i := sel.index
+			if sel.byName {
+				i = -1
+				for j, e := range arr {
+					if t, ok := e.(map[string]any); ok && t["name"] == sel.name {
+						i = j
+						break
+					}
+				}
+			}
+			if i < 0 || i >= len(arr) {
+				b.WriteString(sel.text)
+				cur = nil
+				continue
+			}
+			fmt.Fprintf(&b, "[%d]", i)
+			cur = arr[i]
+		}
+	}
+	return b.String()
+}
+
+// PathWithin reports whether the canonical path inner is outer or a value
+// inside it: "failover.steps[0].duration" is within "failover.steps[0]"
+// and "failover.steps", not within "failover.step".
+func PathWithin(inner, outer string) bool {
+	if inner == outer {
+		return true
+	}
+	if !strings.HasPrefix(inner, outer) {
+		return false
+	}
+	c := inner[len(outer)]
+	return c == '.' || c == '['
+}
+
+// snapshot is a merged tree and its positions before the overrides.
+type snapshot struct {
+	tree map[string]any
+	idx  posIndex
+}
+
+func copyIndex(idx posIndex) posIndex {
+	out := make(posIndex, len(idx))
+	for k, v := range idx {
+		out[k] = v
+	}
+	return out
+}
+
+// decodeTree decodes a merged tree (not modified) into a Config and its
+// errors.
+func decodeTree(top string, tree map[string]any, idx posIndex) (*model.Config, ErrorList) {
+	d := &decoder{top: top, idx: idx}
+	c := d.decode(tree)
+	d.checkLimits(c)
+	if d.dropped > 0 {
+		d.errs = append(d.errs, &Error{File: top, Msg: fmt.Sprintf("%d more errors not shown (the first %d are)", d.dropped, maxErrors)})
+	}
+	return c, d.errs
+}
+
+// errKey identifies an error across two decodings of similar trees.
+func errKey(e *Error) string { return e.Path + "\x00" + e.Msg }
+
+// attribute moves to the override that caused it every decoder error that
+// is positioned in a file but that the file without the overrides does not
+// have: the error then reads "--set #1:27: failover.steps[1].after: ...
+// (at snowy.toml:70:10, after this override)". The culprit is the first
+// override that gives the error when applied alone to the file, else the
+// last one applied. Errors positioned on an override, and the file's own
+// errors, stay as they are. It runs only when there are errors.
+func attribute(top string, pre *snapshot, overrides []Override, applied []bool, errs ErrorList) ErrorList {
+	sources := map[string]bool{}
+	for _, o := range overrides {
+		sources[o.Source] = true
+	}
+	decodeKeys := func(tree map[string]any, idx posIndex) map[string]bool {
+		_, es := decodeTree(top, tree, idx)
+		keys := make(map[string]bool, len(es))
+		for _, e := range es {
+			keys[errKey(e)] = true
+		}
+		return keys
+	}
+	var own map[string]bool
+	alone := make([]map[string]bool, len(overrides))
+	out := make(ErrorList, 0, len(errs))
+	for _, e := range errs {
+		if sources[e.File] || e.Line == 0 && e.Col == 0 {
+			out = append(out, e)
+			continue
+		}
+		if own == nil {
+			own = decodeKeys(copyTree(pre.tree).(map[string]any), copyIndex(pre.idx))
+		}
+		if own[errKey(e)] {
+			out = append(out, e)
+			continue
+		}
+		culprit := -1
+		for i := range overrides {
+			if !applied[i] {
+				continue
+			}
+			if alone[i] == nil {
+				tree, idx := copyTree(pre.tree).(map[string]any), copyIndex(pre.idx)
+				if applyOverride(tree, idx, &overrides[i]) != nil {
+					alone[i] = map[string]bool{}
+				} else {
+					alone[i] = decodeKeys(tree, idx)
+				}
+			}
+			if alone[i][errKey(e)] {
+				culprit = i
+				break
+			}
+			culprit = i // the last applied, unless one gives it alone
+		}
+		if culprit < 0 {
+			out = append(out, e)
+			continue
+		}
+		o := &overrides[culprit]
+		out = append(out, &Error{File: o.Source, Col: o.valueCol, Path: e.Path,
+			Msg: fmt.Sprintf("%s (at %s, after this override)", e.Msg, strings.TrimSuffix(e.location(), ": "))})
+	}
+	return out
 }
