@@ -19,9 +19,14 @@ const (
 	Triangular                  // P1 = min, P2 = mode, P3 = max
 	Weibull                     // P1 = shape k, P2 = scale
 	// Empirical is a three-point family: P1 = p50, P2 = p90, P3 = p99. Its
-	// quantile function is log-linear in the standard-normal z domain between
-	// those points (a lognormal piece through p50 and p90 below p90, another
-	// through p90 and p99 above it), extrapolated with the end pieces' slopes.
+	// quantile function is log-linear in the probability: ln Q(u) is the
+	// straight line through (0.5, ln p50) and (0.9, ln p90) for u ≤ 0.9, and
+	// through (0.9, ln p90) and (0.99, ln p99) above, each continued to the
+	// end of [0, 1]. Between two given percentiles the values are
+	// log-uniform; the distribution is bounded, from p0 = p50·(p50/p90)^(5/4)
+	// to p100 = p90·(p99/p90)^(10/9) (for p50 = 5 s, p90 = 20 s, p99 = 2 m:
+	// 0.88 s to 2m26s). A measured tail beyond p99 is not extrapolated: a
+	// user who knows it gives it with another family.
 	Empirical
 )
 
@@ -41,7 +46,8 @@ type Dist struct {
 	P1, P2, P3 float64
 	// derived parameters (set by the constructors). LogNormal: mu = ln median,
 	// sigma = log-sd, mean = E[X] = exp(mu + sigma²/2). Empirical: mu = ln
-	// p50, sigma and sigma2 the log-slopes per unit of z below and above p90.
+	// p50, sigma and sigma2 the slopes of ln Q(u) per unit of u below and
+	// above u = 0.9.
 	mu, sigma, sigma2 float64
 	mean              float64
 }
@@ -99,16 +105,20 @@ func EmpiricalDist(p50, p90, p99 Time) Dist {
 func newEmpirical(p50, p90, p99 float64) Dist {
 	d := Dist{Kind: Empirical, P1: p50, P2: p90, P3: p99}
 	d.mu = math.Log(p50)
-	d.sigma = (math.Log(p90) - d.mu) / z90
-	d.sigma2 = (math.Log(p99) - math.Log(p90)) / (z99 - z90)
+	d.sigma = (math.Log(p90) - d.mu) / (empU90 - empU50)
+	d.sigma2 = (math.Log(p99) - math.Log(p90)) / (empU99 - empU90)
 	return d
 }
 
-// The standard normal 90th and 99th percentiles.
-var (
-	z90 = normQuantile(0.90)
-	z99 = normQuantile(0.99)
+// The probabilities of the empirical family's three points.
+const (
+	empU50 = 0.5
+	empU90 = 0.9
+	empU99 = 0.99
 )
+
+// z99 is the standard normal 99th percentile.
+var z99 = normQuantile(0.99)
 
 // fill sets d's derived parameters if they are unset, for a Dist built as a
 // literal. It is cheap enough to inline in the common case.
@@ -209,16 +219,12 @@ func (d Dist) Quantile(u float64) float64 {
 		return d.P2 * math.Pow(-math.Log1p(-u), 1/d.P1)
 	case Empirical:
 		d.fill()
-		z := normQuantile(u)
-		switch {
-		case z <= z90 && d.sigma == 0:
-			return d.P1
-		case z <= z90:
-			return math.Exp(d.mu + d.sigma*z)
-		case d.sigma2 == 0:
-			return d.P2
+		if u <= empU90 {
+			return d.P1 * math.Exp(d.sigma*(u-empU50))
 		}
-		return math.Exp(d.mu + d.sigma*z90 + d.sigma2*(z-z90))
+		// From the top, in terms of 1−u (exact for u near 1), so that the
+		// tail keeps its digits: Q(u) = p100·e^(−σ₂(1−u)).
+		return d.empiricalMax() * math.Exp(-d.sigma2*(1-u))
 	}
 	return math.NaN()
 }
@@ -286,7 +292,7 @@ func (d Dist) Survival(x float64) float64 {
 		return math.Exp(-math.Pow(x/d.P2, d.P1))
 	case Empirical:
 		d.fill()
-		return normQ(d.empiricalZ(x))
+		return d.empiricalSurvival(x)
 	}
 	return math.NaN()
 }
@@ -486,9 +492,8 @@ func (d Dist) Max() float64 {
 			return 0
 		}
 	case Empirical:
-		if d.fill(); d.sigma <= 0 && d.sigma2 <= 0 {
-			return d.P1
-		}
+		d.fill()
+		return d.empiricalMax()
 	default:
 		return math.NaN()
 	}
@@ -666,40 +671,55 @@ var (
 
 // ---- empirical ----
 
-// empiricalZ returns sup{z : g(z) <= x}, g the quantile function in the z
-// domain, so that P(X > x) = Q(empiricalZ(x)).
-func (d Dist) empiricalZ(x float64) float64 {
-	lp90 := d.mu + d.sigma*z90
-	lx := math.Log(x)
-	if lx < lp90 {
-		if d.sigma > 0 {
-			return math.Min((lx-d.mu)/d.sigma, z90)
-		}
-		return math.Inf(-1)
+// empiricalMin and empiricalMax are the ends of the empirical support:
+// Q(0) = p50·e^(−σ₁/2) = p50·(p50/p90)^(5/4) and Q(1) = p90·e^(σ₂/10) =
+// p90·(p99/p90)^(10/9).
+func (d Dist) empiricalMin() float64 { return d.P1 * math.Exp(-d.sigma*empU50) }
+func (d Dist) empiricalMax() float64 { return d.P2 * math.Exp(d.sigma2*(1-empU90)) }
+
+// empiricalSurvival is P(X > x) = 1 − F(x), F the inverse of the quantile
+// function: F(x) = 0.5 + ln(x/p50)/σ₁ on the lower piece, 1 − ln(p100/x)/σ₂
+// on the upper one (an atom where a piece is flat).
+func (d Dist) empiricalSurvival(x float64) float64 {
+	switch {
+	case x < d.empiricalMin():
+		return 1
+	case x >= d.empiricalMax():
+		return 0
+	case x < d.P2 && d.sigma > 0: // on the lower piece
+		return math.Min(1, math.Max(1-empU90, empU50-math.Log(x/d.P1)/d.sigma))
+	case x < d.P2: // p90 above p50 by less than the logarithm resolves
+		return 1 - empU90
+	case d.sigma2 > 0:
+		return math.Min(1-empU90, math.Log(d.empiricalMax()/x)/d.sigma2)
 	}
-	if d.sigma2 > 0 {
-		return math.Max(z90+(lx-lp90)/d.sigma2, z90)
-	}
-	return math.Inf(1)
+	return 0 // a flat upper piece: the atom at p90 ends the support
 }
 
-// empiricalLimitedMean is E[g(Z); Z < c] + y Q(c), c = empiricalZ(y), where
-// on each lognormal piece E[e^(α+σZ); l < Z < h] = e^(α+σ²/2) (Φ(h-σ) - Φ(l-σ)).
+// empiricalLimitedMean is E[min(X, y)] = ∫_0^F(y) Q(u) du + y (1 − F(y)).
+// On a piece ln Q(u) = ln Q(a) + σ(u − a), so ∫_a^b Q = Q(a)·expm1(σ(b−a))/σ
+// (Q(a)·(b − a) when σ = 0).
 func (d Dist) empiricalLimitedMean(y float64) float64 {
-	c := math.Inf(1)
-	if !math.IsInf(y, 1) {
-		c = d.empiricalZ(y)
-	}
-	s1, s2 := d.sigma, d.sigma2
-	v := math.Exp(d.mu+s1*s1/2) * normPhi(math.Min(c, z90)-s1)
-	if c > z90 {
-		alpha := d.mu + s1*z90 - s2*z90
-		if w := normQ(z90-s2) - normQ(c-s2); w > 0 {
-			v += math.Exp(alpha+s2*s2/2) * w
+	piece := func(qa, sigma, w float64) float64 {
+		if w <= 0 {
+			return 0
 		}
+		if sigma == 0 {
+			return qa * w
+		}
+		return qa * math.Expm1(sigma*w) / sigma
 	}
-	if q := normQ(c); q > 0 {
-		v += y * q
+	s := d.empiricalSurvival(y)
+	if math.IsInf(y, 1) {
+		s = 0
+	}
+	f := 1 - s
+	v := piece(d.empiricalMin(), d.sigma, math.Min(f, empU90))
+	if f > empU90 {
+		v += piece(d.P2, d.sigma2, f-empU90)
+	}
+	if s > 0 {
+		v += y * s
 	}
 	return v
 }

@@ -53,40 +53,37 @@ func truncRef(mean, sd float64) ref {
 	return r
 }
 
-// empiricalRef is the empirical family built from its definition: z -> the
-// lognormal piece through (0, p50) and (z90, p90) below z90, through
-// (z90, p90) and (z99, p99) above.
+// empiricalRef is the empirical family built from its definition: ln Q(u)
+// linear through (0.5, ln p50) and (0.9, ln p90) for u ≤ 0.9, through
+// (0.9, ln p90) and (0.99, ln p99) above, written with math.Pow; the
+// survival function by bisection on Q, the mean by integrating Q over u.
 func empiricalRef(p50, p90, p99 float64) ref {
-	zq := func(p float64) float64 { return distuv.UnitNormal.Quantile(p) }
-	z9, z99 := zq(0.9), zq(0.99)
-	g := func(z float64) float64 {
-		if z <= z9 {
-			return math.Exp(math.Log(p50) + (math.Log(p90)-math.Log(p50))*z/z9)
+	q := func(u float64) float64 {
+		if u <= 0.9 {
+			return p50 * math.Pow(p90/p50, (u-0.5)/0.4)
 		}
-		return math.Exp(math.Log(p90) + (math.Log(p99)-math.Log(p90))*(z-z9)/(z99-z9))
+		return p90 * math.Pow(p99/p90, (u-0.9)/0.09)
 	}
-	r := ref{quantile: func(u float64) float64 { return g(zq(u)) }}
+	r := ref{quantile: q}
 	r.survival = func(x float64) float64 {
-		// Bisection on the increasing g.
-		lo, hi := -40.0, 40.0
-		if g(lo) > x {
+		if q(0) > x {
 			return 1
 		}
-		if g(hi) <= x {
+		if q(1) <= x {
 			return 0
 		}
+		lo, hi := 0.0, 1.0
 		for range 200 {
 			mid := (lo + hi) / 2
-			if g(mid) <= x {
+			if q(mid) <= x {
 				lo = mid
 			} else {
 				hi = mid
 			}
 		}
-		return distuv.UnitNormal.Survival(lo)
+		return 1 - lo
 	}
-	// E[g(Z)] by integration over z.
-	r.mean = integrate(func(z float64) float64 { return g(z) * distuv.UnitNormal.Prob(z) }, -40, 40, []float64{z9})
+	r.mean = integrate(q, 0, 1, []float64{0.5, 0.9})
 	return r
 }
 
@@ -236,7 +233,7 @@ func TestDistLimitedMean(t *testing.T) {
 			}
 			breaks := []float64{tc.d.P1, tc.d.P2, tc.d.P3}
 			if tc.d.Kind == Empirical {
-				breaks = []float64{tc.d.P2}
+				breaks = []float64{tc.d.Quantile(0), tc.d.P2, tc.d.Max()}
 			}
 			prev := 0.0
 			for _, y := range ys {
@@ -334,6 +331,50 @@ func TestEmpiricalPoints(t *testing.T) {
 	}
 	if got, want := flat.LimitedMean(1e9), 1e9; !near(got, want, 1e-12, 0) {
 		t.Errorf("flat LimitedMean(p50) = %.17g, want %g", got, want)
+	}
+}
+
+// TestEmpiricalBounded: the empirical family is bounded, as the tail
+// warning assumes (it is never given for a bounded lag): its support runs
+// from p0 = p50·(p50/p90)^(5/4) to p100 = p90·(p99/p90)^(10/9), the end
+// pieces continued to u = 0 and u = 1, and every function agrees with
+// those ends (issue: past p99 it was extrapolated with a lognormal slope,
+// an unbounded, undocumented tail: empirical(p50=5s, p90=20s, p99=2m) gave
+// an RPO p99 of 3h01m).
+func TestEmpiricalBounded(t *testing.T) {
+	d := EmpiricalDist(5*Second, 20*Second, 2*Minute)
+	p0, p100 := 5e9*math.Pow(0.25, 1.25), 20e9*math.Pow(6, 10.0/9)
+	if got := d.Max(); !near(got, p100, 1e-14, 0) || math.Abs(p100-146.4e9) > 0.1e9 {
+		t.Errorf("Max() = %.17g, want p100 = %.17g (2m26s)", got, p100)
+	}
+	if got := d.Quantile(0); !near(got, p0, 1e-14, 0) {
+		t.Errorf("Quantile(0) = %.17g, want p0 = %.17g", got, p0)
+	}
+	for _, u := range []float64{1 - 1e-15, 1 - 1e-9, 0.999999, 1} {
+		if q := d.Quantile(u); q > p100*(1+1e-15) {
+			t.Errorf("Quantile(%g) = %g beyond p100 %g", u, q, p100)
+		}
+	}
+	if d.Survival(p100) != 0 || d.Survival(p100*(1-1e-9)) <= 0 || d.Survival(p0*(1-1e-9)) != 1 {
+		t.Errorf("Survival at the ends: %g, %g, %g", d.Survival(p100), d.Survival(p100*(1-1e-9)), d.Survival(p0*(1-1e-9)))
+	}
+	if got, want := d.TailMean(p100), 0.0; got != want {
+		t.Errorf("TailMean(p100) = %g, want 0", got)
+	}
+	if got, mean := d.LimitedMean(p100), d.Mean(); !near(got, mean, 1e-12, 0) {
+		t.Errorf("LimitedMean(p100) = %.17g, want the mean %.17g", got, mean)
+	}
+	// The mean has a closed form: (p90 − p0)/σ₁ + (p100 − p90)/σ₂.
+	s1, s2 := math.Log(4)/0.4, math.Log(6)/0.09
+	if got, want := d.Mean(), (20e9-p0)/s1+(p100-20e9)/s2; !near(got, want, 1e-13, 0) {
+		t.Errorf("Mean() = %.17g, want %.17g", got, want)
+	}
+	// Every draw stays within the support.
+	s := NewStream(3, "empirical", "bounded")
+	for range 100000 {
+		if v := float64(s.Draw(d)); v > math.Round(p100) || v < math.Floor(p0) {
+			t.Fatalf("draw %g outside [%g, %g]", v, p0, p100)
+		}
 	}
 }
 
@@ -445,11 +486,11 @@ func TestDistMaxIsConst(t *testing.T) {
 		{TriangularDist(2*Minute, 5*Minute, 20*Minute), 1200e9, false},
 		{TriangularDist(2*Minute, 2*Minute, 2*Minute), 120e9, true},
 		{WeibullDist(1.5, 2*Hour), inf, false},
-		{EmpiricalDist(Second, 5*Second, 30*Second), inf, false},
+		{EmpiricalDist(Second, 5*Second, 30*Second), 5e9 * math.Pow(6, 10.0/9), false},
 		{EmpiricalDist(Second, Second, Second), 1e9, true},
 	}
 	for _, tc := range tests {
-		if got := tc.d.Max(); got != tc.max {
+		if got := tc.d.Max(); !near(got, tc.max, 1e-14, 0) {
 			t.Errorf("%v.Max() = %g, want %g", tc.d, got, tc.max)
 		}
 		if got := tc.d.IsConst(); got != tc.isConst {

@@ -62,16 +62,19 @@
 // A [Dist] is a small comparable value (no interface, no allocation) of one
 // family: [Const], [Uniform], [Normal] truncated at 0, [LogNormal] given by
 // median and p99, [Exponential], [Triangular], [Weibull] and [Empirical], a
-// three-point family given by p50, p90 and p99 whose quantile function is
-// log-linear in the standard normal z between those points (two lognormal
-// pieces meeting at p90) and extrapolated with the end pieces' slopes. Every
+// bounded three-point family given by p50, p90 and p99 whose quantile
+// function is log-linear in the probability between those points (the
+// values between two of them are log-uniform), each end piece continued to
+// u = 0 and u = 1: its support runs from p50·(p50/p90)^(5/4) to
+// p90·(p99/p90)^(10/9). Every
 // variate is an inverse-CDF transform of one uniform ([Dist.Sample]).
 // [Dist.Quantile], [Dist.Survival], [Dist.Mean] and [Dist.LimitedMean]
 // (E[min(X, y)] = ∫_0^y S, the replication model's workhorse) are closed
 // forms: the truncated normal through Mills ratios where the truncation point
 // is in the far tail, Weibull through the regularized incomplete gamma
-// function (series and continued fraction), the lognormal and empirical
-// families through partial expectations; the normal quantile is Wichura's
+// function (series and continued fraction), the lognormal through partial
+// expectations, the empirical family piece by piece (∫ Q(u) du of an
+// exponential in u); the normal quantile is Wichura's
 // AS 241 written in terms of the tail probability, so both tails keep full
 // relative precision. Tests compare them with gonum's stat/distuv and
 // mathext, with adaptive quadrature of the survival function and with
