@@ -1,6 +1,8 @@
 package report
 
 import (
+	"math"
+	"slices"
 	"sort"
 
 	"github.com/drsim/drsim/model"
@@ -169,41 +171,80 @@ func profileSummaries(cfg *model.Config) []ProfileSummary {
 	return out
 }
 
-// storeLag returns the replication lag that bounds a store's missing
-// writes: a table's lag, or the bucket rule lag with the largest p99.99
-// (configured rules and put-bucket-replication ops); ok is false when the
-// store has none.
-func storeLag(cfg *model.Config, si int) (sim.Dist, bool) {
-	if si >= len(cfg.Buckets) {
-		return cfg.Tables[si-len(cfg.Buckets)].Lag, true
-	}
+// linkLags returns the lags of the replication links by which store si's
+// writes reach region y, nil when it has none: a bucket's rules (and
+// put-bucket-replication ops) to y, a table's lag when y holds one of its
+// replicas from the start or gets one from create-table-replica. A store
+// without such a link reaches y only through a restored backup, or not at
+// all: its RPO is not set by a replication lag.
+func linkLags(cfg *model.Config, si, y int) []sim.Dist {
 	var lags []sim.Dist
-	for _, r := range cfg.Buckets[si].Replication {
-		lags = append(lags, r.Lag)
-	}
-	ops := func(op *model.Op) {
-		if op.Kind == model.OpPutBucketReplication && op.Store.Kind == model.StoreBucket && op.Store.Index == si {
-			lags = append(lags, model.DefaultS3Lag(op.RTC))
+	ops := func(f func(op *model.Op)) {
+		for i := range cfg.Actions {
+			f(&cfg.Actions[i].Op)
+		}
+		if cfg.Failover != nil {
+			for i := range cfg.Failover.Steps {
+				f(&cfg.Failover.Steps[i].Op)
+			}
 		}
 	}
-	for i := range cfg.Actions {
-		ops(&cfg.Actions[i].Op)
+	if si < len(cfg.Buckets) {
+		b := &cfg.Buckets[si]
+		if b.Region == y {
+			return nil // the source itself: nothing to replicate
+		}
+		for _, r := range b.Replication {
+			if r.To == y {
+				lags = append(lags, r.Lag)
+			}
+		}
+		ops(func(op *model.Op) {
+			if op.Kind == model.OpPutBucketReplication && op.Store.Kind == model.StoreBucket && op.Store.Index == si && op.To == y {
+				lags = append(lags, model.DefaultS3Lag(op.RTC))
+			}
+		})
+		return lags
 	}
-	if cfg.Failover != nil {
-		for i := range cfg.Failover.Steps {
-			ops(&cfg.Failover.Steps[i].Op)
+	ti := si - len(cfg.Buckets)
+	t := &cfg.Tables[ti]
+	linked := len(t.Regions) > 1 && slices.Contains(t.Regions, y)
+	ops(func(op *model.Op) {
+		if op.Kind == model.OpCreateTableReplica && op.Store.Kind == model.StoreTable && op.Store.Index == ti && op.Region == y {
+			linked = true
+		}
+	})
+	if linked {
+		lags = append(lags, t.Lag)
+	}
+	return lags
+}
+
+// storeLag returns the replication lag that sets store si's RPO: among
+// the lags of its links (linkLags) to the region a trial recovers in (the
+// failover's to; every region when the scenario has no failover), the one
+// with the largest p99.99. ok is false when the store has no such link:
+// its writes reach the recovery region only through a restored backup, or
+// not at all, so its RPO is not set by a replication lag (no tail
+// warning).
+func storeLag(cfg *model.Config, si int) (lag sim.Dist, ok bool) {
+	var regions []int
+	if fo := cfg.Failover; fo != nil {
+		regions = []int{fo.To}
+	} else {
+		for y := range cfg.Regions {
+			regions = append(regions, y)
 		}
 	}
-	if len(lags) == 0 {
-		return sim.Dist{}, false
-	}
-	best := lags[0]
-	for _, l := range lags[1:] {
-		if l.Quantile(tailP) > best.Quantile(tailP) {
-			best = l
+	best := math.Inf(-1)
+	for _, y := range regions {
+		for _, l := range linkLags(cfg, si, y) {
+			if q := l.Quantile(tailP); !ok || q > best {
+				lag, best, ok = l, q, true
+			}
 		}
 	}
-	return best, true
+	return lag, ok
 }
 
 // tailP is the lag quantile beyond which a store's RPO rests on an

@@ -50,6 +50,35 @@ func TestTailWarning(t *testing.T) {
 	if has(bounded, "extrapolated tail") {
 		t.Errorf("bounded lag: unexpected tail warning: %v", bounded.Warnings)
 	}
+	// A table with one region is restored from its backup: its RPO (hours)
+	// is set by the backup, not by the lag it leaves at its default
+	// (issue: backup-and-restore warned that the orders table's RPO lay
+	// beyond its lag's p99.99).
+	restored := run(func(c *model.Config) {
+		tb := &c.Tables[0]
+		tb.Regions, tb.Keys = tb.Regions[:1], tb.Keys[:1]
+		tb.Backup = &model.Backup{To: 1, Every: sim.Hour, Copy: sim.ConstDist(10 * sim.Minute), Key: 0}
+		f := c.Failover
+		f.Steps = append(f.Steps, model.Step{Name: "restore", After: []int{0}, Duration: sim.ConstDist(sim.Minute), Required: true, Retry: sim.Minute,
+			Op: model.Op{Kind: model.OpRestoreBackup, Key: -1, Region: -1, To: -1, Store: model.StoreRef{Kind: model.StoreTable, Index: 0}}})
+		f.Steps[3].After = append(f.Steps[3].After, 4)
+	})
+	if p50 := restored.Metrics.RPOSeconds.P50; p50 == nil || *p50 < 600 {
+		t.Fatalf("restored table: RPO p50 %v, want the backup's (over 10 minutes)", p50)
+	}
+	if has(restored, `store "alert-state"`) {
+		t.Errorf("a table restored from backup got a tail warning: %v", restored.Warnings)
+	}
+	// An empirical lag is bounded (sim: p100 = p90·(p99/p90)^(10/9)).
+	empirical := run(func(c *model.Config) {
+		c.Buckets[0].Replication[0].Lag = sim.EmpiricalDist(5*sim.Second, 20*sim.Second, 2*sim.Minute)
+	})
+	if has(empirical, "extrapolated tail") {
+		t.Errorf("empirical lag: unexpected tail warning: %v", empirical.Warnings)
+	}
+	if p95 := empirical.Metrics.RPOSeconds.P95; p95 == nil || *p95 > 147 {
+		t.Errorf("empirical lag: RPO p95 %v beyond the lag's p100 (2m26s)", p95)
+	}
 }
 
 // TestOutagesListed: the report lists each event once, with its phases,
