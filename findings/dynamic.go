@@ -732,7 +732,7 @@ func (d *describer) opCause(g *group, subj *Subjects) (rule, path, what, fix str
 	switch {
 	case i >= 0 && i < nA:
 		op = &cfg.Actions[i].Op
-		name = fmt.Sprintf("action %d", i+1)
+		name = fmt.Sprintf("actions[%d]", i)
 		pathBase = fmt.Sprintf("actions[%d]", i)
 	case i >= nA && cfg.Failover != nil && i-nA < len(cfg.Failover.Steps):
 		st := &cfg.Failover.Steps[i-nA]

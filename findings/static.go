@@ -839,7 +839,7 @@ func (c *checker) stsCanFail() bool {
 type opRef struct {
 	op       *model.Op
 	path     string // "actions[i]" or "failover.steps[i]"
-	name     string // "action N" or "step \"NAME\""
+	name     string // "actions[i]" or "step \"NAME\""
 	step     string // the step's name, "" for an action
 	required bool
 }
@@ -847,7 +847,7 @@ type opRef struct {
 func (c *checker) ops() []opRef {
 	var out []opRef
 	for i := range c.cfg.Actions {
-		out = append(out, opRef{&c.cfg.Actions[i].Op, fmt.Sprintf("actions[%d]", i), fmt.Sprintf("action %d", i+1), "", false})
+		out = append(out, opRef{&c.cfg.Actions[i].Op, fmt.Sprintf("actions[%d]", i), fmt.Sprintf("actions[%d]", i), "", false})
 	}
 	if fo := c.cfg.Failover; fo != nil {
 		for i := range fo.Steps {

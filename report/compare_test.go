@@ -180,3 +180,21 @@ func TestCompareLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestPairingNamesPhasesByPath: a phase that draws other values is named
+// by its key path, from 0, as --set and --vary name it (issue: warnings
+// said "phase 1" where the paths say phases[0]).
+func TestPairingNamesPhasesByPath(t *testing.T) {
+	phased := func(off sim.Time) *model.Config {
+		c := *rpCompareRuns()[0].Cfg
+		c.Outages = append([]model.Outage(nil), c.Outages...)
+		c.Outages[0].Phases = []model.Phase{{Services: model.SvcKMS, Offset: sim.ConstDist(0), Duration: sim.ConstDist(time1h)},
+			{Services: model.SvcS3, Offset: sim.ConstDist(off), Duration: sim.ConstDist(time1h)}}
+		return &c
+	}
+	broken, _ := Pairing(phased(time1h), phased(2*time1h), "a", "b")
+	want := []string{`outage "us-east-1 regional outage" draws other values: phases[1].offset 1h vs 2h`}
+	if !slices.Equal(broken, want) {
+		t.Errorf("broken %q, want %q", broken, want)
+	}
+}

@@ -461,11 +461,12 @@ func orEmpty[T any](s []T) []T {
 	return s
 }
 
-// OpLabel returns the report name of op i: the actions first ("action N:
-// <op> <key> <region>", N 1-based), then the runbook steps by name.
+// OpLabel returns the report name of op i: the actions first
+// ("actions[i]: <op> <key> <region>", i 0-based as in a key path), then
+// the runbook steps by name.
 func OpLabel(cfg *model.Config, i int) string {
 	if i < len(cfg.Actions) {
-		return fmt.Sprintf("action %d: %s", i+1, opText(cfg, &cfg.Actions[i].Op))
+		return fmt.Sprintf("actions[%d]: %s", i, opText(cfg, &cfg.Actions[i].Op))
 	}
 	j := i - len(cfg.Actions)
 	if cfg.Failover != nil && j < len(cfg.Failover.Steps) {

@@ -212,7 +212,7 @@ func TestOperations(t *testing.T) {
 	if len(ops) != 5 {
 		t.Fatalf("%d ops, want 5", len(ops))
 	}
-	if ops[0].Name != "action 1: disable-key alerts us-west-2" || ops[0].Kind != "action" || ops[0].TrialsStarted != 2 || ops[0].TrialsFailed != 1 {
+	if ops[0].Name != "actions[0]: disable-key alerts us-west-2" || ops[0].Kind != "action" || ops[0].TrialsStarted != 2 || ops[0].TrialsFailed != 1 {
 		t.Errorf("action: %+v", ops[0])
 	}
 	if ops[0].LastErrors["KMSUnavailable"] != 1 {
@@ -231,7 +231,7 @@ func TestOperations(t *testing.T) {
 	if !eqP(p.DoneAfterT0P50Seconds, 7*3600+60) {
 		t.Errorf("done after T0: %s", fp(p.DoneAfterT0P50Seconds))
 	}
-	if !strings.Contains(strings.Join(r.Warnings, "\n"), "action 1: disable-key alerts us-west-2 failed in 1 of 2 started trials") {
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), "actions[0]: disable-key alerts us-west-2 failed in 1 of 2 started trials") {
 		t.Errorf("warnings: %q", r.Warnings)
 	}
 }
@@ -378,5 +378,48 @@ func TestJSONNoHTMLEscapes(t *testing.T) {
 	}
 	if !bytes.Contains(b.Bytes(), []byte(`"description": "a <-> b & c"`)) || bytes.Contains(b.Bytes(), []byte(`\u003c`)) {
 		t.Errorf("JSON escapes HTML characters:\n%.300s", b.String())
+	}
+}
+
+// TestPrecisionText: the precision line says how the final count splits
+// into batches, also when --max-trials cut the last one short, shows a
+// tiny target with its digits, and says when the run was interrupted
+// (issue: "500 trials (1 batch of 1,000...)", "1,000 trials (4 batches of
+// 300...)", "±0.00pp NOT reached" for --precision 1e-9).
+func TestPrecisionText(t *testing.T) {
+	for _, tt := range []struct {
+		p    Precision
+		want string
+	}{
+		{Precision{Target: 0.01, HalfWidth: 0.0098, Batch: 1000, Trials: 7000, MaxTrials: 1000000, Reached: true},
+			"precision ±1.00pp reached after 7,000 trials (7 batches of 1,000; half-width of P(meet both)'s 95% CI 0.98pp)"},
+		{Precision{Target: 0.01, HalfWidth: 0.0425, Batch: 1000, Trials: 500, MaxTrials: 500},
+			"precision ±1.00pp NOT reached: stopped at --max-trials, 500 trials (less than one batch of 1,000; half-width of P(meet both)'s 95% CI 4.25pp)"},
+		{Precision{Target: 0.01, HalfWidth: 0.0255, Batch: 300, Trials: 1000, MaxTrials: 1000},
+			"precision ±1.00pp NOT reached: stopped at --max-trials, 1,000 trials (4 batches: 3 of 300 and one of 100; half-width of P(meet both)'s 95% CI 2.55pp)"},
+		{Precision{Target: 1e-9, HalfWidth: 0.0301, Batch: 1000, Trials: 1000, MaxTrials: 1000},
+			"precision ±0.000000100pp NOT reached: stopped at --max-trials, 1,000 trials (1 batch of 1,000; half-width of P(meet both)'s 95% CI 3.01pp)"},
+		{Precision{Target: 0.001, HalfWidth: 0.0122, Batch: 1000, Trials: 3000, MaxTrials: 1000000, Interrupted: true},
+			"precision ±0.10pp NOT reached: interrupted after 3,000 trials (3 batches of 1,000; half-width of P(meet both)'s 95% CI 1.22pp)"},
+		{Precision{Target: 0.00004, HalfWidth: 0.00003, Batch: 1000, Trials: 9000, MaxTrials: 1000000, Reached: true},
+			"precision ±0.00400pp reached after 9,000 trials (9 batches of 1,000; half-width of P(meet both)'s 95% CI 0.00300pp)"},
+	} {
+		if got := tt.p.Text(); got != tt.want {
+			t.Errorf("got  %s\nwant %s", got, tt.want)
+		}
+	}
+}
+
+// TestFormatCIDecimals: both bounds of a mean's interval have the same
+// decimals (issue: lost writes "[316, 318.2]").
+func TestFormatCIDecimals(t *testing.T) {
+	p := func(x float64) *float64 { return &x }
+	for _, tt := range []struct {
+		lo, hi float64
+		want   string
+	}{{316, 318.2, "[316.0, 318.2]"}, {316.04, 318.25, "[316.0, 318.2]"}, {0.5, 1.25, "[0.50, 1.25]"}, {1234, 5678.9, "[1,234, 5,679]"}, {3, 4, "[3, 4]"}} {
+		if got := MetricLostMean.FormatCI(Interval{p(tt.lo), p(tt.hi)}); got != tt.want {
+			t.Errorf("FormatCI(%v, %v) = %s, want %s", tt.lo, tt.hi, got, tt.want)
+		}
 	}
 }

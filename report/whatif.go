@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/drsim/drsim/model"
@@ -39,27 +41,62 @@ type Precision struct {
 	// Trials is the final number of trials of every scenario.
 	Trials    int `json:"trials"`
 	MaxTrials int `json:"max_trials"`
-	// Reached is false when MaxTrials stopped the run before the target.
+	// Reached is false when MaxTrials stopped the run before the target,
+	// or an interruption did.
 	Reached bool `json:"reached"`
+	// Interrupted is true when the run was interrupted (SIGINT, SIGTERM)
+	// before it reached the target or MaxTrials and the document was
+	// written anyway (--partial-ok): Trials and HalfWidth are then the
+	// state it reached.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
-// Text says in one sentence how the run stopped: "±1.0pp reached after
-// 7,000 trials (7 batches of 1,000; half-width 0.98pp)".
+// Text says in one sentence how the run stopped: "precision ±1.00pp
+// reached after 7,000 trials (7 batches of 1,000; half-width of P(meet
+// both)'s 95% CI 0.98pp)". A last batch cut short by --max-trials is
+// named as such ("4 batches: 3 of 300 and one of 100").
 func (p *Precision) Text() string {
-	batches := 0
-	if p.Batch > 0 {
-		batches = (p.Trials + p.Batch - 1) / p.Batch
-	}
-	how := fmt.Sprintf("%s trials (%s %s of %s; half-width of P(meet both)'s 95%% CI %s)", human.Int(p.Trials), human.Int(batches),
-		human.Plural(batches, "batch", "batches"), human.Int(p.Batch), ppText(p.HalfWidth))
-	if p.Reached {
+	how := fmt.Sprintf("%s trials (%s; half-width of P(meet both)'s 95%% CI %s)", human.Int(p.Trials), p.batches(), ppText(p.HalfWidth))
+	switch {
+	case p.Reached:
 		return fmt.Sprintf("precision ±%s reached after %s", ppText(p.Target), how)
+	case p.Interrupted:
+		return fmt.Sprintf("precision ±%s NOT reached: interrupted after %s", ppText(p.Target), how)
 	}
 	return fmt.Sprintf("precision ±%s NOT reached: stopped at --max-trials, %s", ppText(p.Target), how)
 }
 
-// ppText formats a probability in percentage points: "1.00pp".
-func ppText(x float64) string { return fmt.Sprintf("%.2fpp", 100*x) }
+// batches describes how Trials splits into batches of Batch.
+func (p *Precision) batches() string {
+	if p.Batch <= 0 {
+		return "no batch"
+	}
+	full, rest := p.Trials/p.Batch, p.Trials%p.Batch
+	switch {
+	case rest == 0:
+		return fmt.Sprintf("%s %s of %s", human.Int(full), human.Plural(full, "batch", "batches"), human.Int(p.Batch))
+	case full == 0:
+		return fmt.Sprintf("less than one batch of %s", human.Int(p.Batch))
+	}
+	return fmt.Sprintf("%s batches: %s of %s and one of %s", human.Int(full+1), human.Int(full), human.Int(p.Batch), human.Int(rest))
+}
+
+// PercentagePoints formats a probability in percentage points as the
+// precision line does: "1.00pp", or three significant digits for what two
+// decimals would show as 0.00 ("0.000000100pp").
+func PercentagePoints(x float64) string { return ppText(x) }
+
+// ppText formats a probability in percentage points with two decimals
+// ("1.00pp"), or with three significant digits when that would show 0.00
+// ("0.000000100pp" for 1e-9).
+func ppText(x float64) string {
+	v := 100 * x
+	if v == 0 || math.Abs(v) >= 0.005 {
+		return fmt.Sprintf("%.2fpp", v)
+	}
+	d := int(math.Ceil(-math.Log10(math.Abs(v)))) + 2
+	return strconv.FormatFloat(v, 'f', d, 64) + "pp"
+}
 
 // MeetsBoth reports whether trial t meets the objectives of cfg that are
 // set (an incident-free trial meets them, an unrecovered one does not):
@@ -122,10 +159,10 @@ func Pairing(base, other *model.Config, baseLabel, otherLabel string) (broken, d
 			for k := range a.Phases {
 				pa, pb := &a.Phases[k], &b.Phases[k]
 				if pa.Offset != pb.Offset {
-					diffs = append(diffs, fmt.Sprintf("phase %d offset %s vs %s", k+1, pa.Offset, pb.Offset))
+					diffs = append(diffs, fmt.Sprintf("phases[%d].offset %s vs %s", k, pa.Offset, pb.Offset))
 				}
 				if pa.Duration != pb.Duration {
-					diffs = append(diffs, fmt.Sprintf("phase %d duration %s vs %s", k+1, pa.Duration, pb.Duration))
+					diffs = append(diffs, fmt.Sprintf("phases[%d].duration %s vs %s", k, pa.Duration, pb.Duration))
 				}
 			}
 		}
@@ -253,5 +290,25 @@ func (m Metric) FormatCI(ci Interval) string {
 	if ci[1] != nil {
 		hi = m.Format(ci[1])
 	}
+	if m == MetricLostMean && ci[0] != nil && ci[1] != nil {
+		lo, hi = sameDecimals(*ci[0], *ci[1], lo, hi)
+	}
 	return "[" + lo + ", " + hi + "]"
+}
+
+// sameDecimals rewrites two numbers formatted by human.Num with the same
+// number of decimals, the larger of the two ("[316.0, 318.2]", not "[316,
+// 318.2]"); numbers in e-notation or with thousands separators are kept.
+func sameDecimals(a, b float64, as, bs string) (string, string) {
+	dec := func(s string) int {
+		if i := strings.IndexByte(s, '.'); i >= 0 {
+			return len(s) - i - 1
+		}
+		return 0
+	}
+	if strings.ContainsAny(as+bs, "e,") {
+		return as, bs
+	}
+	d := max(dec(as), dec(bs))
+	return strconv.FormatFloat(a, 'f', d, 64), strconv.FormatFloat(b, 'f', d, 64)
 }

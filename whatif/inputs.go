@@ -3,9 +3,9 @@ package whatif
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/drsim/drsim/model"
+	"github.com/drsim/drsim/scenarios"
 	"github.com/drsim/drsim/sim"
 )
 
@@ -23,16 +23,14 @@ type input struct {
 	pin func(c *model.Config, d sim.Dist)
 }
 
-// selector writes [name] for a named item, quoted when the name has
-// characters the path syntax reserves, else [i].
+// selector writes [name] for a named item (quoted when the name holds
+// what the path syntax reserves, so that it reads back: scenarios.QuoteName),
+// else [i].
 func selector(name string, i int) string {
 	if name == "" {
 		return "[" + strconv.Itoa(i) + "]"
 	}
-	if strings.ContainsAny(name, `[]"'=`) || strings.TrimSpace(name) != name {
-		return "[" + strconv.Quote(name) + "]"
-	}
-	return "[" + name + "]"
+	return scenarios.QuoteName(name)
 }
 
 // inputs lists the distribution-valued inputs of cfg: outages (start,
@@ -51,7 +49,7 @@ func inputs(cfg *model.Config) []input {
 		for ri := range b.Replication {
 			rep := &b.Replication[ri]
 			out = append(out, input{
-				name: fmt.Sprintf("buckets.%s.replication[%d].lag", b.Name, ri),
+				name: fmt.Sprintf("buckets.%s.replication[%d].lag", scenarios.QuoteKey(b.Name), ri),
 				what: s3LagWhat(b, ri, cfg),
 				dist: rep.Lag, isDefault: rep.LagDefault, many: true,
 				pin: func(c *model.Config, d sim.Dist) { c.Buckets[bi].Replication[ri].Lag = d },
@@ -59,7 +57,7 @@ func inputs(cfg *model.Config) []input {
 		}
 		if b.Backup != nil {
 			out = append(out, input{
-				name: fmt.Sprintf("buckets.%s.backup.copy", b.Name),
+				name: fmt.Sprintf("buckets.%s.backup.copy", scenarios.QuoteKey(b.Name)),
 				what: fmt.Sprintf("backup copy time of %s", b.Name),
 				dist: b.Backup.Copy, many: true,
 				pin: func(c *model.Config, d sim.Dist) { c.Buckets[bi].Backup.Copy = d },
@@ -70,7 +68,7 @@ func inputs(cfg *model.Config) []input {
 		tb := &cfg.Tables[ti]
 		if len(tb.Regions) > 1 {
 			out = append(out, input{
-				name: fmt.Sprintf("tables.%s.lag", tb.Name),
+				name: fmt.Sprintf("tables.%s.lag", scenarios.QuoteKey(tb.Name)),
 				what: fmt.Sprintf("DynamoDB replication lag of %s", tb.Name),
 				dist: tb.Lag, isDefault: tb.LagDefault, many: true,
 				pin: func(c *model.Config, d sim.Dist) { c.Tables[ti].Lag = d },
@@ -78,7 +76,7 @@ func inputs(cfg *model.Config) []input {
 		}
 		if tb.Backup != nil {
 			out = append(out, input{
-				name: fmt.Sprintf("tables.%s.backup.copy", tb.Name),
+				name: fmt.Sprintf("tables.%s.backup.copy", scenarios.QuoteKey(tb.Name)),
 				what: fmt.Sprintf("backup copy time of %s", tb.Name),
 				dist: tb.Backup.Copy, many: true,
 				pin: func(c *model.Config, d sim.Dist) { c.Tables[ti].Backup.Copy = d },
@@ -116,11 +114,11 @@ func singleInput(cfg *model.Config, in model.Input) input {
 			x.pin = func(c *model.Config, d sim.Dist) { c.Outages[i].Duration = d }
 		case model.InputPhaseOffset:
 			p := in.Phase
-			x.name, x.what = fmt.Sprintf("%s.phases[%d].offset", base, p), fmt.Sprintf("offset of phase %d of outage %s", p+1, label)
+			x.name, x.what = fmt.Sprintf("%s.phases[%d].offset", base, p), fmt.Sprintf("offset of phases[%d] of outage %s", p, label)
 			x.pin = func(c *model.Config, d sim.Dist) { c.Outages[i].Phases[p].Offset = d }
 		default:
 			p := in.Phase
-			x.name, x.what = fmt.Sprintf("%s.phases[%d].duration", base, p), fmt.Sprintf("duration of phase %d of outage %s", p+1, label)
+			x.name, x.what = fmt.Sprintf("%s.phases[%d].duration", base, p), fmt.Sprintf("duration of phases[%d] of outage %s", p, label)
 			x.pin = func(c *model.Config, d sim.Dist) { c.Outages[i].Phases[p].Duration = d }
 		}
 	case model.InputDetect:
@@ -138,10 +136,10 @@ func singleInput(cfg *model.Config, in model.Input) input {
 			c.Failover.Steps[i].Op.Copy, c.Failover.Steps[i].Op.HasCopy = d, true
 		}
 	case model.InputActionAt:
-		x.name, x.what = fmt.Sprintf("actions[%d].at", i), fmt.Sprintf("time of action %d", i+1)
+		x.name, x.what = fmt.Sprintf("actions[%d].at", i), fmt.Sprintf("time of actions[%d] (%s)", i, cfg.Actions[i].Op.Kind)
 		x.pin = func(c *model.Config, d sim.Dist) { c.Actions[i].At = d }
 	case model.InputActionCopy:
-		x.name, x.what = fmt.Sprintf("actions[%d].copy", i), fmt.Sprintf("replica copy time of action %d", i+1)
+		x.name, x.what = fmt.Sprintf("actions[%d].copy", i), fmt.Sprintf("replica copy time of actions[%d]", i)
 		x.isDefault = !cfg.Actions[i].Op.HasCopy
 		x.pin = func(c *model.Config, d sim.Dist) { c.Actions[i].Op.Copy, c.Actions[i].Op.HasCopy = d, true }
 	}

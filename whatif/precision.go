@@ -84,8 +84,8 @@ func checkPrecision(cfgs []*model.Config, o *Options) error {
 // the largest count of them (DESIGN: compare and sweep use the largest
 // count for all). The runs keep their results: they are exactly the runs
 // of that many trials. Errors: precision settings that cannot work, a
-// scenario without objectives; when ctx is done, the runs so far and
-// ctx's error.
+// scenario without objectives; when ctx is done, the runs so far, the
+// state they reached (Interrupted) and ctx's error.
 func ToPrecision(ctx context.Context, cfgs []*model.Config, o Options) ([]*Run, *report.Precision, error) {
 	if err := checkPrecision(cfgs, &o); err != nil {
 		return nil, nil, err
@@ -101,12 +101,31 @@ func ToPrecision(ctx context.Context, cfgs []*model.Config, o Options) ([]*Run, 
 		t.plan(t.base + min(o.Trials, o.MaxTrials))
 		reached, err := toPrecision(ctx, r, o, t)
 		if err != nil {
-			return runs, nil, err
+			return runs, interrupted(p, runs), err
 		}
 		p.Reached = p.Reached && reached
 		counts[i] = r.Trials()
 	}
-	return runs, p, extendAll(ctx, runs, counts, o, t, p)
+	if err := extendAll(ctx, runs, counts, o, t, p); err != nil {
+		return runs, interrupted(p, runs), err
+	}
+	return runs, p, nil
+}
+
+// interrupted records in p the state an interrupted run to precision
+// reached: not reached, the trials of the shortest run (every run has at
+// least those), the largest half-width over the runs.
+func interrupted(p *report.Precision, runs []*Run) *report.Precision {
+	p.Reached, p.Interrupted, p.HalfWidth = false, true, 0
+	p.Trials = -1
+	for _, r := range runs {
+		if p.Trials < 0 || r.Trials() < p.Trials {
+			p.Trials = r.Trials()
+		}
+		p.HalfWidth = max(p.HalfWidth, round9(r.HalfWidth()))
+	}
+	p.Trials = max(p.Trials, 0)
+	return p
 }
 
 // toPrecision adds batches to r until its half-width is at most the
@@ -145,7 +164,7 @@ func extendAll(ctx context.Context, runs []*Run, counts []int, o Options, t *tra
 		if err != nil {
 			return err
 		}
-		p.HalfWidth = max(p.HalfWidth, r.HalfWidth())
+		p.HalfWidth = max(p.HalfWidth, round9(r.HalfWidth()))
 	}
 	p.Trials = final
 	return nil

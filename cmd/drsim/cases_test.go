@@ -483,7 +483,7 @@ func TestKMSCase_ReplicaAfterOutage(t *testing.T) {
 		routedBack:  true,
 		recoveredIn: "us-east-1",
 		failures:    []failing{{"NotFoundException", "us-west-2", 500, fromMove}},
-		ops: []opWant{{name: "action 1: replicate-key tokens us-west-2", done: 0,
+		ops: []opWant{{name: "actions[0]: replicate-key tokens us-west-2", done: 0,
 			errs: []string{"KMSUnavailable"}, lastErr: "KMSUnavailable", attempts: [2]float64{1, 1}}},
 		trace: []traceWant{serviceDown, trafficMoved,
 			{kind: "kms-failure", err: "NotFoundException", region: "us-west-2", subject: "tokens", afterMove: true,
@@ -598,7 +598,7 @@ func TestKMSCase_PrimaryScheduledForDeletion(t *testing.T) {
 		recoveredIn: "us-west-2",
 		metRTO:      1,
 		failures:    []failing{{"KMSInvalidStateException", "us-east-1", 500, fromT0}},
-		ops: []opWant{{name: "action 1: schedule-key-deletion tokens us-east-1", done: 200,
+		ops: []opWant{{name: "actions[0]: schedule-key-deletion tokens us-east-1", done: 200,
 			attempts: [2]float64{1, 1}}},
 		trace: []traceWant{
 			{kind: "key-state", subject: "tokens", region: "us-east-1", contains: []string{"Enabled -> PendingReplicaDeletion"}},
@@ -690,7 +690,7 @@ func TestDynamoDB20hRule(t *testing.T) {
 			if s, ok := r.Metrics.LostWrites.ByStore["sessions"]; !ok || s.Min == nil || s.Max == nil || *s.Min < lostLo || *s.Max > lostHi {
 				t.Errorf("lost_writes.by_store.sessions = %v..%v, want in [%g, %g]", show(s.Min), show(s.Max), lostLo, lostHi)
 			}
-			for _, op := range []string{"action 1: disable-key data us-west-2", "action 2: enable-key data us-west-2"} {
+			for _, op := range []string{"actions[0]: disable-key data us-west-2", "actions[1]: enable-key data us-west-2"} {
 				if o := c.op(t, op); o.TrialsDone != len(c.results) {
 					t.Errorf("%s done in %d trials", op, o.TrialsDone)
 				}

@@ -29,7 +29,7 @@ func runToPrecision(ctx context.Context, cfgs []*model.Config, seed uint64, batc
 	sims := make([]*simulation, len(runs))
 	for i, r := range runs {
 		asked := pf.maxTrials
-		if p != nil {
+		if p != nil && !p.Interrupted {
 			asked = p.Trials
 		}
 		t := r.Records

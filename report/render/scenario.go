@@ -20,7 +20,7 @@ func outageText(o *report.OutageSummary) string {
 	}
 	parts := make([]string, len(o.Phases))
 	for i, p := range o.Phases {
-		parts[i] = fmt.Sprintf("phase %d: %s%s from +%s for %s", i+1, servicesText(p.Services), rateText(p.ErrorRate), p.Offset, p.Duration)
+		parts[i] = fmt.Sprintf("phases[%d]: %s%s from +%s for %s", i, servicesText(p.Services), rateText(p.ErrorRate), p.Offset, p.Duration)
 	}
 	return fmt.Sprintf("%s: an event in %s from %s%s, in %d phases: %s", o.Name, o.Region, o.Start, probText(o.Probability),
 		len(o.Phases), strings.Join(parts, "; "))

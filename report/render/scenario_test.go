@@ -22,7 +22,7 @@ func TestScenarioText(t *testing.T) {
 	text := b.String()
 	for _, w := range []string{
 		"us-east-1 regional outage: every service in us-east-1, from uniform(1h, 20h) for profile(aws-regional)",
-		"dns event: an event in us-east-1 from uniform(2h, 20h) with probability 50.0%, in 2 phases: phase 1: dynamodb from +0s for 2h52m; phase 2: app at an error rate of 50.0% from +2h37m for lognormal(median=8h, p99=14h)",
+		"dns event: an event in us-east-1 from uniform(2h, 20h) with probability 50.0%, in 2 phases: phases[0]: dynamodb from +0s for 2h52m; phases[1]: app at an error rate of 50.0% from +2h37m for lognormal(median=8h, p99=14h)",
 		"Start: steady",
 		"profile(aws-regional): lognormal fitted to the whole-event durations of 8 AWS",
 		"2021-12-07 us-east-1 7h (https://aws.amazon.com/message/12721/)",
