@@ -91,3 +91,40 @@ type RankCorrelation struct {
 // WriteSensitivityJSON writes the sensitivity document as indented,
 // deterministic JSON.
 func WriteSensitivityJSON(w io.Writer, s *Sensitivity) error { return writeJSON(w, s) }
+
+// MinTrials is the number of trials a run below which a what-if document
+// warns that its intervals are too wide for a ranking or a comparison of
+// runs to mean much, and the tornado's title names no driver.
+const MinTrials = 100
+
+// MinRankTrials is the fewest incident trials a rank correlation is
+// computed from: with fewer, a ρ of ±1 is too easily chance (with 10
+// pairs, |ρ| must exceed about 0.65 to differ from 0 at the 5% level), so
+// it is null and a warning says why.
+const MinRankTrials = 10
+
+// BeyondNoise reports whether input in moves the metric beyond the run's
+// noise: the value at one of its ends lies outside the 95% interval of
+// the scenario as written (an end that is null where the baseline is not,
+// an infinite RTO percentile, counts as outside). Because the ends share
+// their trials with the baseline (common random numbers), this is a
+// conservative test: a smaller true effect can exist; more trials resolve
+// it.
+func (s *Sensitivity) BeyondNoise(in SensitivityInput) bool {
+	b := s.Baseline
+	for _, e := range []Estimate{in.Low, in.High} {
+		switch {
+		case (e.Value == nil) != (b.Value == nil):
+			return true
+		case e.Value == nil:
+			continue
+		case b.CI95[0] != nil && *e.Value < *b.CI95[0]:
+			return true
+		case b.CI95[1] != nil && *e.Value > *b.CI95[1]:
+			return true
+		case b.CI95[0] == nil && b.CI95[1] == nil && *e.Value != *b.Value:
+			return true // no interval: any change counts
+		}
+	}
+	return false
+}

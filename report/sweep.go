@@ -39,6 +39,11 @@ type Sweep struct {
 type SweepParameter struct {
 	Path   string   `json:"path"`
 	Values []string `json:"values"`
+	// NoEffect, when set, says why the parameter changes no simulated
+	// outcome (every figure of the points but the cost is the same at each
+	// of its values): a recommendation that rests on it rests on price
+	// alone.
+	NoEffect string `json:"no_effect,omitempty"`
 }
 
 // SweepPoint is the outcome at one point of the grid. Times are in
@@ -60,9 +65,13 @@ type SweepPoint struct {
 	MonthlyUSD      float64 `json:"monthly_usd"`
 	// Metric is the sweep's metric at this point, with its interval.
 	Metric Estimate `json:"metric"`
-	// Pareto is true when no other point has a P(meet both) at least as
-	// high and a monthly cost at most as high, one of them strictly.
+	// Pareto is true when no other point dominates it: none has a P(meet
+	// both) at least as high and a monthly cost at most as high, one of
+	// them strictly. Points tied on both are all on the front or all off.
 	Pareto bool `json:"pareto"`
+	// Warnings are the point's report's warnings (a tail warning, too few
+	// incident trials, ...).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // SweepPointOf summarises a point's report.
@@ -85,8 +94,12 @@ func SweepPointOf(r *Report, values []string, m Metric) SweepPoint {
 }
 
 // MarkPareto sets Pareto on the points that no other point dominates on
-// P(meet both) (higher is better) and monthly cost (lower is better). A
-// point without P(meet both) is on no front.
+// P(meet both) (higher is better) and monthly cost (lower is better): a
+// point dominates another when it is at least as likely to meet both
+// objectives for at most its cost, and strictly better in one of the two.
+// Points with the same P(meet both) and the same cost (ties on both) do
+// not dominate each other: they are all on the front, or all dominated by
+// a third. A point without P(meet both) is on no front.
 func MarkPareto(points []SweepPoint) {
 	for i := range points {
 		a := &points[i]

@@ -45,8 +45,10 @@ func SensitivityRuns(cfg *model.Config) int {
 // The ranking correlates, over the baseline's incident trials, each
 // single-draw input's uniform (recomputed from its stream:
 // model.InputDraws) with the trial's RTO and RPO (Spearman; an unrecovered
-// trial ranks highest for both). minP is the bar the document marks for
-// P(meet both). Precision is not supported. Errors: metric meet_both for
+// trial ranks highest for both), from at least report.MinRankTrials
+// incident trials. minP is the bar the document marks for P(meet both).
+// Runs of fewer than report.MinTrials trials are warned about. Precision
+// is not supported. Errors: metric meet_both for
 // a scenario without objectives; ctx's error when it is done.
 func Sensitivity(ctx context.Context, cfg *model.Config, metric report.Metric, minP float64, o Options) (*report.Sensitivity, error) {
 	if metric == "" {
@@ -97,10 +99,16 @@ func Sensitivity(ctx context.Context, cfg *model.Config, metric report.Metric, m
 	baseRep := base.report()
 	s.Baseline = report.MetricOf(baseRep, metric)
 	s.IncidentTrials = baseRep.Metrics.IncidentTrials
+	if w := fewTrials(o.Trials); w != "" {
+		s.Warnings = append(s.Warnings, w)
+	}
 	for _, w := range baseRep.Warnings {
 		s.Warnings = append(s.Warnings, "baseline: "+w)
 	}
 	s.Ranking = ranking(cfg, base, rows)
+	if n := s.IncidentTrials; n < report.MinRankTrials && len(s.Ranking) > 0 {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("no rank correlation: it needs at least %d incident trials, the run has %d", report.MinRankTrials, n))
+	}
 
 	for _, in := range rows {
 		row := report.SensitivityInput{
@@ -208,11 +216,13 @@ func ranking(cfg *model.Config, base *Run, rows []input) []report.RankCorrelatio
 	}
 	for k, in := range singles {
 		rc := report.RankCorrelation{Name: in.name, What: in.what, N: len(rto)}
-		if rho, ok := report.Spearman(us[k], rto); ok {
-			rc.RTO = roundPtr(rho)
-		}
-		if rho, ok := report.Spearman(us[k], rpo); ok {
-			rc.RPO = roundPtr(rho)
+		if len(rto) >= report.MinRankTrials {
+			if rho, ok := report.Spearman(us[k], rto); ok {
+				rc.RTO = roundPtr(rho)
+			}
+			if rho, ok := report.Spearman(us[k], rpo); ok {
+				rc.RPO = roundPtr(rho)
+			}
 		}
 		out = append(out, rc)
 	}

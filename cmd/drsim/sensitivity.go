@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/chart"
 	"github.com/drsim/drsim/report/render"
 	"github.com/drsim/drsim/whatif"
 )
@@ -77,15 +78,20 @@ sensitivity.md and the tornado chart (SVG and PNG).`,
 			}
 			if err != nil {
 				prog.abort()
-				return inputError(fmt.Errorf("sensitivity: %w", err))
+				return whatifError("sensitivity", err)
 			}
 			s.Overrides = reportOverrides(overrides)
 			prog.setPhase(phaseRendering)
-			err = outs.write(func(dir string) error { return render.WriteSensitivityAll(dir, s) })
+			var omitted []chart.Omission
+			err = outs.write(func(dir string) (err error) {
+				omitted, err = render.WriteSensitivityAll(dir, s)
+				return err
+			})
 			prog.stop()
 			if err != nil {
 				return err
 			}
+			tellOmitted(e, "sensitivity", omitted)
 			if err := writeReport(e.stdout, format.v, s, false, nil,
 				report.WriteSensitivityJSON, render.WriteSensitivityMarkdown, render.WriteSensitivityText); err != nil {
 				return ioError(fmt.Errorf("sensitivity: writing the result: %w", err))

@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/chart"
 	"github.com/drsim/drsim/report/render"
 	"github.com/drsim/drsim/scenarios"
 	"github.com/drsim/drsim/whatif"
@@ -65,35 +67,49 @@ cost against P(meet both) with the Pareto front.`, whatif.MaxGridPoints),
 			if err := pf.check(c); err != nil {
 				return err
 			}
-			overrides, err := parseSets(sets)
-			if err != nil {
-				return err
-			}
-			var params []whatif.Param
-			var errs scenarios.ErrorList
-			for i, v := range varies {
-				vs, err := scenarios.ParseVary(fmt.Sprintf("--vary #%d", i+1), v)
-				if err != nil {
-					var el scenarios.ErrorList
-					if errors.As(err, &el) {
-						errs = append(errs, el...)
-						continue
-					}
-					return inputError(err)
-				}
-				params = append(params, whatif.Param{Path: vs[0].Path, Values: vs})
-			}
-			if len(errs) > 0 {
-				return inputError(errs)
-			}
+			// Every problem of the command line at once: the --set and
+			// --vary arguments, the scenario with the overrides, the
+			// values of every point.
+			overrides, errs := parseSetArgs(sets)
+			params, verrs := parseVaryArgs(varies)
+			errs = append(errs, verrs...)
 			res.overrides = overrides
 			base, err := res.open(args[0])
 			if err != nil {
-				return err
+				var el scenarios.ErrorList
+				if !errors.As(err, &el) {
+					return err
+				}
+				errs = appendNew(errs, el...)
+				// The --vary values are checked against the scenario
+				// without the --set overrides, so that their errors are
+				// reported too (standard input can be read only once).
+				res.overrides = nil
+				if args[0] != "-" && len(params) > 0 {
+					if bare, err := res.open(args[0]); err == nil {
+						if err := whatif.Check(bare, params); errors.As(err, &el) {
+							for _, e := range el {
+								if strings.HasPrefix(e.File, "--vary ") {
+									errs = appendNew(errs, e)
+								}
+							}
+						}
+					}
+				}
+				return inputError(errs)
 			}
-			grid, err := whatif.Grid(params, overrides)
+			if len(errs) > 0 {
+				if err := whatif.Check(base, params); err != nil {
+					var el scenarios.ErrorList
+					if errors.As(err, &el) {
+						errs = appendNew(errs, el...)
+					}
+				}
+				return inputError(errs)
+			}
+			grid, err := whatif.Grid(base, params)
 			if err != nil {
-				return usageError("sweep", "%v", err)
+				return whatifError("sweep", err)
 			}
 			n, seed := f.trialsAndSeed(base.Config)
 			most := n
@@ -119,18 +135,19 @@ cost against P(meet both) with the Pareto front.`, whatif.MaxGridPoints),
 			}
 			if err != nil {
 				prog.abort()
-				var el scenarios.ErrorList
-				if errors.As(err, &el) {
-					return inputError(err)
-				}
-				return inputError(fmt.Errorf("sweep: %w", err))
+				return whatifError("sweep", err)
 			}
 			prog.setPhase(phaseRendering)
-			err = outs.write(func(dir string) error { return render.WriteSweepAll(dir, s) })
+			var omitted []chart.Omission
+			err = outs.write(func(dir string) (err error) {
+				omitted, err = render.WriteSweepAll(dir, s)
+				return err
+			})
 			prog.stop()
 			if err != nil {
 				return err
 			}
+			tellOmitted(e, "sweep", omitted)
 			if err := writeReport(e.stdout, format.v, s, false, nil,
 				report.WriteSweepJSON, render.WriteSweepMarkdown, render.WriteSweepText); err != nil {
 				return ioError(fmt.Errorf("sweep: writing the table: %w", err))

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/report"
+	"github.com/drsim/drsim/report/chart"
 	"github.com/drsim/drsim/scenarios"
 	"github.com/drsim/drsim/whatif"
 )
@@ -27,24 +28,106 @@ func addSetFlag(c *cobra.Command, sets *[]string) {
 // "--set #2", ... in errors. Bad ones are bad input (exit 2), every one
 // reported.
 func parseSets(sets []string) ([]scenarios.Override, error) {
+	out, errs := parseSetArgs(sets)
+	if len(errs) > 0 {
+		return nil, inputError(errs)
+	}
+	return out, nil
+}
+
+// parseSetArgs reads the --set arguments that parse, and the errors of
+// the others.
+func parseSetArgs(sets []string) ([]scenarios.Override, scenarios.ErrorList) {
 	var out []scenarios.Override
 	var errs scenarios.ErrorList
 	for i, s := range sets {
 		o, err := scenarios.ParseOverride(fmt.Sprintf("--set #%d", i+1), s)
 		if err != nil {
-			var el scenarios.ErrorList
-			if errors.As(err, &el) {
-				errs = append(errs, el...)
-				continue
-			}
-			return nil, inputError(err)
+			errs = append(errs, errorList(err)...)
+			continue
 		}
 		out = append(out, o)
 	}
-	if len(errs) > 0 {
-		return nil, inputError(errs)
+	return out, errs
+}
+
+// parseVaryArgs reads the --vary arguments that parse as parameters, and
+// the errors of the others.
+func parseVaryArgs(varies []string) ([]whatif.Param, scenarios.ErrorList) {
+	var params []whatif.Param
+	var errs scenarios.ErrorList
+	for i, v := range varies {
+		vs, err := scenarios.ParseVary(fmt.Sprintf("--vary #%d", i+1), v)
+		if err != nil {
+			errs = append(errs, errorList(err)...)
+			continue
+		}
+		params = append(params, whatif.Param{Path: vs[0].Path, Values: vs})
 	}
-	return out, nil
+	return params, errs
+}
+
+// errorList returns the scenario errors err holds (ParseOverride and
+// ParseVary return only those).
+func errorList(err error) scenarios.ErrorList {
+	var el scenarios.ErrorList
+	if errors.As(err, &el) {
+		return el
+	}
+	return scenarios.ErrorList{{Msg: err.Error()}}
+}
+
+// appendNew appends the errors of more that are not in errs yet.
+func appendNew(errs scenarios.ErrorList, more ...*scenarios.Error) scenarios.ErrorList {
+	for _, e := range more {
+		dup := false
+		for _, f := range errs {
+			if *f == *e {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			errs = append(errs, e)
+		}
+	}
+	return errs
+}
+
+// scenarioErrors names the scenario that an override broke, for a command
+// that applies --set to several (compare, lint): each error positioned on
+// an override gets " (in NAME)", since the same --set may fail in one
+// scenario and not in another. Other errors already name their file.
+func scenarioErrors(err error, name string) error {
+	var el scenarios.ErrorList
+	if !errors.As(err, &el) {
+		return err
+	}
+	out := make(scenarios.ErrorList, len(el))
+	for i, e := range el {
+		c := *e
+		if strings.HasPrefix(c.File, "--set ") {
+			c.Msg += " (in " + name + ")"
+		}
+		out[i] = &c
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return &exitError{code: ee.code, err: out, hint: ee.hint}
+	}
+	return out
+}
+
+// whatifError is an error of package whatif for a what-if command: bad
+// input (exit 2), printed as it is (it names its package and command:
+// "whatif: sweep: ..."), with a pointer to the command's help when it is
+// about the command line rather than the scenario.
+func whatifError(cmd string, err error) error {
+	var el scenarios.ErrorList
+	if errors.As(err, &el) {
+		return inputError(err)
+	}
+	return &exitError{code: exitInput, err: err, hint: fmt.Sprintf("Run 'drsim help %s' for usage.", cmd)}
 }
 
 // reportOverrides are the overrides as a document lists them.
@@ -125,4 +208,13 @@ func addMetricFlag(c *cobra.Command, m *report.Metric, what string) {
 	}
 	c.Flags().Var(&metricValue{v: m}, "metric", what+": "+strings.Join(names, ", "))
 	c.RegisterFlagCompletionFunc("metric", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// tellOmitted says on stderr which charts --out left out and why (the
+// Markdown says it too, but a user who only looks at the folder would not
+// know a chart is missing).
+func tellOmitted(e *env, cmd string, omitted []chart.Omission) {
+	for _, o := range omitted {
+		fmt.Fprintf(e.stderr, "drsim: %s: no chart %s (%s): %s\n", cmd, o.Name, o.Title, o.Why)
+	}
 }

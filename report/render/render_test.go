@@ -368,10 +368,10 @@ func TestGoldenWhatIf(t *testing.T) {
 // charts, and every chart as SVG and PNG.
 func TestWriteWhatIfAll(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteSweepAll(filepath.Join(dir, "sweep"), docfixture.SyntheticSweep(report.MetricMeetBoth)); err != nil {
+	if _, err := WriteSweepAll(filepath.Join(dir, "sweep"), docfixture.SyntheticSweep(report.MetricMeetBoth)); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteSensitivityAll(filepath.Join(dir, "sens"), docfixture.SyntheticSensitivity(report.MetricMeetBoth)); err != nil {
+	if _, err := WriteSensitivityAll(filepath.Join(dir, "sens"), docfixture.SyntheticSensitivity(report.MetricMeetBoth)); err != nil {
 		t.Fatal(err)
 	}
 	for sub, files := range map[string][]string{

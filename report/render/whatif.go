@@ -57,8 +57,8 @@ func sweepFacts(s *report.Sweep) string {
 	for _, p := range s.Parameters {
 		paths = append(paths, p.Path)
 	}
-	return fmt.Sprintf("%s %s (%s), %s trials each (seed %d; every point on the same trials: common random numbers)",
-		human.Int(len(s.Points)), human.Plural(len(s.Points), "point", "points"), strings.Join(paths, " × "), human.Int(s.Trials), s.Seed)
+	return fmt.Sprintf("%s %s (%s), %s %s each (seed %d; every point on the same trials: common random numbers)",
+		human.Int(len(s.Points)), human.Plural(len(s.Points), "point", "points"), strings.Join(paths, " × "), human.Int(s.Trials), human.Plural(s.Trials, "trial", "trials"), s.Seed)
 }
 
 // pointLabel names a point by its values: "failover.detect=2m,
@@ -91,15 +91,23 @@ func sweepVerdict(s *report.Sweep) string {
 			cheapest = i
 		}
 	}
+	var v string
 	switch {
 	case best < 0:
 		return "No point has a P(meet both): the scenario sets no objective."
 	case cheapest >= 0:
 		p := &s.Points[cheapest]
-		return fmt.Sprintf("Cheapest point with P(meet both) ≥ %s: %s, %s at %s a month.", human.Pct(s.MinProbability), pointLabel(s, p), human.Pct(*p.MeetBoth.P), human.USD(p.MonthlyUSD))
+		v = fmt.Sprintf("Cheapest point with P(meet both) ≥ %s: %s, %s at %s a month.", human.Pct(s.MinProbability), pointLabel(s, p), human.Pct(*p.MeetBoth.P), human.USD(p.MonthlyUSD))
+	default:
+		p := &s.Points[best]
+		v = fmt.Sprintf("No point reaches P(meet both) ≥ %s; the highest is %s, %s at %s a month.", human.Pct(s.MinProbability), pointLabel(s, p), human.Pct(*p.MeetBoth.P), human.USD(p.MonthlyUSD))
 	}
-	p := &s.Points[best]
-	return fmt.Sprintf("No point reaches P(meet both) ≥ %s; the highest is %s, %s at %s a month.", human.Pct(s.MinProbability), pointLabel(s, p), human.Pct(*p.MeetBoth.P), human.USD(p.MonthlyUSD))
+	for _, p := range s.Parameters {
+		if p.NoEffect != "" {
+			v += fmt.Sprintf(" %s changes only the cost here, not what is simulated: its value in this choice rests on price alone (see the warnings).", p.Path)
+		}
+	}
+	return v
 }
 
 const sweepNote = "RTO over incident trials (unrecovered count as ∞), RPO and lost writes over recovered incident trials, P(meet both) over all trials; " +
@@ -154,8 +162,11 @@ func WriteSweepMarkdown(w io.Writer, s *report.Sweep) error {
 // sensitivityFacts is the line under a sensitivity document's title.
 func sensitivityFacts(s *report.Sensitivity) string {
 	runs := 2*len(s.Inputs) + 1
-	return fmt.Sprintf("%s runs of %s trials (seed %d): the scenario as written, then each of %s %s pinned at its 10th and its 90th percentile, every other input unchanged (common random numbers)",
-		human.Int(runs), human.Int(s.Trials), s.Seed, human.Int(len(s.Inputs)), human.Plural(len(s.Inputs), "input", "inputs"))
+	if len(s.Inputs) == 0 {
+		return fmt.Sprintf("1 run of %s %s (seed %d): the scenario as written (no input varies)", human.Int(s.Trials), human.Plural(s.Trials, "trial", "trials"), s.Seed)
+	}
+	return fmt.Sprintf("%s runs of %s %s (seed %d): the scenario as written, then each of %s %s pinned at its 10th and its 90th percentile, every other input unchanged (common random numbers)",
+		human.Int(runs), human.Int(s.Trials), human.Plural(s.Trials, "trial", "trials"), s.Seed, human.Int(len(s.Inputs)), human.Plural(len(s.Inputs), "input", "inputs"))
 }
 
 // tornadoTable returns the tornado's rows as a table.
@@ -307,32 +318,34 @@ func WriteSensitivityMarkdown(w io.Writer, s *report.Sensitivity) error {
 }
 
 // WriteSweepAll creates dir and writes the sweep as sweep.json, sweep.md
-// (linking the charts) and each chart as NAME.svg and NAME.png.
-func WriteSweepAll(dir string, s *report.Sweep) error {
+// (linking the charts) and each chart as NAME.svg and NAME.png. It returns
+// the charts left out and why (sweep.md says it too), for the command to
+// tell the user.
+func WriteSweepAll(dir string, s *report.Sweep) ([]chart.Omission, error) {
 	if s == nil {
-		return fmt.Errorf("render: write all: nil sweep")
+		return nil, fmt.Errorf("render: write all: nil sweep")
 	}
 	charts, omitted, err := chart.ForSweep(s)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return writeDocAll(dir, charts, omitted, SweepJSON, SweepMD,
+	return omitted, writeDocAll(dir, charts, omitted, SweepJSON, SweepMD,
 		func(w io.Writer) error { return report.WriteSweepJSON(w, s) },
 		func(w io.Writer) error { return WriteSweepMarkdown(w, s) })
 }
 
 // WriteSensitivityAll creates dir and writes the sensitivity document as
 // sensitivity.json, sensitivity.md (linking the charts) and each chart as
-// NAME.svg and NAME.png.
-func WriteSensitivityAll(dir string, s *report.Sensitivity) error {
+// NAME.svg and NAME.png. It returns the charts left out and why.
+func WriteSensitivityAll(dir string, s *report.Sensitivity) ([]chart.Omission, error) {
 	if s == nil {
-		return fmt.Errorf("render: write all: nil sensitivity")
+		return nil, fmt.Errorf("render: write all: nil sensitivity")
 	}
 	charts, omitted, err := chart.ForSensitivity(s)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return writeDocAll(dir, charts, omitted, SensitivityJSON, SensitivityMD,
+	return omitted, writeDocAll(dir, charts, omitted, SensitivityJSON, SensitivityMD,
 		func(w io.Writer) error { return report.WriteSensitivityJSON(w, s) },
 		func(w io.Writer) error { return WriteSensitivityMarkdown(w, s) })
 }
