@@ -94,6 +94,9 @@ func (e *env) run(ctx context.Context, args []string) (err error) {
 func classifyErrors(c *cobra.Command) {
 	if run := c.RunE; run != nil {
 		c.RunE = func(c *cobra.Command, args []string) error {
+			if err := checkPathFlags(c); err != nil {
+				return err
+			}
 			err := run(c, args)
 			var ee *exitError
 			if err != nil && !errors.As(err, &ee) {
@@ -105,6 +108,29 @@ func classifyErrors(c *cobra.Command) {
 	for _, sub := range c.Commands() {
 		classifyErrors(sub)
 	}
+}
+
+// isPathFlag reports whether f names a file or a folder: the flags marked
+// with MarkFlagFilename or MarkFlagDirname (which also make the shells
+// complete them as paths).
+func isPathFlag(f *pflag.Flag) bool {
+	_, file := f.Annotations[cobra.BashCompFilenameExt]
+	_, dir := f.Annotations[cobra.BashCompSubdirsInDir]
+	return file || dir
+}
+
+// checkPathFlags refuses a path flag given explicitly as "" (an unset
+// variable in a script, --out "$DIR"): leaving the flag out means no such
+// output, so an empty value would silently do that instead of what was
+// meant.
+func checkPathFlags(c *cobra.Command) error {
+	var err error
+	c.Flags().Visit(func(f *pflag.Flag) {
+		if err == nil && isPathFlag(f) && strings.TrimSpace(f.Value.String()) == "" {
+			err = usageError(c.Name(), "--%s: empty path (an unset variable?): give a path, or leave the flag out", f.Name)
+		}
+	})
+	return err
 }
 
 // rootIntro opens drsim's help.

@@ -63,7 +63,7 @@ the last one with the trials it completed, and is marked partial.`,
 			for i, arg := range args {
 				cfg, err := res.resolve(arg)
 				if err != nil {
-					errs = append(errs, err)
+					errs = append(errs, scenarioErrors(err, displayName(arg)))
 					continue
 				}
 				cfgs[i] = cfg

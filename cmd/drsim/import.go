@@ -99,6 +99,8 @@ extend -o FILE. The first SIGINT or SIGTERM ends an import: nothing is written.`
 	f.StringVarP(&out, "output", "o", "", "write the scenario to this file (default: stdout); a re-import rewrites it")
 	f.StringVar(&overlay, "overlay", "", "also write, once, a starter for your own file that extends the scenario (same folder as -o)")
 	f.StringVar(&name, "name", "", "the scenario's name (default: the input's file name)")
+	c.MarkFlagFilename("output", "toml")
+	c.MarkFlagFilename("overlay", "toml")
 	f.BoolVar(&force, "force", false, "overwrite -o FILE even if drsim import did not write it")
 	f.StringArrayVar(&regions, "region", nil, "cloudformation: the region of a template's stack, one after each template (or one for all)")
 	f.StringArrayVar(&stacks, "stack", nil, "cloudformation: the name of a template's stack, one after each template (default: the file's stem)")

@@ -36,6 +36,7 @@ type resolver struct {
 func newResolver(e *env, c *cobra.Command) *resolver {
 	r := &resolver{stdin: e.stdin}
 	c.Flags().StringVar(&r.root, "root", "", "let extends read files anywhere under `DIR` (default: under the folder of the file that names them)")
+	c.MarkFlagDirname("root")
 	return r
 }
 

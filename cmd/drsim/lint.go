@@ -55,12 +55,12 @@ input (a file that does not load: its errors are printed).`,
 			res.overrides = overrides
 			var files []findings.FileFindings
 			var all []findings.Finding
-			bad := 0
+			var bad []string
 			for _, arg := range args {
 				cfg, loc, err := res.resolveLocated(arg)
 				if err != nil {
-					bad++
-					text, _ := errorText(unwrapExit(err))
+					bad = append(bad, displayName(arg))
+					text, _ := errorText(unwrapExit(scenarioErrors(err, displayName(arg))))
 					fmt.Fprintln(e.stderr, text)
 					continue
 				}
@@ -88,8 +88,8 @@ input (a file that does not load: its errors are printed).`,
 			if err != nil {
 				return ioError(fmt.Errorf("lint: %w", err))
 			}
-			if bad > 0 {
-				fmt.Fprintf(e.stderr, "drsim: %d of %d scenarios invalid\n", bad, len(args))
+			if len(bad) > 0 {
+				fmt.Fprintf(e.stderr, "drsim: %d of %d %s invalid: %s\n", len(bad), len(args), plural(len(args), "scenario", "scenarios"), strings.Join(bad, ", "))
 				return silentError(exitInput)
 			}
 			if m, ok := findings.Max(all); ok && m >= threshold {
