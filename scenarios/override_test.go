@@ -410,11 +410,11 @@ func TestOverrideCausedErrorsPointAtIt(t *testing.T) {
 		want []string
 	}{
 		{[]string{"failover.detect=3m", "failover.steps[approve].name=okay"}, []string{
-			`scenarios: --set #2:30: failover.steps[1].after: "approve" is not a step (at snowy.toml:70:10, after this override)`,
-			`scenarios: --set #2:30: failover.steps[2].after: "approve" is not a step (at snowy.toml:75:10, after this override)`,
+			`scenarios: --set #2:30: failover.steps[1].after: "approve" is not a step (at snowy.toml:72:10, after this override)`,
+			`scenarios: --set #2:30: failover.steps[2].after: "approve" is not a step (at snowy.toml:77:10, after this override)`,
 		}},
 		{[]string{`failover.steps[approve].after=["dns"]`}, []string{
-			`scenarios: --set #1:31: failover.steps[1].after: steps form a cycle: "approve" after "dns" after "scale-up" after "approve" (at snowy.toml:70:1, after this override)`,
+			`scenarios: --set #1:31: failover.steps[1].after: steps form a cycle: "approve" after "dns" after "scale-up" after "approve" (at snowy.toml:72:1, after this override)`,
 		}},
 	} {
 		_, err := Open("snowy", WithOverrides(sets(t, tt.args...)...))
