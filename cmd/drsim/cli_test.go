@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/drsim/drsim/importer"
 	"github.com/drsim/drsim/scenarios"
 )
@@ -394,5 +396,45 @@ func TestUnknownCommandSuggestions(t *testing.T) {
 		if code != 2 || !strings.HasPrefix(stderr, want) {
 			t.Errorf("drsim %s: code %d, stderr %q, want %q", tt.in, code, stderr, want)
 		}
+	}
+}
+
+// TestEmptyPathFlags: every flag that takes a file or a folder, of every
+// command, refuses an explicit empty value (issue: an empty --out was silently
+// ignored, as an unset $DIR in a script would be); a flag whose value is
+// named FILE or DIR in its help must be marked as a path flag, so that a
+// new one cannot be missed.
+func TestEmptyPathFlags(t *testing.T) {
+	root := newRootCmd(newEnv(strings.NewReader(""), io.Discard, io.Discard))
+	n := 0
+	for _, c := range root.Commands() {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if name, _ := pflag.UnquoteUsage(f); (name == "FILE" || name == "DIR") && !isPathFlag(f) {
+				t.Errorf("%s --%s takes a %s but is not marked as a path flag", c.Name(), f.Name, name)
+			}
+			if !isPathFlag(f) {
+				return
+			}
+			n++
+			fresh := newRootCmd(newEnv(strings.NewReader(""), io.Discard, io.Discard))
+			fc, _, err := fresh.Find([]string{c.Name()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fc.ParseFlags([]string{"--" + f.Name, ""}); err != nil {
+				t.Fatal(err)
+			}
+			err = checkPathFlags(fc)
+			if err == nil || !strings.Contains(err.Error(), "--"+f.Name+": empty path") {
+				t.Errorf("%s --%s '': %v", c.Name(), f.Name, err)
+			}
+		})
+	}
+	if n < 12 {
+		t.Errorf("only %d path flags found", n)
+	}
+	code, _, stderr := drsim(t, "run", "snowy", "--trials", "5", "--out", "")
+	if code != exitInput || !strings.Contains(stderr, "drsim: run: --out: empty path (an unset variable?)") {
+		t.Errorf("run --out '': exit %d, %s", code, stderr)
 	}
 }

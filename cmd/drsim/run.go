@@ -204,6 +204,7 @@ AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX), 0-based there, and n from
 	fs.Var(&countValue{v: &shardCount, min: 1}, "shard-count", "the number of shards, with --shard env")
 	c.RegisterFlagCompletionFunc("shard-count", cobra.NoFileCompletions)
 	fs.StringVar(&outPartial, "out-partial", "", "write the trials as a partial result to `FILE`, for drsim merge")
+	c.MarkFlagFilename("out-partial", "json")
 	res = newResolver(e, c)
 	return c
 }
