@@ -566,8 +566,11 @@ func ForSweep(s *report.Sweep) ([]Chart, []Omission, error) {
 			return nil, nil, err
 		}
 		if c == nil {
-			left = append(left, Omission{Name: name, Title: s.Metric.Label() + " against " + s.Parameters[k].Path,
-				Why: "No point has a " + s.Metric.Label() + " to draw."})
+			why := "No point has a value of " + s.Metric.Label() + " to draw."
+			if s.Metric == report.MetricRTOP95 {
+				why = "No point has a finite RTO p95 to draw: at every point it falls on an unrecovered trial, or no trial has an incident."
+			}
+			left = append(left, Omission{Name: name, Title: s.Metric.Label() + " against " + s.Parameters[k].Path, Why: why})
 			continue
 		}
 		out = append(out, *c)
