@@ -220,7 +220,7 @@ func (r *Runner) traceWindow(wi int, start bool) {
 			msg += " at an error rate of " + strconv.FormatFloat(100*w.rate, 'g', 4, 64) + "%"
 		}
 		if w.phase >= 0 {
-			msg = "phase " + strconv.Itoa(w.phase+1) + " of " + strconv.Itoa(len(o.Phases)) + ": " + msg
+			msg = "phases[" + strconv.Itoa(w.phase) + "] (of " + strconv.Itoa(len(o.Phases)) + "): " + msg
 		}
 	}
 	if start {

@@ -279,8 +279,8 @@ func TestPhases(t *testing.T) {
 				starts = append(starts, e.Subject+": "+e.Message)
 			}
 		}
-		if len(starts) != 3 || starts[0] != "dns event: phase 1 of 2: outage of dynamodb in us-east-1 starts" ||
-			starts[1] != "dns event: phase 2 of 2: outage of app in us-east-1 at an error rate of 50% starts" {
+		if len(starts) != 3 || starts[0] != "dns event: phases[0] (of 2): outage of dynamodb in us-east-1 starts" ||
+			starts[1] != "dns event: phases[1] (of 2): outage of app in us-east-1 at an error rate of 50% starts" {
 			t.Fatalf("trial %d: outage starts %q", i, starts)
 		}
 		// The other outage's draws do not depend on whether this one happens.
