@@ -245,7 +245,7 @@ func warnings(cfg *model.Config, r *Report) []string {
 	case m.IncidentTrials == 0:
 		w = append(w, "no incident in any trial: RTO, RPO and lost writes have no values")
 	case m.IncidentTrials < reliableTrials:
-		w = append(w, fmt.Sprintf("p99 from %s incident trials is not reliable; run ≥%s", human.Int(m.IncidentTrials), human.Int(reliableTrials)))
+		w = append(w, fmt.Sprintf("p99 from %s incident %s is not reliable; run ≥%s", human.Int(m.IncidentTrials), human.Plural(m.IncidentTrials, "trial", "trials"), human.Int(reliableTrials)))
 	}
 	if u := m.RTOSeconds.Unrecovered; u > 0 {
 		w = append(w, fmt.Sprintf("%s %s did not recover within the horizon (%s): their RTO counts as infinite, RPO and lost writes are unknown",

@@ -413,3 +413,36 @@ func TestTornadoTextsClearOfBars(t *testing.T) {
 		t.Fatal("no bar found in the SVG")
 	}
 }
+
+// TestTornadoTitleNoise: the tornado's title names a driver only when its
+// end lies beyond the 95% interval of the scenario as written and the runs
+// have report.MinTrials trials or more (issue: titles named a "driver"
+// whose 0.1–0.3pp swing lay inside the interval, and one of 1 trial a run).
+func TestTornadoTitleNoise(t *testing.T) {
+	est := func(v, lo, hi float64) report.Estimate {
+		return report.Estimate{Value: docfixture.Ptr(v), CI95: report.Interval{docfixture.Ptr(lo), docfixture.Ptr(hi)}}
+	}
+	title := func(s *report.Sensitivity) string {
+		charts, _, err := ForSensitivity(s)
+		if err != nil || len(charts) != 1 {
+			t.Fatalf("charts %d, err %v", len(charts), err)
+		}
+		return charts[0].Plot.Title.Text
+	}
+	s := docfixture.SyntheticSensitivity(report.MetricMeetBoth)
+	if got := title(s); !strings.Contains(got, "moves P(meet both) most") {
+		t.Errorf("beyond noise: %q", got)
+	}
+	s.Baseline = est(0.95, 0.94, 0.96)
+	for i := range s.Inputs {
+		s.Inputs[i].Low, s.Inputs[i].High, s.Inputs[i].Swing = est(0.948, 0.93, 0.96), est(0.951, 0.94, 0.96), docfixture.Ptr(0.003)
+	}
+	if got := title(s); !strings.HasPrefix(got, "No input moves P(meet both) beyond noise") {
+		t.Errorf("within noise: %q", got)
+	}
+	s = docfixture.SyntheticSensitivity(report.MetricMeetBoth)
+	s.Trials = 1
+	if got := title(s); !strings.HasPrefix(got, "Too few trials (1 a run)") {
+		t.Errorf("1 trial: %q", got)
+	}
+}

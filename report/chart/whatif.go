@@ -343,6 +343,13 @@ func tornadoTitle(s *report.Sensitivity, a metricAxis) string {
 	if top.Swing != nil && *top.Swing == 0 {
 		return fmt.Sprintf("No input moves %s: %s at both ends of every input", m, t(s.Baseline.Value))
 	}
+	if s.Trials < report.MinTrials {
+		return fmt.Sprintf("Too few trials (%d a run) to say what moves %s most", s.Trials, m)
+	}
+	if !s.BeyondNoise(top) {
+		ci := s.Baseline.CI95
+		return fmt.Sprintf("No input moves %s beyond noise: every end lies within the 95%% CI as written, %s to %s", m, t(ci[0]), t(ci[1]))
+	}
 	lo, hi, base := top.Low.Value, top.High.Value, s.Baseline.Value
 	what := upperFirst(top.What)
 	// A null end of an RTO percentile is infinite.
@@ -941,8 +948,9 @@ const costMeetTitle = "Monthly cost against P(meet both)"
 const maxNamedPoints = 12
 
 // costMeetChart draws every point's monthly cost against its P(meet
-// both), the Pareto front (no point is both likelier to meet the
-// objectives and cheaper) as a staircase, and the check bar.
+// both), the Pareto front (report.MarkPareto: no other point is as likely
+// for at most its cost and better in one; tied points are all on it or all
+// off it) as a staircase, and the check bar.
 func costMeetChart(s *report.Sweep) (*Chart, error) {
 	var xs, ys []float64
 	var idx []int
@@ -979,7 +987,13 @@ func costMeetChart(s *report.Sweep) (*Chart, error) {
 		Color: colDarkGrey, Font: font.From(sansFont, 8.5), XAlign: draw.XLeft, YAlign: draw.YBottom, Handler: plot.DefaultTextHandler,
 	}}
 	var legend []swatch
-	if len(front) > 1 {
+	// Tied points of the front share one place: the staircase needs two
+	// distinct places (else there is no line to draw, nor to name).
+	places := map[[2]float64]bool{}
+	for _, k := range front {
+		places[[2]float64{xs[k], ys[k]}] = true
+	}
+	if len(places) > 1 {
 		// The cheapest cost of reaching P(meet both) ≥ x: a staircase
 		// through the front.
 		var st plotter.XYs
@@ -1021,14 +1035,14 @@ func costMeetChart(s *report.Sweep) (*Chart, error) {
 		if err := addMarks(p, onFront, g); err != nil {
 			return nil, fmt.Errorf("chart: cost chart: %w", err)
 		}
-		legend = append(legend, swatch{Label: "on the front (no point is likelier and cheaper)", Glyph: &g})
+		legend = append(legend, swatch{Label: "on the front: no other point is as likely for as little, and likelier or cheaper", Glyph: &g})
 	}
 	if len(others) > 0 {
 		g := draw.GlyphStyle{Color: colGrey, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
 		if err := addMarks(p, others, g); err != nil {
 			return nil, fmt.Errorf("chart: cost chart: %w", err)
 		}
-		legend = append(legend, swatch{Label: "dominated (another point is likelier and cheaper)", Glyph: &g})
+		legend = append(legend, swatch{Label: "dominated: another point is as likely for as little, and likelier or cheaper", Glyph: &g})
 	}
 	p.Add(labels)
 	objV, objLabel, hasObj := objectiveOf(report.MetricMeetBoth, s.Objectives, s.MinProbability)

@@ -409,3 +409,19 @@ func contrast(a, b string) float64 {
 	la, lb := lum(a), lum(b)
 	return (math.Max(la, lb) + 0.05) / (math.Min(la, lb) + 0.05)
 }
+
+// TestSensitivityPlurals: one trial and one incident trial are singular
+// (issue: "15 runs of 1 trials", "Spearman, 1 incident trials").
+func TestSensitivityPlurals(t *testing.T) {
+	s := docfixture.SyntheticSensitivity(report.MetricMeetBoth)
+	s.Trials, s.IncidentTrials = 1, 1
+	var b bytes.Buffer
+	if err := WriteSensitivityText(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"runs of 1 trial (seed", "(Spearman, 1 incident trial)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, b.String())
+		}
+	}
+}

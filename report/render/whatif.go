@@ -111,7 +111,7 @@ func sweepVerdict(s *report.Sweep) string {
 }
 
 const sweepNote = "RTO over incident trials (unrecovered count as ∞), RPO and lost writes over recovered incident trials, P(meet both) over all trials; " +
-	"front: no other point has a P(meet both) at least as high for at most its cost"
+	"front: no other point has a P(meet both) at least as high for at most its cost, and a higher P(meet both) or a lower cost (points tied on both are all on the front or all off it)"
 
 // WriteSweepText writes the sweep as aligned text.
 func WriteSweepText(w io.Writer, s *report.Sweep) error {
@@ -274,7 +274,7 @@ func WriteSensitivityText(w io.Writer, s *report.Sensitivity) error {
 		b.WriteString("  " + c + "\n")
 	}
 	if len(s.Ranking) > 0 {
-		fmt.Fprintf(&b, "\nRank correlation (Spearman, %s incident trials)\n", human.Int(s.IncidentTrials))
+		fmt.Fprintf(&b, "\nRank correlation (Spearman, %s incident %s)\n", human.Int(s.IncidentTrials), human.Plural(s.IncidentTrials, "trial", "trials"))
 		h, rows := rankingTable(s)
 		b.WriteString(textTable("  ", append([][]string{h}, rows...)))
 		b.WriteString("  (" + rankingNote + ")\n")
@@ -305,7 +305,7 @@ func WriteSensitivityMarkdown(w io.Writer, s *report.Sensitivity) error {
 		b.WriteString("\n" + md(c) + ".\n")
 	}
 	if len(s.Ranking) > 0 {
-		fmt.Fprintf(&b, "\n## Rank correlation (Spearman, %s incident trials)\n\n", human.Int(s.IncidentTrials))
+		fmt.Fprintf(&b, "\n## Rank correlation (Spearman, %s incident %s)\n\n", human.Int(s.IncidentTrials), human.Plural(s.IncidentTrials, "trial", "trials"))
 		h, rows := rankingTable(s)
 		b.WriteString(mdTable(h, rows, false))
 		b.WriteString("\n" + md(rankingNote) + ".\n")
