@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -37,6 +39,10 @@ var (
 type metricAxis struct {
 	m report.Metric
 	u timeUnit
+	// bars are the values a chart marks (the check bar): a title never
+	// rounds a value onto or across one (94.7% is not "95%" when the bar
+	// is 95%).
+	bars []float64
 }
 
 func newMetricAxis(m report.Metric, values []float64) metricAxis {
@@ -100,12 +106,29 @@ func (a metricAxis) text(v *float64) string {
 }
 
 // titleText formats a value for a title: whole percentages where they do
-// not round to 0% or 100%.
+// not round to 0% or 100%, nor onto or across one of the axis's bars.
 func (a metricAxis) titleText(v *float64) string {
 	if v != nil && a.m.HigherIsBetter() && ((*v >= 0.01 && *v <= 0.99) || *v == 0 || *v == 1) {
+		r := math.Round(100**v) / 100
+		for _, b := range a.bars {
+			if r != *v && (r >= b) != (*v >= b) || r == b && *v != b {
+				return a.text(v)
+			}
+		}
 		return fmt.Sprintf("%.0f%%", 100**v)
 	}
 	return a.text(v)
+}
+
+// endText formats a tornado end so that it reads differently from the
+// baseline when it differs (two decimals of a percentage where one would
+// show the baseline's "0.1%").
+func (a metricAxis) endText(v, base *float64) string {
+	t := a.text(v)
+	if v == nil || base == nil || *v == *base || t != a.text(base) || !a.m.HigherIsBetter() {
+		return t
+	}
+	return strconv.FormatFloat(100**v, 'f', 2, 64) + "%"
 }
 
 // objective returns the line a chart of metric m marks: the check bar for
@@ -165,9 +188,40 @@ func (f floorTicks) Ticks(lo, hi float64) []plot.Tick {
 	return out
 }
 
-// fitTitle shortens a title to the canvas width.
+// fitTitle sets a chart's title, wrapped onto a second line at a space
+// when it is wider than the canvas (a title states the finding: cutting
+// it would lose it); only a second line still too wide is shortened.
 func fitTitle(p *plot.Plot, title string) {
-	p.Title.Text = fitText(p.Title.TextStyle, escape.Strip(title), DefaultWidth-vg.Points(24))
+	p.Title.TextStyle = withSpacedLines(p.Title.TextStyle)
+	p.Title.Text = wrapTitle(p.Title.TextStyle, escape.Strip(title), DefaultWidth-vg.Points(24))
+}
+
+// wrapTitle breaks s at the last space before width (preferably after a
+// colon, where a title's finding starts), into at most two lines.
+func wrapTitle(sty text.Style, s string, width vg.Length) string {
+	if sty.Width(s) <= width {
+		return s
+	}
+	cut, colon := -1, -1
+	for i, r := range s {
+		if r != ' ' {
+			continue
+		}
+		if sty.Width(s[:i]) > width {
+			break
+		}
+		cut = i
+		if strings.HasSuffix(s[:i], ":") && sty.Width(strings.TrimSpace(s[i:])) <= width {
+			colon = i
+		}
+	}
+	if colon > 0 {
+		cut = colon
+	}
+	if cut <= 0 {
+		return fitText(sty, s, width)
+	}
+	return s[:cut] + "\n" + fitText(sty, strings.TrimSpace(s[cut:]), width)
 }
 
 // upperFirst capitalises the first letter of s.
@@ -384,6 +438,9 @@ func tornadoChart(s *report.Sensitivity) (*Chart, error) {
 		all = append(all, objV)
 	}
 	a := newMetricAxis(s.Metric, all)
+	if hasObj && s.Metric == report.MetricMeetBoth {
+		a.bars = []float64{objV}
+	}
 	conv := func(v *float64) *float64 {
 		if v == nil {
 			return nil
@@ -403,12 +460,14 @@ func tornadoChart(s *report.Sensitivity) (*Chart, error) {
 			same = "no change at p10 or p90"
 		}
 		tp.rows = append(tp.rows, tornadoRow{lo: conv(in.Low.Value), hi: conv(in.High.Value), loCI: convCI(in.Low.CI95), hiCI: convCI(in.High.CI95),
-			loText: "p10 " + a.text(in.Low.Value), hiText: "p90 " + a.text(in.High.Value), sameText: same})
+			loText: "p10 " + a.endText(in.Low.Value, s.Baseline.Value), hiText: "p90 " + a.endText(in.High.Value, s.Baseline.Value), sameText: same})
 		name := in.Name
 		if in.Draws == "many" {
 			name += " *"
 		}
-		names = append(names, escape.Strip(name))
+
+		// The values the input is pinned at, under its name.
+		names = append(names, escape.Strip(name)+"\n"+human.DurShort(in.P10Seconds)+" → "+human.DurShort(in.P90Seconds))
 		infinite = infinite || in.Low.Value == nil || in.High.Value == nil
 	}
 	p := newPlot("", a.label(), "")
@@ -420,6 +479,7 @@ func tornadoChart(s *report.Sensitivity) (*Chart, error) {
 	}
 	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	p.Y.Tick.Label.Font = font.From(sansFont, 9)
+	p.Y.Tick.Label = withSpacedLines(p.Y.Tick.Label)
 	addGrid(p, true, false)
 	p.Add(tp)
 	xmin, xmax, _, _ := tp.DataRange()
@@ -1016,6 +1076,16 @@ func costMeetChart(s *report.Sweep) (*Chart, error) {
 		p.Add(l)
 		legend = append(legend, swatch{Label: "Pareto front: the cheapest way to each P(meet both)", Line: &l.LineStyle})
 	}
+	var names []string
+	for k := range s.Parameters {
+		names = append(names, shortPath(s, k))
+	}
+	// Points at the same place (the same P(meet both) and cost) share one
+	// text naming what they have in common.
+	at := map[[2]float64][]int{}
+	for k, i := range idx {
+		at[[2]float64{xs[k], ys[k]}] = append(at[[2]float64{xs[k], ys[k]}], i)
+	}
 	var onFront, others plotter.XYs
 	for k, i := range idx {
 		pt := plotter.XY{X: xs[k], Y: ys[k]}
@@ -1025,8 +1095,8 @@ func costMeetChart(s *report.Sweep) (*Chart, error) {
 			others = append(others, pt)
 		}
 		text := ""
-		if len(idx) <= maxNamedPoints || s.Points[i].Pareto {
-			text = escape.Strip(strings.Join(s.Points[i].Values, "/"))
+		if group := at[[2]float64{xs[k], ys[k]}]; group[0] == i && (len(idx) <= maxNamedPoints || s.Points[i].Pareto) {
+			text = escape.Strip(pointsLabel(s, names, group))
 		}
 		labels.points = append(labels.points, pointLabel{X: pt.X, Y: pt.Y, Text: text})
 	}
@@ -1076,12 +1146,9 @@ func costMeetChart(s *report.Sweep) (*Chart, error) {
 		pad := math.Max((ymax-ymin)*0.25, ymax*0.01)
 		p.Y.Min, p.Y.Max = math.Max(0, ymin-pad), ymax+pad
 	}
-	var names []string
-	for k := range s.Parameters {
-		names = append(names, shortPath(s, k))
-	}
 	fitTitle(p, costMeetFinding(s, names))
-	caption := fmt.Sprintf("Each point is one setting of %s (its values are written beside it, in that order, separated by /): its steady-state monthly cost against its P(meet both). "+
+	caption := fmt.Sprintf("Each point is one setting of %s (named beside it; points at the same place share one name, "+
+		"a parameter's values there separated by |, or \"any\" when all of them land there): its steady-state monthly cost against its P(meet both). "+
 		"Points on the dashed front are not beaten on both at once; the others are.", strings.Join(names, ", "))
 	if len(idx) > maxNamedPoints {
 		caption += fmt.Sprintf(" With %d points only those on the front are named; the table names every point.", len(idx))
@@ -1098,6 +1165,32 @@ func costMeetChart(s *report.Sweep) (*Chart, error) {
 	}
 	ch.setLegend(legend)
 	return ch, nil
+}
+
+// pointsLabel names the points group (indices into s.Points) by their
+// parameters: "rtc=true, rpo=15m" for one point; for several at one place,
+// a parameter they share by its value, one they differ in by its values
+// there ("detect=1m|2m"), or "any" when all its values land there
+// ("steps[scale-up].duration=any, rtc=true, rpo=15m").
+func pointsLabel(s *report.Sweep, names []string, group []int) string {
+	var parts []string
+	for k, name := range names {
+		var vals []string
+		for _, i := range group {
+			if v := s.Points[i].Values[k]; !slices.Contains(vals, v) {
+				vals = append(vals, v)
+			}
+		}
+		switch {
+		case len(vals) == 1:
+			parts = append(parts, name+"="+vals[0])
+		case len(vals) == len(s.Parameters[k].Values):
+			parts = append(parts, name+"=any")
+		default:
+			parts = append(parts, fmt.Sprintf("%s=%s", name, strings.Join(vals, "|")))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // costMeetFinding states the cheapest point that reaches the check bar,
@@ -1126,7 +1219,7 @@ func costMeetFinding(s *report.Sweep, names []string) string {
 		}
 		return strings.Join(parts, ", ")
 	}
-	a := metricAxis{m: report.MetricMeetBoth}
+	a := metricAxis{m: report.MetricMeetBoth, bars: []float64{s.MinProbability}}
 	if cheapest >= 0 {
 		pt := &s.Points[cheapest]
 		return fmt.Sprintf("Cheapest to meet both in ≥ %s of trials: %s, %s at %s/month", a.titleText(&s.MinProbability), label(cheapest), a.titleText(pt.MeetBoth.P), human.USD(pt.MonthlyUSD))
