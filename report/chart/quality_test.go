@@ -446,3 +446,43 @@ func TestTornadoTitleNoise(t *testing.T) {
 		t.Errorf("1 trial: %q", got)
 	}
 }
+
+// TestSweepAxes: a time metric spanning a factor of 20 or more goes on a
+// logarithmic axis (issue: 1m15s, the 5m objective and 16m04s all sat at 0
+// under 10h); evenly spaced category values that are numbers but not evenly
+// spaced numbers say so (issue: 1m, 4m, 10m looked to scale); the series
+// stay within ±0.1 of their tick (issue: points drifted far from it).
+func TestSweepAxes(t *testing.T) {
+	for _, tt := range []struct {
+		m   report.Metric
+		log bool
+	}{{report.MetricRPOP95, true}, {report.MetricRTOP95, false}, {report.MetricMeetBoth, false}} {
+		s := docfixture.SyntheticSweep(tt.m)
+		c, err := paramChart(s, 0, "by-failover-detect")
+		if err != nil || c == nil {
+			t.Fatalf("%s: %v", tt.m, err)
+		}
+		_, isLog := c.Plot.Y.Tick.Marker.(log10TimeTicks)
+		if isLog != tt.log || strings.Contains(c.Plot.Y.Label.Text, "logarithmic") != tt.log {
+			t.Errorf("%s: log axis %v (%q), want %v", tt.m, isLog, c.Plot.Y.Label.Text, tt.log)
+		}
+		if !strings.Contains(c.Plot.X.Label.Text, "not to scale") {
+			t.Errorf("%s: 1m, 4m, 10m drawn evenly without saying so: %q", tt.m, c.Plot.X.Label.Text)
+		}
+	}
+	for _, tt := range []struct {
+		values []string
+		want   bool
+	}{
+		{[]string{"1m", "4m", "10m"}, true},
+		{[]string{"1m", "2m", "3m"}, false},
+		{[]string{"60s", "2m", "180s"}, false},
+		{[]string{"1m", "uniform(3m, 6m)", "15m"}, false},
+		{[]string{"true", "false"}, false},
+		{[]string{"0.5", "1", "4"}, true},
+	} {
+		if got := notToScale(tt.values); got != tt.want {
+			t.Errorf("notToScale(%q) = %v, want %v", tt.values, got, tt.want)
+		}
+	}
+}

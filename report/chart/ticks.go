@@ -185,3 +185,16 @@ func (logTimeTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	return ticks
 }
+
+// log10TimeTicks label an axis of decimal logarithms of seconds at the
+// round durations of logTimeTicks.
+type log10TimeTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (log10TimeTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := logTimeTicks{}.Ticks(math.Pow(10, lo), math.Pow(10, hi))
+	for i := range ticks {
+		ticks[i].Value = math.Log10(ticks[i].Value)
+	}
+	return ticks
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -39,6 +40,10 @@ var (
 type metricAxis struct {
 	m report.Metric
 	u timeUnit
+	// log puts a time metric on a logarithmic axis: of returns the
+	// decimal logarithm of the seconds (the axis itself stays linear, so
+	// that every plotter draws on it unchanged).
+	log bool
 	// bars are the values a chart marks (the check bar): a title never
 	// rounds a value onto or across one (94.7% is not "95%" when the bar
 	// is 95%).
@@ -61,6 +66,9 @@ func newMetricAxis(m report.Metric, values []float64) metricAxis {
 
 // of converts a value of the metric to axis units.
 func (a metricAxis) of(v float64) float64 {
+	if a.log {
+		return math.Log10(v)
+	}
 	if a.m.IsDuration() {
 		return a.u.ofSeconds(v)
 	}
@@ -69,6 +77,8 @@ func (a metricAxis) of(v float64) float64 {
 
 func (a metricAxis) ticker() plot.Ticker {
 	switch {
+	case a.log:
+		return log10TimeTicks{}
 	case a.m.IsDuration():
 		return timeTicks{a.u}
 	case a.m.HigherIsBetter():
@@ -760,7 +770,36 @@ func paramChart(s *report.Sweep, k int, name string) (*Chart, error) {
 		all = append(all, objV)
 	}
 	a := newMetricAxis(s.Metric, all)
-	p := newPlot("", param.Path, a.label())
+	// Times that span more than a factor of 20 (1m15s and 9h35m) go on a
+	// logarithmic axis, as compare's RTO distributions do: on a linear one
+	// the small ones and the objective would all sit at 0. Only when every
+	// value and interval bound is above 0.
+	logY := false
+	if s.Metric.IsDuration() {
+		lo, hi := math.Inf(1), 0.0
+		for i := range s.Points {
+			m := &s.Points[i].Metric
+			for _, v := range []*float64{m.Value, m.CI95[0], m.CI95[1]} {
+				if v != nil && isFinite(*v) {
+					lo, hi = math.Min(lo, *v), math.Max(hi, *v)
+				}
+			}
+		}
+		if hasObj {
+			lo, hi = math.Min(lo, objV), math.Max(hi, objV)
+		}
+		logY = lo > 0 && hi/lo >= 20
+	}
+	yLabel := a.label()
+	if logY {
+		a.u, a.log = unitSeconds, true
+		yLabel = s.Metric.Label() + ", logarithmic scale (lower is better)"
+	}
+	xLabel := param.Path
+	if notToScale(param.Values) {
+		xLabel += " (its values as categories, evenly spaced: not to scale)"
+	}
+	p := newPlot("", xLabel, yLabel)
 	p.X.Tick.Marker = categoryTicks(param.Values)
 	p.Y.Tick.Marker = a.ticker()
 	addGrid(p, false, true)
@@ -771,7 +810,9 @@ func paramChart(s *report.Sweep, k int, name string) (*Chart, error) {
 		if many || len(groups) == 1 {
 			return 0
 		}
-		return (float64(g) - float64(len(groups)-1)/2) * math.Min(0.08, 0.5/float64(len(groups)))
+		// The series sit side by side so that their intervals do not hide
+		// each other, all within ±0.1 of their tick.
+		return (float64(g) - float64(len(groups)-1)/2) * math.Min(0.04, 0.2/float64(len(groups)))
 	}
 	whiskers := &whiskerPlotter{style: ci}
 	for gi, g := range groups {
@@ -868,6 +909,9 @@ func paramChart(s *report.Sweep, k int, name string) (*Chart, error) {
 	p.Y.Min, p.Y.Max = ymin-pad, ymax+pad
 	if ymin >= 0 {
 		p.Y.Min = math.Max(0, p.Y.Min)
+	}
+	if logY {
+		p.Y.Min, p.Y.Max = ymin-0.1, ymax+0.1 // decades
 	}
 	if a.m.HigherIsBetter() {
 		p.Y.Max = math.Min(p.Y.Max, 1.0)
@@ -1166,6 +1210,38 @@ func costMeetChart(s *report.Sweep) (*Chart, error) {
 	ch.setLegend(legend)
 	return ch, nil
 }
+
+// notToScale reports whether values, at least three and all plain numbers
+// or durations ("1m", "4m", "10m", "0.5"), are not evenly spaced: the
+// chart's axis spaces them evenly as categories, which it then says.
+func notToScale(values []string) bool {
+	if len(values) < 3 {
+		return false
+	}
+	units := map[string]float64{"": 1, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}
+	xs := make([]float64, len(values))
+	for i, v := range values {
+		m := plainNumber.FindStringSubmatch(strings.TrimSpace(v))
+		if m == nil {
+			return false
+		}
+		x, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			return false
+		}
+		xs[i] = x * units[m[2]]
+	}
+	step := xs[1] - xs[0]
+	for i := 2; i < len(xs); i++ {
+		if math.Abs(xs[i]-xs[i-1]-step) > 1e-9*math.Max(math.Abs(step), 1) {
+			return true
+		}
+	}
+	return false
+}
+
+// plainNumber matches a number with an optional duration unit.
+var plainNumber = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)?$`)
 
 // pointsLabel names the points group (indices into s.Points) by their
 // parameters: "rtc=true, rpo=15m" for one point; for several at one place,
