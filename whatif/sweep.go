@@ -456,12 +456,39 @@ func pointWarnings(s *report.Sweep, grid [][]scenarios.Override) []string {
 				labels[k] = pointLabel(grid[i])
 			}
 			where = "at " + strings.Join(labels, "; ")
+		case sharedValue(grid, ps) != "":
+			where = "at every point with " + sharedValue(grid, ps)
 		default:
-			where = fmt.Sprintf("at %d points (%s, %s and %d more)", len(ps), pointLabel(grid[ps[0]]), pointLabel(grid[ps[1]]), len(ps)-2)
+			where = fmt.Sprintf("at %d points (%s; %s; and %d more)", len(ps), pointLabel(grid[ps[0]]), pointLabel(grid[ps[1]]), len(ps)-2)
 		}
 		out = append(out, where+": "+w)
 	}
 	return out
+}
+
+// sharedValue returns "path=value" when the points ps (indices into
+// grid) are exactly those where one parameter takes one value, else "".
+func sharedValue(grid [][]scenarios.Override, ps []int) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	in := map[int]bool{}
+	for _, i := range ps {
+		in[i] = true
+	}
+	for k, o := range grid[ps[0]] {
+		exact := true
+		for i, pt := range grid {
+			if (pt[k].Value == o.Value) != in[i] {
+				exact = false
+				break
+			}
+		}
+		if exact {
+			return o.String()
+		}
+	}
+	return ""
 }
 
 // outcome is what a sweep point simulated: every figure of the point but

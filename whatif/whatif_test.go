@@ -579,3 +579,27 @@ func TestToPrecisionInterrupted(t *testing.T) {
 		t.Errorf("precision %+v, run of %d trials", p, runs[0].Trials())
 	}
 }
+
+// TestSharedValue: a sweep warning names the parameter value its points
+// share when they are exactly the points with that value (issue: "at 6
+// points (a, b, c, d, e, f and 4 more)" could not be read apart).
+func TestSharedValue(t *testing.T) {
+	p := []Param{vary(t, 0, "failover.detect=1m,2m,3m"), vary(t, 1, "buckets.alerts.replication[0].rtc=true,false")}
+	grid, err := Grid(snowy(t), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		ps   []int
+		want string
+	}{
+		{[]int{1, 3, 5}, "buckets.alerts.replication[0].rtc=false"},
+		{[]int{2, 3}, "failover.detect=2m"},
+		{[]int{1, 3}, ""},
+		{[]int{0, 1, 2, 3}, ""},
+	} {
+		if got := sharedValue(grid, tt.ps); got != tt.want {
+			t.Errorf("sharedValue(%v) = %q, want %q", tt.ps, got, tt.want)
+		}
+	}
+}
