@@ -340,7 +340,7 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 		Name:  "rto-cdf-compare",
 		Title: compareCDFTitle,
 		Caption: "Share of incident trials whose RTO is at most x, one curve per scenario (same seed and trial indices), " +
-			"each with its own colour and mark. A curve further left and higher recovers faster; a curve that stops below 100% has unrecovered trials.",
+			"each with its own colour and mark. A curve further left and higher recovers faster; a curve that stops below 100% has unrecovered trials (their count is in the legend). The curves are drawn from the RTO percentiles in steps of 1%: a curve stops at the last whole percentile that recovered, at 99% when up to 1% did not recover.",
 		Plot:   p,
 		Height: 4.5*vg.Inch + vg.Points(labelRowHeight*float64(strip.rows)),
 	}

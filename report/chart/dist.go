@@ -143,7 +143,7 @@ func rtoCDFChart(r *report.Report) (*Chart, error) {
 		return nil, err
 	}
 	if d.Unrecovered > 0 {
-		c.Caption += fmt.Sprintf(" %s incident trials did not recover within the horizon: the curve stops below 1.", human.Int(d.Unrecovered))
+		c.Caption += fmt.Sprintf(" %s of %s incident trials did not recover within the horizon: the curve, drawn from the RTO percentiles in steps of 1%%, stops at the last whole percentile that recovered.", human.Int(d.Unrecovered), human.Int(d.IncidentTrials))
 	}
 	return c, nil
 }
