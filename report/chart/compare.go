@@ -97,9 +97,9 @@ func addMarks(p *plot.Plot, xys plotter.XYs, g draw.GlyphStyle) error {
 // costRTOChart draws monthly cost against RTO p95, one point per scenario.
 func costRTOChart(c *report.Comparison) (*Chart, error) {
 	var (
-		names  []string
-		xs, ys []float64
-		left   []string
+		names, texts []string
+		xs, ys       []float64
+		left         []string
 	)
 	for _, s := range c.Scenarios {
 		p95 := s.RTOSeconds.P95
@@ -108,6 +108,13 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 			continue
 		}
 		names = append(names, escape.Strip(s.Name()))
+		// The front is on cost and RTO p95 only: each point also says how
+		// likely the scenario is to meet both objectives.
+		t := escape.Strip(s.Name())
+		if pb := s.ObjectivesMet.Both.P; pb != nil {
+			t += ", meets both " + human.Pct(*pb)
+		}
+		texts = append(texts, t)
 		xs = append(xs, *p95)
 		ys = append(ys, s.MonthlyUSD)
 	}
@@ -164,21 +171,21 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 		} else {
 			otherPts = append(otherPts, pt)
 		}
-		labels.points = append(labels.points, pointLabel{X: pt.X, Y: pt.Y, Text: names[i]})
+		labels.points = append(labels.points, pointLabel{X: pt.X, Y: pt.Y, Text: texts[i]})
 	}
 	if len(frontPts) > 0 {
 		g := draw.GlyphStyle{Color: colFront, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
 		if err := addMarks(p, frontPts, g); err != nil {
 			return nil, fmt.Errorf("chart: cost chart: %w", err)
 		}
-		legend = append(legend, swatch{Label: "scenario on the front (no other is both cheaper and faster)", Glyph: &g})
+		legend = append(legend, swatch{Label: "on the front: no other is as cheap and as fast, and cheaper or faster", Glyph: &g})
 	}
 	if len(otherPts) > 0 {
 		g := draw.GlyphStyle{Color: colGrey, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
 		if err := addMarks(p, otherPts, g); err != nil {
 			return nil, fmt.Errorf("chart: cost chart: %w", err)
 		}
-		legend = append(legend, swatch{Label: "dominated scenario (another is cheaper and faster)", Glyph: &g})
+		legend = append(legend, swatch{Label: "dominated: another is as cheap and as fast, and cheaper or faster", Glyph: &g})
 	}
 	p.Add(labels)
 	// Room for the names: they are written beside the points.
@@ -190,12 +197,15 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	}
 	p.X.Max = xmax * 1.3
 	p.Y.Max = math.Max(p.Y.Max, 1) * 1.15
-	caption := "Each point is one scenario: its steady-state monthly cost against the 95th percentile of its RTO over incident trials. " +
-		"Scenarios on the dashed Pareto front are not beaten on both at once; the others are."
+	title := costRTOFinding(names, xs, ys)
+	caption := "Each point is one scenario: its steady-state monthly cost against the 95th percentile of its RTO over incident trials, " +
+		"named with its P(meet both), which the front does not weigh. " +
+		"Scenarios on the dashed Pareto front are not beaten on both cost and RTO p95 at once; the others are."
 	if len(left) > 0 {
 		caption += fmt.Sprintf(" Not shown (RTO p95 not recovered within the horizon): %s.", strings.Join(left, ", "))
-		p.Title.Text += fmt.Sprintf(" (%d not shown: p95 unrecovered)", len(left))
+		title += fmt.Sprintf(" (%d not shown: p95 unrecovered)", len(left))
 	}
+	fitTitle(p, title)
 	ch := &Chart{
 		Name:    "cost-rto",
 		Title:   costRTOTitle,
@@ -205,6 +215,26 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	}
 	ch.setLegend(legend)
 	return ch, nil
+}
+
+// costRTOFinding states the cost chart's finding: the fastest scenario
+// (lowest RTO p95, the cheaper of a tie) and the cheapest (the faster of a
+// tie), or the one that is both.
+func costRTOFinding(names []string, xs, ys []float64) string {
+	fast, cheap := 0, 0
+	for i := range xs {
+		if xs[i] < xs[fast] || xs[i] == xs[fast] && ys[i] < ys[fast] {
+			fast = i
+		}
+		if ys[i] < ys[cheap] || ys[i] == ys[cheap] && xs[i] < xs[cheap] {
+			cheap = i
+		}
+	}
+	if fast == cheap {
+		return fmt.Sprintf("%s is the fastest and the cheapest: RTO p95 %s at %s/month", names[fast], human.DurShort(xs[fast]), human.USD(ys[fast]))
+	}
+	return fmt.Sprintf("Fastest: %s, RTO p95 %s at %s/month; cheapest: %s, %s at %s/month",
+		names[fast], human.DurShort(xs[fast]), human.USD(ys[fast]), names[cheap], human.DurShort(xs[cheap]), human.USD(ys[cheap]))
 }
 
 // compareCDFChart overlays the RTO CDFs of the scenarios.

@@ -486,3 +486,20 @@ func TestSweepAxes(t *testing.T) {
 		}
 	}
 }
+
+// TestCostRTOFinding: the compare cost chart's title states its finding
+// (issue: "Monthly cost against RTO p95" stated none).
+func TestCostRTOFinding(t *testing.T) {
+	for _, tt := range []struct {
+		xs, ys []float64
+		want   string
+	}{
+		{[]float64{600, 3600}, []float64{900, 100}, "Fastest: a, RTO p95 10m at $900.00/month; cheapest: b, 1h at $100.00/month"},
+		{[]float64{600, 3600}, []float64{100, 900}, "a is the fastest and the cheapest: RTO p95 10m at $100.00/month"},
+		{[]float64{600, 600}, []float64{900, 100}, "b is the fastest and the cheapest: RTO p95 10m at $100.00/month"},
+	} {
+		if got := costRTOFinding([]string{"a", "b"}, tt.xs, tt.ys); got != tt.want {
+			t.Errorf("got  %s\nwant %s", got, tt.want)
+		}
+	}
+}
