@@ -243,7 +243,7 @@ func TestChartsContent(t *testing.T) {
 			"Representative trial #412 (median RTO): RTO 25m30s, RPO 32s",
 			"time since trial start",
 			"key alerts us-west-2", "step promote-key", "outage us-east-1", "partition us-east-1&lt;-&gt;us-west-2", "service", "serving",
-			"T0 3h", "recovered, traffic moved 3h26m", "T0: service down", "service up again (RTO 25m30s)",
+			"T0 3h", "recovered, traffic moved 3h26m", "T0: service down", "service up again as traffic moved (RTO 25m30s)",
 			"Enabled", "Disabled", "Updating", "regional outage", "serving us-west-2",
 			"fill:#117733", "fill:#CC6677", "fill:#DDCC77", // healthy green, broken rose, transition sand
 		}},

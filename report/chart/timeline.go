@@ -380,10 +380,12 @@ func timelineChart(r *report.Report) (*Chart, error) {
 		ft := secondsToTime(*rep.FailoverAtSeconds)
 		m := mark{ft, colMoved, []vg.Length{vg.Points(2), vg.Points(2)}, "traffic moved " + human.DurShort(nsSeconds(ft)), "traffic moved " + human.DurShort(nsSeconds(ft))}
 		if n := len(marks); n > 1 && max(marks[n-1].at-ft, ft-marks[n-1].at) < sim.Second {
+			// One line for both: a second one would hide the first.
 			marks[n-1].text = "recovered, traffic moved " + human.DurShort(nsSeconds(ft))
-			m.text = ""
+			marks[n-1].entry = "service up again as traffic moved (RTO " + human.DurShort(*rep.RTOSeconds) + ")"
+		} else {
+			marks = append(marks, m)
 		}
-		marks = append(marks, m)
 	}
 	texts := 0
 	for _, m := range marks {
