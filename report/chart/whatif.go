@@ -572,10 +572,25 @@ func tornadoChart(s *report.Sensitivity) (*Chart, error) {
 			if math.IsInf(at, 1) {
 				at = tp.edge
 			}
+			// A text that would cross a marked line (the baseline, the
+			// objective) is moved beyond it (tornadoPlotter.label): the
+			// axis must reach past the line too.
 			if n.right {
-				nhi = math.Max(nhi, at+n.w*total)
+				end := at + n.w*total
+				for _, ax := range tp.avoidX {
+					if ax > at && ax < end {
+						end = math.Max(end, ax+n.w*total)
+					}
+				}
+				nhi = math.Max(nhi, end)
 			} else {
-				nlo = math.Min(nlo, at-n.w*total)
+				start := at - n.w*total
+				for _, ax := range tp.avoidX {
+					if ax < at && ax > start {
+						start = math.Min(start, ax-n.w*total)
+					}
+				}
+				nlo = math.Min(nlo, start)
 			}
 		}
 		lo, hi = nlo, nhi
