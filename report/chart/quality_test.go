@@ -503,3 +503,33 @@ func TestCostRTOFinding(t *testing.T) {
 		}
 	}
 }
+
+// TestTornadoAxisLabels100: a P(meet both) tornado whose axis ends near
+// 100% (at the check bar) labels 100% (issue: the check bar ended the axis
+// and 100% had no label).
+func TestTornadoAxisLabels100(t *testing.T) {
+	s := docfixture.SyntheticSensitivity(report.MetricMeetBoth)
+	est := func(v float64) report.Estimate {
+		return report.Estimate{Value: docfixture.Ptr(v), CI95: report.Interval{docfixture.Ptr(v * 0.5), docfixture.Ptr(v * 2)}}
+	}
+	s.Baseline = est(0.003)
+	for i := range s.Inputs {
+		s.Inputs[i].Low, s.Inputs[i].High, s.Inputs[i].Swing = est(0.003), est(0.003), docfixture.Ptr(0)
+	}
+	s.Inputs[0].Low, s.Inputs[0].High, s.Inputs[0].Swing = est(0.0005), est(0.0005), docfixture.Ptr(0.0025)
+	charts, _, err := ForSensitivity(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := charts[0].Plot
+	found := false
+	for _, tk := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		found = found || tk.Label == "100%"
+		if tk.Label != "" && (tk.Value < 0 || tk.Value > 1) {
+			t.Errorf("tick %q at %v, outside 0..100%%", tk.Label, tk.Value)
+		}
+	}
+	if !found {
+		t.Errorf("no 100%% tick on an axis to %v", p.X.Max)
+	}
+}

@@ -595,6 +595,11 @@ func tornadoChart(s *report.Sensitivity) (*Chart, error) {
 		}
 		lo, hi = nlo, nhi
 	}
+	if a.m.HigherIsBetter() && hi > 0.9 && hi < 1 {
+		// An axis that ends near 100% (at the check bar) reaches it, so
+		// that 100% is labelled.
+		hi = 1
+	}
 	p.X.Min, p.X.Max = lo, hi
 	if a.m.HigherIsBetter() {
 		p.X.Tick.Marker = pctTicks{max: 1}
