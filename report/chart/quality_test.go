@@ -533,3 +533,19 @@ func TestTornadoAxisLabels100(t *testing.T) {
 		t.Errorf("no 100%% tick on an axis to %v", p.X.Max)
 	}
 }
+
+// TestCostMeetFindingTies: of points that cost the same, the title names
+// the likeliest (issue: a dominated point, 97% where another reached 100%
+// for the same cost, was named the cheapest).
+func TestCostMeetFindingTies(t *testing.T) {
+	s := docfixture.SyntheticSweep(report.MetricMeetBoth)
+	for i := range s.Points {
+		s.Points[i].MonthlyUSD = 100
+	}
+	p := func(x float64) *float64 { return &x }
+	s.Points[0].MeetBoth.P, s.Points[2].MeetBoth.P = p(0.97), p(1)
+	got := costMeetFinding(s, []string{"detect", "rtc"})
+	if want := "detect=4m, rtc=true, 100%"; !strings.Contains(got, want) {
+		t.Errorf("got %q, want it to name %q", got, want)
+	}
+}

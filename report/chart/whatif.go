@@ -1302,7 +1302,10 @@ func costMeetFinding(s *report.Sweep, names []string) string {
 			(*pt.MeetBoth.P == *s.Points[best].MeetBoth.P && pt.MonthlyUSD < s.Points[best].MonthlyUSD) {
 			best = i
 		}
-		if *pt.MeetBoth.P >= s.MinProbability && (cheapest < 0 || pt.MonthlyUSD < s.Points[cheapest].MonthlyUSD) {
+		// The cheapest; of equal costs the likeliest (a dominated point is
+		// never the finding, as in the document's recommendation).
+		if *pt.MeetBoth.P >= s.MinProbability && (cheapest < 0 || pt.MonthlyUSD < s.Points[cheapest].MonthlyUSD ||
+			(pt.MonthlyUSD == s.Points[cheapest].MonthlyUSD && *pt.MeetBoth.P > *s.Points[cheapest].MeetBoth.P)) {
 			cheapest = i
 		}
 	}
