@@ -440,6 +440,13 @@ func TestTornadoTitleNoise(t *testing.T) {
 	if got := title(s); !strings.HasPrefix(got, "No input moves P(meet both) beyond noise") {
 		t.Errorf("within noise: %q", got)
 	}
+	// The second input by swing leaves the interval: it is the one named
+	// (issue: "every end lies within" while an end was at 100% over a
+	// baseline interval to 99.9%).
+	s.Inputs[1].High = est(0.97, 0.965, 0.975)
+	if got := title(s); !strings.HasPrefix(got, upperFirst(s.Inputs[1].What)+" moves P(meet both) most") {
+		t.Errorf("second input beyond noise: %q", got)
+	}
 	s = docfixture.SyntheticSensitivity(report.MetricMeetBoth)
 	s.Trials = 1
 	if got := title(s); !strings.HasPrefix(got, "Too few trials (1 a run)") {

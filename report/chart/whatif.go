@@ -410,7 +410,16 @@ func tornadoTitle(s *report.Sensitivity, a metricAxis) string {
 	if s.Trials < report.MinTrials {
 		return fmt.Sprintf("Too few trials (%d a run) to say what moves %s most", s.Trials, m)
 	}
-	if !s.BeyondNoise(top) {
+	// The input named is the first by swing that moves the metric beyond
+	// noise; none may.
+	found := false
+	for _, in := range s.Inputs {
+		if s.BeyondNoise(in) {
+			top, found = in, true
+			break
+		}
+	}
+	if !found {
 		ci := s.Baseline.CI95
 		return fmt.Sprintf("No input moves %s beyond noise: every end lies within the 95%% CI as written, %s to %s", m, t(ci[0]), t(ci[1]))
 	}
