@@ -49,7 +49,8 @@ type Omission struct {
 }
 
 // ForReport builds the charts of a report, in reading order: the timeline
-// of the representative trial, the RTO and RPO distributions, the
+// of the representative trial, the same zoomed to its failover (T0 to the
+// recovery), the RTO and RPO distributions, the
 // replication backlog around T0 and the KMS failures by cause. A chart that
 // would be empty (no representative trial, no incident trial, nothing
 // pending replication, no failed KMS call) is left out and listed in the
@@ -84,6 +85,18 @@ func ForReport(r *report.Report) ([]Chart, []Omission, error) {
 				return nil, "There is no representative trial: no timeline, replication backlog or KMS failures chart.", nil
 			}
 			c, err := timelineChart(r)
+			return c, "", err
+		}},
+		{"failover", failoverTitle, func() (*Chart, string, error) {
+			switch {
+			case rep == nil || len(rep.Segments) == 0:
+				return nil, "", nil // said once, for the timeline
+			case rep.T0Seconds == nil:
+				return nil, "The representative trial" + repNo + " had no incident: there is no failover to draw.", nil
+			case rep.RTOSeconds == nil:
+				return nil, "The representative trial" + repNo + " did not recover within the horizon: the timeline shows it whole.", nil
+			}
+			c, err := failoverChart(r)
 			return c, "", err
 		}},
 		{"rto-cdf", "RTO distribution", func() (*Chart, string, error) {

@@ -28,7 +28,7 @@ func TestChartsGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}
+	want := []string{"timeline", "failover", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}
 	var got []string
 	for _, c := range charts {
 		got = append(got, c.Name)
@@ -319,9 +319,9 @@ func TestChartsPartialReports(t *testing.T) {
 		{"no representative", noRep, []string{"rto-cdf", "rpo-cdf"}},
 		{"no incident", noIncident, []string{"timeline", "kms-failures"}},
 		{"all unrecovered", allUnrecovered, []string{"timeline", "backlog", "kms-failures"}},
-		{"no objectives", noObjectives, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
-		{"degenerate", odd, []string{"timeline", "rto-cdf", "rpo-cdf"}},
-		{"huge", huge, []string{"timeline", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
+		{"no objectives", noObjectives, []string{"timeline", "failover", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
+		{"degenerate", odd, []string{"timeline", "failover", "rto-cdf", "rpo-cdf"}},
+		{"huge", huge, []string{"timeline", "failover", "rto-cdf", "rpo-cdf", "backlog", "kms-failures"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

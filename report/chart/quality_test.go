@@ -2,6 +2,7 @@ package chart
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"strings"
@@ -554,5 +555,31 @@ func TestCostMeetFindingTies(t *testing.T) {
 	got := costMeetFinding(s, []string{"detect", "rtc"})
 	if want := "detect=4m, rtc=true, 100%"; !strings.Contains(got, want) {
 		t.Errorf("got %q, want it to name %q", got, want)
+	}
+}
+
+// TestFailoverChart: the failover chart shows the representative trial
+// from a little before T0 to a little after its recovery, whatever the
+// timeline's window (issue: a 14-minute failover was a sliver of a timeline
+// zoomed to 4h45m–14h07m).
+func TestFailoverChart(t *testing.T) {
+	r := docfixture.SyntheticReport()
+	rep := r.Representative
+	t0, rto := *rep.T0Seconds, *rep.RTOSeconds
+	lo, hi, ok := failoverWindow(r)
+	pad := math.Max(rto/5, 60)
+	if !ok || nsSeconds(lo) != math.Max(t0-pad, 0) || nsSeconds(hi) != math.Min(t0+rto+pad, r.HorizonSeconds) {
+		t.Fatalf("window %v–%v (%v), want T0 %v to recovery %v, %v each side", nsSeconds(lo), nsSeconds(hi), ok, t0, t0+rto, pad)
+	}
+	c, err := failoverChart(r)
+	if err != nil || c == nil {
+		t.Fatalf("chart %v, err %v", c, err)
+	}
+	if c.Name != "failover" || c.Plot.X.Max-c.Plot.X.Min <= 0 {
+		t.Errorf("chart %s, axis %v–%v", c.Name, c.Plot.X.Min, c.Plot.X.Max)
+	}
+	rep.RTOSeconds = nil
+	if _, _, ok := failoverWindow(r); ok {
+		t.Error("a window for an unrecovered trial")
 	}
 }

@@ -283,8 +283,54 @@ const maxLaneName = 190 // points
 
 // timelineChart draws the lanes of the representative trial.
 func timelineChart(r *report.Report) (*Chart, error) {
-	rep := r.Representative
 	lo, hi := traceWindow(r)
+	return timelineWindow(r, lo, hi)
+}
+
+// failoverTitle is the title of the failover chart.
+const failoverTitle = "The failover of the representative trial"
+
+// failoverWindow returns the window of the failover chart, from a little
+// before T0 to a little after the recovery (a fifth of the RTO, at least a
+// minute, each side); ok is false when the representative trial did not
+// recover from an incident. The timeline shows the whole incident, in
+// which a short failover is a sliver (issue: a 14-minute failover in a
+// 9-hour timeline).
+func failoverWindow(r *report.Report) (lo, hi sim.Time, ok bool) {
+	rep := r.Representative
+	if rep == nil || rep.T0Seconds == nil || rep.RTOSeconds == nil {
+		return 0, 0, false
+	}
+	t0, rto := secondsToTime(*rep.T0Seconds), secondsToTime(*rep.RTOSeconds)
+	pad := max(rto/5, sim.Minute)
+	lo, hi = max(t0-pad, 0), t0+rto+pad
+	if h := secondsToTime(r.HorizonSeconds); h > 0 {
+		hi = min(hi, h)
+	}
+	return lo, hi, hi > lo
+}
+
+// failoverChart is the timeline zoomed to the failover (failoverWindow),
+// nil when there is none.
+func failoverChart(r *report.Report) (*Chart, error) {
+	lo, hi, ok := failoverWindow(r)
+	if !ok {
+		return nil, nil
+	}
+	c, err := timelineWindow(r, lo, hi)
+	if err != nil || c == nil {
+		return c, err
+	}
+	c.Name, c.Title = "failover", failoverTitle
+	c.Caption = "The timeline above, zoomed to the failover: from T0, when the service went down, to its recovery, so that the runbook's steps can be read. " +
+		"Bars that run off either edge continue beyond it (see the timeline)."
+	return c, nil
+}
+
+// timelineWindow draws the timeline of the representative trial from lo
+// to hi.
+func timelineWindow(r *report.Report, lo, hi sim.Time) (*Chart, error) {
+	rep := r.Representative
 	u := pickUnit(float64(hi - lo))
 	lanes := timelineLanes(rep.Segments)
 	index := map[string]int{}

@@ -197,7 +197,7 @@ func TestWriteAll(t *testing.T) {
 	if err := WriteAll(dir, r); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"backlog.png", "backlog.svg", "kms-failures.png", "kms-failures.svg", "report.html", "report.json", "report.md",
+	want := []string{"backlog.png", "backlog.svg", "failover.png", "failover.svg", "kms-failures.png", "kms-failures.svg", "report.html", "report.json", "report.md",
 		"rpo-cdf.png", "rpo-cdf.svg", "rto-cdf.png", "rto-cdf.svg", "timeline.png", "timeline.svg"}
 	checkDir(t, dir, want)
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
