@@ -322,6 +322,7 @@ func failoverChart(r *report.Report) (*Chart, error) {
 		return c, err
 	}
 	c.Name, c.Title = "failover", failoverTitle
+	c.Plot.Title.Text = strings.Replace(c.Plot.Title.Text, "Representative trial", "The failover of representative trial", 1)
 	c.Caption = "The timeline above, zoomed to the failover: from T0, when the service went down, to its recovery, so that the runbook's steps can be read. " +
 		"Bars that run off either edge continue beyond it (see the timeline)."
 	return c, nil
