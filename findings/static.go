@@ -191,7 +191,7 @@ func (c *checker) replicationKeys() {
 			rule := &b.Replication[ri]
 			path := fmt.Sprintf("buckets.%s.replication[%d]", b.Name, ri)
 			k := &c.cfg.Keys[rule.Key]
-			if !hasCopy(k, rule.To) {
+			if !c.keyCopyIn(rule.Key, rule.To) {
 				c.add(ReplicaKeyNotInDestination, -1, path+".key",
 					Subjects{Keys: []string{k.Name}, Stores: []string{b.Name}, Regions: []string{c.region(rule.To)}}, "",
 					c.keyFix(k, rule.To),
@@ -249,7 +249,7 @@ func (c *checker) clientKeys() {
 		k := &c.cfg.Keys[t.ClientKey]
 		path := "tables." + t.Name + ".client_key"
 		for _, r := range c.serveAfter {
-			if !slices.Contains(t.Regions, r) || r == fo.From {
+			if !c.tableIn(ti, r) || r == fo.From {
 				continue
 			}
 			switch {
@@ -259,7 +259,7 @@ func (c *checker) clientKeys() {
 					fmt.Sprintf("make %q a multi-Region key with a replica in %s (an MRK-aware keyring calls the replica in the caller's region)", k.Name, c.region(r)),
 					"table %q encrypts items client-side with %q, a single-Region key in %s: after the failover every read and write in %s still calls KMS in %s, which is down (KMSUnavailable)",
 					t.Name, k.Name, c.region(fo.From), c.region(r), c.region(fo.From))
-			case k.MultiRegion && !hasCopy(k, r):
+			case k.MultiRegion && !c.keyCopyIn(t.ClientKey, r):
 				c.add(ClientKeyWithoutCopyAfterFailover, -1, c.first("keys."+k.Name+".replicas", "keys."+k.Name),
 					Subjects{Keys: []string{k.Name}, Stores: []string{t.Name}, Regions: []string{c.region(r)}}, "",
 					fmt.Sprintf("add %q to keys.%s.replicas", c.region(r), k.Name),
@@ -278,12 +278,18 @@ type use struct {
 
 // appUses returns the key copies the application calls from the regions in
 // serve: the key of each bucket's copy there, each table's client-side key.
-func (c *checker) appUses(serve []int) []use {
+// With after, the copies are those left once the actions and steps have run
+// (bucketKeyIn, tableIn), else those of t=0.
+func (c *checker) appUses(serve []int, after bool) []use {
 	var out []use
 	for _, r := range serve {
 		for bi := range c.cfg.Buckets {
 			b := &c.cfg.Buckets[bi]
-			if k := b.KeyIn(r); k >= 0 && b.Reads+b.Writes > 0 {
+			k := b.KeyIn(r)
+			if after {
+				k = c.bucketKeyIn(bi, r)
+			}
+			if k >= 0 && b.Reads+b.Writes > 0 {
 				if t := model.CallRegion(c.cfg, k, r); t >= 0 {
 					out = append(out, use{k, r, t, b.Name})
 				}
@@ -291,7 +297,11 @@ func (c *checker) appUses(serve []int) []use {
 		}
 		for ti := range c.cfg.Tables {
 			t := &c.cfg.Tables[ti]
-			if t.ClientKey >= 0 && t.Reads+t.Writes > 0 && slices.Contains(t.Regions, r) {
+			in := slices.Contains(t.Regions, r)
+			if after {
+				in = c.tableIn(ti, r)
+			}
+			if t.ClientKey >= 0 && t.Reads+t.Writes > 0 && in {
 				if tg := model.CallRegion(c.cfg, t.ClientKey, r); tg >= 0 {
 					out = append(out, use{t.ClientKey, r, tg, t.Name})
 				}
@@ -322,9 +332,9 @@ func (c *checker) appPolicies() {
 				app, k.Name, c.region(u.target), storeWord(c.cfg, u.store), u.store, when)
 		}
 	}
-	report(c.appUses(c.cfg.App.Serve), "from t=0")
+	report(c.appUses(c.cfg.App.Serve, false), "from t=0")
 	if c.serveAfter != nil {
-		report(c.appUses(c.serveAfter), "after the failover to "+c.region(c.cfg.Failover.To))
+		report(c.appUses(c.serveAfter, true), "after the failover to "+c.region(c.cfg.Failover.To))
 	}
 }
 
@@ -364,7 +374,7 @@ func (c *checker) allBackups() []backupOf {
 func (c *checker) backups() {
 	for _, x := range c.allBackups() {
 		k := &c.cfg.Keys[x.b.Key]
-		if hasCopy(k, x.b.To) {
+		if c.keyCopyIn(x.b.Key, x.b.To) {
 			continue
 		}
 		effect := "copies and restores there depend on KMS in " + c.region(k.Primary)
@@ -392,7 +402,7 @@ func (c *checker) rotation() {
 				from = append(from, r)
 			}
 		}
-		for _, u := range append(c.appUses(c.cfg.App.Serve), c.appUses(c.serveAfter)...) {
+		for _, u := range append(c.appUses(c.cfg.App.Serve, false), c.appUses(c.serveAfter, true)...) {
 			if u.key == ki {
 				addFrom(u.caller)
 			}
@@ -431,18 +441,19 @@ func (c *checker) rotation() {
 
 // storeCopyIn reports whether the store has a copy in region r that a
 // failover can serve from: its source bucket or a replication destination,
-// a table replica, or a backup copied there that the runbook restores.
+// a table replica (those the actions and steps create included, those they
+// delete excluded), or a backup copied there that the runbook restores.
 func (c *checker) storeCopyIn(name string, r int) bool {
 	for i := range c.cfg.Buckets {
 		b := &c.cfg.Buckets[i]
 		if b.Name == name {
-			return b.KeyIn(r) >= 0 || c.restoredIn(model.StoreRef{Kind: model.StoreBucket, Index: i}, b.Backup, r)
+			return c.bucketKeyIn(i, r) >= 0 || c.restoredIn(model.StoreRef{Kind: model.StoreBucket, Index: i}, b.Backup, r)
 		}
 	}
 	for i := range c.cfg.Tables {
 		t := &c.cfg.Tables[i]
 		if t.Name == name {
-			return slices.Contains(t.Regions, r) || c.restoredIn(model.StoreRef{Kind: model.StoreTable, Index: i}, t.Backup, r)
+			return c.tableIn(i, r) || c.restoredIn(model.StoreRef{Kind: model.StoreTable, Index: i}, t.Backup, r)
 		}
 	}
 	return false
@@ -502,14 +513,24 @@ func (c *checker) failoverTarget() {
 	to := c.region(fo.To)
 	if !held {
 		names := make([]string, len(stores))
+		var deletes []opRef
 		for i, s := range stores {
 			names[i] = s.name
+			deletes = append(deletes, c.deletedCopy(s.name, fo.To)...)
 		}
-		c.add(FailoverTargetHoldsNothing, -1, "failover.to",
+		fix := fmt.Sprintf("replicate the stores to %s, or fail over to a region that holds them", to)
+		why, path := "", "failover.to"
+		if len(deletes) > 0 {
+			deletes = c.inOrder(deletes)
+			path = c.first(deletes[0].path+".op", deletes[0].path)
+			why = fmt.Sprintf(" (%s %s the copies there)", opNames(deletes), plural(len(deletes), "deletes", "delete"))
+			fix = fmt.Sprintf("keep the copies in %s (remove %s), or fail over to a region that holds them", to, opNames(deletes))
+		}
+		c.add(FailoverTargetHoldsNothing, -1, path,
 			Subjects{Stores: names, Regions: []string{to}}, "",
-			fmt.Sprintf("replicate the stores to %s, or fail over to a region that holds them", to),
-			"failover.to is %s, which holds no copy of any store (%s): after the failover every request fails as unavailable",
-			to, strings.Join(names, ", "))
+			fix,
+			"failover.to is %s, which holds no copy of any store (%s)%s: after the failover every request fails as unavailable",
+			to, strings.Join(names, ", "), why)
 		return
 	}
 	for _, s := range stores {
@@ -521,12 +542,42 @@ func (c *checker) failoverTarget() {
 		if 1-lost < c.cfg.Objectives.Success {
 			sev = Error
 		}
-		c.add(StoreWithoutCopyAfterFailover, sev, s.path,
+		path, why, fix := s.path, "", c.copyFix(s.name, fo.To)
+		if del := c.deletedCopy(s.name, fo.To); len(del) > 0 {
+			path = c.first(del[0].path+".op", del[0].path)
+			why = fmt.Sprintf(" (%s %s it)", opNames(del), plural(len(del), "deletes", "delete"))
+			fix = fmt.Sprintf("keep the copy of %q in %s (remove %s), or %s", s.name, to, opNames(del), fix)
+		}
+		c.add(StoreWithoutCopyAfterFailover, sev, path,
 			Subjects{Stores: []string{s.name}, Regions: []string{to}}, "",
-			fmt.Sprintf("replicate %q to %s (a replication rule or a table replica), or restore its backup there in the runbook", s.name, to),
-			"%s %q has no copy in %s, where the application serves after the failover: its %s requests/s (%.1f%% of all) fail as unavailable there (success objective %g)",
-			storeWord(c.cfg, s.name), s.name, to, trimFloat(s.rate), 100*lost, c.cfg.Objectives.Success)
+			fix,
+			"%s %q has no copy in %s%s, where the application serves after the failover: its %s requests/s (%.1f%% of all) fail as unavailable there (success objective %g)",
+			storeWord(c.cfg, s.name), s.name, to, why, trimFloat(s.rate), 100*lost, c.cfg.Objectives.Success)
 	}
+}
+
+// copyFix says how to give store name a copy in region r, by its kind: a
+// table replica for a table, a replication rule for a bucket, and the
+// restore of its backup when it has one.
+func (c *checker) copyFix(name string, r int) string {
+	reg := c.region(r)
+	ref, _ := c.storeRefOf(name)
+	var fix string
+	var b *model.Backup
+	if ref.Kind == model.StoreTable {
+		fix = fmt.Sprintf("add %q to tables.%s.regions (or create the replica in the runbook: op = \"create-table-replica\")", reg, name)
+		b = c.cfg.Tables[ref.Index].Backup
+	} else {
+		fix = fmt.Sprintf("add a replication rule to %s ([[buckets.%s.replication]], or op = \"put-bucket-replication\" in the runbook)", reg, name)
+		b = c.cfg.Buckets[ref.Index].Backup
+	}
+	switch {
+	case b != nil && b.To == r:
+		fix += ", or restore its backup there in the runbook (op = \"restore-backup\")"
+	case b != nil:
+		fix += fmt.Sprintf(", or copy its backup to %s (backup.to) and restore it there in the runbook", reg)
+	}
+	return fix
 }
 
 // roundDuration rounds a duration in nanoseconds to the second (to the
@@ -573,6 +624,25 @@ func (c *checker) rpoLag() {
 				"objectives.rpo is %s but bucket %q replicates to %s without RTC, with %s: p99 %s, so an outage often strands objects older than the objective",
 				sim.FormatDuration(ob.RPO), b.Name, c.region(rule.To), lag, sim.FormatDuration(p99))
 		}
+	}
+	// Rules that an action or a runbook step puts: their lag is the
+	// built-in one for their rtc.
+	for _, o := range c.ops() {
+		op := o.op
+		if op.Kind != model.OpPutBucketReplication || op.RTC || op.Store.Kind != model.StoreBucket ||
+			op.Store.Index >= len(c.cfg.Buckets) || op.To < 0 || (c.serveAfter != nil && !slices.Contains(c.serveAfter, op.To)) {
+			continue
+		}
+		b := &c.cfg.Buckets[op.Store.Index]
+		p99 := roundDuration(model.DefaultS3Lag(false).Quantile(0.99))
+		if b.Writes == 0 || p99 <= ob.RPO {
+			continue
+		}
+		c.add(RPOBelowReplicationP99, -1, c.first(o.path+".rtc", o.path+".op", o.path),
+			Subjects{Stores: []string{b.Name}, Regions: []string{c.region(op.To)}}, "",
+			fmt.Sprintf("set rtc = true in %s, or set an RPO objective the replication can meet", o.path),
+			"objectives.rpo is %s but %s puts a replication rule of bucket %q to %s without RTC, with the built-in lag without RTC: p99 %s, so an outage often strands objects older than the objective",
+			sim.FormatDuration(ob.RPO), o.name, b.Name, c.region(op.To), sim.FormatDuration(p99))
 	}
 }
 

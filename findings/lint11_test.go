@@ -1,0 +1,89 @@
+package findings_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/drsim/drsim/findings"
+)
+
+// lint11 is one expected static finding of a format 1.1 case: its id,
+// severity and key path, words its message and fix must hold, and words its
+// fix must not hold (a fix that does not apply to the setup).
+type lint11 struct {
+	id      string
+	sev     findings.Severity
+	path    string
+	msg     []string
+	fix     []string
+	fixNot  []string
+	msgNot  []string
+	anyLine bool
+}
+
+// lint11Cases are the static findings of scenarios that use the format 1.1
+// ops, needs and outages: each lists every finding it must produce (an
+// empty list: none).
+var lint11Cases = []struct {
+	name, file string
+	want       []lint11
+}{
+	// The runbook creates the copies the failover needs: no DR201/DR202.
+	{"create_copies_DR201_DR202", "ops-create-copies.toml", nil},
+	// A replica created by a step is checked like one of t=0 (DR104).
+	{"created_replica_DR104", "ops-create-replica-client-key.toml", []lint11{
+		{id: findings.ClientKeyWithoutCopyAfterFailover, sev: findings.Error, path: "keys.tokens.replicas", msg: []string{`"tokens"`, "eu-west-1"}}}},
+	// A replicate-key action before the outage gives the key its copy.
+	{"replicate_key_DR104", "ops-replicate-key.toml", nil},
+	// Deletions of the copies leave the target empty (DR201) ...
+	{"deleted_copies_DR201", "ops-delete-copies.toml", []lint11{
+		{id: findings.FailoverTargetHoldsNothing, sev: findings.Error, path: "actions[0].op", msg: []string{"actions[0] and actions[1] delete"}, fix: []string{"remove actions[0] and actions[1]"}}}},
+	// ... or without one store (DR202), whose fix is a table replica.
+	{"deleted_replica_DR202", "ops-delete-replica.toml", []lint11{
+		{id: findings.StoreWithoutCopyAfterFailover, sev: findings.Error, path: "actions[0].op", msg: []string{`"sessions"`, "actions[0] deletes it"}, fix: []string{"remove actions[0]", "tables.sessions.regions"}, fixNot: []string{"replication rule"}}}},
+	// A rule put by a step without RTC (DR203).
+	{"put_rule_DR203", "ops-put-rule-without-rtc.toml", []lint11{
+		{id: findings.RPOBelowReplicationP99, sev: findings.Warning, path: "failover.steps[0].op", msg: []string{`step "add-rule"`, "p99 30m"}, fix: []string{"rtc = true in failover.steps[0]"}}}},
+}
+
+func TestLint11(t *testing.T) {
+	for _, tc := range lint11Cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, loc := load(t, tc.file)
+			got := findings.Static(cfg, loc)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d findings, want %d:\n%s", len(got), len(tc.want), lines(got))
+			}
+			for i, w := range tc.want {
+				f := got[i]
+				if f.ID != w.id || f.Severity != w.sev || f.Location.Path != w.path {
+					t.Errorf("finding %d: got %s %s at %s, want %s %s at %s", i, f.Severity, f.ID, f.Location.Path, w.sev, w.id, w.path)
+				}
+				if f.Location.Line < 1 || f.Location.Col < 1 || f.Location.File != filepath.Join("testdata", tc.file) && !w.anyLine {
+					t.Errorf("%s: location %+v", f.ID, f.Location)
+				}
+				for _, s := range w.msg {
+					if !strings.Contains(f.Message, s) {
+						t.Errorf("%s: message lacks %q: %s", f.ID, s, f.Message)
+					}
+				}
+				for _, s := range w.msgNot {
+					if strings.Contains(f.Message, s) {
+						t.Errorf("%s: message holds %q: %s", f.ID, s, f.Message)
+					}
+				}
+				for _, s := range w.fix {
+					if !strings.Contains(f.Fix, s) {
+						t.Errorf("%s: fix lacks %q: %s", f.ID, s, f.Fix)
+					}
+				}
+				for _, s := range w.fixNot {
+					if strings.Contains(f.Fix, s) {
+						t.Errorf("%s: fix holds %q: %s", f.ID, s, f.Fix)
+					}
+				}
+			}
+		})
+	}
+}
