@@ -169,7 +169,7 @@ func (c *checker) failedRegionSeverity(r int, svc model.Services, what string) (
 	case re.Gray > 0:
 		return Warning, fmt.Sprintf("the outages of this scenario take %s in %s down only in a gray failure (error rate at most %g): the step retries until an attempt passes, which delays the failover; an outage that takes it down fully would hold the failover back until %s comes back", what, reg, re.Gray, reg)
 	default:
-		return Warning, fmt.Sprintf("no outage of this scenario takes %s in %s down, so the step runs; an outage that did would hold the failover back until %s comes back", what, reg, reg)
+		return Warning, fmt.Sprintf("no outage of this scenario takes %s in %s down, so the step can succeed during the failover; an outage that did would hold the failover back until %s comes back", what, reg, reg)
 	}
 }
 

@@ -19,7 +19,7 @@ type lint11 struct {
 	fix     []string
 	fixNot  []string
 	msgNot  []string
-	anyLine bool
+	otherFile bool
 }
 
 // lint11Cases are the static findings of scenarios that use the format 1.1
@@ -45,6 +45,24 @@ var lint11Cases = []struct {
 	// A rule put by a step without RTC (DR203).
 	{"put_rule_DR203", "ops-put-rule-without-rtc.toml", []lint11{
 		{id: findings.RPOBelowReplicationP99, sev: findings.Warning, path: "failover.steps[0].op", msg: []string{`step "add-rule"`, "p99 30m"}, fix: []string{"rtc = true in failover.steps[0]"}}}},
+
+	// DR301, DR302, DR303 are errors only when an outage can take the
+	// service the step needs down at an error rate of 1; they say which.
+	{"DR303_G1_no_outage", "needs-no-outage.toml", []lint11{
+		{id: findings.RequiredStepNeedsFailedRegion, sev: findings.Warning, path: "failover.steps[1].needs", otherFile: true,
+			msg: []string{"no outage of this scenario takes route53-control in us-east-1 down"}, fix: []string{"ARC routing control"}}}},
+	{"DR303_gray", "needs-gray.toml", []lint11{
+		{id: findings.RequiredStepNeedsFailedRegion, sev: findings.Warning, path: "failover.steps[0].needs",
+			msg: []string{"only in a gray failure (error rate at most 0.8)"}, msgNot: []string{"cannot finish"}}}},
+	{"DR303_G1_phase", "needs-phase.toml", []lint11{
+		{id: findings.RequiredStepNeedsFailedRegion, sev: findings.Error, path: "failover.steps[1].needs", otherFile: true,
+			msg: []string{"an outage of this scenario takes route53-control in us-east-1 down", "cannot finish"}}}},
+	{"DR303_G2_iam", "needs-iam.toml", []lint11{
+		{id: findings.RequiredStepNeedsFailedRegion, sev: findings.Error, path: "failover.steps[0].needs",
+			msg: []string{"iam-control@us-east-1"}, fix: []string{"IAM change before the outage"}, fixNot: []string{"ARC", "health-check", "move traffic"}}}},
+	{"DR301_K8_app_outage", "promote-app-outage.toml", []lint11{
+		{id: findings.RequiredKeyPromotion, sev: findings.Warning, path: "failover.steps[2].required", otherFile: true,
+			msg: []string{"no outage of this scenario takes KMS in us-east-1 down"}}}},
 }
 
 func TestLint11(t *testing.T) {
@@ -60,7 +78,7 @@ func TestLint11(t *testing.T) {
 				if f.ID != w.id || f.Severity != w.sev || f.Location.Path != w.path {
 					t.Errorf("finding %d: got %s %s at %s, want %s %s at %s", i, f.Severity, f.ID, f.Location.Path, w.sev, w.id, w.path)
 				}
-				if f.Location.Line < 1 || f.Location.Col < 1 || f.Location.File != filepath.Join("testdata", tc.file) && !w.anyLine {
+				if f.Location.Line < 1 || f.Location.Col < 1 || f.Location.File != filepath.Join("testdata", tc.file) && !w.otherFile {
 					t.Errorf("%s: location %+v", f.ID, f.Location)
 				}
 				for _, s := range w.msg {

@@ -670,10 +670,11 @@ func (c *checker) requiredSteps() {
 		switch op.Kind {
 		case model.OpUpdatePrimaryRegion:
 			if k != nil && k.MultiRegion && k.Primary == fo.From {
-				c.add(RequiredKeyPromotion, -1, reqPath, subj, "",
+				sev, why := c.failedRegionSeverity(fo.From, model.SvcKMS, "KMS")
+				c.add(RequiredKeyPromotion, sev, reqPath, subj, "",
 					fmt.Sprintf("make step %q optional (required = false): a replica serves without promotion (K7), and the step retries after the failover", st.Name),
-					"required step %q promotes %q to %s with UpdatePrimaryRegion, which is sent to the current primary's region %s (K8): it cannot succeed while %s is down, so the failover waits for %s to come back",
-					st.Name, k.Name, c.region(op.Region), from, from, from)
+					"required step %q promotes %q to %s with UpdatePrimaryRegion, which is sent to the current primary's region %s (K8); %s",
+					st.Name, k.Name, c.region(op.Region), from, why)
 			}
 		case model.OpReplicateKey, model.OpRotateKey:
 			if k != nil && k.Primary == fo.From && (k.MultiRegion || op.Kind == model.OpRotateKey) {
@@ -681,17 +682,19 @@ func (c *checker) requiredSteps() {
 				if op.Kind == model.OpRotateKey {
 					api, rule = "RotateKeyOnDemand", "K9"
 				}
-				c.add(RequiredOpInFailedRegion, -1, reqPath, subj, rule,
+				sev, why := c.failedRegionSeverity(fo.From, model.SvcKMS, "KMS")
+				c.add(RequiredOpInFailedRegion, sev, reqPath, subj, rule,
 					fmt.Sprintf("do it before the outage (in the setup), or make step %q optional (required = false)", st.Name),
-					"required step %q calls %s on %q, which is sent to the primary's region %s (%s): it cannot succeed while %s is down, so the failover waits for %s to come back",
-					st.Name, api, k.Name, from, rule, from, from)
+					"required step %q calls %s on %q, which is sent to the primary's region %s (%s); %s",
+					st.Name, api, k.Name, from, rule, why)
 			}
 		case model.OpEnableKey, model.OpDisableKey, model.OpScheduleKeyDeletion, model.OpCancelKeyDeletion, model.OpPutKeyPolicy:
 			if op.Region == fo.From {
-				c.add(RequiredOpInFailedRegion, -1, reqPath, subj, "K4",
+				sev, why := c.failedRegionSeverity(fo.From, model.SvcKMS, "KMS")
+				c.add(RequiredOpInFailedRegion, sev, reqPath, subj, "K4",
 					fmt.Sprintf("act on a copy in another region, or make step %q optional (required = false)", st.Name),
-					"required step %q runs %s on the copy of %q in %s, the region the failover leaves: it cannot succeed while %s is down, so the failover waits for %s to come back",
-					st.Name, op.Kind, k.Name, from, from, from)
+					"required step %q runs %s on the copy of %q in %s, the region the failover leaves; %s",
+					st.Name, op.Kind, k.Name, from, why)
 			}
 		case model.OpRestoreBackup:
 			var b *model.Backup
@@ -703,10 +706,15 @@ func (c *checker) requiredSteps() {
 			}
 			if b != nil && b.To == fo.From {
 				subj.Stores = []string{name}
-				c.add(RequiredOpInFailedRegion, -1, reqPath, subj, DocDRStrategies,
+				svc, what := model.SvcS3, "S3"
+				if op.Store.Kind == model.StoreTable {
+					svc, what = model.SvcDynamoDB, "DynamoDB"
+				}
+				sev, why := c.failedRegionSeverity(fo.From, svc|model.SvcKMS, what+" or KMS")
+				c.add(RequiredOpInFailedRegion, sev, reqPath, subj, DocDRStrategies,
 					fmt.Sprintf("copy the backup of %q to %s (backup.to) instead", name, c.region(fo.To)),
-					"required step %q restores the backup of %q in %s, the region the failover leaves: it cannot succeed while %s is down, so the failover waits for %s to come back",
-					st.Name, name, from, from, from)
+					"required step %q restores the backup of %q in %s, the region the failover leaves; %s",
+					st.Name, name, from, why)
 			}
 		}
 	}
@@ -830,20 +838,26 @@ func (c *checker) requiredNeeds() {
 				continue
 			}
 			rule, why := DocDRStrategies, ""
+			optional := fmt.Sprintf("make step %q optional (required = false)", st.Name)
+			fix := fmt.Sprintf("use %s in a region the failover moves to, or %s", n.Service, optional)
 			switch n.Service {
 			case model.SvcRoute53Control:
 				rule, why = "G1", " (Route 53's control plane is hosted in us-east-1, G1; its data plane, DNS and health checks, is not)"
+				fix = fmt.Sprintf("move traffic with something that does not need %s (Route 53 health-check failover, or ARC routing control: needs = [\"arc-routing-control\"]), or %s", from, optional)
 			case model.SvcIAMControl:
 				rule, why = "G2", " (IAM's control plane is hosted in us-east-1, G2)"
+				fix = fmt.Sprintf("make the IAM change before the outage (create the role or policy the step needs in advance, in the setup), or %s", optional)
 			case model.SvcSTS:
 				rule = "G3"
+				fix = fmt.Sprintf("get credentials from the STS endpoint of a region the failover moves to (regional STS), or %s", optional)
 			}
 			need := n.Service.String() + "@" + from
-			c.add(RequiredStepNeedsFailedRegion, -1, fmt.Sprintf("failover.steps[%d].needs", i),
+			sev, tail := c.failedRegionSeverity(fo.From, n.Service, n.Service.String())
+			c.add(RequiredStepNeedsFailedRegion, sev, fmt.Sprintf("failover.steps[%d].needs", i),
 				Subjects{Steps: []string{st.Name}, Regions: []string{from}}, rule,
-				fmt.Sprintf("move traffic with something that does not need %s (Route 53 health-check failover, or ARC routing control: needs = [\"arc-routing-control\"]), or make step %q optional", from, st.Name),
-				"required step %q needs %s, in the region the failover leaves%s: it cannot finish while %s is down, so the failover waits for %s to come back",
-				st.Name, need, why, from, from)
+				fix,
+				"required step %q needs %s, in the region the failover leaves%s; %s",
+				st.Name, need, why, tail)
 		}
 	}
 }
