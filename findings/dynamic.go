@@ -124,7 +124,7 @@ func seconds(t sim.Time) float64 { return float64(t) / float64(sim.Second) }
 func (t *Tally) Findings(loc model.Locator) []Finding {
 	keys := slices.Sorted(maps.Keys(t.groups))
 	out := make([]Finding, 0, len(keys))
-	d := &describer{checker: checker{cfg: t.cfg, loc: loc}, n: t.n}
+	d := &describer{checker: checker{cfg: t.cfg, loc: loc, serveAfter: serveAfterFailover(t.cfg)}, n: t.n}
 	for _, k := range keys {
 		if f, ok := d.finding(t.groups[k]); ok {
 			out = append(out, f)
@@ -432,7 +432,14 @@ func (d *describer) finding(g *group) (Finding, bool) {
 			q = ", kms_rps " + trimFloat(d.cfg.Regions[c.Target()].KMSRPS)
 		}
 		what = fmt.Sprintf("KMS in %s throttled the app's calls (ThrottlingException%s) and kept the service down", target, q)
-		fix = fmt.Sprintf("request a higher KMS quota in %s and set regions.%s.kms_rps to it, or turn on S3 Bucket Keys (bucket_key = true)", target, target)
+		fix = fmt.Sprintf("request a higher KMS quota in %s and set regions.%s.kms_rps to it", target, target)
+		if r := c.Target(); r >= 0 && r < len(d.cfg.Regions) {
+			serve := d.cfg.App.Serve
+			if d.serveAfter != nil {
+				serve = d.serveAfter
+			}
+			fix += d.bucketKeyFix(serve, r, model.Demand(d.cfg, serve)[r], d.cfg.Regions[r].KMSRPS)
+		}
 	case model.CauseStoreUnavailable:
 		id = StoreUnavailable
 		subj.Regions = d.regionsOf(c.Region(), c.Target())
@@ -441,7 +448,26 @@ func (d *describer) finding(g *group) (Finding, bool) {
 			rule = DocDRStrategies
 			path = d.noCopyPath(g.stores, c.Region())
 			what = fmt.Sprintf("%s had no usable copy in %s, where the app served, and kept the service down", stores, region)
-			fix = fmt.Sprintf("replicate %s to %s (a replication rule or a table replica), or restore a backup there in the runbook", stores, region)
+			var fixes []string
+			var deletes []opRef
+			for _, n := range d.storeNames(g.stores) {
+				if del := d.deletedCopy(n, c.Region()); len(del) > 0 {
+					deletes = append(deletes, del...)
+					fixes = append(fixes, fmt.Sprintf("keep the copy of %q in %s (remove %s)", n, region, opNames(del)))
+					continue
+				}
+				fixes = append(fixes, fmt.Sprintf("for %q, %s", n, d.copyFix(n, c.Region())))
+			}
+			if len(deletes) > 0 {
+				deletes = d.inOrder(deletes)
+				path = d.first(deletes[0].path+".op", deletes[0].path)
+				what = fmt.Sprintf("%s had no usable copy in %s, where the app served (%s %s it), and kept the service down",
+					stores, region, opNames(deletes), plural(len(deletes), "deletes", "delete"))
+			}
+			if len(fixes) == 1 {
+				fixes[0] = strings.TrimPrefix(fixes[0], fmt.Sprintf("for %q, ", d.storeNames(g.stores)[0]))
+			}
+			fix = strings.Join(fixes, "; ")
 			break
 		}
 		rule = "G6"
@@ -502,6 +528,17 @@ func (d *describer) finding(g *group) (Finding, bool) {
 			rp := d.rulePath(b, c.Region())
 			path = d.first(rp+".rtc", rp+".lag", rp, "buckets."+b.Name)
 			fix = fmt.Sprintf("replicate %q to %s with a replication rule in the file (objects written before a rule exists never replicate), or set an RPO objective it can meet", b.Name, region)
+			if puts, _ := d.copyOps(model.StoreRef{Kind: model.StoreBucket, Index: c.Store()}, c.Region()); b.KeyIn(c.Region()) < 0 && len(puts) > 0 {
+				// No rule at t=0: the rule an op puts copies only the
+				// objects written after it (S2).
+				o := puts[0]
+				path = d.first(o.path+".op", o.path)
+				fix = fmt.Sprintf("S3 replicates only the objects written after %s puts the rule of %q to %s: put the rule in the setup ([[buckets.%s.replication]] to %s), or copy the older objects (S3 Batch Replication) before the failover", o.name, b.Name, region, b.Name, region)
+				if !o.op.RTC {
+					fix += fmt.Sprintf(", and set rtc = true in %s", o.path)
+				}
+				break
+			}
 			for _, r := range b.Replication {
 				switch {
 				case r.To != c.Region():
@@ -526,12 +563,22 @@ func (d *describer) finding(g *group) (Finding, bool) {
 	if e.Unrecovered > 0 || (e.MissBoth != nil && *e.MissBoth >= 0.5) {
 		sev = Error
 	}
+	effect := d.effectText(e)
+	if !d.decisive(c) {
+		// A failed action or optional step holds nothing back by itself:
+		// what it leaves undone shows as its own cause, charged there.
+		sev = Warning
+		if e.MissBothOfAll != nil {
+			e.MissBothOfAll = ptr(0)
+		}
+		effect += "; not charged in What to fix first: a failed action or optional step holds nothing back by itself (what it left undone is its own finding)"
+	}
 	subj.normalize()
 	cands := []string{path}
 	if slices.Contains(d.cands, path) {
 		cands = slices.Clone(d.cands)
 	}
-	msg := fmt.Sprintf("in %s of trials (%s of %s) %s; %s", pct(e.Share), count(e.Trials), count(d.n), what, d.effectText(e))
+	msg := fmt.Sprintf("in %s of trials (%s of %s) %s; %s", pct(e.Share), count(e.Trials), count(d.n), what, effect)
 	if c.Kind() == model.CauseStep && g.repErr != "" && g.rep >= 0 {
 		msg += fmt.Sprintf(" (trial %d: %s)", g.rep, oneLine(g.repErr))
 	}
@@ -543,6 +590,18 @@ func (d *describer) finding(g *group) (Finding, bool) {
 		Fix: fix, Subjects: subj, Effect: e,
 		candidates: cands,
 	}, true
+}
+
+// decisive reports whether cause c can decide a trial's outcome by itself:
+// every cause but the failure of an action or of an optional runbook step,
+// which holds the failover back only through what it leaves undone.
+func (d *describer) decisive(c model.Cause) bool {
+	if c.Kind() != model.CauseStep {
+		return true
+	}
+	si := c.Op() - len(d.cfg.Actions)
+	fo := d.cfg.Failover
+	return c.Op() >= 0 && si >= 0 && fo != nil && si < len(fo.Steps) && fo.Steps[si].Required
 }
 
 // Relocate places the dynamic findings of fs with loc: each points at the
@@ -826,7 +885,9 @@ func (d *describer) opCause(g *group, subj *Subjects) (rule, path, what, fix str
 	case code == kms.CodeAccessDenied && op.Kind.IsKMS():
 		fix = fmt.Sprintf("add %q to the admins of the copies it acts on, or have an admin make it", cfg.Principal(op))
 	case code == "ValidationException" && op.Kind == model.OpCreateTableReplica:
-		fix = fmt.Sprintf("name a key with a copy in %s (key = ...)", d.name(op.Region))
+		fix = d.createReplicaFix(op, name, pathBase, g.repErr)
+	case code == "ValidationException" && op.Kind == model.OpDeleteTableReplica:
+		fix = fmt.Sprintf("remove %s: table %q has no replica in %s to delete", name, d.storeName(len(cfg.Buckets)+op.Store.Index), d.name(op.Region))
 	case needCode:
 		fix = fmt.Sprintf("move traffic without %s (a data plane: Route 53 health-check failover or ARC routing control), or make step %q optional", needName, name)
 	case required:
@@ -835,6 +896,30 @@ func (d *describer) opCause(g *group, subj *Subjects) (rule, path, what, fix str
 		fix = fmt.Sprintf("fix what refuses %q (%s)", name, code)
 	}
 	return rule, path, what, fix, true
+}
+
+// createReplicaFix says how to fix a create-table-replica that DynamoDB
+// refused with ValidationException (G6): a replica already in the region
+// (the op changes nothing: remove it), else a key without a copy there
+// (keyFix, and name it in the op when a new key is needed). repErr is the
+// representative trial's error.
+func (d *describer) createReplicaFix(op *model.Op, name, pathBase, repErr string) string {
+	cfg := d.cfg
+	if op.Store.Kind != model.StoreTable || op.Store.Index < 0 || op.Store.Index >= len(cfg.Tables) || op.Region < 0 {
+		return fmt.Sprintf("fix what refuses %s (ValidationException)", name)
+	}
+	t := &cfg.Tables[op.Store.Index]
+	if strings.Contains(repErr, "already has a replica") || (slices.Contains(t.Regions, op.Region) && !strings.Contains(repErr, "KMSMasterKeyId")) {
+		return fmt.Sprintf("remove %s: table %q already has a replica in %s, so the op changes nothing", name, t.Name, d.name(op.Region))
+	}
+	key := op.Key
+	if key < 0 && len(t.Keys) > 0 {
+		key = t.Keys[0]
+	}
+	if k := d.key(key); k != nil {
+		return d.opKeyFix(k, op.Region, pathBase)
+	}
+	return fmt.Sprintf("name a key with a copy in %s in %s.key", d.name(op.Region), pathBase)
 }
 
 // backupOf returns the backup of store index si.

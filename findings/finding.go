@@ -138,7 +138,9 @@ type Effect struct {
 	// MissBothOfAll is the share of all trials of the run that have the
 	// cause and miss the objectives (Share × MissBoth): the most that
 	// removing the cause could add to P(meet both). Dynamic findings are
-	// ordered by it. Null when no objective is set.
+	// ordered by it. 0 for a cause that is not decisive by itself (the
+	// failure of an action or of an optional step: what it leaves undone
+	// is its own cause). Null when no objective is set.
 	MissBothOfAll *float64 `json:"miss_both_of_all"`
 	// Cause is the kind of cause the trials recorded (model.CauseKind:
 	// "kms-call", "replication-call", "throttled", "store-unavailable",

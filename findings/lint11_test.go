@@ -12,13 +12,13 @@ import (
 // severity and key path, words its message and fix must hold, and words its
 // fix must not hold (a fix that does not apply to the setup).
 type lint11 struct {
-	id      string
-	sev     findings.Severity
-	path    string
-	msg     []string
-	fix     []string
-	fixNot  []string
-	msgNot  []string
+	id        string
+	sev       findings.Severity
+	path      string
+	msg       []string
+	fix       []string
+	fixNot    []string
+	msgNot    []string
 	otherFile bool
 }
 
@@ -63,6 +63,20 @@ var lint11Cases = []struct {
 	{"DR301_K8_app_outage", "promote-app-outage.toml", []lint11{
 		{id: findings.RequiredKeyPromotion, sev: findings.Warning, path: "failover.steps[2].required", otherFile: true,
 			msg: []string{"no outage of this scenario takes KMS in us-east-1 down"}}}},
+
+	// Fix texts computed from what the scenario has.
+	{"DR101_G6_keys_in", "dr101-keys-in.toml", []lint11{
+		{id: findings.TableReplicaKeyNotInRegion, sev: findings.Error, path: "tables.ledger.keys_in.us-west-2",
+			fix: []string{"name it in tables.ledger.keys_in.us-west-2"}, fixNot: []string{"its own key"}}}},
+	{"DR112_G6_multi_region", "dr112-multi-region.toml", []lint11{
+		{id: findings.ReplicaOpKeyNotInRegion, sev: findings.Error, path: "failover.steps[0].key",
+			fix: []string{`add "eu-west-1" to keys.data.replicas`}, fixNot: []string{"name it"}}}},
+	{"DR401_K13_bucket_key_on", "dr401-bucket-key.toml", []lint11{
+		{id: findings.KMSQuotaBelowDemandAfterFailover, sev: findings.Warning, path: "regions.us-west-2.kms_rps", otherFile: true,
+			msg: []string{`500 of them from the client-side encryption of table "sessions"`}, fixNot: []string{"Bucket Keys"}}}},
+	{"DR401_K13_bucket_key_off", "dr401-quota-after-failover.toml", []lint11{
+		{id: findings.KMSQuotaBelowDemandAfterFailover, sev: findings.Error, path: "regions.us-west-2.kms_rps",
+			fix: []string{`S3 Bucket Keys for bucket "exports"`, "falls to 500.7 calls/s, still over the quota"}}}},
 }
 
 func TestLint11(t *testing.T) {

@@ -173,9 +173,18 @@ func (c *checker) tableKeys() {
 			if k.MultiRegion {
 				effect = "the replica is INACCESSIBLE_ENCRYPTION_CREDENTIALS from the start"
 			}
-			c.add(TableReplicaKeyNotInRegion, -1, c.tableKeyPath(t, r),
+			path := c.tableKeyPath(t, r)
+			fix := c.keyFix(k, r) + fmt.Sprintf(", or give the %s replica its own key with tables.%s.keys_in", c.region(r), t.Name)
+			if strings.Contains(path, ".keys_in.") {
+				// The replica already has its own key: name one with a copy there.
+				fix = c.keyFix(k, r)
+				if !k.MultiRegion {
+					fix += ", and name it in " + path
+				}
+			}
+			c.add(TableReplicaKeyNotInRegion, -1, path,
 				Subjects{Keys: []string{k.Name}, Stores: []string{t.Name}, Regions: []string{c.region(r), c.region(k.Primary)}}, "",
-				c.keyFix(k, r)+fmt.Sprintf(", or give the %s replica its own key with tables.%s.keys_in", c.region(r), t.Name),
+				fix,
 				"table %q has a replica in %s whose at-rest key %q (%s) has no copy there: DynamoDB refuses to create it (ValidationException); as simulated, %s",
 				t.Name, c.region(r), k.Name, c.describeKey(k), effect)
 		}
@@ -743,9 +752,9 @@ func (c *checker) quotas() {
 			name := c.region(r)
 			c.add(id, sev, "regions."+name+".kms_rps",
 				Subjects{Regions: []string{name}}, "",
-				fmt.Sprintf("request a KMS quota of at least %s calls/s in %s and set kms_rps to it, or turn on S3 Bucket Keys", trimFloat(d), name),
-				"%s's KMS demand %s is %s calls/s, over its quota of %s (kms_rps): %.1f%% of its calls fail with ThrottlingException, leaving %.2f%% of requests succeeding (success objective %g)",
-				name, when, trimFloat(d), trimFloat(q), 100*theta, 100*success, ob.Success)
+				fmt.Sprintf("request a KMS quota of at least %s calls/s in %s and set kms_rps to it", trimFloat(d), name)+c.bucketKeyFix(serve, r, d, q),
+				"%s's KMS demand %s is %s calls/s%s, over its quota of %s (kms_rps): %.1f%% of its calls fail with ThrottlingException, leaving %.2f%% of requests succeeding (success objective %g)",
+				name, when, trimFloat(d), c.demandFrom(serve, r, d), trimFloat(q), 100*theta, 100*success, ob.Success)
 		}
 	}
 	check(KMSQuotaBelowDemand, c.cfg.App.Serve, -1, "under normal routing")
@@ -1027,16 +1036,26 @@ func (c *checker) replicaOps() {
 				effect += ": the required step fails and the failover does not happen"
 			}
 			c.add(ReplicaOpKeyNotInRegion, -1, c.first(o.path+".key", o.path+".op", o.path), subj, "G6",
-				c.keyFix(k, reg)+fmt.Sprintf(", and name it in %s.key", o.path),
+				c.opKeyFix(k, reg, o.path),
 				"%s creates a replica of table %q in %s with key %q (%s), which has no copy there: %s",
 				o.name, store, c.region(reg), k.Name, c.describeKey(k), effect)
 			continue
 		}
 		c.add(ReplicaOpKeyNotInRegion, -1, c.first(o.path+".key", o.path+".op", o.path), subj, "G7",
-			c.keyFix(k, reg)+fmt.Sprintf(", and name it in %s.key", o.path),
+			c.opKeyFix(k, reg, o.path),
 			"%s puts a replication rule of bucket %q to %s with replica key %q (%s), which has no copy there: reads of the replica there call %s",
 			o.name, store, c.region(reg), k.Name, c.describeKey(k), c.callTarget(k, reg))
 	}
+}
+
+// opKeyFix says how to give the op at path a key with a copy in region r
+// when its key k has none: a replica of k there (the op keeps naming k), or
+// a key created there, named in the op's key.
+func (c *checker) opKeyFix(k *model.Key, r int, path string) string {
+	if k.MultiRegion {
+		return c.keyFix(k, r)
+	}
+	return c.keyFix(k, r) + fmt.Sprintf(", and name it in %s.key", path)
 }
 
 // replicatedTo reports whether an action or a step replicates key to reg

@@ -1,0 +1,82 @@
+package findings_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/drsim/drsim/findings"
+)
+
+// dyn11 is one expected dynamic finding: its id, severity and key path,
+// words its message and fix must hold or not hold, and whether What to fix
+// first charges it.
+type dyn11 struct {
+	id      string
+	sev     findings.Severity
+	path    string
+	msg     []string
+	fix     []string
+	fixNot  []string
+	charged bool
+}
+
+// dyn11Cases are dynamic findings whose location and fix come from what
+// the scenario has: the op that deletes a copy, the op that puts a rule
+// late, an op that changes nothing.
+var dyn11Cases = []struct {
+	name, file string
+	want       dyn11
+}{
+	{"DR505_deleted_copy", "ops-delete-replica.toml", dyn11{id: findings.StoreUnavailable, sev: findings.Error, path: "actions[0].op",
+		msg: []string{"actions[0] deletes it"}, fix: []string{`keep the copy of "sessions" in us-west-2 (remove actions[0])`}, fixNot: []string{"replication rule"}, charged: true}},
+	{"DR506_create_existing_not_decisive", "op-create-existing.toml", dyn11{id: findings.OpFailed, sev: findings.Warning, path: "actions[0].op",
+		msg: []string{"not charged in What to fix first"}, fix: []string{"already has a replica in us-east-1"}, fixNot: []string{"key ="}}},
+	{"DR507_rule_put_late", "ops-put-rule-late.toml", dyn11{id: findings.StaleStore, sev: findings.Error, path: "actions[0].op",
+		fix: []string{"written after actions[0]", "[[buckets.exports.replication]]"}, fixNot: []string{"rtc = true"}, charged: true}},
+}
+
+func TestDynamic11(t *testing.T) {
+	for _, tc := range dyn11Cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := simulate(t, tc.file)
+			_, loc := load(t, tc.file)
+			fs := findings.Dynamic(s.cfg, loc, s.results)
+			w := tc.want
+			var f *findings.Finding
+			for i := range fs {
+				if fs[i].ID == w.id {
+					f = &fs[i]
+					break
+				}
+			}
+			if f == nil {
+				t.Fatalf("no %s:\n%s", w.id, lines(fs))
+			}
+			if f.Severity != w.sev || f.Location.Path != w.path {
+				t.Errorf("got %s at %s, want %s at %s", f.Severity, f.Location.Path, w.sev, w.path)
+			}
+			for _, x := range w.msg {
+				if !strings.Contains(f.Message, x) {
+					t.Errorf("message lacks %q: %s", x, f.Message)
+				}
+			}
+			for _, x := range w.fix {
+				if !strings.Contains(f.Fix, x) {
+					t.Errorf("fix lacks %q: %s", x, f.Fix)
+				}
+			}
+			for _, x := range w.fixNot {
+				if strings.Contains(f.Fix, x) {
+					t.Errorf("fix holds %q: %s", x, f.Fix)
+				}
+			}
+			charged := false
+			for _, g := range findings.FixFirst(fs, 5) {
+				charged = charged || g.ID == f.ID && g.Message == f.Message
+			}
+			if charged != w.charged {
+				t.Errorf("charged in What to fix first: %v, want %v (%+v)", charged, w.charged, *f.Effect)
+			}
+		})
+	}
+}
