@@ -511,6 +511,10 @@ func (d *describer) finding(g *group) (Finding, bool) {
 			what = fmt.Sprintf("the failover brought the service back later than the RTO objective (%s); its longest part was step %q (duration %s, from its start to its success)",
 				rto, st.Name, st.Duration)
 			fix = fmt.Sprintf("shorten step %q (automate it, or start it earlier with after), or set an RTO objective the runbook can meet", st.Name)
+			if w, ok := d.slowWait(c, si, &subj); ok {
+				path, what, fix = w.path, fmt.Sprintf("the failover brought the service back later than the RTO objective (%s); its longest part was step %q: %s", rto, st.Name, w.what), w.fix
+				rule = w.rule
+			}
 		} else {
 			path = d.first("failover.detect", "failover")
 			what = fmt.Sprintf("the failover brought the service back later than the RTO objective (%s); its longest part was the detection (failover.detect %s)",
@@ -840,17 +844,16 @@ func (d *describer) opCause(g *group, subj *Subjects) (rule, path, what, fix str
 	if op.Kind.IsKMS() {
 		subj.Principals = []string{cfg.Principal(op)}
 	}
-	needCode, needName := false, ""
+	needCode, needFix := false, ""
 	var needNames []string
 	for _, n := range needs {
-		name := "arc-routing-control"
 		if !n.ARC {
 			subj.Regions = append(subj.Regions, d.name(n.Region))
-			name = n.Service.String() + "@" + d.name(n.Region)
 		}
-		needNames = append(needNames, name)
+		nn, nf := d.needFix(n, name)
+		needNames = append(needNames, nn)
 		if model.NeedReason(n) == code && !needCode {
-			needCode, needName = true, name
+			needCode, needFix = true, nf
 		}
 	}
 	desc := "needs " + strings.Join(needNames, ", ")
@@ -889,7 +892,7 @@ func (d *describer) opCause(g *group, subj *Subjects) (rule, path, what, fix str
 	case code == "ValidationException" && op.Kind == model.OpDeleteTableReplica:
 		fix = fmt.Sprintf("remove %s: table %q has no replica in %s to delete", name, d.storeName(len(cfg.Buckets)+op.Store.Index), d.name(op.Region))
 	case needCode:
-		fix = fmt.Sprintf("move traffic without %s (a data plane: Route 53 health-check failover or ARC routing control), or make step %q optional", needName, name)
+		fix = needFix
 	case required:
 		fix = fmt.Sprintf("make step %q optional (required = false), or do its operation before the outage", name)
 	default:

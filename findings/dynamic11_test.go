@@ -1,6 +1,7 @@
 package findings_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,8 @@ type dyn11 struct {
 	fix     []string
 	fixNot  []string
 	charged bool
+	// confirms is the static finding it must confirm, "" for none
+	confirms string
 }
 
 // dyn11Cases are dynamic findings whose location and fix come from what
@@ -28,11 +31,23 @@ var dyn11Cases = []struct {
 	want       dyn11
 }{
 	{"DR505_deleted_copy", "ops-delete-replica.toml", dyn11{id: findings.StoreUnavailable, sev: findings.Error, path: "actions[0].op",
-		msg: []string{"actions[0] deletes it"}, fix: []string{`keep the copy of "sessions" in us-west-2 (remove actions[0])`}, fixNot: []string{"replication rule"}, charged: true}},
+		msg: []string{"actions[0] deletes it"}, fix: []string{`keep the copy of "sessions" in us-west-2 (remove actions[0])`}, fixNot: []string{"replication rule"}, charged: true, confirms: findings.StoreWithoutCopyAfterFailover}},
 	{"DR506_create_existing_not_decisive", "op-create-existing.toml", dyn11{id: findings.OpFailed, sev: findings.Warning, path: "actions[0].op",
 		msg: []string{"not charged in What to fix first"}, fix: []string{"already has a replica in us-east-1"}, fixNot: []string{"key ="}}},
 	{"DR507_rule_put_late", "ops-put-rule-late.toml", dyn11{id: findings.StaleStore, sev: findings.Error, path: "actions[0].op",
 		fix: []string{"written after actions[0]", "[[buckets.exports.replication]]"}, fixNot: []string{"rtc = true"}, charged: true}},
+	// DR508 blames the wait of a step on its need, with the AWS error, and
+	// confirms the step's DR303.
+	{"DR508_wait_on_need", "dr508-wait-on-need.toml", dyn11{id: findings.SlowFailover, sev: findings.Error, path: "failover.steps[1].needs",
+		msg: []string{`step "edit-record": it waited for route53-control@us-east-1`, "Route53ControlPlaneUnavailable", "retrying every 1m"},
+		fix: []string{"Route 53 health-check failover"}, fixNot: []string{"shorten"}, charged: true, confirms: findings.RequiredStepNeedsFailedRegion}},
+	// ... and of a step on its op (DR301).
+	{"DR508_wait_on_op", "dr508-wait-on-op.toml", dyn11{id: findings.SlowFailover, sev: findings.Error, path: "failover.steps[2].required",
+		msg: []string{`its update-primary-region kept failing with KMSUnavailable`}, fix: []string{"do its operation before the outage"}, charged: true,
+		confirms: findings.RequiredKeyPromotion}},
+	// A step slow by its own duration is blamed for it.
+	{"DR508_duration", "dr508-slow-failover.toml", dyn11{id: findings.SlowFailover, sev: findings.Error, path: "failover.steps[0].duration",
+		msg: []string{`its longest part was step "approve" (duration uniform(20m, 40m)`}, fix: []string{`shorten step "approve"`}, charged: true}},
 }
 
 func TestDynamic11(t *testing.T) {
@@ -40,11 +55,13 @@ func TestDynamic11(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := simulate(t, tc.file)
 			_, loc := load(t, tc.file)
-			fs := findings.Dynamic(s.cfg, loc, s.results)
+			cfg, _ := load(t, tc.file)
+			fs := append(findings.Static(cfg, loc), findings.Dynamic(s.cfg, loc, s.results)...)
+			findings.Link(fs)
 			w := tc.want
 			var f *findings.Finding
 			for i := range fs {
-				if fs[i].ID == w.id {
+				if fs[i].ID == w.id && fs[i].Kind == findings.KindDynamic {
 					f = &fs[i]
 					break
 				}
@@ -69,6 +86,13 @@ func TestDynamic11(t *testing.T) {
 				if strings.Contains(f.Fix, x) {
 					t.Errorf("fix holds %q: %s", x, f.Fix)
 				}
+			}
+			var confirms []string
+			for _, r := range f.Confirms {
+				confirms = append(confirms, r.ID)
+			}
+			if (w.confirms == "") != (len(confirms) == 0) || w.confirms != "" && !slices.Contains(confirms, w.confirms) {
+				t.Errorf("confirms %v, want %q", confirms, w.confirms)
 			}
 			charged := false
 			for _, g := range findings.FixFirst(fs, 5) {

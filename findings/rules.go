@@ -372,10 +372,14 @@ var rules = []Rule{
 	},
 	{
 		ID: SlowFailover, Name: "slow-failover", Severity: Warning, AWSRule: DocDRStrategies, Simulated: true, Dynamic: true,
-		Short: "The trials showed the failover bringing the service back later than the RTO objective.",
+		Confirms: []string{RequiredKeyPromotion, RequiredOpInFailedRegion, RequiredStepNeedsFailedRegion},
+		Short:    "The trials showed the failover bringing the service back later than the RTO objective.",
 		Full: "In the trials with this cause, the failover worked, but the service came back (when traffic moved) later than " +
 			"objectives.rto. The finding names the longest part of the failover's critical path: the detection (failover.detect) " +
-			"or a runbook step on the path (from its start to its success, its retries included).",
+			"or a runbook step on the path (from its start to its success, its retries included). A step's part is split into its " +
+			"duration and its waiting (its failed attempts, one retry interval each): when the waiting is the longer, the finding " +
+			"blames it, with the AWS error that failed the attempts and the need or op that waited, and confirms DR303 (a need) or " +
+			"DR301/DR302 (an op).",
 		Help: "Shorten that part: automate the step, run it in parallel (after), or detect sooner; or set an RTO objective the " +
 			"runbook can meet.",
 	},

@@ -152,6 +152,30 @@ func StepCause(op int) Cause { return makeCause(CauseStep, 0, op, -1, -1, -1, -1
 // index into TrialResult.Ops), or the detection when op is -1.
 func SlowFailoverCause(op int) Cause { return makeCause(CauseSlowFailover, 0, op, -1, -1, -1, -1, -1) }
 
+// SlowFailoverWaitCause is the CauseSlowFailover whose longest part is
+// runbook step op (an index into TrialResult.Ops) that spent longer waiting
+// (its failed attempts and their retries) than in its duration: waiting for
+// its need (an index into Step.Needs) whose error failed most of its
+// attempts, or, with need -1, for its op, which failed most with reason
+// (kms.OK when the error is not a KMS one).
+func SlowFailoverWaitCause(op, need int, reason kms.Reason) Cause {
+	return makeCause(CauseSlowFailover, reason, op, -1, -1, need, -1, waitedFlag)
+}
+
+// waitedFlag marks, in the principal field of a CauseSlowFailover, a step
+// blamed for its waiting.
+const waitedFlag = 1
+
+// Waited reports whether a CauseSlowFailover blames its step's waiting
+// (SlowFailoverWaitCause), and returns the need waited for (an index into
+// Step.Needs, -1 for the op).
+func (c Cause) Waited() (need int, ok bool) {
+	if c.Kind() != CauseSlowFailover || c.get(0, 8) != waitedFlag {
+		return -1, false
+	}
+	return c.get(16, 8), true
+}
+
 // StaleCause is the CauseStale of store when the service came back serving
 // from region.
 func StaleCause(store, region int) Cause {

@@ -23,8 +23,10 @@ type stepInfo struct {
 // stepState is the per-trial state of a runbook step.
 type stepState struct {
 	started, done, failed bool
-	// startAt is when the step started (its duration began)
-	startAt sim.Time
+	// startAt is when the step started (its duration began), and firstAt
+	// when its duration ended (its first attempt, when it has an op or
+	// needs)
+	startAt, firstAt sim.Time
 	// h is the step's pending event (the end of its duration, or its next
 	// attempt) and hAt its time.
 	h   sim.Handle
@@ -161,6 +163,7 @@ func (r *Runner) startStep(i int) {
 	var s sim.Stream
 	s.InitKey(r.seed, r.steps[i].durKey)
 	d := s.Draw(step.Duration)
+	st.firstAt = satAdd(st.startAt, d)
 	st.h = r.eng.After(d, r.stepFireFn, i)
 	r.traceStep(i, "step-start", "", "")
 }
@@ -844,6 +847,10 @@ func addErr(list []ErrCount, code string, n int) []ErrCount {
 // after list that finished last, to the detection (T0 to the runbook's
 // start). A step's part is its start to its success (its retries
 // included). Ties go to the part nearest the move, the detection last.
+// A step whose waiting (from the end of its duration to its success: its
+// failed attempts and their retries) is longer than its duration is a
+// SlowFailoverWaitCause: the need whose error failed most of its attempts,
+// else its op.
 func (r *Runner) slowFailover() (Cause, bool) {
 	res := &r.res
 	fo := r.cfg.Failover
@@ -875,6 +882,31 @@ func (r *Runner) slowFailover() (Cause, bool) {
 	op := -1
 	if best >= 0 && bestD >= r.rbStartAt-res.T0 {
 		op = len(r.cfg.Actions) + best
+	}
+	if op >= 0 {
+		st, res := &r.stepSt[best], r.stepOp(best)
+		if wait := res.At - st.firstAt; wait > st.firstAt-st.startAt && len(res.Errors) > 0 {
+			main := res.Errors[0]
+			for _, e := range res.Errors[1:] {
+				if e.N > main.N {
+					main = e
+				}
+			}
+			need := -1
+			for ni, n := range fo.Steps[best].Needs {
+				if NeedReason(n) == main.Err {
+					need = ni
+					break
+				}
+			}
+			reason := kms.OK
+			for k, name := range kms.ReasonNames {
+				if name != "" && name == main.Err {
+					reason = kms.Reason(k)
+				}
+			}
+			return SlowFailoverWaitCause(op, need, reason), true
+		}
 	}
 	return SlowFailoverCause(op), true
 }
