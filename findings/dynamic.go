@@ -633,7 +633,7 @@ func Relocate(fs []Finding, loc model.Locator) {
 			}
 		}
 		pos, _ := loc.Locate(path)
-		f.Location = Location{File: pos.File, Line: pos.Line, Col: pos.Col, Path: path}
+		f.Location = position(pos.File, pos.Line, pos.Col, path)
 	}
 }
 

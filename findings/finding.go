@@ -70,13 +70,15 @@ const (
 )
 
 // Location is where a finding points: the file, 1-based line and column of
-// the value at fault (Line 0 when only the file is known), and its key path
-// as load errors print it ("tables.orders.keys_in.us-west-2"). A value left
-// at its default points at its table header.
+// the value at fault (both 0, and absent from JSON, when only the file is
+// known), and its key path as load errors print it
+// ("tables.orders.keys_in.us-west-2"). A value left at its default points
+// at its table header. A value given by a --set argument is in the file
+// "--set #N", line 1 (an argument is one line), at its column there.
 type Location struct {
 	File string `json:"file"`
-	Line int    `json:"line"`
-	Col  int    `json:"col"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
 	Path string `json:"path"`
 }
 
@@ -241,5 +243,18 @@ func locate(cfg *model.Config, loc model.Locator, path string) Location {
 		return Location{File: cfg.File, Path: path}
 	}
 	p, _ := loc.Locate(path)
-	return Location{File: p.File, Line: p.Line, Col: p.Col, Path: path}
+	return position(p.File, p.Line, p.Col, path)
+}
+
+// position returns a Location whose line and column are valid (1-based) or
+// both 0: a position in a one-line origin (a --set argument) without a
+// line is on its line 1.
+func position(file string, line, col int, path string) Location {
+	switch {
+	case line <= 0 && col > 0:
+		line = 1
+	case line <= 0 || col < 0:
+		line, col = 0, 0
+	}
+	return Location{File: file, Line: line, Col: col, Path: path}
 }

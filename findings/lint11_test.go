@@ -1,6 +1,7 @@
 package findings_test
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,5 +118,22 @@ func TestLint11(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLocationJSON checks that a location without a line has neither line
+// nor column in JSON (never line 0), and that one with them keeps both.
+func TestLocationJSON(t *testing.T) {
+	for _, tt := range []struct {
+		loc  findings.Location
+		want string
+	}{
+		{findings.Location{File: "a.toml", Path: "app"}, `{"file":"a.toml","path":"app"}`},
+		{findings.Location{File: "--set #1", Line: 1, Col: 21, Path: "keys.k"}, `{"file":"--set #1","line":1,"col":21,"path":"keys.k"}`},
+	} {
+		b, err := json.Marshal(tt.loc)
+		if err != nil || string(b) != tt.want {
+			t.Errorf("%+v: got %s (%v), want %s", tt.loc, b, err, tt.want)
+		}
 	}
 }

@@ -79,6 +79,15 @@ type SARIFOptions struct {
 	// BaseDir is the directory artifact URIs are relative to (uriBaseId
 	// SrcRoot); a file outside it is written as an absolute file: URI.
 	BaseDir string
+	// IsArtifact reports whether a finding's file is a file of the user's
+	// (one on disk), rather than a --set argument ("--set #1") or a
+	// scenario bundled with drsim that a file extends; nil: every file
+	// is. A finding whose file is not one is attached to the scenario file
+	// as named on the command line (FileFindings.File), when that is one,
+	// with its message naming where the value really is; else it has only
+	// a logical location (its key path). SARIF never points at an
+	// artifact that does not exist.
+	IsArtifact func(file string) bool
 }
 
 // Level returns the SARIF level of a severity: error, warning or note.
@@ -99,13 +108,20 @@ func (s Severity) Level() string {
 // default level, the AWS rule as a property); each result has its rule,
 // level, message (with the fix), and a physical location: the file
 // relative to opt.BaseDir with uriBaseId SrcRoot, and the line and column
-// (Unicode code points, as load errors count them). Results keep the order
-// of files and of each file's findings. It returns an error for a finding
-// whose id is not in the registry, or the writer's.
+// (Unicode code points, as load errors count them), and a logical location:
+// the value's key path. A finding in a file that is not the user's
+// (opt.IsArtifact) is attached to the user's file, or has only its logical
+// location. Results keep the order of files and of each file's findings.
+// It returns an error for a finding whose id is not in the registry, or the
+// writer's.
 func WriteSARIF(w io.Writer, files []FileFindings, opt SARIFOptions) error {
 	run := sarif.NewRunWithInformationURI("drsim", "https://github.com/drsim/drsim").WithColumnKind("unicodeCodePoints")
 	if opt.ToolVersion != "" {
 		run.Tool.Driver.WithVersion(opt.ToolVersion)
+	}
+	isArtifact := opt.IsArtifact
+	if isArtifact == nil {
+		isArtifact = func(string) bool { return true }
 	}
 	index := map[string]int{}
 	for i, r := range rules {
@@ -128,13 +144,26 @@ func WriteSARIF(w io.Writer, files []FileFindings, opt SARIFOptions) error {
 			if !ok {
 				return fmt.Errorf("findings: writing SARIF: finding %s has no rule in the registry", f.ID)
 			}
-			phys := sarif.NewPhysicalLocation().WithArtifactLocation(artifact(f.Location.File, opt.BaseDir))
-			if f.Location.Line > 0 {
-				phys.WithRegion(sarif.NewRegion().WithStartLine(f.Location.Line).WithStartColumn(max(f.Location.Col, 1)))
+			l := f.Location
+			logical := sarif.NewLogicalLocation().WithName(l.Path).WithFullyQualifiedName(l.Path).WithKind("member")
+			where := sarif.NewLocation().AddLogicalLocation(logical)
+			note := ""
+			switch {
+			case isArtifact(l.File):
+				phys := sarif.NewPhysicalLocation().WithArtifactLocation(artifact(l.File, opt.BaseDir))
+				if l.Line > 0 {
+					phys.WithRegion(sarif.NewRegion().WithStartLine(l.Line).WithStartColumn(max(l.Col, 1)))
+				}
+				where.WithPhysicalLocation(phys)
+			case isArtifact(ff.File):
+				where.WithPhysicalLocation(sarif.NewPhysicalLocation().WithArtifactLocation(artifact(ff.File, opt.BaseDir)))
+				note = " " + originNote(l, ff.File)
+			default:
+				note = " " + originNote(l, "")
 			}
 			run.AddResult(sarif.NewRuleResult(f.ID).WithRuleIndex(i).WithLevel(f.Severity.Level()).
-				WithMessage(sarif.NewTextMessage(f.Message + ". Fix: " + f.Fix + ".")).
-				AddLocation(sarif.NewLocationWithPhysicalLocation(phys)).
+				WithMessage(sarif.NewTextMessage(f.Message + ". Fix: " + f.Fix + "." + note)).
+				AddLocation(where).
 				WithProperties(sarif.NewPropertyBag().
 					Add("path", f.Location.Path).
 					Add("aws_rule", f.AWSRule).
@@ -148,6 +177,26 @@ func WriteSARIF(w io.Writer, files []FileFindings, opt SARIFOptions) error {
 		return fmt.Errorf("findings: writing SARIF: %w", err)
 	}
 	return nil
+}
+
+// originNote says where the value of a finding is when its file is not one
+// of the user's: a --set argument, or a bundled scenario that user (the
+// file on the command line, "" for none) extends.
+func originNote(l Location, user string) string {
+	at := l.File
+	if l.Line > 0 {
+		at = fmt.Sprintf("%s, line %d, column %d", l.File, l.Line, l.Col)
+	}
+	switch {
+	case strings.HasPrefix(l.File, "--set"):
+		if l.Col > 0 {
+			at = fmt.Sprintf("%s, column %d", l.File, l.Col)
+		}
+		return fmt.Sprintf("(The value %s comes from the command-line argument %s.)", l.Path, at)
+	case user != "":
+		return fmt.Sprintf("(The value %s is in %s, a scenario bundled with drsim that %s extends.)", l.Path, at, user)
+	}
+	return fmt.Sprintf("(The value %s is in %s, a scenario bundled with drsim.)", l.Path, at)
 }
 
 // artifact returns the artifact location of file: relative to base (with

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 
@@ -31,7 +32,9 @@ fix. docs/findings.md documents every id. It does not simulate.
 
 --format sarif is SARIF 2.1.0 for GitHub code scanning, with paths relative
 to the current directory. --set applies to every scenario; a finding about
-an overridden value points at its --set argument ("--set #1").
+an overridden value points at its --set argument ("--set #1:1:COL"). SARIF
+names only files on disk: a finding about a --set argument or a bundled
+scenario is attached to the file linted, its message naming the origin.
 
 Exit status: 0 no finding at or above --fail-on, 4 at least one, 2 bad
 input (a file that does not load: its errors are printed).`,
@@ -72,7 +75,7 @@ input (a file that does not load: its errors are printed).`,
 			case "json":
 				err = findings.WriteJSON(e.stdout, files)
 			case "sarif":
-				err = findings.WriteSARIF(e.stdout, files, findings.SARIFOptions{ToolVersion: toolVersion(), BaseDir: "."})
+				err = findings.WriteSARIF(e.stdout, files, findings.SARIFOptions{ToolVersion: toolVersion(), BaseDir: ".", IsArtifact: isFile})
 			default:
 				// A finding's message may quote free text of the scenario
 				// (an outage's name): escaped for the terminal.
@@ -129,4 +132,11 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// isFile reports whether name is a regular file on disk: a file of the
+// user's, not a --set argument or a bundled scenario.
+func isFile(name string) bool {
+	fi, err := os.Stat(name)
+	return err == nil && fi.Mode().IsRegular()
 }
