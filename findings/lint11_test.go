@@ -75,6 +75,9 @@ var lint11Cases = []struct {
 	{"DR401_K13_bucket_key_on", "dr401-bucket-key.toml", []lint11{
 		{id: findings.KMSQuotaBelowDemandAfterFailover, sev: findings.Warning, path: "regions.us-west-2.kms_rps", otherFile: true,
 			msg: []string{`500 of them from the client-side encryption of table "sessions"`}, fixNot: []string{"Bucket Keys"}}}},
+	{"DR111_G5_no_admins", "dr111-no-admins.toml", []lint11{
+		{id: findings.AdminsExcludePrincipal, sev: findings.Error, path: "keys.tokens.admins_in.us-west-2",
+			msg: []string{"copy in us-west-2, which has no admins:"}, msgNot: []string{"()"}, fix: []string{`add "dr-operator" to keys.tokens.admins_in.us-west-2`}, fixNot: []string{"have an admin"}}}},
 	{"DR401_K13_bucket_key_off", "dr401-quota-after-failover.toml", []lint11{
 		{id: findings.KMSQuotaBelowDemandAfterFailover, sev: findings.Error, path: "regions.us-west-2.kms_rps",
 			fix: []string{`S3 Bucket Keys for bucket "exports"`, "falls to 500.7 calls/s, still over the quota"}}}},

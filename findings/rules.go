@@ -104,6 +104,7 @@ const (
 	KMSQuotaBelowDemand                = "DR402"
 	RetryBelowOneSecond                = "DR901"
 	BackupIntervalBelowOneMinute       = "DR902"
+	OutageNeverInForce                 = "DR903"
 
 	// Dynamic kinds: causes the trials showed.
 	KeyUnreachableFromRegion = "DR501"
@@ -408,6 +409,15 @@ var rules = []Rule{
 			"recovery), not from snapshots. A backup every few seconds describes no AWS setup; drsim accepts it and does not simulate its " +
 			"cost.",
 		Help: "Use the interval of the backup plan (1h or more), or model continuous backups as a replica with a lag.",
+	},
+	{
+		ID: OutageNeverInForce, Name: "outage-never-in-force", Severity: Warning, AWSRule: "G8",
+		Short: "An outage never takes anything down within the horizon.",
+		Full: "The outage starts at or after the horizon in every trial (the least start its distribution can draw is not " +
+			"before it), or it lasts 0s (every phase of an outage in phases does): drsim accepts it, and it never happens. A " +
+			"published regional event lasts hours (G8). An outage meant to be off is written with probability = 0.",
+		Help: "Start the outage within the horizon (or lengthen the horizon), give it a duration (profile(aws-regional) for a " +
+			"regional event), or set probability = 0 to keep it off on purpose.",
 	},
 }
 

@@ -42,6 +42,7 @@ func Static(cfg *model.Config, loc model.Locator) []Finding {
 	c.replicaOps()
 	c.quotas()
 	c.limits()
+	c.outagesInForce()
 	Sort(c.out)
 	return c.out
 }
@@ -992,10 +993,16 @@ func (c *checker) admins() {
 			if o.required {
 				effect += ": the required step fails and the failover does not happen"
 			}
+			admins := " (" + strings.Join(k.AdminsFor(r), ", ") + ")"
+			fix := fmt.Sprintf("add %q to %s, or have an admin of that copy make the operation", who, path)
+			if len(k.AdminsFor(r)) == 0 {
+				admins = ", which has no admins"
+				fix = fmt.Sprintf("add %q to %s", who, path)
+			}
 			c.add(AdminsExcludePrincipal, sev, c.first(path, "keys."+k.Name), subj, "",
-				fmt.Sprintf("add %q to %s, or have an admin of that copy make the operation", who, path),
-				"%s makes %s on %q as %q, who is not in the admins of its copy in %s (%s): %s",
-				o.name, op.Kind, k.Name, who, c.region(r), strings.Join(k.AdminsFor(r), ", "), effect)
+				fix,
+				"%s makes %s on %q as %q, who is not in the admins of its copy in %s%s: %s",
+				o.name, op.Kind, k.Name, who, c.region(r), admins, effect)
 		}
 	}
 }
@@ -1067,4 +1074,41 @@ func (c *checker) replicatedTo(key, reg int) bool {
 		}
 	}
 	return false
+}
+
+// DR903: outages that never take anything down within the horizon (a
+// start never before it, or a duration of 0s). An outage with probability
+// 0 is off on purpose.
+func (c *checker) outagesInForce() {
+	h := c.cfg.Horizon
+	for oi := range c.cfg.Outages {
+		o := &c.cfg.Outages[oi]
+		if o.Probability <= 0 {
+			continue
+		}
+		base := fmt.Sprintf("outages[%d]", oi)
+		subj := Subjects{}
+		if o.Kind == model.RegionOutage && o.Region >= 0 {
+			subj.Regions = []string{c.region(o.Region)}
+		}
+		if first := o.Start.Quantile(0); h > 0 && first >= float64(h) && !math.IsInf(first, 1) {
+			c.add(OutageNeverInForce, -1, c.first(base+".start", base), subj, "",
+				fmt.Sprintf("start the outage before the horizon (%s), or lengthen the horizon", sim.FormatDuration(h)),
+				"outage %q starts at %s at the earliest, at or after the horizon (%s): it never happens in a trial",
+				o.Label(), sim.FormatDuration(sim.Time(first)), sim.FormatDuration(h))
+			continue
+		}
+		zero, path := o.Duration.Max() <= 0, base+".duration"
+		for pi := range o.Phases {
+			if pi == 0 {
+				zero, path = true, fmt.Sprintf("%s.phases[0].duration", base)
+			}
+			zero = zero && o.Phases[pi].Duration.Max() <= 0
+		}
+		if zero {
+			c.add(OutageNeverInForce, -1, c.first(path, base), subj, "",
+				"give the outage a duration (profile(aws-regional) for a regional event), or set probability = 0 to keep it off on purpose",
+				"outage %q lasts 0s: it never takes anything down", o.Label())
+		}
+	}
 }

@@ -94,6 +94,10 @@ var staticCases = []struct {
 		{findings.RetryBelowOneSecond, findings.Warning, "dr901-retry.toml", 23, 1, "failover.steps[2].retry", []string{`"promote-key"`, "500ms"}}}},
 	{"DR902", "dr902-backup-every.toml", []want{
 		{findings.BackupIntervalBelowOneMinute, findings.Warning, "dr902-backup-every.toml", 7, 1, "buckets.exports.backup.every", []string{`"exports"`, "30s"}}}},
+	{"DR903_G8_zero", "dr903-outage-zero.toml", []want{
+		{findings.OutageNeverInForce, findings.Warning, "dr903-outage-zero.toml", 13, 1, "outages[0].phases[0].duration", []string{`"nothing"`, "0s"}}}},
+	{"DR903_G8", "dr903-outage-after-horizon.toml", []want{
+		{findings.OutageNeverInForce, findings.Warning, "dr903-outage-after-horizon.toml", 9, 1, "outages[0].start", []string{`"late"`, "1d6h", "horizon (1d)"}}}},
 }
 
 func TestStatic(t *testing.T) {

@@ -1110,6 +1110,10 @@ func (d *decoder) needs(o *obj, r *refs) []model.Need {
 			continue
 		}
 		si := slices.Index(serviceNames[:], svcName)
+		if svcName == arcNeed {
+			d.errAt(p, o.child("needs"), "%q takes no region: write %q (ARC's cluster spans the regions of [arc] regions, G4)", arcNeed, arcNeed)
+			continue
+		}
 		if si < 0 || !slices.Contains(needServices, svcName) {
 			why := suggestOrList(svcName, "services a step can need", needServices[:len(needServices)-1]).String()
 			if svcName == "app" {

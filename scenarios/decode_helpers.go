@@ -400,7 +400,7 @@ func (o *obj) tables(k string) []*obj {
 	case []any:
 		elems = a
 	default:
-		o.d.errorf(p, "expected an array of tables ([[%s]]), got %s", p, typeName(v))
+		o.d.errorf(p, "expected an array of tables ([[%s]]), got %s", tomlHeader(p), typeName(v))
 		return nil
 	}
 	out := make([]*obj, len(elems))
@@ -408,4 +408,23 @@ func (o *obj) tables(k string) []*obj {
 		out[i] = o.d.object(elemPath(p, i), e)
 	}
 	return out
+}
+
+// tomlHeader writes key path p as the header of a TOML table: without
+// array indices, which a header cannot hold ("outages[0].phases" is
+// written [[outages.phases]] after the [[outages]] it belongs to).
+func tomlHeader(p string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range p {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -131,8 +132,15 @@ func suggestOrList(s, what string, candidates []string) hint {
 const maxListed = 10
 
 func (h hint) String() string {
-	if m := closest(h.s, h.candidates); m != "" {
-		return fmt.Sprintf(" (did you mean %q?)", m)
+	if m := closestAll(h.s, h.candidates); len(m) > 0 {
+		q := make([]string, len(m))
+		for i, c := range m {
+			q[i] = strconv.Quote(c)
+		}
+		if len(q) == 1 {
+			return fmt.Sprintf(" (did you mean %s?)", q[0])
+		}
+		return fmt.Sprintf(" (did you mean %s or %s?)", strings.Join(q[:len(q)-1], ", "), q[len(q)-1])
 	}
 	if !h.list || len(h.candidates) == 0 {
 		return ""
@@ -152,13 +160,21 @@ const (
 	maxSuggestRunes      = 64
 )
 
-// closest returns the candidate nearest to s, case-insensitively, if it is
+// closest returns the first of closestAll, else "".
+func closest(s string, candidates []string) string {
+	if all := closestAll(s, candidates); len(all) > 0 {
+		return all[0]
+	}
+	return ""
+}
+
+// closestAll returns the candidates nearest to s (all of those equally near), case-insensitively, if it is
 // near enough to be a plausible typo (internal/suggest, the one did-you-mean
 // of drsim, shared with the command line). It considers no more than
 // maxSuggestCandidates candidates and no name longer than maxSuggestRunes.
-func closest(s string, candidates []string) string {
+func closestAll(s string, candidates []string) []string {
 	if len(candidates) > maxSuggestCandidates || utf8.RuneCountInString(s) > maxSuggestRunes {
-		return ""
+		return nil
 	}
 	short := candidates[:0:0]
 	for _, c := range candidates {
@@ -166,5 +182,5 @@ func closest(s string, candidates []string) string {
 			short = append(short, c)
 		}
 	}
-	return didyoumean.Closest(s, short)
+	return didyoumean.ClosestAll(s, short)
 }

@@ -198,7 +198,10 @@ func parseDist(s string) (sim.Dist, error) {
 			return sim.Dist{}, fmt.Errorf("distribution %q is missing \"(\"", s)
 		}
 		d, err := parseDuration(t)
-		if err != nil {
+		switch {
+		case err != nil && strings.HasPrefix(t, "-"):
+			return sim.Dist{}, err // a negative duration: no distribution would help
+		case err != nil:
 			return sim.Dist{}, fmt.Errorf("%w, or a distribution like \"uniform(5m, 15m)\"", err)
 		}
 		return sim.ConstDist(d), nil

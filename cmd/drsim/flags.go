@@ -67,9 +67,10 @@ func (s *seedValue) String() string { return strconv.FormatUint(*s.v, 10) }
 func (s *seedValue) Type() string   { return "S" }
 
 func (s *seedValue) Set(v string) error {
-	n, err := strconv.ParseUint(strings.ReplaceAll(v, "_", ""), 10, 64)
+	// The range of a scenario's seed: TOML integers are 64-bit signed.
+	n, err := strconv.ParseUint(strings.ReplaceAll(v, "_", ""), 10, 63)
 	if err != nil {
-		return fmt.Errorf("must be a whole number from 0 to %d", uint64(math.MaxUint64))
+		return fmt.Errorf("must be a whole number from 0 to %d, as a scenario's seed", int64(math.MaxInt64))
 	}
 	*s.v = n
 	return nil
@@ -181,7 +182,7 @@ type simFlags struct {
 func (f *simFlags) register(c *cobra.Command, e *env) {
 	fs := c.Flags()
 	fs.Var(&countValue{v: &f.trials, min: 1, max: scenarios.MaxTrials}, "trials", "number of trials (default: the scenario's)")
-	fs.Var(&seedValue{v: &f.seed}, "seed", "random seed, 0 to 18446744073709551615 (default: the scenario's)")
+	fs.Var(&seedValue{v: &f.seed}, "seed", "random seed, 0 to 9223372036854775807 (default: the scenario's)")
 	fs.Var(&countValue{v: &f.workers, min: 1}, "workers", "parallel workers; the report does not depend on them (default: the number of CPUs)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bars on stderr (they are shown only on a terminal)")
 	c.RegisterFlagCompletionFunc("trials", cobra.NoFileCompletions)

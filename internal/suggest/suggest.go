@@ -1,6 +1,7 @@
 package suggest
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -82,7 +83,18 @@ func Limit(n, prefix int) int {
 // difference in length. It is never near when the distance reaches the
 // length of the longer name: the two have nothing in common.
 func Closest(s string, candidates []string) string {
-	best, bestD := "", -1
+	if all := ClosestAll(s, candidates); len(all) > 0 {
+		return all[0]
+	}
+	return ""
+}
+
+// ClosestAll returns every candidate at the smallest distance from s among
+// those Closest would consider (near enough to be a plausible typo), in
+// candidate order, or nil: "st" is as close to "s3" as to "sts".
+func ClosestAll(s string, candidates []string) []string {
+	var best []string
+	bestD := -1
 	ls := strings.ToLower(s)
 	ns := utf8.RuneCountInString(ls)
 	for _, c := range candidates {
@@ -99,8 +111,11 @@ func Closest(s string, candidates []string) string {
 		if d > limit || d >= max(ns, nc) {
 			continue
 		}
-		if bestD < 0 || d < bestD {
-			best, bestD = c, d
+		switch {
+		case bestD < 0 || d < bestD:
+			best, bestD = []string{c}, d
+		case d == bestD && !slices.Contains(best, c):
+			best = append(best, c)
 		}
 	}
 	return best

@@ -111,3 +111,35 @@ func BenchmarkClosest(b *testing.B) {
 		Closest("replicsa", cands)
 	}
 }
+
+// TestClosestAll checks that every equally near candidate is returned, in
+// candidate order, and that Closest is the first of them.
+func TestClosestAll(t *testing.T) {
+	services := []string{"kms", "s3", "dynamodb", "app", "sts", "route53-control", "iam-control"}
+	for _, tt := range []struct {
+		s    string
+		want []string
+	}{
+		{"st", []string{"s3", "sts"}},
+		{"kmss", []string{"kms"}},
+		{"zzzzzz", nil},
+	} {
+		got := ClosestAll(tt.s, services)
+		if len(got) != len(tt.want) {
+			t.Errorf("ClosestAll(%q) = %q, want %q", tt.s, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.want[i] {
+				t.Errorf("ClosestAll(%q) = %q, want %q", tt.s, got, tt.want)
+			}
+		}
+		first := ""
+		if len(tt.want) > 0 {
+			first = tt.want[0]
+		}
+		if c := Closest(tt.s, services); c != first {
+			t.Errorf("Closest(%q) = %q, want %q", tt.s, c, first)
+		}
+	}
+}
