@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/drsim/drsim/internal/human"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/sim"
@@ -429,7 +430,7 @@ func (d *describer) finding(g *group) (Finding, bool) {
 		path = d.first("regions."+target+".kms_rps", "regions."+target)
 		q := ""
 		if c.Target() >= 0 && c.Target() < len(d.cfg.Regions) {
-			q = ", kms_rps " + trimFloat(d.cfg.Regions[c.Target()].KMSRPS)
+			q = ", kms_rps " + num(d.cfg.Regions[c.Target()].KMSRPS)
 		}
 		what = fmt.Sprintf("KMS in %s throttled the app's calls (ThrottlingException%s) and kept the service down", target, q)
 		fix = fmt.Sprintf("request a higher KMS quota in %s and set regions.%s.kms_rps to it", target, target)
@@ -503,7 +504,7 @@ func (d *describer) finding(g *group) (Finding, bool) {
 		if fo == nil {
 			return Finding{}, false
 		}
-		rto := sim.FormatDuration(d.cfg.Objectives.RTO)
+		rto := dur(d.cfg.Objectives.RTO)
 		if si := c.Op() - len(d.cfg.Actions); c.Op() >= 0 && si >= 0 && si < len(fo.Steps) {
 			st := &fo.Steps[si]
 			subj.Steps = []string{st.Name}
@@ -524,7 +525,7 @@ func (d *describer) finding(g *group) (Finding, bool) {
 	case model.CauseStale:
 		id, rule = StaleStore, "S2"
 		subj.Regions = d.regionsOf(c.Region())
-		rpo := sim.FormatDuration(d.cfg.Objectives.RPO)
+		rpo := dur(d.cfg.Objectives.RPO)
 		b, t := d.storeRef(c.Store())
 		what = fmt.Sprintf("%s was missing, in %s, writes older than the RPO objective (%s) when the service came back", d.storesText(g.stores), region, rpo)
 		switch {
@@ -696,9 +697,9 @@ func (d *describer) effectText(e *Effect) string {
 		parts = append(parts, count(e.Unrecovered)+" did not recover within the horizon")
 	}
 	if e.RTOSeconds != nil {
-		p := "recovered ones: mean RTO " + sim.FormatDuration(roundSeconds(*e.RTOSeconds))
+		p := "recovered ones: mean RTO " + human.DurShort(*e.RTOSeconds)
 		if e.RPOSeconds != nil {
-			p += ", mean RPO " + sim.FormatDuration(roundSeconds(*e.RPOSeconds))
+			p += ", mean RPO " + human.DurShort(*e.RPOSeconds)
 		}
 		parts = append(parts, p)
 	}
@@ -710,8 +711,6 @@ func (d *describer) effectText(e *Effect) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
-func roundSeconds(s float64) sim.Time { return roundDuration(s * float64(sim.Second)) }
 
 func ptr(x float64) *float64 { return &x }
 

@@ -47,7 +47,10 @@ var dyn11Cases = []struct {
 		confirms: findings.RequiredKeyPromotion}},
 	// A step slow by its own duration is blamed for it.
 	{"DR508_duration", "dr508-slow-failover.toml", dyn11{id: findings.SlowFailover, sev: findings.Error, path: "failover.steps[0].duration",
-		msg: []string{`its longest part was step "approve" (duration uniform(20m, 40m)`}, fix: []string{`shorten step "approve"`}, charged: true}},
+		msg: []string{`its longest part was step "approve" (duration uniform(20m, 40m)`, "mean RTO 37m33s"}, fix: []string{`shorten step "approve"`}, charged: true}},
+	// Durations as the report's tables write them (3h05m, not 3h5m).
+	{"DR502_durations", "dr104-client-key-without-copy.toml", dyn11{id: findings.KMSCallsRefused, sev: findings.Error, path: "keys.tokens2",
+		msg: []string{"mean RTO 4h03m,"}, fix: []string{`add "us-west-2" to keys.tokens2.replicas`}, charged: true, confirms: findings.ClientKeyWithoutCopyAfterFailover}},
 }
 
 func TestDynamic11(t *testing.T) {

@@ -79,7 +79,7 @@ func quoteJoin(names []string) string {
 }
 
 // calls prints a rate of calls per second: trimFloat's digits.
-func calls(v float64) string { return trimFloat(v) }
+func calls(v float64) string { return num(v) }
 
 // waitBlame is the part of a slow step that DR508 blames when the step
 // spent longer waiting than in its duration.
@@ -101,7 +101,7 @@ func (d *describer) slowWait(c model.Cause, si int, subj *Subjects) (waitBlame, 
 	st := &d.cfg.Failover.Steps[si]
 	base := fmt.Sprintf("failover.steps[%d]", si)
 	optional := fmt.Sprintf("make step %q optional (required = false)", st.Name)
-	retry := fmt.Sprintf("retrying every %s", sim.FormatDuration(stepRetry(st)))
+	retry := fmt.Sprintf("retrying every %s", dur(stepRetry(st)))
 	if ni >= 0 && ni < len(st.Needs) {
 		n := st.Needs[ni]
 		code := model.NeedReason(n)

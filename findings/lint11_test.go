@@ -78,6 +78,12 @@ var lint11Cases = []struct {
 	{"DR111_G5_no_admins", "dr111-no-admins.toml", []lint11{
 		{id: findings.AdminsExcludePrincipal, sev: findings.Error, path: "keys.tokens.admins_in.us-west-2",
 			msg: []string{"copy in us-west-2, which has no admins:"}, msgNot: []string{"()"}, fix: []string{`add "dr-operator" to keys.tokens.admins_in.us-west-2`}, fixNot: []string{"have an admin"}}}},
+	// Rates with thousands separators, as the report writes them.
+	{"DR402_K13_thousands", "dr402-thousands.toml", []lint11{
+		{id: findings.KMSQuotaBelowDemandAfterFailover, sev: findings.Error, path: "regions.us-west-2.kms_rps", otherFile: true, msg: []string{"400,500 calls/s", "quota of 100,000"}},
+		{id: findings.KMSQuotaBelowDemand, sev: findings.Warning, path: "regions.us-west-2.kms_rps", otherFile: true, msg: []string{"200,000 calls/s"}},
+		{id: findings.KMSQuotaBelowDemand, sev: findings.Error, path: "regions.us-east-1.kms_rps", msg: []string{"600,500 calls/s"}, msgNot: []string{"600500"},
+			otherFile: true, fix: []string{"at least 600,500 calls/s", "falls to 6,500 calls/s, still over the quota"}}}},
 	{"DR401_K13_bucket_key_off", "dr401-quota-after-failover.toml", []lint11{
 		{id: findings.KMSQuotaBelowDemandAfterFailover, sev: findings.Error, path: "regions.us-west-2.kms_rps",
 			fix: []string{`S3 Bucket Keys for bucket "exports"`, "falls to 500.7 calls/s, still over the quota"}}}},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/drsim/drsim/internal/human"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/model/kms"
 	"github.com/drsim/drsim/sim"
@@ -445,7 +446,7 @@ func (c *checker) rotation() {
 			Subjects{Keys: []string{k.Name}, Regions: append(c.regions(from), c.region(k.Primary))}, "",
 			fmt.Sprintf("create a multi-Region key with replicas in %s, set rotation on its primary (it reaches every replica, K9) and re-encrypt under it", strings.Join(c.regions(from), ", ")),
 			"key %q rotates every %s but is single-Region, in %s, and is used from %s: rotation renews its one copy; every call from there still goes to %s (K12)",
-			k.Name, sim.FormatDuration(k.Rotation), c.region(k.Primary), strings.Join(c.regions(from), ", "), c.region(k.Primary))
+			k.Name, dur(k.Rotation), c.region(k.Primary), strings.Join(c.regions(from), ", "), c.region(k.Primary))
 	}
 }
 
@@ -562,7 +563,7 @@ func (c *checker) failoverTarget() {
 			Subjects{Stores: []string{s.name}, Regions: []string{to}}, "",
 			fix,
 			"%s %q has no copy in %s%s, where the application serves after the failover: its %s requests/s (%.1f%% of all) fail as unavailable there (success objective %g)",
-			storeWord(c.cfg, s.name), s.name, to, why, trimFloat(s.rate), 100*lost, c.cfg.Objectives.Success)
+			storeWord(c.cfg, s.name), s.name, to, why, num(s.rate), 100*lost, c.cfg.Objectives.Success)
 	}
 }
 
@@ -600,8 +601,13 @@ func roundDuration(ns float64) sim.Time {
 	return sim.Time(math.Round(ns/unit) * unit)
 }
 
-// trimFloat prints a rate without needless decimals.
-func trimFloat(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.6g", v), ".0") }
+// num writes a rate or a count as the report does: thousands separators,
+// 4 significant digits below 1,000 ("400,500", "500.7", "0.2").
+func num(v float64) string { return human.Num(v) }
+
+// dur writes a duration as the report's prose and charts do: "3h05m",
+// "30m", "4m05s", "2.3s" (internal/human.DurShort).
+func dur(t sim.Time) string { return human.DurShort(float64(t) / float64(sim.Second)) }
 
 // DR203 (S2): an RPO objective below the p99 of an S3 rule's lag without RTC.
 func (c *checker) rpoLag() {
@@ -632,7 +638,7 @@ func (c *checker) rpoLag() {
 				Subjects{Stores: []string{b.Name}, Regions: []string{c.region(rule.To)}}, "",
 				"turn on Replication Time Control (rtc = true), or set an RPO objective the replication can meet",
 				"objectives.rpo is %s but bucket %q replicates to %s without RTC, with %s: p99 %s, so an outage often strands objects older than the objective",
-				sim.FormatDuration(ob.RPO), b.Name, c.region(rule.To), lag, sim.FormatDuration(p99))
+				dur(ob.RPO), b.Name, c.region(rule.To), lag, dur(p99))
 		}
 	}
 	// Rules that an action or a runbook step puts: their lag is the
@@ -652,7 +658,7 @@ func (c *checker) rpoLag() {
 			Subjects{Stores: []string{b.Name}, Regions: []string{c.region(op.To)}}, "",
 			fmt.Sprintf("set rtc = true in %s, or set an RPO objective the replication can meet", o.path),
 			"objectives.rpo is %s but %s puts a replication rule of bucket %q to %s without RTC, with the built-in lag without RTC: p99 %s, so an outage often strands objects older than the objective",
-			sim.FormatDuration(ob.RPO), o.name, b.Name, c.region(op.To), sim.FormatDuration(p99))
+			dur(ob.RPO), o.name, b.Name, c.region(op.To), dur(p99))
 	}
 }
 
@@ -753,9 +759,9 @@ func (c *checker) quotas() {
 			name := c.region(r)
 			c.add(id, sev, "regions."+name+".kms_rps",
 				Subjects{Regions: []string{name}}, "",
-				fmt.Sprintf("request a KMS quota of at least %s calls/s in %s and set kms_rps to it", trimFloat(d), name)+c.bucketKeyFix(serve, r, d, q),
+				fmt.Sprintf("request a KMS quota of at least %s calls/s in %s and set kms_rps to it", num(d), name)+c.bucketKeyFix(serve, r, d, q),
 				"%s's KMS demand %s is %s calls/s%s, over its quota of %s (kms_rps): %.1f%% of its calls fail with ThrottlingException, leaving %.2f%% of requests succeeding (success objective %g)",
-				name, when, trimFloat(d), c.demandFrom(serve, r, d), trimFloat(q), 100*theta, 100*success, ob.Success)
+				name, when, num(d), c.demandFrom(serve, r, d), num(q), 100*theta, 100*success, ob.Success)
 		}
 	}
 	check(KMSQuotaBelowDemand, c.cfg.App.Serve, -1, "under normal routing")
@@ -816,7 +822,7 @@ func (c *checker) limits() {
 				Subjects{Steps: []string{st.Name}}, "",
 				"use a retry of seconds to minutes, as an operator or a script would",
 				"step %q retries every %s, more often than once a second: no runbook or SDK retries that fast",
-				st.Name, sim.FormatDuration(st.Retry))
+				st.Name, dur(st.Retry))
 		}
 	}
 	for _, x := range c.allBackups() {
@@ -827,7 +833,7 @@ func (c *checker) limits() {
 			Subjects{Stores: []string{x.store}}, "",
 			"use the backup plan's interval (1h or more), or model continuous backups as a replica with a lag",
 			"the backup of %q is taken every %s, more often than once a minute: AWS Backup runs a backup rule at most once an hour",
-			x.store, sim.FormatDuration(x.b.Every))
+			x.store, dur(x.b.Every))
 	}
 }
 
@@ -906,7 +912,7 @@ func (c *checker) sts() {
 		Subjects{Regions: append(opt, model.ControlPlaneRegion)}, "",
 		`use the regional STS endpoints: app.sts = "regional"`,
 		"app.sts is \"global\" and the app serves from %s, an opt-in region: its credentials come from STS in us-east-1, so %s the app fails there once its cached credentials (at most %s) run out",
-		strings.Join(opt, ", "), when, sim.FormatDuration(ttl))
+		strings.Join(opt, ", "), when, dur(ttl))
 }
 
 // stsCanFail reports whether an outage of the scenario can take STS in
@@ -1093,9 +1099,9 @@ func (c *checker) outagesInForce() {
 		}
 		if first := o.Start.Quantile(0); h > 0 && first >= float64(h) && !math.IsInf(first, 1) {
 			c.add(OutageNeverInForce, -1, c.first(base+".start", base), subj, "",
-				fmt.Sprintf("start the outage before the horizon (%s), or lengthen the horizon", sim.FormatDuration(h)),
+				fmt.Sprintf("start the outage before the horizon (%s), or lengthen the horizon", dur(h)),
 				"outage %q starts at %s at the earliest, at or after the horizon (%s): it never happens in a trial",
-				o.Label(), sim.FormatDuration(sim.Time(first)), sim.FormatDuration(h))
+				o.Label(), dur(sim.Time(first)), dur(h))
 			continue
 		}
 		zero, path := o.Duration.Max() <= 0, base+".duration"

@@ -97,7 +97,7 @@ var staticCases = []struct {
 	{"DR903_G8_zero", "dr903-outage-zero.toml", []want{
 		{findings.OutageNeverInForce, findings.Warning, "dr903-outage-zero.toml", 13, 1, "outages[0].phases[0].duration", []string{`"nothing"`, "0s"}}}},
 	{"DR903_G8", "dr903-outage-after-horizon.toml", []want{
-		{findings.OutageNeverInForce, findings.Warning, "dr903-outage-after-horizon.toml", 9, 1, "outages[0].start", []string{`"late"`, "1d6h", "horizon (1d)"}}}},
+		{findings.OutageNeverInForce, findings.Warning, "dr903-outage-after-horizon.toml", 9, 1, "outages[0].start", []string{`"late"`, "1d06h", "horizon (1d)"}}}},
 }
 
 func TestStatic(t *testing.T) {
