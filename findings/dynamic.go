@@ -457,6 +457,19 @@ func (d *describer) finding(g *group) (Finding, bool) {
 					fixes = append(fixes, fmt.Sprintf("keep the copy of %q in %s (remove %s)", n, region, opNames(del)))
 					continue
 				}
+				if ref, ok := d.storeRefOf(n); ok {
+					if creates, _ := d.copyOps(ref, c.Region()); len(creates) > 0 {
+						// The copy exists only once an op has made it:
+						// it was not there, or not usable yet, when
+						// traffic came.
+						if len(deletes) == 0 {
+							path = d.first(creates[0].path+".op", creates[0].path)
+						}
+						fixes = append(fixes, fmt.Sprintf("for %q, the copy %s makes in %s was not usable yet when the app served there (a new table replica is usable after its initial copy): make it before the outage, in the setup (%s), or move traffic only once it is usable",
+							n, opNames(creates), region, d.setupCopy(ref, c.Region())))
+						continue
+					}
+				}
 				fixes = append(fixes, fmt.Sprintf("for %q, %s", n, d.copyFix(n, c.Region())))
 			}
 			if len(deletes) > 0 {

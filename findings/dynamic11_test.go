@@ -36,6 +36,9 @@ var dyn11Cases = []struct {
 		msg: []string{"not charged in What to fix first"}, fix: []string{"already has a replica in us-east-1"}, fixNot: []string{"key ="}}},
 	{"DR507_rule_put_late", "ops-put-rule-late.toml", dyn11{id: findings.StaleStore, sev: findings.Error, path: "actions[0].op",
 		fix: []string{"written after actions[0]", "[[buckets.exports.replication]]"}, fixNot: []string{"rtc = true"}, charged: true}},
+	// A replica the runbook creates but that is still being copied.
+	{"DR505_created_not_usable", "ops-create-copies.toml", dyn11{id: findings.StoreUnavailable, sev: findings.Error, path: "failover.steps[0].op",
+		fix: []string{`step "add-replica" makes in eu-west-1 was not usable yet`, `add "eu-west-1" to tables.sessions.regions`}, fixNot: []string{"op = \"create-table-replica\""}, charged: true}},
 	// DR508 blames the wait of a step on its need, with the AWS error, and
 	// confirms the step's DR303.
 	{"DR508_wait_on_need", "dr508-wait-on-need.toml", dyn11{id: findings.SlowFailover, sev: findings.Error, path: "failover.steps[1].needs",

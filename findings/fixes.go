@@ -169,3 +169,12 @@ func (d *describer) needFix(n model.Need, step string) (name, fix string) {
 	}
 	return name, fix
 }
+
+// setupCopy says where the setup gives store ref a copy in region r: the
+// table's regions, or a replication rule of the bucket.
+func (c *checker) setupCopy(ref model.StoreRef, r int) string {
+	if ref.Kind == model.StoreTable {
+		return fmt.Sprintf("add %q to tables.%s.regions", c.region(r), c.cfg.Tables[ref.Index].Name)
+	}
+	return fmt.Sprintf("a [[buckets.%s.replication]] rule to %s", c.cfg.Buckets[ref.Index].Name, c.region(r))
+}

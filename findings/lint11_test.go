@@ -45,7 +45,10 @@ var lint11Cases = []struct {
 		{id: findings.StoreWithoutCopyAfterFailover, sev: findings.Error, path: "actions[0].op", msg: []string{`"sessions"`, "actions[0] deletes it"}, fix: []string{"remove actions[0]", "tables.sessions.regions"}, fixNot: []string{"replication rule"}}}},
 	// A rule put by a step without RTC (DR203).
 	{"put_rule_DR203", "ops-put-rule-without-rtc.toml", []lint11{
-		{id: findings.RPOBelowReplicationP99, sev: findings.Warning, path: "failover.steps[0].op", msg: []string{`step "add-rule"`, "p99 30m"}, fix: []string{"rtc = true in failover.steps[0]"}}}},
+		{id: findings.RPOBelowReplicationP99, sev: findings.Warning, path: "failover.steps[0].op", msg: []string{`step "add-rule"`, "p99 30m"}, fix: []string{"rtc = true in failover.steps[0]"}},
+		// and the rule is configured in the failed region (G7)
+		{id: findings.RequiredOpInFailedRegion, sev: findings.Error, path: "failover.steps[0].op", msg: []string{`bucket "exports"`, "configured in its region us-east-1", "takes S3 in us-east-1 down"},
+			fix: []string{"[[buckets.exports.replication]]"}}}},
 
 	// DR301, DR302, DR303 are errors only when an outage can take the
 	// service the step needs down at an error rate of 1; they say which.

@@ -712,6 +712,38 @@ func (c *checker) requiredSteps() {
 					"required step %q runs %s on the copy of %q in %s, the region the failover leaves; %s",
 					st.Name, op.Kind, k.Name, from, why)
 			}
+		case model.OpPutBucketReplication, model.OpDeleteBucketReplication:
+			// The rule is configured on the source bucket: S3 in its
+			// region (G7).
+			if op.Store.Kind != model.StoreBucket || op.Store.Index >= len(c.cfg.Buckets) {
+				break
+			}
+			bk := &c.cfg.Buckets[op.Store.Index]
+			if bk.Region != fo.From {
+				break
+			}
+			subj.Stores = []string{bk.Name}
+			sev, why := c.failedRegionSeverity(fo.From, model.SvcS3, "S3")
+			c.add(RequiredOpInFailedRegion, sev, reqPath, subj, "G7",
+				fmt.Sprintf("put the rule before the outage, in the setup ([[buckets.%s.replication]]), or make step %q optional (required = false)", bk.Name, st.Name),
+				"required step %q runs %s on bucket %q, whose rules are configured in its region %s, the region the failover leaves (G7); %s",
+				st.Name, op.Kind, bk.Name, from, why)
+		case model.OpCreateTableReplica, model.OpDeleteTableReplica:
+			// UpdateTable goes to a live replica of the table (G6): only
+			// those in the failed region are left.
+			if op.Store.Kind != model.StoreTable || op.Store.Index >= len(c.cfg.Tables) {
+				break
+			}
+			t := &c.cfg.Tables[op.Store.Index]
+			if slices.ContainsFunc(t.Regions, func(r int) bool { return r != fo.From }) {
+				break
+			}
+			subj.Stores = []string{t.Name}
+			sev, why := c.failedRegionSeverity(fo.From, model.SvcDynamoDB, "DynamoDB")
+			c.add(RequiredOpInFailedRegion, sev, reqPath, subj, "G6",
+				fmt.Sprintf("create the replica before the outage, in the setup (add %q to tables.%s.regions), or make step %q optional (required = false)", c.region(fo.To), t.Name, st.Name),
+				"required step %q runs %s on table %q, whose only replica is in %s, the region the failover leaves: UpdateTable goes to a live replica (G6); %s",
+				st.Name, op.Kind, t.Name, from, why)
 		case model.OpRestoreBackup:
 			var b *model.Backup
 			name := ""
