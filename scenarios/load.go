@@ -362,6 +362,11 @@ func tomlMessage(m string) string {
 	if m != "" && m[0] >= 'A' && m[0] <= 'Z' {
 		m = strings.ToLower(m[:1]) + m[1:]
 	}
+	if strings.HasSuffix(m, "out of range for int64") {
+		// TOML integers are 64-bit signed; seed is the one key where a
+		// user meets the bound (--seed takes the same range).
+		m += " (TOML integers go up to 9223372036854775807: the largest seed)"
+	}
 	return m
 }
 

@@ -61,8 +61,13 @@ func TestValidation11(t *testing.T) {
 			}
 		})
 	}
-	// The largest seed a file can hold is the largest --seed takes.
+	// The largest seed a file can hold is the largest --seed takes, and
+	// one beyond says so.
 	if _, err := Parse("v.toml", []byte("seed = 9223372036854775807\n"+validation11Base), nil); err != nil {
 		t.Errorf("the largest seed: %v", err)
+	}
+	if _, err := Parse("v.toml", []byte("seed = 18446744073709551615\n"+validation11Base), nil); err == nil ||
+		!strings.Contains(err.Error(), "go up to 9223372036854775807: the largest seed") {
+		t.Errorf("a seed beyond int64: %v", err)
 	}
 }
