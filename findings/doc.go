@@ -12,7 +12,13 @@
 // replication role missing from a key policy, a single-Region key reached
 // from another region after the failover, a failover target without the
 // data, a required step that needs the failed region, a KMS quota below the
-// demand after the failover, ...). Rules lists every kind with its metadata
+// demand after the failover, ...). The rules about copies read the scenario
+// as it is once its actions and steps have run (copies.go: the replicas and
+// rules that format 1.1 ops create or delete, the key copies replicate-key
+// makes); the rules about the failed region are errors only when an outage
+// of the scenario can take the needed service down at an error rate of 1
+// (failedRegionSeverity). Fix texts are computed from what the scenario
+// already has (fixes.go). Rules lists every kind with its metadata
 // (id, name, descriptions, help, documentation link); docs/findings.md
 // documents each one with an example and the fix.
 //
@@ -28,7 +34,12 @@
 // of the recovered ones, the representative trial (the first with the
 // cause that misses the objectives, for drsim trace --trial) and
 // MissBothOfAll, what removing the cause could add to P(meet both), by
-// which they are ordered. FixFirst picks the report's "What to fix first";
+// which they are ordered; a cause that is not decisive by itself (the
+// failure of an action or of an optional step) has MissBothOfAll 0. A slow
+// failover whose longest part is a step that spent longer waiting than in
+// its duration blames the need or op it waited for
+// (model.SlowFailoverWaitCause) and confirms the step's DR301, DR302 or
+// DR303. FixFirst picks the report's "What to fix first";
 // Link records which static findings a dynamic one confirms (a kind of its
 // Rule.Confirms, with the same subjects).
 //
@@ -49,5 +60,10 @@
 // defaults of every object it makes (index -1, empty arrays), which the
 // schema test in cmd/drsim accepts. Its module brings in
 // github.com/xeipuuv/gojsonschema (for its Validate, which drsim does not
-// call; the tests validate with the vendored schema instead).
+// call; the tests validate with the vendored schema instead). A SARIF
+// result never names a file that is not on disk (SARIFOptions.IsArtifact):
+// a finding about a --set argument or a bundled scenario is attached to the
+// linted file, its message naming the origin, or has only its logical
+// location. Figures are written with internal/human, as the report writes
+// them.
 package findings
