@@ -1,5 +1,5 @@
 // Package findings explains what is wrong with a setup, where, and why,
-// the way a linter does (DESIGN.md "Findings"). A Finding has a stable id
+// the way a linter does (docs/findings.md). A Finding has a stable id
 // ("DR104"), a severity (error, warning, info), the file:line:col of the
 // value at fault, a one-line message naming the keys, stores, regions and
 // principals concerned, the AWS rule it rests on (an id of

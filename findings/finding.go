@@ -119,7 +119,7 @@ type Effect struct {
 	Trials int     `json:"trials"`
 	Share  float64 `json:"share"`
 	// MissBoth is the share of the trials with the cause that miss both
-	// objectives (DESIGN.md "Clarifications": a dynamic finding's effect);
+	// objectives (docs/findings.md: a dynamic finding's effect);
 	// null when no objective is set.
 	MissBoth *float64 `json:"miss_both"`
 	// Unrecovered counts the trials with the cause whose service was not
@@ -159,8 +159,7 @@ type Ref struct {
 	Location Location `json:"location"`
 }
 
-// Finding is a named, located, explained problem with a setup (DESIGN.md
-// "Findings"), the way a linter reports one.
+// Finding is a named, located, explained problem with a setup (docs/findings.md), the way a linter reports one.
 type Finding struct {
 	// ID is the rule's stable id, like "DR104"; Name is the rule's name.
 	ID   string `json:"id"`

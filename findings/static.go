@@ -12,7 +12,7 @@ import (
 	"github.com/drsim/drsim/sim"
 )
 
-// Thresholds of the limit warnings (DESIGN.md "Clarifications", Limits).
+// Thresholds of the limit warnings (docs/findings.md, DR401..DR403).
 const (
 	MinRealisticRetry       = sim.Second
 	MinRealisticBackupEvery = sim.Minute

@@ -18,7 +18,7 @@
 // resource, so that a name is the same in every import), sets aside what drsim
 // cannot model (buckets not under SSE-KMS, tables under AWS owned keys)
 // and adds the import's own warnings (a replication role a key copy's
-// policy does not allow, aws-facts G6 and G7). Render writes the scenario:
+// policy does not allow, docs/aws-behaviour.md G6 and G7). Render writes the scenario:
 // every imported item carries a comment naming its source, and every value
 // no infrastructure code holds (horizon, outages, runbook, objectives, the
 // app, the stores' rates, an unknown policy) is a scenarios placeholder

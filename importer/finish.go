@@ -9,7 +9,7 @@ import (
 // into the rules that replicate to them (drsim implies destination buckets),
 // sets aside the buckets and tables drsim cannot model (with a warning each),
 // names every key and store, and adds the setup's own warnings: the checks a
-// reviewer would make first (aws-facts G6, G7 and "S3 replication with
+// reviewer would make first (docs/aws-behaviour.md G6, G7 and "S3 replication with
 // SSE-KMS"): a replication role that a key copy's policy does not allow, a
 // replica key with no copy in the destination region, a table replica with
 // no copy of its key in its region, a disabled key copy, a rule that does not

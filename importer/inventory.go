@@ -59,7 +59,7 @@ type Unsupported struct {
 }
 
 // Key is a KMS key: a multi-Region key (a primary and replicas sharing key
-// material, aws-facts K1..K4) or a single-Region key (only the primary).
+// material, docs/aws-behaviour.md K1..K4) or a single-Region key (only the primary).
 type Key struct {
 	// Name is the scenario name, set by Finish.
 	Name string
@@ -98,7 +98,7 @@ type Key struct {
 	Refs []string
 }
 
-// Rotation periods KMS accepts, in days (aws-facts K9).
+// Rotation periods KMS accepts, in days (docs/aws-behaviour.md K9).
 const (
 	MinRotationDays = 90
 	MaxRotationDays = 2560

@@ -24,7 +24,7 @@ func (r *Runner) storeIndex(ref StoreRef) int {
 
 // latestCopy returns the newest snapshot whose copy is usable at t in the
 // backup region: the largest k with k·every + copy_k ≤ t whose copy
-// completed while the vault key worked there (DESIGN.md, Backups). Under
+// completed while the vault key worked there (docs/scenario-format.md, "backup" and "How a trial runs"). Under
 // an empty start k ≥ 1 (the first snapshot at every); under a steady start
 // every integer k, those before 0 included (taken on schedule, with no
 // outage before 0 and the vault key usable then). The copy draw of

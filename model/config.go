@@ -88,7 +88,7 @@ type Objectives struct {
 type Region struct {
 	Name string
 	// KMSRPS is the shared symmetric KMS request quota (calls per second):
-	// kms_rps if given, else the AWS default for the region (aws-facts K13).
+	// kms_rps if given, else the AWS default for the region (docs/aws-behaviour.md K13).
 	KMSRPS float64
 }
 
@@ -480,7 +480,7 @@ func (c *Config) StoreNames() []string {
 	return names
 }
 
-// DefaultS3Lag returns the built-in S3 replication lag (DESIGN.md): with RTC
+// DefaultS3Lag returns the built-in S3 replication lag (docs/scenario-format.md, "buckets"): with RTC
 // lognormal(median=6s, p99=90s), without lognormal(median=30s, p99=30m).
 func DefaultS3Lag(rtc bool) sim.Dist {
 	if rtc {

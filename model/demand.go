@@ -9,14 +9,14 @@ const BucketKeyFactor = 0.01
 // Demand returns the steady-state KMS request rate (calls per second) that
 // the traffic causes in each region, indexed like Config.Regions, when the
 // regions in serve (indices, each listed once) serve the app and every
-// region is up (DESIGN.md "Demand and throttling"): S3 PUTs and GETs one
+// region is up (docs/scenario-format.md, "How a trial runs"): S3 PUTs and GETs one
 // call each in the region that serves them, with the key of the bucket's
 // copy there (×BucketKeyFactor with bucket keys); S3 replication one call at
 // the source and one at the destination per object written to the source
 // bucket; client-side table reads and writes one call each. A call with a
 // multi-Region key goes to the caller's region (none there: it fails with
 // NotFoundException and is not counted); with a single-Region key, to its
-// home region (aws-facts K12). DynamoDB at-rest encryption adds no calls.
+// home region (docs/aws-behaviour.md K12). DynamoDB at-rest encryption adds no calls.
 // The load is split evenly over serve. With serve = Config.App.Serve it is
 // the demand the cost is billed on; with the regions serving after a
 // failover it is the demand a surviving region's quota must carry.
@@ -81,7 +81,7 @@ func (b *Bucket) KeyIn(r int) int {
 }
 
 // CallRegion returns the region a cryptographic call with key made from
-// region caller goes to (aws-facts K12): the caller's region for a
+// region caller goes to (docs/aws-behaviour.md K12): the caller's region for a
 // multi-Region key with a copy there at t=0, the home region for a
 // single-Region key; -1 when there is no related key in the caller's region
 // (the call fails with NotFoundException) or key is out of range.

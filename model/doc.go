@@ -1,7 +1,7 @@
 // Package model is the simulation core of drsim: regions and their
 // outages, the application's traffic, KMS demand and throttling, S3
 // replication, DynamoDB global tables, backups, the failover runbook and the
-// metrics of one trial (DESIGN.md, "Simulation semantics" and "Metrics of
+// metrics of one trial (docs/scenario-format.md, "How a trial runs", and docs/report.md, "Metrics of
 // one trial").
 //
 // # Trials are state-change driven

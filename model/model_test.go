@@ -357,7 +357,7 @@ func TestS3FailedVsPending(t *testing.T) {
 	}
 }
 
-// TestDefaultLags: the built-in lag models (DESIGN.md).
+// TestDefaultLags: the built-in lag models (docs/scenario-format.md, "buckets" and "tables").
 func TestDefaultLags(t *testing.T) {
 	tests := []struct {
 		name   string

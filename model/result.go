@@ -7,8 +7,7 @@ import (
 	"github.com/drsim/drsim/sim"
 )
 
-// TrialResult holds the metrics of one trial (DESIGN.md, "Metrics of one
-// trial"). Times are from the start of the trial.
+// TrialResult holds the metrics of one trial (docs/report.md, the metrics). Times are from the start of the trial.
 type TrialResult struct {
 	Trial int
 	// Incident is false when the service never went down.
@@ -233,8 +232,8 @@ type BacklogPoint struct {
 
 // Meets reports whether the trial meets the RTO and the RPO objectives of
 // o: an objective that is not set is met, an incident-free trial meets
-// both, an unrecovered trial neither of those set (DESIGN.md, "Metrics of
-// one trial": objectives_met).
+// both, an unrecovered trial neither of those set (docs/report.md:
+// objectives_met).
 func (t *TrialResult) Meets(o *Objectives) (rto, rpo bool) {
 	switch {
 	case !t.Incident:

@@ -162,7 +162,7 @@ func TestBuildDeterministic(t *testing.T) {
 	if err := json.Unmarshal(a.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	// The DESIGN.md report contract.
+	// The report contract (docs/report.md).
 	for _, path := range [][]string{
 		{"schema"}, {"scenario"}, {"trials"}, {"seed"}, {"objectives"},
 		{"metrics", "rto_seconds", "mean"}, {"metrics", "rto_seconds", "p50"}, {"metrics", "rto_seconds", "p90"},

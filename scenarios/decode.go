@@ -12,7 +12,7 @@ import (
 	"github.com/drsim/drsim/sim"
 )
 
-// Defaults of scenario format v1 (SCENARIO.md).
+// Defaults of scenario format v1 (docs/scenario-format.md, "keys").
 const (
 	DefaultTrials     = 1000
 	DefaultSeed       = 1
@@ -25,7 +25,7 @@ const (
 	DefaultWindow     = kms.DefaultDeletionWindow
 )
 
-// Limits checked by the decoder: the KMS model's (aws-facts K9, K11).
+// Limits checked by the decoder: the KMS model's (docs/aws-behaviour.md K9, K11).
 const (
 	MinRotation = kms.MinRotationPeriod
 	MaxRotation = kms.MaxRotationPeriod

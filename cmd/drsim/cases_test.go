@@ -3,7 +3,7 @@ package main
 // End-to-end KMS cases: each scenario under testdata/cases is run through the
 // whole pipeline (scenarios.Load, model.RunTrials, model.Representative, the
 // representative trial with a model.Detail, report.Build) and the report is
-// checked against what AWS documents (aws-facts.md K1..K13, DESIGN.md). The
+// checked against what AWS documents (docs/aws-behaviour.md K1..K13, docs/scenario-format.md). The
 // trace of the representative trial must explain every failure: an event
 // that names the AWS error and the Region where it happened.
 
@@ -24,7 +24,7 @@ import (
 )
 
 // caseWorkers is the number of workers the cases run on; the results do not
-// depend on it (DESIGN.md), and the machine is shared.
+// depend on it (README, "Determinism"), and the machine is shared.
 const caseWorkers = 2
 
 // caseRun is one scenario run through the whole pipeline.

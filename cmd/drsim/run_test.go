@@ -17,7 +17,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // checkContract fails unless doc (a report in JSON) has every field of the
-// report contract (DESIGN.md, "Report contract").
+// report contract (docs/report.md).
 func checkContract(t *testing.T, doc []byte, trials int) {
 	t.Helper()
 	var r map[string]any

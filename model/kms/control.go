@@ -272,7 +272,7 @@ func (k *KMS) ReplicateKey(by Caller, key, region int, users []string, hasUsers 
 // On success the new copy is Creating and becomes Enabled after a
 // Params.Creating draw (K6). Its policy: users when hasUsers, else the
 // key's Users; then the key's UsersIn entry for region replaces it when
-// there is one (SCENARIO.md). It holds every material version (K6).
+// there is one (docs/scenario-format.md, "keys"). It holds every material version (K6).
 func (k *KMS) ReplicateKeyFrom(by Caller, key, from, region int, users []string, hasUsers bool) error {
 	c := &call{k, by, OpReplicateKey, key, region, opID(OpReplicateKey)}
 	if err := c.validate(); err != nil {

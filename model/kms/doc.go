@@ -105,7 +105,7 @@
 //     changes nothing (idempotent), so that a retried runbook step converges.
 //   - The policy of a replica created by ReplicateKey is the call's users
 //     when given, else the key's users; the key's users_in entry for that
-//     Region, when there is one, then replaces it (SCENARIO.md: "then
+//     Region, when there is one, then replaces it (docs/scenario-format.md: "then
 //     users_in[region] if given").
 //   - An automatic rotation is skipped (the next one is due one period
 //     later) when the primary is not Enabled or Updating, or when KMS is down
@@ -126,7 +126,7 @@
 //
 // # Transition times
 //
-// The shared reference (aws-facts K6, K8, from the KMS Developer Guide) says a
+// docs/aws-behaviour.md (K6, K8, from the KMS Developer Guide) says a
 // new replica is Creating and "becomes Enabled after a few seconds", and that
 // after UpdatePrimaryRegion both copies are Updating "for a few seconds" (the
 // guide's page on updating the primary Region says the update can remain in

@@ -86,7 +86,7 @@ func (k *Key) usersIn(r int) ([]string, bool) {
 }
 
 // DefaultQuota returns the default shared symmetric request quota (calls per
-// second) of a region (aws-facts K13).
+// second) of a region (docs/aws-behaviour.md K13).
 func DefaultQuota(region string) float64 {
 	switch region {
 	case "us-east-1", "us-west-2", "eu-west-1":
