@@ -442,7 +442,11 @@ func operationsFrom(t *Trials, rep *model.TrialResult, sc *scratch) []OpSummary 
 			s.TrialsDone, s.TrialsFailed, s.TrialsAbandoned = sums.Done, sums.Failed, sums.Abandoned
 			s.TrialsRefused = sums.Refused
 			for e, n := range sums.Errors {
-				s.Errors[e] = n
+				v, ok := n.Int()
+				if !ok {
+					s.saturated = true
+				}
+				s.Errors[e] = v
 			}
 			for e, n := range sums.LastErrors {
 				s.LastErrors[e] = n
@@ -467,7 +471,7 @@ func operationsFrom(t *Trials, rep *model.TrialResult, sc *scratch) []OpSummary 
 			s.DoneAfterT0P50Seconds, s.DoneAfterT0P90Seconds, _ = pcts3(v, 0.5, 0.9, 1)
 			sc.put(v)
 			if s.TrialsStarted > 0 {
-				s.AttemptsMean = human.Round(float64(sums.Attempts) / float64(s.TrialsStarted))
+				s.AttemptsMean = human.Round(sums.Attempts.Float64() / float64(s.TrialsStarted))
 			}
 			if len(s.LastErrors) == 0 {
 				s.LastErrors = nil

@@ -166,10 +166,11 @@ func appendSums(b []byte, s *Sums) []byte {
 	}
 	for k := range s.Ops {
 		o := &s.Ops[k]
-		for _, v := range [...]int{o.NotStarted, o.Started, o.Done, o.Failed, o.Abandoned, o.Refused, o.Attempts} {
+		for _, v := range [...]int{o.NotStarted, o.Started, o.Done, o.Failed, o.Abandoned, o.Refused} {
 			b = binary.AppendUvarint(b, uint64(v))
 		}
-		b = appendCounts(b, o.Errors)
+		b = appendCount(b, &o.Attempts)
+		b = appendExactCounts(b, o.Errors)
 		b = appendCounts(b, o.LastErrors)
 	}
 	return b
@@ -178,6 +179,29 @@ func appendSums(b []byte, s *Sums) []byte {
 func appendSum(b []byte, s *exact.Sum) []byte {
 	for _, w := range s.Words() {
 		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	return b
+}
+
+// appendCount writes an exact count: its halves as uvarints, low first.
+func appendCount(b []byte, c *exact.Count) []byte {
+	w := c.Words()
+	b = binary.AppendUvarint(b, w[0])
+	return binary.AppendUvarint(b, w[1])
+}
+
+// appendExactCounts writes a map of exact counts, keys sorted.
+func appendExactCounts(b []byte, m map[string]exact.Count) []byte {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b = binary.AppendUvarint(b, uint64(len(keys)))
+	for _, k := range keys {
+		b = appendString(b, k)
+		c := m[k]
+		b = appendCount(b, &c)
 	}
 	return b
 }
@@ -477,6 +501,14 @@ func readSums(r *bufio.Reader, s *Sums) error {
 		*x = exact.FromWords(w)
 		return nil
 	}
+	count := func() (exact.Count, error) {
+		lo, err1 := binary.ReadUvarint(r)
+		hi, err2 := binary.ReadUvarint(r)
+		if err1 != nil || err2 != nil {
+			return exact.Count{}, errors.New("bad count")
+		}
+		return exact.CountFromWords([2]uint64{lo, hi}), nil
+	}
 	var err error
 	if s.Bad, err = uv(); err != nil {
 		return err
@@ -493,12 +525,15 @@ func readSums(r *bufio.Reader, s *Sums) error {
 	}
 	for k := range s.Ops {
 		o := &s.Ops[k]
-		for _, p := range []*int{&o.NotStarted, &o.Started, &o.Done, &o.Failed, &o.Abandoned, &o.Refused, &o.Attempts} {
+		for _, p := range []*int{&o.NotStarted, &o.Started, &o.Done, &o.Failed, &o.Abandoned, &o.Refused} {
 			if *p, err = uv(); err != nil {
 				return err
 			}
 		}
-		for _, m := range []map[string]int{o.Errors, o.LastErrors} {
+		if o.Attempts, err = count(); err != nil {
+			return err
+		}
+		for i, m := range []map[string]int{nil, o.LastErrors} {
 			n, err := uv()
 			if err != nil {
 				return err
@@ -511,6 +546,16 @@ func readSums(r *bufio.Reader, s *Sums) error {
 				kb, err := readN(r, l)
 				if err != nil {
 					return err
+				}
+				if i == 0 {
+					c, err := count()
+					if err != nil {
+						return err
+					}
+					prev := o.Errors[string(kb)]
+					prev.Merge(&c)
+					o.Errors[string(kb)] = prev
+					continue
 				}
 				c, err := uv()
 				if err != nil {

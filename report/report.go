@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"fmt"
 	"strings"
 
@@ -239,7 +240,11 @@ type OpSummary struct {
 	// AttemptsMean is the mean number of attempts over started trials.
 	AttemptsMean float64 `json:"attempts_mean"`
 	// Errors counts failed attempts by AWS error name, over all trials.
+	// A count beyond math.MaxInt64 (about 9.2e18) is shown as
+	// math.MaxInt64 and the report warns (never a negative count).
 	Errors map[string]int `json:"errors"`
+	// saturated reports that a count of Errors was capped.
+	saturated bool
 	// TrialsRefused counts the trials whose op was refused (a failure
 	// that is not retried: a step failed, an action failed for good).
 	TrialsRefused int `json:"trials_refused"`
@@ -385,6 +390,11 @@ func BuildTrials(t *Trials, rep *model.TrialResult, detail *model.Detail) *Repor
 	r.Cost = cost.ComputeCost(cfg)
 	if bad > 0 {
 		early = append(early, fmt.Sprintf("%s non-finite values in the trial results were counted as 0", human.Int(bad)))
+	}
+	for _, o := range r.Operations {
+		if o.saturated {
+			early = append(early, fmt.Sprintf("%s: a count of failed attempts exceeds %s and is shown as that (at least); its mean attempts are exact", o.Name, human.Int(math.MaxInt64)))
+		}
 	}
 	if detail != nil && rep != nil {
 		r.Representative = representative(rep, detail)

@@ -214,18 +214,23 @@ type Sums struct {
 // OpSums are the counts of one action or runbook step over trials.
 type OpSums struct {
 	NotStarted, Started, Done, Failed, Abandoned, Refused int
-	Attempts                                              int
-	// Errors counts failed attempts by AWS error name; LastErrors the
-	// trials that ended failed or abandoned by their last error. Only
-	// looked up and merged: reports sort their keys.
-	Errors, LastErrors map[string]int
+	// Attempts counts the attempts over trials, and Errors the failed
+	// attempts by AWS error name: exact 128-bit counts, since a step
+	// retried every millisecond for a century makes 3e12 attempts a
+	// trial, which 3e6 trials take past math.MaxInt64.
+	Attempts exact.Count
+	Errors   map[string]exact.Count
+	// LastErrors counts the trials that ended failed or abandoned by
+	// their last error. Only looked up and merged: reports sort their
+	// keys.
+	LastErrors map[string]int
 }
 
 func newSums(nR, nOps, nKeys, nStores int) Sums {
 	s := Sums{Failures: make([]exact.Sum, int(kms.NumReasons)*nR), Ops: make([]OpSums, nOps),
 		ByKey: make([]exact.Sum, int(kms.NumReasons)*(nKeys+1)), ByStore: make([]exact.Sum, int(kms.NumReasons)*(nStores+1))}
 	for k := range s.Ops {
-		s.Ops[k].Errors = map[string]int{}
+		s.Ops[k].Errors = map[string]exact.Count{}
 		s.Ops[k].LastErrors = map[string]int{}
 	}
 	return s
@@ -252,9 +257,11 @@ func (s *Sums) merge(o *Sums) {
 		a.Failed += b.Failed
 		a.Abandoned += b.Abandoned
 		a.Refused += b.Refused
-		a.Attempts += b.Attempts
+		a.Attempts.Merge(&b.Attempts)
 		for e, n := range b.Errors {
-			a.Errors[e] += n
+			c := a.Errors[e]
+			c.Merge(&n)
+			a.Errors[e] = c
 		}
 		for e, n := range b.LastErrors {
 			a.LastErrors[e] += n
@@ -471,9 +478,11 @@ func (p *packer) pack(k int, res *model.TrialResult) {
 		}
 		o := &res.Ops[oi]
 		os.Started++
-		os.Attempts += o.Attempts
+		os.Attempts.Add(int64(o.Attempts))
 		for _, e := range o.Errors {
-			os.Errors[e.Err] += e.N
+			c := os.Errors[e.Err]
+			c.Add(int64(e.N))
+			os.Errors[e.Err] = c
 		}
 		switch outcome(o) {
 		case model.OpDone:
