@@ -10,7 +10,7 @@ import (
 // whatever the split, where an int64 sum wraps negative.
 func TestCountBeyondInt64(t *testing.T) {
 	const per = 3_038_515_560_000 // attempts of one trial (a century retried every ms)
-	const trials = 4_000_000 // 1.2e19 attempts: past math.MaxInt64
+	const trials = 4_000_000      // 1.2e19 attempts: past math.MaxInt64
 	var whole Count
 	want := new(big.Int)
 	for i := 0; i < trials; i++ {
