@@ -44,8 +44,8 @@ type env struct {
 	// progressDelay is how long a run lasts before its progress bars
 	// appear, so that quick runs print nothing.
 	progressDelay time.Duration
-	// getenv reads the environment (--shard env).
-	getenv func(string) string
+	// lookupEnv reads the environment (--shard env): os.LookupEnv.
+	lookupEnv func(string) (string, bool)
 }
 
 func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
@@ -55,7 +55,7 @@ func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
 		stderr:     stderr,
 		isTerminal: isTerminal,
 		memory:     machineMemory,
-		getenv:     os.Getenv,
+		lookupEnv:  os.LookupEnv,
 		workers:    runtime.NumCPU(),
 
 		progressDelay: time.Second,

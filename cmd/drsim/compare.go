@@ -83,7 +83,7 @@ the last one with the trials it completed, and is marked partial.`,
 				return err
 			}
 			setMemoryLimit(n, cfgs...)
-			outs := &outputs{cmd: "compare", dir: f.out, reserved: []string{render.CompareJSON, render.CompareMD, render.CompareHTML}}
+			outs := &outputs{cmd: "compare", dir: f.out, reserved: []string{render.CompareJSON, render.CompareMD, render.CompareHTML}, inputs: args}
 			if err := outs.check(); err != nil {
 				return err
 			}

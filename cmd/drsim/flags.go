@@ -225,6 +225,14 @@ type runFlags struct {
 
 func (f *runFlags) register(c *cobra.Command, e *env, outHelp string, moreFormats ...string) {
 	f.simFlags.register(c, e)
+	f.registerReport(c, outHelp, moreFormats...)
+	c.Flags().BoolVar(&f.partialOK, "partial-ok", false, "when interrupted, still write a report (marked partial) over the trials done")
+}
+
+// registerReport registers the flags of f that say what to do with a
+// report (--format, --out, --check, --min-probability): all that merge
+// takes, besides --quiet.
+func (f *runFlags) registerReport(c *cobra.Command, outHelp string, moreFormats ...string) {
 	fs := c.Flags()
 	addFormatFlag(c, &f.format, append([]string{"text", "json", "markdown"}, moreFormats...)...)
 	fs.StringVar(&f.out, "out", "", outHelp)
@@ -233,7 +241,6 @@ func (f *runFlags) register(c *cobra.Command, e *env, outHelp string, moreFormat
 	f.minP = 0.95
 	fs.Var(&probValue{v: &f.minP}, "min-probability", "the bar of --check: a probability or a percentage")
 	c.RegisterFlagCompletionFunc("min-probability", cobra.NoFileCompletions)
-	fs.BoolVar(&f.partialOK, "partial-ok", false, "when interrupted, still write a report (marked partial) over the trials done")
 }
 
 // checkDeps reports the flags of f given without the flag they need.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -28,6 +29,24 @@ type outputs struct {
 	dir      string
 	reserved []string
 	files    []*outputFile
+	// inputs are the files the command reads (the scenario files, the
+	// partial results): no output may be one of them.
+	inputs []string
+}
+
+// sameAsInput returns the input that path is (the same file, however
+// spelt: os.SameFile), "" when it is none or does not exist yet.
+func (o *outputs) sameAsInput(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	for _, in := range o.inputs {
+		if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
+			return in
+		}
+	}
+	return ""
 }
 
 // addFile registers --flag path; an empty path is no output.
@@ -71,6 +90,9 @@ func (o *outputs) check() error {
 			return usageError(o.cmd, "--%s and --%s name the same file %s", other, f.flag, f.path)
 		}
 		seen[abs] = f.flag
+		if in := o.sameAsInput(f.path); in != "" {
+			return inputError(fmt.Errorf("%s: --%s %s is the input %s: refusing to overwrite it; name another file", o.cmd, f.flag, f.path, in))
+		}
 		rel, inside := o.inDir(f.path)
 		switch {
 		case inside && rel == ".":
@@ -84,6 +106,11 @@ func (o *outputs) check() error {
 		}
 	}
 	if o.dir != "" {
+		for _, name := range o.reserved {
+			if in := o.sameAsInput(filepath.Join(o.dir, name)); in != "" {
+				return inputError(fmt.Errorf("%s: --out %s would replace the input %s (its %s): name another folder", o.cmd, o.dir, in, name))
+			}
+		}
 		if err := atomicfile.CheckDir(o.dir); err != nil {
 			return ioError(fmt.Errorf("%s: --out %s: %w", o.cmd, o.dir, err))
 		}

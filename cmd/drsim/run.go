@@ -81,13 +81,16 @@ AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX), 0-based there, and n from
 			var shard shardSpec
 			if c.Flags().Changed("shard") {
 				var err error
-				if shard, err = parseShard(shardArg, shardCount, c.Flags().Changed("shard-count"), e.getenv); err != nil {
+				if shard, err = parseShard(shardArg, shardCount, c.Flags().Changed("shard-count"), e.lookupEnv); err != nil {
 					return err
 				}
 			}
 			partialOnly := shard.set || f.format.v == "partial"
 			if shard.set && outPartial == "" && f.format.v != "partial" {
 				return usageError("run", "--shard writes a partial result: give --out-partial FILE, or --format partial for standard output")
+			}
+			if shard.set && c.Flags().Changed("format") && f.format.v != "partial" {
+				return usageError("run", "--format %s has no effect on a shard: it writes a partial result (--out-partial FILE, or --format partial for standard output); drsim merge writes the report in any format", f.format.v)
 			}
 			if partialOnly {
 				for _, fl := range []string{"out", "per-trial", "trace", "check", "partial-ok", "precision"} {
@@ -128,7 +131,7 @@ AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX), 0-based there, and n from
 				return err
 			}
 			setMemoryLimit(most, cfg)
-			outs := &outputs{cmd: "run", dir: f.out, reserved: []string{render.ReportJSON, render.ReportMarkdown, render.ReportHTML}}
+			outs := &outputs{cmd: "run", dir: f.out, reserved: []string{render.ReportJSON, render.ReportMarkdown, render.ReportHTML}, inputs: args}
 			perTrialOut := outs.addFile("per-trial", perTrial)
 			traceOut := outs.addFile("trace", tracePath)
 			partialOut := outs.addFile("out-partial", outPartial)

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -33,21 +32,42 @@ type shardSpec struct {
 // String prints the shard as "i/n".
 func (s shardSpec) String() string { return strconv.Itoa(s.i) + "/" + strconv.Itoa(s.n) }
 
+// maxShards bounds n in --shard i/n: far above what the engines run
+// (AWS Batch array jobs hold at most 10,000 children, a Kubernetes Indexed
+// Job with backoffLimitPerIndex at most 100,000 completions, a GitHub
+// Actions matrix 256 jobs), and small enough that a shard's range is
+// computed exactly (report.ShardRange) and a merge can name the shards it
+// misses. A shard may hold no trial (n above the trial count): merge
+// accepts it.
+const maxShards = 100_000
+
 // parseShard parses --shard ("i/n", 1-based, or "env" with count from
 // --shard-count and the index from the environment, 0-based there).
-func parseShard(v string, count int, countSet bool, getenv func(string) string) (shardSpec, error) {
+// lookupEnv is os.LookupEnv (tests replace it).
+func parseShard(v string, count int, countSet bool, lookupEnv func(string) (string, bool)) (shardSpec, error) {
 	if strings.EqualFold(v, "env") {
 		if !countSet {
 			return shardSpec{}, usageError("run", "--shard env needs --shard-count N (the number of shards)")
 		}
-		name, raw := envK8sIndex, getenv(envK8sIndex)
-		if raw == "" {
-			name, raw = envBatchIndex, getenv(envBatchIndex)
+		if count > maxShards {
+			return shardSpec{}, usageError("run", "--shard-count %d: at most %s shards", count, groupDigits(maxShards))
 		}
-		if raw == "" {
+		k, kSet := lookupEnv(envK8sIndex)
+		b, bSet := lookupEnv(envBatchIndex)
+		k, b = strings.TrimSpace(k), strings.TrimSpace(b)
+		name, raw := envK8sIndex, k
+		switch {
+		case kSet && bSet && k != b:
+			return shardSpec{}, usageError("run", "--shard env: %s=%q and %s=%q are both set and differ; set only the one your engine sets", envK8sIndex, k, envBatchIndex, b)
+		case !kSet && !bSet:
 			return shardSpec{}, usageError("run", "--shard env: neither %s (Kubernetes Indexed Job) nor %s (AWS Batch array job) is set", envK8sIndex, envBatchIndex)
+		case !kSet:
+			name, raw = envBatchIndex, b
 		}
-		idx, err := strconv.Atoi(strings.TrimSpace(raw))
+		if raw == "" {
+			return shardSpec{}, usageError("run", "--shard env: %s is set but empty", name)
+		}
+		idx, err := strconv.Atoi(raw)
 		if err != nil || idx < 0 || idx >= count {
 			return shardSpec{}, usageError("run", "--shard env: %s=%q is not an index from 0 to %d (--shard-count %d)", name, raw, count-1, count)
 		}
@@ -59,8 +79,8 @@ func parseShard(v string, count int, countSet bool, getenv func(string) string) 
 	a, b, ok := strings.Cut(v, "/")
 	i, err1 := strconv.Atoi(strings.TrimSpace(a))
 	n, err2 := strconv.Atoi(strings.TrimSpace(b))
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
-		return shardSpec{}, usageError("run", "--shard %q: want i/n with 1 ≤ i ≤ n (shard 1/4 is the first of four), or env", v)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n || n > maxShards {
+		return shardSpec{}, usageError("run", "--shard %q: want i/n with 1 ≤ i ≤ n ≤ %s (shard 1/4 is the first of four), or env", v, groupDigits(maxShards))
 	}
 	return shardSpec{i: i, n: n, set: true}, nil
 }
@@ -84,6 +104,7 @@ func partialHeader(res *scenarios.Resolved, trials int, shard shardSpec) (report
 	if shard.set {
 		h.Shard = shard.String()
 	}
+	h.Drsim = buildID(readBuildInfo())
 	if res.Locator != nil {
 		if lj, err := scenarios.MarshalLocator(res.Locator); err == nil {
 			h.Locator = lj
@@ -98,23 +119,4 @@ func writePartialTo(w io.Writer, s *simulation, h report.PartialHeader) error {
 		return fmt.Errorf("writing the partial result: %w", err)
 	}
 	return nil
-}
-
-// readPartials reads partial result files; a file that cannot be read is
-// an I/O error, one that is not a partial result bad input.
-func readPartials(paths []string) ([]*report.Partial, error) {
-	var parts []*report.Partial
-	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			return nil, ioError(fmt.Errorf("merge: %w", err))
-		}
-		part, err := report.ReadPartial(f)
-		f.Close()
-		if err != nil {
-			return nil, inputError(fmt.Errorf("merge: %s: %w", p, err))
-		}
-		parts = append(parts, part)
-	}
-	return parts, nil
 }

@@ -3,8 +3,11 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/drsim/drsim/report"
 )
 
 // TestShardMergeByteIdentical: a run split in 4 shards and merged writes
@@ -76,6 +79,11 @@ func TestShardFlags(t *testing.T) {
 		{[]string{"--shard-count", "4"}, "--shard-count has no effect without --shard"},
 		{[]string{"--shard", "1/4", "--out-partial", p("a"), "--out", p("o")}, "--out has no effect on a partial result"},
 		{[]string{"--format", "partial", "--check"}, "--check has no effect on a partial result"},
+		{[]string{"--shard", "1/2", "--format", "json", "--out-partial", p("a")}, "--format json has no effect on a shard"},
+		{[]string{"--shard", "1/2", "--format", "markdown", "--out-partial", p("a")}, "--format markdown has no effect on a shard"},
+		{[]string{"--shard", "1/100001", "--out-partial", p("a")}, "1 ≤ i ≤ n ≤ 100,000"},
+		{[]string{"--shard", "1/99999999999999999999", "--out-partial", p("a")}, "1 ≤ i ≤ n ≤ 100,000"},
+		{[]string{"--shard", "env", "--shard-count", "100001", "--out-partial", p("a")}, "at most 100,000 shards"},
 	}
 	for _, b := range bad {
 		code, _, stderr := drsim(t, append([]string{"run", "snowy", "--trials", "10", "--quiet"}, b.args...)...)
@@ -84,15 +92,19 @@ func TestShardFlags(t *testing.T) {
 		}
 	}
 	// --shard env: neither variable set, then each engine's (0-based).
-	t.Setenv(envK8sIndex, "")
-	t.Setenv(envBatchIndex, "")
+	unset := func() {
+		for _, v := range []string{envK8sIndex, envBatchIndex} {
+			t.Setenv(v, "") // restored after the test
+			os.Unsetenv(v)
+		}
+	}
+	unset()
 	if code, _, stderr := drsim(t, "run", "snowy", "--trials", "10", "--shard", "env", "--shard-count", "2", "--out-partial", p("e"), "--quiet"); code != exitInput ||
 		!strings.Contains(stderr, envK8sIndex) || !strings.Contains(stderr, envBatchIndex) {
 		t.Errorf("no index: exit %d, stderr %q", code, stderr)
 	}
 	for _, v := range []string{envK8sIndex, envBatchIndex} {
-		t.Setenv(envK8sIndex, "")
-		t.Setenv(envBatchIndex, "")
+		unset()
 		t.Setenv(v, "1")
 		if code, _, stderr := drsim(t, "run", "snowy", "--trials", "10", "--shard", "env", "--shard-count", "2", "--out-partial", p(v), "--quiet"); code != 0 {
 			t.Fatalf("%s=1: exit %d: %s", v, code, stderr)
@@ -106,6 +118,50 @@ func TestShardFlags(t *testing.T) {
 		t.Setenv(v, "2")
 		if code, _, stderr := drsim(t, "run", "snowy", "--trials", "10", "--shard", "env", "--shard-count", "2", "--out-partial", p("x"), "--quiet"); code != exitInput || !strings.Contains(stderr, "is not an index from 0 to 1") {
 			t.Errorf("%s=2 of 2: exit %d, stderr %q", v, code, stderr)
+		}
+	}
+	// Both set: they must agree; an empty one is an error naming it.
+	for _, c := range []struct{ k, b, want string }{
+		{"1", "0", "are both set and differ"},
+		{"", "1", "are both set and differ"},
+		{" ", "", envK8sIndex + " is set but empty"},
+	} {
+		unset()
+		t.Setenv(envK8sIndex, c.k)
+		t.Setenv(envBatchIndex, c.b)
+		code, _, stderr := drsim(t, "run", "snowy", "--trials", "10", "--shard", "env", "--shard-count", "2", "--out-partial", p("x"), "--quiet")
+		if code != exitInput || !strings.Contains(stderr, c.want) || (strings.Contains(c.want, "both") && !strings.Contains(stderr, envBatchIndex)) {
+			t.Errorf("%s=%q %s=%q: exit %d, stderr %q; want %q", envK8sIndex, c.k, envBatchIndex, c.b, code, stderr, c.want)
+		}
+	}
+	unset()
+	t.Setenv(envK8sIndex, "1")
+	t.Setenv(envBatchIndex, "1")
+	if code, _, stderr := drsim(t, "run", "snowy", "--trials", "10", "--shard", "env", "--shard-count", "2", "--out-partial", p("x"), "--quiet"); code != 0 {
+		t.Errorf("both set to 1: exit %d: %s", code, stderr)
+	}
+}
+
+// TestShardRangeNoOverflow: the largest shard counts and trial counts give
+// ranges that tile the trials (the last shard ends at the last trial).
+func TestShardRangeNoOverflow(t *testing.T) {
+	for _, c := range []struct{ n, trials int }{{maxShards, 100_000_000}, {maxShards, 1000}, {7, 1 << 62}, {maxShards, 1<<63 - 1}} {
+		for _, i := range []int{1, 2, c.n / 2, c.n - 1, c.n} {
+			from, to := report.ShardRange(i, c.n, c.trials)
+			if from < 0 || to < from || to > c.trials {
+				t.Fatalf("shard %d/%d of %d: [%d, %d)", i, c.n, c.trials, from, to)
+			}
+			if i == 1 && from != 0 || i == c.n && to != c.trials {
+				t.Errorf("shard %d/%d of %d: [%d, %d)", i, c.n, c.trials, from, to)
+			}
+		}
+	}
+	// contiguous: shard i ends where shard i+1 starts
+	for i := 1; i < 1000; i++ {
+		_, to := report.ShardRange(i, 1000, 999_999_937)
+		from, _ := report.ShardRange(i+1, 1000, 999_999_937)
+		if to != from {
+			t.Fatalf("shard %d ends at %d, shard %d starts at %d", i, to, i+1, from)
 		}
 	}
 }
@@ -153,7 +209,7 @@ func TestMergeCLI(t *testing.T) {
 	if code, _, stderr := drsim(t, "merge", p("junk")); code != exitInput || !strings.Contains(stderr, "not a partial result") {
 		t.Errorf("junk: exit %d, stderr %q", code, stderr)
 	}
-	if code, _, stderr := drsim(t, "merge", p("missing")); code != exitIO {
+	if code, _, stderr := drsim(t, "merge", p("missing")); code != exitInput {
 		t.Errorf("missing file: exit %d, stderr %q", code, stderr)
 	}
 	// --format partial writes the partial to standard output.
@@ -176,7 +232,12 @@ func TestMergeCLI(t *testing.T) {
 	if code, _, _ := drsim(t, "merge", p("a1"), p("a2"), "--check", "--min-probability", "0.2", "--quiet"); code != 0 {
 		t.Errorf("merge --check --min-probability 0.2: exit %d", code)
 	}
-	if code, _, stderr := drsim(t, "merge", p("a1"), p("a2"), "--trials", "5"); code != exitInput || !strings.Contains(stderr, "--trials has no effect") {
-		t.Errorf("merge --trials: exit %d, stderr %q", code, stderr)
+	for _, fl := range []string{"--trials", "--seed", "--partial-ok", "--workers"} {
+		if code, _, stderr := drsim(t, "merge", p("a1"), p("a2"), fl, "5"); code != exitInput || !strings.Contains(stderr, "unknown flag: "+fl) {
+			t.Errorf("merge %s: exit %d, stderr %q", fl, code, stderr)
+		}
+	}
+	if _, help, _ := drsim(t, "help", "merge"); regexp.MustCompile(`(?m)^\s+--(seed|trials|partial-ok|workers)\b`).MatchString(help) {
+		t.Errorf("drsim help merge lists flags merge does not take:\n%s", help)
 	}
 }

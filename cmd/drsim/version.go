@@ -99,3 +99,28 @@ func versionLines(bi *debug.BuildInfo) []string {
 	}
 	return append(lines, "go "+goVersion, "report schema "+report.Schema)
 }
+
+// buildID names this build in a partial result's header, so that merge
+// can refuse partials of different builds: "drsim VERSION; revision REV
+// (modified); go GO", the lines of 'drsim version' without the times and
+// the report schema. A build that recorded no version control information
+// (go run, go test, -buildvcs=false) is "drsim (devel); go GO": two such
+// builds cannot be told apart, so shards should run one released or
+// committed build (docs/limits.md, deploy/README.md).
+func buildID(bi *debug.BuildInfo) string {
+	var parts []string
+	for _, l := range versionLines(bi) {
+		switch {
+		case strings.HasPrefix(l, "report schema "):
+			continue
+		case strings.HasPrefix(l, "revision "):
+			rev, notes, _ := strings.Cut(strings.TrimPrefix(l, "revision "), " ")
+			if strings.Contains(notes, "modified") {
+				rev += " (modified)"
+			}
+			l = "revision " + rev
+		}
+		parts = append(parts, l)
+	}
+	return strings.Join(parts, "; ")
+}
