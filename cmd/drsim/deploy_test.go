@@ -232,3 +232,56 @@ func TestDeployGitHubActions(t *testing.T) {
 	}
 	wantSameReport(t, bin, filepath.Join(mergeDir, "report"))
 }
+
+// TestDeployImages: the image the examples run is deploy/Dockerfile's (a
+// static binary; a shell in the final stage, since the AWS Batch commands
+// are sh -c), every image name is the one marked placeholder, Kubernetes
+// pulls it IfNotPresent and says which version it needs, and the GitHub
+// Actions jobs build drsim from the checkout instead of installing an
+// unpublished module.
+func TestDeployImages(t *testing.T) {
+	deploy := func(p ...string) string { return readAll(t, filepath.Join(append([]string{"..", "..", "deploy"}, p...)...)) }
+	df := deploy("Dockerfile")
+	froms := regexp.MustCompile(`(?m)^FROM\s+(\S+)`).FindAllStringSubmatch(df, -1)
+	if len(froms) < 2 {
+		t.Fatalf("Dockerfile: %d stages, want a build stage and a runtime stage", len(froms))
+	}
+	if !strings.Contains(df, "CGO_ENABLED=0") || !strings.Contains(df, "./cmd/drsim") {
+		t.Error("Dockerfile: the binary is not built static from ./cmd/drsim")
+	}
+	if final := froms[len(froms)-1][1]; !strings.HasPrefix(final, "busybox") && !strings.HasPrefix(final, "alpine") && !strings.HasPrefix(final, "debian") {
+		t.Errorf("Dockerfile: the final stage %s has no sh, which the AWS Batch commands need", final)
+	}
+	const image = "drsim:REPLACE-ME"
+	for _, f := range []string{"kubernetes/shards.yaml", "kubernetes/merge.yaml"} {
+		y := deploy(f)
+		images := regexp.MustCompile(`(?m)^\s+image:\s*(\S+)`).FindAllStringSubmatch(y, -1)
+		pulls := regexp.MustCompile(`(?m)^\s+imagePullPolicy:\s*(\S+)`).FindAllStringSubmatch(y, -1)
+		if len(images) != 1 || !strings.HasSuffix(images[0][1], "/"+image) || len(pulls) != 1 || pulls[0][1] != "IfNotPresent" {
+			t.Errorf("%s: images %v, pull policies %v; want one %s pulled IfNotPresent", f, images, pulls, image)
+		}
+	}
+	if y := deploy("kubernetes", "shards.yaml"); !strings.Contains(y, "backoffLimitPerIndex") || !strings.Contains(y, "Kubernetes 1.29") {
+		t.Error("shards.yaml: backoffLimitPerIndex without the Kubernetes version it needs")
+	}
+	for _, f := range []string{"shard-job-definition.json", "merge-job-definition.json"} {
+		var d struct {
+			ContainerProperties struct {
+				Image string `json:"image"`
+			} `json:"containerProperties"`
+		}
+		if err := json.Unmarshal([]byte(deploy("aws-batch", f)), &d); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(d.ContainerProperties.Image, "/"+image) {
+			t.Errorf("%s: image %q, want the placeholder %s", f, d.ContainerProperties.Image, image)
+		}
+	}
+	wf := deploy("github-actions", "drsim-sharded.yml")
+	if strings.Contains(wf, "go install") || strings.Count(wf, "go build") != 2 || strings.Count(wf, "actions/checkout") != 2 {
+		t.Error("drsim-sharded.yml: each job must check out and build drsim (the module is not published)")
+	}
+	if r := deploy("README.md"); strings.Contains(r, "every point of a sweep") || !strings.Contains(r, "REPLACE-ME") {
+		t.Error("deploy/README.md: claims sweeps shard, or does not name the placeholders")
+	}
+}
