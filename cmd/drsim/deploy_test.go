@@ -240,7 +240,9 @@ func TestDeployGitHubActions(t *testing.T) {
 // Actions jobs build drsim from the checkout instead of installing an
 // unpublished module.
 func TestDeployImages(t *testing.T) {
-	deploy := func(p ...string) string { return readAll(t, filepath.Join(append([]string{"..", "..", "deploy"}, p...)...)) }
+	deploy := func(p ...string) string {
+		return readAll(t, filepath.Join(append([]string{"..", "..", "deploy"}, p...)...))
+	}
 	df := deploy("Dockerfile")
 	froms := regexp.MustCompile(`(?m)^FROM\s+(\S+)`).FindAllStringSubmatch(df, -1)
 	if len(froms) < 2 {
