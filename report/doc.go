@@ -72,15 +72,19 @@
 // (scenario, seed, trials) whatever the workers or shards; the
 // representative trial is replayed for its detail (cmd/drsim).
 //
-// A partial result (WritePartial, ReadPartial; format drsim.partial/v1) is
+// A partial result (WritePartial, ReadPartial; format drsim.partial/v2) is
 // the Trials of a contiguous range, gzip-compressed: a header (JSON: the
-// scenario's name, file and digest, the seed, the run's trial count, the
-// range, the resolved scenario as TOML and its positions, the overrides),
-// then the records, the per-store and per-op values, the rare details in
-// trial order and the sums. Merge joins the partials of a run into the
-// Trials the run in one piece has, refusing other scenarios (digest),
-// seeds and trial counts, and gaps or overlaps in the ranges; the report
-// of the merge is byte-identical to the run's. ShardRange is shard i of n.
+// scenario's name, file and digest, the drsim build, the seed, the run's
+// trial count, the range, the resolved scenario as TOML and its positions,
+// the overrides), then the records, the per-store and per-op values, the
+// rare details in trial order and the sums. CheckPartials checks the
+// headers of a run's partials (OpenPartial reads a header alone): other
+// scenarios (digest), builds, seeds and trial counts are refused, and so
+// are gaps or overlaps in the ranges, each named with its file and shard.
+// A Merger then decodes each partial straight into the Trials the run in
+// one piece has (no copy of a partial is held), whose report is
+// byte-identical to the run's; Merge does the same from decoded partials.
+// ShardRange is shard i of n.
 //
 // Weak statistics and odd input give warnings (too few incident trials for
 // a p99, unrecovered trials, no incident, objectives not set, failed

@@ -154,7 +154,7 @@ func FuzzReadPartial(f *testing.F) {
 	f.Add(raw)
 	f.Add(raw[:len(raw)/2])
 	f.Add([]byte{})
-	f.Add([]byte("drsim.partial/v1\n"))
+	f.Add([]byte(partialMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := decodePartial(bytes.NewReader(data))
 		if err != nil {

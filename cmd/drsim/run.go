@@ -43,14 +43,15 @@ for the syntax. --precision H adds batches of the scenario's trials (or
 --max-trials is reached: the report is that of a plain run with the final
 number of trials, and says how many it took.
 
-With --shard i/n the run computes only the trials [⌊(i−1)N/n⌋, ⌊iN/n⌋) of
-its N and writes them as a partial result (--out-partial FILE, or standard
+With --shard i/n (n at most 100,000) the run computes only the trials
+[⌊(i−1)N/n⌋, ⌊iN/n⌋) of its N and writes them as a partial result (--out-partial FILE, or standard
 output with --format partial): a compact, versioned file that embeds the
 resolved scenario (--set included). drsim merge joins the n partials into
 the report the whole run writes, byte for byte. --shard env takes i from
 the environment of a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or an
 AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX), 0-based there, and n from
---shard-count.`,
+--shard-count; when both are set they must agree, and an empty one is an
+error. A shard writes no report: --format takes only partial there.`,
 		Example: `  drsim run snowy
   drsim run snowy --trials 10000 --seed 42 --format json > report.json
   drsim run my-setup.toml --out out/ --per-trial out/trials.csv
