@@ -266,3 +266,17 @@ func TestOutputIsInput(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeMemoryCheck: merge checks its memory estimate (that of the
+// unsharded run) before decoding, and stops with exit 6 like run.
+func TestMergeMemoryCheck(t *testing.T) {
+	part := filepath.Join(t.TempDir(), "p.drsim")
+	if code, _, stderr := drsim(t, "run", "snowy", "--trials", "1000", "--shard", "1/1", "--out-partial", part, "--quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	e, stdout, stderr := testEnv("")
+	e.memory = func() (uint64, bool) { return 32 << 20, true }
+	if code := drsimEnv(t, context.Background(), e, "merge", part, "--quiet"); code != exitMemory || stdout.Len() != 0 || !strings.Contains(stderr.String(), "merge: 1,000 trials need about") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
