@@ -778,8 +778,11 @@ func CheckPartials(parts []PartialInfo) error {
 			what = fmt.Sprintf("were written by different drsim builds: %s by %s, %s by %s; run every shard with one build", p0.label(), buildName(h0.Drsim), p.label(), buildName(h.Drsim))
 		case h.Digest != h0.Digest:
 			what = fmt.Sprintf("are of different scenarios: %s is of %s (%s), %s of %s (%s)", p0.label(), h0.Scenario, short(h0.Digest), p.label(), h.Scenario, short(h.Digest))
-			if h.Scenario == h0.Scenario {
-				what += "; the resolved scenarios differ (compare the resolved_toml of their headers: --set overrides or the files' content)"
+			switch {
+			case !slices.Equal(h.Overrides, h0.Overrides):
+				what += fmt.Sprintf("; they were run with different --set overrides: %s with %s, %s with %s", p0.Name, setsText(h0.Overrides), p.Name, setsText(h.Overrides))
+			case h.Scenario == h0.Scenario:
+				what += "; the resolved scenarios differ (the files' content: compare the resolved_toml of their headers)"
 			}
 		case h.Seed != h0.Seed:
 			what = fmt.Sprintf("are of different seeds: %s has seed %d, %s seed %d", p0.label(), h0.Seed, p.label(), h.Seed)
@@ -841,6 +844,18 @@ func CheckPartials(parts []PartialInfo) error {
 		return &MergeError{fmt.Sprintf("the partials do not cover trials 0 to %d once each: %s", h0.Trials-1, joinSemi(problems))}
 	}
 	return nil
+}
+
+// setsText lists overrides as --set flags, or "none".
+func setsText(ov []Override) string {
+	if len(ov) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, o := range ov {
+		parts = append(parts, "--set "+o.String())
+	}
+	return strings.Join(parts, " ")
 }
 
 // buildName is how a message names a drsim build ("an unknown build" for

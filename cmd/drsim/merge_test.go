@@ -109,7 +109,7 @@ func TestMergeMessages(t *testing.T) {
 		want  []string
 	}{
 		{[]string{"r1", "r2", "seed"}, []string{p("r1") + " (shard 1/3) has seed", p("seed") + " (shard 3/3) seed 8"}},
-		{[]string{"r1", "r2", "other"}, []string{"different scenarios", p("other") + " (shard 3/3)", "the resolved scenarios differ"}},
+		{[]string{"r1", "r2", "other"}, []string{"different scenarios", p("other") + " (shard 3/3)", "different --set overrides: " + p("r1") + " with none, " + p("other") + " with --set failover.detect=9m"}},
 		{[]string{"r1", "r3"}, []string{"trials 30 to 59 are missing (shard 2/3)"}},
 		{[]string{"r1", "r2", "r2", "r3"}, []string{"trials 30 to 59 are in more than one partial (" + p("r2") + " (shard 2/3) and " + p("r2") + " (shard 2/3))"}},
 		{[]string{"missing"}, []string{"no such file"}},
