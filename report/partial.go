@@ -803,7 +803,7 @@ func CheckPartials(parts []PartialInfo) error {
 	// n is the shard count all partials share, 0 when they do not.
 	n := 0
 	for i, p := range sorted {
-		_, m, ok := ParseShard(p.Header.Shard)
+		_, m, ok := parseShardLabel(p.Header.Shard)
 		if !ok || (i > 0 && m != n) {
 			n = 0
 			break
@@ -867,8 +867,8 @@ func buildName(b string) string {
 	return b
 }
 
-// ParseShard parses "i/n" (1 ≤ i ≤ n): a partial header's Shard.
-func ParseShard(s string) (i, n int, ok bool) {
+// parseShardLabel parses "i/n" (1 ≤ i ≤ n): a partial header's Shard.
+func parseShardLabel(s string) (i, n int, ok bool) {
 	a, b, found := strings.Cut(s, "/")
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
