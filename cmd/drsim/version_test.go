@@ -75,3 +75,26 @@ func TestVersionOfABuild(t *testing.T) {
 		t.Errorf("pseudo-version %s does not name revision %s", v, rev[:12])
 	}
 }
+
+// TestBuildID: what a partial result records of the build that wrote it
+// (merge refuses partials of different builds): the version, the revision
+// and whether the tree was modified, the Go version; not the commit time
+// or the report schema.
+func TestBuildID(t *testing.T) {
+	rev := "1c4d9fef206121d9b73b4d03c01177d1e723b210"
+	vcs := []debug.BuildSetting{{Key: "vcs.revision", Value: rev}, {Key: "vcs.time", Value: "2026-11-30T00:47:49Z"}}
+	for _, c := range []struct {
+		bi   *debug.BuildInfo
+		want string
+	}{
+		{&debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v0.3.0"}}, "drsim v0.3.0; go go1.26.8"},
+		{&debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, "drsim (devel); go go1.26.8"},
+		{&debug.BuildInfo{GoVersion: "go1.26.8", Settings: vcs}, "drsim (devel); revision " + rev + "; go go1.26.8"},
+		{&debug.BuildInfo{GoVersion: "go1.26.8", Settings: append(vcs, debug.BuildSetting{Key: "vcs.modified", Value: "true"})},
+			"drsim (devel); revision " + rev + " (modified); go go1.26.8"},
+	} {
+		if got := buildID(c.bi); got != c.want {
+			t.Errorf("buildID = %q, want %q", got, c.want)
+		}
+	}
+}
