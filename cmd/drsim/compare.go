@@ -62,6 +62,9 @@ the last one with the trials it completed, and is marked partial.`,
 			var errs []error
 			for i, arg := range args {
 				cfg, err := res.resolve(arg)
+				if isInterrupted(err) {
+					return err
+				}
 				if err != nil {
 					errs = append(errs, scenarioErrors(err, displayName(arg)))
 					continue

@@ -86,6 +86,12 @@ func inputError(err error) error {
 	return &exitError{code: exitInput, err: err}
 }
 
+// isInterrupted reports whether err ends the command with exit code 130.
+func isInterrupted(err error) bool {
+	var ee *exitError
+	return errors.As(err, &ee) && ee.code == exitInterrupted
+}
+
 // ioError marks err as an I/O error on an output (exit code 5).
 func ioError(err error) error {
 	return &exitError{code: exitIO, err: err}
@@ -126,6 +132,8 @@ func reportError(w io.Writer, err error) int {
 	var ee *exitError
 	if !errors.As(err, &ee) || !ee.silent {
 		if text, list := errorText(err); list {
+			fmt.Fprintln(w, text)
+		} else if strings.HasPrefix(text, "drsim: ") {
 			fmt.Fprintln(w, text)
 		} else {
 			fmt.Fprintf(w, "drsim: %s\n", text)

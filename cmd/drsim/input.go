@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -29,12 +30,15 @@ type resolver struct {
 	root string
 	// overrides are --set: every scenario gets them.
 	overrides []scenarios.Override
+	// cmd is the command the resolver reads for: its context, cancelled by
+	// SIGINT or SIGTERM, interrupts a read that blocks.
+	cmd *cobra.Command
 }
 
 // newResolver returns a resolver reading standard input from e and
 // registers its --root flag on c.
 func newResolver(e *env, c *cobra.Command) *resolver {
-	r := &resolver{stdin: e.stdin}
+	r := &resolver{stdin: e.stdin, cmd: c}
 	c.Flags().StringVar(&r.root, "root", "", "let extends read files anywhere under `DIR` (default: under the folder of the file that names them)")
 	c.MarkFlagDirname("root")
 	return r
@@ -69,7 +73,35 @@ func (r *resolver) resolveLocated(arg string) (*model.Config, model.Locator, err
 }
 
 // open loads arg with the options of the command line (--root, --set).
+// Reading may block for as long as a writer pleases: a named pipe (FIFO)
+// or a process substitution (<(cmd)) with no writer yet, or standard input
+// from a terminal. A SIGINT or SIGTERM (the command's context) interrupts
+// it at once with exit code 130; the blocked read is abandoned, and the
+// process exits.
 func (r *resolver) open(arg string) (*scenarios.Resolved, error) {
+	ctx := context.Background()
+	if r.cmd != nil && r.cmd.Context() != nil {
+		ctx = r.cmd.Context()
+	}
+	type result struct {
+		res *scenarios.Resolved
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := r.openBlocking(arg)
+		done <- result{res, err}
+	}()
+	select {
+	case out := <-done:
+		return out.res, out.err
+	case <-ctx.Done():
+		return nil, &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted while reading %s", displayName(arg))}
+	}
+}
+
+// openBlocking is open without the interruption.
+func (r *resolver) openBlocking(arg string) (*scenarios.Resolved, error) {
 	if arg != "-" {
 		res, err := scenarios.Open(arg, r.options()...)
 		if err != nil {
@@ -78,7 +110,7 @@ func (r *resolver) open(arg string) (*scenarios.Resolved, error) {
 		return res, nil
 	}
 	if r.stdinUsed {
-		return nil, inputError(fmt.Errorf("standard input (-) can be read only once"))
+		return nil, inputError(fmt.Errorf("drsim: standard input (-) can be read only once; give it once, and the other scenarios as files"))
 	}
 	r.stdinUsed = true
 	data, err := io.ReadAll(io.LimitReader(r.stdin, maxStdin+1))

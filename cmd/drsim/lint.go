@@ -61,6 +61,9 @@ input (a file that does not load: its errors are printed).`,
 			var bad []string
 			for _, arg := range args {
 				cfg, loc, err := res.resolveLocated(arg)
+				if isInterrupted(err) {
+					return err
+				}
 				if err != nil {
 					bad = append(bad, displayName(arg))
 					text, _ := errorText(unwrapExit(scenarioErrors(err, displayName(arg))))

@@ -68,6 +68,9 @@ scenario is invalid.`,
 			for _, arg := range args {
 				r := validateResult{File: displayName(arg), Errors: []validateError{}}
 				cfg, err := res.resolve(arg)
+				if isInterrupted(err) {
+					return err
+				}
 				if err != nil {
 					doc.Invalid++
 					r.Errors = errorEntries(err)
