@@ -465,7 +465,7 @@ func TestCompareCharts(t *testing.T) {
 	}
 	svg, _ := charts[0].SVG()
 	for _, w := range []string{"Pareto front", ">backup-restore<", ">active-active<", ">warm-standby-slow<", "dominated: another is as cheap",
-		"(1 not shown: p95 unrecovered)", "monthly cost, USD (lower is better)", "RTO p95 (lower is better)"} {
+		"(1 not shown: p95 unrecovered)", "monthly cost, USD (lower is better)", "RTO p95 (logarithmic scale; lower is better)"} {
 		if !strings.Contains(string(svg), w) {
 			t.Errorf("cost-rto: SVG lacks %q", w)
 		}

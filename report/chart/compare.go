@@ -126,8 +126,28 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 		top = math.Max(top, x)
 	}
 	u := pickUnit(math.Max(top, 1) * 1e9)
-	p := newPlot(costRTOTitle, "RTO p95 (lower is better)", "monthly cost, USD (lower is better)")
+	// RTO p95s a factor of 20 or more apart (minutes against hours) go on
+	// a log axis, as in the RTO CDF chart: on a linear one the fast
+	// scenarios crowd into its first few percent.
+	low := math.Inf(1)
+	for _, x := range xs {
+		low = math.Min(low, math.Max(x, 1))
+	}
+	logX := top/low >= 20
+	xLabel := "RTO p95 (lower is better)"
+	if logX {
+		u = unitSeconds
+		xLabel = "RTO p95 (logarithmic scale; lower is better)"
+		for i := range xs {
+			xs[i] = math.Max(xs[i], 1) // a log axis has no 0
+		}
+	}
+	p := newPlot(costRTOTitle, xLabel, "monthly cost, USD (lower is better)")
 	p.X.Tick.Marker = timeTicks{u}
+	if logX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = logTimeTicks{}
+	}
 	p.Y.Tick.Marker = niceTicks{prefix: "$"}
 	addGrid(p, true, true)
 
@@ -189,13 +209,17 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 	}
 	p.Add(labels)
 	// Room for the names: they are written beside the points.
-	p.X.Min = 0
 	p.Y.Min = 0
-	xmax := p.X.Max
-	if xmax <= 0 {
-		xmax = 1
+	if logX {
+		p.X.Min, p.X.Max = low/1.5, top*4
+	} else {
+		p.X.Min = 0
+		xmax := p.X.Max
+		if xmax <= 0 {
+			xmax = 1
+		}
+		p.X.Max = xmax * 1.3
 	}
-	p.X.Max = xmax * 1.3
 	p.Y.Max = math.Max(p.Y.Max, 1) * 1.15
 	title := costRTOFinding(names, xs, ys)
 	caption := "Each point is one scenario: its steady-state monthly cost against the 95th percentile of its RTO over incident trials, " +

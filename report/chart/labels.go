@@ -19,7 +19,9 @@ import (
 //     no free row keeps only its legend entry;
 //   - a scatter point's text goes in the first free place around the
 //     point, clear of every point, line and text, further out (with a
-//     leader line) when the places next to it are taken.
+//     leader line) when the places next to it are taken; it is always
+//     nearer its own point than any other, and leader lines never cross
+//     (placeLabels).
 //
 // TestLabelsNeverOverlap checks the rendered SVG of every chart.
 
@@ -211,55 +213,192 @@ func (pl *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 			lines = append(lines, [2]vg.Point{{X: trX(poly[i-1].X), Y: trY(poly[i-1].Y)}, {X: trX(poly[i].X), Y: trY(poly[i].Y)}})
 		}
 	}
-	var placed []vg.Rectangle
 	leader := draw.LineStyle{Color: colGrey, Width: vg.Points(0.5)}
-	for _, g := range groups {
-		if g.text == "" {
-			continue // a point to keep clear, not to name
+	items := make([]labelItem, len(groups))
+	for i, g := range groups {
+		items[i] = labelItem{At: g.at, Text: g.text}
+		if g.text != "" {
+			box := pl.style.Rectangle(g.text) // at the origin, XLeft/YBottom
+			items[i].W, items[i].H = box.Max.X-box.Min.X, box.Max.Y-box.Min.Y
 		}
-		box := pl.style.Rectangle(g.text) // at the origin, XLeft/YBottom
-		w, h := box.Max.X-box.Min.X, box.Max.Y-box.Min.Y
-		r, ok := pl.spot(g.at, w, h, c, glyphs, lines, placed)
-		if !ok {
+	}
+	bounds := vg.Rectangle{Min: c.Min, Max: c.Max}
+	for i, pos := range placeLabels(items, pl.radius, bounds, glyphs, lines) {
+		if !pos.OK {
 			continue // no free place anywhere near: leave the point unnamed
 		}
-		placed = append(placed, r)
-		if d := distanceToRect(g.at, r); d > float64(pl.radius)+float64(vg.Points(8)) {
-			c.StrokeLine2(leader, g.at.X, g.at.Y, clampX(g.at.X, r), clampY(g.at.Y, r))
+		if pos.Leader {
+			c.StrokeLine2(leader, pos.From.X, pos.From.Y, pos.To.X, pos.To.Y)
 		}
-		c.FillText(pl.style, vg.Point{X: r.Min.X, Y: r.Min.Y - box.Min.Y}, g.text)
+		box := pl.style.Rectangle(items[i].Text)
+		c.FillText(pl.style, vg.Point{X: pos.Rect.Min.X, Y: pos.Rect.Min.Y - box.Min.Y}, items[i].Text)
 	}
 }
 
-// spot returns the first free place for a w × h text around at: right,
-// upper right, lower right, left, upper left, lower left, above, below,
-// then the same further out.
-func (pl *pointLabels) spot(at vg.Point, w, h vg.Length, c draw.Canvas, glyphs []vg.Rectangle, lines [][2]vg.Point, placed []vg.Rectangle) (vg.Rectangle, bool) {
-	gap := vg.Points(3)
-	for ring := 0; ring < 8; ring++ {
-		d := pl.radius + gap + vg.Points(10*float64(ring))
-		cands := [...]vg.Point{ // lower-left corners
-			{X: at.X + d, Y: at.Y - h/2},
-			{X: at.X + d*0.7, Y: at.Y + d*0.7},
-			{X: at.X + d*0.7, Y: at.Y - d*0.7 - h},
-			{X: at.X - d - w, Y: at.Y - h/2},
-			{X: at.X - d*0.7 - w, Y: at.Y + d*0.7},
-			{X: at.X - d*0.7 - w, Y: at.Y - d*0.7 - h},
-			{X: at.X - w/2, Y: at.Y + d},
-			{X: at.X - w/2, Y: at.Y - d - h},
-		}
-		for _, ll := range cands {
-			r := vg.Rectangle{Min: ll, Max: vg.Point{X: ll.X + w, Y: ll.Y + h}}
-			if r.Min.X < c.Min.X || r.Max.X > c.Max.X || r.Min.Y < c.Min.Y || r.Max.Y > c.Max.Y {
-				continue
+// labelItem is a point to name: its place on the canvas, its text (empty
+// for a point only to keep clear) and the text's size.
+type labelItem struct {
+	At   vg.Point
+	Text string
+	W, H vg.Length
+}
+
+// labelPos is where placeLabels puts an item's text: Rect, and a leader
+// line From the point To the text when the text is not next to it. OK is
+// false for a text with no place (the point stays unnamed).
+type labelPos struct {
+	Rect     vg.Rectangle
+	OK       bool
+	Leader   bool
+	From, To vg.Point
+}
+
+// placeLabels finds a place for each item's text within bounds, clear of
+// every glyph, every segment of lines and every other text, such that the
+// text is unambiguously its own point's:
+//
+//   - a text beside its point is nearer to it than to any other point, and
+//     a text further out is beside no other point, so that a reader pairs
+//     each name with the right point;
+//   - its leader line, when it has one, crosses no other point, text or
+//     leader.
+//
+// The places are tried ring by ring (see spotCandidates): every point gets
+// a place next to it, if one is free, before any point's text moves further
+// out, so that a text far from its point does not take the place beside a
+// neighbour.
+func placeLabels(items []labelItem, radius vg.Length, bounds vg.Rectangle, glyphs []vg.Rectangle, lines [][2]vg.Point) []labelPos {
+	out := make([]labelPos, len(items))
+	var placed []vg.Rectangle
+	var leaders [][2]vg.Point
+	// First with leaders that cross no line to avoid; then, for the texts
+	// still without a place, leaders may cross such a line (never another
+	// leader, point or text).
+	for pass := 0; pass < 2; pass++ {
+		for ring := 0; ring < labelRings; ring++ {
+			for i, it := range items {
+				if it.Text == "" || out[i].OK {
+					continue
+				}
+				for _, ll := range spotCandidates(it.At, it.W, it.H, radius, ring) {
+					r := vg.Rectangle{Min: ll, Max: vg.Point{X: ll.X + it.W, Y: ll.Y + it.H}}
+					if r.Min.X < bounds.Min.X || r.Max.X > bounds.Max.X || r.Min.Y < bounds.Min.Y || r.Max.Y > bounds.Max.Y {
+						continue
+					}
+					if overlapsAny(r, glyphs, vg.Points(1)) || overlapsAny(r, placed, vg.Points(2)) ||
+						crossesAny(r, lines, vg.Points(1)) || crossesAny(r, leaders, vg.Points(1)) {
+						continue
+					}
+					own := distanceToRect(it.At, r)
+					beside := float64(radius) + float64(vg.Points(8))
+					if !ownPoint(i, items, r, own, beside) {
+						continue
+					}
+					pos := labelPos{Rect: r, OK: true}
+					if own > beside {
+						pos.Leader = true
+						pos.From = it.At
+						pos.To = vg.Point{X: clampX(it.At.X, r), Y: clampY(it.At.Y, r)}
+						keepClear := leaders[:len(leaders):len(leaders)]
+						if pass == 0 {
+							keepClear = append(keepClear, lines...)
+						}
+						if !leaderClear(pos.From, pos.To, i, items, radius, placed, keepClear) {
+							continue
+						}
+						leaders = append(leaders, [2]vg.Point{pos.From, pos.To})
+					}
+					out[i] = pos
+					placed = append(placed, r)
+					break
+				}
 			}
-			if overlapsAny(r, glyphs, vg.Points(1)) || overlapsAny(r, placed, vg.Points(2)) || crossesAny(r, lines, vg.Points(1)) {
-				continue
-			}
-			return r, true
 		}
 	}
-	return vg.Rectangle{}, false
+	return out
+}
+
+// ownPoint reports whether the text at r reads as item self's: a text
+// beside its point (own, its distance, is at most beside) is nearer to it
+// than to any other point; a text further out, joined to its point by a
+// leader line, is beside no other point.
+func ownPoint(self int, items []labelItem, r vg.Rectangle, own, beside float64) bool {
+	for j, o := range items {
+		if j == self {
+			continue
+		}
+		d := distanceToRect(o.At, r)
+		if own <= beside && d <= own || own > beside && d <= beside {
+			return false
+		}
+	}
+	return true
+}
+
+// labelRings is how many rings of places around a point placeLabels tries.
+const labelRings = 12
+
+// leaderClear reports whether the leader from a to b (of item self)
+// passes clear of every other point (its round glyph), every placed text and every segment
+// of lines (the other leaders and the lines to avoid).
+func leaderClear(a, b vg.Point, self int, items []labelItem, radius vg.Length, placed []vg.Rectangle, lines [][2]vg.Point) bool {
+	for j, o := range items {
+		if j == self {
+			continue
+		}
+		if distanceToSegment(o.At, a, b) <= float64(radius) {
+			return false
+		}
+	}
+	for _, r := range placed {
+		if segmentMeetsRect(a, b, r) {
+			return false
+		}
+	}
+	for _, l := range lines {
+		if segmentsCross(a, b, l[0], l[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// distanceToSegment is the distance from p to the segment a–b.
+func distanceToSegment(p, a, b vg.Point) float64 {
+	dx, dy := float64(b.X-a.X), float64(b.Y-a.Y)
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = math.Max(0, math.Min(1, (float64(p.X-a.X)*dx+float64(p.Y-a.Y)*dy)/l))
+	}
+	return math.Hypot(float64(a.X)+t*dx-float64(p.X), float64(a.Y)+t*dy-float64(p.Y))
+}
+
+// segmentsCross reports whether the segments a–b and c–d intersect.
+func segmentsCross(a, b, c, d vg.Point) bool {
+	orient := func(p, q, r vg.Point) float64 {
+		return float64(q.X-p.X)*float64(r.Y-p.Y) - float64(q.Y-p.Y)*float64(r.X-p.X)
+	}
+	d1, d2 := orient(c, d, a), orient(c, d, b)
+	d3, d4 := orient(a, b, c), orient(a, b, d)
+	return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))
+}
+
+// spotCandidates returns the lower-left corners of the places tried for a
+// w × h text around at in ring ring (0 is next to the point, each ring 10
+// points further out): right, upper right, lower right, left, upper left,
+// lower left, above, below.
+func spotCandidates(at vg.Point, w, h, radius vg.Length, ring int) [8]vg.Point {
+	d := radius + vg.Points(3) + vg.Points(10*float64(ring))
+	return [...]vg.Point{
+		{X: at.X + d, Y: at.Y - h/2},
+		{X: at.X + d*0.7, Y: at.Y + d*0.7},
+		{X: at.X + d*0.7, Y: at.Y - d*0.7 - h},
+		{X: at.X - d - w, Y: at.Y - h/2},
+		{X: at.X - d*0.7 - w, Y: at.Y + d*0.7},
+		{X: at.X - d*0.7 - w, Y: at.Y - d*0.7 - h},
+		{X: at.X - w/2, Y: at.Y + d},
+		{X: at.X - w/2, Y: at.Y - d - h},
+	}
 }
 
 // crossesAny reports whether a segment of lines passes through r grown by
