@@ -83,6 +83,30 @@ func fitText(sty text.Style, s string, width vg.Length) string {
 	return string(r) + "…"
 }
 
+// fitMiddle returns s, or s with runes cut from its middle and replaced
+// by "…" so that it is at most width wide in sty: both ends stay, which
+// keeps a key path's start and its last key readable
+// ("outages[us-east-1 regi…ober 2025].duration").
+func fitMiddle(sty text.Style, s string, width vg.Length) string {
+	if sty.Width(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	head, tail := (len(r)+1)/2, len(r)/2
+	for head+tail > 1 {
+		if head >= tail {
+			head--
+		} else {
+			tail--
+		}
+		t := string(r[:head]) + "…" + string(r[len(r)-tail:])
+		if sty.Width(t) <= width {
+			return t
+		}
+	}
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+}
+
 // legendHeight is the height of the strip the swatches need at width.
 func legendHeight(entries []swatch, width vg.Length) vg.Length {
 	_, _, n := layoutLegend(entries, width-2*vg.Points(legendPad))

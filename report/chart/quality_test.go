@@ -105,7 +105,12 @@ func allChartSVGs(t *testing.T) map[string][]byte {
 		}
 		add("sweep "+string(m), charts)
 	}
-	charts, _, err := ForSweep(bigSweep())
+	charts, _, err := ForSensitivity(longNameSensitivity())
+	if err != nil {
+		t.Fatalf("sensitivity long names: %v", err)
+	}
+	add("sensitivity long names", charts)
+	charts, _, err = ForSweep(bigSweep())
 	if err != nil {
 		t.Fatalf("3×3×3 sweep: %v", err)
 	}
@@ -581,5 +586,85 @@ func TestFailoverChart(t *testing.T) {
 	rep.RTOSeconds = nil
 	if _, _, ok := failoverWindow(r); ok {
 		t.Error("a window for an unrecovered trial")
+	}
+}
+
+// longOutageName is an outage name of 200 characters: names are free text.
+var longOutageName = strings.Repeat("us-east-1 regional outage of KMS, S3 and DynamoDB, ", 4)[:200]
+
+// longNameSensitivity is the synthetic tornado whose outage has a
+// 200-character name, driving the chart.
+func longNameSensitivity() *report.Sensitivity {
+	s := docfixture.SyntheticSensitivity(report.MetricMeetBoth)
+	s.Inputs[0], s.Inputs[3] = s.Inputs[3], s.Inputs[0]
+	s.Inputs[0].Name = "outages[" + longOutageName + "].start"
+	s.Inputs[0].What = "start of outage " + longOutageName
+	s.Inputs[0].Low.Value, s.Inputs[0].Swing = docfixture.Ptr(0.9), docfixture.Ptr(0.6)
+	return s
+}
+
+// A tornado whose input names are long keeps its plot: each row's name is
+// cut in its middle (its start and last key kept) to at most a third of
+// the width, every text stays on the canvas, and the bars are drawn (issue: a 90-character outage name squeezed the plot
+// to 200 px; one of 200 characters left no bars).
+func TestTornadoLongNames(t *testing.T) {
+	charts, _, err := ForSensitivity(longNameSensitivity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := charts[0].SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := parseSVG(t, svg)
+	found := false
+	for _, tx := range d.Texts {
+		if tx.Box.Min.X < 0 || float64(tx.Box.Max.X) > d.W+0.5 {
+			t.Errorf("text %q %v leaves the %.0f-wide canvas", tx.Text, tx.Box, d.W)
+		}
+		if strings.Contains(tx.Text, longOutageName) {
+			t.Errorf("the whole name is drawn: %q", tx.Text)
+		}
+		if strings.HasPrefix(tx.Text, "outages[us-east-1") && strings.HasSuffix(tx.Text, "].start") && strings.Contains(tx.Text, "…") {
+			found = true
+			if w := tx.Box.Max.X - tx.Box.Min.X; w > maxTornadoName+1 {
+				t.Errorf("row name %q is %.0f wide, more than %.0f", tx.Text, w, maxTornadoName)
+			}
+		}
+	}
+	if !found {
+		t.Error("no row name cut in its middle")
+	}
+	bars := map[string]bool{hexOf(colLowEnd.R, colLowEnd.G, colLowEnd.B): true, hexOf(colHighEnd.R, colHighEnd.G, colHighEnd.B): true}
+	lo, hi := vg.Length(math.Inf(1)), vg.Length(math.Inf(-1))
+	for _, p := range d.Paths {
+		if !bars[strings.ToUpper(p.Fill)] {
+			continue
+		}
+		for _, q := range p.Pts {
+			lo, hi = min(lo, q.X), max(hi, q.X)
+		}
+	}
+	if hi <= lo {
+		t.Fatal("no bar drawn")
+	}
+	if !strings.Contains(charts[0].Plot.Title.Text, "…") {
+		t.Errorf("title %q does not cut the name", charts[0].Plot.Title.Text)
+	}
+}
+
+func TestFitMiddle(t *testing.T) {
+	sty := tornadoNameStyle()
+	for _, w := range []vg.Length{20, 80, 200} {
+		got := fitMiddle(sty, "outages["+longOutageName+"].duration", w)
+		if sty.Width(got) > w && len([]rune(got)) > 3 {
+			t.Errorf("width %v: %q is %v wide", w, got, sty.Width(got))
+		}
+		if w == 200 && (!strings.HasPrefix(got, "outages[us") || !strings.HasSuffix(got, "].duration")) {
+			t.Errorf("width %v: %q loses an end", w, got)
+		}
+	}
+	if got := fitMiddle(sty, "failover.detect", 200); got != "failover.detect" {
+		t.Errorf("a short name is changed: %q", got)
 	}
 }

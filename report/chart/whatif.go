@@ -424,7 +424,9 @@ func tornadoTitle(s *report.Sensitivity, a metricAxis) string {
 		return fmt.Sprintf("No input moves %s beyond noise: every end lies within the 95%% CI as written, %s to %s", m, t(ci[0]), t(ci[1]))
 	}
 	lo, hi, base := top.Low.Value, top.High.Value, s.Baseline.Value
-	what := upperFirst(top.What)
+	// An outage's name is free text: cut in its middle, so that the
+	// finding after it stays in the title's two lines.
+	what := upperFirst(fitMiddle(tornadoNameStyle(), top.What, DefaultWidth*2/5))
 	// A null end of an RTO percentile is infinite.
 	val := func(v *float64) float64 {
 		if v == nil {
@@ -440,6 +442,15 @@ func tornadoTitle(s *report.Sensitivity, a metricAxis) string {
 		return fmt.Sprintf("%s moves %s most: %s → %s at p10 and p90", what, m, t(base), t(lo))
 	}
 	return fmt.Sprintf("%s moves %s most: %s → %s at p10, %s at p90", what, m, t(base), t(lo), t(hi))
+}
+
+// maxTornadoName is the widest a tornado row's name may be: a third of the
+// chart, so that the data area keeps at least half of it.
+const maxTornadoName = DefaultWidth / 3
+
+// tornadoNameStyle is the style of a tornado row's name.
+func tornadoNameStyle() text.Style {
+	return text.Style{Font: font.From(sansFont, 9), Handler: plot.DefaultTextHandler}
 }
 
 func tornadoChart(s *report.Sensitivity) (*Chart, error) {
@@ -485,8 +496,11 @@ func tornadoChart(s *report.Sensitivity) (*Chart, error) {
 			name += " *"
 		}
 
-		// The values the input is pinned at, under its name.
-		names = append(names, escape.Strip(name)+"\n"+human.DurShort(in.P10Seconds)+" → "+human.DurShort(in.P90Seconds))
+		// The values the input is pinned at, under its name. A name is
+		// free text (an outage's): cut in its middle to at most a third of
+		// the chart's width, so that the bars keep their room; the table
+		// and the JSON keep it whole.
+		names = append(names, fitMiddle(tornadoNameStyle(), escape.Strip(name), maxTornadoName)+"\n"+human.DurShort(in.P10Seconds)+" → "+human.DurShort(in.P90Seconds))
 		infinite = infinite || in.Low.Value == nil || in.High.Value == nil
 	}
 	p := newPlot("", a.label(), "")
@@ -497,7 +511,7 @@ func tornadoChart(s *report.Sensitivity) (*Chart, error) {
 		ticks = append(ticks, plot.Tick{Value: float64(len(names) - 1 - i), Label: nm})
 	}
 	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
-	p.Y.Tick.Label.Font = font.From(sansFont, 9)
+	p.Y.Tick.Label.Font = tornadoNameStyle().Font
 	p.Y.Tick.Label = withSpacedLines(p.Y.Tick.Label)
 	addGrid(p, true, false)
 	p.Add(tp)
