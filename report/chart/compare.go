@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -326,6 +327,7 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 	p.X.Min = 0
 	floor := math.Inf(1)
 	var legend []swatch
+	drawn := make([]bool, len(c.Scenarios))
 	for i, s := range c.Scenarios {
 		xys := cdfPoints(s.RTODistribution, u)
 		if len(xys) == 0 {
@@ -342,9 +344,24 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 		if err != nil {
 			return nil, fmt.Errorf("chart: compare CDF chart: %w", err)
 		}
-		l.LineStyle = lineStyle(seriesColour(i), 2, dashes(i))
+		// A curve identical to an earlier one would hide it: it is drawn
+		// with gaps, through which the earlier shows, and its legend entry
+		// says so.
+		same := ""
+		for j := range i {
+			if drawn[j] && reflect.DeepEqual(c.Scenarios[j].RTODistribution, s.RTODistribution) {
+				same = c.Scenarios[j].Name()
+				break
+			}
+		}
+		drawn[i] = true
+		dash := scenarioDashes(i)
+		if same != "" {
+			dash = []vg.Length{vg.Points(4), vg.Points(4)}
+		}
+		l.LineStyle = lineStyle(scenarioColour(i), 2, dash)
 		p.Add(l)
-		g := glyphStyle(i)
+		g := draw.GlyphStyle{Color: scenarioColour(i), Radius: vg.Points(3.2), Shape: seriesGlyph(i)}
 		if err := addMarks(p, glyphsAt(xys, i), g); err != nil {
 			return nil, fmt.Errorf("chart: compare CDF chart: %w", err)
 		}
@@ -356,12 +373,15 @@ func compareCDFChart(c *report.Comparison) (*Chart, error) {
 		if s.ObjectivesMet.RTO.P != nil {
 			label += ": meets RTO in " + human.Pct(*s.ObjectivesMet.RTO.P)
 		}
+		if same != "" {
+			label += "; same curve as " + same
+		}
 		legend = append(legend, swatch{Label: label, Line: &l.LineStyle, Glyph: &g})
 	}
 	for k, o := range objectives {
 		col := color.Color(colObjective)
 		if len(o.owners) == 1 && len(objectives) > 1 {
-			col = seriesColour(o.owners[0])
+			col = scenarioColour(o.owners[0])
 		}
 		v := newVLine(u.ofSeconds(o.seconds), col, true, "objective "+human.DurShort(o.seconds), strip)
 		if k%2 == 1 {

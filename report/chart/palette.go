@@ -80,3 +80,29 @@ func dashes(i int) []vg.Length {
 	}
 	return nil
 }
+
+// scenarioColours are the colours of the compared scenarios: the palette
+// less wine, the colour of objective lines, ordered so that the pairs that
+// are hardest to tell apart (rose and purple, olive and sand, cyan and
+// teal) are far apart and differ in dash pattern too (scenarioDashes).
+var scenarioColours = [...]color.NRGBA{tolIndigo, tolRose, tolGreen, tolCyan, tolTeal, tolOlive, tolPurple, tolSand}
+
+// scenarioColour is the colour of compared scenario i.
+func scenarioColour(i int) color.Color { return scenarioColours[i%len(scenarioColours)] }
+
+// scenarioDashes is the dash pattern of compared scenario i: solid for
+// the first four colours, dashed for teal and olive, dotted for purple
+// and sand, so that no two similar colours share a pattern; from the
+// ninth scenario on, when colours repeat, dash-dot.
+func scenarioDashes(i int) []vg.Length {
+	if i >= len(scenarioColours) {
+		return []vg.Length{vg.Points(7), vg.Points(2), vg.Points(2), vg.Points(2)}
+	}
+	switch i {
+	case 4, 5:
+		return []vg.Length{vg.Points(6), vg.Points(3)}
+	case 6, 7:
+		return []vg.Length{vg.Points(2), vg.Points(2)}
+	}
+	return nil
+}

@@ -2,9 +2,11 @@ package chart
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -666,5 +668,59 @@ func TestFitMiddle(t *testing.T) {
 	}
 	if got := fitMiddle(sty, "failover.detect", 200); got != "failover.detect" {
 		t.Errorf("a short name is changed: %q", got)
+	}
+}
+
+// In a compare, a curve identical to an earlier one is drawn with gaps and
+// its legend says "same curve as" (issue: snowy-alerting's curve lay
+// under oct-2025's, unseen, though the legend listed it); no two scenarios
+// of eight share both colour and dash pattern, and none takes the
+// objective lines' colour.
+func TestCompareCurvesApart(t *testing.T) {
+	c := docfixture.EightScenarios()
+	c.Scenarios[5].RTODistribution = c.Scenarios[2].RTODistribution
+	charts, _, err := ForComparison(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cdf *Chart
+	for i := range charts {
+		if charts[i].Name == "rto-cdf-compare" {
+			cdf = &charts[i]
+		}
+	}
+	if cdf == nil {
+		t.Fatal("no rto-cdf-compare chart")
+	}
+	want := "; same curve as " + c.Scenarios[2].Name()
+	n := 0
+	for _, e := range cdf.below {
+		if strings.HasSuffix(e.Label, want) {
+			n++
+			if !strings.HasPrefix(e.Label, c.Scenarios[5].Name()) || e.Line == nil || len(e.Line.Dashes) == 0 {
+				t.Errorf("entry %q: %+v", e.Label, e.Line)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d legend entries end %q", n, want)
+	}
+	seen := map[string]int{}
+	for i := range 8 {
+		if scenarioColour(i) == color.Color(colObjective) {
+			t.Errorf("scenario %d has the objective's colour", i)
+		}
+		k := fmt.Sprint(scenarioColour(i), scenarioDashes(i))
+		if j, ok := seen[k]; ok {
+			t.Errorf("scenarios %d and %d look the same", j, i)
+		}
+		seen[k] = i
+	}
+	// the pairs hardest to tell apart differ in dash pattern
+	for _, pair := range [][2]color.NRGBA{{tolRose, tolPurple}, {tolOlive, tolSand}, {tolCyan, tolTeal}} {
+		a, b := slices.Index(scenarioColours[:], pair[0]), slices.Index(scenarioColours[:], pair[1])
+		if fmt.Sprint(scenarioDashes(a)) == fmt.Sprint(scenarioDashes(b)) {
+			t.Errorf("%v and %v share a dash pattern", pair[0], pair[1])
+		}
 	}
 }
