@@ -118,6 +118,8 @@ func TestOutputPathsCheckedFirst(t *testing.T) {
 		{"per-trial is out", []string{"--out", filepath.Join(dir, "o"), "--per-trial", filepath.Join(dir, "o")}, exitInput, "is the --out folder; name a file in it"},
 		{"per-trial takes a report name", []string{"--out", filepath.Join(dir, "o"), "--per-trial", filepath.Join(dir, "o", "report.json")}, exitInput, "would replace the report's own report.json"},
 		{"compare out is a file", nil, exitIO, "compare: --out " + file},
+		{"out is the root", []string{"--out", "/"}, exitIO, "--out /: / is the root folder, which cannot be an output folder"},
+		{"out is the root, doubled", []string{"--out", "//"}, exitIO, "--out //: / is the root folder"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -112,6 +112,9 @@ type Stage struct {
 // and is not a folder.
 func NewStage(target string) (*Stage, error) {
 	target = filepath.Clean(target)
+	if err := checkNotRoot(target); err != nil {
+		return nil, err
+	}
 	if st, err := os.Stat(target); err == nil && !st.IsDir() {
 		return nil, fmt.Errorf("atomicfile: %s is a file, not a folder", target)
 	}
@@ -415,10 +418,27 @@ func fileKind(m fs.FileMode) string {
 // a file can be created.
 func CheckDir(path string) error {
 	path = filepath.Clean(path)
+	if err := checkNotRoot(path); err != nil {
+		return err
+	}
 	if st, err := os.Stat(path); err == nil && !st.IsDir() {
 		return fmt.Errorf("%s is a file, not a folder", path)
 	}
 	return checkParent(path)
+}
+
+// checkNotRoot refuses a path that is the root of a file system ("/",
+// "//", "C:\\"): a folder of outputs is staged beside itself and swapped
+// in, and the root has no "beside".
+func checkNotRoot(path string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	if filepath.Dir(abs) == abs {
+		return fmt.Errorf("%s is the root folder, which cannot be an output folder (a folder of outputs is written beside itself and then swapped in); name a folder under it, such as %s", path, filepath.Join(abs, "drsim-out"))
+	}
+	return nil
 }
 
 // checkParent finds the nearest existing ancestor of path and checks that
