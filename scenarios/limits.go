@@ -124,6 +124,11 @@ func limitErr(name, format string, args ...any) string {
 	return fmt.Sprintf(format, args...) + " (" + limitNote(name) + ")"
 }
 
+// exact formats a value compared with a limit in as many digits as it
+// takes to tell it from the limit: 1.0000001e+09, not 1e+09, beside "more
+// than 1e9".
+func exact(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
 // checkLimits reports the values of a decoded scenario that are beyond the
 // limits on values (trials is checked where it is decoded). Values that
 // failed to decode were reported already and are zero or defaults here.
@@ -165,12 +170,12 @@ func (d *decoder) checkLimits(c *model.Config) {
 	}
 	for _, id := range sortedKeys(c.Prices) {
 		if v := c.Prices[id]; v > MaxPrice {
-			d.errorf(keyPath("prices", id), "%s", limitErr("price", "%g USD is more than 1e6 USD", v))
+			d.errorf(keyPath("prices", id), "%s", limitErr("price", "%s USD is more than 1e6 USD", exact(v)))
 		}
 	}
 	for _, it := range c.Costs {
 		if it.USD > MaxCostItem {
-			d.errorf(keyPath(keyPath("costs", "monthly"), it.Name), "%s", limitErr("monthly cost item", "%g USD is more than 1e9 USD", it.USD))
+			d.errorf(keyPath(keyPath("costs", "monthly"), it.Name), "%s", limitErr("monthly cost item", "%s USD is more than 1e9 USD", exact(it.USD)))
 		}
 	}
 }
@@ -179,7 +184,7 @@ func (d *decoder) checkLimits(c *model.Config) {
 // is within the limit.
 func (d *decoder) rateLimit(path string, r float64) bool {
 	if r > MaxRate {
-		d.errorf(path, "%s", limitErr("rate", "%.3g per second is more than 1e9 per second", r))
+		d.errorf(path, "%s", limitErr("rate", "%s per second is more than 1e9 per second", exact(r)))
 		return false
 	}
 	return true

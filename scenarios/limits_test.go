@@ -99,6 +99,8 @@ func TestHostileInputs(t *testing.T) {
 		{h("writes-1e30.toml"), `writes-1e30.toml:5:1: tables.alert-state.writes: 1e\+30 per second is more than 1e9 per second \(limit "rate"`},
 		{h("writes-1e20.toml"), `writes-1e20.toml:5:1: tables.alert-state.writes: 1e\+20 per second is more than 1e9 per second \(limit "rate"`},
 		{h("reads-rate.toml"), `reads-rate.toml:5:1: buckets.alerts.reads: 2e\+09 per second is more than 1e9 per second`},
+		{h("rate-just-above.toml"), `rate-just-above.toml:5:1: buckets.alerts.writes: 1\.0000001e\+09 per second is more than 1e9 per second \(limit "rate"`},
+		{h("price-just-above.toml"), `price-just-above.toml:5:1: prices.kms_key_month: 1\.0000005e\+06 USD is more than 1e6 USD \(limit "price"`},
 		{h("kms-rps.toml"), `kms-rps.toml:5:1: regions.us-east-1.kms_rps: 1e\+12 per second is more than 1e9 per second`},
 		{h("writes-over-horizon.toml"), `writes-over-horizon.toml:5:1: horizon: the stores accept 6.31e\+18 writes over the horizon \(2e\+09 per second for 36500d\) \(limit "writes over the horizon" is 4e18: `},
 		{h("size-2pib.toml"), `size-2pib.toml:5:1: buckets.alerts.object_size: 2251799813685248 bytes is more than 1 PiB \(1125899906842624 bytes\) \(limit "size"`},

@@ -320,6 +320,8 @@ var fixtureErrors = map[string][]fixtureError{
 	"testdata/hostile/kms-rps.toml":             {{"regions.us-east-1.kms_rps", limit}},
 	"testdata/hostile/price-1e308.toml":         {{"prices.kms_key_month", limit}},
 	"testdata/hostile/reads-rate.toml":          {{"buckets.alerts.reads", limit}},
+	"testdata/hostile/rate-just-above.toml":     {{"buckets.alerts.writes", limit}},
+	"testdata/hostile/price-just-above.toml":    {{"prices.kms_key_month", limit}},
 	"testdata/hostile/retry-1ns.toml":           {{"failover.steps[2].retry", limit}},
 	"testdata/hostile/retry-999us.toml":         {{"failover.steps[2].retry", limit}},
 	"testdata/hostile/size-2pib.toml":           {{"buckets.alerts.object_size", limit}},
