@@ -100,7 +100,7 @@ func fixFirstLines(r *report.Report, f *findings.Finding) [][2]string {
 		ev = append(ev, c)
 	}
 	if t := traceText(r, f.Effect); t != "" {
-		ev = append(ev, "representative trial "+strconv.Itoa(*f.Effect.Representative)+": "+t)
+		ev = append(ev, "example trial "+strconv.Itoa(*f.Effect.Representative)+" (one that shows the cause): "+t)
 	}
 	if len(ev) > 0 {
 		lines = append(lines, [2]string{"evidence", strings.Join(ev, "; ")})
