@@ -140,6 +140,12 @@ func (f *osFiles) readError(p string, err error) error {
 	if leavesRoot(f.dir, p) {
 		return fmt.Errorf("%s leads, through a symbolic link, outside %s", p, f.where)
 	}
+	if st, lerr := os.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
+		// A link os.Root will not follow, whose end does not resolve
+		// (/dev/stdin → /proc/self/fd/0 → pipe:[…]): say what was
+		// expected, not os.Root's "path escapes from parent".
+		return fmt.Errorf("%s is a symbolic link that leads outside %s or to no file; want a regular scenario file", p, f.where)
+	}
 	return fmt.Errorf("cannot read %s: %w", p, innermost(err))
 }
 

@@ -48,6 +48,9 @@ func Open(arg string, opts ...Option) (*Resolved, error) {
 	stem := strings.TrimSuffix(arg, ".toml")
 	_, bundled := bundledPaths()[stem]
 	isPath := strings.ContainsAny(arg, `/\`)
+	if statErr == nil && (isPath || !bundled) {
+		return nil, fmt.Errorf("scenarios: %s is a folder; want a scenario file (.toml) or a bundled scenario's name", arg)
+	}
 	if strings.HasSuffix(arg, ".toml") || isPath {
 		if statErr != nil && bundled && !isPath {
 			return nil, fmt.Errorf("scenarios: no file %q (the bundled scenario of that name runs as %q)", arg, stem)

@@ -136,7 +136,7 @@ func TestExitCodesAndUsage(t *testing.T) {
 		{"trace negative trial", []string{"trace", mini, "--trial", "-2"}, 2, "", `trace: invalid argument "-2" for "--trial" flag: must be at least 0`, false},
 		{"trace zero trials", []string{"trace", mini, "--trials", "0"}, 2, "", `trace: invalid argument "0" for "--trials" flag: must be at least 1`, false},
 		{"trace bad workers", []string{"trace", mini, "--workers", "0"}, 2, "", `trace: invalid argument "0" for "--workers" flag: must be at least 1`, false},
-		{"root unknown flag", []string{"--verison"}, 2, "", "drsim: drsim: unknown flag: --verison (did you mean --version?)", false},
+		{"root unknown flag", []string{"--verison"}, 2, "", "drsim: unknown flag: --verison (did you mean --version?)", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -92,10 +92,44 @@ func isInterrupted(err error) bool {
 	return errors.As(err, &ee) && ee.code == exitInterrupted
 }
 
-// ioError marks err as an I/O error on an output (exit code 5).
+// ioError marks err as an I/O error on an output (exit code 5). The
+// message loses the names of drsim's internal packages ("atomicfile: "),
+// which mean nothing to a user; the error chain is kept.
 func ioError(err error) error {
-	return &exitError{code: exitIO, err: err}
+	return &exitError{code: exitIO, err: withoutPackages(err, "atomicfile: ")}
 }
+
+// withoutPackages returns err with its message cleared of the package
+// prefixes given, at the start of any line or after ": "; errors.Is and
+// errors.As still see err.
+func withoutPackages(err error, prefixes ...string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	clean := msg
+	for _, p := range prefixes {
+		lines := strings.Split(clean, "\n")
+		for i, l := range lines {
+			l = strings.TrimPrefix(l, p)
+			lines[i] = strings.ReplaceAll(l, ": "+p, ": ")
+		}
+		clean = strings.Join(lines, "\n")
+	}
+	if clean == msg {
+		return err
+	}
+	return &renamedError{msg: clean, err: err}
+}
+
+// renamedError is err with another message.
+type renamedError struct {
+	msg string
+	err error
+}
+
+func (e *renamedError) Error() string { return e.msg }
+func (e *renamedError) Unwrap() error { return e.err }
 
 // silentError is an error the command has already reported.
 func silentError(code int) error {

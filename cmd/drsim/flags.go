@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/drsim/drsim/internal/suggest"
 	"math"
 	"strconv"
 	"strings"
@@ -109,6 +110,15 @@ func formatAlias(a string) string {
 	return ""
 }
 
+// didYouMean returns "did you mean X? " for the choice nearest s
+// (internal/suggest), or "".
+func didYouMean(s string, choices []string) string {
+	if c := suggest.Closest(s, choices); c != "" {
+		return fmt.Sprintf("did you mean %q? ", c)
+	}
+	return ""
+}
+
 // formatValue is a --format value, one of choices, case-insensitive, with
 // the aliases of formatAlias.
 type formatValue struct {
@@ -130,7 +140,7 @@ func (f *formatValue) Set(s string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("must be one of %s%s", strings.Join(f.choices, ", "), f.aliasHelp())
+	return fmt.Errorf("%smust be one of %s%s", didYouMean(name, f.choices), strings.Join(f.choices, ", "), f.aliasHelp())
 }
 
 // aliasHelp lists the aliases of the choices, " (or md, txt)".

@@ -138,7 +138,7 @@ func (c *choiceValue) Set(s string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("must be one of %s", strings.Join(c.choices, ", "))
+	return fmt.Errorf("%smust be one of %s", didYouMean(s, c.choices), strings.Join(c.choices, ", "))
 }
 
 // regionRE is the shape of an AWS Region code; the scenario decoder

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +15,11 @@ import (
 // stdinName is how errors name a scenario read from standard input; its
 // relative extends resolve against the current folder.
 const stdinName = "<stdin>"
+
+// readGrace is how long an interrupted read of a scenario may still take
+// to finish: far longer than reading a file, far shorter than a reader
+// notices.
+const readGrace = 100 * time.Millisecond
 
 // maxStdin bounds what is read from standard input: far above any
 // scenario, it keeps "drsim run - < /dev/zero" from exhausting memory. The
@@ -96,6 +102,13 @@ func (r *resolver) open(arg string) (*scenarios.Resolved, error) {
 	case out := <-done:
 		return out.res, out.err
 	case <-ctx.Done():
+	}
+	// A read that was about to finish (a file, already cancelled context)
+	// still counts: the command then stops at its own next check.
+	select {
+	case out := <-done:
+		return out.res, out.err
+	case <-time.After(readGrace):
 		return nil, &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted while reading %s", displayName(arg))}
 	}
 }

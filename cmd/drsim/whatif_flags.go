@@ -119,15 +119,16 @@ func scenarioErrors(err error, name string) error {
 }
 
 // whatifError is an error of package whatif for a what-if command: bad
-// input (exit 2), printed as it is (it names its package and command:
-// "whatif: sweep: ..."), with a pointer to the command's help when it is
+// input (exit 2), printed with the command's name in place of the
+// package's ("sweep: ..." for "whatif: sweep: ..."), with a pointer to the command's help when it is
 // about the command line rather than the scenario.
 func whatifError(cmd string, err error) error {
 	var el scenarios.ErrorList
 	if errors.As(err, &el) {
 		return inputError(err)
 	}
-	return &exitError{code: exitInput, err: err, hint: fmt.Sprintf("Run 'drsim help %s' for usage.", cmd)}
+	// "whatif: sweep: ..." names the package: the command prints itself.
+	return &exitError{code: exitInput, err: withoutPackages(err, "whatif: "), hint: fmt.Sprintf("Run 'drsim help %s' for usage.", cmd)}
 }
 
 // reportOverrides are the overrides as a document lists them.
