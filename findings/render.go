@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/drsim/drsim/internal/escape"
 )
 
 // Schema identifies the JSON document WriteJSON writes.
@@ -57,9 +60,14 @@ func WriteJSON(w io.Writer, files []FileFindings) error {
 	if doc.Files == nil {
 		doc.Files = []FileFindings{}
 	}
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("findings: writing JSON: %w", err)
+	}
+	// The runes a terminal could obey, escaped as in every JSON of drsim.
+	if _, err := w.Write(escape.JSON(b.Bytes())); err != nil {
 		return fmt.Errorf("findings: writing JSON: %w", err)
 	}
 	return nil

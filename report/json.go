@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"unicode/utf8"
 
 	"github.com/drsim/drsim/internal/escape"
 )
@@ -31,29 +30,9 @@ func writeJSON(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil { // Encode ends with a newline
 		return fmt.Errorf("report: encoding json: %w", err)
 	}
-	if _, err := w.Write(escapeUnsafe(b.Bytes())); err != nil {
+	if _, err := w.Write(escape.JSON(b.Bytes())); err != nil {
 		return fmt.Errorf("report: writing json: %w", err)
 	}
 	return nil
 }
 
-// escapeUnsafe rewrites the unsafe runes (escape.Unsafe) of a JSON
-// document that encoding/json writes raw as \uXXXX escapes. They can only
-// be inside strings: JSON's syntax has none of them.
-func escapeUnsafe(doc []byte) []byte {
-	unsafe := func(r rune) bool { return r >= 0x7f && escape.Unsafe(r) }
-	if !bytes.ContainsFunc(doc, unsafe) {
-		return doc
-	}
-	var out bytes.Buffer
-	for len(doc) > 0 {
-		r, n := utf8.DecodeRune(doc)
-		if unsafe(r) {
-			fmt.Fprintf(&out, `\u%04x`, r)
-		} else {
-			out.Write(doc[:n])
-		}
-		doc = doc[n:]
-	}
-	return out.Bytes()
-}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report/internal/human"
 	"github.com/drsim/drsim/sim"
@@ -142,7 +143,7 @@ func Pairing(base, other *model.Config, baseLabel, otherLabel string) (broken, d
 		a := &base.Outages[i]
 		b := find(other, a.Stream)
 		if b == nil {
-			broken = append(broken, fmt.Sprintf("outage %q exists only in %s", a.Stream, baseLabel))
+			broken = append(broken, fmt.Sprintf("outage %s exists only in %s", escape.Quote(a.Stream), baseLabel))
 			continue
 		}
 		var diffs []string
@@ -167,12 +168,12 @@ func Pairing(base, other *model.Config, baseLabel, otherLabel string) (broken, d
 			}
 		}
 		if len(diffs) > 0 {
-			broken = append(broken, fmt.Sprintf("outage %q draws other values: %s", a.Stream, strings.Join(diffs, ", ")))
+			broken = append(broken, fmt.Sprintf("outage %s draws other values: %s", escape.Quote(a.Stream), strings.Join(diffs, ", ")))
 		}
 	}
 	for i := range other.Outages {
 		if find(base, other.Outages[i].Stream) == nil {
-			broken = append(broken, fmt.Sprintf("outage %q exists only in %s", other.Outages[i].Stream, otherLabel))
+			broken = append(broken, fmt.Sprintf("outage %s exists only in %s", escape.Quote(other.Outages[i].Stream), otherLabel))
 		}
 	}
 	if base.Horizon != other.Horizon {

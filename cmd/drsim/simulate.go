@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/drsim/drsim/internal/escape"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
 )
@@ -98,12 +100,19 @@ func (s *simulation) traceTrial(i int) *model.Detail {
 }
 
 // writeTrace writes the events of d as JSON lines, one event a line, with
-// no HTML escaping ("->" stays "->", not "-\u003e").
+// no HTML escaping ("->" stays "->", not "-\u003e"), and the runes a
+// terminal could obey escaped as in every other JSON drsim writes
+// (escape.JSON: U+009B as \u009b).
 func writeTrace(w io.Writer, d *model.Detail) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	for i := range d.Events {
+		b.Reset()
 		if err := enc.Encode(&d.Events[i]); err != nil {
+			return fmt.Errorf("trace: %w", err)
+		}
+		if _, err := w.Write(escape.JSON(b.Bytes())); err != nil {
 			return fmt.Errorf("trace: %w", err)
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -90,10 +91,14 @@ scenario is invalid.`,
 				doc.Scenarios = append(doc.Scenarios, r)
 			}
 			if format.v == "json" {
-				enc := json.NewEncoder(e.stdout)
+				var b bytes.Buffer
+				enc := json.NewEncoder(&b)
 				enc.SetIndent("", "  ")
 				enc.SetEscapeHTML(false)
 				if err := enc.Encode(doc); err != nil {
+					return ioError(fmt.Errorf("validate: %w", err))
+				}
+				if _, err := e.stdout.Write(escape.JSON(b.Bytes())); err != nil {
 					return ioError(fmt.Errorf("validate: %w", err))
 				}
 			}

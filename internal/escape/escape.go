@@ -1,9 +1,11 @@
 package escape
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Unsafe reports whether r must not reach a reader raw: a C0 or C1 control
@@ -64,6 +66,15 @@ func Text(s string) string {
 	return b.String()
 }
 
+// Quote returns s in double quotes, its unsafe runes escaped as by Text
+// and its double quotes and backslashes with a backslash: %q's shape, with
+// the escapes that every other output of drsim uses ("\x07", not "\a";
+// "\x9b", not "\u009b").
+func Quote(s string) string {
+	s = strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+	return `"` + Text(s) + `"`
+}
+
 // Message escapes a message of one or more lines for a terminal: each line
 // as by Text, the newlines between them kept. It is for error messages and
 // summaries, whose lines are drsim's own; a newline inside a quoted user
@@ -114,4 +125,28 @@ func Markdown(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// JSON rewrites, in a JSON document, the unsafe runes that encoding/json
+// writes raw (DEL, the C1 controls such as U+009B, the bidirectional
+// formatting characters such as U+202E) as \uXXXX escapes, as it writes
+// the C0 controls: the decoded document is the same, and a terminal that
+// shows it obeys none of them. They can only be inside strings: JSON's
+// syntax has none of them.
+func JSON(doc []byte) []byte {
+	unsafe := func(r rune) bool { return r >= 0x7f && Unsafe(r) }
+	if !bytes.ContainsFunc(doc, unsafe) {
+		return doc
+	}
+	var out bytes.Buffer
+	for len(doc) > 0 {
+		r, n := utf8.DecodeRune(doc)
+		if unsafe(r) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		} else {
+			out.Write(doc[:n])
+		}
+		doc = doc[n:]
+	}
+	return out.Bytes()
 }
