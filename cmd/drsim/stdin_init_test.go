@@ -152,3 +152,30 @@ func TestValidateJSON(t *testing.T) {
 		t.Errorf("missing: %+v", s)
 	}
 }
+
+// A starting scenario from drsim init, for every strategy and key setup,
+// has no error-level finding on its first run (issue: active-active's
+// 15-minute RPO gave "error DR507 stale-store" straight away, and
+// backup-and-restore's one-hour objectives five errors).
+func TestInitFirstRunHasNoError(t *testing.T) {
+	dir := t.TempDir()
+	for _, s := range initStrategies() {
+		for _, k := range initKeys() {
+			t.Run(s+"/"+k, func(t *testing.T) {
+				path := filepath.Join(dir, s+"-"+k+".toml")
+				if code, _, stderr := drsim(t, "init", "--strategy", s, "--key", k, "--regions", "eu-west-1,eu-central-1", path); code != 0 {
+					t.Fatalf("init: exit %d\n%s", code, stderr)
+				}
+				code, stdout, stderr := drsim(t, "run", path)
+				if code != 0 {
+					t.Fatalf("run: exit %d\n%s", code, stderr)
+				}
+				for _, l := range strings.Split(stdout, "\n") {
+					if strings.Contains(l, " error DR") {
+						t.Errorf("error-level finding: %s", l)
+					}
+				}
+			})
+		}
+	}
+}
