@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vbauerster/cupwriter"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 	"golang.org/x/term"
@@ -64,7 +65,7 @@ func newProgress(ctx context.Context, e *env, quiet bool, names []string, total 
 	delay := make(chan any)
 	time.AfterFunc(e.progressDelay, func() { close(delay) })
 	p := &progress{w: e.stderr, p: mpb.New(
-		mpb.WithOutput(e.stderr),
+		mpb.WithConsoleWriter(sizedConsole{cupwriter.New(e.stderr, false)}),
 		mpb.WithWidth(50),
 		mpb.WithRefreshRate(150*time.Millisecond),
 		mpb.WithRenderDelay(delay),
@@ -94,6 +95,30 @@ func newProgress(ctx context.Context, e *env, quiet bool, names []string, total 
 }
 
 func ptr(s string) *string { return &s }
+
+// fallbackColumns and fallbackRows are the size assumed of a terminal that
+// reports none (0×0: a pseudo-terminal whose size nobody set, as under
+// "script -qc"), the classic 80×24, so that the bars still show.
+const fallbackColumns, fallbackRows = 80, 24
+
+// sizedConsole is mpb's console writer with a terminal size that is never
+// zero: mpb draws nothing in a terminal of width or height 0.
+type sizedConsole struct{ *cupwriter.Writer }
+
+// GetTermSize implements mpb.ConsoleWriter.
+func (c sizedConsole) GetTermSize() (width, height int, err error) {
+	width, height, err = c.Writer.GetTermSize()
+	if err != nil {
+		return width, height, err
+	}
+	if width <= 0 {
+		width = fallbackColumns
+	}
+	if height <= 0 {
+		height = fallbackRows
+	}
+	return width, height, nil
+}
 
 // keepMargin leaves the last two columns of the terminal free, so that a
 // line that starts two columns in (after "^C") does not wrap.
