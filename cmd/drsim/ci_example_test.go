@@ -42,7 +42,8 @@ type workflow struct {
 
 // TestCIExample runs the drsim commands of the example workflow, as the
 // workflow writes them (bash -eo pipefail, as GitHub runs a step), with the
-// drsim binary built from this tree, in a repository holding a base and
+// drsim binary its build step builds from drsim's checked-out source (this
+// tree: the module is not published, so go install ...@latest fails), in a repository holding a base and
 // two scenarios, and checks what the other steps take from them: the SARIF
 // that upload-sarif uploads validates against SARIF 2.1.0, the Markdown the
 // comment posts has its charts inline (Mermaid) and fits a comment, the
@@ -69,7 +70,6 @@ func TestCIExample(t *testing.T) {
 		t.Fatal("no job drsim with steps")
 	}
 
-	bin := drsimBinary(t)
 	repo := t.TempDir()
 	// a repository with scenarios: a base for extends and two scenarios
 	for name, bundled := range map[string]string{"_base.toml": "strategies/_base.toml",
@@ -87,23 +87,62 @@ func TestCIExample(t *testing.T) {
 	}
 
 	// GitHub runs a step's run with bash --noprofile --norc -eo pipefail
-	var sarifFile, reportFile, outDir, commentFile, artifact string
+	var sarifFile, reportFile, outDir, commentFile, artifact, drsimSrc, binDir string
 	ran := map[string]int{}
 	redirect := regexp.MustCompile(`>\s*(\S+)\s*$`)
 	for _, st := range job.Steps {
 		switch {
+		case strings.HasPrefix(st.Uses, "actions/checkout@") && st.With["path"] != "":
+			// drsim's own source: this tree
+			drsimSrc = st.With["path"]
+			root, err := filepath.Abs("../..")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(root, filepath.Join(repo, drsimSrc)); err != nil {
+				t.Fatal(err)
+			}
+		case strings.HasPrefix(st.Uses, "actions/setup-go@"):
+			if f := st.With["go-version-file"]; drsimSrc == "" || f != drsimSrc+"/go.mod" {
+				t.Errorf("setup-go reads the Go version from %q, not from drsim's go.mod", f)
+			}
 		case strings.HasPrefix(st.Uses, "github/codeql-action/upload-sarif@"):
 			sarifFile = st.With["sarif_file"]
 		case strings.HasPrefix(st.Uses, "actions/upload-artifact@"):
 			artifact = st.With["path"]
 		case strings.Contains(st.Run, "gh pr comment"):
-			if m := regexp.MustCompile(`--body-file (\S+)`).FindStringSubmatch(st.Run); m != nil {
+			// the report comment is found by its marker among the bot's
+			// comments, never as "the bot's last comment"
+			for _, w := range []string{"marker='<!-- drsim-report -->'", `startswith(\"$marker\")`, `github-actions[bot]`} {
+				if !strings.Contains(st.Run, w) {
+					t.Errorf("the comment step lacks %q", w)
+				}
+			}
+			if strings.Contains(st.Run, "--edit-last") {
+				t.Error("the comment step edits the bot's last comment, which may be another workflow's")
+			}
+			if m := regexp.MustCompile(`cat (\S+); \} > (\S+)`).FindStringSubmatch(st.Run); m != nil && strings.Contains(st.Run, "--body-file "+m[2]) {
 				commentFile = m[1]
 			}
+		case drsimSrc != "" && strings.Contains(st.Run, "go -C "+drsimSrc+" build"):
+			// the build step, as GitHub runs it
+			tmp := t.TempDir()
+			ghPath := filepath.Join(tmp, "github_path")
+			cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", st.Run)
+			cmd.Dir = repo
+			cmd.Env = append(os.Environ(), "RUNNER_TEMP="+tmp, "GITHUB_PATH="+ghPath, "GOFLAGS=-buildvcs=false")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%s: %v\n%s", st.Name, err, out)
+			}
+			binDir = strings.TrimSpace(readAll(t, ghPath))
 		}
 		if !strings.HasPrefix(st.Run, "drsim ") {
 			continue
 		}
+		if binDir == "" {
+			t.Fatalf("%q runs before any step builds drsim from its checked-out source", st.Run)
+		}
+		bin := filepath.Join(binDir, "drsim")
 		cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", st.Run)
 		cmd.Dir = repo
 		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
