@@ -127,11 +127,20 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// write writes every output: the files outside the --out folder, then the
-// folder's set (writeDir fills the staging folder; the files inside --out
-// join it) swapped in whole. drsim's stale temporary files are removed
-// from each folder written to first. Errors are I/O errors (exit 5).
+// write writes every output: the --out folder's set first (writeDir fills
+// the staging folder; the files inside --out join it), swapped in whole,
+// then the files outside the folder (--trace, --per-trial elsewhere), each
+// atomically. A file outside is thus never newer than the folder: a run
+// killed between the two leaves the new folder beside the previous files,
+// and a --trace always belongs to a completed set. drsim's stale temporary
+// files are removed from each folder written to first. Errors are I/O
+// errors (exit 5).
 func (o *outputs) write(writeDir func(dir string) error) error {
+	if o.dir != "" {
+		if err := o.writeDir(writeDir); err != nil {
+			return err
+		}
+	}
 	for _, f := range o.files {
 		if _, inside := o.inDir(f.path); inside {
 			continue
@@ -141,9 +150,11 @@ func (o *outputs) write(writeDir func(dir string) error) error {
 			return ioError(fmt.Errorf("%s: --%s: %w", o.cmd, f.flag, err))
 		}
 	}
-	if o.dir == "" {
-		return nil
-	}
+	return nil
+}
+
+// writeDir stages the --out folder's set and swaps it in.
+func (o *outputs) writeDir(writeDir func(dir string) error) error {
 	atomicfile.RemoveStale(filepath.Dir(filepath.Clean(o.dir)), atomicfile.StaleAfter)
 	atomicfile.RemoveStale(o.dir, atomicfile.StaleAfter)
 	stage, err := atomicfile.NewStage(o.dir)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -142,5 +143,35 @@ func TestOutputPathsCheckedFirst(t *testing.T) {
 	}
 	if got := dirNames(t, dir); !slices.Equal(got, []string{"file"}) {
 		t.Errorf("the checks left %q", got)
+	}
+}
+
+// A file outside --out (--trace) is written after the folder's set is
+// swapped in, so that a run killed between the two never leaves a new
+// trace beside the previous folder (issue: tr.jsonl was from the killed
+// run, out/ from the one before).
+func TestTraceWrittenAfterTheOutSwap(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	o := &outputs{cmd: "run", dir: out}
+	var sawNewSet bool
+	f := o.addFile("trace", filepath.Join(dir, "tr.jsonl"))
+	f.write = func(w io.Writer) error {
+		b, err := os.ReadFile(filepath.Join(out, "report.json"))
+		sawNewSet = err == nil && string(b) == "new"
+		_, err = io.WriteString(w, "{}\n")
+		return err
+	}
+	err := o.write(func(stage string) error {
+		if _, err := os.Stat(filepath.Join(dir, "tr.jsonl")); err == nil {
+			t.Error("the trace was written before the folder's set")
+		}
+		return os.WriteFile(filepath.Join(stage, "report.json"), []byte("new"), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sawNewSet {
+		t.Error("the trace was written before the new set was in place")
 	}
 }
