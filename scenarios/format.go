@@ -86,6 +86,10 @@ type section struct {
 	// ignore lists keys accepted and ignored, and not offered in hints:
 	// the top level's $schema, which editors read.
 	ignore []string
+	// exactlyOne lists two keys of which a table must have exactly one (an
+	// outage's duration or its phases); the schema says so with if/then/else
+	// over required, the decoder with its own message.
+	exactlyOne []string
 }
 
 // newSection builds a section from its fields.
@@ -94,6 +98,12 @@ func newSection(id, where, doc string, fields ...field) *section {
 	for _, f := range fields {
 		s.keys = append(s.keys, f.key)
 	}
+	return s
+}
+
+// withExactlyOne sets the keys of which s's tables have exactly one.
+func (s *section) withExactlyOne(keys ...string) *section {
+	s.exactlyOne = keys
 	return s
 }
 
@@ -225,7 +235,7 @@ var (
 		field{key: "error_rate", kind: vNumber, def: 1.0, min: above(0), max: atMost(1),
 			doc: "Format 1.1. The fraction of requests to the services that fail, in (0, 1]; below 1 a gray failure. Not for a partition, nor with phases."},
 		field{key: "phases", kind: vTables, sub: secPhase, doc: "Format 1.1. An event in phases; the outage then has no services, duration or error_rate of its own."},
-	)
+	).withExactlyOne("duration", "phases")
 	// opArgs are the keys of an op's arguments, in steps and actions (in
 	// the order of opKeys). They are documented once here; opSpecs says
 	// which op uses which.

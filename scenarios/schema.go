@@ -123,6 +123,16 @@ func (p *patterns) table(sec *section) jobj {
 	if len(required) > 0 {
 		o = append(o, jkv{"required", required})
 	}
+	if ks := sec.exactlyOne; len(ks) == 2 {
+		// exactly one of the two keys: with the second, the first is
+		// refused; without it, the first is required. (An if/then/else
+		// rather than oneOf over required, so that an editor marks the
+		// key, not the whole table.)
+		o = append(o,
+			jkv{"if", jobj{{"required", []string{ks[1]}}}},
+			jkv{"then", jobj{{"properties", jobj{{ks[0], false}}}}},
+			jkv{"else", jobj{{"required", []string{ks[0]}}}})
+	}
 	if sec == secStep || sec == secAction {
 		o = append(o, jkv{"allOf", opRules()})
 	}

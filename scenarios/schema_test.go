@@ -287,7 +287,7 @@ var fixtureErrors = map[string][]fixtureError{
 	"testdata/errors/format11.toml": {
 		{"start", badEnum}, {"arc.regions", tooFew}, {`keys.k.admins_in.us-west-9`, reference},
 		{"app.sts", badEnum}, {"app.credentials_ttl", value}, {"outages[0].services", semantic},
-		{"outages[0].error_rate", outOfBounds}, {"outages[0].duration", malformed}, {"outages[1].duration", semantic},
+		{"outages[0].error_rate", outOfBounds}, {"outages[0].duration", malformed}, {"outages[1].duration", unknownKey},
 		{"outages[1].phases[0].duration", missing}, {"outages[1].phases[0].error_rate", outOfBounds},
 		{"outages[2].error_rate", semantic}, {"failover.operator", malformed},
 		{"failover.steps[0].needs", semantic}, {"failover.steps[0].needs", malformed},
@@ -1031,5 +1031,41 @@ func TestBundledSchemaDirective(t *testing.T) {
 	})
 	if n < 10 {
 		t.Errorf("only %d bundled scenarios", n)
+	}
+}
+
+// An [[outages]] entry needs exactly one of duration and phases, in the
+// schema as in the decoder, each marking the key (issue: an outage without
+// duration passed the schema, which required only start).
+func TestSchemaOutageDurationOrPhases(t *testing.T) {
+	sch := compileSchema(t)
+	base, err := os.ReadFile("testdata/snowy.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dur = "duration = \"lognormal(median=3h, p99=12h)\"\n"
+	if !bytes.Contains(base, []byte(dur)) {
+		t.Fatal("testdata/snowy.toml's outage has another duration")
+	}
+	phases := "[[outages.phases]]\nduration = \"1h\"\n"
+	for _, tt := range []struct {
+		name, text string
+		want       []string
+	}{
+		{"duration", string(base), nil},
+		{"neither", strings.Replace(string(base), dur, "", 1), []string{"outages[0].duration"}},
+		{"both", strings.Replace(string(base), "[failover]", phases+"\n[failover]", 1), []string{"outages[0].duration"}},
+		{"phases", strings.Replace(strings.Replace(string(base), dur, "", 1), "[failover]", phases+"\n[failover]", 1), nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := schemaPaths(sch, tomlInstance(t, []byte(tt.text)))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("schema errors at %q, want %q", got, tt.want)
+			}
+			_, err := Parse("outage.toml", []byte(tt.text), nil)
+			if (err != nil) != (tt.want != nil) || err != nil && !strings.Contains(err.Error(), "outages[0].duration") {
+				t.Errorf("decoder: %v", err)
+			}
+		})
 	}
 }
