@@ -35,4 +35,3 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	return nil
 }
-

@@ -14,14 +14,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// openPTY opens a pseudo-terminal pair: the controlling side and the
-// terminal a program writes to.
-func openPTY(t *testing.T) (ptmx, tty *os.File) {
-	return openPTYSized(t, 40, 132)
-}
-
-// openPTYSized is openPTY with a terminal of rows × cols (0 × 0: a size
-// nobody set).
+// openPTYSized opens a pseudo-terminal pair: the controlling side and the
+// terminal a program writes to, of rows × cols (0 × 0: a size nobody set).
 func openPTYSized(t *testing.T, rows, cols uint16) (ptmx, tty *os.File) {
 	t.Helper()
 	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
