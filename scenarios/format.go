@@ -87,8 +87,9 @@ type section struct {
 	// the top level's $schema, which editors read.
 	ignore []string
 	// exactlyOne lists two keys of which a table must have exactly one (an
-	// outage's duration or its phases); the schema says so with if/then/else
-	// over required, the decoder with its own message.
+	// outage's duration or its phases, an array of tables): the schema
+	// requires the first unless the second is given and refuses the first
+	// beside the second, as the decoder does.
 	exactlyOne []string
 }
 

@@ -125,14 +125,17 @@ func (p *patterns) table(sec *section) jobj {
 	}
 	if ks := sec.exactlyOne; len(ks) == 2 {
 		// exactly one of the two keys: with the second, the first is
-		// refused; without it, the first is required. (An if/then/else
-		// rather than oneOf over required, so that an editor marks the
-		// key, not the whole table.)
-		o = append(o,
-			jkv{"if", jobj{{"required", []string{ks[1]}}}},
-			jkv{"then", jobj{{"properties", jobj{{ks[0], false}}}}},
-			jkv{"else", jobj{{"required", []string{ks[0]}}}})
+		// refused; without it, the first is required. Written as the op
+		// rules are (an if on the key's presence and type, in an allOf),
+		// which tombi's strict mode reads as conditions, not as the
+		// table's keys; an editor marks the key, not the whole table.
+		o = append(o, jkv{"allOf", []any{jobj{
+			{"if", jobj{{"properties", jobj{{ks[1], jobj{{"type", "array"}}}}}, {"required", []string{ks[1]}}}},
+			{"then", jobj{{"properties", jobj{{ks[0], false}}}}},
+			{"else", jobj{{"required", []string{ks[0]}}}},
+		}}})
 	}
+
 	if sec == secStep || sec == secAction {
 		o = append(o, jkv{"allOf", opRules()})
 	}
