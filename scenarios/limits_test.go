@@ -258,7 +258,7 @@ func TestSuggestBounded(t *testing.T) {
 // scanStats returns what the limit scan saw of src: the deepest nesting and
 // the most items of one array.
 func scanStats(src string) (depth, items int, msg string) {
-	s := &limitScanner{src: src, arrays: map[string]int{}}
+	s := &limitScanner{cursor: cursor{src: src}, arrays: map[string]int{}}
 	s.document()
 	return s.maxDepth, s.maxItems, s.msg
 }

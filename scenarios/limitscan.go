@@ -23,7 +23,7 @@ func scanLimits(file string, src string) *Error {
 	if len(src) > MaxFileSize {
 		return limitError(file, src, MaxFileSize, limitErr("file size", "the file is larger than 1 MiB"))
 	}
-	s := &limitScanner{src: src, arrays: map[string]int{}}
+	s := &limitScanner{cursor: cursor{src: src}, arrays: map[string]int{}}
 	s.document()
 	if s.msg == "" {
 		return nil
@@ -38,8 +38,7 @@ func limitError(file, src string, off int, msg string) *Error {
 }
 
 type limitScanner struct {
-	src    string
-	off    int
+	cursor
 	keys   int
 	arrays map[string]int // array-of-tables path → elements so far
 	// the deepest nesting and the most items of one array seen so far
@@ -74,44 +73,6 @@ func (s *limitScanner) itemsAt(n, off int, what string) bool {
 func (s *limitScanner) fail(off int, msg string) {
 	if s.msg == "" {
 		s.msg, s.errOff = msg, off
-	}
-}
-
-func (s *limitScanner) eof() bool { return s.off >= len(s.src) }
-
-func (s *limitScanner) peek() byte {
-	if s.eof() {
-		return 0
-	}
-	return s.src[s.off]
-}
-
-func (s *limitScanner) skipWS() {
-	for !s.eof() && (s.src[s.off] == ' ' || s.src[s.off] == '\t') {
-		s.off++
-	}
-}
-
-// skipAll skips whitespace, newlines and comments.
-func (s *limitScanner) skipAll() {
-	for !s.eof() {
-		switch s.src[s.off] {
-		case ' ', '\t', '\r', '\n':
-			s.off++
-		case '#':
-			s.skipLine()
-		default:
-			return
-		}
-	}
-}
-
-// skipLine moves past the next newline.
-func (s *limitScanner) skipLine() {
-	if i := strings.IndexByte(s.src[s.off:], '\n'); i >= 0 {
-		s.off += i + 1
-	} else {
-		s.off = len(s.src)
 	}
 }
 
@@ -286,32 +247,7 @@ func (s *limitScanner) keyValue(depth int) {
 func (s *limitScanner) value(depth int) {
 	rest := s.src[s.off:]
 	switch {
-	case strings.HasPrefix(rest, `"""`):
-		s.off += 3
-		for !s.eof() {
-			if s.src[s.off] == '\\' {
-				s.off += 2
-				continue
-			}
-			if strings.HasPrefix(s.src[s.off:], `"""`) {
-				s.off += 3
-				for s.peek() == '"' {
-					s.off++
-				}
-				return
-			}
-			s.off++
-		}
-		s.off = min(s.off, len(s.src))
-	case strings.HasPrefix(rest, "'''"):
-		if i := strings.Index(rest[3:], "'''"); i >= 0 {
-			s.off += 3 + i + 3
-			for s.peek() == '\'' {
-				s.off++
-			}
-		} else {
-			s.off = len(s.src)
-		}
+	case s.skipMultiline():
 	case strings.HasPrefix(rest, `"`), strings.HasPrefix(rest, "'"):
 		if end := s.stringEnd(s.off+1, rest[0], rest[0] == '"'); end >= 0 {
 			s.off = end + 1

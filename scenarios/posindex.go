@@ -61,8 +61,7 @@ type posEntry struct {
 type posIndex map[string]posEntry
 
 type scanner struct {
-	src        string
-	off        int
+	cursor
 	file       string
 	lineStarts []int
 	idx        posIndex
@@ -75,7 +74,7 @@ type scanner struct {
 
 // scanPositions returns the position index of a TOML document.
 func scanPositions(file, src string) posIndex {
-	s := &scanner{src: src, file: file, idx: posIndex{}, arrays: map[string]int{}}
+	s := &scanner{cursor: cursor{src: src}, file: file, idx: posIndex{}, arrays: map[string]int{}}
 	s.lineStarts = append(s.lineStarts, 0)
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
@@ -88,7 +87,7 @@ func scanPositions(file, src string) posIndex {
 
 // posAt returns the position of byte offset off in src.
 func posAt(file, src string, off int) Pos {
-	s := &scanner{src: src, file: file}
+	s := &scanner{cursor: cursor{src: src}, file: file}
 	s.lineStarts = append(s.lineStarts, 0)
 	for i := 0; i < len(src) && i < off; i++ {
 		if src[i] == '\n' {
@@ -134,44 +133,6 @@ func (s *scanner) record(path string, off int, table bool) {
 		return
 	}
 	s.idx[path] = posEntry{Pos: s.pos(off), table: table}
-}
-
-func (s *scanner) eof() bool { return s.off >= len(s.src) }
-
-func (s *scanner) peek() byte {
-	if s.eof() {
-		return 0
-	}
-	return s.src[s.off]
-}
-
-func (s *scanner) skipWS() {
-	for !s.eof() && (s.src[s.off] == ' ' || s.src[s.off] == '\t') {
-		s.off++
-	}
-}
-
-// skipAll skips whitespace, newlines and comments.
-func (s *scanner) skipAll() {
-	for !s.eof() {
-		switch s.src[s.off] {
-		case ' ', '\t', '\r', '\n':
-			s.off++
-		case '#':
-			s.skipLine()
-		default:
-			return
-		}
-	}
-}
-
-// skipLine moves past the next newline.
-func (s *scanner) skipLine() {
-	if i := strings.IndexByte(s.src[s.off:], '\n'); i >= 0 {
-		s.off += i + 1
-	} else {
-		s.off = len(s.src)
-	}
 }
 
 func (s *scanner) document() {
@@ -346,31 +307,7 @@ func (s *scanner) value(path string) {
 	defer func() { s.depth-- }()
 	rest := s.src[s.off:]
 	switch {
-	case strings.HasPrefix(rest, `"""`):
-		s.off += 3
-		for !s.eof() {
-			if s.src[s.off] == '\\' {
-				s.off += 2
-				continue
-			}
-			if strings.HasPrefix(s.src[s.off:], `"""`) {
-				s.off += 3
-				for s.peek() == '"' {
-					s.off++
-				}
-				return
-			}
-			s.off++
-		}
-	case strings.HasPrefix(rest, "'''"):
-		if i := strings.Index(rest[3:], "'''"); i >= 0 {
-			s.off += 3 + i + 3
-			for s.peek() == '\'' {
-				s.off++
-			}
-		} else {
-			s.off = len(s.src)
-		}
+	case s.skipMultiline():
 	case strings.HasPrefix(rest, `"`):
 		if end := s.basicStringEnd(s.off + 1); end >= 0 {
 			s.off = end + 1
