@@ -49,9 +49,10 @@ func (c *cursor) skipLine() {
 	}
 }
 
-// skipMultiline moves past a multi-line string that starts at c.off (""" or
-// ”', with the quotes TOML allows before the closing delimiter) and
-// reports whether there was one. An unclosed string runs to the end.
+// skipMultiline moves past a multi-line string that starts at c.off (three
+// double or three single quotes, with the quotes TOML allows before the
+// closing delimiter) and reports whether there was one. An unclosed string
+// runs to the end.
 func (c *cursor) skipMultiline() bool {
 	rest := c.src[c.off:]
 	switch {
