@@ -194,19 +194,11 @@ func costRTOChart(c *report.Comparison) (*Chart, error) {
 		}
 		labels.points = append(labels.points, pointLabel{X: pt.X, Y: pt.Y, Text: texts[i]})
 	}
-	if len(frontPts) > 0 {
-		g := draw.GlyphStyle{Color: colFront, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
-		if err := addMarks(p, frontPts, g); err != nil {
-			return nil, fmt.Errorf("chart: cost chart: %w", err)
-		}
-		legend = append(legend, swatch{Label: "on the front: no other is as cheap and as fast, and cheaper or faster", Glyph: &g})
-	}
-	if len(otherPts) > 0 {
-		g := draw.GlyphStyle{Color: colGrey, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-		if err := addMarks(p, otherPts, g); err != nil {
-			return nil, fmt.Errorf("chart: cost chart: %w", err)
-		}
-		legend = append(legend, swatch{Label: "dominated: another is as cheap and as fast, and cheaper or faster", Glyph: &g})
+	var err error
+	if legend, err = addFrontMarks(p, frontPts, otherPts,
+		"on the front: no other is as cheap and as fast, and cheaper or faster",
+		"dominated: another is as cheap and as fast, and cheaper or faster", legend); err != nil {
+		return nil, err
 	}
 	p.Add(labels)
 	// Room for the names: they are written beside the points.
@@ -437,3 +429,27 @@ var (
 	_ plot.Plotter    = (*lanesPlotter)(nil)
 	_ plot.DataRanger = (*lanesPlotter)(nil)
 )
+
+// addFrontMarks draws the points on the Pareto front (large, in colFront)
+// and the dominated ones (grey) of a cost chart, each with its legend
+// entry (frontLabel, otherLabel) when it has points.
+func addFrontMarks(p *plot.Plot, front, others plotter.XYs, frontLabel, otherLabel string, legend []swatch) ([]swatch, error) {
+	for _, m := range []struct {
+		pts   plotter.XYs
+		style draw.GlyphStyle
+		label string
+	}{
+		{front, draw.GlyphStyle{Color: colFront, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}, frontLabel},
+		{others, draw.GlyphStyle{Color: colGrey, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}, otherLabel},
+	} {
+		if len(m.pts) == 0 {
+			continue
+		}
+		if err := addMarks(p, m.pts, m.style); err != nil {
+			return legend, fmt.Errorf("chart: cost chart: %w", err)
+		}
+		g := m.style
+		legend = append(legend, swatch{Label: m.label, Glyph: &g})
+	}
+	return legend, nil
+}

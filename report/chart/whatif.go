@@ -1187,19 +1187,11 @@ func costMeetChart(s *report.Sweep) (*Chart, error) {
 		}
 		labels.points = append(labels.points, pointLabel{X: pt.X, Y: pt.Y, Text: text})
 	}
-	if len(onFront) > 0 {
-		g := draw.GlyphStyle{Color: colFront, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
-		if err := addMarks(p, onFront, g); err != nil {
-			return nil, fmt.Errorf("chart: cost chart: %w", err)
-		}
-		legend = append(legend, swatch{Label: "on the front: no other point is as likely for as little, and likelier or cheaper", Glyph: &g})
-	}
-	if len(others) > 0 {
-		g := draw.GlyphStyle{Color: colGrey, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-		if err := addMarks(p, others, g); err != nil {
-			return nil, fmt.Errorf("chart: cost chart: %w", err)
-		}
-		legend = append(legend, swatch{Label: "dominated: another point is as likely for as little, and likelier or cheaper", Glyph: &g})
+	var err error
+	if legend, err = addFrontMarks(p, onFront, others,
+		"on the front: no other point is as likely for as little, and likelier or cheaper",
+		"dominated: another point is as likely for as little, and likelier or cheaper", legend); err != nil {
+		return nil, err
 	}
 	p.Add(labels)
 	objV, objLabel, hasObj := objectiveOf(report.MetricMeetBoth, s.Objectives, s.MinProbability)
