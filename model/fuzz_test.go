@@ -99,13 +99,27 @@ func checkInvariants(t *testing.T, cfg *Config, res *TrialResult) {
 		t.Errorf("RTO=%v recovered in %v", res.RTO, res.RecoveredIn)
 	}
 	var sum int64
-	for _, n := range res.LostWrites {
+	unbounded := false
+	for i, n := range res.LostWrites {
 		if n < 0 {
 			t.Errorf("negative lost writes %v", res.LostWrites)
 		}
-		sum += n
+		if n == UnboundedLost {
+			// Only under a steady start, with the store's RPO unbounded
+			// too, and then the trial's.
+			unbounded = true
+			if cfg.Start != StartSteady || res.StoreRPO[i] != sim.Forever {
+				t.Errorf("store %d: unbounded lost writes with RPO %v, start %v", i, res.StoreRPO[i], cfg.Start)
+			}
+			continue
+		}
+		sum = min(sum+n, UnboundedLost-1)
 	}
-	if sum != res.LostTotal || res.RPO < 0 || (cfg.Start == StartEmpty && res.RPO > res.T0) || (sum > 0) != (res.RPO > 0 || res.LostTotal > 0) {
+	if unbounded {
+		if res.LostTotal != UnboundedLost || res.RPO != sim.Forever {
+			t.Errorf("unbounded store: total %d RPO %v", res.LostTotal, res.RPO)
+		}
+	} else if sum != res.LostTotal || res.RPO < 0 || (cfg.Start == StartEmpty && res.RPO > res.T0) || (sum > 0) != (res.RPO > 0 || res.LostTotal > 0) {
 		t.Errorf("lost=%v total=%d RPO=%v T0=%v", res.LostWrites, res.LostTotal, res.RPO, res.T0)
 	}
 	for i, v := range res.KMSFailures {
