@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/drsim/drsim/internal/escape"
+	"github.com/drsim/drsim/internal/human"
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
 )
@@ -135,8 +136,9 @@ func checkObjectives(stderr io.Writer, s *simulation, minP float64) (bool, error
 	if both.CI95 != nil {
 		ci = *both.CI95
 	}
-	fmt.Fprintf(stderr, "drsim: check failed: %s met its objectives (%s) in %.1f%% of %d trials (%d/%d, 95%% CI %.1f%%-%.1f%%), below the required %.1f%%\n",
-		s.cfg.Name, objectivesText(s.cfg), 100*p, s.trials.N(), both.Met, both.N, 100*ci[0], 100*ci[1], 100*minP)
+	got, bar := human.PctApart(p, minP)
+	fmt.Fprintf(stderr, "drsim: check failed: %s met its objectives (%s) in %s of %d trials (%d/%d, 95%% CI %.1f%%-%.1f%%), below the required %s\n",
+		s.cfg.Name, objectivesText(s.cfg), got, s.trials.N(), both.Met, both.N, 100*ci[0], 100*ci[1], bar)
 	return false, nil
 }
 

@@ -199,6 +199,19 @@ func Pct(p float64) string {
 	return strconv.FormatFloat(p*100, 'f', 1, 64) + "%"
 }
 
+// PctApart formats probabilities a and b (in [0, 1]) as percentages with
+// the fewest decimals, from 1 up to 6, that tell them apart when they
+// differ, so that "94.95% is below the required 95.0%" never prints as
+// "95.0% … below 95.0%".
+func PctApart(a, b float64) (string, string) {
+	for d := 1; ; d++ {
+		sa, sb := strconv.FormatFloat(a*100, 'f', d, 64)+"%", strconv.FormatFloat(b*100, 'f', d, 64)+"%"
+		if sa != sb || a == b || d == 6 {
+			return sa, sb
+		}
+	}
+}
+
 // PctOr formats an optional probability; nil is nilText.
 func PctOr(x *float64, nilText string) string {
 	if x == nil {

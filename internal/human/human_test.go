@@ -79,3 +79,19 @@ func TestIntAndPlural(t *testing.T) {
 		t.Error("Plural")
 	}
 }
+
+func TestPctApart(t *testing.T) {
+	for _, tt := range []struct {
+		a, b   float64
+		wa, wb string
+	}{
+		{0.9495, 0.95, "94.95%", "95.00%"},
+		{0.9, 0.95, "90.0%", "95.0%"},
+		{0.95, 0.95, "95.0%", "95.0%"},
+		{0.949999999, 0.95, "95.000000%", "95.000000%"},
+	} {
+		if a, b := PctApart(tt.a, tt.b); a != tt.wa || b != tt.wb {
+			t.Errorf("PctApart(%v, %v) = %s, %s; want %s, %s", tt.a, tt.b, a, b, tt.wa, tt.wb)
+		}
+	}
+}

@@ -100,7 +100,8 @@ func sweepVerdict(s *report.Sweep) string {
 		v = fmt.Sprintf("Cheapest point with P(meet both) ≥ %s: %s, %s at %s a month.", human.Pct(s.MinProbability), pointLabel(s, p), human.Pct(*p.MeetBoth.P), human.USD(p.MonthlyUSD))
 	default:
 		p := &s.Points[best]
-		v = fmt.Sprintf("No point reaches P(meet both) ≥ %s; the highest is %s, %s at %s a month.", human.Pct(s.MinProbability), pointLabel(s, p), human.Pct(*p.MeetBoth.P), human.USD(p.MonthlyUSD))
+		best, bar := human.PctApart(*p.MeetBoth.P, s.MinProbability)
+		v = fmt.Sprintf("No point reaches P(meet both) ≥ %s; the highest is %s, %s at %s a month.", bar, pointLabel(s, p), best, human.USD(p.MonthlyUSD))
 	}
 	for _, p := range s.Parameters {
 		if p.NoEffect != "" {

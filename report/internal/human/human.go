@@ -26,6 +26,10 @@ func Pct(p float64) string { return h.Pct(p) }
 // PctOr is internal/human.PctOr: an optional probability, nil as nilText.
 func PctOr(x *float64, nilText string) string { return h.PctOr(x, nilText) }
 
+// PctApart is internal/human.PctApart: two percentages with the decimals
+// that tell them apart.
+func PctApart(a, b float64) (string, string) { return h.PctApart(a, b) }
+
 // CIPct is internal/human.CIPct: "[lo, hi]", nil as "".
 func CIPct(ci *[2]float64) string { return h.CIPct(ci) }
 
