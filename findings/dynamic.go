@@ -125,7 +125,12 @@ func seconds(t sim.Time) float64 { return float64(t) / float64(sim.Second) }
 func (t *Tally) Findings(loc model.Locator) []Finding {
 	keys := slices.Sorted(maps.Keys(t.groups))
 	out := make([]Finding, 0, len(keys))
-	d := &describer{checker: checker{cfg: t.cfg, loc: loc, serveAfter: serveAfterFailover(t.cfg)}, n: t.n}
+	d := &describer{checker: checker{cfg: t.cfg, loc: loc, serveAfter: serveAfterFailover(t.cfg)}, n: t.n, replFailed: map[[2]int]kms.Reason{}}
+	for _, k := range keys {
+		if k.Kind() == model.CauseReplicationCall {
+			d.replFailed[[2]int{k.Store(), k.Dest()}] = k.Reason()
+		}
+	}
 	for _, k := range keys {
 		if f, ok := d.finding(t.groups[k]); ok {
 			out = append(out, f)
@@ -218,6 +223,9 @@ func sameSubjects(a, b *Subjects) bool {
 type describer struct {
 	checker
 	n int // trials of the run
+	// replFailed maps {store, destination region} to the AWS error of
+	// replication calls that failed in the run (a DR504 finding)
+	replFailed map[[2]int]kms.Reason
 	// cands are the candidate paths of the last first call
 	cands []string
 }
@@ -555,6 +563,11 @@ func (d *describer) finding(g *group) (Finding, bool) {
 				if !o.op.RTC {
 					fix += fmt.Sprintf(", and set rtc = true in %s", o.path)
 				}
+				break
+			}
+			if reason, failed := d.replFailed[[2]int{c.Store(), c.Region()}]; failed {
+				// The objects never arrive: the lag is not what sets the RPO.
+				fix = fmt.Sprintf("the replication of %q to %s fails (%s, see %s): fix that first; these RPOs are the age of the objects it never delivered, not of a lag", b.Name, region, reason, ReplicationCallsFailed)
 				break
 			}
 			for _, r := range b.Replication {

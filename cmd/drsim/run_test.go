@@ -388,3 +388,18 @@ func TestUnboundedRPOReport(t *testing.T) {
 		t.Errorf("JSON: rpo p50 %v unbounded %d met %d, want null, 40, 0", doc.Metrics.RPO.P50, doc.Metrics.RPO.Unbounded, doc.Met.RPO.Met)
 	}
 }
+
+// TestStaleFixWhenReplicationFails: when a bucket's replication to the
+// recovery region fails (here the replication role is missing from the
+// us-west-2 key policy: AccessDeniedException), DR507's fix names that
+// failure (DR504) instead of the replication lag or RTC.
+func TestStaleFixWhenReplicationFails(t *testing.T) {
+	code, out, errs := drsim(t, "run", "snowy", "--trials", "50", "--quiet", "--set", `keys.alerts.users_in={us-west-2=["alerts-app","dr-operator"]}`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	want := `fix: the replication of "alerts" to us-west-2 fails (AccessDeniedException, see DR504): fix that first`
+	if !strings.Contains(out, want) || strings.Contains(out, "already uses RTC") {
+		t.Errorf("DR507's fix does not name the failing replication:\n%s", out)
+	}
+}

@@ -62,5 +62,5 @@ func startText(start string) string {
 	if start == model.StartNames[model.StartEmpty] {
 		return "Start: empty (format 1.0): nothing exists before t=0, so the writes and backups of a trial begin at 0."
 	}
-	return "Start: steady: the system has been running at its t=0 rates since long before 0 (writes in flight at 0, backups taken on schedule), so RPO and lost writes do not depend on where the outage falls."
+	return "Start: steady: the system has been running at its t=0 rates since long before 0 (writes in flight at 0, backups taken on schedule), so RPO and lost writes do not depend on where the outage falls, as long as replication works at t=0 (writes that a failing replication never delivers count from 0)."
 }
