@@ -246,6 +246,7 @@ type loader struct {
 	where string    // the root in errors
 	errs  ErrorList
 	chain []source
+	bases []string // the paths of the files extends read (not bundled)
 }
 
 // openSource loads src and what it extends, applies the overrides to the
@@ -256,7 +257,11 @@ func openSource(src source, files baseFiles, root, where, file string, overrides
 	if !ok {
 		return nil, sortErrors(l.errs)
 	}
-	return resolve(src.display, file, tree, idx, overrides, l.errs)
+	res, err := resolve(src.display, file, tree, idx, overrides, l.errs)
+	if res != nil {
+		res.Bases = l.bases
+	}
+	return res, err
 }
 
 func (l *loader) fail(file string, line, col int, p, format string, args ...any) {
@@ -340,6 +345,9 @@ func (l *loader) load(src source) (map[string]any, posIndex, bool) {
 		return nil, nil, false
 	}
 	base.namedAt = at
+	if !base.bundled {
+		l.bases = append(l.bases, base.display)
+	}
 	btree, bidx, ok := l.load(base)
 	if !ok {
 		return nil, nil, false

@@ -21,6 +21,12 @@ type Resolved struct {
 	Config    *model.Config
 	Locator   model.Locator
 	Overrides []Override
+	// Bases are the paths of the files the scenario extends, directly or
+	// through its bases, in the order extends names them: the files read
+	// from disk (or through Parse's readExtends) besides the scenario's
+	// own; bundled bases are not listed. A command that writes files
+	// refuses to overwrite any of them. Empty when nothing is extended.
+	Bases []string
 
 	top, file string
 	// tree is the merged tree with the overrides applied, idx where each
@@ -123,6 +129,7 @@ func (r *Resolved) With(more ...Override) (*Resolved, error) {
 		return nil, err
 	}
 	next.Overrides = append(append([]Override(nil), r.Overrides...), next.Overrides...)
+	next.Bases = r.Bases
 	return next, nil
 }
 

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -49,6 +51,47 @@ func TestLocatorRoundTrip(t *testing.T) {
 			if a != b || wa != wb {
 				t.Errorf("%s: Locate(%q) = %v %v, after the round trip %v %v", arg, p, a, wa, b, wb)
 			}
+		}
+	}
+}
+
+// TestResolvedBases: Bases lists the files read through extends, in the
+// order of the chain, without the scenario's own file or a bundled base;
+// With keeps them.
+func TestResolvedBases(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	base := write("base.toml", "extends = \"snowy\"\nname = \"base\"\n")
+	mid := write("mid.toml", "extends = \"base.toml\"\nname = \"mid\"\n")
+	top := write("top.toml", "extends = \"mid.toml\"\nname = \"top\"\n")
+	for _, tc := range []struct {
+		arg  string
+		want []string
+	}{
+		{top, []string{mid, base}},
+		{mid, []string{base}},
+		{base, nil},
+		{"snowy", nil},
+	} {
+		res, err := Open(tc.arg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(res.Bases, tc.want) {
+			t.Errorf("%s: Bases %q, want %q", tc.arg, res.Bases, tc.want)
+		}
+		next, err := res.With()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(next.Bases, tc.want) {
+			t.Errorf("%s: With().Bases %q, want %q", tc.arg, next.Bases, tc.want)
 		}
 	}
 }

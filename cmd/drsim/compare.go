@@ -9,6 +9,7 @@ import (
 	"github.com/drsim/drsim/model"
 	"github.com/drsim/drsim/report"
 	"github.com/drsim/drsim/report/render"
+	"github.com/drsim/drsim/scenarios"
 )
 
 func newCompareCmd(e *env) *cobra.Command {
@@ -59,9 +60,10 @@ the last one with the trials it completed, and is marked partial.`,
 			}
 			res.overrides = overrides
 			cfgs := make([]*model.Config, len(args))
+			resolved := make([]*scenarios.Resolved, len(args))
 			var errs []error
 			for i, arg := range args {
-				cfg, err := res.resolve(arg)
+				r, err := res.open(arg)
 				if isInterrupted(err) {
 					return err
 				}
@@ -69,7 +71,7 @@ the last one with the trials it completed, and is marked partial.`,
 					errs = append(errs, scenarioErrors(err, displayName(arg)))
 					continue
 				}
-				cfgs[i] = cfg
+				cfgs[i], resolved[i] = r.Config, r
 			}
 			if len(errs) > 0 {
 				return inputError(errors.Join(errs...))
@@ -87,6 +89,9 @@ the last one with the trials it completed, and is marked partial.`,
 			}
 			setMemoryLimit(n, cfgs...)
 			outs := &outputs{cmd: "compare", dir: f.out, reserved: []string{render.CompareJSON, render.CompareMD, render.CompareHTML}, inputs: args}
+			for i, r := range resolved {
+				outs.addBases(args[i], r)
+			}
 			if err := outs.check(); err != nil {
 				return err
 			}

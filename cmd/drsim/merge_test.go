@@ -267,6 +267,57 @@ func TestOutputIsInput(t *testing.T) {
 	}
 }
 
+// TestOutputIsExtendedBase: a file the scenario extends (directly or
+// through another base) is an input too: every output flag that names it,
+// and an --out folder whose report would replace it, is refused before any
+// trial, with exit 2 and a message naming the base and the flag, and the
+// base is left as it was.
+func TestOutputIsExtendedBase(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	files := map[string]string{
+		"base.toml":        "extends = \"snowy\"\nname = \"base\"\n",
+		"mid.toml":         "extends = \"base.toml\"\nname = \"mid\"\n",
+		"del.toml":         "extends = \"mid.toml\"\nname = \"del\"\n",
+		"out/report.json":  "extends = \"snowy\"\nname = \"in-out\"\n",
+		"top.toml":         "extends = \"out/report.json\"\nname = \"top\"\n",
+		"cmp/compare.json": "extends = \"snowy\"\nname = \"in-cmp\"\n",
+		"ctop.toml":        "extends = \"cmp/compare.json\"\nname = \"ctop\"\n",
+	}
+	for name, text := range files {
+		os.MkdirAll(filepath.Dir(p(name)), 0o755)
+		if err := os.WriteFile(p(name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"run", p("del.toml"), "--per-trial", p("base.toml")}, []string{"--per-trial", "base.toml (extended by " + p("del.toml")}},
+		{[]string{"run", p("del.toml"), "--per-trial", p("mid.toml")}, []string{"--per-trial", "mid.toml (extended by"}},
+		{[]string{"run", p("del.toml"), "--trace", filepath.Join(dir, ".", "base.toml")}, []string{"--trace", "base.toml (extended by"}},
+		{[]string{"run", p("del.toml"), "--shard", "1/2", "--out-partial", p("base.toml")}, []string{"--out-partial", "base.toml (extended by"}},
+		{[]string{"run", p("top.toml"), "--out", p("out")}, []string{"--out", "report.json (extended by"}},
+		{[]string{"compare", p("ctop.toml"), "snowy", "--out", p("cmp")}, []string{"--out", "compare.json (extended by"}},
+	} {
+		code, stdout, stderr := drsim(t, append(tc.args, "--trials", "10", "--quiet")...)
+		if code != exitInput || stdout != "" || !strings.Contains(stderr, "refusing to overwrite it") && !strings.Contains(stderr, "would replace") {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%v: stderr %q lacks %q", tc.args, stderr, w)
+			}
+		}
+	}
+	for name, want := range files {
+		if readAll(t, p(name)) != want {
+			t.Errorf("%s was changed", name)
+		}
+	}
+}
+
 // TestMergeMemoryCheck: merge checks its memory estimate (that of the
 // unsharded run) before decoding, and stops with exit 6 like run.
 func TestMergeMemoryCheck(t *testing.T) {

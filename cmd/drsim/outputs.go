@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/drsim/drsim/internal/atomicfile"
+	"github.com/drsim/drsim/scenarios"
 )
 
 // outputFile is a file a command writes besides stdout: --per-trial or
@@ -30,12 +31,26 @@ type outputs struct {
 	reserved []string
 	files    []*outputFile
 	// inputs are the files the command reads (the scenario files, the
-	// partial results): no output may be one of them.
+	// partial results): no output may be one of them. bases are the files
+	// those scenarios extend (scenarios.Resolved.Bases), no output either.
 	inputs []string
+	bases  []base
 }
 
-// sameAsInput returns the input that path is (the same file, however
-// spelt: os.SameFile), "" when it is none or does not exist yet.
+// base is a file a scenario extends: path, and the scenario file that
+// names it (directly or through other bases).
+type base struct{ path, by string }
+
+// addBases registers the files the scenario arg extends.
+func (o *outputs) addBases(arg string, res *scenarios.Resolved) {
+	for _, b := range res.Bases {
+		o.bases = append(o.bases, base{path: b, by: displayName(arg)})
+	}
+}
+
+// sameAsInput names the input that path is (the same file, however spelt:
+// os.SameFile), "the input x.toml" or "the input base.toml (extended by
+// x.toml)", or returns "" when it is none or does not exist yet.
 func (o *outputs) sameAsInput(path string) string {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -43,7 +58,12 @@ func (o *outputs) sameAsInput(path string) string {
 	}
 	for _, in := range o.inputs {
 		if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
-			return in
+			return "the input " + in
+		}
+	}
+	for _, b := range o.bases {
+		if ist, err := os.Stat(b.path); err == nil && os.SameFile(st, ist) {
+			return fmt.Sprintf("the input %s (extended by %s)", b.path, b.by)
 		}
 	}
 	return ""
@@ -91,7 +111,7 @@ func (o *outputs) check() error {
 		}
 		seen[abs] = f.flag
 		if in := o.sameAsInput(f.path); in != "" {
-			return inputError(fmt.Errorf("%s: --%s %s is the input %s: refusing to overwrite it; name another file", o.cmd, f.flag, f.path, in))
+			return inputError(fmt.Errorf("%s: --%s %s is %s: refusing to overwrite it; name another file", o.cmd, f.flag, f.path, in))
 		}
 		rel, inside := o.inDir(f.path)
 		switch {
@@ -108,7 +128,7 @@ func (o *outputs) check() error {
 	if o.dir != "" {
 		for _, name := range o.reserved {
 			if in := o.sameAsInput(filepath.Join(o.dir, name)); in != "" {
-				return inputError(fmt.Errorf("%s: --out %s would replace the input %s (its %s): name another folder", o.cmd, o.dir, in, name))
+				return inputError(fmt.Errorf("%s: --out %s would replace %s with its %s: name another folder", o.cmd, o.dir, in, name))
 			}
 		}
 		if err := atomicfile.CheckDir(o.dir); err != nil {

@@ -133,6 +133,7 @@ error. A shard writes no report: --format takes only partial there.`,
 			}
 			setMemoryLimit(most, cfg)
 			outs := &outputs{cmd: "run", dir: f.out, reserved: []string{render.ReportJSON, render.ReportMarkdown, render.ReportHTML}, inputs: args}
+			outs.addBases(args[0], resolved)
 			perTrialOut := outs.addFile("per-trial", perTrial)
 			traceOut := outs.addFile("trace", tracePath)
 			partialOut := outs.addFile("out-partial", outPartial)
