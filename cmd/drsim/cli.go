@@ -22,12 +22,52 @@ import (
 // run is the whole CLI: it runs the command that args name and returns an
 // error whose exit code exitCode tells. SIGINT and SIGTERM cancel the
 // command's context (a simulating command stops its trials and exits 130);
-// a second signal ends the process at once.
+// a second signal ends the process at once, with exit code 130 too (see
+// watchSignals).
 func run(args []string, stdout, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	context.AfterFunc(ctx, stop)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go watchSignals(sigs, done, cancel, func() {
+		fmt.Fprintln(stderr, "drsim: interrupted again: stopping at once")
+		os.Exit(exitInterrupted)
+	})
 	return newEnv(os.Stdin, stdout, stderr).run(ctx, args)
+}
+
+// sameInterruption is how soon after the first signal another counts as
+// the same interruption delivered twice: timeout(1) signals the process,
+// then its process group, so drsim receives its SIGTERM (or SIGINT) twice
+// within microseconds. A person's second Ctrl-C comes later than this.
+const sameInterruption = 250 * time.Millisecond
+
+// watchSignals treats SIGINT and SIGTERM alike, until done is closed: the
+// first calls cancel; another, sameInterruption or more after it, calls
+// exit. drsim keeps its handler installed throughout, rather than
+// restoring the default action after the first signal, under which a
+// second SIGTERM would end it silently with status 143 (and a second
+// SIGINT would be ignored or fatal depending on how it was started).
+func watchSignals(sigs <-chan os.Signal, done <-chan struct{}, cancel func(), exit func()) {
+	var first time.Time
+	for {
+		select {
+		case <-done:
+			return
+		case <-sigs:
+		}
+		switch {
+		case first.IsZero():
+			first = time.Now()
+			cancel()
+		case time.Since(first) >= sameInterruption:
+			exit()
+			return
+		}
+	}
 }
 
 // env is what one run of the CLI reads, writes and asks of the machine.
