@@ -287,3 +287,50 @@ func TestDeployImages(t *testing.T) {
 		t.Error("deploy/README.md: claims sweeps shard, or does not name the placeholders")
 	}
 }
+
+// TestDeployVolumeUser: the user the image runs as (the Dockerfile's USER)
+// can write the results volume as the examples set it up: both Kubernetes
+// Jobs run their pods as that user and group with fsGroup set to its group,
+// and deploy/README.md says how to make an NFS or EFS volume (which ignore
+// fsGroup) writable, with an EFS access point for AWS Batch.
+func TestDeployVolumeUser(t *testing.T) {
+	deploy := func(p ...string) string {
+		return readAll(t, filepath.Join(append([]string{"..", "..", "deploy"}, p...)...))
+	}
+	m := regexp.MustCompile(`(?m)^USER\s+(\d+):(\d+)\s*$`).FindStringSubmatch(deploy("Dockerfile"))
+	if m == nil {
+		t.Fatal("Dockerfile: no numeric USER uid:gid")
+	}
+	uid, _ := strconv.ParseInt(m[1], 10, 64)
+	gid, _ := strconv.ParseInt(m[2], 10, 64)
+	type securityContext struct {
+		RunAsUser  *int64 `yaml:"runAsUser"`
+		RunAsGroup *int64 `yaml:"runAsGroup"`
+		FSGroup    *int64 `yaml:"fsGroup"`
+	}
+	for _, f := range []string{"shards.yaml", "merge.yaml"} {
+		var j struct {
+			Kind string `yaml:"kind"`
+			Spec struct {
+				Template struct {
+					Spec struct {
+						SecurityContext *securityContext `yaml:"securityContext"`
+					} `yaml:"spec"`
+				} `yaml:"template"`
+			} `yaml:"spec"`
+		}
+		if err := yaml.Unmarshal([]byte(deploy("kubernetes", f)), &j); err != nil {
+			t.Fatal(err)
+		}
+		sc := j.Spec.Template.Spec.SecurityContext
+		if j.Kind != "Job" || sc == nil || sc.RunAsUser == nil || *sc.RunAsUser != uid || sc.RunAsGroup == nil || *sc.RunAsGroup != gid || sc.FSGroup == nil || *sc.FSGroup != gid {
+			t.Errorf("%s: the pod's securityContext %+v; want runAsUser %d, runAsGroup %d, fsGroup %d (the Dockerfile's USER)", f, sc, uid, gid, gid)
+		}
+	}
+	r := deploy("README.md")
+	for _, want := range []string{"**The results volume.**", "fsGroup", "access point", "Uid=" + m[1] + ",Gid=" + m[2], "OwnerUid=" + m[1], "accessPointId"} {
+		if !strings.Contains(r, want) {
+			t.Errorf("deploy/README.md does not say how to make the volume writable by %s:%s: no %q", m[1], m[2], want)
+		}
+	}
+}
