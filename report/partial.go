@@ -301,10 +301,19 @@ type PartialReader struct {
 // OpenPartial reads the header of the partial result r. Errors are
 // *NotPartialError (not a partial result) or *DamagedError.
 func OpenPartial(r io.Reader) (*PartialReader, error) {
-	zr, err := gzip.NewReader(r)
+	br := bufio.NewReader(r)
+	// A file cut short in its gzip header is damaged only if it began as
+	// gzip does (RFC 1952: ID1 0x1f, ID2 0x8b); a short text file is not a
+	// partial at all.
+	head, _ := br.Peek(2)
+	gzipStart := len(head) > 0 && head[0] == 0x1f && (len(head) == 1 || head[1] == 0x8b)
+	zr, err := gzip.NewReader(br)
 	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
+		if errors.Is(err, io.ErrUnexpectedEOF) && gzipStart {
 			return nil, damaged("the gzip header", err)
+		}
+		if !gzipStart && len(head) > 0 {
+			return nil, &NotPartialError{"not gzip-compressed, as every partial result is"}
 		}
 		return nil, &NotPartialError{fmt.Sprintf("gzip: %v", err)}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -166,4 +167,35 @@ func FuzzReadPartial(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOpenPartialNotPartial: a file that never was a partial result (text,
+// however short) is "not a partial result"; one that starts as gzip does
+// but is cut short in its header, or a partial cut short, is damaged.
+func TestOpenPartialNotPartial(t *testing.T) {
+	whole := partialOf(t, runRange(t, 0, 10, 1), 10)
+	for _, c := range []struct {
+		name    string
+		data    []byte
+		damaged bool
+	}{
+		{"3-byte text", []byte("hi\n"), false},
+		{"1 byte", []byte("x"), false},
+		{"text", []byte("not a partial result at all, but long enough for a gzip header"), false},
+		{"a scenario", []byte("name = \"x\"\nhorizon = \"1d\"\n"), false},
+		{"gzip magic only", whole[:2], true},
+		{"gzip ID1 only", whole[:1], true},
+		{"gzip header cut", whole[:6], true},
+		{"partial cut", whole[:len(whole)/2], true},
+	} {
+		_, err := ReadPartial(bytes.NewReader(c.data))
+		var np *NotPartialError
+		var de *DamagedError
+		switch {
+		case c.damaged && !errors.As(err, &de):
+			t.Errorf("%s: %v, want a DamagedError", c.name, err)
+		case !c.damaged && !errors.As(err, &np):
+			t.Errorf("%s: %v, want a NotPartialError", c.name, err)
+		}
+	}
 }

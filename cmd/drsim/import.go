@@ -74,9 +74,9 @@ extend -o FILE. The first SIGINT or SIGTERM ends an import: nothing is written.`
 			}
 			switch {
 			case source == importcmd.CloudFormation && len(files) > 0 && len(regions) != 1 && len(regions) != len(files):
-				return usageError("import", "%d templates and %d --region: give one --region per template, in the same order, or one for all", len(files), len(regions))
+				return usageError("import", "%d %s and %d --region: give one --region per template, in the same order, or one for all", len(files), plural(len(files), "template", "templates"), len(regions))
 			case source == importcmd.CloudFormation && len(stacks) > 0 && len(stacks) != len(files):
-				return usageError("import", "%d templates and %d --stack: give one --stack per template, in the same order, or none", len(files), len(stacks))
+				return usageError("import", "%d %s and %d --stack: give one --stack per template, in the same order, or none", len(files), plural(len(files), "template", "templates"), len(stacks))
 			case source != importcmd.CloudFormation && (len(regions) > 0 || len(stacks) > 0):
 				return usageError("import", "--region and --stack are for cloudformation templates; %s inputs say their regions", source)
 			}

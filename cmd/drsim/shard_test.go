@@ -209,6 +209,12 @@ func TestMergeCLI(t *testing.T) {
 	if code, _, stderr := drsim(t, "merge", p("junk")); code != exitInput || !strings.Contains(stderr, "not a partial result") {
 		t.Errorf("junk: exit %d, stderr %q", code, stderr)
 	}
+	if err := os.WriteFile(p("short"), []byte("hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := drsim(t, "merge", p("short")); code != exitInput || !strings.Contains(stderr, "not a partial result") || strings.Contains(stderr, "damaged") {
+		t.Errorf("3-byte text file: exit %d, stderr %q", code, stderr)
+	}
 	if code, _, stderr := drsim(t, "merge", p("missing")); code != exitInput {
 		t.Errorf("missing file: exit %d, stderr %q", code, stderr)
 	}

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -439,7 +440,7 @@ func decode(req Request) (*importer.Inventory, error) {
 	dir := req.Inputs[0].Path
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, &InputError{fmt.Errorf("import: %w", err)}
+		return nil, openInputError("folder", dir, err)
 	}
 	if !st.IsDir() {
 		return nil, &UsageError{dir + " is not a folder: drsim import aws reads a folder of saved AWS CLI outputs (docs/import.md)"}
@@ -469,7 +470,7 @@ func readInput(path string, stdin io.Reader) ([]byte, error) {
 		}
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, &InputError{fmt.Errorf("import: %w", err)}
+			return nil, openInputError("file", path, err)
 		}
 		defer f.Close()
 		r = f
@@ -482,6 +483,20 @@ func readInput(path string, stdin io.Reader) ([]byte, error) {
 		return nil, &InputError{fmt.Errorf("import: %s is larger than %d MiB", displayInput(path), maxInput>>20)}
 	}
 	return data, nil
+}
+
+// openInputError says, as a sentence, why the input file or folder at
+// path cannot be opened: `no file "x.json"`, or the system's reason
+// ("permission denied") without the name of the call that failed.
+func openInputError(kind, path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return &InputError{fmt.Errorf("import: no %s %q", kind, path)}
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &InputError{fmt.Errorf("import: cannot read %s: %w", path, err)}
 }
 
 // displayInput is how messages and comments name an input.
