@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/report"
-	"github.com/drsim/drsim/report/chart"
 	"github.com/drsim/drsim/report/render"
 	"github.com/drsim/drsim/whatif"
 )
@@ -71,32 +70,11 @@ sensitivity.md and the tornado chart (SVG and PNG).`,
 			prog := newProgress(c.Context(), e, f.quiet, []string{fmt.Sprintf("%s: %d runs", cfg.Name, runs)}, runs*n)
 			prog.bar(0).setPhase(phaseSimulating)
 			s, err := whatif.Sensitivity(c.Context(), cfg, metric, minP, whatif.Options{Seed: seed, Trials: n, Workers: f.nWorkers(), Progress: prog.bar(0).whatifProgress()})
-			if c.Context().Err() != nil {
-				prog.abort()
-				fmt.Fprintln(e.stderr, "drsim: sensitivity: interrupted; nothing written")
-				return silentError(exitInterrupted)
+			if err == nil && c.Context().Err() == nil {
+				s.Overrides = reportOverrides(overrides)
 			}
-			if err != nil {
-				prog.abort()
-				return whatifError("sensitivity", err)
-			}
-			s.Overrides = reportOverrides(overrides)
-			prog.setPhase(phaseRendering)
-			var omitted []chart.Omission
-			err = outs.write(func(dir string) (err error) {
-				omitted, err = render.WriteSensitivityAll(dir, s)
-				return err
-			})
-			prog.stop()
-			if err != nil {
-				return err
-			}
-			tellOmitted(e, "sensitivity", omitted)
-			if err := writeReport(e.stdout, format.v, s, false, nil,
-				report.WriteSensitivityJSON, render.WriteSensitivityMarkdown, render.WriteSensitivityText); err != nil {
-				return ioError(fmt.Errorf("sensitivity: writing the result: %w", err))
-			}
-			return nil
+			return finishWhatif(c.Context(), e, "sensitivity", "result", prog, outs, format.v, s, err,
+				render.WriteSensitivityAll, report.WriteSensitivityJSON, render.WriteSensitivityMarkdown, render.WriteSensitivityText)
 		},
 	}
 	f.register(c, e)

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drsim/drsim/report"
-	"github.com/drsim/drsim/report/chart"
 	"github.com/drsim/drsim/report/render"
 	"github.com/drsim/drsim/scenarios"
 	"github.com/drsim/drsim/whatif"
@@ -128,31 +127,8 @@ cost against P(meet both) with the Pareto front.`, whatif.MaxGridPoints),
 			s, err := whatif.Sweep(c.Context(), base, params, metric, minP, whatif.Options{
 				Seed: seed, Trials: n, Workers: f.nWorkers(), Precision: pf.precision, MaxTrials: pf.maxTrials, Progress: prog.bar(0).whatifProgress(),
 			})
-			if c.Context().Err() != nil {
-				prog.abort()
-				fmt.Fprintln(e.stderr, "drsim: sweep: interrupted; nothing written")
-				return silentError(exitInterrupted)
-			}
-			if err != nil {
-				prog.abort()
-				return whatifError("sweep", err)
-			}
-			prog.setPhase(phaseRendering)
-			var omitted []chart.Omission
-			err = outs.write(func(dir string) (err error) {
-				omitted, err = render.WriteSweepAll(dir, s)
-				return err
-			})
-			prog.stop()
-			if err != nil {
-				return err
-			}
-			tellOmitted(e, "sweep", omitted)
-			if err := writeReport(e.stdout, format.v, s, false, nil,
-				report.WriteSweepJSON, render.WriteSweepMarkdown, render.WriteSweepText); err != nil {
-				return ioError(fmt.Errorf("sweep: writing the table: %w", err))
-			}
-			return nil
+			return finishWhatif(c.Context(), e, "sweep", "table", prog, outs, format.v, s, err,
+				render.WriteSweepAll, report.WriteSweepJSON, render.WriteSweepMarkdown, render.WriteSweepText)
 		},
 	}
 	f.register(c, e)
